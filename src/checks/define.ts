@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+import type { FieldPath } from '../inputs/path.js';
+import type { Inventory, Resource } from '../inventory/index.js';
+import type { MitigationId, TechniqueId } from '../matrix/types.js';
+import type { Severity } from '../model/report.js';
+
+/** What a check hands over for one problem; the engine adds id, location, suppression and defaults. */
+export interface FindingDraft {
+  readonly resource: Resource;
+  /** The offending field, or where a missing one belongs. Its line and column become the finding's location. */
+  readonly path?: FieldPath;
+  readonly message: string;
+  /** Defaults to the check's severity. */
+  readonly severity?: Severity;
+  /** Defaults to all the check exposes; must be a subset of it. */
+  readonly techniques?: readonly TechniqueId[];
+  /** Defaults to all the check reports missing; must be a subset of it. */
+  readonly mitigations?: readonly MitigationId[];
+  /** Defaults to the check's remediation; set it when this instance has a more precise fix. */
+  readonly remediation?: string;
+}
+
+export interface CheckContext<Options> {
+  readonly inventory: Inventory;
+  readonly options: Options;
+  report(draft: FindingDraft): void;
+}
+
+export interface Check<Options = unknown> {
+  /** Stable, kebab-case: used in suppressions, SARIF rule ids and docs anchors. */
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  /** Techniques the resource as configured makes possible. */
+  readonly exposes: readonly TechniqueId[];
+  /** Hardening gaps: mitigations that would block a technique, found absent. */
+  readonly missing: readonly MitigationId[];
+  /** One sentence: what the check finds. */
+  readonly description: string;
+  /** Why it matters: what an attacker gains. */
+  readonly rationale: string;
+  readonly remediation: string;
+  /** Settings users may give under `checks.<id>.options` in `.kubematrix.yaml`, validated by this schema. */
+  readonly options?: z.ZodType<Options>;
+  run(context: CheckContext<Options>): void;
+}
+
+const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Declares a check. Metadata is written once here and drives docs, SARIF rules and the HTML report. */
+export function defineCheck<Options = undefined>(check: Check<Options>): Check<Options> {
+  if (!ID.test(check.id)) throw new Error(`check id '${check.id}' must be kebab-case`);
+  if (check.exposes.length === 0 && check.missing.length === 0) {
+    throw new Error(`check '${check.id}' must expose a technique or report a missing mitigation`);
+  }
+  return check;
+}

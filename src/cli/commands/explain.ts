@@ -1,0 +1,26 @@
+import { lookup } from '../../matrix/index.js';
+import { renderCandidates, renderExplain } from '../../report/terminal/explain.js';
+import { detectTerminal, ExitCode, paint, UsageError } from '../io.js';
+import { parseOutput } from '../options.js';
+
+export default function explainCommand(query: string, options: { output: string }): number {
+  const output = parseOutput(options.output, ['table', 'json']);
+  const matches = lookup(query);
+  const [only] = matches;
+  if (!only) {
+    throw new UsageError(
+      `nothing in the matrix matches '${query}'. Give a technique or mitigation ID (MS-TA9013, ms-m9013) or part of a name (hostpath); 'kubematrix matrix' lists them all.`,
+    );
+  }
+  if (matches.length > 1) {
+    process.stdout.write(renderCandidates(query, matches));
+    return ExitCode.usage;
+  }
+  if (output === 'json') {
+    process.stdout.write(`${JSON.stringify({ type: only.type, ...only.entry }, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  const terminal = detectTerminal();
+  process.stdout.write(renderExplain(only, { width: terminal.width, paint: paint(terminal.color) }));
+  return ExitCode.ok;
+}

@@ -1,0 +1,65 @@
+import { Command, CommanderError, Option } from 'commander';
+import { version } from '../version.js';
+import { ExitCode, UsageError } from './io.js';
+
+// Each subcommand's module is imported only when it runs, so `--version` and `--help` stay fast.
+type Action = (...args: never[]) => number | undefined | Promise<number | undefined> | Promise<void> | void;
+const lazy =
+  (load: () => Promise<{ default: Action }>) =>
+  async (...args: unknown[]) => {
+    const { default: action } = await load();
+    process.exitCode = (await (action as (...a: unknown[]) => unknown)(...args)) as number | undefined;
+  };
+
+const outputOption = (choices: string[], fallback: string) =>
+  new Option('-o, --output <format>', 'output format').choices(choices).default(fallback);
+
+export function buildProgram(): Command {
+  const program = new Command('kubematrix')
+    .description('Map Kubernetes workloads and permissions onto the Threat Matrix for Kubernetes.')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    // Set before adding subcommands, which copy it: every usage error then reaches run() and exits 2.
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  success
+  1  findings at or above the --fail-on threshold
+  2  usage error or unusable input`,
+    );
+
+  program
+    .command('matrix')
+    .description('print the Threat Matrix for Kubernetes: tactics and their techniques')
+    .addOption(outputOption(['table', 'json'], 'table'))
+    .action(lazy(() => import('./commands/matrix.js')));
+
+  program
+    .command('explain')
+    .description('explain a technique or mitigation: by ID (MS-TA9013, ms-m9013) or name fragment (hostpath)')
+    .argument('<id-or-name>', 'technique or mitigation ID, or part of its name')
+    .addOption(outputOption(['table', 'json'], 'table'))
+    .action(lazy(() => import('./commands/explain.js')));
+
+  return program;
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" only to commander.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`kubematrix: ${error.message}\n`);
+      return ExitCode.usage;
+    }
+    throw error;
+  }
+}

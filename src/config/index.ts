@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { formatPath } from '../inputs/path.js';
+import { Severity } from '../model/report.js';
+
+const isoDate = z
+  .union([z.string(), z.date()])
+  .transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value))
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date such as 2027-01-31');
+
+export const IgnoreRule = z.strictObject({
+  /** A check id, or `*` for every check. */
+  check: z.string().min(1),
+  namespace: z.string().optional(),
+  kind: z.string().optional(),
+  /** Exact name, or a pattern with `*`. */
+  name: z.string().optional(),
+  reason: z.string().min(1, 'a suppression needs a reason'),
+  expires: isoDate.optional(),
+});
+export type IgnoreRule = z.infer<typeof IgnoreRule>;
+
+export const CheckSettings = z.strictObject({
+  enabled: z.boolean().optional(),
+  severity: Severity.optional(),
+  options: z.unknown().optional(),
+});
+
+export const Config = z.strictObject({
+  ignore: z.array(IgnoreRule).default([]),
+  checks: z.record(z.string(), CheckSettings).default({}),
+});
+export type Config = z.infer<typeof Config>;
+
+export const DEFAULT_CONFIG_FILE = '.kubematrix.yaml';
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads `.kubematrix.yaml` (or the given file). A missing default file is an empty config;
+ * a missing explicit file, bad YAML or a bad field is a ConfigError naming file and field.
+ */
+export async function loadConfig(file?: string): Promise<Config> {
+  const target = file ?? DEFAULT_CONFIG_FILE;
+  let text: string;
+  try {
+    text = await readFile(target, 'utf8');
+  } catch (error) {
+    if (!file && (error as NodeJS.ErrnoException).code === 'ENOENT') return Config.parse({});
+    throw new ConfigError(`cannot read config ${target}: ${(error as Error).message}`);
+  }
+  return parseConfig(text, target);
+}
+
+export function parseConfig(text: string, source = DEFAULT_CONFIG_FILE): Config {
+  let raw: unknown;
+  try {
+    raw = parse(text, { version: '1.1' }) ?? {};
+  } catch (error) {
+    throw new ConfigError(`config ${source} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const result = Config.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${formatPath(issue.path as (string | number)[]) || '(top level)'}: ${issue.message}`,
+    );
+    throw new ConfigError(`config ${source} is invalid:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}

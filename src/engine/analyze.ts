@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import type { Check, FindingDraft } from '../checks/define.js';
+import type { Config, IgnoreRule } from '../config/index.js';
+import { formatPath } from '../inputs/path.js';
+import type { Inventory, Resource } from '../inventory/index.js';
+import { type Finding, type ScanError, type Suppression, severityRank } from '../model/report.js';
+
+export const IGNORE_ANNOTATION = 'kubematrix.io/ignore';
+export const IGNORE_REASON_ANNOTATION = 'kubematrix.io/ignore-reason';
+
+export interface AnalyzeOptions {
+  readonly checks: readonly Check<never>[];
+  readonly config: Config;
+  /** "Today" for suppression expiry; injectable for tests. */
+  readonly now?: Date;
+}
+
+export interface Analysis {
+  readonly findings: Finding[];
+  /** Checks that ran (enabled and with valid options). */
+  readonly checks: readonly Check<never>[];
+  readonly errors: ScanError[];
+}
+
+/** Runs every enabled check over the inventory and applies suppressions. Findings come out in a stable order. */
+export function analyze(inventory: Inventory, { checks, config, now = new Date() }: AnalyzeOptions): Analysis {
+  const findings: Finding[] = [];
+  const errors: ScanError[] = [];
+  const ran: Check<never>[] = [];
+  for (const check of checks) {
+    const settings = config.checks[check.id];
+    if (settings?.enabled === false) continue;
+    const options = check.options?.safeParse(settings?.options ?? {});
+    if (options && !options.success) {
+      errors.push({ source: 'config', message: `checks.${check.id}.options: ${options.error.issues[0]?.message}` });
+      continue;
+    }
+    ran.push(check);
+    check.run({
+      inventory,
+      options: options?.data as never,
+      report: (draft) => findings.push(toFinding(check, draft, settings?.severity)),
+    });
+  }
+  for (const finding of findings) applySuppression(finding, inventory, config.ignore, now);
+  return { findings: dedupe(findings).sort(compareFindings), checks: ran, errors };
+}
+
+function toFinding(
+  check: Check<never>,
+  draft: FindingDraft,
+  severityOverride: Finding['severity'] | undefined,
+): Finding {
+  const techniques = draft.techniques ?? check.exposes;
+  const mitigations = draft.mitigations ?? check.missing;
+  // A finding may narrow what its check declares, never widen it: the declaration is what docs and SARIF show.
+  const stray = [
+    ...techniques.filter((t) => !check.exposes.includes(t)),
+    ...mitigations.filter((m) => !check.missing.includes(m)),
+  ];
+  if (stray.length) throw new Error(`check '${check.id}' reported ${stray.join(', ')}, which it does not declare`);
+
+  const { resource } = draft;
+  const path = draft.path ? formatPath(draft.path) : undefined;
+  const location = draft.path ? resource.locate(draft.path) : resource.locate([]);
+  return {
+    id: fingerprint(check.id, resource, path),
+    checkId: check.id,
+    title: check.title,
+    severity: severityOverride ?? draft.severity ?? check.severity,
+    techniques: [...techniques],
+    mitigations: [...mitigations],
+    resource: resource.ref,
+    ...(location ? { location } : {}),
+    ...(path ? { path } : {}),
+    message: draft.message,
+    remediation: draft.remediation ?? check.remediation,
+  };
+}
+
+function fingerprint(checkId: string, resource: Resource, path: string | undefined): string {
+  const { kind, namespace, name } = resource.ref;
+  return createHash('sha256')
+    .update([checkId, kind, namespace ?? '', name, path ?? ''].join('\u0000'))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The same check on the same field of the same object is one finding, however often a check walks past it. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = `${finding.id}\u0000${finding.location?.file ?? ''}\u0000${finding.location?.line ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+    (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+    (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
+    a.checkId.localeCompare(b.checkId) ||
+    a.id.localeCompare(b.id)
+  );
+}
+
+function applySuppression(finding: Finding, inventory: Inventory, rules: readonly IgnoreRule[], now: Date): void {
+  const suppression = fromConfig(finding, rules) ?? fromAnnotation(finding, inventory);
+  if (!suppression) return;
+  // An expired suppression is as if it had never been written: the finding comes back.
+  if (suppression.expires && Date.parse(suppression.expires) < now.getTime()) return;
+  finding.suppressed = suppression;
+}
+
+function fromConfig(finding: Finding, rules: readonly IgnoreRule[]): Suppression | undefined {
+  const { kind, namespace, name } = finding.resource;
+  const rule = rules.find(
+    (r) =>
+      (r.check === '*' || r.check === finding.checkId) &&
+      (r.kind === undefined || r.kind === kind) &&
+      (r.namespace === undefined || r.namespace === (namespace ?? '')) &&
+      (r.name === undefined || globMatch(r.name, name)),
+  );
+  return rule ? { reason: rule.reason, ...(rule.expires ? { expires: rule.expires } : {}), by: 'config' } : undefined;
+}
+
+function fromAnnotation(finding: Finding, inventory: Inventory): Suppression | undefined {
+  const { kind, namespace, name } = finding.resource;
+  const annotations = inventory.find(kind, namespace, name)?.annotations;
+  const listed = annotations?.[IGNORE_ANNOTATION]?.split(',').map((id) => id.trim());
+  if (!listed?.includes(finding.checkId) && !listed?.includes('*')) return undefined;
+  return { reason: annotations?.[IGNORE_REASON_ANNOTATION] ?? `annotation ${IGNORE_ANNOTATION}`, by: 'annotation' };
+}
+
+function globMatch(pattern: string, text: string): boolean {
+  const regex = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${regex.join('.*')}$`).test(text);
+}

@@ -1,0 +1,3 @@
+export * from './matrix/index.js';
+export * from './model/report.js';
+export { version } from './version.js';

@@ -1,0 +1,210 @@
+import type { z } from 'zod';
+import type { FieldPath } from '../inputs/path.js';
+import { formatPath } from '../inputs/path.js';
+import type { ResourceRef, ScanError, SourceLocation } from '../model/report.js';
+import { type Container, PodSpec, type SecurityContext } from './schema.js';
+
+export type { Container, PodSpec, SecurityContext, Volume } from './schema.js';
+
+/** Anything an input produced: an object plus, where it came from a file, the means to locate its fields. */
+export interface SourceObject {
+  readonly object: Readonly<Record<string, unknown>>;
+  /** Undefined for objects without a source file (a live cluster). */
+  locate?(path: FieldPath): SourceLocation;
+  /** The input this object came from, for error messages. */
+  readonly file?: string;
+}
+
+export interface Resource {
+  readonly ref: ResourceRef;
+  readonly object: Readonly<Record<string, unknown>>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  locate(path: FieldPath): SourceLocation | undefined;
+}
+
+export type ContainerGroup = 'containers' | 'initContainers' | 'ephemeralContainers';
+
+/** A value and where in the object it was set. */
+export interface Located<T> {
+  readonly value: T;
+  readonly path: FieldPath;
+}
+
+/** Fields of a PodSecurityContext that a container inherits unless its own securityContext sets them. */
+const INHERITED = ['runAsNonRoot', 'runAsUser', 'runAsGroup', 'seccompProfile', 'appArmorProfile'] as const;
+
+export interface ContainerView {
+  readonly group: ContainerGroup;
+  readonly index: number;
+  readonly spec: Container;
+  /** Absolute path of the container in its owner object. */
+  readonly path: FieldPath;
+  /** The security setting the kubelet applies: the container's own, else the pod's for inherited fields. */
+  security<K extends keyof SecurityContext>(field: K): Located<NonNullable<SecurityContext[K]>> | undefined;
+}
+
+export interface PodSpecView {
+  /** The object that declares the pod template: a Pod, Deployment, CronJob, … */
+  readonly owner: Resource;
+  /** Path of the pod spec inside the owner: `spec`, `spec.template.spec`, `spec.jobTemplate.spec.template.spec`. */
+  readonly path: FieldPath;
+  readonly spec: PodSpec;
+  /** Labels and annotations of the pods this template creates. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly podAnnotations: Readonly<Record<string, string>>;
+  /** Every container, init and ephemeral ones included. */
+  readonly containers: readonly ContainerView[];
+  /** `default` when the spec names none, as the API server does. */
+  readonly serviceAccountName: string;
+}
+
+export interface Inventory {
+  readonly resources: readonly Resource[];
+  readonly podSpecs: readonly PodSpecView[];
+  ofKind(kind: string): readonly Resource[];
+  /** Resource in the same namespace as `near` (objects without a namespace count as one namespace). */
+  find(kind: string, namespace: string | null, name: string): Resource | undefined;
+}
+
+/** Where each workload kind keeps its pod spec. */
+const POD_SPEC_PATHS: Readonly<Record<string, FieldPath>> = {
+  Pod: ['spec'],
+  PodTemplate: ['template', 'spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+export function buildInventory(sources: Iterable<SourceObject>): { inventory: Inventory; errors: ScanError[] } {
+  const resources: Resource[] = [];
+  const podSpecs: PodSpecView[] = [];
+  const errors: ScanError[] = [];
+  const byKind = new Map<string, Resource[]>();
+  const byKey = new Map<string, Resource>();
+
+  for (const source of sources) {
+    const resource = toResource(source);
+    resources.push(resource);
+    const sameKind = byKind.get(resource.ref.kind);
+    if (sameKind) sameKind.push(resource);
+    else byKind.set(resource.ref.kind, [resource]);
+    byKey.set(key(resource.ref.kind, resource.ref.namespace, resource.ref.name), resource);
+
+    const specPath = POD_SPEC_PATHS[resource.ref.kind];
+    if (!specPath) continue;
+    const raw = dig(resource.object, specPath);
+    const parsed = PodSpec.safeParse(raw);
+    if (!parsed.success) {
+      errors.push(specError(resource, source, specPath, parsed.error));
+      continue;
+    }
+    podSpecs.push(podSpecView(resource, specPath, parsed.data));
+  }
+
+  const inventory: Inventory = {
+    resources,
+    podSpecs,
+    ofKind: (kind) => byKind.get(kind) ?? [],
+    find: (kind, namespace, name) => byKey.get(key(kind, namespace, name)),
+  };
+  return { inventory, errors };
+}
+
+function key(kind: string, namespace: string | null, name: string): string {
+  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+}
+
+function toResource(source: SourceObject): Resource {
+  const { object } = source;
+  const metadata = asRecord(object.metadata);
+  const name =
+    typeof metadata.name === 'string'
+      ? metadata.name
+      : typeof metadata.generateName === 'string'
+        ? `${metadata.generateName}*`
+        : '';
+  return {
+    ref: {
+      apiVersion: String(object.apiVersion),
+      kind: String(object.kind),
+      namespace: typeof metadata.namespace === 'string' && metadata.namespace ? metadata.namespace : null,
+      name,
+    },
+    object,
+    labels: stringRecord(metadata.labels),
+    annotations: stringRecord(metadata.annotations),
+    locate: (path) => source.locate?.(path),
+  };
+}
+
+function podSpecView(owner: Resource, path: FieldPath, spec: PodSpec): PodSpecView {
+  const templateMetadata =
+    owner.ref.kind === 'Pod' ? owner.object.metadata : dig(owner.object, [...path.slice(0, -1), 'metadata']);
+  const containers: ContainerView[] = [];
+  for (const group of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
+    spec[group]?.forEach((container, index) => {
+      const containerPath = [...path, group, index];
+      containers.push({
+        group,
+        index,
+        spec: container,
+        path: containerPath,
+        security: ((field: keyof SecurityContext) => {
+          const own = container.securityContext?.[field];
+          if (own !== undefined) return { value: own, path: [...containerPath, 'securityContext', field] };
+          if (!(INHERITED as readonly string[]).includes(field)) return undefined;
+          const inherited = spec.securityContext?.[field as (typeof INHERITED)[number]];
+          return inherited === undefined ? undefined : { value: inherited, path: [...path, 'securityContext', field] };
+        }) as ContainerView['security'],
+      });
+    });
+  }
+  return {
+    owner,
+    path,
+    spec,
+    podLabels: stringRecord(asRecord(templateMetadata).labels),
+    podAnnotations: stringRecord(asRecord(templateMetadata).annotations),
+    containers,
+    serviceAccountName: spec.serviceAccountName || spec.serviceAccount || 'default',
+  };
+}
+
+function specError(resource: Resource, source: SourceObject, specPath: FieldPath, error: z.ZodError): ScanError {
+  const [issue] = error.issues;
+  const issuePath = [...specPath, ...((issue?.path ?? []) as (string | number)[])];
+  const location = resource.locate(issuePath);
+  const what = `${resource.ref.kind} ${resource.ref.name || '(unnamed)'}`;
+  return {
+    source: location?.file ?? source.file ?? what,
+    ...(location ? { line: location.line, column: location.column } : {}),
+    message: `${what}: ${formatPath(issuePath)}: ${issue?.message ?? 'invalid pod spec'}; its pod spec was not checked`,
+  };
+}
+
+export function dig(object: unknown, path: FieldPath): unknown {
+  let node = object;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[segment];
+  }
+  return node;
+}
+
+export function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** Labels and annotations as Kubernetes means them: strings. Numbers and booleans YAML gave us are stringified. */
+function stringRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(asRecord(value))) {
+    if (v !== null && typeof v !== 'object') out[k] = String(v);
+  }
+  return out;
+}

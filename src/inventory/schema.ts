@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/**
+ * The parts of the Kubernetes pod API that checks read. Loose objects: unknown fields pass through untouched,
+ * but a field of the wrong type (`containers: "x"`) is a located input error instead of a crash in a check.
+ */
+
+const stringMap = z.record(z.string(), z.string());
+
+export const Capabilities = z.looseObject({
+  add: z.array(z.string()).optional(),
+  drop: z.array(z.string()).optional(),
+});
+
+const SeccompProfile = z.looseObject({ type: z.string(), localhostProfile: z.string().optional() });
+const AppArmorProfile = z.looseObject({ type: z.string(), localhostProfile: z.string().optional() });
+
+const securityContextShape = {
+  privileged: z.boolean().optional(),
+  allowPrivilegeEscalation: z.boolean().optional(),
+  readOnlyRootFilesystem: z.boolean().optional(),
+  runAsNonRoot: z.boolean().optional(),
+  runAsUser: z.number().int().optional(),
+  runAsGroup: z.number().int().optional(),
+  procMount: z.string().optional(),
+  capabilities: Capabilities.optional(),
+  seccompProfile: SeccompProfile.optional(),
+  appArmorProfile: AppArmorProfile.optional(),
+};
+export const SecurityContext = z.looseObject(securityContextShape);
+/** The securityContext fields kubematrix reads, without the pass-through index signature. */
+export type SecurityContext = z.infer<z.ZodObject<typeof securityContextShape>>;
+
+export const PodSecurityContext = z.looseObject({
+  runAsNonRoot: z.boolean().optional(),
+  runAsUser: z.number().int().optional(),
+  runAsGroup: z.number().int().optional(),
+  seccompProfile: SeccompProfile.optional(),
+  appArmorProfile: AppArmorProfile.optional(),
+  sysctls: z.array(z.looseObject({ name: z.string(), value: z.string().optional() })).optional(),
+});
+export type PodSecurityContext = z.infer<typeof PodSecurityContext>;
+
+const EnvVar = z.looseObject({
+  name: z.string(),
+  value: z.string().optional(),
+  valueFrom: z
+    .looseObject({
+      secretKeyRef: z.looseObject({ name: z.string().optional(), key: z.string() }).optional(),
+      configMapKeyRef: z.looseObject({ name: z.string().optional(), key: z.string() }).optional(),
+    })
+    .optional(),
+});
+
+const ContainerPort = z.looseObject({
+  containerPort: z.number().int(),
+  hostPort: z.number().int().optional(),
+  protocol: z.string().optional(),
+  name: z.string().optional(),
+});
+
+const Quantity = z.union([z.string(), z.number()]);
+const ResourceRequirements = z.looseObject({
+  limits: z.record(z.string(), Quantity).optional(),
+  requests: z.record(z.string(), Quantity).optional(),
+});
+
+export const Container = z.looseObject({
+  name: z.string(),
+  image: z.string().optional(),
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  ports: z.array(ContainerPort).optional(),
+  env: z.array(EnvVar).optional(),
+  resources: ResourceRequirements.optional(),
+  securityContext: SecurityContext.optional(),
+  volumeMounts: z
+    .array(z.looseObject({ name: z.string(), mountPath: z.string(), readOnly: z.boolean().optional() }))
+    .optional(),
+});
+export type Container = z.infer<typeof Container>;
+
+export const Volume = z.looseObject({
+  name: z.string(),
+  hostPath: z.looseObject({ path: z.string(), type: z.string().optional() }).optional(),
+});
+export type Volume = z.infer<typeof Volume>;
+
+export const PodSpec = z.looseObject({
+  containers: z.array(Container),
+  initContainers: z.array(Container).optional(),
+  ephemeralContainers: z.array(Container).optional(),
+  volumes: z.array(Volume).optional(),
+  hostNetwork: z.boolean().optional(),
+  hostPID: z.boolean().optional(),
+  hostIPC: z.boolean().optional(),
+  serviceAccountName: z.string().optional(),
+  serviceAccount: z.string().optional(),
+  automountServiceAccountToken: z.boolean().optional(),
+  securityContext: PodSecurityContext.optional(),
+  nodeName: z.string().optional(),
+});
+export type PodSpec = z.infer<typeof PodSpec>;
+
+export const ObjectMeta = z.looseObject({
+  name: z.string().optional(),
+  generateName: z.string().optional(),
+  namespace: z.string().optional(),
+  labels: stringMap.optional(),
+  annotations: stringMap.optional(),
+});
+export type ObjectMeta = z.infer<typeof ObjectMeta>;

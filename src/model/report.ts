@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+/**
+ * The report model every input and analysis fills, and every reporter reads.
+ * `kubematrix scan --output json` prints a `Report` exactly; the zod schemas are the contract (see docs/report.md).
+ */
+
+export const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export const Severity = z.enum(severities);
+export type Severity = z.infer<typeof Severity>;
+
+/** Lower is worse: sorts critical first. */
+export function severityRank(severity: Severity): number {
+  return severities.indexOf(severity);
+}
+
+export const TechniqueIdSchema = z.string().regex(/^MS-TA9\d{3}$/);
+export const MitigationIdSchema = z.string().regex(/^MS-M9\d{3}(\.\d{3})?$/);
+
+export const ResourceRef = z.object({
+  apiVersion: z.string(),
+  kind: z.string(),
+  /** `null` when the object does not set one (a manifest that will land in whatever namespace it is applied to). */
+  namespace: z.string().nullable(),
+  name: z.string(),
+});
+export type ResourceRef = z.infer<typeof ResourceRef>;
+
+export const SourceLocation = z.object({
+  /** The path as the user gave it (`-` for standard input). */
+  file: z.string(),
+  line: z.number().int().positive(),
+  column: z.number().int().positive(),
+  endLine: z.number().int().positive().optional(),
+  endColumn: z.number().int().positive().optional(),
+});
+export type SourceLocation = z.infer<typeof SourceLocation>;
+
+export const Suppression = z.object({
+  reason: z.string(),
+  expires: z.string().optional(),
+  /** Where the suppression came from: the config file or the resource's annotation. */
+  by: z.enum(['config', 'annotation']),
+});
+export type Suppression = z.infer<typeof Suppression>;
+
+export const Finding = z.object({
+  /** Stable across runs for the same check, resource and field: usable as a baseline key. */
+  id: z.string(),
+  checkId: z.string(),
+  title: z.string(),
+  severity: Severity,
+  /** Techniques the resource, as configured, makes possible. Empty for a pure hardening gap. */
+  techniques: z.array(TechniqueIdSchema),
+  /** Mitigations whose absence this finding shows (a gap that would otherwise block techniques). */
+  mitigations: z.array(MitigationIdSchema),
+  resource: ResourceRef,
+  location: SourceLocation.optional(),
+  /** Field path of the offending (or missing) field, e.g. `spec.template.spec.containers[0].securityContext.privileged`. */
+  path: z.string().optional(),
+  message: z.string(),
+  remediation: z.string(),
+  suppressed: Suppression.optional(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+/**
+ * Per technique, what this scan concluded:
+ * - `exposed`: at least one unsuppressed finding says the technique is possible;
+ * - `weakened`: nothing exposes it, but a mitigation that would block it is missing somewhere;
+ * - `not-observed`: something in this scan assesses it and found nothing;
+ * - `not-assessed`: nothing in this scan's input can show it (e.g. audit-only techniques in a manifest scan);
+ * - `question`: no Kubernetes data can show it; the organization has to answer the technique's question.
+ */
+export const TechniqueStatusValue = z.enum(['exposed', 'weakened', 'not-observed', 'not-assessed', 'question']);
+export type TechniqueStatusValue = z.infer<typeof TechniqueStatusValue>;
+
+export const TechniqueStatus = z.object({
+  id: TechniqueIdSchema,
+  status: TechniqueStatusValue,
+  /** Unsuppressed findings naming the technique as exposed. */
+  findings: z.number().int().nonnegative(),
+  /** Worst severity among those findings. */
+  severity: Severity.optional(),
+  /** Checks in this scan able to report the technique. */
+  assessedBy: z.array(z.string()),
+});
+export type TechniqueStatus = z.infer<typeof TechniqueStatus>;
+
+export const ScanError = z.object({
+  /** File path as given, `-` for stdin, or another input's name. */
+  source: z.string(),
+  message: z.string(),
+  line: z.number().int().positive().optional(),
+  column: z.number().int().positive().optional(),
+});
+export type ScanError = z.infer<typeof ScanError>;
+
+export const ReportSource = z.object({
+  type: z.enum(['manifests']),
+  /** The paths given on the command line, as given. */
+  inputs: z.array(z.string()),
+  files: z.number().int().nonnegative(),
+  /** Kubernetes objects read (after unwrapping `List`s). */
+  objects: z.number().int().nonnegative(),
+  /** YAML/JSON documents that were not Kubernetes objects (no `apiVersion`/`kind`), skipped. */
+  ignored: z.number().int().nonnegative(),
+});
+export type ReportSource = z.infer<typeof ReportSource>;
+
+export const Report = z.object({
+  tool: z.literal('kubematrix'),
+  version: z.string(),
+  scannedAt: z.string(),
+  source: ReportSource,
+  findings: z.array(Finding),
+  techniques: z.array(TechniqueStatus),
+  errors: z.array(ScanError),
+});
+export type Report = z.infer<typeof Report>;

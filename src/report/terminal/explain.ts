@@ -1,0 +1,65 @@
+import type { Paint } from '../../cli/io.js';
+import type { MatrixEntry, Mitigation, Technique } from '../../matrix/index.js';
+import { getMitigation, getTactic, getTechnique } from '../../matrix/index.js';
+import { indent, wrap } from './text.js';
+
+export interface ExplainOptions {
+  width: number;
+  paint: Paint;
+  /** kubematrix checks able to report the technique, by id. */
+  checksFor?: (technique: Technique) => readonly string[];
+}
+
+export function renderExplain(entry: MatrixEntry, options: ExplainOptions): string {
+  return `${(entry.type === 'technique' ? explainTechnique(entry.entry, options) : explainMitigation(entry.entry, options)).join('\n')}\n`;
+}
+
+function explainTechnique(technique: Technique, { width, paint, checksFor }: ExplainOptions): string[] {
+  const text = Math.min(width, 100) - 2;
+  const lines = [
+    `${paint('bold', technique.id)}  ${paint('bold', technique.name)}`,
+    `Tactics: ${technique.tactics.map((t) => getTactic(t).name).join(', ')}` +
+      (technique.attack.length ? `    ATT&CK: ${technique.attack.join(', ')}` : ''),
+    '',
+    ...wrap(technique.summary, text),
+    '',
+    paint('bold', `How to see it (${technique.detection.signals.join(', ')})`),
+    ...indent(wrap(technique.detection.text, text - 2), '  '),
+  ];
+  if (technique.detection.question) {
+    lines.push(...indent(wrap(`Ask: ${technique.detection.question}`, text - 2), '  '));
+  }
+  const checks = checksFor?.(technique) ?? [];
+  if (checks.length) lines.push('', paint('bold', 'Checked by'), ...indent(wrap(checks.join(', '), text - 2), '  '));
+  lines.push('', paint('bold', 'Mitigations'));
+  for (const advice of technique.mitigations) {
+    lines.push(`  ${advice.id}  ${getMitigation(advice.id)?.name ?? ''}`);
+    lines.push(...indent(wrap(advice.action, text - 4), '    '));
+  }
+  return lines;
+}
+
+function explainMitigation(mitigation: Mitigation, { width, paint }: ExplainOptions): string[] {
+  const text = Math.min(width, 100) - 2;
+  const lines = [
+    `${paint('bold', mitigation.id)}  ${paint('bold', mitigation.name)}`,
+    ...(mitigation.attack.length ? [`ATT&CK: ${mitigation.attack.join(', ')}`] : []),
+    '',
+    ...wrap(mitigation.summary, text),
+    '',
+    paint('bold', 'Against'),
+  ];
+  for (const id of mitigation.techniques) {
+    const technique = getTechnique(id);
+    lines.push(`  ${id}  ${technique?.name ?? ''}`);
+    const advice = technique?.mitigations.find((m) => m.id === mitigation.id);
+    if (advice) lines.push(...indent(wrap(advice.action, text - 4), '    '));
+  }
+  return lines;
+}
+
+export function renderCandidates(query: string, candidates: readonly MatrixEntry[]): string {
+  const lines = [`'${query}' matches ${candidates.length} entries; name one by ID:`];
+  for (const { entry } of candidates) lines.push(`  ${entry.id.padEnd(13)} ${entry.name}`);
+  return `${lines.join('\n')}\n`;
+}
