@@ -45,6 +45,9 @@ export interface Check<Options = unknown> {
   run(context: CheckContext<Options>): void;
 }
 
+/** A check of any options type, as registries and the engine hold them. */
+export type AnyCheck = Check<unknown>;
+
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** Declares a check. Metadata is written once here and drives docs, SARIF rules and the HTML report. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Check, FindingDraft } from '../checks/define.js';
+import type { AnyCheck, FindingDraft } from '../checks/define.js';
 import type { Config, IgnoreRule } from '../config/index.js';
 import { formatPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
@@ -9,7 +9,7 @@ export const IGNORE_ANNOTATION = 'kubematrix.io/ignore';
 export const IGNORE_REASON_ANNOTATION = 'kubematrix.io/ignore-reason';
 
 export interface AnalyzeOptions {
-  readonly checks: readonly Check<never>[];
+  readonly checks: readonly AnyCheck[];
   readonly config: Config;
   /** "Today" for suppression expiry; injectable for tests. */
   readonly now?: Date;
@@ -18,7 +18,7 @@ export interface AnalyzeOptions {
 export interface Analysis {
   readonly findings: Finding[];
   /** Checks that ran (enabled and with valid options). */
-  readonly checks: readonly Check<never>[];
+  readonly checks: readonly AnyCheck[];
   readonly errors: ScanError[];
 }
 
@@ -26,7 +26,7 @@ export interface Analysis {
 export function analyze(inventory: Inventory, { checks, config, now = new Date() }: AnalyzeOptions): Analysis {
   const findings: Finding[] = [];
   const errors: ScanError[] = [];
-  const ran: Check<never>[] = [];
+  const ran: AnyCheck[] = [];
   for (const check of checks) {
     const settings = config.checks[check.id];
     if (settings?.enabled === false) continue;
@@ -47,7 +47,7 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
 }
 
 function toFinding(
-  check: Check<never>,
+  check: AnyCheck,
   draft: FindingDraft,
   severityOverride: Finding['severity'] | undefined,
 ): Finding {

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { Config } from '../config/index.js';
+import { analyze } from '../engine/analyze.js';
+import { parseManifest } from '../inputs/manifests.js';
+import { buildInventory } from '../inventory/index.js';
+import type { MitigationId, TechniqueId } from '../matrix/types.js';
+import type { Finding, Severity } from '../model/report.js';
+import type { AnyCheck } from './define.js';
+
+export interface ExpectedFinding {
+  line: number;
+  column?: number;
+  /** Exact techniques the finding names as exposed (defaults to not asserted). */
+  techniques?: readonly TechniqueId[];
+  mitigations?: readonly MitigationId[];
+  severity?: Severity;
+  path?: string;
+  message?: string | RegExp;
+}
+
+export interface CheckCase {
+  name: string;
+  /** One or more YAML documents, as a user would write them. */
+  yaml: string;
+  options?: unknown;
+}
+
+export interface CheckTable {
+  valid: readonly CheckCase[];
+  invalid: readonly (CheckCase & { findings: readonly ExpectedFinding[] })[];
+}
+
+/** Runs one check over a manifest through the real parser and inventory, as `kubematrix scan` would. */
+export function runCheck(check: AnyCheck, yaml: string, options?: unknown): Finding[] {
+  const parsed = parseManifest('test.yaml', Buffer.from(yaml));
+  if (parsed.errors.length) throw new Error(`test manifest does not parse: ${JSON.stringify(parsed.errors)}`);
+  const { inventory, errors } = buildInventory(parsed.objects);
+  if (errors.length) throw new Error(`test manifest is not a valid workload: ${JSON.stringify(errors)}`);
+  const config = Config.parse(options === undefined ? {} : { checks: { [check.id]: { options } } });
+  const analysis = analyze(inventory, { checks: [check], config });
+  if (analysis.errors.length) throw new Error(`bad options: ${JSON.stringify(analysis.errors)}`);
+  return analysis.findings.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
+}
+
+/**
+ * ESLint RuleTester, for checks: `valid` manifests produce no finding; each `invalid` manifest produces exactly
+ * the listed findings, in line order, at the listed line (and column, techniques, … where given).
+ */
+export function testCheck(check: AnyCheck, table: CheckTable): void {
+  describe(check.id, () => {
+    it('has no duplicate cases and every invalid case expects a finding', () => {
+      const sources = [...table.valid, ...table.invalid].map((c) => c.yaml + JSON.stringify(c.options ?? null));
+      expect(new Set(sources).size).toBe(sources.length);
+      for (const invalid of table.invalid) expect(invalid.findings.length).toBeGreaterThan(0);
+      expect(table.valid.length).toBeGreaterThan(0);
+      expect(table.invalid.length).toBeGreaterThan(0);
+    });
+
+    for (const valid of table.valid) {
+      it(`valid: ${valid.name}`, () => {
+        expect(runCheck(check, valid.yaml, valid.options).map(summarize)).toEqual([]);
+      });
+    }
+
+    for (const invalid of table.invalid) {
+      it(`invalid: ${invalid.name}`, () => {
+        const findings = runCheck(check, invalid.yaml, invalid.options);
+        expect(findings.map(summarize)).toHaveLength(invalid.findings.length);
+        invalid.findings.forEach((expected, index) => {
+          const finding = findings[index] as Finding;
+          expect(finding.location?.line, `finding ${index} line`).toBe(expected.line);
+          if (expected.column !== undefined)
+            expect(finding.location?.column, `finding ${index} column`).toBe(expected.column);
+          if (expected.techniques) expect(finding.techniques).toEqual(expected.techniques);
+          if (expected.mitigations) expect(finding.mitigations).toEqual(expected.mitigations);
+          if (expected.severity) expect(finding.severity).toBe(expected.severity);
+          if (expected.path) expect(finding.path).toBe(expected.path);
+          if (expected.message) expect(finding.message).toMatch(expected.message);
+        });
+      });
+    }
+  });
+}
+
+function summarize(finding: Finding) {
+  return `${finding.location?.line}:${finding.location?.column} ${finding.path ?? ''} ${finding.message}`;
+}

@@ -1,0 +1,86 @@
+import type { FieldPath } from '../inputs/path.js';
+import type { ContainerView, Inventory, PodSpecView, Resource } from './index.js';
+
+/** Namespaces where the cluster's own components run; workloads there are expected to hold node-level power. */
+export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+
+/** `CAP_SYS_ADMIN`, `sys_admin` and `SYS_ADMIN` are the same capability to the container runtime. */
+export function normalizeCapability(name: string): string {
+  return name.toUpperCase().replace(/^CAP_/, '');
+}
+
+/** Capabilities a container adds or drops, normalized, each with the path of its list entry. */
+export function capabilities(container: ContainerView, which: 'add' | 'drop'): Map<string, FieldPath> {
+  const found = new Map<string, FieldPath>();
+  const list = container.security('capabilities')?.value[which] ?? [];
+  list.forEach((name, index) => {
+    found.set(normalizeCapability(name), [...container.path, 'securityContext', 'capabilities', which, index]);
+  });
+  return found;
+}
+
+export interface TokenMount {
+  /** Whether the kubelet mounts the service-account token into the pod's containers. */
+  readonly mounted: boolean;
+  /** What decided it: the pod spec's field, the ServiceAccount's field, or Kubernetes' default (mounted). */
+  readonly decidedBy: 'pod' | 'serviceaccount' | 'default';
+  /** The field that decided it, on `resource`; absent for the default. */
+  readonly resource: Resource;
+  readonly path: FieldPath;
+  /** The ServiceAccount object when the input contains it. */
+  readonly serviceAccount?: Resource;
+}
+
+/**
+ * Resolves `automountServiceAccountToken` the way the API server does: the pod's field wins,
+ * else the ServiceAccount's, else the token is mounted.
+ */
+export function tokenMount(pod: PodSpecView, inventory: Inventory): TokenMount {
+  const serviceAccount = inventory.find('ServiceAccount', pod.owner.ref.namespace, pod.serviceAccountName);
+  const own = pod.spec.automountServiceAccountToken;
+  if (own !== undefined) {
+    return {
+      mounted: own,
+      decidedBy: 'pod',
+      resource: pod.owner,
+      path: [...pod.path, 'automountServiceAccountToken'],
+      serviceAccount,
+    };
+  }
+  const fromAccount = serviceAccount?.object.automountServiceAccountToken;
+  if (serviceAccount && typeof fromAccount === 'boolean') {
+    return {
+      mounted: fromAccount,
+      decidedBy: 'serviceaccount',
+      resource: serviceAccount,
+      path: ['automountServiceAccountToken'],
+      serviceAccount,
+    };
+  }
+  return { mounted: true, decidedBy: 'default', resource: pod.owner, path: pod.path, serviceAccount };
+}
+
+export interface VolumeMountView {
+  readonly container: ContainerView;
+  readonly readOnly: boolean;
+  readonly mountPath: string;
+  /** Path of the volumeMounts entry. */
+  readonly path: FieldPath;
+}
+
+/** Every container mount of the named volume. */
+export function mountsOf(pod: PodSpecView, volumeName: string): VolumeMountView[] {
+  const mounts: VolumeMountView[] = [];
+  for (const container of pod.containers) {
+    container.spec.volumeMounts?.forEach((mount, index) => {
+      if (mount.name !== volumeName) return;
+      mounts.push({
+        container,
+        readOnly: mount.readOnly === true,
+        mountPath: mount.mountPath,
+        path: [...container.path, 'volumeMounts', index],
+      });
+    });
+  }
+  return mounts;
+}
