@@ -43,6 +43,18 @@ Exit codes:
     .addOption(outputOption(['table', 'json'], 'table'))
     .action(lazy(() => import('./commands/explain.js')));
 
+  program
+    .command('scan')
+    .description('scan Kubernetes manifests (files, directories, - for stdin) and map findings onto the matrix')
+    .argument(
+      '[paths...]',
+      'YAML/JSON files or directories; - reads standard input (helm template … | kubematrix scan -)',
+    )
+    .addOption(outputOption(['table', 'json'], 'table'))
+    .option('-c, --config <file>', 'suppressions and check settings (default: .kubematrix.yaml if present)')
+    .option('--show-suppressed', 'list suppressed findings too, marked with their reason')
+    .action(lazy(() => import('./commands/scan.js')));
+
   return program;
 }
 

@@ -46,11 +46,7 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
   return { findings: dedupe(findings).sort(compareFindings), checks: ran, errors };
 }
 
-function toFinding(
-  check: AnyCheck,
-  draft: FindingDraft,
-  severityOverride: Finding['severity'] | undefined,
-): Finding {
+function toFinding(check: AnyCheck, draft: FindingDraft, severityOverride: Finding['severity'] | undefined): Finding {
   const techniques = draft.techniques ?? check.exposes;
   const mitigations = draft.mitigations ?? check.missing;
   // A finding may narrow what its check declares, never widen it: the declaration is what docs and SARIF show.

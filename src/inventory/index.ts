@@ -97,8 +97,10 @@ export function buildInventory(sources: Iterable<SourceObject>): { inventory: In
 
     const specPath = POD_SPEC_PATHS[resource.ref.kind];
     if (!specPath) continue;
-    const raw = dig(resource.object, specPath);
-    const parsed = PodSpec.safeParse(raw);
+    const rawSpec = withoutNulls(dig(resource.object, specPath));
+    // A controller without a pod template (a half-written manifest) has nothing to assess.
+    if (rawSpec === undefined) continue;
+    const parsed = PodSpec.safeParse(rawSpec);
     if (!parsed.success) {
       errors.push(specError(resource, source, specPath, parsed.error));
       continue;
@@ -185,6 +187,15 @@ function specError(resource: Resource, source: SourceObject, specPath: FieldPath
     ...(location ? { line: location.line, column: location.column } : {}),
     message: `${what}: ${formatPath(issuePath)}: ${issue?.message ?? 'invalid pod spec'}; its pod spec was not checked`,
   };
+}
+
+/** The API server treats `field: null` (e.g. an empty `securityContext:` in YAML) as an absent field. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) if (child !== null) out[key] = withoutNulls(child);
+  return out;
 }
 
 export function dig(object: unknown, path: FieldPath): unknown {

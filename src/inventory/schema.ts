@@ -3,7 +3,12 @@ import { z } from 'zod';
 /**
  * The parts of the Kubernetes pod API that checks read. Loose objects: unknown fields pass through untouched,
  * but a field of the wrong type (`containers: "x"`) is a located input error instead of a crash in a check.
+ * Fields the API server requires but security does not depend on (a container's name, a port number) may be
+ * missing: half-written manifests still deserve an assessment.
  */
+
+/** Shown where a manifest leaves a required name out. */
+export const UNNAMED = '(unnamed)';
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -42,7 +47,7 @@ export const PodSecurityContext = z.looseObject({
 export type PodSecurityContext = z.infer<typeof PodSecurityContext>;
 
 const EnvVar = z.looseObject({
-  name: z.string(),
+  name: z.string().default(UNNAMED),
   value: z.string().optional(),
   valueFrom: z
     .looseObject({
@@ -53,7 +58,7 @@ const EnvVar = z.looseObject({
 });
 
 const ContainerPort = z.looseObject({
-  containerPort: z.number().int(),
+  containerPort: z.number().int().optional(),
   hostPort: z.number().int().optional(),
   protocol: z.string().optional(),
   name: z.string().optional(),
@@ -66,7 +71,7 @@ const ResourceRequirements = z.looseObject({
 });
 
 export const Container = z.looseObject({
-  name: z.string(),
+  name: z.string().default(UNNAMED),
   image: z.string().optional(),
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),
@@ -75,19 +80,25 @@ export const Container = z.looseObject({
   resources: ResourceRequirements.optional(),
   securityContext: SecurityContext.optional(),
   volumeMounts: z
-    .array(z.looseObject({ name: z.string(), mountPath: z.string(), readOnly: z.boolean().optional() }))
+    .array(
+      z.looseObject({
+        name: z.string().default(UNNAMED),
+        mountPath: z.string().default(''),
+        readOnly: z.boolean().optional(),
+      }),
+    )
     .optional(),
 });
 export type Container = z.infer<typeof Container>;
 
 export const Volume = z.looseObject({
-  name: z.string(),
+  name: z.string().default(UNNAMED),
   hostPath: z.looseObject({ path: z.string(), type: z.string().optional() }).optional(),
 });
 export type Volume = z.infer<typeof Volume>;
 
 export const PodSpec = z.looseObject({
-  containers: z.array(Container),
+  containers: z.array(Container).default([]),
   initContainers: z.array(Container).optional(),
   ephemeralContainers: z.array(Container).optional(),
   volumes: z.array(Volume).optional(),

@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// Prints performance figures; asserts nothing. Run with `npm run bench` (which builds first).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = path.join(root, 'bin/kubematrix.js');
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function time(fn) {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+// 1. CLI start-up: what every invocation pays before doing anything.
+const startups = Array.from({ length: 11 }, () => time(() => execFileSync(process.execPath, [bin, '--version'])));
+console.log(
+  `startup   kubematrix --version: median ${median(startups).toFixed(0)} ms over ${startups.length} runs (target ≤ 150 ms)`,
+);
+
+// 2. A deterministic corpus of 10,000 mixed resources, 10 per file.
+const RESOURCES = 10_000;
+const PER_FILE = 10;
+const corpus = mkdtempSync(path.join(tmpdir(), 'kubematrix-bench-'));
+const kinds = [deployment, service, configMap, pod, cronJob, daemonSet, role, roleBinding, serviceAccount, statefulSet];
+for (let file = 0; file < RESOURCES / PER_FILE; file++) {
+  const docs = [];
+  for (let i = 0; i < PER_FILE; i++) {
+    const n = file * PER_FILE + i;
+    docs.push(kinds[n % kinds.length](n));
+  }
+  writeFileSync(path.join(corpus, `app-${String(file).padStart(4, '0')}.yaml`), docs.join('---\n'));
+}
+const files = readdirSync(corpus).map((name) => path.join(corpus, name));
+
+// (a) parsing alone, with the yaml library and the same options: the floor any YAML-based scanner stands on.
+const parseRuns = [];
+for (let run = 0; run < 3; run++) {
+  parseRuns.push(
+    time(() => {
+      for (const file of files) {
+        for (const doc of parseAllDocuments(readFileSync(file, 'utf8'), { version: '1.1' })) doc.toJS();
+      }
+    }),
+  );
+}
+const parseMs = median(parseRuns);
+
+// (b) the full scan, in a fresh process so its peak memory is its own.
+const child = `
+  const { scanManifests } = await import(${JSON.stringify(path.join(root, 'dist/engine/scan.js'))});
+  const runs = [];
+  let report;
+  for (let run = 0; run < 3; run++) {
+    const start = process.hrtime.bigint();
+    ({ report } = await scanManifests([${JSON.stringify(corpus)}]));
+    runs.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  runs.sort((a, b) => a - b);
+  console.log(JSON.stringify({ ms: runs[1], objects: report.source.objects, findings: report.findings.length,
+    errors: report.errors.length, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+`;
+const scanned = JSON.parse(
+  spawnSync(process.execPath, ['--input-type=module', '-e', child], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout,
+);
+console.log(
+  `corpus    ${scanned.objects} objects in ${files.length} files (${scanned.findings} findings, ${scanned.errors} errors)`,
+);
+console.log(`parse     yaml only: ${parseMs.toFixed(0)} ms`);
+console.log(`scan      full scan: ${scanned.ms.toFixed(0)} ms`);
+console.log(`ratio     scan / parse: ${(scanned.ms / parseMs).toFixed(2)} (target ≤ 1.5)`);
+console.log(`memory    scan peak RSS: ${scanned.maxRssMb.toFixed(0)} MB (target ≤ 300 MB)`);
+rmSync(corpus, { recursive: true, force: true });
+
+// 3. RBAC resolution, where the RBAC benchmark exists.
+try {
+  const { benchRbac } = await import('./bench-rbac.mjs');
+  const rbac = await benchRbac();
+  console.log(`rbac      ${rbac.subjects} subjects, ${rbac.rules} rules resolved in ${rbac.ms.toFixed(0)} ms`);
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+}
+
+function meta(kind, n, apiVersion) {
+  return `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${kind.toLowerCase()}-${n}\n  namespace: team-${n % 50}\n  labels:\n    app: app-${n % 200}\n`;
+}
+
+function podSpec(n, indent) {
+  const pad = ' '.repeat(indent);
+  const hardened = n % 3 === 0;
+  return [
+    `${pad}serviceAccountName: sa-${n % 100}`,
+    `${pad}containers:`,
+    `${pad}- name: main`,
+    `${pad}  image: ${n % 7 === 0 ? 'nginx' : `registry.example.com/team-${n % 50}/app:${n % 13}.0.1`}`,
+    `${pad}  ports:`,
+    `${pad}  - containerPort: ${8000 + (n % 100)}`,
+    `${pad}  env:`,
+    `${pad}  - name: LOG_LEVEL`,
+    `${pad}    value: info`,
+    `${pad}  - name: ${n % 11 === 0 ? 'DB_PASSWORD' : 'DB_HOST'}`,
+    `${pad}    value: ${n % 11 === 0 ? `pw-${n}-not-a-real-secret` : 'db.internal'}`,
+    ...(hardened
+      ? [
+          `${pad}  securityContext:`,
+          `${pad}    runAsNonRoot: true`,
+          `${pad}    allowPrivilegeEscalation: false`,
+          `${pad}    readOnlyRootFilesystem: true`,
+          `${pad}    capabilities: {drop: [ALL]}`,
+          `${pad}  resources:`,
+          `${pad}    limits: {cpu: 500m, memory: 256Mi}`,
+        ]
+      : n % 17 === 0
+        ? [`${pad}  securityContext:`, `${pad}    privileged: true`]
+        : []),
+    ...(n % 19 === 0 ? [`${pad}volumes:`, `${pad}- name: host`, `${pad}  hostPath: {path: /var/log}`] : []),
+  ].join('\n');
+}
+
+function deployment(n) {
+  return `${meta('Deployment', n, 'apps/v1')}spec:\n  replicas: 2\n  selector:\n    matchLabels: {app: app-${n % 200}}\n  template:\n    metadata:\n      labels: {app: app-${n % 200}}\n    spec:\n${podSpec(n, 6)}\n`;
+}
+function statefulSet(n) {
+  return deployment(n).replace('kind: Deployment', 'kind: StatefulSet').replace('deployment-', 'statefulset-');
+}
+function daemonSet(n) {
+  return deployment(n).replace('kind: Deployment', 'kind: DaemonSet').replace('deployment-', 'daemonset-');
+}
+function pod(n) {
+  return `${meta('Pod', n, 'v1')}spec:\n${podSpec(n, 2)}\n`;
+}
+function cronJob(n) {
+  return `${meta('CronJob', n, 'batch/v1')}spec:\n  schedule: "*/5 * * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n${podSpec(n, 10)}\n`;
+}
+function service(n) {
+  return `${meta('Service', n, 'v1')}spec:\n  type: ${n % 10 === 0 ? 'LoadBalancer' : 'ClusterIP'}\n  selector: {app: app-${n % 200}}\n  ports:\n  - port: 80\n    targetPort: ${8000 + (n % 100)}\n`;
+}
+function configMap(n) {
+  return `${meta('ConfigMap', n, 'v1')}data:\n  config.yaml: |\n    listen: 0.0.0.0:8080\n    upstream: http://svc-${n % 100}:80\n  FEATURE_FLAGS: "a,b,c"\n`;
+}
+function serviceAccount(n) {
+  return `${meta('ServiceAccount', n, 'v1')}automountServiceAccountToken: ${n % 2 === 0}\n`;
+}
+function role(n) {
+  const risky = n % 5 === 0;
+  return `${meta('Role', n, 'rbac.authorization.k8s.io/v1')}rules:\n- apiGroups: [""]\n  resources: [${risky ? 'secrets, pods/exec' : 'configmaps'}]\n  verbs: [get, list${risky ? ', create' : ''}]\n`;
+}
+function roleBinding(n) {
+  return `${meta('RoleBinding', n, 'rbac.authorization.k8s.io/v1')}roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: role-${n - 1}\nsubjects:\n- kind: ServiceAccount\n  name: sa-${n % 100}\n  namespace: team-${n % 50}\n`;
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import privilegedContainer from '../checks/privileged-container/index.js';
+import { parseConfig } from '../config/index.js';
+import { parseManifest } from '../inputs/manifests.js';
+import { buildInventory } from '../inventory/index.js';
+import { analyze } from './analyze.js';
+
+const manifest = (annotations = '') => `
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: cilium
+  namespace: kube-system
+${annotations}
+spec:
+  template:
+    spec:
+      containers:
+      - name: agent
+        securityContext: {privileged: true}
+`;
+
+function run(yaml: string, config = '', now = new Date('2026-06-01')) {
+  const { inventory } = buildInventory(parseManifest('ds.yaml', Buffer.from(yaml)).objects);
+  return analyze(inventory, { checks: [privilegedContainer], config: parseConfig(config), now }).findings;
+}
+
+describe('suppressions', () => {
+  it('leaves a finding alone when no rule matches', () => {
+    const [finding] = run(
+      manifest(),
+      'ignore:\n- {check: privileged-container, namespace: default, reason: other ns}\n',
+    );
+    expect(finding?.suppressed).toBeUndefined();
+  });
+
+  it('suppresses by check, namespace, kind and name pattern, keeping the finding with its reason', () => {
+    const findings = run(
+      manifest(),
+      'ignore:\n- check: privileged-container\n  namespace: kube-system\n  kind: DaemonSet\n  name: "cil*"\n  reason: the CNI needs it\n  expires: 2026-12-31\n',
+    );
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.suppressed).toEqual({ reason: 'the CNI needs it', expires: '2026-12-31', by: 'config' });
+  });
+
+  it('brings an expired suppression back', () => {
+    const [finding] = run(
+      manifest(),
+      'ignore:\n- {check: privileged-container, reason: temporary, expires: 2026-01-31}\n',
+    );
+    expect(finding?.suppressed).toBeUndefined();
+  });
+
+  it('honours the kubematrix.io/ignore annotation with its reason', () => {
+    const [finding] = run(
+      manifest(
+        '  annotations:\n    kubematrix.io/ignore: "run-as-non-root, privileged-container"\n    kubematrix.io/ignore-reason: eBPF datapath',
+      ),
+    );
+    expect(finding?.suppressed).toEqual({ reason: 'eBPF datapath', by: 'annotation' });
+  });
+
+  it('ignores an annotation naming other checks', () => {
+    const [finding] = run(manifest('  annotations:\n    kubematrix.io/ignore: run-as-non-root'));
+    expect(finding?.suppressed).toBeUndefined();
+  });
+
+  it('lets config disable a check or change its severity', () => {
+    expect(run(manifest(), 'checks:\n  privileged-container: {enabled: false}\n')).toEqual([]);
+    expect(run(manifest(), 'checks:\n  privileged-container: {severity: low}\n')[0]?.severity).toBe('low');
+  });
+});
+
+describe('config validation', () => {
+  it.each([
+    ['ignore:\n- {check: x}\n', /ignore\[0\]\.reason/],
+    ['ignore:\n- {check: x, reason: y, expires: someday}\n', /ignore\[0\]\.expires: must be a date/],
+    ['ignore:\n- {check: x, reason: y, namspace: typo}\n', /namspace/],
+    ['checks:\n  x: {severity: urgent}\n', /checks\.x\.severity/],
+    ['ignore: [\n', /not valid YAML/],
+  ])('rejects %j with a message naming the field', (text, message) => {
+    expect(() => parseConfig(text, '.kubematrix.yaml')).toThrow(message);
+  });
+});
+
+describe('findings', () => {
+  it('carry a stable id, the exact field, and the check’s remediation', () => {
+    const [first] = run(manifest());
+    const [again] = run(manifest());
+    expect(first?.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(first?.id).toBe(again?.id);
+    expect(first).toMatchObject({
+      checkId: 'privileged-container',
+      path: 'spec.template.spec.containers[0].securityContext.privileged',
+      resource: { apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: 'kube-system', name: 'cilium' },
+      location: { file: 'ds.yaml', line: 13 },
+      remediation: privilegedContainer.remediation,
+    });
+  });
+});

@@ -1,0 +1,133 @@
+import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import type { SourceLocation } from '../model/report.js';
+import type { FieldPath } from './path.js';
+
+/** Aliases a document may expand: generous for real manifests, fatal for a "billion laughs" bomb. */
+export const MAX_ALIASES = 200;
+/** Kubernetes objects are shallow; anything deeper is hostile or broken. */
+export const MAX_DEPTH = 64;
+
+export class ConversionError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Source positions of a converted document, kept instead of the YAML syntax tree (which is many times larger):
+ * for each object, `[key, start, end, key, start, end, …]`; for each array, `[start, end, start, end, …]`.
+ */
+export type Positions = WeakMap<object, (string | number)[]>;
+
+/**
+ * Converts a parsed YAML document to plain JSON-like values as Kubernetes reads them (YAML 1.1 scalars, merge keys,
+ * aliases), recording where every key and item stands so that findings can point at a line and column.
+ * Refuses alias bombs, excessive nesting and mapping keys that are themselves collections.
+ */
+export function toPlain(document: Document, positions: Positions): unknown {
+  let aliases = 0;
+  const convert = (node: unknown, depth: number): unknown => {
+    if (depth > MAX_DEPTH) {
+      throw new ConversionError(`nesting deeper than ${MAX_DEPTH} levels; not a Kubernetes object`, start(node));
+    }
+    if (isScalar(node)) {
+      const { value } = node;
+      // YAML 1.1 timestamps arrive as Dates; Kubernetes sees the text that was written.
+      return value instanceof Date ? (node.source ?? value.toISOString()) : value;
+    }
+    if (isAlias(node)) {
+      if (++aliases > MAX_ALIASES) {
+        throw new ConversionError(
+          `too many alias expansions (over ${MAX_ALIASES}): refusing a possible YAML alias bomb`,
+          start(node),
+        );
+      }
+      return convert(node.resolve(document), depth);
+    }
+    if (isSeq(node)) {
+      const items: unknown[] = [];
+      const table: number[] = [];
+      for (const item of node.items) {
+        items.push(convert(item, depth + 1));
+        table.push(start(item), end(item));
+      }
+      positions.set(items, table);
+      return items;
+    }
+    if (isMap(node)) {
+      const object: Record<string, unknown> = {};
+      const table: (string | number)[] = [];
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isMap(key) || isSeq(key)) {
+          throw new ConversionError('a mapping key is itself a mapping or list', start(key));
+        }
+        const name = isScalar(key) ? key.value : isAlias(key) ? convert(key, depth + 1) : key;
+        const value = convert(pair.value, depth + 1);
+        if (typeof name === 'symbol') {
+          // `<<: *defaults` (YAML 1.1 merge): keys already present win, as in Kubernetes' YAML reader.
+          for (const source of Array.isArray(value) ? value : [value]) {
+            if (source && typeof source === 'object') {
+              for (const [k, v] of Object.entries(source)) if (!Object.hasOwn(object, k)) object[k] = v;
+            }
+          }
+          continue;
+        }
+        const field = String(name);
+        // A plain assignment to `__proto__` would replace the object's prototype.
+        if (field === '__proto__') Object.defineProperty(object, field, { value, enumerable: true, writable: true });
+        else object[field] = value;
+        table.push(field, start(key), end(pair.value ?? key));
+      }
+      positions.set(object, table);
+      return object;
+    }
+    return node ?? null;
+  };
+  return convert(document.contents, 0);
+}
+
+function start(node: unknown): number {
+  return (node as Node | null)?.range?.[0] ?? 0;
+}
+
+function end(node: unknown): number {
+  return (node as Node | null)?.range?.[1] ?? start(node);
+}
+
+/** Walks `path` through a converted value; a missing step stops at the nearest existing parent. */
+export function locate(
+  root: unknown,
+  rootOffset: number,
+  positions: Positions,
+  lineCounter: LineCounter,
+  file: string,
+  path: FieldPath,
+): SourceLocation {
+  let value = root;
+  let range = [rootOffset, rootOffset];
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') break;
+    const table = positions.get(value);
+    if (!table) break;
+    let found: number[] | undefined;
+    if (Array.isArray(value)) {
+      if (typeof segment === 'number' && segment < value.length) {
+        found = [table[2 * segment] as number, table[2 * segment + 1] as number];
+      }
+    } else {
+      for (let i = 0; i < table.length; i += 3) {
+        if (table[i] === String(segment)) found = [table[i + 1] as number, table[i + 2] as number];
+      }
+    }
+    if (!found) break;
+    range = found;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  const from = lineCounter.linePos(range[0] ?? 0);
+  const to = lineCounter.linePos(range[1] ?? 0);
+  return { file, line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
+}
