@@ -1,3 +1,5 @@
+import { allChecks } from '../../checks/index.js';
+import { checksAssessing } from '../../coverage/index.js';
 import { lookup } from '../../matrix/index.js';
 import { renderCandidates, renderExplain } from '../../report/terminal/explain.js';
 import { detectTerminal, ExitCode, paint, UsageError } from '../io.js';
@@ -21,6 +23,12 @@ export default function explainCommand(query: string, options: { output: string 
     return ExitCode.ok;
   }
   const terminal = detectTerminal();
-  process.stdout.write(renderExplain(only, { width: terminal.width, paint: paint(terminal.color) }));
+  process.stdout.write(
+    renderExplain(only, {
+      width: terminal.width,
+      paint: paint(terminal.color),
+      checksFor: (technique) => checksAssessing(technique, allChecks),
+    }),
+  );
   return ExitCode.ok;
 }

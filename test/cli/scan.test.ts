@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Report } from '../../src/model/report.js';
+import { repoRoot } from '../paths.js';
+import { cli } from './run.js';
+
+const privilegedPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: piped
+  annotations:
+    kubematrix.io/ignore: run-as-non-root
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    securityContext:
+      privileged: true
+`;
+
+describe('kubematrix scan', () => {
+  it('scans the bundled example and prints findings with file:line, grouped by tactic', () => {
+    const { status, stdout } = cli(['scan', 'examples/shop'], { cwd: repoRoot });
+    expect(status).toBe(0);
+    expect(stdout).toContain('Privilege Escalation');
+    expect(stdout).toContain('MS-TA9018 Privileged container');
+    expect(stdout).toMatch(/CronJob\/shop\/nightly-backup {2}examples\/shop\/backup\.yaml:\d+:\d+/);
+    expect(stdout).toMatch(/findings .* in \d+ objects from \d+ files/);
+  });
+
+  it('prints a report that matches the documented schema, in a stable order', () => {
+    const first = cli(['scan', 'examples/shop', '--output', 'json'], { cwd: repoRoot });
+    const second = cli(['scan', 'examples/shop', '--output', 'json'], { cwd: repoRoot });
+    const report = Report.parse(JSON.parse(first.stdout));
+    expect(report.techniques).toHaveLength(40);
+    expect(report.source).toMatchObject({ type: 'manifests', inputs: ['examples/shop'] });
+    const strip = (text: string) => text.replace(/"scannedAt": "[^"]+"/, '');
+    expect(strip(second.stdout)).toBe(strip(first.stdout));
+    const backup = report.findings.find((f) => f.checkId === 'privileged-container');
+    expect(backup?.location?.file).toBe(path.join('examples/shop', 'backup.yaml'));
+    expect(backup?.resource).toEqual({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      namespace: 'shop',
+      name: 'nightly-backup',
+    });
+  });
+
+  it("reads '-' from standard input", () => {
+    const { status, stdout } = cli(['scan', '-', '-o', 'json'], { input: privilegedPod });
+    expect(status).toBe(0);
+    const report = Report.parse(JSON.parse(stdout));
+    expect(report.findings.find((f) => f.checkId === 'privileged-container')?.location).toMatchObject({
+      file: '-',
+      line: 12,
+    });
+  });
+
+  it('exits 2 when nothing given can be read, and when no path is given', () => {
+    const missing = cli(['scan', 'no/such/dir']);
+    expect(missing.status).toBe(2);
+    expect(missing.stdout).toContain('no/such/dir');
+    expect(cli(['scan']).status).toBe(2);
+  });
+
+  it('applies a config file, hides suppressed findings unless asked, and rejects a bad config with exit 2', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-cli-'));
+    writeFileSync(path.join(dir, 'pod.yaml'), privilegedPod);
+    writeFileSync(
+      path.join(dir, '.kubematrix.yaml'),
+      'ignore:\n  - check: privileged-container\n    name: piped\n    reason: lab machine\n',
+    );
+    const hidden = cli(['scan', 'pod.yaml'], { cwd: dir });
+    expect(hidden.stdout).not.toContain('MS-TA9018 Privileged container');
+    expect(hidden.stdout).toMatch(/\d+ suppressed/);
+    const shown = cli(['scan', 'pod.yaml', '--show-suppressed'], { cwd: dir });
+    expect(shown.stdout).toContain('suppressed (config): lab machine');
+    const json = Report.parse(JSON.parse(cli(['scan', 'pod.yaml', '-o', 'json'], { cwd: dir }).stdout));
+    expect(json.findings.find((f) => f.checkId === 'privileged-container')?.suppressed).toEqual({
+      reason: 'lab machine',
+      by: 'config',
+    });
+
+    writeFileSync(path.join(dir, 'bad.yaml'), 'ignore:\n  - check: privileged-container\n');
+    const bad = cli(['scan', 'pod.yaml', '--config', 'bad.yaml'], { cwd: dir });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('ignore[0].reason');
+  });
+});
