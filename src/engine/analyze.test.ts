@@ -98,3 +98,30 @@ describe('findings', () => {
     });
   });
 });
+
+describe('secrets', () => {
+  it('keep only key names in the inventory: values never reach a check or a report', () => {
+    const yaml = `apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"data":{"password":"aHVudGVyMg=="}}'
+type: Opaque
+data:
+  password: aHVudGVyMg==
+stringData:
+  token: hunter2-token
+`;
+    const { inventory } = buildInventory(parseManifest('secret.yaml', Buffer.from(yaml)).objects);
+    const [secret] = inventory.ofKind('Secret');
+    const serialized = JSON.stringify(secret?.object);
+    expect(serialized).not.toContain('aHVudGVyMg');
+    expect(serialized).not.toContain('hunter2');
+    expect(secret?.object).toMatchObject({
+      type: 'Opaque',
+      data: { password: '<redacted>' },
+      stringData: { token: '<redacted>' },
+    });
+  });
+});

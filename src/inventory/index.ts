@@ -121,8 +121,30 @@ function key(kind: string, namespace: string | null, name: string): string {
   return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
 }
 
+/**
+ * Secret values never go further than the reader: the inventory keeps a Secret's key names and type only.
+ * `last-applied-configuration` would otherwise carry the values again.
+ */
+function redactSecret(object: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const blank = (data: unknown) =>
+    Object.fromEntries(Object.keys(asRecord(data)).map((key) => [key, REDACTED] as const));
+  const metadata = asRecord(object.metadata);
+  const { 'kubectl.kubernetes.io/last-applied-configuration': _lastApplied, ...annotations } = asRecord(
+    metadata.annotations,
+  );
+  return {
+    ...object,
+    metadata: { ...metadata, ...(metadata.annotations ? { annotations } : {}) },
+    ...(object.data !== undefined ? { data: blank(object.data) } : {}),
+    ...(object.stringData !== undefined ? { stringData: blank(object.stringData) } : {}),
+  };
+}
+
+/** What a Secret's values read as anywhere after the input. */
+export const REDACTED = '<redacted>';
+
 function toResource(source: SourceObject): Resource {
-  const { object } = source;
+  const object = source.object.kind === 'Secret' ? redactSecret(source.object) : source.object;
   const metadata = asRecord(object.metadata);
   const name =
     typeof metadata.name === 'string'
