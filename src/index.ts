@@ -1,3 +1,12 @@
+export type { AnyCheck, Check, CheckContext, FindingDraft } from './checks/define.js';
+export { defineCheck } from './checks/define.js';
+export { allChecks, getCheck } from './checks/index.js';
+export { Config, loadConfig, parseConfig } from './config/index.js';
+export { techniqueStatuses } from './coverage/index.js';
+export { analyze } from './engine/analyze.js';
+export { type ScanOptions, type ScanResult, scanManifests } from './engine/scan.js';
+export { parseManifest, readManifests } from './inputs/manifests.js';
+export { buildInventory, type Inventory, type PodSpecView, type Resource } from './inventory/index.js';
 export * from './matrix/index.js';
 export * from './model/report.js';
 export { version } from './version.js';
