@@ -1,8 +1,68 @@
+import allowPrivilegeEscalation from './allow-privilege-escalation/index.js';
+import apparmorProfile from './apparmor-profile/index.js';
+import containerRuntimeSocket from './container-runtime-socket/index.js';
+import credentialsInConfigmap from './credentials-in-configmap/index.js';
+import credentialsInEnv from './credentials-in-env/index.js';
+import cronjob from './cronjob/index.js';
+import cryptoMinerImage from './crypto-miner-image/index.js';
+import daemonsetNodeAccess from './daemonset-node-access/index.js';
 import type { AnyCheck } from './define.js';
+import dropAllCapabilities from './drop-all-capabilities/index.js';
+import escapeCapabilities from './escape-capabilities/index.js';
+import hostNetwork from './host-network/index.js';
+import hostPidIpc from './host-pid-ipc/index.js';
+import hostPort from './host-port/index.js';
+import imageRegistry from './image-registry/index.js';
+import imageTag from './image-tag/index.js';
+import managementInterface from './management-interface/index.js';
+import netRaw from './net-raw/index.js';
+import networkPolicy from './network-policy/index.js';
 import privilegedContainer from './privileged-container/index.js';
+import readOnlyRootFilesystem from './read-only-root-filesystem/index.js';
+import resourceLimits from './resource-limits/index.js';
+import runAsNonRoot from './run-as-non-root/index.js';
+import seccompProfile from './seccomp-profile/index.js';
+import secretEnvReference from './secret-env-reference/index.js';
+import sensitiveHostPathRead from './sensitive-host-path-read/index.js';
+import serviceAccountToken from './service-account-token/index.js';
+import sshServer from './ssh-server/index.js';
+import unmaskedProcMount from './unmasked-proc-mount/index.js';
+import unsafeSysctls from './unsafe-sysctls/index.js';
+import writableHostPath from './writable-host-path/index.js';
 
 /** Every check kubematrix runs, in the order their docs list them. */
-export const allChecks: readonly AnyCheck[] = [privilegedContainer];
+export const allChecks: readonly AnyCheck[] = [
+  privilegedContainer,
+  escapeCapabilities,
+  unmaskedProcMount,
+  writableHostPath,
+  containerRuntimeSocket,
+  sensitiveHostPathRead,
+  hostNetwork,
+  hostPidIpc,
+  netRaw,
+  daemonsetNodeAccess,
+  cronjob,
+  serviceAccountToken,
+  credentialsInEnv,
+  credentialsInConfigmap,
+  secretEnvReference,
+  resourceLimits,
+  runAsNonRoot,
+  allowPrivilegeEscalation,
+  readOnlyRootFilesystem,
+  seccompProfile,
+  apparmorProfile,
+  dropAllCapabilities,
+  unsafeSysctls,
+  imageTag,
+  imageRegistry,
+  cryptoMinerImage,
+  sshServer,
+  managementInterface,
+  hostPort,
+  networkPolicy,
+];
 
 export function getCheck(id: string): AnyCheck | undefined {
   return allChecks.find((check) => check.id === id);

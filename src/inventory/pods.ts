@@ -84,3 +84,30 @@ export function mountsOf(pod: PodSpecView, volumeName: string): VolumeMountView[
   }
   return mounts;
 }
+
+export interface CommandWord {
+  readonly word: string;
+  /** The `command` or `args` entry the word came from. */
+  readonly path: FieldPath;
+}
+
+/**
+ * The words of a container's command line, `command` then `args`. Entries are split on blanks, quotes and shell
+ * operators so that `sh -c "sshd -D; sleep 1"` yields `sshd`: enough to spot a program or a flag, not a shell parser.
+ */
+export function commandWords(container: ContainerView): CommandWord[] {
+  const words: CommandWord[] = [];
+  for (const field of ['command', 'args'] as const) {
+    container.spec[field]?.forEach((entry, index) => {
+      for (const word of entry.split(/[\s;&|()'"`]+/)) {
+        if (word) words.push({ word, path: [...container.path, field, index] });
+      }
+    });
+  }
+  return words;
+}
+
+/** The program a command word runs: `/usr/sbin/sshd` → `sshd`. */
+export function programName(word: string): string {
+  return word.slice(word.lastIndexOf('/') + 1);
+}

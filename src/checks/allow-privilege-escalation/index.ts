@@ -1,0 +1,29 @@
+import { defineCheck } from '../define.js';
+import { hardenableContainers, securityField } from '../hardening.js';
+import { privileged } from '../node-exposure.js';
+
+export default defineCheck({
+  id: 'allow-privilege-escalation',
+  title: 'Privilege escalation allowed',
+  severity: 'low',
+  exposes: [],
+  missing: ['MS-M9013', 'MS-M9017'],
+  description: 'A container does not set `securityContext.allowPrivilegeEscalation: false`.',
+  rationale:
+    'Unless it is false, a process can gain privileges it was not started with, through setuid binaries such as sudo or su or file capabilities: a foothold as an unprivileged user becomes root in the container.',
+  remediation:
+    'Set `allowPrivilegeEscalation: false` in every container securityContext (the restricted Pod Security Standard requires it).',
+  run({ inventory, report }) {
+    for (const { pod, container } of hardenableContainers(inventory)) {
+      // The API rejects `false` on a privileged container, which privileged-container reports anyway.
+      if (privileged(container)) continue;
+      const allowed = container.security('allowPrivilegeEscalation');
+      if (allowed?.value === false) continue;
+      report({
+        resource: pod.owner,
+        path: securityField(container, 'allowPrivilegeEscalation'),
+        message: `container '${container.spec.name}' ${allowed ? 'sets allowPrivilegeEscalation: true' : 'does not set allowPrivilegeEscalation: false'}: setuid binaries can raise its privileges`,
+      });
+    }
+  },
+});

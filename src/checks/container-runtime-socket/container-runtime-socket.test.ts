@@ -1,0 +1,129 @@
+import { testCheck } from '../tester.js';
+import check from './index.js';
+
+testCheck(check, {
+  valid: [
+    {
+      name: "docker's data directory is not the socket",
+      yaml: `
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: fluentd, namespace: logging}
+spec:
+  template:
+    spec:
+      containers:
+      - name: fluentd
+        volumeMounts:
+        - {name: containers, mountPath: /var/lib/docker/containers, readOnly: true}
+      volumes:
+      - name: containers
+        hostPath: {path: /var/lib/docker/containers}
+`,
+    },
+    {
+      name: 'socket volume declared but not mounted',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: ci}
+spec:
+  containers:
+  - name: build
+  volumes:
+  - name: docker
+    hostPath: {path: /var/run/docker.sock, type: Socket}
+`,
+    },
+    {
+      name: 'similar name that is no runtime socket',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
+spec:
+  containers:
+  - name: app
+    volumeMounts:
+    - {name: sock, mountPath: /sock}
+  volumes:
+  - name: sock
+    hostPath: {path: /run/app/docker.sock.d}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'docker.sock mounted read-only still accepts connections',
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ci-runner}
+spec:
+  template:
+    spec:
+      containers:
+      - name: runner
+        volumeMounts:
+        - {name: docker, mountPath: /var/run/docker.sock, readOnly: true}
+      volumes:
+      - name: docker
+        hostPath: {path: /var/run/docker.sock, type: Socket}
+`,
+      findings: [
+        {
+          line: 14,
+          column: 20,
+          techniques: ['MS-TA9013', 'MS-TA9008'],
+          severity: 'critical',
+          path: 'spec.template.spec.volumes[0].hostPath.path',
+          message: /'\/var\/run\/docker\.sock' \(volume 'docker'\) in container 'runner' at \/var\/run\/docker\.sock/,
+        },
+      ],
+    },
+    {
+      name: 'socket directories, and a socket moved elsewhere matched by name',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: agent}
+spec:
+  containers:
+  - name: agent
+    volumeMounts:
+    - {name: containerd, mountPath: /run/containerd}
+    - {name: crio, mountPath: /crio, readOnly: true}
+    - {name: custom, mountPath: /podman.sock}
+  volumes:
+  - name: containerd
+    hostPath: {path: /run/containerd/}
+  - name: crio
+    hostPath: {path: /var/run/crio}
+  - name: custom
+    hostPath: {path: /srv/podman/podman.sock}
+`,
+      findings: [
+        { line: 14, message: /containerd/ },
+        { line: 16, message: /crio/ },
+        { line: 18, message: /podman/ },
+      ],
+    },
+    {
+      name: "the node's root holds every socket",
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: node-exporter}
+spec:
+  containers:
+  - name: node-exporter
+    volumeMounts:
+    - {name: root, mountPath: /host/root, readOnly: true}
+  volumes:
+  - name: root
+    hostPath: {path: /}
+`,
+      findings: [{ line: 12, severity: 'critical' }],
+    },
+  ],
+});

@@ -1,0 +1,30 @@
+import { defineCheck } from '../define.js';
+import { nodeLevelExposures } from '../node-exposure.js';
+
+export default defineCheck({
+  id: 'cronjob',
+  title: 'CronJob',
+  severity: 'info',
+  exposes: ['MS-TA9014'],
+  missing: [],
+  description: 'Lists every CronJob; one whose pod has node-level access is reported high.',
+  rationale:
+    'A CronJob reruns its pod on a schedule, so a malicious one survives the deletion of any single pod and may finish before anyone looks. With node-level access each run can reach the node.',
+  remediation:
+    'Review that the CronJob is expected and who may change it (`create`/`patch` on cronjobs); remove node-level access from its pod template.',
+  run({ inventory, report }) {
+    for (const cronJob of inventory.ofKind('CronJob')) {
+      // A CronJob whose pod spec does not parse has no view; it is still a scheduled workload to list.
+      const pod = inventory.podSpecs.find((view) => view.owner === cronJob);
+      const exposures = pod ? nodeLevelExposures(pod) : [];
+      report({
+        resource: cronJob,
+        path: ['spec', 'schedule'],
+        severity: exposures.length ? 'high' : 'info',
+        message: exposures.length
+          ? `scheduled workload with node-level access: ${exposures.map((exposure) => exposure.what).join('; ')}`
+          : 'inventory: scheduled workload; review it',
+      });
+    }
+  },
+});

@@ -1,0 +1,88 @@
+import { testCheck } from '../tester.js';
+import check from './index.js';
+
+testCheck(check, {
+  valid: [
+    {
+      name: 'drop ALL and add back what is needed, in any case spelling',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  initContainers:
+  - name: setup
+    securityContext:
+      capabilities: {drop: [all]}
+  containers:
+  - name: web
+    securityContext:
+      capabilities:
+        drop: [ALL]
+        add: [NET_BIND_SERVICE]
+`,
+    },
+    {
+      name: 'privileged (holds all anyway) and ephemeral containers are skipped',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: agent}
+spec:
+  containers:
+  - name: agent
+    securityContext: {privileged: true}
+  ephemeralContainers:
+  - name: debug
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'nothing dropped: the default set keeps NET_RAW',
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+`,
+      findings: [
+        {
+          line: 9,
+          path: 'spec.template.spec.containers[0].securityContext.capabilities.drop',
+          techniques: [],
+          mitigations: ['MS-M9013'],
+          severity: 'low',
+          message:
+            "container 'web' does not drop ALL capabilities, and the default set it keeps includes NET_RAW, which allows ARP poisoning and IP spoofing (MS-TA9036)",
+        },
+      ],
+    },
+    {
+      name: 'NET_RAW dropped individually: no NET_RAW note',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: web
+    securityContext:
+      capabilities:
+        drop: [NET_RAW, SYS_CHROOT]
+`,
+      findings: [
+        {
+          line: 10,
+          path: 'spec.containers[0].securityContext.capabilities.drop',
+          message: "container 'web' does not drop ALL capabilities",
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,33 @@
+import { capabilities } from '../../inventory/pods.js';
+import { defineCheck } from '../define.js';
+import { hardenableContainers } from '../hardening.js';
+import { privileged } from '../node-exposure.js';
+
+export default defineCheck({
+  id: 'drop-all-capabilities',
+  title: 'Capabilities not dropped',
+  severity: 'low',
+  exposes: [],
+  missing: ['MS-M9013'],
+  description: 'A container does not list ALL in `securityContext.capabilities.drop`.',
+  rationale:
+    "Containers start with the runtime's default capability set (CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW, …), which root in the container can use to take over files, switch users or forge network packets; few applications need any of them.",
+  remediation:
+    'Set `capabilities.drop: [ALL]` and add back only what the process needs, typically nothing or NET_BIND_SERVICE.',
+  run({ inventory, report }) {
+    for (const { pod, container } of hardenableContainers(inventory)) {
+      // A privileged container holds every capability whatever it drops; privileged-container reports it.
+      if (privileged(container)) continue;
+      const dropped = capabilities(container, 'drop');
+      if (dropped.has('ALL')) continue;
+      const netRaw = dropped.has('NET_RAW')
+        ? ''
+        : ', and the default set it keeps includes NET_RAW, which allows ARP poisoning and IP spoofing (MS-TA9036)';
+      report({
+        resource: pod.owner,
+        path: [...container.path, 'securityContext', 'capabilities', 'drop'],
+        message: `container '${container.spec.name}' does not drop ALL capabilities${netRaw}`,
+      });
+    }
+  },
+});

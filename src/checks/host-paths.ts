@@ -1,0 +1,147 @@
+import type { FieldPath } from '../inputs/path.js';
+import type { PodSpecView } from '../inventory/index.js';
+import { mountsOf, type VolumeMountView } from '../inventory/pods.js';
+import type { TechniqueId } from '../matrix/types.js';
+import type { Severity } from '../model/report.js';
+
+/** What a node directory hands to whoever mounts it. */
+export interface HostPathClass {
+  /** The normalized path, as the node resolves it. */
+  readonly path: string;
+  /** Worst outcome of write access: critical where it hands over the node. */
+  readonly writeSeverity: Extract<Severity, 'critical' | 'high' | 'medium'>;
+  /** Credential-access techniques that merely reading the path allows. */
+  readonly credentials: readonly TechniqueId[];
+  /** Reaches a container runtime's API socket, itself or a directory holding it; read-only does not help. */
+  readonly runtimeSocket: 'socket' | 'directory' | undefined;
+}
+
+/** Writing here runs code as root on the node or controls its kubelet, runtime, boot or devices. */
+const NODE_TAKEOVER_PATHS = [
+  '/etc',
+  '/root',
+  '/proc',
+  '/sys',
+  '/boot',
+  '/dev',
+  '/run',
+  '/var/run',
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib64',
+  '/var/lib/kubelet',
+  '/var/lib/docker',
+  '/var/lib/containerd',
+  '/var/lib/containers',
+  '/var/lib/etcd',
+  // The runtime executes CNI plugins as root for every pod it starts.
+  '/opt/cni',
+];
+/** Writing here plants data other node software reads: logs the kubelet serves, user homes, installed software. */
+const NODE_DATA_PATHS = ['/home', '/var/log', '/var/lib', '/opt'];
+
+const KUBELET_DIR = '/var/lib/kubelet';
+/** Holds cloud provider credentials such as azure.json, and the cluster's PKI on control-plane nodes. */
+const KUBERNETES_CONFIG_DIR = '/etc/kubernetes';
+/** SSH keys, password hashes and users' dotfiles. */
+const USER_CREDENTIAL_PATHS = ['/root', '/home', '/etc/ssh', '/etc/shadow', '/etc/gshadow'];
+
+const SOCKET_FILES = [
+  'docker.sock',
+  'dockershim.sock',
+  'cri-dockerd.sock',
+  'containerd/containerd.sock',
+  'k3s/containerd/containerd.sock',
+  'crio/crio.sock',
+  'podman/podman.sock',
+];
+const RUNTIME_SOCKETS = ['/run', '/var/run'].flatMap((dir) => SOCKET_FILES.map((file) => `${dir}/${file}`));
+/** Sockets moved elsewhere keep their name. */
+const SOCKET_NAMES = new Set(SOCKET_FILES.map((file) => file.split('/').pop()));
+
+/** Resolves `//`, `.`, `..` and a trailing `/` the way the node does, so `//etc/` is no way around a rule. */
+export function normalizeHostPath(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '..') segments.pop();
+    else if (segment !== '' && segment !== '.') segments.push(segment);
+  }
+  return `/${segments.join('/')}`;
+}
+
+function within(path: string, base: string): boolean {
+  return base === '/' || path === base || path.startsWith(`${base}/`);
+}
+
+/** A mount of `path` reaches `target` if one contains the other: mounting `/var` exposes `/var/lib/kubelet`. */
+function reaches(path: string, target: string): boolean {
+  return within(path, target) || within(target, path);
+}
+
+export function classifyHostPath(declared: string): HostPathClass {
+  const path = normalizeHostPath(declared);
+  const credentials: TechniqueId[] = [];
+  if (reaches(path, KUBELET_DIR)) credentials.push('MS-TA9016');
+  if (reaches(path, KUBERNETES_CONFIG_DIR)) credentials.push('MS-TA9026');
+  if (USER_CREDENTIAL_PATHS.some((target) => reaches(path, target)) || path.split('/').includes('.ssh')) {
+    credentials.push('MS-TA9027');
+  }
+  return {
+    path,
+    writeSeverity: NODE_TAKEOVER_PATHS.some((target) => reaches(path, target))
+      ? 'critical'
+      : NODE_DATA_PATHS.some((target) => within(path, target))
+        ? 'high'
+        : 'medium',
+    credentials,
+    runtimeSocket: SOCKET_NAMES.has(path.split('/').pop())
+      ? 'socket'
+      : RUNTIME_SOCKETS.some((socket) => within(socket, path))
+        ? 'directory'
+        : undefined,
+  };
+}
+
+export interface HostPathVolume {
+  readonly name: string;
+  /** The path as the manifest writes it, for messages. */
+  readonly declared: string;
+  readonly hostPath: HostPathClass;
+  /** The volume's `hostPath.path` field, where findings point. */
+  readonly path: FieldPath;
+  /** Never empty: a hostPath no container mounts exposes nothing. */
+  readonly mounts: readonly VolumeMountView[];
+}
+
+/** The pod's hostPath volumes that at least one container mounts. */
+export function mountedHostPaths(pod: PodSpecView): HostPathVolume[] {
+  const found: HostPathVolume[] = [];
+  pod.spec.volumes?.forEach((volume, index) => {
+    if (!volume.hostPath) return;
+    const mounts = mountsOf(pod, volume.name);
+    if (mounts.length === 0) return;
+    found.push({
+      name: volume.name,
+      declared: volume.hostPath.path,
+      hostPath: classifyHostPath(volume.hostPath.path),
+      path: [...pod.path, 'volumes', index, 'hostPath', 'path'],
+      mounts,
+    });
+  });
+  return found;
+}
+
+/** Mounts through which the container can change node files; a socket has none, writing to it is talking. */
+export function writableMounts(volume: HostPathVolume): VolumeMountView[] {
+  if (volume.hostPath.runtimeSocket === 'socket') return [];
+  return volume.mounts.filter((mount) => !mount.readOnly);
+}
+
+/** `hostPath '//etc/' (/etc, volume 'etc') in container 'agent' at /host/etc`, naming every mount given. */
+export function describeMounts(volume: HostPathVolume, mounts: readonly VolumeMountView[]): string {
+  const resolved = volume.declared === volume.hostPath.path ? '' : `${volume.hostPath.path}, `;
+  const where = mounts.map((mount) => `container '${mount.container.spec.name}' at ${mount.mountPath}`).join(', ');
+  return `hostPath '${volume.declared}' (${resolved}volume '${volume.name}') in ${where}`;
+}

@@ -1,0 +1,256 @@
+import { testCheck } from '../tester.js';
+import check from './index.js';
+
+testCheck(check, {
+  valid: [
+    {
+      name: "the dashboard's metrics scraper, Argo CD's repo server and the argo CLI are not UIs",
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: tools, namespace: argocd}
+spec:
+  containers:
+  - name: scraper
+    image: kubernetesui/metrics-scraper:v1.0.9
+  - name: repo-server
+    image: quay.io/argoproj/argocd:v2.12.0
+    command: [argocd-repo-server]
+  - name: submit
+    image: quay.io/argoproj/argocli:v3.5.0
+    args: [submit, --watch, /workflows/ci.yaml]
+  - name: loki
+    image: grafana/loki:3.1.0
+    ports:
+    - containerPort: 3100
+`,
+    },
+    {
+      name: 'generic ports (9090, 8888, 3000) on an unknown image',
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      containers:
+      - name: api
+        image: ghcr.io/acme/api:1.0
+        ports:
+        - {containerPort: 9090}
+        - {containerPort: 8888}
+        - {containerPort: 3000}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'dashboard with only a ClusterIP Service: medium, at the image',
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: kubernetes-dashboard, namespace: kubernetes-dashboard}
+spec:
+  template:
+    metadata: {labels: {k8s-app: kubernetes-dashboard}}
+    spec:
+      containers:
+      - name: kubernetes-dashboard
+        image: kubernetesui/dashboard:v2.7.0
+        ports:
+        - containerPort: 8443
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kubernetes-dashboard, namespace: kubernetes-dashboard}
+spec:
+  selector: {k8s-app: kubernetes-dashboard}
+  ports:
+  - {port: 443, targetPort: 8443}
+`,
+      findings: [
+        {
+          line: 11,
+          column: 9,
+          techniques: ['MS-TA9005'],
+          severity: 'medium',
+          path: 'spec.template.spec.containers[0].image',
+          message: /'kubernetes-dashboard' runs the Kubernetes Dashboard, reachable from inside the cluster/,
+        },
+      ],
+    },
+    {
+      name: 'old dashboard image behind a NodePort: high',
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: dashboard, namespace: kube-system}
+spec:
+  template:
+    metadata: {labels: {app: dashboard}}
+    spec:
+      containers:
+      - name: dashboard
+        image: k8s.gcr.io/kubernetes-dashboard-amd64:v1.10.1
+---
+apiVersion: v1
+kind: Service
+metadata: {name: dashboard, namespace: kube-system}
+spec:
+  type: NodePort
+  selector: {app: dashboard}
+  ports:
+  - {port: 443, targetPort: 8443, nodePort: 30443}
+`,
+      findings: [{ line: 11, severity: 'high', message: /through NodePort Service 'dashboard'/ }],
+    },
+    {
+      name: 'Jupyter behind an Ingress routing to a ClusterIP Service by port name: high',
+      yaml: `
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: lab, namespace: ds}
+spec:
+  template:
+    metadata: {labels: {app: lab}}
+    spec:
+      containers:
+      - name: lab
+        image: quay.io/jupyter/scipy-notebook:2024-07-29
+        ports:
+        - {name: http, containerPort: 8888}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: lab, namespace: ds}
+spec:
+  selector: {app: lab}
+  ports:
+  - {name: web, port: 80, targetPort: http}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: lab, namespace: ds}
+spec:
+  rules:
+  - host: lab.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service: {name: lab, port: {name: web}}
+`,
+      findings: [{ line: 11, severity: 'high', message: /Jupyter, .* through Ingress 'lab' \(Service 'lab'\)/ }],
+    },
+    {
+      name: 'Ingress to another port of the Service does not expose the interface',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: grafana
+  labels: {app: grafana}
+spec:
+  containers:
+  - name: grafana
+    image: grafana/grafana:11.1.0
+  - name: auth-proxy
+    image: quay.io/oauth2-proxy/oauth2-proxy:v7.6.0
+    ports:
+    - containerPort: 4180
+---
+apiVersion: v1
+kind: Service
+metadata: {name: grafana}
+spec:
+  selector: {app: grafana}
+  ports:
+  - {name: direct, port: 3000}
+  - {name: proxied, port: 80, targetPort: 4180}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: grafana}
+spec:
+  defaultBackend:
+    service: {name: grafana, port: {number: 80}}
+`,
+      findings: [{ line: 10, severity: 'medium', message: /'grafana' runs Grafana/ }],
+    },
+    {
+      name: 'Argo servers recognised by image and command',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: argo}
+spec:
+  containers:
+  - name: argocd-server
+    image: quay.io/argoproj/argocd:v2.12.0
+    args: [/usr/local/bin/argocd-server, --insecure]
+  - name: argo-server
+    image: quay.io/argoproj/argocli:v3.5.0
+    args: [server, --auth-mode=server]
+`,
+      findings: [
+        { line: 8, message: /'argocd-server' runs the Argo CD server/ },
+        { line: 11, message: /'argo-server' runs the Argo Workflows server/ },
+      ],
+    },
+    {
+      name: 'dockerd on TCP, by command; etcd and Tiller by port alone',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: infra}
+spec:
+  containers:
+  - name: docker
+    image: ghcr.io/acme/builder:1.0
+    command: [dockerd, --host=unix:///var/run/docker.sock, -H, tcp://0.0.0.0:2375]
+  - name: store
+    image: ghcr.io/acme/store:1.0
+    ports:
+    - containerPort: 2379
+  - name: helm
+    image: ghcr.io/acme/helm:2.0
+    ports:
+    - containerPort: 44134
+  - name: tiller
+    image: registry.cn-hangzhou.aliyuncs.com/google_containers/tiller:v2.16.9
+`,
+      findings: [
+        { line: 9, path: 'spec.containers[0].command[2]', message: /Docker Engine API/ },
+        { line: 13, path: 'spec.containers[1].ports[0].containerPort', message: /runs etcd/ },
+        { line: 17, message: /'helm' runs Helm Tiller/ },
+        { line: 19, path: 'spec.containers[3].image', message: /'tiller' runs Helm Tiller/ },
+      ],
+    },
+    {
+      name: 'docker:dind image behind a LoadBalancer on 2376 without declared ports',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: dind
+  labels: {app: dind}
+spec:
+  containers:
+  - name: dind
+    image: docker:27-dind
+---
+apiVersion: v1
+kind: Service
+metadata: {name: dind}
+spec:
+  type: LoadBalancer
+  selector: {app: dind}
+  ports:
+  - port: 2376
+`,
+      findings: [{ line: 10, severity: 'high', message: /Docker Engine API, .* LoadBalancer Service 'dind'/ }],
+    },
+  ],
+});

@@ -1,0 +1,80 @@
+import type { FieldPath } from '../inputs/path.js';
+import type { ContainerView, Located, PodSpecView } from '../inventory/index.js';
+import { capabilities } from '../inventory/pods.js';
+import type { Severity } from '../model/report.js';
+import { mountedHostPaths, writableMounts } from './host-paths.js';
+
+/** Capabilities that let a container break out to the node, and how. */
+const ESCAPE_CAPABILITIES: Readonly<Record<string, { severity: Severity; grants: string }>> = {
+  ALL: { severity: 'critical', grants: 'what every capability allows, SYS_ADMIN and SYS_MODULE included' },
+  SYS_ADMIN: { severity: 'critical', grants: 'mounting file systems and cgroup release_agent escapes' },
+  SYS_MODULE: { severity: 'critical', grants: 'loading kernel modules' },
+  SYS_RAWIO: { severity: 'high', grants: 'raw access to devices and kernel memory' },
+  DAC_READ_SEARCH: { severity: 'high', grants: 'reading any host file by handle (open_by_handle_at)' },
+  BPF: { severity: 'high', grants: 'loading eBPF programs into the kernel' },
+};
+
+export interface EscapeCapability {
+  readonly name: string;
+  /** The `capabilities.add` entry. */
+  readonly path: FieldPath;
+  readonly severity: Severity;
+  readonly grants: string;
+}
+
+/** `privileged: true`, where the container sets it. */
+export function privileged(container: ContainerView): Located<boolean> | undefined {
+  const field = container.security('privileged');
+  return field?.value === true ? field : undefined;
+}
+
+/** Added capabilities that reach the node. Empty for privileged containers, which hold them all anyway. */
+export function escapeCapabilities(pod: PodSpecView, container: ContainerView): EscapeCapability[] {
+  if (privileged(container)) return [];
+  const found: EscapeCapability[] = [];
+  for (const [name, path] of capabilities(container, 'add')) {
+    const known = ESCAPE_CAPABILITIES[name];
+    if (known) found.push({ name, path, ...known });
+    // Only in the host's PID namespace are there host processes to attach to.
+    else if (name === 'SYS_PTRACE' && pod.spec.hostPID === true) {
+      found.push({ name, path, severity: 'critical', grants: 'injecting code into host processes (with hostPID)' });
+    }
+  }
+  return found;
+}
+
+export interface NodeLevelExposure {
+  /** The field that grants it. */
+  readonly path: FieldPath;
+  /** Short and concrete, for messages: `privileged container 'agent'`. */
+  readonly what: string;
+}
+
+/**
+ * Everything in a pod template that reaches the node itself: privilege, escape capabilities, writable hostPaths,
+ * runtime sockets and host namespaces. Built from the predicates of the node checks, so it agrees with them.
+ */
+export function nodeLevelExposures(pod: PodSpecView): NodeLevelExposure[] {
+  const found: NodeLevelExposure[] = [];
+  for (const container of pod.containers) {
+    const privilege = privileged(container);
+    if (privilege) found.push({ path: privilege.path, what: `privileged container '${container.spec.name}'` });
+    for (const capability of escapeCapabilities(pod, container)) {
+      found.push({
+        path: capability.path,
+        what: `capability ${capability.name} in container '${container.spec.name}'`,
+      });
+    }
+  }
+  for (const volume of mountedHostPaths(pod)) {
+    if (volume.hostPath.runtimeSocket) {
+      found.push({ path: volume.path, what: `container runtime socket in hostPath '${volume.declared}'` });
+    }
+    if (writableMounts(volume).length > 0) {
+      found.push({ path: volume.path, what: `writable hostPath '${volume.declared}'` });
+    }
+  }
+  if (pod.spec.hostNetwork === true) found.push({ path: [...pod.path, 'hostNetwork'], what: 'hostNetwork' });
+  if (pod.spec.hostPID === true) found.push({ path: [...pod.path, 'hostPID'], what: 'hostPID' });
+  return found;
+}

@@ -1,0 +1,39 @@
+import { defineCheck } from '../define.js';
+import { hardenableContainers, profileOf, securityField } from '../hardening.js';
+import { privileged } from '../node-exposure.js';
+
+export default defineCheck({
+  id: 'seccomp-profile',
+  title: 'No seccomp profile',
+  severity: 'low',
+  exposes: [],
+  missing: ['MS-M9011'],
+  description:
+    'A container runs with seccomp `Unconfined`, or sets no seccomp profile (field or legacy annotation) on itself or its pod.',
+  rationale:
+    "Seccomp limits the system calls a container may make; without it every syscall of the kernel is reachable, which is the surface most container-escape exploits go through. Kubernetes' default is Unconfined unless the kubelet runs with `--seccomp-default`.",
+  remediation:
+    'Set `securityContext.seccompProfile.type: RuntimeDefault` in the pod spec (or `Localhost` with a tailored profile).',
+  run({ inventory, report }) {
+    for (const { pod, container } of hardenableContainers(inventory)) {
+      // The runtime applies no seccomp profile to privileged containers, which privileged-container reports.
+      if (privileged(container)) continue;
+      const name = container.spec.name;
+      const profile = profileOf(pod, container, 'seccomp');
+      if (profile?.type === 'Unconfined') {
+        report({
+          resource: pod.owner,
+          path: profile.path,
+          severity: 'medium',
+          message: `container '${name}' runs without seccomp: ${profile.source}`,
+        });
+      } else if (!profile) {
+        report({
+          resource: pod.owner,
+          path: securityField(container, 'seccompProfile'),
+          message: `container '${name}' sets no seccomp profile: it runs Unconfined unless the kubelet defaults to RuntimeDefault`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,37 @@
+import { defineCheck } from '../define.js';
+import { describeMounts, mountedHostPaths, writableMounts } from '../host-paths.js';
+
+const READS: Readonly<Record<string, string>> = {
+  'MS-TA9016': "other pods' service-account tokens",
+  'MS-TA9026': 'cloud provider credentials',
+  'MS-TA9027': 'SSH keys and user credentials',
+};
+
+export default defineCheck({
+  id: 'sensitive-host-path-read',
+  title: 'Read-only hostPath of node credentials',
+  severity: 'high',
+  exposes: ['MS-TA9016', 'MS-TA9026', 'MS-TA9027'],
+  missing: [],
+  description:
+    "A container mounts, read-only, a node directory that holds credentials: the kubelet's directory with other pods' service-account tokens, /etc/kubernetes with cloud provider credentials, or SSH keys and home directories.",
+  rationale:
+    "Read-only stops the container from changing the node, not from reading it: it can take the service-account tokens of every pod on the node, the cluster's cloud identity (such as /etc/kubernetes/azure.json) or users' SSH keys, and act as them.",
+  remediation:
+    'Mount only the exact file or directory the workload needs, never the node root, /var/lib/kubelet, /etc/kubernetes or home directories; use projected service-account tokens and workload identity instead of node credentials.',
+  run({ inventory, report }) {
+    for (const pod of inventory.podSpecs) {
+      for (const volume of mountedHostPaths(pod)) {
+        const { credentials } = volume.hostPath;
+        // A writable mount reads just as well; writable-host-path reports it with these techniques.
+        if (credentials.length === 0 || writableMounts(volume).length > 0) continue;
+        report({
+          resource: pod.owner,
+          path: volume.path,
+          techniques: credentials,
+          message: `${describeMounts(volume, volume.mounts)} exposes ${credentials.map((id) => READS[id]).join(', ')} to the container`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,51 @@
+import type { Resource } from '../../inventory/index.js';
+import { type TokenMount, tokenMount } from '../../inventory/pods.js';
+import { defineCheck } from '../define.js';
+
+export default defineCheck({
+  id: 'service-account-token',
+  title: 'Service account token mounted',
+  severity: 'low',
+  exposes: ['MS-TA9016'],
+  missing: ['MS-M9025'],
+  description:
+    "A workload's pods get their service account token mounted: `automountServiceAccountToken` is true on the pod spec or its ServiceAccount, or unset on both.",
+  rationale:
+    "Every process in the pod can read the token under /var/run/secrets/kubernetes.io/serviceaccount and call the API server with the service account's permissions; code execution in any container becomes API access.",
+  remediation:
+    'Set `automountServiceAccountToken: false` on the ServiceAccount (or the pod spec), and mount a projected token only into the pods that call the Kubernetes API.',
+  run({ inventory, report }) {
+    // A ServiceAccount's field decides for every pod using it: one finding there, naming all of them.
+    const byAccount = new Map<Resource, { mount: TokenMount; owners: Resource[] }>();
+    for (const pod of inventory.podSpecs) {
+      const mount = tokenMount(pod, inventory);
+      if (!mount.mounted) continue;
+      if (mount.decidedBy === 'serviceaccount') {
+        const shared = byAccount.get(mount.resource);
+        if (shared) shared.owners.push(pod.owner);
+        else byAccount.set(mount.resource, { mount, owners: [pod.owner] });
+      } else {
+        const mounted = `the token of service account '${pod.serviceAccountName}' is mounted into ${podsOf(pod.owner)}`;
+        report({
+          resource: mount.resource,
+          path: mount.path,
+          message:
+            mount.decidedBy === 'pod'
+              ? `${mounted}: the pod spec sets automountServiceAccountToken: true`
+              : `${mounted} by default: neither the pod spec nor the ServiceAccount sets automountServiceAccountToken: false`,
+        });
+      }
+    }
+    for (const { mount, owners } of byAccount.values()) {
+      report({
+        resource: mount.resource,
+        path: mount.path,
+        message: `ServiceAccount '${mount.resource.ref.name}' sets automountServiceAccountToken: true: its token is mounted into ${owners.map(podsOf).join(', ')}`,
+      });
+    }
+  },
+});
+
+function podsOf({ ref }: Resource): string {
+  return ref.kind === 'Pod' ? `Pod '${ref.name}'` : `the pods of ${ref.kind} '${ref.name}'`;
+}

@@ -1,0 +1,91 @@
+import type { FieldPath } from '../../inputs/path.js';
+import type { ContainerView } from '../../inventory/index.js';
+import { commandWords, programName } from '../../inventory/pods.js';
+import { defineCheck } from '../define.js';
+import { parseImage } from '../images.js';
+import { declaredPorts, routesTo, type TargetPort } from '../services.js';
+
+const SSH_PORT = 22;
+/** Images whose main process is an SSH daemon: `panubo/sshd`, `rastasheep/ubuntu-sshd`, `linuxserver/openssh-server`. */
+const SSHD_IMAGE_NAME = /(?:^|[-_.])(?:sshd|dropbear|openssh-server)$/;
+/** SFTP servers built on OpenSSH's sshd. */
+const SSHD_REPOSITORIES = new Set(['atmoz/sftp', 'emberstack/sftp']);
+const SSH_DAEMONS = new Set(['sshd', 'dropbear']);
+
+function isSshPort(port: TargetPort): boolean {
+  return port.number === SSH_PORT || port.name === 'ssh';
+}
+
+function runsSshdImage(container: ContainerView): boolean {
+  const reference = parseImage(container.spec.image);
+  if (!reference) return false;
+  const lastSegment = reference.repository.slice(reference.repository.lastIndexOf('/') + 1);
+  return SSHD_IMAGE_NAME.test(lastSegment) || SSHD_REPOSITORIES.has(reference.repository);
+}
+
+interface Evidence {
+  readonly path: FieldPath;
+  readonly what: string;
+}
+
+/** Where a container shows it runs an SSH server: a port 22 or named `ssh`, an sshd image, `sshd` on its command line. */
+function sshEvidence(container: ContainerView): Evidence[] {
+  const evidence: Evidence[] = [];
+  container.spec.ports?.forEach((port, index) => {
+    const path = [...container.path, 'ports', index];
+    if (port.containerPort === SSH_PORT) evidence.push({ path: [...path, 'containerPort'], what: 'port 22' });
+    else if (port.name === 'ssh') evidence.push({ path: [...path, 'name'], what: "port 'ssh'" });
+  });
+  if (runsSshdImage(container)) {
+    evidence.push({ path: [...container.path, 'image'], what: `image '${container.spec.image}'` });
+  }
+  const words = commandWords(container);
+  const daemon = words.find(({ word }, index) => {
+    const program = programName(word);
+    // `service ssh start`, `/etc/init.d/ssh start`
+    const service = word === 'service' ? words[index + 1]?.word : word.startsWith('/etc/init.d/') ? program : undefined;
+    return SSH_DAEMONS.has(program) || service === 'ssh' || service === 'sshd';
+  });
+  if (daemon) evidence.push({ path: daemon.path, what: `command '${daemon.word}'` });
+  return evidence;
+}
+
+export default defineCheck({
+  id: 'ssh-server',
+  title: 'SSH server in a container',
+  severity: 'medium',
+  exposes: ['MS-TA9010'],
+  missing: [],
+  description:
+    'A container runs an SSH daemon: it declares port 22 or a port named `ssh`, uses an sshd image, or starts `sshd`/`dropbear`. High when a LoadBalancer or NodePort Service forwards to it.',
+  rationale:
+    'An SSH server is a way into the container that bypasses the Kubernetes API: logins are not `pods/exec` calls, so RBAC does not govern them and the audit log does not see them. Keys baked into images and weak passwords are found and brute-forced within minutes once the port is reachable from outside.',
+  remediation:
+    'Remove the SSH server and use `kubectl exec` or `kubectl debug`, which RBAC controls and the audit log records. If SFTP or SSH access is the product, keep it off LoadBalancer/NodePort Services, require keys, and restrict clients with a NetworkPolicy.',
+  run({ inventory, report }) {
+    for (const pod of inventory.podSpecs) {
+      for (const container of pod.containers) {
+        const evidence = sshEvidence(container);
+        const [first] = evidence;
+        if (!first) continue;
+        const declared = declaredPorts(container);
+        const sshPorts = declared.filter(isSshPort);
+        // Without a port that says SSH, sshd listens on 22, or, in an sshd image, on whatever port the image declares.
+        const ports = sshPorts.length
+          ? sshPorts
+          : [{ number: SSH_PORT }, ...(runsSshdImage(container) ? declared : [])];
+        // An Ingress speaks HTTP: it cannot carry SSH.
+        const exposed = routesTo(inventory, pod, ports).find((route) => route.external && !route.ingress);
+        const what = evidence.map((e) => e.what).join(', ');
+        report({
+          resource: pod.owner,
+          path: first.path,
+          severity: exposed ? 'high' : 'medium',
+          message: exposed
+            ? `container '${container.spec.name}' runs an SSH server (${what}), reachable from outside the cluster through ${exposed.description}`
+            : `container '${container.spec.name}' runs an SSH server (${what})`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,195 @@
+import { testCheck } from '../tester.js';
+import check from './index.js';
+
+testCheck(check, {
+  valid: [
+    {
+      name: 'read-only hostPath of CA certificates',
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: external-dns}
+spec:
+  template:
+    spec:
+      containers:
+      - name: external-dns
+        volumeMounts:
+        - {name: certs, mountPath: /etc/ssl/certs, readOnly: true}
+      volumes:
+      - name: certs
+        hostPath: {path: /etc/ssl/certs}
+`,
+    },
+    {
+      name: 'writable hostPath declared but mounted by no container',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: web
+    volumeMounts:
+    - {name: cache, mountPath: /cache}
+  volumes:
+  - name: cache
+    emptyDir: {}
+  - name: root
+    hostPath: {path: /}
+`,
+    },
+    {
+      name: 'every mount of the volume is read-only',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: log-reader}
+spec:
+  initContainers:
+  - name: check
+    volumeMounts:
+    - {name: logs, mountPath: /logs, readOnly: true}
+  containers:
+  - name: reader
+    volumeMounts:
+    - {name: logs, mountPath: /var/log/host, readOnly: yes}
+  volumes:
+  - name: logs
+    hostPath: {path: /var/log}
+`,
+    },
+    {
+      name: 'a writable runtime socket is no file to change (container-runtime-socket reports it)',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: ci}
+spec:
+  containers:
+  - name: build
+    volumeMounts:
+    - {name: docker, mountPath: /var/run/docker.sock}
+  volumes:
+  - name: docker
+    hostPath: {path: /var/run/docker.sock, type: Socket}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "'//etc/' is /etc: critical, with cloud and user credentials",
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: agent}
+spec:
+  containers:
+  - name: agent
+    volumeMounts:
+    - {name: host-etc, mountPath: /host/etc}
+  volumes:
+  - name: host-etc
+    hostPath:
+      path: //etc/
+      type: Directory
+`,
+      findings: [
+        {
+          line: 13,
+          column: 7,
+          techniques: ['MS-TA9013', 'MS-TA9026', 'MS-TA9027'],
+          severity: 'critical',
+          path: 'spec.volumes[0].hostPath.path',
+          message:
+            "hostPath '//etc/' (/etc, volume 'host-etc') in container 'agent' at /host/etc is writable: the container can change the node's files",
+        },
+      ],
+    },
+    {
+      name: "kubelet pods directory exposes other pods' tokens",
+      yaml: `
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: csi-node, namespace: storage}
+spec:
+  template:
+    spec:
+      containers:
+      - name: driver
+        volumeMounts:
+        - {name: pods, mountPath: /var/lib/kubelet/pods, mountPropagation: Bidirectional}
+      volumes:
+      - name: pods
+        hostPath: {path: /var/lib/kubelet/pods/, type: Directory}
+`,
+      findings: [{ line: 14, techniques: ['MS-TA9013', 'MS-TA9016'], severity: 'critical' }],
+    },
+    {
+      name: 'high for /var/log, medium elsewhere; only the writable mount is named',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: collector}
+spec:
+  containers:
+  - name: collector
+    volumeMounts:
+    - {name: logs, mountPath: /logs, readOnly: true}
+    - {name: buffer, mountPath: /buffer}
+  - name: rotate
+    volumeMounts:
+    - {name: logs, mountPath: /var/log/host}
+  volumes:
+  - name: logs
+    hostPath: {path: /var/log}
+  - name: buffer
+    hostPath: {path: /mnt/collector-buffer}
+`,
+      findings: [
+        {
+          line: 16,
+          techniques: ['MS-TA9013'],
+          severity: 'high',
+          message:
+            "hostPath '/var/log' (volume 'logs') in container 'rotate' at /var/log/host is writable: the container can change the node's files",
+        },
+        {
+          line: 18,
+          techniques: ['MS-TA9013'],
+          severity: 'medium',
+          message: /'\/mnt\/collector-buffer'.*'collector' at \/buffer/,
+        },
+      ],
+    },
+    {
+      name: "the node's root, in a CronJob",
+      yaml: `
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cleanup}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - name: cleanup
+            volumeMounts:
+            - {name: host, mountPath: /host}
+          volumes:
+          - name: host
+            hostPath: {path: /}
+`,
+      findings: [
+        {
+          line: 17,
+          techniques: ['MS-TA9013', 'MS-TA9016', 'MS-TA9026', 'MS-TA9027'],
+          severity: 'critical',
+          path: 'spec.jobTemplate.spec.template.spec.volumes[0].hostPath.path',
+        },
+      ],
+    },
+  ],
+});
