@@ -12,6 +12,8 @@ export interface HostPathClass {
   readonly writeSeverity: Extract<Severity, 'critical' | 'high' | 'medium'>;
   /** Credential-access techniques that merely reading the path allows. */
   readonly credentials: readonly TechniqueId[];
+  /** Reaches the node's container log files, which writing lets an attacker erase (MS-TA9021). */
+  readonly containerLogs: boolean;
   /** Reaches a container runtime's API socket, itself or a directory holding it; read-only does not help. */
   readonly runtimeSocket: 'socket' | 'directory' | undefined;
 }
@@ -43,6 +45,8 @@ const NODE_TAKEOVER_PATHS = [
 const NODE_DATA_PATHS = ['/home', '/var/log', '/var/lib', '/opt'];
 
 const KUBELET_DIR = '/var/lib/kubelet';
+/** Where the kubelet and the runtimes keep container logs. */
+const CONTAINER_LOG_PATHS = ['/var/log', '/var/lib/docker/containers'];
 /** Holds cloud provider credentials such as azure.json, and the cluster's PKI on control-plane nodes. */
 const KUBERNETES_CONFIG_DIR = '/etc/kubernetes';
 /** SSH keys, password hashes and users' dotfiles. */
@@ -96,6 +100,7 @@ export function classifyHostPath(declared: string): HostPathClass {
         ? 'high'
         : 'medium',
     credentials,
+    containerLogs: CONTAINER_LOG_PATHS.some((target) => reaches(path, target)),
     runtimeSocket: SOCKET_NAMES.has(path.split('/').pop())
       ? 'socket'
       : RUNTIME_SOCKETS.some((socket) => within(socket, path))

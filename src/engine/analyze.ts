@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AnyCheck, FindingDraft } from '../checks/define.js';
 import type { Config, IgnoreRule } from '../config/index.js';
 import { formatPath } from '../inputs/path.js';
@@ -76,10 +76,7 @@ function toFinding(check: AnyCheck, draft: FindingDraft, severityOverride: Findi
 
 function fingerprint(checkId: string, resource: Resource, path: string | undefined): string {
   const { kind, namespace, name } = resource.ref;
-  return createHash('sha256')
-    .update([checkId, kind, namespace ?? '', name, path ?? ''].join('\u0000'))
-    .digest('hex')
-    .slice(0, 16);
+  return hash('sha256', [checkId, kind, namespace ?? '', name, path ?? ''].join('\u0000')).slice(0, 16);
 }
 
 /** The same check on the same field of the same object is one finding, however often a check walks past it. */
@@ -96,12 +93,17 @@ function dedupe(findings: Finding[]): Finding[] {
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(a.severity) - severityRank(b.severity) ||
-    (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+    compareText(a.location?.file ?? '', b.location?.file ?? '') ||
     (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
     (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
-    a.checkId.localeCompare(b.checkId) ||
-    a.id.localeCompare(b.id)
+    compareText(a.checkId, b.checkId) ||
+    compareText(a.id, b.id)
   );
+}
+
+/** Code-point order: the same on every machine whatever its locale, and far cheaper than localeCompare. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function applySuppression(finding: Finding, inventory: Inventory, rules: readonly IgnoreRule[], now: Date): void {

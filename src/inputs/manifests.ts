@@ -141,7 +141,7 @@ export function parseManifest(file: string, bytes: Buffer): ManifestInput {
   const lineCounter = new LineCounter();
   // YAML 1.1 because that is how Kubernetes reads manifests: `privileged: yes` is true, not the string "yes".
   const documents = parseAllDocuments(text, { version: '1.1', lineCounter, uniqueKeys: true });
-  const positions: Positions = new WeakMap();
+  const positions: Positions = new Map();
   const helmHint = text.includes('{{');
   for (const document of Array.isArray(documents) ? documents : [documents]) {
     const [error] = document.errors;

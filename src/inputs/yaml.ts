@@ -20,7 +20,7 @@ export class ConversionError extends Error {
  * Source positions of a converted document, kept instead of the YAML syntax tree (which is many times larger):
  * for each object, `[key, start, end, key, start, end, …]`; for each array, `[start, end, start, end, …]`.
  */
-export type Positions = WeakMap<object, (string | number)[]>;
+export type Positions = Map<object, (string | number)[]>;
 
 /**
  * Converts a parsed YAML document to plain JSON-like values as Kubernetes reads them (YAML 1.1 scalars, merge keys,

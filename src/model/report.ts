@@ -69,8 +69,9 @@ export type Finding = z.infer<typeof Finding>;
  * - `exposed`: at least one unsuppressed finding says the technique is possible;
  * - `weakened`: nothing exposes it, but a mitigation that would block it is missing somewhere;
  * - `not-observed`: something in this scan assesses it and found nothing;
- * - `not-assessed`: nothing in this scan's input can show it (e.g. audit-only techniques in a manifest scan);
- * - `question`: no Kubernetes data can show it; the organization has to answer the technique's question.
+ * - `not-assessed`: nothing in this scan can show it (e.g. audit-only techniques in a manifest scan);
+ * - `question`: nothing in this scan can show it, and it is one the organization can answer:
+ *   `kubematrix explain <id>` gives the question.
  */
 export const TechniqueStatusValue = z.enum(['exposed', 'weakened', 'not-observed', 'not-assessed', 'question']);
 export type TechniqueStatusValue = z.infer<typeof TechniqueStatusValue>;

@@ -30,7 +30,7 @@ export default defineCheck<z.infer<typeof Options>>({
   id: 'network-policy',
   title: 'No NetworkPolicy selects the pods',
   severity: 'low',
-  exposes: ['MS-TA9034'],
+  exposes: ['MS-TA9034', 'MS-TA9031', 'MS-TA9033'],
   missing: ['MS-M9014'],
   description:
     "No NetworkPolicy in a workload's namespace selects its pods for ingress, or for egress (unless `options.egress` is false), so their traffic in that direction is unrestricted.",
@@ -56,10 +56,14 @@ export default defineCheck<z.infer<typeof Options>>({
       const where = namespace ? `in namespace '${namespace}'` : 'in its namespace';
       const pods = `the pods of ${kind} '${name}'`;
       const consequences = open.map((direction) =>
-        direction === 'Ingress' ? 'any pod in the cluster can connect to them' : 'they can connect to any pod',
+        direction === 'Ingress'
+          ? 'any pod in the cluster can connect to them'
+          : 'they can connect to any pod, map the network, and reach the cloud metadata API (169.254.169.254) unless the nodes block it',
       );
       report({
         resource: pod.owner,
+        // Open egress is what lets a foothold scan the network and query instance metadata.
+        techniques: open.includes('Egress') ? ['MS-TA9034', 'MS-TA9031', 'MS-TA9033'] : ['MS-TA9034'],
         path: [...(kind === 'Pod' ? [] : pod.path.slice(0, -1)), 'metadata', 'labels'],
         message: `no NetworkPolicy ${where} restricts ${open.join(' or ').toLowerCase()} for ${pods}: ${consequences.join(', and ')}`,
       });

@@ -104,19 +104,25 @@ spec:
       findings: [
         {
           line: 8,
-          techniques: ['MS-TA9034'],
+          techniques: ['MS-TA9034', 'MS-TA9031', 'MS-TA9033'],
           mitigations: ['MS-M9014'],
           severity: 'low',
           path: 'spec.template.metadata.labels',
           message:
-            "no NetworkPolicy in namespace 'shop' restricts ingress or egress for the pods of Deployment 'api': any pod in the cluster can connect to them, and they can connect to any pod",
+            "no NetworkPolicy in namespace 'shop' restricts ingress or egress for the pods of Deployment 'api': any pod in the cluster can connect to them, and they can connect to any pod, map the network, and reach the cloud metadata API (169.254.169.254) unless the nodes block it",
         },
       ],
     },
     {
       name: 'ingress-only policy: egress is open',
       yaml: INGRESS_ONLY,
-      findings: [{ line: 8, message: /restricts egress for .*: they can connect to any pod$/ }],
+      findings: [
+        {
+          line: 8,
+          techniques: ['MS-TA9034', 'MS-TA9031', 'MS-TA9033'],
+          message: /restricts egress for .*: they can connect to any pod, map the network/,
+        },
+      ],
     },
     {
       name: 'policies that miss: other namespace, Egress only, other labels, NotIn',

@@ -149,7 +149,7 @@ spec:
       findings: [
         {
           line: 16,
-          techniques: ['MS-TA9013'],
+          techniques: ['MS-TA9013', 'MS-TA9021'],
           severity: 'high',
           message:
             "hostPath '/var/log' (volume 'logs') in container 'rotate' at /var/log/host is writable: the container can change the node's files",
@@ -185,7 +185,7 @@ spec:
       findings: [
         {
           line: 17,
-          techniques: ['MS-TA9013', 'MS-TA9016', 'MS-TA9026', 'MS-TA9027'],
+          techniques: ['MS-TA9013', 'MS-TA9016', 'MS-TA9026', 'MS-TA9027', 'MS-TA9021'],
           severity: 'critical',
           path: 'spec.jobTemplate.spec.template.spec.volumes[0].hostPath.path',
         },

@@ -102,6 +102,7 @@ function summary(report: Report, paint: Paint): string {
   const { files, objects } = report.source;
   return [
     `${active.length} findings${counts.length ? ` (${counts.join(', ')})` : ''}${suppressed ? `, ${suppressed} suppressed` : ''} in ${objects} objects from ${files} files.`,
-    `Techniques: ${statuses.get('exposed') ?? 0} exposed, ${statuses.get('weakened') ?? 0} weakened by missing mitigations, ${statuses.get('not-observed') ?? 0} assessed and not observed, ${(statuses.get('not-assessed') ?? 0) + (statuses.get('question') ?? 0)} not assessable from manifests.`,
+    `Techniques: ${statuses.get('exposed') ?? 0} exposed, ${statuses.get('weakened') ?? 0} weakened by missing mitigations, ${statuses.get('not-observed') ?? 0} assessed and not observed, ${(statuses.get('not-assessed') ?? 0) + (statuses.get('question') ?? 0)} not visible in this input (${statuses.get('question') ?? 0} of them questions for you: kubematrix explain <id>).`,
+    'Technique by technique: kubematrix scan … --output matrix',
   ].join('\n');
 }
