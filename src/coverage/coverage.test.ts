@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import privilegedContainer from '../checks/privileged-container/index.js';
 import allowPrivilegeEscalation from '../checks/allow-privilege-escalation/index.js';
+import privilegedContainer from '../checks/privileged-container/index.js';
 import type { Finding } from '../model/report.js';
 import { techniqueStatuses } from './index.js';
 

@@ -1,7 +1,7 @@
 import type { AnyCheck } from '../checks/define.js';
 import { techniques } from '../matrix/index.js';
 import type { Technique } from '../matrix/types.js';
-import { type Finding, type Severity, type TechniqueStatus, severityRank } from '../model/report.js';
+import { type Finding, type Severity, severityRank, type TechniqueStatus } from '../model/report.js';
 
 /** A mitigation counts against a technique when the technique lists it or its parent (MS-M9005.003 → MS-M9005). */
 export function mitigates(mitigationId: string, technique: Technique): boolean {

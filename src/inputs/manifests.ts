@@ -1,7 +1,6 @@
 import { type Dirent, readdirSync, readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Document, Node } from 'yaml';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import type { ScanError, SourceLocation } from '../model/report.js';
 import type { FieldPath } from './path.js';
 import { ConversionError, locate, type Positions, toPlain } from './yaml.js';
