@@ -18,6 +18,22 @@ import managementInterface from './management-interface/index.js';
 import netRaw from './net-raw/index.js';
 import networkPolicy from './network-policy/index.js';
 import privilegedContainer from './privileged-container/index.js';
+import rbacAnonymousAccess from './rbac-anonymous-access/index.js';
+import rbacClusterAdmin from './rbac-cluster-admin/index.js';
+import rbacCoredns from './rbac-coredns/index.js';
+import rbacCreateWorkloads from './rbac-create-workloads/index.js';
+import rbacCronjobs from './rbac-cronjobs/index.js';
+import rbacCsrApproval from './rbac-csr-approval/index.js';
+import rbacDeleteEvents from './rbac-delete-events/index.js';
+import rbacDestructiveDelete from './rbac-destructive-delete/index.js';
+import rbacExec from './rbac-exec/index.js';
+import rbacModifyWorkloads from './rbac-modify-workloads/index.js';
+import rbacNodeProxy from './rbac-node-proxy/index.js';
+import rbacPrivilegeEscalationVerbs from './rbac-privilege-escalation-verbs/index.js';
+import rbacPullSecrets from './rbac-pull-secrets/index.js';
+import rbacReadSecrets from './rbac-read-secrets/index.js';
+import rbacTokenCreation from './rbac-token-creation/index.js';
+import rbacWebhookConfig from './rbac-webhook-config/index.js';
 import readOnlyRootFilesystem from './read-only-root-filesystem/index.js';
 import resourceLimits from './resource-limits/index.js';
 import runAsNonRoot from './run-as-non-root/index.js';
@@ -28,6 +44,7 @@ import serviceAccountToken from './service-account-token/index.js';
 import sshServer from './ssh-server/index.js';
 import unmaskedProcMount from './unmasked-proc-mount/index.js';
 import unsafeSysctls from './unsafe-sysctls/index.js';
+import workloadTokenPermissions from './workload-token-permissions/index.js';
 import writableHostPath from './writable-host-path/index.js';
 
 /** Every check kubematrix runs, in the order their docs list them. */
@@ -44,6 +61,23 @@ export const allChecks: readonly AnyCheck[] = [
   daemonsetNodeAccess,
   cronjob,
   serviceAccountToken,
+  rbacClusterAdmin,
+  rbacPrivilegeEscalationVerbs,
+  rbacCsrApproval,
+  rbacAnonymousAccess,
+  rbacCreateWorkloads,
+  rbacExec,
+  rbacModifyWorkloads,
+  rbacCronjobs,
+  rbacWebhookConfig,
+  rbacReadSecrets,
+  rbacPullSecrets,
+  rbacTokenCreation,
+  rbacNodeProxy,
+  rbacCoredns,
+  rbacDeleteEvents,
+  rbacDestructiveDelete,
+  workloadTokenPermissions,
   credentialsInEnv,
   credentialsInConfigmap,
   secretEnvReference,

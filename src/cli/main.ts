@@ -50,10 +50,29 @@ Exit codes:
       '[paths...]',
       'YAML/JSON files or directories; - reads standard input (helm template … | kubematrix scan -)',
     )
-    .addOption(outputOption(['table', 'json'], 'table'))
+    .addOption(outputOption(['table', 'json', 'matrix'], 'table'))
     .option('-c, --config <file>', 'suppressions and check settings (default: .kubematrix.yaml if present)')
     .option('--show-suppressed', 'list suppressed findings too, marked with their reason')
     .action(lazy(() => import('./commands/scan.js')));
+
+  const rbac = program.command('rbac').description('effective RBAC permissions of the manifests, and what they open');
+  rbac
+    .command('who-can')
+    .description('subjects that can VERB RESOURCE (pods, pods/exec, deployments.apps), and through which bindings')
+    .argument('<verb>', 'get, list, create, escalate, impersonate, …')
+    .argument('<resource>', 'resource, resource/subresource or resource.group (a URL such as /metrics too)')
+    .argument('[paths...]', 'YAML/JSON files or directories; - reads standard input')
+    .option('-n, --namespace <namespace>', 'only grants that apply in this namespace')
+    .addOption(outputOption(['table', 'json'], 'table'))
+    .action(lazy(() => import('./commands/rbac.js').then((module) => ({ default: module.whoCan }))));
+  rbac
+    .command('subject')
+    .description("a subject's effective permissions (its groups' included), grouped by the techniques they open")
+    .argument('<kind/name>', 'sa/NAME, user/NAME or group/NAME')
+    .argument('[paths...]', 'YAML/JSON files or directories; - reads standard input')
+    .option('-n, --namespace <namespace>', "the ServiceAccount's namespace (default: every one found)")
+    .addOption(outputOption(['table', 'json'], 'table'))
+    .action(lazy(() => import('./commands/rbac.js').then((module) => ({ default: module.subject }))));
 
   return program;
 }

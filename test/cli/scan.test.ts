@@ -48,6 +48,17 @@ describe('kubematrix scan', () => {
     });
   });
 
+  it('draws the matrix marked technique by technique with --output matrix', () => {
+    const { status, stdout } = cli(['scan', 'examples/shop', '-o', 'matrix'], {
+      cwd: repoRoot,
+      env: { COLUMNS: '120' },
+    });
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/! 9018\s/); // the privileged backup job
+    expect(stdout).toMatch(/\? 9001\s/); // cloud credentials: a question for the organization
+    expect(stdout).toContain('! exposed');
+  });
+
   it("reads '-' from standard input", () => {
     const { status, stdout } = cli(['scan', '-', '-o', 'json'], { input: privilegedPod });
     expect(status).toBe(0);

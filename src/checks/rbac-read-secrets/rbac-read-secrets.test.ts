@@ -1,0 +1,146 @@
+import { testCheck } from '../tester.js';
+import check from './index.js';
+
+testCheck(check, {
+  valid: [
+    {
+      name: 'config maps, and creating secrets without reading them',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: app}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: [get, list, watch]}
+- {apiGroups: [""], resources: [secrets], verbs: [create, delete]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: app}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: app}
+subjects:
+- {kind: ServiceAccount, name: app, namespace: app}
+`,
+    },
+    {
+      name: 'view does not read secrets',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: everyone-views}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+- {kind: Group, name: developers}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'listing secrets cluster-wide',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: secret-reader}
+rules:
+- {apiGroups: [""], resources: [secrets], verbs: [list]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: secret-reader}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
+subjects:
+- {kind: ServiceAccount, name: backup, namespace: backup}
+`,
+      findings: [
+        { line: 6, severity: 'critical', techniques: ['MS-TA9025'] },
+        { line: 13, severity: 'critical', message: /ServiceAccount backup\/backup can read secrets cluster-wide/ },
+      ],
+    },
+    {
+      name: 'the same ClusterRole through a RoleBinding: one namespace',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: secret-reader}
+rules:
+- {apiGroups: [""], resources: [secrets], verbs: [get, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: secret-reader, namespace: payments}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
+subjects:
+- {kind: ServiceAccount, name: api}
+`,
+      findings: [
+        { line: 6, severity: 'critical' },
+        {
+          line: 13,
+          severity: 'medium',
+          message: /ServiceAccount payments\/api can read secrets in namespace payments/,
+        },
+      ],
+    },
+    {
+      name: 'get restricted to named secrets is not reading them all: lower, with the names',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: tls, namespace: web}
+rules:
+- {apiGroups: [""], resources: [secrets], resourceNames: [web-tls, web-ca], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: tls, namespace: web}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: tls}
+subjects:
+- {kind: ServiceAccount, name: nginx}
+`,
+      findings: [
+        { line: 6, severity: 'low', message: /read secrets, only web-ca, web-tls/ },
+        { line: 13, severity: 'low', message: /can read secrets in namespace web, only web-ca, web-tls/ },
+      ],
+    },
+    {
+      name: 'manifests without namespace: their own namespace',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader}
+rules:
+- {apiGroups: [""], resources: [secrets], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects:
+- {kind: ServiceAccount, name: app}
+`,
+      findings: [
+        { line: 6, severity: 'medium' },
+        { line: 13, message: /ServiceAccount \(unset\)\/app can read secrets in namespace \(unset\)/ },
+      ],
+    },
+    {
+      name: 'through edit, and a kube-system controller as info',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: devs, namespace: app}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects:
+- {kind: Group, name: devs}
+- {kind: ServiceAccount, name: cert-manager, namespace: kube-system}
+`,
+      findings: [
+        {
+          line: 7,
+          severity: 'medium',
+          message: /Group devs can read secrets in namespace app \(RoleBinding app\/devs → ClusterRole edit\)/,
+        },
+        { line: 8, severity: 'info' },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,451 @@
+import { asRecord, type Inventory, type Resource } from '../inventory/index.js';
+import { DEFAULT_CLUSTER_ROLE_BINDINGS, DEFAULT_CLUSTER_ROLES, SUPERUSER_GROUP } from './defaults.js';
+import {
+  CLUSTER,
+  covers,
+  inNamespace,
+  isClusterScoped,
+  lookupKeys,
+  parseResource,
+  reachAllows,
+  ruleReach,
+  toPolicyRule,
+  urlAllowed,
+  wellKnownGroup,
+} from './rules.js';
+import { memberships, sameSubject, subjectKey, toSubject } from './subjects.js';
+import type {
+  Binding,
+  BindingSubject,
+  Decision,
+  Grant,
+  Origin,
+  PolicyRule,
+  Request,
+  Role,
+  RoleRule,
+  Scope,
+  Subject,
+} from './types.js';
+
+const RBAC_API = 'rbac.authorization.k8s.io/';
+
+export interface IndexedRule {
+  readonly role: Role;
+  readonly rule: RoleRule;
+}
+
+/** Who can do something at one scope, and through which grants. */
+export interface WhoCan {
+  readonly subject: Subject;
+  readonly scope: Scope;
+  readonly grants: readonly Grant[];
+  /** Set when every grant is restricted by resourceNames: the only objects the subject can act on. */
+  readonly names?: readonly string[];
+}
+
+/**
+ * The RBAC policy of the input, completed with Kubernetes' default roles and bindings: roles with their aggregated
+ * rules, bindings resolved to roles, and indexes by subject, by role and by resource so that queries do not scan
+ * every rule.
+ */
+export class Rbac {
+  readonly roles: readonly Role[];
+  readonly bindings: readonly Binding[];
+  /** Every subject a binding names, and every ServiceAccount of the input. */
+  readonly subjects: readonly Subject[];
+  readonly #bySubject = new Map<string, Binding[]>();
+  readonly #byRole = new Map<Role, Binding[]>();
+  readonly #byResource = new Map<string, IndexedRule[]>();
+  readonly #nonResource: IndexedRule[] = [];
+  readonly #roleIndexes = new Map<Role, Map<string, RoleRule[]>>();
+
+  constructor(roles: readonly Role[], bindings: readonly Binding[], serviceAccounts: readonly Subject[]) {
+    this.roles = roles;
+    this.bindings = bindings;
+    const subjects = new Map<string, Subject>();
+    for (const binding of bindings) {
+      if (binding.role) append(this.#byRole, binding.role, binding);
+      for (const { subject } of binding.subjects) {
+        const key = subjectKey(subject);
+        subjects.set(key, subject);
+        const named = this.#bySubject.get(key);
+        if (named?.at(-1) !== binding) append(this.#bySubject, key, binding);
+      }
+    }
+    for (const account of serviceAccounts) subjects.set(subjectKey(account), account);
+    this.subjects = [...subjects.values()];
+    for (const role of roles) {
+      for (const rule of role.rules) {
+        // One entry under each resource the rule names, the same object: callers dedupe by identity.
+        const indexed = { role, rule };
+        if (rule.nonResourceURLs.length) this.#nonResource.push(indexed);
+        for (const resource of new Set(rule.resources)) append(this.#byResource, resource, indexed);
+      }
+    }
+  }
+
+  /** Bindings that reference the role. */
+  bindingsOf(role: Role): readonly Binding[] {
+    return this.#byRole.get(role) ?? [];
+  }
+
+  /** Rules of any role that may match a request on one of the resources: their names and the wildcards covering them. */
+  rulesFor(resources: readonly { resource: string; subresource?: string }[]): Set<IndexedRule> {
+    const keys = new Set(resources.flatMap(({ resource, subresource }) => lookupKeys(resource, subresource)));
+    const found = new Set<IndexedRule>();
+    for (const key of keys) for (const indexed of this.#byResource.get(key) ?? []) found.add(indexed);
+    return found;
+  }
+
+  /** Bindings that name the subject itself. */
+  bindingsTo(subject: Subject): readonly Binding[] {
+    return this.#bySubject.get(subjectKey(subject)) ?? [];
+  }
+
+  /** Grants the subject holds as named in bindings, without those of the groups it belongs to. */
+  grantsTo(subject: Subject): Grant[] {
+    const grants: Grant[] = [];
+    for (const binding of this.bindingsTo(subject)) {
+      for (const entry of binding.subjects) {
+        if (!sameSubject(entry.subject, subject)) continue;
+        for (const rule of binding.role?.rules ?? []) grants.push(grantOf(binding, entry, rule, binding.scope));
+      }
+    }
+    return grants;
+  }
+
+  /** Everything the subject may do: its own grants and those of every group it is a member of. */
+  permissionsOf(subject: Subject): Grant[] {
+    return memberships(subject).flatMap((member) => this.grantsTo(member));
+  }
+
+  can(subject: Subject, request: Request): Decision {
+    const grants: Grant[] = [];
+    for (const member of memberships(subject)) {
+      for (const binding of this.bindingsTo(member)) {
+        const { role, scope } = binding;
+        const rules = role ? allowingRules(this.#roleIndex(role), role, scope, request) : [];
+        if (!rules.length) continue;
+        for (const entry of binding.subjects) {
+          if (!sameSubject(entry.subject, member)) continue;
+          for (const rule of rules) grants.push(grantOf(binding, entry, rule, scope));
+        }
+      }
+    }
+    return { allowed: grants.length > 0, grants };
+  }
+
+  /**
+   * Subjects that can `verb` the resource (`pods`, `pods/exec`, `deployments.apps`, or a URL such as `/metrics`),
+   * per scope. Without a namespace, everywhere it is possible; with one, where it applies to that namespace.
+   * Rules restricted to named objects count, marked with the names.
+   */
+  whoCan(verb: string, resource: string, namespace?: string | null): WhoCan[] {
+    const found = new Map<string, { subject: Subject; scope: Scope; grants: Grant[]; names: Set<string> | 'all' }>();
+    for (const { role, rule, reach, clusterOnly } of this.#reaching(verb, resource)) {
+      for (const binding of this.bindingsOf(role)) {
+        const { scope } = binding;
+        if (clusterOnly && !scope.cluster) continue;
+        if (namespace !== undefined && !covers(scope, namespace)) continue;
+        for (const entry of binding.subjects) {
+          const key = `${subjectKey(entry.subject)}\u0000${scope.cluster ? '*' : (scope.namespace ?? '')}`;
+          let who = found.get(key);
+          if (!who) {
+            who = { subject: entry.subject, scope, grants: [], names: new Set() };
+            found.set(key, who);
+          }
+          who.grants.push(grantOf(binding, entry, rule, scope));
+          if (reach === 'all') who.names = 'all';
+          else if (who.names !== 'all') for (const name of reach) who.names.add(name);
+        }
+      }
+    }
+    return [...found.values()]
+      .map(({ names, ...who }) => (names === 'all' ? who : { ...who, names: [...names].sort() }))
+      .sort(compareWhoCan);
+  }
+
+  *#reaching(
+    verb: string,
+    text: string,
+  ): Generator<IndexedRule & { reach: 'all' | readonly string[]; clusterOnly: boolean }> {
+    if (text.startsWith('/')) {
+      for (const indexed of this.#nonResource) {
+        if (urlAllowed(indexed.rule, verb, text)) yield { ...indexed, reach: 'all', clusterOnly: true };
+      }
+      return;
+    }
+    const { resource, subresource, apiGroup } = parseResource(text);
+    const clusterOnly = isClusterScoped(resource);
+    for (const indexed of this.rulesFor([{ resource, subresource }])) {
+      const reach = ruleReach(indexed.rule, verb, apiGroup, resource, subresource);
+      if (reach) yield { ...indexed, reach, clusterOnly };
+    }
+  }
+
+  #roleIndex(role: Role): Map<string, RoleRule[]> {
+    let index = this.#roleIndexes.get(role);
+    if (!index) {
+      index = new Map();
+      for (const rule of role.rules) for (const resource of new Set(rule.resources)) append(index, resource, rule);
+      this.#roleIndexes.set(role, index);
+    }
+    return index;
+  }
+}
+
+function allowingRules(index: Map<string, RoleRule[]>, role: Role, scope: Scope, request: Request): RoleRule[] {
+  if ('url' in request) {
+    // Non-resource URLs are not namespaced: only a ClusterRoleBinding grants them.
+    return scope.cluster ? role.rules.filter((rule) => urlAllowed(rule, request.verb, request.url)) : [];
+  }
+  const { verb, resource, subresource, namespace, name } = request;
+  if (!covers(scope, namespace)) return [];
+  if (!scope.cluster && isClusterScoped(resource)) return [];
+  const apiGroup = request.apiGroup ?? wellKnownGroup(resource);
+  return lookupKeys(resource, subresource)
+    .flatMap((key) => index.get(key) ?? [])
+    .filter((rule) => reachAllows(ruleReach(rule, verb, apiGroup, resource, subresource), name));
+}
+
+// Object literals rather than spreads: grants are created by the ten thousand.
+function grantOf(binding: Binding, entry: BindingSubject, rule: RoleRule, scope: Scope): Grant {
+  return { subject: entry.subject, subjectIndex: entry.index, binding, role: binding.role as Role, rule, scope };
+}
+
+function compareWhoCan(a: WhoCan, b: WhoCan): number {
+  const scope = (who: WhoCan) => (who.scope.cluster ? '' : `\u0001${who.scope.namespace ?? ''}`);
+  return (
+    compare(scope(a), scope(b)) ||
+    compare(a.subject.kind, b.subject.kind) ||
+    compare(a.subject.namespace ?? '', b.subject.namespace ?? '') ||
+    compare(a.subject.name, b.subject.name)
+  );
+}
+
+/** Code-point order: stable across locales, and much faster than localeCompare on large answers. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+const cache = new WeakMap<Inventory, Rbac>();
+
+/** The RBAC model of an inventory, built once and shared by every check that asks. */
+export function rbacOf(inventory: Inventory): Rbac {
+  let rbac = cache.get(inventory);
+  if (!rbac) {
+    rbac = buildRbac(inventory);
+    cache.set(inventory, rbac);
+  }
+  return rbac;
+}
+
+interface RoleDraft {
+  kind: 'Role' | 'ClusterRole';
+  namespace: string | null;
+  name: string;
+  origin: Origin;
+  labels: Readonly<Record<string, string>>;
+  rules: RoleRule[];
+  resource?: Resource;
+  own: readonly PolicyRule[];
+  /** Label selectors of an aggregationRule; undefined when the role has none. */
+  selectors?: readonly unknown[];
+  resolved?: boolean;
+}
+
+export function buildRbac(inventory: Inventory): Rbac {
+  const roles = new Map<string, RoleDraft>();
+  const clusterRoles = new Map<string, RoleDraft>();
+
+  for (const resource of rbacObjects(inventory, 'Role')) {
+    const { namespace, name } = resource.ref;
+    roles.set(`${namespace ?? ''}\u0000${name}`, fromInput('Role', resource));
+  }
+  for (const resource of rbacObjects(inventory, 'ClusterRole')) {
+    clusterRoles.set(resource.ref.name, { ...fromInput('ClusterRole', resource), namespace: null });
+  }
+  for (const role of DEFAULT_CLUSTER_ROLES) {
+    // The input's definition wins: a cluster may have edited a default role.
+    if (clusterRoles.has(role.name)) continue;
+    clusterRoles.set(role.name, {
+      kind: 'ClusterRole',
+      namespace: null,
+      name: role.name,
+      origin: 'built-in',
+      labels: role.labels ?? {},
+      rules: [],
+      own: role.rules,
+      ...(role.aggregates ? { selectors: [{ matchLabels: role.aggregates }] } : {}),
+    });
+  }
+  for (const role of roles.values()) role.rules = ownRules(role);
+  for (const role of clusterRoles.values()) aggregate(role, clusterRoles, new Set());
+
+  const bindings: Binding[] = [];
+  const findRole = (kind: unknown, name: string, namespace: string | null, fromRoleBinding: boolean) =>
+    kind === 'ClusterRole'
+      ? clusterRoles.get(name)
+      : kind === 'Role' && fromRoleBinding
+        ? roles.get(`${namespace ?? ''}\u0000${name}`)
+        : undefined;
+  const inputBindingNames = new Set<string>();
+  for (const kind of ['RoleBinding', 'ClusterRoleBinding'] as const) {
+    for (const resource of rbacObjects(inventory, kind)) {
+      const namespace = kind === 'RoleBinding' ? resource.ref.namespace : null;
+      const roleRef = asRecord(resource.object.roleRef);
+      const refName = typeof roleRef.name === 'string' ? roleRef.name : '';
+      const subjects: BindingSubject[] = [];
+      const entries = Array.isArray(resource.object.subjects) ? resource.object.subjects : [];
+      entries.forEach((value, index) => {
+        const subject = toSubject(value, namespace);
+        if (subject) subjects.push({ subject, index });
+      });
+      if (kind === 'ClusterRoleBinding') inputBindingNames.add(resource.ref.name);
+      bindings.push({
+        kind,
+        namespace,
+        scope: kind === 'ClusterRoleBinding' ? CLUSTER : inNamespace(namespace),
+        name: resource.ref.name,
+        origin: 'input',
+        roleRef: { kind: String(roleRef.kind ?? ''), name: refName },
+        role: findRole(roleRef.kind, refName, namespace, kind === 'RoleBinding'),
+        subjects,
+        resource,
+      });
+    }
+  }
+  for (const binding of DEFAULT_CLUSTER_ROLE_BINDINGS) {
+    if (inputBindingNames.has(binding.name)) continue;
+    bindings.push({
+      kind: 'ClusterRoleBinding',
+      namespace: null,
+      scope: CLUSTER,
+      name: binding.name,
+      origin: 'built-in',
+      roleRef: { kind: 'ClusterRole', name: binding.role },
+      role: clusterRoles.get(binding.role),
+      subjects: binding.subjects.map((subject, index) => ({ subject, index })),
+    });
+  }
+  const superuser = superuserBinding();
+  bindings.push(superuser);
+
+  const serviceAccounts = inventory
+    .ofKind('ServiceAccount')
+    .map(
+      (resource): Subject => ({ kind: 'ServiceAccount', namespace: resource.ref.namespace, name: resource.ref.name }),
+    );
+  return new Rbac([...roles.values(), ...clusterRoles.values(), superuser.role], bindings, serviceAccounts);
+}
+
+/** `system:masters` bypasses RBAC altogether: no binding to edit or delete, so it is modelled apart. */
+function superuserBinding(): Binding & { role: Role } {
+  const definition = DEFAULT_CLUSTER_ROLES.find((role) => role.name === 'cluster-admin');
+  const role: RoleDraft = {
+    kind: 'ClusterRole',
+    namespace: null,
+    name: 'cluster-admin',
+    origin: 'hard-wired',
+    labels: {},
+    rules: [],
+    own: definition?.rules ?? [],
+  };
+  role.rules = ownRules(role);
+  return {
+    kind: 'ClusterRoleBinding',
+    namespace: null,
+    scope: CLUSTER,
+    name: SUPERUSER_GROUP,
+    origin: 'hard-wired',
+    roleRef: { kind: 'ClusterRole', name: 'cluster-admin' },
+    role,
+    subjects: [{ subject: { kind: 'Group', namespace: null, name: SUPERUSER_GROUP }, index: 0 }],
+  };
+}
+
+/** Objects of the RBAC API only: a CRD may well define its own `Role` kind. */
+function rbacObjects(inventory: Inventory, kind: string): Resource[] {
+  return inventory.ofKind(kind).filter((resource) => resource.ref.apiVersion.startsWith(RBAC_API));
+}
+
+function fromInput(kind: 'Role' | 'ClusterRole', resource: Resource): RoleDraft {
+  const rules = Array.isArray(resource.object.rules) ? resource.object.rules : [];
+  const selectors = asRecord(resource.object.aggregationRule).clusterRoleSelectors;
+  return {
+    kind,
+    namespace: resource.ref.namespace,
+    name: resource.ref.name,
+    origin: 'input',
+    labels: resource.labels,
+    rules: [],
+    resource,
+    own: rules.map(toPolicyRule),
+    ...(kind === 'ClusterRole' && resource.object.aggregationRule !== undefined
+      ? { selectors: Array.isArray(selectors) ? selectors : [] }
+      : {}),
+  };
+}
+
+function ownRules(role: RoleDraft): RoleRule[] {
+  return role.own.map(({ verbs, apiGroups, resources, resourceNames, nonResourceURLs }, index) => ({
+    verbs,
+    apiGroups,
+    resources,
+    resourceNames,
+    nonResourceURLs,
+    declaredBy: role,
+    index,
+  }));
+}
+
+/**
+ * Resolves an aggregated ClusterRole as the aggregation controller does: the union of the rules of every
+ * ClusterRole its selectors match, themselves resolved first (edit aggregates view, admin aggregates edit).
+ */
+function aggregate(role: RoleDraft, clusterRoles: Map<string, RoleDraft>, visiting: Set<RoleDraft>): RoleRule[] {
+  if (role.resolved || visiting.has(role)) return role.rules;
+  role.resolved = true;
+  if (!role.selectors) {
+    role.rules = ownRules(role);
+    return role.rules;
+  }
+  visiting.add(role);
+  const rules = new Set<RoleRule>();
+  for (const other of clusterRoles.values()) {
+    if (other === role || !role.selectors.some((selector) => selects(selector, other.labels))) continue;
+    for (const rule of aggregate(other, clusterRoles, visiting)) rules.add(rule);
+  }
+  visiting.delete(role);
+  role.rules = [...rules];
+  return role.rules;
+}
+
+/** A Kubernetes label selector: every matchLabels pair and every matchExpressions requirement must hold. */
+export function selects(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
+  if (selector === null || typeof selector !== 'object') return false;
+  const { matchLabels, matchExpressions } = selector as Record<string, unknown>;
+  for (const [key, value] of Object.entries(asRecord(matchLabels))) if (labels[key] !== String(value)) return false;
+  for (const expression of Array.isArray(matchExpressions) ? matchExpressions : []) {
+    const { key, operator, values } = asRecord(expression);
+    const list = Array.isArray(values) ? values.map(String) : [];
+    const value = typeof key === 'string' ? labels[key] : undefined;
+    const holds =
+      operator === 'In'
+        ? value !== undefined && list.includes(value)
+        : operator === 'NotIn'
+          ? value === undefined || !list.includes(value)
+          : operator === 'Exists'
+            ? value !== undefined
+            : operator === 'DoesNotExist' && value === undefined;
+    if (!holds) return false;
+  }
+  return true;
+}
