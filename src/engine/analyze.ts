@@ -39,10 +39,13 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
     check.run({
       inventory,
       options: options?.data as never,
-      report: (draft) => findings.push(toFinding(check, draft, settings?.severity)),
+      report: (draft) => {
+        const finding = toFinding(check, draft, settings?.severity);
+        applySuppression(finding, draft.resource, config.ignore, now);
+        findings.push(finding);
+      },
     });
   }
-  for (const finding of findings) applySuppression(finding, inventory, config.ignore, now);
   return { findings: dedupe(findings).sort(compareFindings), checks: ran, errors };
 }
 
@@ -106,8 +109,8 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function applySuppression(finding: Finding, inventory: Inventory, rules: readonly IgnoreRule[], now: Date): void {
-  const suppression = fromConfig(finding, rules) ?? fromAnnotation(finding, inventory);
+function applySuppression(finding: Finding, resource: Resource, rules: readonly IgnoreRule[], now: Date): void {
+  const suppression = fromConfig(finding, rules) ?? fromAnnotation(finding, resource);
   if (!suppression) return;
   // An expired suppression is as if it had never been written: the finding comes back.
   if (suppression.expires && Date.parse(suppression.expires) < now.getTime()) return;
@@ -126,12 +129,11 @@ function fromConfig(finding: Finding, rules: readonly IgnoreRule[]): Suppression
   return rule ? { reason: rule.reason, ...(rule.expires ? { expires: rule.expires } : {}), by: 'config' } : undefined;
 }
 
-function fromAnnotation(finding: Finding, inventory: Inventory): Suppression | undefined {
-  const { kind, namespace, name } = finding.resource;
-  const annotations = inventory.find(kind, namespace, name)?.annotations;
-  const listed = annotations?.[IGNORE_ANNOTATION]?.split(',').map((id) => id.trim());
+function fromAnnotation(finding: Finding, resource: Resource): Suppression | undefined {
+  const { annotations } = resource;
+  const listed = annotations[IGNORE_ANNOTATION]?.split(',').map((id) => id.trim());
   if (!listed?.includes(finding.checkId) && !listed?.includes('*')) return undefined;
-  return { reason: annotations?.[IGNORE_REASON_ANNOTATION] ?? `annotation ${IGNORE_ANNOTATION}`, by: 'annotation' };
+  return { reason: annotations[IGNORE_REASON_ANNOTATION] ?? `annotation ${IGNORE_ANNOTATION}`, by: 'annotation' };
 }
 
 function globMatch(pattern: string, text: string): boolean {

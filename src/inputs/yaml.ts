@@ -119,8 +119,9 @@ export function locate(
         found = [table[2 * segment] as number, table[2 * segment + 1] as number];
       }
     } else {
-      for (let i = 0; i < table.length; i += 3) {
-        if (table[i] === String(segment)) found = [table[i + 1] as number, table[i + 2] as number];
+      const key = String(segment);
+      for (let i = 0; i < table.length && !found; i += 3) {
+        if (table[i] === key) found = [table[i + 1] as number, table[i + 2] as number];
       }
     }
     if (!found) break;
