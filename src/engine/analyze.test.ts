@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defineCheck } from '../checks/define.js';
 import privilegedContainer from '../checks/privileged-container/index.js';
 import { parseConfig } from '../config/index.js';
 import { parseManifest } from '../inputs/manifests.js';
@@ -123,5 +124,24 @@ stringData:
       data: { password: '<redacted>' },
       stringData: { token: '<redacted>' },
     });
+  });
+});
+
+describe('a check that fails', () => {
+  it('is reported as an error, keeps what it found, and does not stop the other checks', () => {
+    const broken = defineCheck({
+      ...privilegedContainer,
+      id: 'broken-check',
+      run({ inventory, report }) {
+        const [pod] = inventory.podSpecs;
+        if (pod) report({ resource: pod.owner, message: 'found before failing' });
+        throw new Error('unexpected input');
+      },
+    });
+    const { inventory } = buildInventory(parseManifest('ds.yaml', Buffer.from(manifest())).objects);
+    const analysis = analyze(inventory, { checks: [broken, privilegedContainer], config: parseConfig('') });
+    expect(analysis.errors).toEqual([{ source: 'check broken-check', message: 'failed: unexpected input' }]);
+    expect(analysis.findings.map((f) => f.checkId).sort()).toEqual(['broken-check', 'privileged-container']);
+    expect(analysis.checks.map((c) => c.id)).toEqual(['privileged-container']);
   });
 });

@@ -35,16 +35,22 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
       errors.push({ source: 'config', message: `checks.${check.id}.options: ${options.error.issues[0]?.message}` });
       continue;
     }
-    ran.push(check);
-    check.run({
-      inventory,
-      options: options?.data as never,
-      report: (draft) => {
-        const finding = toFinding(check, draft, settings?.severity);
-        applySuppression(finding, draft.resource, config.ignore, now);
-        findings.push(finding);
-      },
-    });
+    try {
+      check.run({
+        inventory,
+        options: options?.data as never,
+        report: (draft) => {
+          const finding = toFinding(check, draft, settings?.severity);
+          applySuppression(finding, draft.resource, config.ignore, now);
+          findings.push(finding);
+        },
+      });
+      ran.push(check);
+    } catch (error) {
+      // A check that breaks on some input must not cost the user every other check's findings. What it reported
+      // before failing stands; it does not count as having assessed its techniques.
+      errors.push({ source: `check ${check.id}`, message: `failed: ${(error as Error).message}` });
+    }
   }
   return { findings: dedupe(findings).sort(compareFindings), checks: ran, errors };
 }

@@ -49,8 +49,9 @@ export async function readManifests(inputs: readonly string[], options: ReadOpti
       }
       result.files++;
       const parsed = parseManifest(source, bytes);
-      result.objects.push(...parsed.objects);
-      result.errors.push(...parsed.errors);
+      // A loop, not push(...): one `kubectl get -o yaml` dump can hold more objects than a call takes arguments.
+      for (const object of parsed.objects) result.objects.push(object);
+      for (const error of parsed.errors) result.errors.push(error);
       result.ignored += parsed.ignored;
     }
   }
