@@ -145,3 +145,17 @@ describe('a check that fails', () => {
     expect(analysis.checks.map((c) => c.id)).toEqual(['privileged-container']);
   });
 });
+
+describe('config naming unknown checks', () => {
+  it('is reported, so a typo does not silently suppress or configure nothing', () => {
+    const { inventory } = buildInventory(parseManifest('ds.yaml', Buffer.from(manifest())).objects);
+    const config = parseConfig(
+      'ignore:\n- {check: privileged-containr, reason: typo}\n- {check: "*", kind: Job, reason: all}\nchecks:\n  nope: {enabled: false}\n',
+    );
+    const { errors } = analyze(inventory, { checks: [privilegedContainer], config });
+    expect(errors.map((e) => e.message)).toEqual([
+      "ignore[0].check: 'privileged-containr' names no check kubematrix has (see docs/checks.md)",
+      'checks.nope names no check kubematrix has (see docs/checks.md)',
+    ]);
+  });
+});

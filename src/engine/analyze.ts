@@ -27,6 +27,7 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
   const findings: Finding[] = [];
   const errors: ScanError[] = [];
   const ran: AnyCheck[] = [];
+  errors.push(...unknownCheckIds(config, checks));
   for (const check of checks) {
     const settings = config.checks[check.id];
     if (settings?.enabled === false) continue;
@@ -53,6 +54,16 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
     }
   }
   return { findings: dedupe(findings).sort(compareFindings), checks: ran, errors };
+}
+
+/** A typo in a check id would silently suppress nothing, or configure nothing: say so. */
+function unknownCheckIds(config: Config, checks: readonly AnyCheck[]): ScanError[] {
+  const known = new Set(checks.map((check) => check.id));
+  const unknown = (id: string) => id !== '*' && !known.has(id);
+  return [
+    ...config.ignore.flatMap((rule, index) => (unknown(rule.check) ? [`ignore[${index}].check: '${rule.check}'`] : [])),
+    ...Object.keys(config.checks).flatMap((id) => (unknown(id) ? [`checks.${id}`] : [])),
+  ].map((where) => ({ source: 'config', message: `${where} names no check kubematrix has (see docs/checks.md)` }));
 }
 
 function toFinding(check: AnyCheck, draft: FindingDraft, severityOverride: Finding['severity'] | undefined): Finding {

@@ -63,7 +63,7 @@ export interface Inventory {
   readonly resources: readonly Resource[];
   readonly podSpecs: readonly PodSpecView[];
   ofKind(kind: string): readonly Resource[];
-  /** Resource in the same namespace as `near` (objects without a namespace count as one namespace). */
+  /** The object of that kind and name in that namespace; manifests without a namespace count as one namespace. */
   find(kind: string, namespace: string | null, name: string): Resource | undefined;
 }
 
