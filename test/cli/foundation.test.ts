@@ -1,8 +1,17 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mitigations, techniques } from '../../src/matrix/index.js';
+import { repoRoot } from '../paths.js';
 import { cli } from './run.js';
 
 describe('kubematrix CLI foundation', () => {
+  it('installs as kubematrix and as the kubectl plugin kubectl-matrix, one bin for both', () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+    expect(pkg.bin).toEqual({ kubematrix: 'bin/kubematrix.js', 'kubectl-matrix': 'bin/kubematrix.js' });
+    expect(pkg.engines.node).toMatch(/^>=20/);
+  });
+
   it('prints its version and help with exit code 0', () => {
     const version = cli(['--version']);
     expect(version.status).toBe(0);
