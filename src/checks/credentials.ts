@@ -90,10 +90,14 @@ const ASSIGNMENT = /^\s*(?:export\s+)?["']?([\w.-]+)["']?\s*(?:=|:(?!\/\/))\s*(.
 export function findCredentials(name: string, rawValue: string): Credential[] {
   const value = rawValue.trim();
   const lines = value.split(/\r?\n/);
-  // Where in the value: the line of a multi-line value, and the key when that line is an assignment.
-  const at = (line: number) => {
-    const key = ASSIGNMENT.exec(lines[line - 1] ?? '')?.[1];
-    return { ...(lines.length > 1 ? { line } : {}), ...(key === undefined ? {} : { key }) };
+  // Where in the value: the line of a multi-line value, and the key when that line is an assignment. A token that
+  // starts inside what reads as the key (`AKIA…:secret`, an s3fs passwd line) is no name to print: the key would be
+  // the credential itself.
+  const at = (line: number, column = Number.POSITIVE_INFINITY) => {
+    const text = lines[line - 1] ?? '';
+    const key = ASSIGNMENT.exec(text)?.[1];
+    const named = key !== undefined && column >= text.indexOf(key) + key.length;
+    return { ...(lines.length > 1 ? { line } : {}), ...(named ? { key } : {}) };
   };
   const found: Credential[] = [];
   const linesWithToken = new Set<number>();
@@ -101,11 +105,13 @@ export function findCredentials(name: string, rawValue: string): Credential[] {
     for (const match of value.matchAll(pattern)) {
       const { prefix, password } = match.groups ?? {};
       if (password !== undefined && REFERENCE.test(password)) continue;
-      const line = value.slice(0, match.index).split('\n').length;
+      const before = value.slice(0, match.index);
+      const line = before.split('\n').length;
+      const column = match.index - (before.lastIndexOf('\n') + 1);
       // A PEM block spans lines; none of them is to be read again as an assignment.
       const lastLine = line + match[0].split('\n').length - 1;
       for (let covered = line; covered <= lastLine; covered++) linesWithToken.add(covered);
-      found.push({ kind, hint: `${prefix}…(${match[0].length} chars)`, recognised: true, ...at(line) });
+      found.push({ kind, hint: `${prefix}…(${match[0].length} chars)`, recognised: true, ...at(line, column) });
     }
   }
   lines.forEach((text, index) => {

@@ -1,14 +1,28 @@
 import type { FieldPath } from '../inputs/path.js';
 import type { ContainerView, Inventory, PodSpecView, SecurityContext } from '../inventory/index.js';
+import { privileged } from './node-exposure.js';
 
 /**
- * Every container that securityContext hardening applies to. Ephemeral containers are left out: they are
- * attached by hand for debugging, are not part of the manifest a team maintains, and often need the access.
+ * Every container that per-container hardening (securityContext, resource limits) applies to. Ephemeral containers
+ * are left out: they are attached by hand for debugging, are not part of the manifest a team maintains, and often
+ * need the access.
  */
 export function* hardenableContainers(inventory: Inventory): Generator<{ pod: PodSpecView; container: ContainerView }> {
   for (const pod of inventory.podSpecs) {
     for (const container of pod.containers) if (container.group !== 'ephemeralContainers') yield { pod, container };
   }
+}
+
+/**
+ * The hardenable containers that are not privileged. The runtime runs a privileged container with every capability,
+ * no seccomp or AppArmor profile and privilege escalation allowed, whatever its securityContext says (the API even
+ * rejects `allowPrivilegeEscalation: false` beside it): reporting each of those settings again would only repeat
+ * what privileged-container already reports.
+ */
+export function* unprivilegedContainers(
+  inventory: Inventory,
+): Generator<{ pod: PodSpecView; container: ContainerView }> {
+  for (const entry of hardenableContainers(inventory)) if (!privileged(entry.container)) yield entry;
 }
 
 /**

@@ -18,6 +18,8 @@ describe('parseImage', () => {
     ['myhost:5000/app', { registry: 'myhost:5000', repository: 'app' }],
     // `myhost` has no dot or port: Docker reads it as a Docker Hub user.
     ['myhost/app', { registry: 'docker.io', repository: 'myhost/app' }],
+    // Repository paths are lowercase: an uppercase first segment is a host.
+    ['MyHost/app:1.0', { registry: 'myhost', repository: 'app', tag: '1.0' }],
     [`nginx@${DIGEST}`, { registry: 'docker.io', repository: 'library/nginx', digest: DIGEST }],
     [
       `quay.io/coreos/etcd:v3.5.0@${DIGEST}`,

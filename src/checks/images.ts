@@ -14,7 +14,7 @@ const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.
 
 /**
  * Parses `[registry/]repository[:tag][@digest]` as Docker's reference grammar does: the first path segment is a
- * registry only if it looks like a host (has a `.` or a `:port`, or is `localhost`); otherwise the image is on
+ * registry only if it looks like a host (has a `.`, a `:port` or an uppercase letter, or is `localhost`); otherwise the image is on
  * Docker Hub, where single-segment names live under `library/`. Undefined for a missing or blank reference.
  */
 export function parseImage(image: string | undefined): ImageReference | undefined {
@@ -39,7 +39,8 @@ export function parseImage(image: string | undefined): ImageReference | undefine
   let repository = name;
   const slash = name.indexOf('/');
   const first = name.slice(0, slash);
-  if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+  // Repository paths are lowercase, so an uppercase first segment can only be a host (`MyRegistry/app`).
+  if (slash >= 0 && (/[.:A-Z]/.test(first) || first === 'localhost')) {
     registry = first.toLowerCase();
     repository = name.slice(slash + 1);
   }

@@ -2,7 +2,7 @@ import type { FieldPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
 import type { TechniqueId } from '../matrix/types.js';
 import { type Severity, severityRank } from '../model/report.js';
-import { isDefaultRoleName } from '../rbac/defaults.js';
+import { isDefaultRole } from '../rbac/defaults.js';
 import {
   describeHeld,
   formatBinding,
@@ -87,7 +87,7 @@ function reportRoles(check: string, risk: RiskIndex, report: (draft: FindingDraf
   for (const { role, held } of risk.grantors(check)) {
     const { resource } = role;
     // Kubernetes' own roles are part of every cluster: only bindings to them say something about this input.
-    if (role.origin !== 'input' || !resource || isDefaultRoleName(role.name)) continue;
+    if (role.origin !== 'input' || !resource || isDefaultRole(role.name, resource.labels)) continue;
     const { boundTo, expected } = holdersOf(role, risk);
 
     // One finding per rule that grants something, at that rule.

@@ -64,8 +64,7 @@ export function declaredPorts(container: ContainerView): TargetPort[] {
 export function routesTo(inventory: Inventory, pod: PodSpecView, ports: readonly TargetPort[]): Route[] {
   const namespace = pod.owner.ref.namespace;
   const routes: Route[] = [];
-  for (const service of inventory.ofKind('Service')) {
-    if (service.ref.namespace !== namespace) continue;
+  for (const service of inventory.inNamespace('Service', namespace)) {
     const spec = asRecord(service.object.spec);
     const selector = asRecord(spec.selector);
     if (Object.keys(selector).length === 0 || !matchesAll(selector, pod.podLabels)) continue;
@@ -86,8 +85,7 @@ export function routesTo(inventory: Inventory, pod: PodSpecView, ports: readonly
       external: EXTERNAL_TYPES.has(type) || externalIPs,
       description: `${type} Service '${service.ref.name}'${externalIPs ? ' with externalIPs' : ''}`,
     });
-    for (const ingress of inventory.ofKind('Ingress')) {
-      if (ingress.ref.namespace !== namespace) continue;
+    for (const ingress of inventory.inNamespace('Ingress', namespace)) {
       if (!ingressBackends(ingress).some((backend) => routesToServicePort(backend, service.ref.name, servicePorts))) {
         continue;
       }

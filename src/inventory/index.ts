@@ -63,6 +63,8 @@ export interface Inventory {
   readonly resources: readonly Resource[];
   readonly podSpecs: readonly PodSpecView[];
   ofKind(kind: string): readonly Resource[];
+  /** Objects of a kind in one namespace (`null`: manifests that set none), indexed on first use. */
+  inNamespace(kind: string, namespace: string | null): readonly Resource[];
   /** The object of that kind and name in that namespace; manifests without a namespace count as one namespace. */
   find(kind: string, namespace: string | null, name: string): Resource | undefined;
 }
@@ -108,10 +110,24 @@ export function buildInventory(sources: Iterable<SourceObject>): { inventory: In
     podSpecs.push(podSpecView(resource, specPath, parsed.data));
   }
 
+  const byNamespace = new Map<string, Map<string | null, Resource[]>>();
   const inventory: Inventory = {
     resources,
     podSpecs,
     ofKind: (kind) => byKind.get(kind) ?? [],
+    inNamespace(kind, namespace) {
+      let index = byNamespace.get(kind);
+      if (!index) {
+        index = new Map();
+        for (const resource of byKind.get(kind) ?? []) {
+          const list = index.get(resource.ref.namespace);
+          if (list) list.push(resource);
+          else index.set(resource.ref.namespace, [resource]);
+        }
+        byNamespace.set(kind, index);
+      }
+      return index.get(namespace) ?? [];
+    },
     find: (kind, namespace, name) => byKey.get(key(kind, namespace, name)),
   };
   return { inventory, errors };

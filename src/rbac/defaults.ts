@@ -337,9 +337,19 @@ export const DEFAULT_CLUSTER_ROLE_BINDINGS: readonly DefaultClusterRoleBinding[]
   { name: 'system:node', role: 'system:node', subjects: [] },
 ];
 
-/** Kubernetes' own roles: `cluster-admin`, `admin`, `edit`, `view` and the `system:` ones. */
-export function isDefaultRoleName(name: string): boolean {
-  return name.startsWith('system:') || DEFAULT_CLUSTER_ROLES.some((role) => role.name === name);
+/** The label the API server puts on every role and binding it creates at bootstrap. */
+export const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
+
+/**
+ * Kubernetes' own roles: the ones kubematrix knows by name, and any other `system:` role carrying the bootstrap
+ * label (a live cluster has dozens of `system:controller:*` roles). A chart's own role named `system:…` without
+ * the label is not Kubernetes', and naming it so must not hide what it grants.
+ */
+export function isDefaultRole(name: string, labels: Readonly<Record<string, string>>): boolean {
+  return (
+    DEFAULT_CLUSTER_ROLES.some((role) => role.name === name) ||
+    (name.startsWith('system:') && labels[BOOTSTRAP_LABEL] === 'rbac-defaults')
+  );
 }
 
 /** Members of this group pass authorization without any binding (the API server's "privileged group"). */

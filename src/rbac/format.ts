@@ -1,3 +1,4 @@
+import { append } from './model.js';
 import type { RiskyPermission, RiskyRule } from './risky.js';
 import type { Binding, Grant, PolicyRule, Role, Scope, Subject } from './types.js';
 
@@ -78,6 +79,6 @@ export function describeHeld(permission: RiskyPermission, rules: readonly RiskyR
 /** Joins descriptions, naming each source once after the descriptions it grants: `a; b (RoleBinding x → Role y)`. */
 export function withEvidence(items: readonly { text: string; evidence: string }[]): string {
   const byEvidence = new Map<string, string[]>();
-  for (const { text, evidence } of items) byEvidence.set(evidence, [...(byEvidence.get(evidence) ?? []), text]);
+  for (const { text, evidence } of items) append(byEvidence, evidence, text);
   return [...byEvidence].map(([evidence, texts]) => `${texts.join('; ')} (${evidence})`).join('; ');
 }

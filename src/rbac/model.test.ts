@@ -49,9 +49,13 @@ ${binding('ClusterRoleBinding', 'cluster-admin', '[{kind: Group, name: ops}]')}
     expect(can(sa('app', 'ci'), { verb: 'get', resource: 'secrets' })).toBe(false);
   });
 
-  it('view reads workloads but not secrets', () => {
+  it('view reads workloads but not secrets, and cannot exec', () => {
     expect(can(sa('app', 'dash'), { verb: 'list', resource: 'pods', namespace: 'app' })).toBe(true);
     expect(can(sa('app', 'dash'), { verb: 'get', resource: 'secrets', namespace: 'app' })).toBe(false);
+    expect(can(sa('app', 'dash'), { verb: 'list', resource: 'secrets', namespace: 'app' })).toBe(false);
+    const websocketExec: Request = { verb: 'get', resource: 'pods', subresource: 'exec', namespace: 'app' };
+    expect(can(sa('app', 'dash'), websocketExec)).toBe(false);
+    expect(can(sa('app', 'ci'), websocketExec)).toBe(true);
   });
 
   it('admin adds role bindings on top of edit', () => {
@@ -158,6 +162,20 @@ ${binding('RoleBinding', 'admin', '[{kind: User, name: alice}]', 'app')}
     expect(decision.grants[0]?.role.name).toBe('admin');
   });
 
+  it("an aggregated role's own rules are replaced by those it selects, as the controller does", () => {
+    const overwritten = rbacFrom(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: selects-nothing}
+aggregationRule:
+  clusterRoleSelectors: [{matchLabels: {example.com/none: "true"}}]
+rules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]
+---
+${binding('ClusterRoleBinding', 'selects-nothing', '[{kind: User, name: ivan}]')}
+`);
+    expect(overwritten.can(user('ivan'), { verb: 'get', resource: 'secrets', namespace: 'x' }).allowed).toBe(false);
+  });
+
   it('implements label selector operators', () => {
     const labels = { a: '1', b: '2' };
     expect(selects({}, labels)).toBe(true);
@@ -179,6 +197,7 @@ rules:
 - {apiGroups: [""], resources: [pods], verbs: ["*"]}
 - {nonResourceURLs: [/healthz/*, /metrics], verbs: [get]}
 - {apiGroups: [""], resources: [nodes], verbs: [get]}
+- {resources: [widgets], verbs: [get]}
 ---
 ${binding('ClusterRoleBinding', 'mixed', '[{kind: User, name: carol}]')}
 ${binding('RoleBinding', 'mixed', '[{kind: User, name: dave}]', 'app')}
@@ -201,6 +220,18 @@ ${binding('RoleBinding', 'mixed', '[{kind: User, name: dave}]', 'app')}
     expect(can(carol, { verb: 'get', resource: 'secrets', namespace: 'x', name: 'other' })).toBe(false);
     expect(can(carol, { verb: 'get', resource: 'secrets', namespace: 'x' })).toBe(false);
     expect(can(carol, { verb: 'create', resource: 'secrets', namespace: 'x' })).toBe(false);
+  });
+
+  it('get restricted by resourceNames is not listing every secret', () => {
+    expect(can(carol, { verb: 'list', resource: 'secrets', namespace: 'x' })).toBe(false);
+    expect(rbac.whoCan('list', 'secrets').map((who) => who.subject.name)).not.toContain('carol');
+    const getters = rbac.whoCan('get', 'secrets').filter((who) => who.subject.name === 'carol');
+    expect(getters.map((who) => who.names)).toEqual([['db', 'tls']]);
+  });
+
+  it('a rule without apiGroups matches no resource, not even one of an unknown group', () => {
+    expect(can(carol, { verb: 'get', resource: 'widgets', namespace: 'x' })).toBe(false);
+    expect(rbac.whoCan('get', 'widgets').map((who) => who.subject.name)).not.toContain('carol');
   });
 
   it('matches non-resource URLs exactly or by trailing *', () => {

@@ -287,7 +287,7 @@ export function buildRbac(inventory: Inventory): Rbac {
     });
   }
   for (const role of roles.values()) role.rules = ownRules(role);
-  for (const role of clusterRoles.values()) aggregate(role, clusterRoles, new Set());
+  for (const role of clusterRoles.values()) aggregate(role, clusterRoles);
 
   const bindings: Binding[] = [];
   const findRole = (kind: unknown, name: string, namespace: string | null, fromRoleBinding: boolean) =>
@@ -409,21 +409,22 @@ function ownRules(role: RoleDraft): RoleRule[] {
 /**
  * Resolves an aggregated ClusterRole as the aggregation controller does: the union of the rules of every
  * ClusterRole its selectors match, themselves resolved first (edit aggregates view, admin aggregates edit).
+ * The controller overwrites the role's own rules, so they do not count. `resolved` is set before recursing:
+ * in a selection cycle, a role still being resolved contributes the rules it has so far (none).
  */
-function aggregate(role: RoleDraft, clusterRoles: Map<string, RoleDraft>, visiting: Set<RoleDraft>): RoleRule[] {
-  if (role.resolved || visiting.has(role)) return role.rules;
+function aggregate(role: RoleDraft, clusterRoles: Map<string, RoleDraft>): RoleRule[] {
+  if (role.resolved) return role.rules;
   role.resolved = true;
-  if (!role.selectors) {
+  const { selectors } = role;
+  if (!selectors) {
     role.rules = ownRules(role);
     return role.rules;
   }
-  visiting.add(role);
   const rules = new Set<RoleRule>();
   for (const other of clusterRoles.values()) {
-    if (other === role || !role.selectors.some((selector) => selects(selector, other.labels))) continue;
-    for (const rule of aggregate(other, clusterRoles, visiting)) rules.add(rule);
+    if (other === role || !selectors.some((selector) => selects(selector, other.labels))) continue;
+    for (const rule of aggregate(other, clusterRoles)) rules.add(rule);
   }
-  visiting.delete(role);
   role.rules = [...rules];
   return role.rules;
 }

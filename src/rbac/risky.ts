@@ -300,7 +300,8 @@ function matchRule(
   return { names: hit.map((target) => `${target.namespace ?? '(unset)'}/${target.name}`), narrowed: false };
 }
 
-function severityAt(permission: RiskyPermission, scope: Scope, narrowed: boolean): Severity {
+/** How severe holding the permission at `scope` is; `narrowed` when resourceNames restrict it below its targets. */
+export function severityAt(permission: RiskyPermission, scope: Scope, narrowed = false): Severity {
   const base =
     scope.cluster || scope.namespace === 'kube-system' ? permission.severity.cluster : permission.severity.namespace;
   return narrowed ? lower(base) : base;
@@ -477,12 +478,13 @@ function held<T extends RiskyRule>(grants: readonly T[]): Held<T>[] {
     // The weakest link decides: a conjunction is only as strong as its most restricted requirement.
     let severity: Severity | undefined;
     for (let index = 0; index < permission.requires.length; index++) {
-      const best = worst(list.filter((grant) => grant.requirement === index).map((grant) => grant.severity));
-      if (!best) {
+      // The strongest grant of each requirement, then the weakest of those.
+      const strongest = worst(list.filter((grant) => grant.requirement === index).map((grant) => grant.severity));
+      if (!strongest) {
         severity = undefined;
         break;
       }
-      severity = severity === undefined || severityRank(best) > severityRank(severity) ? best : severity;
+      severity = severity === undefined || severityRank(strongest) > severityRank(severity) ? strongest : severity;
     }
     if (!severity) continue;
     const anchors = list.filter((grant) => grant.requirement === 0);
@@ -491,6 +493,7 @@ function held<T extends RiskyRule>(grants: readonly T[]): Held<T>[] {
   return result;
 }
 
+/** The most severe of the values (the worst for the cluster). */
 export function worst(values: readonly Severity[]): Severity | undefined {
   return values.reduce<Severity | undefined>(
     (a, b) => (a === undefined || severityRank(b) < severityRank(a) ? b : a),

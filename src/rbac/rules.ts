@@ -80,16 +80,22 @@ const CLUSTER_SCOPED = new Set([
   'clusterrolebindings',
   'mutatingwebhookconfigurations',
   'validatingwebhookconfigurations',
+  'validatingadmissionpolicies',
+  'validatingadmissionpolicybindings',
   'certificatesigningrequests',
   'signers',
   'customresourcedefinitions',
+  'apiservices',
+  'storageclasses',
+  'priorityclasses',
+  'runtimeclasses',
   'users',
   'groups',
   'uids',
   'userextras',
 ]);
 
-/** `resource` without its subresource: `nodes` for `nodes/proxy`. */
+/** Whether `resource`, named without its subresource (`nodes` for `nodes/proxy`), is cluster-scoped. */
 export function isClusterScoped(resource: string): boolean {
   return CLUSTER_SCOPED.has(resource);
 }
@@ -124,11 +130,16 @@ export function ruleReach(
   subresource?: string,
 ): Reach {
   if (!rule.verbs.includes('*') && !rule.verbs.includes(verb)) return undefined;
-  if (apiGroup !== undefined && !rule.apiGroups.includes('*') && !rule.apiGroups.includes(apiGroup)) return undefined;
+  // Any group still needs the rule to name one: a rule without apiGroups matches no resource request.
+  if (apiGroup === undefined ? !rule.apiGroups.length : !groupMatches(rule.apiGroups, apiGroup)) return undefined;
   if (!resourceMatches(rule.resources, resource, subresource)) return undefined;
   if (!rule.resourceNames.length) return 'all';
   if (!subresource && (verb === 'create' || verb === 'deletecollection')) return undefined;
   return rule.resourceNames;
+}
+
+function groupMatches(apiGroups: readonly string[], apiGroup: string): boolean {
+  return apiGroups.includes('*') || apiGroups.includes(apiGroup);
 }
 
 function resourceMatches(resources: readonly string[], resource: string, subresource: string | undefined): boolean {

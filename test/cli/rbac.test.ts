@@ -85,6 +85,13 @@ describe('kubematrix rbac subject', () => {
     expect(view.techniques.map((technique: { id: string }) => technique.id)).toContain('MS-TA9025');
   });
 
+  it('reads the user system:serviceaccount:NS:NAME as that ServiceAccount', () => {
+    const { status, stdout } = run('rbac', 'subject', 'user/system:serviceaccount:ci:runner', FIXTURE);
+    expect(status).toBe(0);
+    expect(stdout).toContain('ServiceAccount ci/runner');
+    expect(stdout).toContain('create pods or pod controllers in namespace ci  [rbac-create-workloads]');
+  });
+
   it('says which bindings grant nothing because their role is missing', () => {
     const yaml = `
 apiVersion: rbac.authorization.k8s.io/v1

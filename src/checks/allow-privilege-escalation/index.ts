@@ -1,6 +1,5 @@
 import { defineCheck } from '../define.js';
-import { hardenableContainers, securityField } from '../hardening.js';
-import { privileged } from '../node-exposure.js';
+import { securityField, unprivilegedContainers } from '../hardening.js';
 
 export default defineCheck({
   id: 'allow-privilege-escalation',
@@ -14,9 +13,7 @@ export default defineCheck({
   remediation:
     'Set `allowPrivilegeEscalation: false` in every container securityContext (the restricted Pod Security Standard requires it).',
   run({ inventory, report }) {
-    for (const { pod, container } of hardenableContainers(inventory)) {
-      // The API rejects `false` on a privileged container, which privileged-container reports anyway.
-      if (privileged(container)) continue;
+    for (const { pod, container } of unprivilegedContainers(inventory)) {
       const allowed = container.security('allowPrivilegeEscalation');
       if (allowed?.value === false) continue;
       report({

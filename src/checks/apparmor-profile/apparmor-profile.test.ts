@@ -38,6 +38,29 @@ spec:
   - name: debug
 `,
     },
+    {
+      name: "a container's annotation overrides the pod field, its field overrides its annotation; privileged is reported elsewhere",
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  annotations:
+    container.apparmor.security.beta.kubernetes.io/web: runtime/default
+    container.apparmor.security.beta.kubernetes.io/proxy: unconfined
+    container.apparmor.security.beta.kubernetes.io/agent: unconfined
+spec:
+  securityContext:
+    appArmorProfile: {type: Unconfined}
+  containers:
+  - name: web
+  - name: proxy
+    securityContext:
+      appArmorProfile: {type: Localhost, localhostProfile: k8s-proxy}
+  - name: agent
+    securityContext: {privileged: true}
+`,
+    },
   ],
   invalid: [
     {

@@ -1,6 +1,5 @@
 import { defineCheck } from '../define.js';
-import { hardenableContainers, profileOf } from '../hardening.js';
-import { privileged } from '../node-exposure.js';
+import { profileOf, unprivilegedContainers } from '../hardening.js';
 
 export default defineCheck({
   id: 'apparmor-profile',
@@ -15,9 +14,7 @@ export default defineCheck({
   remediation:
     'Remove the Unconfined setting so the runtime default applies, or set `appArmorProfile.type: Localhost` with a profile made for the workload.',
   run({ inventory, report }) {
-    for (const { pod, container } of hardenableContainers(inventory)) {
-      // Privileged containers get no AppArmor profile anyway; privileged-container reports them.
-      if (privileged(container)) continue;
+    for (const { pod, container } of unprivilegedContainers(inventory)) {
       const profile = profileOf(pod, container, 'apparmor');
       // Absent means the runtime default profile: nothing to report.
       if (profile?.type !== 'Unconfined') continue;

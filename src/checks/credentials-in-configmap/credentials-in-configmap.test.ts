@@ -5,6 +5,17 @@ import check from './index.js';
 const DB_PASSWORD = 'Tr0ub4dor&3';
 const AWS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 const KEY_BODY = 'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun';
+const S3_KEY_ID = 'AKIAI44QH8DHBEXAMPLE';
+const S3_SECRET = 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY';
+
+/** s3fs's passwd file is `ACCESS_KEY_ID:SECRET_ACCESS_KEY`: the token stands where a key name would. */
+const s3fs = `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: s3fs}
+data:
+  passwd-s3fs: ${S3_KEY_ID}:${S3_SECRET}
+`;
 
 const leaky = `
 apiVersion: v1
@@ -99,6 +110,18 @@ stringData:
       ],
     },
     {
+      name: 'a token written where a key name goes is not printed as the key',
+      yaml: s3fs,
+      findings: [
+        {
+          line: 6,
+          path: 'data.passwd-s3fs',
+          severity: 'high',
+          message: "ConfigMap key 'passwd-s3fs' holds a plain-text credential: AWS access key id AKIA…(20 chars)",
+        },
+      ],
+    },
+    {
       name: 'a connection string in a JSON file',
       yaml: `
 apiVersion: v1
@@ -162,5 +185,7 @@ describe('credentials-in-configmap output', () => {
   it('never contains a credential value', () => {
     const output = JSON.stringify(runCheck(check, leaky));
     for (const secret of [DB_PASSWORD, AWS_KEY_ID, KEY_BODY]) expect(output).not.toContain(secret);
+    const s3fsOutput = JSON.stringify(runCheck(check, s3fs));
+    for (const secret of [S3_KEY_ID, S3_SECRET]) expect(s3fsOutput).not.toContain(secret);
   });
 });

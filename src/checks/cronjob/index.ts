@@ -13,9 +13,10 @@ export default defineCheck({
   remediation:
     'Review that the CronJob is expected and who may change it (`create`/`patch` on cronjobs); remove node-level access from its pod template.',
   run({ inventory, report }) {
+    const podOf = new Map(inventory.podSpecs.map((view) => [view.owner, view]));
     for (const cronJob of inventory.ofKind('CronJob')) {
       // A CronJob whose pod spec does not parse has no view; it is still a scheduled workload to list.
-      const pod = inventory.podSpecs.find((view) => view.owner === cronJob);
+      const pod = podOf.get(cronJob);
       const exposures = pod ? nodeLevelExposures(pod) : [];
       report({
         resource: cronJob,

@@ -113,7 +113,7 @@ spec:
         {
           line: 17,
           path: 'spec.jobTemplate.spec.template.spec.containers[0].args[1]',
-          message: /mining pool '--url=stratum\+ssl:\/\/xmr\.example\.net:443'/,
+          message: /mining pool 'stratum\+ssl:\/\/xmr\.example\.net:443'$/,
         },
       ],
     },
@@ -156,6 +156,28 @@ spec:
       value: stratum2+tcp://eth.example.net:4444
 `,
       findings: [{ line: 11, path: 'spec.containers[0].env[0].value', message: /variable POOL/ }],
+    },
+    {
+      name: "a pool URL's wallet and password stay out of the message",
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: env}
+spec:
+  containers:
+  - name: worker
+    image: acme/worker:1.0
+    env:
+    - name: MINER_ARGS
+      value: "-o stratum+tcp://44AFFq5kSiGBoZ.rig1:s3cret-pass@pool.example.net:3333 --threads 4"
+`,
+      findings: [
+        {
+          line: 11,
+          message:
+            "container 'worker' mines cryptocurrency: its variable MINER_ARGS names the mining pool 'stratum+tcp://pool.example.net:3333'",
+        },
+      ],
     },
   ],
 });

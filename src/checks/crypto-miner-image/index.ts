@@ -38,8 +38,17 @@ const MINER_NAME = new RegExp(
   `^(?:docker-)?(?:${MINERS.join('|')})(?:[-_.].*)?$|(?:^|[-_.])(?:xmr|monero|bitcoin|btc|eth|litecoin|crypto|coin)[\\w.-]*miner`,
   'i',
 );
-/** Stratum, the mining pool protocol: `stratum+tcp://`, `stratum+ssl://`, `stratum2+tcp://`. */
-const STRATUM_URL = /stratum2?\+(?:tcp|ssl|tls):\/\//i;
+/**
+ * Stratum, the mining pool protocol: `stratum+tcp://`, `stratum+ssl://`, `stratum2+tcp://`. Its user information
+ * (`wallet.worker:password@`) is skipped: messages name the pool only, never the account or its password.
+ */
+const STRATUM_URL = /(?<scheme>stratum2?\+(?:tcp|ssl|tls):\/\/)(?:[^\s@/]*@)?(?<host>[^\s/@'"]*)/i;
+
+/** `stratum+tcp://pool.example.net:3333` out of a word or value that carries a Stratum URL, or undefined. */
+function stratumPool(text: string): string | undefined {
+  const { scheme, host } = STRATUM_URL.exec(text)?.groups ?? {};
+  return scheme === undefined ? undefined : `${scheme}${host ?? ''}`;
+}
 /** A pool given as `host:port` with a `pool` in the host name, as miners' `-o`/`--url` take it. */
 const POOL_ADDRESS = /^(?:[\w+]+:\/\/)?[\w.-]*pool[\w-]*(?:\.[\w-]+)+:\d+$/i;
 const POOL_FLAGS = new Set(['-o', '--url']);
@@ -58,7 +67,8 @@ function miningEvidence(container: ContainerView): Evidence | undefined {
   }
   const words = commandWords(container);
   for (const [index, { word, path }] of words.entries()) {
-    if (STRATUM_URL.test(word)) return { path, what: `its command line names the mining pool '${word}'` };
+    const pool = stratumPool(word);
+    if (pool) return { path, what: `its command line names the mining pool '${pool}'` };
     if (MINER_NAME.test(programName(word))) return { path, what: `its command line names the miner '${word}'` };
     if (/^--donate-level\b/.test(word))
       return { path, what: "its command line passes the miner flag '--donate-level'" };
@@ -68,10 +78,11 @@ function miningEvidence(container: ContainerView): Evidence | undefined {
     }
   }
   for (const [index, env] of (container.spec.env ?? []).entries()) {
-    if (env.value !== undefined && STRATUM_URL.test(env.value)) {
+    const pool = env.value === undefined ? undefined : stratumPool(env.value);
+    if (pool) {
       return {
         path: [...container.path, 'env', index, 'value'],
-        what: `its variable ${env.name} names the mining pool '${env.value}'`,
+        what: `its variable ${env.name} names the mining pool '${pool}'`,
       };
     }
   }

@@ -1,7 +1,6 @@
 import { capabilities } from '../../inventory/pods.js';
 import { defineCheck } from '../define.js';
-import { hardenableContainers } from '../hardening.js';
-import { privileged } from '../node-exposure.js';
+import { unprivilegedContainers } from '../hardening.js';
 
 export default defineCheck({
   id: 'drop-all-capabilities',
@@ -15,9 +14,7 @@ export default defineCheck({
   remediation:
     'Set `capabilities.drop: [ALL]` and add back only what the process needs, typically nothing or NET_BIND_SERVICE.',
   run({ inventory, report }) {
-    for (const { pod, container } of hardenableContainers(inventory)) {
-      // A privileged container holds every capability whatever it drops; privileged-container reports it.
-      if (privileged(container)) continue;
+    for (const { pod, container } of unprivilegedContainers(inventory)) {
       const dropped = capabilities(container, 'drop');
       if (dropped.has('ALL')) continue;
       const netRaw = dropped.has('NET_RAW')

@@ -17,13 +17,14 @@ function controlled(resource: Resource): boolean {
 }
 
 /**
- * The directions a policy restricts for the pods it selects. Without `policyTypes` the API server implies
- * Ingress always, and Egress when the policy has egress rules.
+ * The directions a policy restricts for the pods it selects. With `policyTypes` absent or empty the API server
+ * defaults it to Ingress, plus Egress only when the policy has at least one egress rule: `egress: []` alone does
+ * not make a policy an egress policy.
  */
 function restricts(policy: Resource, direction: Direction): boolean {
   const { policyTypes, egress } = asRecord(policy.object.spec);
-  if (Array.isArray(policyTypes)) return policyTypes.includes(direction);
-  return direction === 'Ingress' || egress !== undefined;
+  if (Array.isArray(policyTypes) && policyTypes.length > 0) return policyTypes.includes(direction);
+  return direction === 'Ingress' || (Array.isArray(egress) && egress.length > 0);
 }
 
 export default defineCheck<z.infer<typeof Options>>({
@@ -45,11 +46,9 @@ export default defineCheck<z.infer<typeof Options>>({
       // hostNetwork pods are outside NetworkPolicy reach altogether; the host-network check covers them.
       if (pod.spec.hostNetwork === true || controlled(pod.owner)) continue;
       const { namespace, kind, name } = pod.owner.ref;
-      const policies = inventory.ofKind('NetworkPolicy').filter(
-        (policy) =>
-          policy.ref.namespace === namespace &&
-          // A missing podSelector reads as `{}`, all pods: the lenient reading, which avoids false alarms.
-          selectsLabels(asRecord(policy.object.spec).podSelector, pod.podLabels),
+      const policies = inventory.inNamespace('NetworkPolicy', namespace).filter((policy) =>
+        // A missing podSelector reads as `{}`, all pods: the lenient reading, which avoids false alarms.
+        selectsLabels(asRecord(policy.object.spec).podSelector, pod.podLabels),
       );
       const open = directions.filter((direction) => !policies.some((policy) => restricts(policy, direction)));
       if (open.length === 0) continue;

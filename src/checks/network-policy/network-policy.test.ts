@@ -70,6 +70,20 @@ spec:
     },
     { name: 'ingress-only policy, with egress not required', yaml: INGRESS_ONLY, options: { egress: false } },
     {
+      name: 'an empty policyTypes list defaults from the rules: egress rules make it an egress policy too',
+      yaml: `${DEPLOYMENT}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  policyTypes: []
+  egress:
+  - to:
+    - podSelector: {matchLabels: {app: db}}
+`,
+    },
+    {
       name: 'hostNetwork pods and Pods owned by a controller are reported elsewhere',
       yaml: `
 apiVersion: v1
@@ -156,6 +170,19 @@ spec:
 `,
       options: { egress: false },
       findings: [{ line: 8, message: /restricts ingress for .*: any pod in the cluster can connect to them$/ }],
+    },
+    {
+      name: 'without policyTypes, an empty egress list does not make a policy restrict egress',
+      yaml: `${DEPLOYMENT}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: []
+  egress: []
+`,
+      findings: [{ line: 8, message: /restricts egress for the pods of Deployment 'api'/ }],
     },
     {
       name: 'unlabelled Pod without namespace: at the pod metadata; a namespaced policy does not apply',

@@ -1,4 +1,5 @@
 import { defineCheck } from '../define.js';
+import { privileged } from '../node-exposure.js';
 
 export default defineCheck({
   id: 'privileged-container',
@@ -14,11 +15,11 @@ export default defineCheck({
   run({ inventory, report }) {
     for (const pod of inventory.podSpecs) {
       for (const container of pod.containers) {
-        const privileged = container.security('privileged');
-        if (privileged?.value !== true) continue;
+        const privilege = privileged(container);
+        if (!privilege) continue;
         report({
           resource: pod.owner,
-          path: privileged.path,
+          path: privilege.path,
           message: `container '${container.spec.name}' is privileged: it can take over the node`,
         });
       }

@@ -1,11 +1,17 @@
 import { formatScopes, formatSubject, listSome } from '../../rbac/format.js';
 import { rbacOf } from '../../rbac/model.js';
+import { RISKY_PERMISSIONS, severityAt } from '../../rbac/risky.js';
 import { isExpected } from '../../rbac/subjects.js';
 import { defineRbacCheck, EXPECTED } from '../rbac-findings.js';
 
+const ID = 'rbac-cluster-admin';
+/** The table's full-wildcard row: a binding of cluster-admin is as severe as what it hands its subjects. */
+const FULL_WILDCARD = RISKY_PERMISSIONS.find((permission) => permission.check === ID);
+if (!FULL_WILDCARD) throw new Error(`no risky permission is reported by '${ID}'`);
+
 export default defineRbacCheck(
   {
-    id: 'rbac-cluster-admin',
+    id: ID,
     title: 'RBAC: cluster-admin or full wildcard',
     description:
       'A subject holds `*` verbs on `*` resources of `*` API groups (as `cluster-admin` grants), or a binding binds `cluster-admin`.',
@@ -25,7 +31,7 @@ export default defineRbacCheck(
       report({
         resource: binding.resource,
         path: ['roleRef', 'name'],
-        severity: expected ? 'info' : binding.kind === 'ClusterRoleBinding' ? 'critical' : 'high',
+        severity: expected ? 'info' : severityAt(FULL_WILDCARD, binding.scope),
         message: `${expected ? EXPECTED : ''}binds cluster-admin ${scope} to ${subjects.length ? listSome(subjects) : 'no subject'}`,
       });
     }

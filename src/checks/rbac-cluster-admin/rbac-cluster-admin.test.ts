@@ -33,6 +33,20 @@ subjects:
 - {kind: User, name: alice}
 `,
     },
+    {
+      name: "a bootstrap system: role from a cluster dump is Kubernetes' own",
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: "system:controller:generic-garbage-collector"
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+rules:
+- apiGroups: ["*"]
+  resources: ["*"]
+  verbs: ["*"]
+`,
+    },
   ],
   invalid: [
     {
@@ -77,6 +91,21 @@ subjects:
       ],
     },
     {
+      name: 'a RoleBinding to cluster-admin in kube-system: as bad as cluster-wide, on the binding too',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ops-admin, namespace: kube-system}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: User, name: oscar}
+`,
+      findings: [
+        { line: 5, severity: 'critical', message: /binds cluster-admin in namespace kube-system to User oscar/ },
+        { line: 7, severity: 'critical', message: /User oscar can do anything .* in namespace kube-system/ },
+      ],
+    },
+    {
       name: 'a full-wildcard ClusterRole of a chart, bound to nobody yet',
       yaml: `
 apiVersion: rbac.authorization.k8s.io/v1
@@ -95,6 +124,21 @@ rules:
           severity: 'critical',
           message: /ClusterRole my-operator lets its holders do anything.*; bound to nobody here/,
         },
+      ],
+    },
+    {
+      name: "a chart's own role named system:… is not Kubernetes' and is reported",
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: "system:metrics-helper"}
+rules:
+- apiGroups: ["*"]
+  resources: ["*"]
+  verbs: ["*"]
+`,
+      findings: [
+        { line: 6, path: 'rules[0]', severity: 'critical', message: /system:metrics-helper .*bound to nobody here/ },
       ],
     },
     {

@@ -123,6 +123,20 @@ subjects:
       ],
     },
     {
+      name: 'every service account is no system component: system:serviceaccounts is not info',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: all-pods-view-secrets}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:kube-controller-manager}
+subjects:
+- {kind: Group, name: "system:serviceaccounts"}
+`,
+      findings: [
+        { line: 7, severity: 'critical', message: /^Group system:serviceaccounts can read secrets cluster-wide/ },
+      ],
+    },
+    {
       name: 'through edit, and a kube-system controller as info',
       yaml: `
 apiVersion: rbac.authorization.k8s.io/v1

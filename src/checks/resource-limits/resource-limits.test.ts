@@ -49,6 +49,40 @@ spec:
 `,
     },
     {
+      name: "a Container LimitRange's max is its default limit when it sets no default",
+      yaml: `
+apiVersion: v1
+kind: LimitRange
+metadata: {name: caps, namespace: shop}
+spec:
+  limits:
+  - type: Container
+    max: {cpu: "2", memory: 1Gi}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec:
+  containers:
+  - name: web
+`,
+    },
+    {
+      name: 'pod-level limits cap every container of the pod',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  resources:
+    limits: {cpu: "1", memory: 512Mi}
+  initContainers:
+  - name: setup
+  containers:
+  - name: web
+`,
+    },
+    {
       name: 'neither object names a namespace: same namespace',
       yaml: `
 apiVersion: v1
@@ -104,7 +138,8 @@ spec:
           techniques: ['MS-TA9040'],
           mitigations: ['MS-M9029'],
           severity: 'low',
-          message: "container 'web' has no CPU or memory limit, and no LimitRange in its namespace sets a default",
+          message:
+            "container 'web' has no CPU or memory limit, and neither its pod nor a LimitRange in its namespace sets one",
         },
       ],
     },
@@ -160,6 +195,20 @@ spec:
       findings: [{ line: 25, message: /'web' has no CPU limit/ }],
     },
     {
+      name: 'a pod-level CPU limit alone leaves memory unbounded',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  resources:
+    limits: {cpu: "1"}
+  containers:
+  - name: web
+`,
+      findings: [{ line: 9, message: /'web' has no memory limit/ }],
+    },
+    {
       name: 'requireCpuLimit: false still requires memory',
       options: { requireCpuLimit: false },
       yaml: `
@@ -173,7 +222,11 @@ spec:
       limits: {cpu: 500m}
 `,
       findings: [
-        { line: 9, message: "container 'web' has no memory limit, and no LimitRange in its namespace sets a default" },
+        {
+          line: 9,
+          message:
+            "container 'web' has no memory limit, and neither its pod nor a LimitRange in its namespace sets one",
+        },
       ],
     },
   ],

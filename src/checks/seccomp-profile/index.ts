@@ -1,6 +1,5 @@
 import { defineCheck } from '../define.js';
-import { hardenableContainers, profileOf, securityField } from '../hardening.js';
-import { privileged } from '../node-exposure.js';
+import { profileOf, securityField, unprivilegedContainers } from '../hardening.js';
 
 export default defineCheck({
   id: 'seccomp-profile',
@@ -15,9 +14,7 @@ export default defineCheck({
   remediation:
     'Set `securityContext.seccompProfile.type: RuntimeDefault` in the pod spec (or `Localhost` with a tailored profile).',
   run({ inventory, report }) {
-    for (const { pod, container } of hardenableContainers(inventory)) {
-      // The runtime applies no seccomp profile to privileged containers, which privileged-container reports.
-      if (privileged(container)) continue;
+    for (const { pod, container } of unprivilegedContainers(inventory)) {
       const name = container.spec.name;
       const profile = profileOf(pod, container, 'seccomp');
       if (profile?.type === 'Unconfined') {

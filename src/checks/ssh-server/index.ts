@@ -29,14 +29,14 @@ interface Evidence {
 }
 
 /** Where a container shows it runs an SSH server: a port 22 or named `ssh`, an sshd image, `sshd` on its command line. */
-function sshEvidence(container: ContainerView): Evidence[] {
+function sshEvidence(container: ContainerView, sshdImage: boolean): Evidence[] {
   const evidence: Evidence[] = [];
   container.spec.ports?.forEach((port, index) => {
     const path = [...container.path, 'ports', index];
     if (port.containerPort === SSH_PORT) evidence.push({ path: [...path, 'containerPort'], what: 'port 22' });
     else if (port.name === 'ssh') evidence.push({ path: [...path, 'name'], what: "port 'ssh'" });
   });
-  if (runsSshdImage(container)) {
+  if (sshdImage) {
     evidence.push({ path: [...container.path, 'image'], what: `image '${container.spec.image}'` });
   }
   const words = commandWords(container);
@@ -65,15 +65,14 @@ export default defineCheck({
   run({ inventory, report }) {
     for (const pod of inventory.podSpecs) {
       for (const container of pod.containers) {
-        const evidence = sshEvidence(container);
+        const sshdImage = runsSshdImage(container);
+        const evidence = sshEvidence(container, sshdImage);
         const [first] = evidence;
         if (!first) continue;
         const declared = declaredPorts(container);
         const sshPorts = declared.filter(isSshPort);
         // Without a port that says SSH, sshd listens on 22, or, in an sshd image, on whatever port the image declares.
-        const ports = sshPorts.length
-          ? sshPorts
-          : [{ number: SSH_PORT }, ...(runsSshdImage(container) ? declared : [])];
+        const ports = sshPorts.length ? sshPorts : [{ number: SSH_PORT }, ...(sshdImage ? declared : [])];
         // An Ingress speaks HTTP: it cannot carry SSH.
         const exposed = routesTo(inventory, pod, ports).find((route) => route.external && !route.ingress);
         const what = evidence.map((e) => e.what).join(', ');

@@ -1,6 +1,6 @@
 import { defineCheck } from '../define.js';
 
-/** The sysctls Kubernetes considers namespaced and isolated per pod; the kubelet allows them by default. */
+/** The sysctls Kubernetes considers namespaced and isolated per pod: the kubelet's safe set and the baseline Pod Security Standard's allowed list. */
 const SAFE_SYSCTLS: ReadonlySet<string> = new Set([
   'kernel.shm_rmid_forced',
   'net.ipv4.ip_local_port_range',
@@ -12,6 +12,9 @@ const SAFE_SYSCTLS: ReadonlySet<string> = new Set([
   'net.ipv4.tcp_fin_timeout',
   'net.ipv4.tcp_keepalive_intvl',
   'net.ipv4.tcp_keepalive_probes',
+  // Since Kubernetes 1.32.
+  'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem',
 ]);
 
 export default defineCheck({

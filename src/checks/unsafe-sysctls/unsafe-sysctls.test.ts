@@ -15,6 +15,7 @@ spec:
     - {name: net.ipv4.ip_local_port_range, value: "1024 65535"}
     - {name: net/ipv4/tcp_keepalive_time, value: "600"}
     - {name: kernel.shm_rmid_forced, value: "1"}
+    - {name: net.ipv4.tcp_rmem, value: "4096 87380 16777216"}
   containers:
   - name: web
 `,

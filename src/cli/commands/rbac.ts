@@ -12,7 +12,7 @@ import {
 } from '../../rbac/format.js';
 import { type Rbac, rbacOf } from '../../rbac/model.js';
 import { type Held, type RiskIndex, type RiskyGrant, riskOf } from '../../rbac/risky.js';
-import { memberships, parseSubjectKind, subjectKey } from '../../rbac/subjects.js';
+import { memberships, parseSubjectKind, subjectKey, toSubject } from '../../rbac/subjects.js';
 import type { Binding, Grant, Scope, Subject } from '../../rbac/types.js';
 import { ExitCode, UsageError } from '../io.js';
 import { parseOutput } from '../options.js';
@@ -85,8 +85,13 @@ async function load(paths: string[]) {
   return { rbac: rbacOf(inventory), inventory };
 }
 
-/** A ServiceAccount named without namespace may exist in several: each one found is shown. */
+/**
+ * A ServiceAccount named without namespace may exist in several: each one found is shown. The user
+ * `system:serviceaccount:NS:NAME` is read as bindings read it, as that ServiceAccount.
+ */
 function resolveSubjects(rbac: Rbac, kind: Subject['kind'], name: string, namespace: string | undefined): Subject[] {
+  const named = toSubject({ kind, name }, null);
+  if (named?.kind === 'ServiceAccount' && kind === 'User') return [named];
   if (kind !== 'ServiceAccount') return [{ kind, namespace: null, name }];
   if (namespace !== undefined) return [{ kind, namespace, name }];
   const known = rbac.subjects.filter((who) => who.kind === kind && who.name === name);
