@@ -114,26 +114,37 @@ export interface HostPathVolume {
   /** The path as the manifest writes it, for messages. */
   readonly declared: string;
   readonly hostPath: HostPathClass;
-  /** The volume's `hostPath.path` field, where findings point. */
+  /** Where findings point: the volume's `hostPath.path`, or the `subPath` of a mount that narrows it. */
   readonly path: FieldPath;
   /** Never empty: a hostPath no container mounts exposes nothing. */
   readonly mounts: readonly VolumeMountView[];
 }
 
-/** The pod's hostPath volumes that at least one container mounts. */
+/**
+ * The node directories the pod's containers actually mount: one entry per hostPath volume and reached path, since
+ * a mount with `subPath: app` of hostPath `/var/lib` reaches only `/var/lib/app`. Unmounted volumes expose nothing.
+ */
 export function mountedHostPaths(pod: PodSpecView): HostPathVolume[] {
   const found: HostPathVolume[] = [];
   pod.spec.volumes?.forEach((volume, index) => {
     if (!volume.hostPath) return;
-    const mounts = mountsOf(pod, volume.name);
-    if (mounts.length === 0) return;
-    found.push({
-      name: volume.name,
-      declared: volume.hostPath.path,
-      hostPath: classifyHostPath(volume.hostPath.path),
-      path: [...pod.path, 'volumes', index, 'hostPath', 'path'],
-      mounts,
-    });
+    const byReach = new Map<string, VolumeMountView[]>();
+    for (const mount of mountsOf(pod, volume.name)) {
+      const reached = normalizeHostPath(`${volume.hostPath.path}/${mount.subPath ?? ''}`);
+      byReach.set(reached, [...(byReach.get(reached) ?? []), mount]);
+    }
+    const declared = normalizeHostPath(volume.hostPath.path);
+    for (const [reached, mounts] of byReach) {
+      const [first] = mounts as [VolumeMountView];
+      found.push({
+        name: volume.name,
+        declared: volume.hostPath.path,
+        hostPath: classifyHostPath(reached),
+        // A narrower reach is the subPath's doing: point there, one finding per reached path.
+        path: reached === declared ? [...pod.path, 'volumes', index, 'hostPath', 'path'] : [...first.path, 'subPath'],
+        mounts,
+      });
+    }
   });
   return found;
 }

@@ -113,7 +113,9 @@ export function buildInventory(sources: Iterable<SourceObject>): { inventory: In
   const byNamespace = new Map<string, Map<string | null, Resource[]>>();
   const inventory: Inventory = {
     resources,
-    podSpecs,
+    // A cluster dump holds a Deployment, its ReplicaSet and their Pods: one pod template, assessed once, where
+    // it is written. A controlled object whose controller is absent from the input is assessed itself.
+    podSpecs: podSpecs.filter((pod) => !controller(pod.owner, byKey)),
     ofKind: (kind) => byKind.get(kind) ?? [],
     inNamespace(kind, namespace) {
       let index = byNamespace.get(kind);
@@ -131,6 +133,17 @@ export function buildInventory(sources: Iterable<SourceObject>): { inventory: In
     find: (kind, namespace, name) => byKey.get(key(kind, namespace, name)),
   };
   return { inventory, errors };
+}
+
+/** The object's controller (`ownerReferences[].controller: true`), when the input holds it. */
+function controller(resource: Resource, byKey: ReadonlyMap<string, Resource>): Resource | undefined {
+  const owners = asRecord(resource.object.metadata).ownerReferences;
+  if (!Array.isArray(owners)) return undefined;
+  for (const owner of owners.map(asRecord)) {
+    if (owner.controller !== true || typeof owner.kind !== 'string' || typeof owner.name !== 'string') continue;
+    return byKey.get(key(owner.kind, resource.ref.namespace, owner.name));
+  }
+  return undefined;
 }
 
 function key(kind: string, namespace: string | null, name: string): string {

@@ -64,6 +64,8 @@ export interface VolumeMountView {
   readonly container: ContainerView;
   readonly readOnly: boolean;
   readonly mountPath: string;
+  /** The part of the volume mounted, when not all of it. (`subPathExpr` depends on the environment: all of it.) */
+  readonly subPath?: string;
   /** Path of the volumeMounts entry. */
   readonly path: FieldPath;
 }
@@ -78,6 +80,7 @@ export function mountsOf(pod: PodSpecView, volumeName: string): VolumeMountView[
         container,
         readOnly: mount.readOnly === true,
         mountPath: mount.mountPath,
+        ...(mount.subPath ? { subPath: mount.subPath } : {}),
         path: [...container.path, 'volumeMounts', index],
       });
     });

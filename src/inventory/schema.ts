@@ -85,6 +85,7 @@ export const Container = z.looseObject({
         name: z.string().default(UNNAMED),
         mountPath: z.string().default(''),
         readOnly: z.boolean().optional(),
+        subPath: z.string().optional(),
       }),
     )
     .optional(),

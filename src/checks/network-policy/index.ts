@@ -10,12 +10,6 @@ const Options = z.object({
 
 type Direction = 'Ingress' | 'Egress';
 
-/** Created and replaced by a controller whose own object carries the pod template: that is where to report. */
-function controlled(resource: Resource): boolean {
-  const owners = asRecord(resource.object.metadata).ownerReferences;
-  return Array.isArray(owners) && owners.some((owner) => asRecord(owner).controller === true);
-}
-
 /**
  * The directions a policy restricts for the pods it selects. With `policyTypes` absent or empty the API server
  * defaults it to Ingress, plus Egress only when the policy has at least one egress rule: `egress: []` alone does
@@ -44,7 +38,7 @@ export default defineCheck<z.infer<typeof Options>>({
     const directions: Direction[] = options.egress ? ['Ingress', 'Egress'] : ['Ingress'];
     for (const pod of inventory.podSpecs) {
       // hostNetwork pods are outside NetworkPolicy reach altogether; the host-network check covers them.
-      if (pod.spec.hostNetwork === true || controlled(pod.owner)) continue;
+      if (pod.spec.hostNetwork === true) continue;
       const { namespace, kind, name } = pod.owner.ref;
       const policies = inventory.inNamespace('NetworkPolicy', namespace).filter((policy) =>
         // A missing podSelector reads as `{}`, all pods: the lenient reading, which avoids false alarms.

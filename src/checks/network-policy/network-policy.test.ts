@@ -84,20 +84,8 @@ spec:
 `,
     },
     {
-      name: 'hostNetwork pods and Pods owned by a controller are reported elsewhere',
+      name: 'hostNetwork pods are reported elsewhere',
       yaml: `
-apiVersion: v1
-kind: Pod
-metadata:
-  name: api-7d9f-abcde
-  namespace: shop
-  ownerReferences:
-  - {apiVersion: apps/v1, kind: ReplicaSet, name: api-7d9f, uid: 1b4e, controller: true}
-spec:
-  containers:
-  - name: api
-    image: ghcr.io/acme/api:1.0
----
 apiVersion: apps/v1
 kind: DaemonSet
 metadata: {name: agent, namespace: shop}

@@ -126,6 +126,29 @@ spec:
       findings: [{ line: 14, techniques: ['MS-TA9013', 'MS-TA9016'], severity: 'critical' }],
     },
     {
+      name: 'a subPath narrows what a mount reaches: /var/lib/app is no /var/lib',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: cache}
+spec:
+  containers:
+  - name: app
+    volumeMounts:
+    - {name: state, mountPath: /state, subPath: app}
+  - name: admin
+    volumeMounts:
+    - {name: state, mountPath: /all}
+  volumes:
+  - name: state
+    hostPath: {path: /var/lib}
+`,
+      findings: [
+        { line: 9, path: 'spec.containers[0].volumeMounts[0].subPath', severity: 'high', techniques: ['MS-TA9013'] },
+        { line: 15, path: 'spec.volumes[0].hostPath.path', severity: 'critical', message: /'admin' at \/all/ },
+      ],
+    },
+    {
       name: 'high for /var/log, medium elsewhere; only the writable mount is named',
       yaml: `
 apiVersion: v1

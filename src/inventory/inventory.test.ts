@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../inputs/manifests.js';
+import { buildInventory } from './index.js';
+
+const inventoryOf = (yaml: string) => buildInventory(parseManifest('in.yaml', Buffer.from(yaml)).objects);
+
+const deployment = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  template:
+    spec:
+      containers: [{name: api, image: api:1}]
+`;
+const replicaSet = `
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: api-7d9f
+  namespace: shop
+  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: api, controller: true}]
+spec:
+  template:
+    spec:
+      containers: [{name: api, image: api:1}]
+`;
+const pod = `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: api-7d9f-x2k4p
+  namespace: shop
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: api-7d9f, controller: true}]
+spec:
+  containers: [{name: api, image: api:1}]
+`;
+
+describe('buildInventory', () => {
+  it('assesses a pod template once, where it is written, when a dump holds the controller chain', () => {
+    const { inventory } = inventoryOf([deployment, replicaSet, pod].join('---'));
+    expect(inventory.podSpecs.map((p) => p.owner.ref.kind)).toEqual(['Deployment']);
+    expect(inventory.resources).toHaveLength(3);
+  });
+
+  it('assesses a controlled object itself when its controller is not in the input', () => {
+    const { inventory } = inventoryOf([replicaSet, pod].join('---'));
+    expect(inventory.podSpecs.map((p) => p.owner.ref.name)).toEqual(['api-7d9f']);
+    expect(inventoryOf(pod).inventory.podSpecs.map((p) => p.owner.ref.kind)).toEqual(['Pod']);
+  });
+
+  it('merges pod and container security contexts the way the kubelet does', () => {
+    const { inventory } = inventoryOf(`
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: {runAsUser: 1000, runAsNonRoot: true}
+  containers:
+  - name: a
+    securityContext: {runAsUser: 0}
+  - name: b
+`);
+    const [a, b] = inventory.podSpecs[0]?.containers ?? [];
+    expect(a?.security('runAsUser')).toEqual({
+      value: 0,
+      path: ['spec', 'containers', 0, 'securityContext', 'runAsUser'],
+    });
+    expect(b?.security('runAsUser')).toEqual({ value: 1000, path: ['spec', 'securityContext', 'runAsUser'] });
+    // privileged is a container-only field: never inherited.
+    expect(b?.security('privileged')).toBeUndefined();
+  });
+
+  it('indexes objects of a kind by namespace', () => {
+    const { inventory } = inventoryOf([deployment, replicaSet].join('---'));
+    expect(inventory.inNamespace('ReplicaSet', 'shop').map((r) => r.ref.name)).toEqual(['api-7d9f']);
+    expect(inventory.inNamespace('ReplicaSet', null)).toEqual([]);
+  });
+});
