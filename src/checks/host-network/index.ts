@@ -5,11 +5,11 @@ export default defineCheck({
   id: 'host-network',
   title: "Pod in the node's network namespace",
   severity: 'high',
-  exposes: ['MS-TA9034'],
+  exposes: ['MS-TA9034', 'MS-TA9033'],
   missing: [],
   description: 'A pod sets `hostNetwork: true`.',
   rationale:
-    "A pod on the node's network is not subject to NetworkPolicy and reaches what listens only on the node: the kubelet, other node-local daemons and the cloud metadata endpoint. It can also sniff the node's traffic and bind its ports.",
+    "A pod on the node's network is not subject to NetworkPolicy and reaches what listens only on the node: the kubelet, other node-local daemons and the cloud metadata endpoint, past any hop limit or pod-level block meant to keep pods from the node's cloud identity. It can also sniff the node's traffic and bind its ports.",
   remediation:
     'Remove `hostNetwork: true`; expose ports through a Service (NodePort or LoadBalancer) instead. Keep it only for node agents such as CNI plugins, in a system namespace.',
   run({ inventory, report }) {
@@ -21,7 +21,8 @@ export default defineCheck({
         resource: pod.owner,
         path: [...pod.path, 'hostNetwork'],
         severity: system ? 'medium' : 'high',
-        message: "the pod uses the node's network: NetworkPolicy does not apply and node-local services are in reach",
+        message:
+          "the pod uses the node's network: NetworkPolicy does not apply, and node-local services and the cloud metadata API (with the node's own identity) are in reach",
       });
     }
   },
