@@ -26,7 +26,7 @@ export function buildProgram(): Command {
       `
 Exit codes:
   0  success
-  1  findings at or above the --fail-on threshold
+  1  findings at or above a --fail-on threshold (reserved: no gate yet)
   2  usage error or unusable input`,
     );
 
