@@ -9,4 +9,15 @@ export { parseManifest, readManifests } from './inputs/manifests.js';
 export { buildInventory, type Inventory, type PodSpecView, type Resource } from './inventory/index.js';
 export * from './matrix/index.js';
 export * from './model/report.js';
+export { type Rbac, rbacOf, type WhoCan } from './rbac/model.js';
+export {
+  resolveSubjects,
+  type SubjectProfile,
+  subjectProfile,
+  type TechniqueHeld,
+  unresolvedFor,
+  type WhoCanQuery,
+} from './rbac/queries.js';
+export { type Held, type RiskIndex, type RiskyGrant, type RiskyPermission, riskOf } from './rbac/risky.js';
+export type { Binding, Grant, Role, Scope, Subject, SubjectKind } from './rbac/types.js';
 export { version } from './version.js';

@@ -12,4 +12,18 @@ describe('the library API, as a dependent imports it', () => {
     expect(kubematrix.lookup('hostpath')[0]?.entry.id).toBe('MS-TA9013');
     expect(kubematrix.allChecks.length).toBeGreaterThan(10);
   });
+
+  it('answers the RBAC questions the rbac commands ask', async () => {
+    const kubematrix = await import('kubematrix');
+    const { inventory } = await kubematrix.scanManifests([path.join(repoRoot, 'examples/shop')], { checks: [] });
+    const rbac = kubematrix.rbacOf(inventory);
+    const who = rbac.whoCan('create', 'pods/exec', 'shop').map((found) => found.subject);
+    expect(who).toContainEqual(
+      expect.objectContaining({ kind: 'ServiceAccount', namespace: 'shop', name: 'shop-operator' }),
+    );
+    const [operator] = kubematrix.resolveSubjects(rbac, 'ServiceAccount', 'shop-operator', 'shop');
+    if (!operator) throw new Error('operator not resolved');
+    const profile = kubematrix.subjectProfile(kubematrix.riskOf(inventory), operator);
+    expect(profile.techniques.map((t) => t.id)).toContain('MS-TA9019');
+  });
 });
