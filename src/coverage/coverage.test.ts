@@ -48,6 +48,12 @@ describe('techniqueStatuses', () => {
     expect(statusOf([], 'MS-TA9001')?.status).toBe('question');
   });
 
+  it('does not count an info finding (inventory) as exposure', () => {
+    expect(statusOf([finding({ techniques: ['MS-TA9018'], severity: 'info' })], 'MS-TA9018')?.status).toBe(
+      'not-observed',
+    );
+  });
+
   it('does not count a suppressed finding as exposure', () => {
     const suppressed = finding({ techniques: ['MS-TA9018'], suppressed: { reason: 'r', by: 'annotation' } });
     expect(statusOf([suppressed], 'MS-TA9018')?.status).toBe('not-observed');

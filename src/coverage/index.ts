@@ -20,7 +20,8 @@ export function techniqueStatuses(findings: readonly Finding[], checks: readonly
   const exposing = new Map<string, { count: number; severity: Severity }>();
   const missing = new Set<string>();
   for (const finding of findings) {
-    if (finding.suppressed) continue;
+    // Info findings are inventory (a CronJob exists, a controller holds its expected power), not exposure.
+    if (finding.suppressed || finding.severity === 'info') continue;
     for (const id of finding.techniques) {
       const seen = exposing.get(id);
       if (!seen) exposing.set(id, { count: 1, severity: finding.severity });

@@ -66,7 +66,7 @@ export type Finding = z.infer<typeof Finding>;
 
 /**
  * Per technique, what this scan concluded:
- * - `exposed`: at least one unsuppressed finding says the technique is possible;
+ * - `exposed`: at least one unsuppressed finding above `info` says the technique is possible;
  * - `weakened`: nothing exposes it, but a mitigation that would block it is missing somewhere;
  * - `not-observed`: something in this scan assesses it and found nothing;
  * - `not-assessed`: nothing in this scan can show it (e.g. audit-only techniques in a manifest scan);
@@ -79,7 +79,7 @@ export type TechniqueStatusValue = z.infer<typeof TechniqueStatusValue>;
 export const TechniqueStatus = z.object({
   id: TechniqueIdSchema,
   status: TechniqueStatusValue,
-  /** Unsuppressed findings naming the technique as exposed. */
+  /** Unsuppressed findings above `info` naming the technique as exposed. */
   findings: z.number().int().nonnegative(),
   /** Worst severity among those findings. */
   severity: Severity.optional(),
