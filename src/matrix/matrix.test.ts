@@ -90,6 +90,13 @@ describe('lookup', () => {
     expect(lookup(query).map((m) => m.entry.id)).toEqual([id]);
   });
 
+  it('finds every technique and mitigation by its ID, in any case', () => {
+    for (const { id } of [...techniques, ...mitigations]) {
+      expect(lookup(id).map((m) => m.entry.id)).toEqual([id]);
+      expect(lookup(id.toLowerCase()).map((m) => m.entry.id)).toEqual([id]);
+    }
+  });
+
   it('returns every candidate for an ambiguous fragment', () => {
     const ids = lookup('credentials').map((m) => m.entry.id);
     expect(ids).toEqual(expect.arrayContaining(['MS-TA9001', 'MS-TA9027', 'MS-TA9028', 'MS-M9026']));
