@@ -43,7 +43,7 @@ const files = readdirSync(corpus).map((name) => path.join(corpus, name));
 
 // Both measurements run in one fresh process, alternating, so that neither gets a warmer JIT or a quieter machine:
 // (a) parsing alone with the yaml library and the same options, the floor any YAML-based scanner stands on;
-// (b) the full scan. Peak RSS is the process's, which the scan dominates.
+// (b) the full scan.
 const child = `
   const { readdirSync, readFileSync } = await import('node:fs');
   const { parseAllDocuments } = await import(${JSON.stringify(path.join(root, 'node_modules/yaml/dist/index.js'))});
@@ -52,16 +52,22 @@ const child = `
   const time = async (fn) => { const start = process.hrtime.bigint(); await fn(); return Number(process.hrtime.bigint() - start) / 1e6; };
   const parse = [], scan = [];
   let report;
-  for (let run = 0; run < 3; run++) {
+  for (let run = 0; run < 5; run++) {
     parse.push(await time(() => {
       for (const file of files) for (const doc of parseAllDocuments(readFileSync(file, 'utf8'), { version: '1.1' })) doc.toJS();
     }));
     report = undefined;
     scan.push(await time(async () => { ({ report } = await scanManifests([${JSON.stringify(corpus)}])); }));
   }
-  const median = (values) => values.sort((a, b) => a - b)[1];
-  console.log(JSON.stringify({ parseMs: median(parse), scanMs: median(scan), objects: report.source.objects,
-    findings: report.findings.length, errors: report.errors.length, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  // The fastest of five: on a shared machine, noise only ever adds time.
+  console.log(JSON.stringify({ parseMs: Math.min(...parse), scanMs: Math.min(...scan), objects: report.source.objects,
+    findings: report.findings.length, errors: report.errors.length }));
+`;
+// Memory as a user meets it: one scan in a fresh process.
+const once = `
+  const { scanManifests } = await import(${JSON.stringify(path.join(root, 'dist/engine/scan.js'))});
+  await scanManifests([${JSON.stringify(corpus)}]);
+  console.log(process.resourceUsage().maxRSS / 1024);
 `;
 const measured = JSON.parse(
   spawnSync(process.execPath, ['--input-type=module', '-e', child], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout,
@@ -69,10 +75,11 @@ const measured = JSON.parse(
 console.log(
   `corpus    ${measured.objects} objects in ${files.length} files (${measured.findings} findings, ${measured.errors} errors)`,
 );
-console.log(`parse     yaml only: ${measured.parseMs.toFixed(0)} ms`);
-console.log(`scan      full scan: ${measured.scanMs.toFixed(0)} ms`);
+console.log(`parse     yaml only: ${measured.parseMs.toFixed(0)} ms (fastest of 5)`);
+console.log(`scan      full scan: ${measured.scanMs.toFixed(0)} ms (fastest of 5)`);
 console.log(`ratio     scan / parse: ${(measured.scanMs / measured.parseMs).toFixed(2)} (target ≤ 1.5)`);
-console.log(`memory    peak RSS: ${measured.maxRssMb.toFixed(0)} MB (target ≤ 300 MB)`);
+const maxRssMb = Number(spawnSync(process.execPath, ['--input-type=module', '-e', once], { encoding: 'utf8' }).stdout);
+console.log(`memory    peak RSS of one scan: ${maxRssMb.toFixed(0)} MB (target ≤ 300 MB)`);
 rmSync(corpus, { recursive: true, force: true });
 
 // 3. RBAC resolution, where the RBAC benchmark exists.
