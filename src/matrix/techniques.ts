@@ -731,7 +731,7 @@ export const techniques: readonly Technique[] = [
       'Passwords, API keys or connection strings are sometimes written straight into pod specs as environment variables, into ConfigMaps, or into files baked into the image. Anyone able to read those objects, for example with `get` on deployments, pods or configmaps, or to pull the image, obtains the credentials without touching Secrets. The same values often sit in Git next to the manifests.',
     detection: {
       signals: ['manifest', 'rbac', 'question'],
-      text: 'kubematrix scans `env` values, ConfigMap data and the `kubectl.kubernetes.io/last-applied-configuration` annotation for strings that look like credentials, and lists who can read the objects holding them. Credentials built into images or committed to source repositories need a scanner outside Kubernetes.',
+      text: 'kubematrix scans container `env` values and ConfigMap data (whole configuration files inside them included) for credential names and recognisable token formats, and lists who can read the objects holding them. Credentials built into images or committed to source repositories need a scanner outside Kubernetes.',
       question: 'Are images and manifest repositories scanned for embedded credentials before they are deployed?',
     },
     mitigations: [
