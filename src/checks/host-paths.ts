@@ -12,6 +12,8 @@ export interface HostPathClass {
   readonly writeSeverity: Extract<Severity, 'critical' | 'high' | 'medium'>;
   /** Credential-access techniques that merely reading the path allows. */
   readonly credentials: readonly TechniqueId[];
+  /** Reaches the kubelet's static pod directory: a manifest written there runs as a pod the API cannot delete. */
+  readonly staticPods: boolean;
   /** Reaches the node's container log files, which writing lets an attacker erase (MS-TA9021). */
   readonly containerLogs: boolean;
   /** Reaches a container runtime's API socket, itself or a directory holding it; read-only does not help. */
@@ -45,6 +47,8 @@ const NODE_TAKEOVER_PATHS = [
 const NODE_DATA_PATHS = ['/home', '/var/log', '/var/lib', '/opt'];
 
 const KUBELET_DIR = '/var/lib/kubelet';
+/** The kubelet's default `staticPodPath`. */
+const STATIC_POD_DIR = '/etc/kubernetes/manifests';
 /** Where the kubelet and the runtimes keep container logs. */
 const CONTAINER_LOG_PATHS = ['/var/log', '/var/lib/docker/containers'];
 /** Holds cloud provider credentials such as azure.json, and the cluster's PKI on control-plane nodes. */
@@ -100,6 +104,7 @@ export function classifyHostPath(declared: string): HostPathClass {
         ? 'high'
         : 'medium',
     credentials,
+    staticPods: reaches(path, STATIC_POD_DIR),
     containerLogs: CONTAINER_LOG_PATHS.some((target) => reaches(path, target)),
     runtimeSocket: SOCKET_NAMES.has(path.split('/').pop())
       ? 'socket'

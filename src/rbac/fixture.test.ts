@@ -25,7 +25,7 @@ describe('RBAC of a chart-like set: operator, CI runner, dashboard', () => {
         operator('rbac-privilege-escalation-verbs', 'critical', 'MS-TA9019'),
         operator('rbac-csr-approval', 'critical', 'MS-TA9019'),
         operator('rbac-create-workloads', 'critical', 'MS-TA9008,MS-TA9018,MS-TA9013'),
-        operator('rbac-exec', 'critical', 'MS-TA9006'),
+        operator('rbac-exec', 'critical', 'MS-TA9006,MS-TA9041'),
         operator('rbac-modify-workloads', 'high', 'MS-TA9011'),
         operator('rbac-cronjobs', 'high', 'MS-TA9014'),
         operator('rbac-webhook-config', 'critical', 'MS-TA9015'),
@@ -37,7 +37,7 @@ describe('RBAC of a chart-like set: operator, CI runner, dashboard', () => {
         operator('rbac-destructive-delete', 'high', 'MS-TA9038'),
         'rbac-create-workloads Role ci/deployer medium MS-TA9008,MS-TA9018,MS-TA9013',
         'rbac-create-workloads ServiceAccount ci/runner medium MS-TA9008,MS-TA9018,MS-TA9013',
-        'workload-token-permissions Deployment ops/operator critical MS-TA9016,MS-TA9019,MS-TA9008,MS-TA9018,MS-TA9013,MS-TA9006,MS-TA9025,MS-TA9030,MS-TA9015,MS-TA9011,MS-TA9014,MS-TA9035,MS-TA9038,MS-TA9022',
+        'workload-token-permissions Deployment ops/operator critical MS-TA9016,MS-TA9019,MS-TA9008,MS-TA9018,MS-TA9013,MS-TA9006,MS-TA9041,MS-TA9025,MS-TA9030,MS-TA9015,MS-TA9011,MS-TA9014,MS-TA9035,MS-TA9038,MS-TA9022',
       ].sort(),
     );
   });

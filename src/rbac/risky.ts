@@ -108,7 +108,8 @@ export const RISKY_PERMISSIONS: readonly RiskyPermission[] = [
     // GET is enough: `kubectl exec` over websockets starts with a GET.
     action: 'exec into or attach to containers',
     requires: [{ verbs: ['create', 'get'], resources: ['pods/exec', 'pods/attach'] }],
-    techniques: ['MS-TA9006'],
+    // Exec is also how data leaves a pod: `kubectl cp` is an exec running tar.
+    techniques: ['MS-TA9006', 'MS-TA9041'],
     severity: { cluster: 'critical', namespace: 'medium' },
   },
   {

@@ -43,7 +43,7 @@ subjects:
 - {kind: User, name: oncall}
 `,
       findings: [
-        { line: 6, severity: 'medium', techniques: ['MS-TA9006'] },
+        { line: 6, severity: 'medium', techniques: ['MS-TA9006', 'MS-TA9041'] },
         { line: 13, severity: 'medium', message: /User oncall can exec into or attach to containers in namespace app/ },
       ],
     },

@@ -80,7 +80,7 @@ spec:
           line: 21,
           path: 'spec.template.spec.serviceAccountName',
           severity: 'medium',
-          techniques: ['MS-TA9016', 'MS-TA9006'],
+          techniques: ['MS-TA9016', 'MS-TA9006', 'MS-TA9041'],
           message:
             /pods of Deployment app\/debugger mount the token of ServiceAccount app\/debugger, which can exec into or attach to containers in namespace app \(RoleBinding app\/shell → Role app\/shell\)/,
         },

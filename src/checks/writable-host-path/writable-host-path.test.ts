@@ -98,7 +98,7 @@ spec:
         {
           line: 13,
           column: 7,
-          techniques: ['MS-TA9013', 'MS-TA9026', 'MS-TA9027'],
+          techniques: ['MS-TA9013', 'MS-TA9026', 'MS-TA9027', 'MS-TA9017'],
           severity: 'critical',
           path: 'spec.volumes[0].hostPath.path',
           message:
@@ -208,7 +208,7 @@ spec:
       findings: [
         {
           line: 17,
-          techniques: ['MS-TA9013', 'MS-TA9016', 'MS-TA9026', 'MS-TA9027', 'MS-TA9021'],
+          techniques: ['MS-TA9013', 'MS-TA9016', 'MS-TA9026', 'MS-TA9027', 'MS-TA9021', 'MS-TA9017'],
           severity: 'critical',
           path: 'spec.jobTemplate.spec.template.spec.volumes[0].hostPath.path',
         },
