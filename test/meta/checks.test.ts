@@ -2,8 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/index.js';
+import { checksAssessing } from '../../src/coverage/index.js';
 import { checksMarkdown } from '../../src/docs/checks.js';
-import { isMitigationId, isTechniqueId } from '../../src/matrix/index.js';
+import { isMitigationId, isTechniqueId, techniques } from '../../src/matrix/index.js';
 import { repoRoot } from '../paths.js';
 
 const checksDir = path.join(repoRoot, 'src/checks');
@@ -37,5 +38,17 @@ describe('the checks, as a whole', () => {
   it('are documented in docs/checks.md as their metadata says (run `npm run docs` after changing a check)', () => {
     const committed = readFileSync(path.join(repoRoot, 'docs/checks.md'), 'utf8');
     expect(committed).toBe(checksMarkdown(allChecks));
+  });
+});
+
+describe('the matrix, as the checks cover it', () => {
+  /** Techniques no check assesses yet and no question covers, each with what it waits for. */
+  const awaiting: Record<string, string> = {};
+
+  it('has every technique assessed by a check, answerable as a question, or knowingly awaiting an input', () => {
+    const unaccounted = techniques
+      .filter((technique) => checksAssessing(technique, allChecks).length === 0 && !technique.detection.question)
+      .map((technique) => technique.id);
+    expect(unaccounted).toEqual(Object.keys(awaiting));
   });
 });
