@@ -10,7 +10,11 @@ export interface ImageReference {
 }
 
 /** Docker's own aliases of Docker Hub. */
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+export const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set([
+  'docker.io',
+  'index.docker.io',
+  'registry-1.docker.io',
+]);
 
 /**
  * Parses `[registry/]repository[:tag][@digest]` as Docker's reference grammar does: the first path segment is a

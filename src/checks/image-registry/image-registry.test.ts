@@ -29,6 +29,11 @@ testCheck(check, {
       yaml: POD('nginx:1.27'),
       options: { allowed: ['docker.io/library'] },
     },
+    {
+      name: 'Docker Hub allowed under another of its names, with a trailing slash',
+      yaml: POD('bitnami/redis:7.2'),
+      options: { allowed: ['Index.Docker.io/bitnami/'] },
+    },
   ],
   invalid: [
     {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../define.js';
-import { imageName, parseImage } from '../images.js';
+import { DOCKER_HUB_ALIASES, imageName, parseImage } from '../images.js';
 
 const Options = z.object({
   /**
@@ -25,7 +25,7 @@ export default defineCheck<z.infer<typeof Options>>({
     'Mirror or rebuild the image into an approved registry and reference it from there, and enforce the allowed registries with an admission policy (Kyverno, Gatekeeper, ValidatingAdmissionPolicy).',
   options: Options,
   run({ inventory, options, report }) {
-    const allowed = options.allowed.map((entry) => entry.toLowerCase().replace(/\/+$/, ''));
+    const allowed = options.allowed.map(allowedPrefix);
     if (allowed.length === 0) return;
     const isAllowed = (name: string) => allowed.some((entry) => name === entry || name.startsWith(`${entry}/`));
     for (const pod of inventory.podSpecs) {
@@ -44,3 +44,9 @@ export default defineCheck<z.infer<typeof Options>>({
     }
   },
 });
+
+/** `Index.Docker.io/acme/` → `docker.io/acme`: compared with image names the way `imageName` writes them. */
+function allowedPrefix(entry: string): string {
+  const [host = '', ...rest] = entry.toLowerCase().replace(/\/+$/, '').split('/');
+  return [DOCKER_HUB_ALIASES.has(host) ? 'docker.io' : host, ...rest].join('/');
+}
