@@ -1,11 +1,6 @@
 import type { AnyCheck } from '../checks/define.js';
 import { getMitigation, getTechnique } from '../matrix/index.js';
 
-/** Where a check's documentation lives, relative to the repository root: the anchor is the check id. */
-export function checkDocsPath(id: string): string {
-  return `docs/checks.md#${id}`;
-}
-
 /** docs/checks.md, generated from the checks' metadata (`npm run docs`); a test keeps the file current. */
 export function checksMarkdown(checks: readonly AnyCheck[]): string {
   const sorted = [...checks].sort((a, b) => a.id.localeCompare(b.id));

@@ -10,8 +10,6 @@ import { z } from 'zod';
 /** Shown where a manifest leaves a required name out. */
 export const UNNAMED = '(unnamed)';
 
-const stringMap = z.record(z.string(), z.string());
-
 export const Capabilities = z.looseObject({
   add: z.array(z.string()).optional(),
   drop: z.array(z.string()).optional(),
@@ -113,12 +111,3 @@ export const PodSpec = z.looseObject({
   nodeName: z.string().optional(),
 });
 export type PodSpec = z.infer<typeof PodSpec>;
-
-export const ObjectMeta = z.looseObject({
-  name: z.string().optional(),
-  generateName: z.string().optional(),
-  namespace: z.string().optional(),
-  labels: stringMap.optional(),
-  annotations: stringMap.optional(),
-});
-export type ObjectMeta = z.infer<typeof ObjectMeta>;
