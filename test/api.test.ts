@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './paths.js';
@@ -25,5 +26,11 @@ describe('the library API, as a dependent imports it', () => {
     if (!operator) throw new Error('operator not resolved');
     const profile = kubematrix.subjectProfile(kubematrix.riskOf(inventory), operator);
     expect(profile.techniques.map((t) => t.id)).toContain('MS-TA9019');
+  });
+
+  it('publishes no test support: the built package holds neither tests nor the check tester (it imports vitest)', () => {
+    const built = readdirSync(path.join(repoRoot, 'dist'), { recursive: true, encoding: 'utf8' });
+    expect(built.filter((file) => file.endsWith('.js')).length).toBeGreaterThan(50);
+    expect(built.filter((file) => /tester|\.test\./.test(file))).toEqual([]);
   });
 });

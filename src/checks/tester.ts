@@ -1,3 +1,4 @@
+/** Test support for check authors (RuleTester-style tables); excluded from the published build by tsconfig.build.json. */
 import { describe, expect, it } from 'vitest';
 import { Config } from '../config/index.js';
 import { analyze } from '../engine/analyze.js';

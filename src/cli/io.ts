@@ -1,5 +1,3 @@
-import { styleText } from 'node:util';
-
 /** Documented exit codes (README, `kubematrix --help`). */
 export const ExitCode = {
   ok: 0,
@@ -12,22 +10,42 @@ export const ExitCode = {
 /** A mistake the user can fix by changing the command line: printed without a stack, exit code 2. */
 export class UsageError extends Error {}
 
+/**
+ * Everything a command reads from or writes to its process. The bin passes the real process; tests pass buffers,
+ * so the CLI's source runs in-process under test.
+ */
+export interface Io {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
+  readonly stderr: { write(text: string): unknown };
+  readonly stdin: () => Promise<Buffer>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Relative paths on the command line, and the default config file, are read from here. */
+  readonly cwd: string;
+}
+
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
 export interface Terminal {
   readonly color: boolean;
   readonly width: number;
 }
 
-type Style = Parameters<typeof styleText>[0];
-export type Paint = (style: Style, text: string) => string;
-
-export function paint(color: boolean): Paint {
-  return color ? (style, text) => styleText(style, text) : (_style, text) => text;
-}
-
 /** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org); FORCE_COLOR wins. */
-export function detectTerminal(stream: NodeJS.WriteStream = process.stdout, env = process.env): Terminal {
+export function detectTerminal({ stdout, env }: Pick<Io, 'stdout' | 'env'>): Terminal {
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
-  const color = forced || (stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb');
-  const width = stream.isTTY ? stream.columns : Number(env.COLUMNS) || 120;
+  const color = forced || (stdout.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb');
+  const width = stdout.isTTY && stdout.columns ? stdout.columns : Number(env.COLUMNS) || 120;
   return { color, width };
 }

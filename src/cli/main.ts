@@ -1,23 +1,26 @@
 import { Command, CommanderError, Option } from 'commander';
+import { reportFormats } from '../report/index.js';
 import { version } from '../version.js';
-import { ExitCode, UsageError } from './io.js';
+import { ExitCode, type Io, processIo, UsageError } from './io.js';
 
-// Each subcommand's module is imported only when it runs, so `--version` and `--help` stay fast.
-type Action = (...args: never[]) => number | undefined | Promise<number | undefined> | Promise<void> | void;
-const lazy =
-  (load: () => Promise<{ default: Action }>) =>
-  async (...args: unknown[]) => {
-    const { default: action } = await load();
-    process.exitCode = (await (action as (...a: unknown[]) => unknown)(...args)) as number | undefined;
-  };
+/** A command's action: the process it runs in, then what commander parsed. Returns the exit code. */
+type Action = (io: Io, ...args: never[]) => number | undefined | Promise<number | undefined>;
 
-const outputOption = (choices: string[], fallback: string) =>
+const outputOption = (choices: readonly string[], fallback: string) =>
   new Option('-o, --output <format>', 'output format').choices(choices).default(fallback);
 
-export function buildProgram(): Command {
+export function buildProgram(io: Io, exit: { code: number }): Command {
+  // Each subcommand's module is imported only when it runs, so `--version` and `--help` stay fast.
+  const lazy =
+    (load: () => Promise<Action>) =>
+    async (...args: unknown[]) => {
+      const action = await load();
+      exit.code = (await (action as (io: Io, ...a: unknown[]) => number | undefined)(io, ...args)) ?? ExitCode.ok;
+    };
   const program = new Command('kubematrix')
     .description('Map Kubernetes workloads and permissions onto the Threat Matrix for Kubernetes.')
     .version(version, '-V, --version')
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)')
     // Set before adding subcommands, which copy it: every usage error then reaches run() and exits 2.
     .exitOverride()
@@ -34,14 +37,14 @@ Exit codes:
     .command('matrix')
     .description('print the Threat Matrix for Kubernetes: tactics and their techniques')
     .addOption(outputOption(['table', 'json'], 'table'))
-    .action(lazy(() => import('./commands/matrix.js')));
+    .action(lazy(async () => (await import('./commands/matrix.js')).default));
 
   program
     .command('explain')
     .description('explain a technique or mitigation: by ID (MS-TA9013, ms-m9013) or name fragment (hostpath)')
     .argument('<id-or-name>', 'technique or mitigation ID, or part of its name')
     .addOption(outputOption(['table', 'json'], 'table'))
-    .action(lazy(() => import('./commands/explain.js')));
+    .action(lazy(async () => (await import('./commands/explain.js')).default));
 
   program
     .command('scan')
@@ -50,10 +53,19 @@ Exit codes:
       '[paths...]',
       'YAML/JSON files or directories; - reads standard input (helm template … | kubematrix scan -)',
     )
-    .addOption(outputOption(['table', 'json', 'matrix'], 'table'))
+    .addOption(
+      outputOption(
+        reportFormats.map((format) => format.name),
+        'table',
+      ),
+    )
     .option('-c, --config <file>', 'suppressions and check settings (default: .kubematrix.yaml if present)')
     .option('--show-suppressed', 'list suppressed findings too, marked with their reason')
-    .action(lazy(() => import('./commands/scan.js')));
+    .addHelpText(
+      'after',
+      `\nOutput formats:\n${reportFormats.map((format) => `  ${format.name.padEnd(8)} ${format.description}`).join('\n')}`,
+    )
+    .action(lazy(async () => (await import('./commands/scan.js')).default));
 
   const rbac = program.command('rbac').description('effective RBAC permissions of the manifests, and what they open');
   rbac
@@ -64,7 +76,7 @@ Exit codes:
     .argument('[paths...]', 'YAML/JSON files or directories; - reads standard input')
     .option('-n, --namespace <namespace>', 'only grants that apply in this namespace')
     .addOption(outputOption(['table', 'json'], 'table'))
-    .action(lazy(() => import('./commands/rbac.js').then((module) => ({ default: module.whoCan }))));
+    .action(lazy(async () => (await import('./commands/rbac.js')).whoCan));
   rbac
     .command('subject')
     .description("a subject's effective permissions (its groups' included), grouped by the techniques they open")
@@ -72,23 +84,25 @@ Exit codes:
     .argument('[paths...]', 'YAML/JSON files or directories; - reads standard input')
     .option('-n, --namespace <namespace>', "the ServiceAccount's namespace (default: every one found)")
     .addOption(outputOption(['table', 'json'], 'table'))
-    .action(lazy(() => import('./commands/rbac.js').then((module) => ({ default: module.subject }))));
+    .action(lazy(async () => (await import('./commands/rbac.js')).subject));
 
   return program;
 }
 
-export async function run(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+/** Runs the CLI with these arguments (without `node` and the script) and returns its exit code. */
+export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const exit = { code: ExitCode.ok as number };
+  const program = buildProgram(io, exit);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+    return exit.code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are "errors" only to commander.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`kubematrix: ${error.message}\n`);
+      io.stderr.write(`kubematrix: ${error.message}\n`);
       return ExitCode.usage;
     }
     throw error;

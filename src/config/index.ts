@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { formatPath } from '../inputs/path.js';
@@ -41,11 +42,11 @@ export class ConfigError extends Error {}
  * Reads `.kubematrix.yaml` (or the given file). A missing default file is an empty config;
  * a missing explicit file, bad YAML or a bad field is a ConfigError naming file and field.
  */
-export async function loadConfig(file?: string): Promise<Config> {
+export async function loadConfig(file?: string, cwd = '.'): Promise<Config> {
   const target = file ?? DEFAULT_CONFIG_FILE;
   let text: string;
   try {
-    text = await readFile(target, 'utf8');
+    text = await readFile(path.resolve(cwd, target), 'utf8');
   } catch (error) {
     if (!file && (error as NodeJS.ErrnoException).code === 'ENOENT') return Config.parse({});
     throw new ConfigError(`cannot read config ${target}: ${(error as Error).message}`);

@@ -25,7 +25,13 @@ export interface ScanResult {
 export async function scanManifests(inputs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
   const now = options.now ?? new Date();
   const read = await readManifests(inputs, options);
-  const { inventory, errors: inventoryErrors } = buildInventory(read.objects);
+  const {
+    inventory,
+    errors: inventoryErrors,
+    warnings: inventoryWarnings,
+  } = buildInventory(read.objects, {
+    complete: false,
+  });
   const analysis = analyze(inventory, {
     checks: options.checks ?? allChecks,
     config: options.config ?? Config.parse({}),
@@ -41,10 +47,12 @@ export async function scanManifests(inputs: readonly string[], options: ScanOpti
       files: read.files,
       objects: read.objects.length,
       ignored: read.ignored,
+      complete: false,
     },
     findings: analysis.findings,
     techniques: techniqueStatuses(analysis.findings, analysis.checks),
     errors: [...read.errors, ...inventoryErrors, ...analysis.errors],
+    warnings: inventoryWarnings,
   };
   return { report, inventory };
 }

@@ -32,17 +32,20 @@ const HELM_HINT =
 export interface ReadOptions {
   /** Where `-` reads from; standard input by default. */
   stdin?: () => Promise<Buffer>;
+  /** Relative paths are read from here (the process's working directory by default); they are reported as given. */
+  cwd?: string;
 }
 
 /** Reads files, directories (recursively) and `-` (stdin). One unreadable input never stops the others. */
 export async function readManifests(inputs: readonly string[], options: ReadOptions = {}): Promise<ManifestInput> {
   const result = { objects: [] as ManifestObject[], errors: [] as ScanError[], files: 0, ignored: 0 };
+  const resolve = (file: string) => path.resolve(options.cwd ?? '.', file);
   for (const input of inputs) {
-    for (const source of listSources(input, result.errors)) {
+    for (const source of listSources(input, resolve, result.errors)) {
       let bytes: Buffer;
       try {
         // Synchronous reads: thousands of small files parse faster without an event-loop turn per file.
-        bytes = source === '-' ? await (options.stdin ?? readStdin)() : readFileSync(source);
+        bytes = source === '-' ? await (options.stdin ?? readStdin)() : readFileSync(resolve(source));
       } catch (error) {
         result.errors.push({ source, message: `cannot read: ${describe(error)}` });
         continue;
@@ -58,30 +61,33 @@ export async function readManifests(inputs: readonly string[], options: ReadOpti
   return result;
 }
 
-function* listSources(input: string, errors: ScanError[]): Generator<string> {
+function* listSources(input: string, resolve: Resolve, errors: ScanError[]): Generator<string> {
   if (input === '-') {
     yield '-';
     return;
   }
   let info: Stats;
   try {
-    info = statSync(input);
+    info = statSync(resolve(input));
   } catch (error) {
     errors.push({ source: input, message: `cannot read: ${describe(error)}` });
     return;
   }
-  if (info.isDirectory()) yield* walk(input, new Set(), errors);
+  if (info.isDirectory()) yield* walk(input, resolve, new Set(), errors);
   else yield input;
 }
 
-function* walk(directory: string, seen: Set<string>, errors: ScanError[]): Generator<string> {
+/** The path to open for a path as the user gave it. */
+type Resolve = (file: string) => string;
+
+function* walk(directory: string, resolve: Resolve, seen: Set<string>, errors: ScanError[]): Generator<string> {
   let entries: Dirent[];
   try {
     // Symlinks may point back up the tree: each real directory is entered once.
-    const real = realpathSync(directory);
+    const real = realpathSync(resolve(directory));
     if (seen.has(real)) return;
     seen.add(real);
-    entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    entries = readdirSync(resolve(directory), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
   } catch (error) {
     errors.push({ source: directory, message: `cannot read directory: ${describe(error)}` });
     return;
@@ -98,14 +104,14 @@ function* walk(directory: string, seen: Set<string>, errors: ScanError[]): Gener
     let isDirectory = entry.isDirectory();
     if (entry.isSymbolicLink()) {
       try {
-        isDirectory = statSync(child).isDirectory();
+        isDirectory = statSync(resolve(child)).isDirectory();
       } catch (error) {
         errors.push({ source: child, message: `cannot read: ${describe(error)}` });
         continue;
       }
     }
     if (isDirectory) {
-      if (!SKIPPED_DIRECTORIES.has(entry.name)) yield* walk(child, seen, errors);
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) yield* walk(child, resolve, seen, errors);
     } else if (EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
       yield child;
     }

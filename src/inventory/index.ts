@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { FieldPath } from '../inputs/path.js';
 import { formatPath } from '../inputs/path.js';
-import type { ResourceRef, ScanError, SourceLocation } from '../model/report.js';
+import type { ResourceRef, ScanError, ScanWarning, SourceLocation } from '../model/report.js';
 import { type Container, PodSpec, type SecurityContext } from './schema.js';
 
 export type { Container, PodSpec, SecurityContext, Volume } from './schema.js';
@@ -60,6 +60,11 @@ export interface PodSpecView {
 }
 
 export interface Inventory {
+  /**
+   * Whether the input holds everything of the kinds it read, as a live cluster does: only then does an absent object
+   * (no NetworkPolicy in a namespace, no binding of a role) mean it does not exist. Files never are.
+   */
+  readonly complete: boolean;
   readonly resources: readonly Resource[];
   readonly podSpecs: readonly PodSpecView[];
   ofKind(kind: string): readonly Resource[];
@@ -82,7 +87,15 @@ const POD_SPEC_PATHS: Readonly<Record<string, FieldPath>> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
-export function buildInventory(sources: Iterable<SourceObject>): { inventory: Inventory; errors: ScanError[] } {
+export interface InventoryOptions {
+  /** See {@link Inventory.complete}. */
+  readonly complete?: boolean;
+}
+
+export function buildInventory(
+  sources: Iterable<SourceObject>,
+  { complete = false }: InventoryOptions = {},
+): { inventory: Inventory; errors: ScanError[]; warnings: ScanWarning[] } {
   const resources: Resource[] = [];
   const podSpecs: PodSpecView[] = [];
   const errors: ScanError[] = [];
@@ -112,6 +125,7 @@ export function buildInventory(sources: Iterable<SourceObject>): { inventory: In
 
   const byNamespace = new Map<string, Map<string | null, Resource[]>>();
   const inventory: Inventory = {
+    complete,
     resources,
     // A cluster dump holds a Deployment, its ReplicaSet and their Pods: one pod template, assessed once, where
     // it is written. A controlled object whose controller is absent from the input is assessed itself.
@@ -132,7 +146,7 @@ export function buildInventory(sources: Iterable<SourceObject>): { inventory: In
     },
     find: (kind, namespace, name) => byKey.get(key(kind, namespace, name)),
   };
-  return { inventory, errors };
+  return { inventory, errors, warnings: [] };
 }
 
 /** The object's controller (`ownerReferences[].controller: true`), when the input holds it. */

@@ -44,6 +44,22 @@ export const Suppression = z.object({
 });
 export type Suppression = z.infer<typeof Suppression>;
 
+/**
+ * One piece of what a finding rests on, beyond the field it points at: the binding that grants a permission, the
+ * role and rule it comes from, the Service that exposes a pod, the policy that fails to cover it. Reporters show
+ * the text; SARIF turns those with a location into related locations.
+ */
+export const Evidence = z.object({
+  /** What the piece is, for filtering and for readers of the JSON. */
+  type: z.enum(['subject', 'binding', 'role', 'rule', 'workload', 'service', 'policy', 'target', 'definition']),
+  resource: ResourceRef.optional(),
+  location: SourceLocation.optional(),
+  path: z.string().optional(),
+  /** One line in our words; never a value read from a Secret. */
+  text: z.string(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
 export const Finding = z.object({
   /** Stable across runs for the same check, resource and field: usable as a baseline key. */
   id: z.string(),
@@ -60,6 +76,8 @@ export const Finding = z.object({
   path: z.string().optional(),
   message: z.string(),
   remediation: z.string(),
+  /** What the finding rests on besides its own field, most important first. */
+  evidence: z.array(Evidence).optional(),
   suppressed: Suppression.optional(),
 });
 export type Finding = z.infer<typeof Finding>;
@@ -97,8 +115,21 @@ export const ScanError = z.object({
 });
 export type ScanError = z.infer<typeof ScanError>;
 
-export const ReportSource = z.object({
-  type: z.enum(['manifests']),
+/**
+ * Something that was read but is worth a second look, without being an error: the same object defined in
+ * several files, each definition assessed where it is written.
+ */
+export const ScanWarning = z.object({
+  code: z.enum(['repeated-identity']),
+  message: z.string(),
+  resource: ResourceRef.optional(),
+  /** Every place the warning concerns. */
+  locations: z.array(SourceLocation),
+});
+export type ScanWarning = z.infer<typeof ScanWarning>;
+
+export const ManifestSource = z.object({
+  type: z.literal('manifests'),
   /** The paths given on the command line, as given. */
   inputs: z.array(z.string()),
   files: z.number().int().nonnegative(),
@@ -106,7 +137,13 @@ export const ReportSource = z.object({
   objects: z.number().int().nonnegative(),
   /** YAML/JSON documents that were not Kubernetes objects (no `apiVersion`/`kind`), skipped. */
   ignored: z.number().int().nonnegative(),
+  /** Files are a sample of what a cluster holds: an object missing from them may well exist in the cluster. */
+  complete: z.literal(false),
 });
+export type ManifestSource = z.infer<typeof ManifestSource>;
+
+/** What the report was made from; each kind of input adds its own member (a live cluster, a snapshot). */
+export const ReportSource = z.discriminatedUnion('type', [ManifestSource]);
 export type ReportSource = z.infer<typeof ReportSource>;
 
 export const Report = z.object({
@@ -117,5 +154,6 @@ export const Report = z.object({
   findings: z.array(Finding),
   techniques: z.array(TechniqueStatus),
   errors: z.array(ScanError),
+  warnings: z.array(ScanWarning),
 });
 export type Report = z.infer<typeof Report>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../inputs/manifests.js';
 import { buildInventory, type SourceObject } from '../inventory/index.js';
-import { buildRbac, selects } from './model.js';
+import { buildRbac } from './model.js';
 import type { Request, Subject } from './types.js';
 
 function rbacFrom(yaml: string) {
@@ -174,15 +174,6 @@ rules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]
 ${binding('ClusterRoleBinding', 'selects-nothing', '[{kind: User, name: ivan}]')}
 `);
     expect(overwritten.can(user('ivan'), { verb: 'get', resource: 'secrets', namespace: 'x' }).allowed).toBe(false);
-  });
-
-  it('implements label selector operators', () => {
-    const labels = { a: '1', b: '2' };
-    expect(selects({}, labels)).toBe(true);
-    expect(selects({ matchExpressions: [{ key: 'a', operator: 'NotIn', values: ['2'] }] }, labels)).toBe(true);
-    expect(selects({ matchExpressions: [{ key: 'c', operator: 'Exists' }] }, labels)).toBe(false);
-    expect(selects({ matchLabels: { a: '1', b: '3' } }, labels)).toBe(false);
-    expect(selects(null, labels)).toBe(false);
   });
 });
 

@@ -1,4 +1,5 @@
 import { asRecord, type Inventory, type Resource } from '../inventory/index.js';
+import { selects } from '../k8s/selectors.js';
 import { DEFAULT_CLUSTER_ROLE_BINDINGS, DEFAULT_CLUSTER_ROLES, SUPERUSER_GROUP } from './defaults.js';
 import {
   CLUSTER,
@@ -427,26 +428,4 @@ function aggregate(role: RoleDraft, clusterRoles: Map<string, RoleDraft>): RoleR
   }
   role.rules = [...rules];
   return role.rules;
-}
-
-/** A Kubernetes label selector: every matchLabels pair and every matchExpressions requirement must hold. */
-export function selects(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
-  if (selector === null || typeof selector !== 'object') return false;
-  const { matchLabels, matchExpressions } = selector as Record<string, unknown>;
-  for (const [key, value] of Object.entries(asRecord(matchLabels))) if (labels[key] !== String(value)) return false;
-  for (const expression of Array.isArray(matchExpressions) ? matchExpressions : []) {
-    const { key, operator, values } = asRecord(expression);
-    const list = Array.isArray(values) ? values.map(String) : [];
-    const value = typeof key === 'string' ? labels[key] : undefined;
-    const holds =
-      operator === 'In'
-        ? value !== undefined && list.includes(value)
-        : operator === 'NotIn'
-          ? value === undefined || !list.includes(value)
-          : operator === 'Exists'
-            ? value !== undefined
-            : operator === 'DoesNotExist' && value === undefined;
-    if (!holds) return false;
-  }
-  return true;
 }

@@ -6,8 +6,8 @@ const FIXTURE = 'test/fixtures/rbac';
 const run = (...args: string[]) => cli(args, { cwd: repoRoot });
 
 describe('kubematrix rbac who-can', () => {
-  it('lists the subjects that can create pods, with the binding, role and file:line', () => {
-    const { status, stdout } = run('rbac', 'who-can', 'create', 'pods', FIXTURE);
+  it('lists the subjects that can create pods, with the binding, role and file:line', async () => {
+    const { status, stdout } = await run('rbac', 'who-can', 'create', 'pods', FIXTURE);
     expect(status).toBe(0);
     expect(stdout).toContain('Who can create pods anywhere: 3 subject(s)');
     expect(stdout).toContain('ServiceAccount ops/operator  cluster-wide');
@@ -22,8 +22,18 @@ describe('kubematrix rbac who-can', () => {
     expect(stdout).not.toContain('dashboard');
   });
 
-  it('answers in JSON, for one namespace, with subresources', () => {
-    const { status, stdout } = run('rbac', 'who-can', 'create', 'pods/exec', '-n', 'monitoring', FIXTURE, '-o', 'json');
+  it('answers in JSON, for one namespace, with subresources', async () => {
+    const { status, stdout } = await run(
+      'rbac',
+      'who-can',
+      'create',
+      'pods/exec',
+      '-n',
+      'monitoring',
+      FIXTURE,
+      '-o',
+      'json',
+    );
     expect(status).toBe(0);
     const answer = JSON.parse(stdout);
     expect(answer).toMatchObject({ verb: 'create', resource: 'pods/exec', namespace: 'monitoring' });
@@ -38,7 +48,7 @@ describe('kubematrix rbac who-can', () => {
     });
   });
 
-  it('reads standard input', () => {
+  it('reads standard input', async () => {
     const yaml = `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
@@ -46,7 +56,7 @@ metadata: {name: readers, namespace: app}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
 subjects: [{kind: Group, name: readers}]
 `;
-    const { status, stdout } = cli(['rbac', 'who-can', 'list', 'deployments.apps', '-'], { input: yaml });
+    const { status, stdout } = await cli(['rbac', 'who-can', 'list', 'deployments.apps', '-'], { input: yaml });
     expect(status).toBe(0);
     expect(stdout).toContain('Group readers  in namespace app');
     expect(stdout).toContain(
@@ -54,17 +64,17 @@ subjects: [{kind: Group, name: readers}]
     );
   });
 
-  it('exits 2 without inputs, or with nothing readable', () => {
-    expect(run('rbac', 'who-can', 'create', 'pods').status).toBe(2);
-    const missing = run('rbac', 'who-can', 'create', 'pods', 'no/such/dir');
+  it('exits 2 without inputs, or with nothing readable', async () => {
+    expect((await run('rbac', 'who-can', 'create', 'pods')).status).toBe(2);
+    const missing = await run('rbac', 'who-can', 'create', 'pods', 'no/such/dir');
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('no/such/dir');
   });
 });
 
 describe('kubematrix rbac subject', () => {
-  it("groups a ServiceAccount's permissions by the techniques they open", () => {
-    const { status, stdout } = run('rbac', 'subject', 'sa/runner', '-n', 'ci', FIXTURE);
+  it("groups a ServiceAccount's permissions by the techniques they open", async () => {
+    const { status, stdout } = await run('rbac', 'subject', 'sa/runner', '-n', 'ci', FIXTURE);
     expect(status).toBe(0);
     expect(stdout).toContain('ServiceAccount ci/runner');
     expect(stdout).toContain('groups: system:serviceaccounts, system:serviceaccounts:ci, system:authenticated');
@@ -74,8 +84,8 @@ describe('kubematrix rbac subject', () => {
     expect(stdout).toContain('via Group system:authenticated');
   });
 
-  it('finds a ServiceAccount by name in any namespace, and answers in JSON', () => {
-    const { status, stdout } = run('rbac', 'subject', 'ServiceAccount/operator', FIXTURE, '--output', 'json');
+  it('finds a ServiceAccount by name in any namespace, and answers in JSON', async () => {
+    const { status, stdout } = await run('rbac', 'subject', 'ServiceAccount/operator', FIXTURE, '--output', 'json');
     expect(status).toBe(0);
     const view = JSON.parse(stdout);
     expect(view.subject).toEqual({ kind: 'ServiceAccount', namespace: 'ops', name: 'operator' });
@@ -85,14 +95,14 @@ describe('kubematrix rbac subject', () => {
     expect(view.techniques.map((technique: { id: string }) => technique.id)).toContain('MS-TA9025');
   });
 
-  it('reads the user system:serviceaccount:NS:NAME as that ServiceAccount', () => {
-    const { status, stdout } = run('rbac', 'subject', 'user/system:serviceaccount:ci:runner', FIXTURE);
+  it('reads the user system:serviceaccount:NS:NAME as that ServiceAccount', async () => {
+    const { status, stdout } = await run('rbac', 'subject', 'user/system:serviceaccount:ci:runner', FIXTURE);
     expect(status).toBe(0);
     expect(stdout).toContain('ServiceAccount ci/runner');
     expect(stdout).toContain('create pods or pod controllers in namespace ci  [rbac-create-workloads]');
   });
 
-  it('says which bindings grant nothing because their role is missing', () => {
+  it('says which bindings grant nothing because their role is missing', async () => {
     const yaml = `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
@@ -100,15 +110,15 @@ metadata: {name: dangling, namespace: app}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deleted}
 subjects: [{kind: User, name: alice}]
 `;
-    const { status, stdout } = cli(['rbac', 'subject', 'user/alice', '-'], { input: yaml });
+    const { status, stdout } = await cli(['rbac', 'subject', 'user/alice', '-'], { input: yaml });
     expect(status).toBe(0);
     expect(stdout).toContain('Techniques its permissions open: none');
     expect(stdout).toContain('Bindings that grant nothing (role not found):');
     expect(stdout).toContain('RoleBinding app/dangling → Role deleted');
   });
 
-  it('exits 2 on a malformed subject', () => {
-    const { status, stderr } = run('rbac', 'subject', 'operator', FIXTURE);
+  it('exits 2 on a malformed subject', async () => {
+    const { status, stderr } = await run('rbac', 'subject', 'operator', FIXTURE);
     expect(status).toBe(2);
     expect(stderr).toContain('KIND/NAME');
   });

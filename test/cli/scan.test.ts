@@ -21,8 +21,8 @@ spec:
 `;
 
 describe('kubematrix scan', () => {
-  it('scans the bundled example and prints findings with file:line, grouped by tactic', () => {
-    const { status, stdout } = cli(['scan', 'examples/shop'], { cwd: repoRoot });
+  it('scans the bundled example and prints findings with file:line, grouped by tactic', async () => {
+    const { status, stdout } = await cli(['scan', 'examples/shop'], { cwd: repoRoot });
     expect(status).toBe(0);
     expect(stdout).toContain('Privilege Escalation');
     expect(stdout).toContain('MS-TA9018 Privileged container');
@@ -30,9 +30,9 @@ describe('kubematrix scan', () => {
     expect(stdout).toMatch(/findings .* in \d+ objects from \d+ files/);
   });
 
-  it('prints a report that matches the documented schema, in a stable order', () => {
-    const first = cli(['scan', 'examples/shop', '--output', 'json'], { cwd: repoRoot });
-    const second = cli(['scan', 'examples/shop', '--output', 'json'], { cwd: repoRoot });
+  it('prints a report that matches the documented schema, in a stable order', async () => {
+    const first = await cli(['scan', 'examples/shop', '--output', 'json'], { cwd: repoRoot });
+    const second = await cli(['scan', 'examples/shop', '--output', 'json'], { cwd: repoRoot });
     const report = Report.parse(JSON.parse(first.stdout));
     expect(report.techniques).toHaveLength(40);
     expect(report.source).toMatchObject({ type: 'manifests', inputs: ['examples/shop'] });
@@ -48,8 +48,8 @@ describe('kubematrix scan', () => {
     });
   });
 
-  it('draws the matrix marked technique by technique with --output matrix', () => {
-    const { status, stdout } = cli(['scan', 'examples/shop', '-o', 'matrix'], {
+  it('draws the matrix marked technique by technique with --output matrix', async () => {
+    const { status, stdout } = await cli(['scan', 'examples/shop', '-o', 'matrix'], {
       cwd: repoRoot,
       env: { COLUMNS: '120' },
     });
@@ -59,8 +59,8 @@ describe('kubematrix scan', () => {
     expect(stdout).toContain('! exposed');
   });
 
-  it("reads '-' from standard input", () => {
-    const { status, stdout } = cli(['scan', '-', '-o', 'json'], { input: privilegedPod });
+  it("reads '-' from standard input", async () => {
+    const { status, stdout } = await cli(['scan', '-', '-o', 'json'], { input: privilegedPod });
     expect(status).toBe(0);
     const report = Report.parse(JSON.parse(stdout));
     expect(report.findings.find((f) => f.checkId === 'privileged-container')?.location).toMatchObject({
@@ -69,33 +69,33 @@ describe('kubematrix scan', () => {
     });
   });
 
-  it('exits 2 when nothing given can be read, and when no path is given', () => {
-    const missing = cli(['scan', 'no/such/dir']);
+  it('exits 2 when nothing given can be read, and when no path is given', async () => {
+    const missing = await cli(['scan', 'no/such/dir']);
     expect(missing.status).toBe(2);
     expect(missing.stdout).toContain('no/such/dir');
-    expect(cli(['scan']).status).toBe(2);
+    expect((await cli(['scan'])).status).toBe(2);
   });
 
-  it('applies a config file, hides suppressed findings unless asked, and rejects a bad config with exit 2', () => {
+  it('applies a config file, hides suppressed findings unless asked, and rejects a bad config with exit 2', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-cli-'));
     writeFileSync(path.join(dir, 'pod.yaml'), privilegedPod);
     writeFileSync(
       path.join(dir, '.kubematrix.yaml'),
       'ignore:\n  - check: privileged-container\n    name: piped\n    reason: lab machine\n',
     );
-    const hidden = cli(['scan', 'pod.yaml'], { cwd: dir });
+    const hidden = await cli(['scan', 'pod.yaml'], { cwd: dir });
     expect(hidden.stdout).not.toContain('MS-TA9018 Privileged container');
     expect(hidden.stdout).toMatch(/\d+ suppressed/);
-    const shown = cli(['scan', 'pod.yaml', '--show-suppressed'], { cwd: dir });
+    const shown = await cli(['scan', 'pod.yaml', '--show-suppressed'], { cwd: dir });
     expect(shown.stdout).toContain('suppressed (config): lab machine');
-    const json = Report.parse(JSON.parse(cli(['scan', 'pod.yaml', '-o', 'json'], { cwd: dir }).stdout));
+    const json = Report.parse(JSON.parse((await cli(['scan', 'pod.yaml', '-o', 'json'], { cwd: dir })).stdout));
     expect(json.findings.find((f) => f.checkId === 'privileged-container')?.suppressed).toEqual({
       reason: 'lab machine',
       by: 'config',
     });
 
     writeFileSync(path.join(dir, 'bad.yaml'), 'ignore:\n  - check: privileged-container\n');
-    const bad = cli(['scan', 'pod.yaml', '--config', 'bad.yaml'], { cwd: dir });
+    const bad = await cli(['scan', 'pod.yaml', '--config', 'bad.yaml'], { cwd: dir });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('ignore[0].reason');
   });

@@ -1,8 +1,8 @@
 import type { FieldPath } from '../../inputs/path.js';
 import type { ContainerView } from '../../inventory/index.js';
 import { commandWords, programName } from '../../inventory/pods.js';
+import { parseImage } from '../../k8s/images.js';
 import { defineCheck } from '../define.js';
-import { parseImage } from '../images.js';
 
 /** Miner programs, and the Docker Hub users that publish only miners. */
 const MINERS = [

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { DOCKER_HUB_ALIASES, imageName, parseImage } from '../../k8s/images.js';
 import { defineCheck } from '../define.js';
-import { DOCKER_HUB_ALIASES, imageName, parseImage } from '../images.js';
 
 const Options = z.object({
   /**

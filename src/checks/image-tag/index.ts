@@ -1,5 +1,5 @@
+import { parseImage } from '../../k8s/images.js';
 import { defineCheck } from '../define.js';
-import { parseImage } from '../images.js';
 
 export default defineCheck({
   id: 'image-tag',

@@ -1,9 +1,9 @@
 import type { FieldPath } from '../../inputs/path.js';
 import type { ContainerView } from '../../inventory/index.js';
 import { type CommandWord, commandWords, programName } from '../../inventory/pods.js';
+import { imageName, parseImage } from '../../k8s/images.js';
+import { declaredPorts, routesTo } from '../../k8s/services.js';
 import { defineCheck } from '../define.js';
-import { imageName, parseImage } from '../images.js';
-import { declaredPorts, routesTo } from '../services.js';
 
 interface ManagementInterface {
   readonly name: string;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { asRecord, type Resource } from '../../inventory/index.js';
+import { selects } from '../../k8s/selectors.js';
 import { defineCheck } from '../define.js';
-import { selectsLabels } from '../services.js';
 
 const Options = z.object({
   /** Also require a policy restricting the pods' egress; turn off where only ingress is segmented by design. */
@@ -41,8 +41,8 @@ export default defineCheck<z.infer<typeof Options>>({
       if (pod.spec.hostNetwork === true) continue;
       const { namespace, kind, name } = pod.owner.ref;
       const policies = inventory.inNamespace('NetworkPolicy', namespace).filter((policy) =>
-        // A missing podSelector reads as `{}`, all pods: the lenient reading, which avoids false alarms.
-        selectsLabels(asRecord(policy.object.spec).podSelector, pod.podLabels),
+        // The API server reads a missing podSelector as `{}`, all pods.
+        selects(asRecord(policy.object.spec).podSelector ?? {}, pod.podLabels),
       );
       const open = directions.filter((direction) => !policies.some((policy) => restricts(policy, direction)));
       if (open.length === 0) continue;

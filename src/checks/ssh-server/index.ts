@@ -1,9 +1,9 @@
 import type { FieldPath } from '../../inputs/path.js';
 import type { ContainerView } from '../../inventory/index.js';
 import { commandWords, programName } from '../../inventory/pods.js';
+import { parseImage } from '../../k8s/images.js';
+import { declaredPorts, routesTo, type TargetPort } from '../../k8s/services.js';
 import { defineCheck } from '../define.js';
-import { parseImage } from '../images.js';
-import { declaredPorts, routesTo, type TargetPort } from '../services.js';
 
 const SSH_PORT = 22;
 /** Images whose main process is an SSH daemon: `panubo/sshd`, `rastasheep/ubuntu-sshd`, `linuxserver/openssh-server`. */

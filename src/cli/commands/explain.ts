@@ -2,10 +2,11 @@ import { allChecks } from '../../checks/index.js';
 import { checksAssessing } from '../../coverage/index.js';
 import { lookup } from '../../matrix/index.js';
 import { renderCandidates, renderExplain } from '../../report/terminal/explain.js';
-import { detectTerminal, ExitCode, paint, UsageError } from '../io.js';
+import { paint } from '../../report/terminal/paint.js';
+import { detectTerminal, ExitCode, type Io, UsageError } from '../io.js';
 import { parseOutput } from '../options.js';
 
-export default function explainCommand(query: string, options: { output: string }): number {
+export default function explainCommand(io: Io, query: string, options: { output: string }): number {
   const output = parseOutput(options.output, ['table', 'json']);
   const matches = lookup(query);
   const [only] = matches;
@@ -15,15 +16,15 @@ export default function explainCommand(query: string, options: { output: string 
     );
   }
   if (matches.length > 1) {
-    process.stdout.write(renderCandidates(query, matches));
+    io.stdout.write(renderCandidates(query, matches));
     return ExitCode.usage;
   }
   if (output === 'json') {
-    process.stdout.write(`${JSON.stringify({ type: only.type, ...only.entry }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ type: only.type, ...only.entry }, null, 2)}\n`);
     return ExitCode.ok;
   }
-  const terminal = detectTerminal();
-  process.stdout.write(
+  const terminal = detectTerminal(io);
+  io.stdout.write(
     renderExplain(only, {
       width: terminal.width,
       paint: paint(terminal.color),

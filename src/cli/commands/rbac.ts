@@ -5,7 +5,7 @@ import { riskOf } from '../../rbac/risky.js';
 import { parseSubjectKind } from '../../rbac/subjects.js';
 import { subjectsJson, whoCanJson } from '../../report/json/rbac.js';
 import { renderSubjects, renderWhoCan } from '../../report/terminal/rbac.js';
-import { ExitCode, UsageError } from '../io.js';
+import { ExitCode, type Io, UsageError } from '../io.js';
 import { parseOutput } from '../options.js';
 
 export interface RbacCommandOptions {
@@ -14,43 +14,43 @@ export interface RbacCommandOptions {
 }
 
 /** `kubematrix rbac who-can VERB RESOURCE [PATHS…]`: subjects that can, and the bindings and roles that let them. */
-export async function whoCan(verb: string, resource: string, paths: string[], options: RbacCommandOptions) {
+export async function whoCan(io: Io, verb: string, resource: string, paths: string[], options: RbacCommandOptions) {
   const output = parseOutput(options.output, ['table', 'json']);
-  const inventory = await load(paths);
+  const inventory = await load(io, paths);
   if (!inventory) return ExitCode.usage;
   const query: WhoCanQuery = { verb, resource, namespace: options.namespace };
   const found = rbacOf(inventory).whoCan(verb, resource, options.namespace);
-  process.stdout.write(
+  io.stdout.write(
     output === 'json' ? `${JSON.stringify(whoCanJson(query, found), null, 2)}\n` : renderWhoCan(query, found),
   );
   return ExitCode.ok;
 }
 
 /** `kubematrix rbac subject KIND/NAME [PATHS…]`: what the subject may do, grouped by the techniques it opens. */
-export async function subject(spec: string, paths: string[], options: RbacCommandOptions) {
+export async function subject(io: Io, spec: string, paths: string[], options: RbacCommandOptions) {
   const output = parseOutput(options.output, ['table', 'json']);
   const [kindText = '', name = ''] = spec.split(/\/(.*)/s);
   const kind = parseSubjectKind(kindText);
   if (!kind || !name) {
     throw new UsageError(`give the subject as KIND/NAME, e.g. sa/deployer, user/alice or group/devs (got '${spec}')`);
   }
-  const inventory = await load(paths);
+  const inventory = await load(io, paths);
   if (!inventory) return ExitCode.usage;
   const risk = riskOf(inventory);
   const profiles = resolveSubjects(risk.rbac, kind, name, options.namespace).map((who) => subjectProfile(risk, who));
-  process.stdout.write(
+  io.stdout.write(
     output === 'json' ? `${JSON.stringify(subjectsJson(profiles), null, 2)}\n` : renderSubjects(profiles),
   );
   return ExitCode.ok;
 }
 
 /** The inventory of the input; its errors go to stderr, and nothing readable at all is none. */
-async function load(paths: string[]) {
+async function load(io: Io, paths: string[]) {
   if (!paths.length) throw new UsageError("give at least one file or directory, or '-' to read standard input");
-  const { report, inventory } = await scanManifests(paths, { checks: [] });
+  const { report, inventory } = await scanManifests(paths, { checks: [], cwd: io.cwd, stdin: io.stdin });
   for (const error of report.errors) {
     const where = error.line ? `${error.source}:${error.line}:${error.column ?? 1}` : error.source;
-    process.stderr.write(`kubematrix: ${where}: ${error.message}\n`);
+    io.stderr.write(`kubematrix: ${where}: ${error.message}\n`);
   }
   // Nothing readable is an input error; a few broken files among many are reported and the rest answers.
   if (report.source.files === 0 && report.errors.length) return undefined;

@@ -1,9 +1,7 @@
 import { ConfigError, loadConfig } from '../../config/index.js';
 import { scanManifests } from '../../engine/scan.js';
-import { renderFindings } from '../../report/terminal/findings.js';
-import { renderMatrix } from '../../report/terminal/matrix.js';
-import { detectTerminal, ExitCode, paint, UsageError } from '../io.js';
-import { parseOutput } from '../options.js';
+import { reportFormat, reportFormats } from '../../report/index.js';
+import { detectTerminal, ExitCode, type Io, UsageError } from '../io.js';
 
 export interface ScanCommandOptions {
   output: string;
@@ -11,23 +9,23 @@ export interface ScanCommandOptions {
   showSuppressed?: boolean;
 }
 
-export default async function scanCommand(paths: string[], options: ScanCommandOptions): Promise<number> {
-  const output = parseOutput(options.output, ['table', 'json', 'matrix']);
+export default async function scanCommand(io: Io, paths: string[], options: ScanCommandOptions): Promise<number> {
+  const format = reportFormat(options.output);
+  if (!format) {
+    throw new UsageError(
+      `--output must be one of ${reportFormats.map((f) => f.name).join(', ')} (got '${options.output}')`,
+    );
+  }
   if (!paths.length) throw new UsageError("give at least one file or directory to scan, or '-' to read standard input");
-  const config = await loadConfig(options.config).catch((error: unknown) => {
+  const config = await loadConfig(options.config, io.cwd).catch((error: unknown) => {
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
   });
-  const { report } = await scanManifests(paths, { config });
-  const terminal = detectTerminal();
-  const style = { width: terminal.width, paint: paint(terminal.color) };
-  if (output === 'json') {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else if (output === 'matrix') {
-    const status = new Map(report.techniques.map((technique) => [technique.id, technique.status]));
-    process.stdout.write(renderMatrix({ ...style, status }));
-  } else {
-    process.stdout.write(renderFindings(report, { ...style, showSuppressed: !!options.showSuppressed }));
-  }
+  const [{ report }, render] = await Promise.all([
+    scanManifests(paths, { config, cwd: io.cwd, stdin: io.stdin }),
+    format.load(),
+  ]);
+  const terminal = detectTerminal(io);
+  io.stdout.write(render(report, { ...terminal, showSuppressed: !!options.showSuppressed }));
   // Nothing readable at all is an input error; a few broken files among many are reported and the scan stands.
   return report.source.files === 0 && report.errors.length ? ExitCode.usage : ExitCode.ok;
 }

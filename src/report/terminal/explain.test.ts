@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { paint } from '../../cli/io.js';
 import { getMitigation, getTactic, mitigations, techniques } from '../../matrix/index.js';
 import { renderExplain } from './explain.js';
+import { paint } from './paint.js';
 
 const plain = { width: 100, paint: paint(false) };
 

@@ -1,6 +1,6 @@
-import type { Paint } from '../../cli/io.js';
 import type { MatrixEntry, Mitigation, Technique } from '../../matrix/index.js';
 import { getMitigation, getTactic, getTechnique } from '../../matrix/index.js';
+import type { Paint } from './paint.js';
 import { indent, wrap } from './text.js';
 
 export interface ExplainOptions {

@@ -1,28 +1,16 @@
-import type { Paint } from '../../cli/io.js';
 import { getMitigation, getTechnique, tactics } from '../../matrix/index.js';
-import { type Finding, type Report, type Severity, severities, severityRank } from '../../model/report.js';
+import { type Finding, type Report, severities, severityRank } from '../../model/report.js';
+import type { ReportOptions } from '../index.js';
+import { type Paint, paint as painter, severityStyle } from './paint.js';
 import { indent, wrap } from './text.js';
-
-export interface FindingsTableOptions {
-  width: number;
-  paint: Paint;
-  showSuppressed: boolean;
-}
-
-const severityStyle: Record<Severity, Parameters<Paint>[0]> = {
-  critical: ['red', 'bold'],
-  high: 'red',
-  medium: 'yellow',
-  low: 'cyan',
-  info: 'gray',
-};
 
 /**
  * Findings grouped by tactic, then technique (worst first), each with its file:line, field and fix.
  * A finding naming several techniques is listed under the first and refers to the others.
  * Hardening gaps (missing mitigations that expose nothing by themselves) follow, then errors and a summary.
  */
-export function renderFindings(report: Report, { width, paint, showSuppressed }: FindingsTableOptions): string {
+export function renderFindings(report: Report, { width, color, showSuppressed }: ReportOptions): string {
+  const paint = painter(color);
   const visible = report.findings.filter((finding) => showSuppressed || !finding.suppressed);
   const text = Math.max(Math.min(width, 120) - 6, 40);
   const lines: string[] = [];

@@ -1,7 +1,8 @@
-import type { Paint } from '../../cli/io.js';
 import { getTechnique, tactics } from '../../matrix/index.js';
 import type { TechniqueId } from '../../matrix/types.js';
-import type { TechniqueStatusValue } from '../../model/report.js';
+import type { Report, TechniqueStatusValue } from '../../model/report.js';
+import type { ReportOptions } from '../index.js';
+import { type Paint, paint } from './paint.js';
 import { wrap } from './text.js';
 
 export interface MatrixOptions {
@@ -29,6 +30,12 @@ const marks: Record<TechniqueStatusValue, { mark: string; style: Parameters<Pain
 export function renderMatrix({ width, paint, status }: MatrixOptions): string {
   const column = Math.floor((width - (tactics.length - 1)) / tactics.length);
   return column >= MIN_COLUMN ? renderGrid(column, paint, status) : renderList(width, paint, status);
+}
+
+/** The matrix of a scan: each technique marked with its status. */
+export function renderReportMatrix(report: Report, { width, color }: ReportOptions): string {
+  const status = new Map(report.techniques.map((technique) => [technique.id, technique.status]));
+  return renderMatrix({ width, paint: paint(color), status });
 }
 
 function cellLines(id: TechniqueId, column: number, status: MatrixOptions['status']): string[] {

@@ -1,37 +1,6 @@
 import type { ContainerView, Inventory, PodSpecView, Resource } from '../inventory/index.js';
 import { asRecord, dig } from '../inventory/index.js';
-
-/**
- * Whether a Kubernetes LabelSelector (`matchLabels` and `matchExpressions`, all ANDed) selects these labels.
- * The empty selector `{}` selects everything; an operator the API does not know selects nothing.
- */
-export function selectsLabels(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
-  const { matchLabels, matchExpressions } = asRecord(selector);
-  if (!matchesAll(matchLabels, labels)) return false;
-  if (!Array.isArray(matchExpressions)) return true;
-  return matchExpressions.every((raw) => {
-    const { key, operator, values } = asRecord(raw);
-    const value = typeof key === 'string' ? labels[key] : undefined;
-    const listed = Array.isArray(values) && value !== undefined && values.map(String).includes(value);
-    switch (operator) {
-      case 'In':
-        return listed;
-      case 'NotIn':
-        return !listed;
-      case 'Exists':
-        return value !== undefined;
-      case 'DoesNotExist':
-        return value === undefined;
-      default:
-        return false;
-    }
-  });
-}
-
-/** Every `key: value` of `required` is among the labels; YAML numbers and booleans compare as the strings they mean. */
-function matchesAll(required: unknown, labels: Readonly<Record<string, string>>): boolean {
-  return Object.entries(asRecord(required)).every(([key, value]) => labels[key] === String(value));
-}
+import { matchesLabels } from './selectors.js';
 
 /** A port a Service may forward to: its number, and its name when the container declares one. */
 export interface TargetPort {
@@ -67,7 +36,7 @@ export function routesTo(inventory: Inventory, pod: PodSpecView, ports: readonly
   for (const service of inventory.inNamespace('Service', namespace)) {
     const spec = asRecord(service.object.spec);
     const selector = asRecord(spec.selector);
-    if (Object.keys(selector).length === 0 || !matchesAll(selector, pod.podLabels)) continue;
+    if (Object.keys(selector).length === 0 || !matchesLabels(selector, pod.podLabels)) continue;
     const servicePorts = (Array.isArray(spec.ports) ? spec.ports : []).map(asRecord).filter((servicePort) => {
       const target = servicePort.targetPort ?? servicePort.port;
       // IntOrString: a digit string is a number, anything else a port name.

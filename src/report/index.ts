@@ -1,0 +1,44 @@
+import type { Report } from '../model/report.js';
+
+/** How a report is to be rendered; formats that do not draw for a terminal ignore the terminal's fields. */
+export interface ReportOptions {
+  /** Terminal width in columns. */
+  readonly width: number;
+  readonly color: boolean;
+  /** List suppressed findings too, marked with their reason. */
+  readonly showSuppressed: boolean;
+}
+
+/** A pure function of the report (and the knowledge base): text to print or save. */
+export type Reporter = (report: Report, options: ReportOptions) => string;
+
+export interface ReportFormat {
+  /** What `--output` takes. */
+  readonly name: string;
+  readonly description: string;
+  /** Loaded only when used, so that start-up pays for none of them. */
+  load(): Promise<Reporter>;
+}
+
+/** Every report format: the one list the CLI's `--output` choices, its help and the docs come from. */
+export const reportFormats: readonly ReportFormat[] = [
+  {
+    name: 'table',
+    description: 'summary, then findings grouped by technique and check, worst first (terminal)',
+    load: async () => (await import('./terminal/findings.js')).renderFindings,
+  },
+  {
+    name: 'json',
+    description: 'the complete report (docs/report.md)',
+    load: async () => (await import('./json/report.js')).renderJson,
+  },
+  {
+    name: 'matrix',
+    description: 'the matrix, each technique marked with its status (terminal)',
+    load: async () => (await import('./terminal/matrix.js')).renderReportMatrix,
+  },
+];
+
+export function reportFormat(name: string): ReportFormat | undefined {
+  return reportFormats.find((format) => format.name === name);
+}
