@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { FieldPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';
-import type { Severity } from '../model/report.js';
+import type { Evidence, Severity } from '../model/report.js';
 
 /** What a check hands over for one problem; the engine adds id, location, suppression and defaults. */
 export interface FindingDraft {
@@ -18,6 +18,8 @@ export interface FindingDraft {
   readonly mitigations?: readonly MitigationId[];
   /** Defaults to the check's remediation; set it when this instance has a more precise fix. */
   readonly remediation?: string;
+  /** What the finding rests on besides its own field: the binding and rule behind a permission, … */
+  readonly evidence?: readonly Evidence[];
 }
 
 export interface CheckContext<Options> {

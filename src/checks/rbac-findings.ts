@@ -1,50 +1,132 @@
 import type { FieldPath } from '../inputs/path.js';
+import { formatPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
 import type { TechniqueId } from '../matrix/types.js';
-import { type Severity, severityRank } from '../model/report.js';
+import { type Evidence, type Severity, severityRank } from '../model/report.js';
 import { isDefaultRole } from '../rbac/defaults.js';
 import {
   describeHeld,
   formatBinding,
   formatGrant,
   formatRole,
+  formatRule,
+  formatScope,
   formatSubject,
   listSome,
   withEvidence,
 } from '../rbac/format.js';
-import { type Held, RISKY_PERMISSIONS, type RiskIndex, type RiskyRule, riskOf, worst } from '../rbac/risky.js';
-import { isExpected, subjectResource } from '../rbac/subjects.js';
-import type { Role } from '../rbac/types.js';
-import { type Check, type CheckContext, defineCheck, type FindingDraft } from './define.js';
+import {
+  type Held,
+  RBAC_TECHNIQUES,
+  RISKY_PERMISSIONS,
+  type RiskIndex,
+  type RiskyGrant,
+  type RiskyRule,
+  riskOf,
+  worst,
+} from '../rbac/risky.js';
+import { isExpected, subjectKey, subjectResource } from '../rbac/subjects.js';
+import type { Role, Subject } from '../rbac/types.js';
+import { type Check, defineCheck, type FindingDraft } from './define.js';
 
 type Metadata = Pick<Check, 'id' | 'title' | 'description' | 'rationale' | 'remediation'>;
 
+/** The check that speaks for subjects with cluster-admin power, in one finding each. */
+export const TAKEOVER_CHECK = 'rbac-cluster-admin';
+
 /**
- * Declares a check that reports its rows of the risky-permission table twice over: on each subject an input binding
- * hands them to (who holds the power), and on each input role that grants them (latent power, bound or not).
- * `also` reports anything else the check looks at.
+ * Declares a check that reports its rows of the risky-permission table: on each subject an input binding hands them
+ * to (who holds the power, with the binding and rule as evidence), and on each input role that grants them but that
+ * no binding hands to anyone (latent power). A subject with cluster-admin power is reported once, by
+ * `rbac-cluster-admin`, naming every technique it opens, and left out of the other checks.
  */
-export function defineRbacCheck(
-  metadata: Metadata,
-  also?: (context: CheckContext<undefined>) => void,
-): Check<undefined> {
+export function defineRbacCheck(metadata: Metadata): Check<undefined> {
   const rows = RISKY_PERMISSIONS.filter((permission) => permission.check === metadata.id);
   if (!rows.length) throw new Error(`no risky permission is reported by '${metadata.id}'`);
+  const takeover = metadata.id === TAKEOVER_CHECK;
   return defineCheck({
     ...metadata,
     severity: worst(rows.map((row) => row.severity.cluster)) ?? 'info',
-    exposes: [...new Set(rows.flatMap((row) => row.techniques))],
+    exposes: takeover ? RBAC_TECHNIQUES : [...new Set(rows.flatMap((row) => row.techniques))],
     missing: [],
-    run(context) {
-      const risk = riskOf(context.inventory);
-      reportSubjects(metadata.id, risk, context.inventory, context.report);
-      reportRoles(metadata.id, risk, context.report);
-      also?.(context);
+    run({ inventory, report }) {
+      const risk = riskOf(inventory);
+      if (takeover) reportTakeovers(risk, inventory, report);
+      reportSubjects(metadata.id, risk, inventory, report);
+      reportRoles(metadata.id, risk, report);
     },
   });
 }
 
 export const EXPECTED = 'expected for a system component: ';
+
+/** The parts of a subject finding: what it can do, through what, and where that is written. */
+interface Account {
+  readonly parts: { text: string; evidence: string }[];
+  readonly evidence: Evidence[];
+  readonly techniques: Set<TechniqueId>;
+  readonly severities: Severity[];
+  anchor?: { resource: Resource; index: number };
+  expected: boolean;
+}
+
+function account(subject: Subject, holding: readonly Held<RiskyGrant>[]): Account {
+  const result: Account = { parts: [], evidence: [], techniques: new Set(), severities: [], expected: true };
+  for (const held of bySeverity(holding)) {
+    const fromInput = held.grants.filter((entry) => entry.binding.origin === 'input');
+    const first = fromInput[0];
+    if (!first?.binding.resource) continue;
+    result.anchor ??= { resource: first.binding.resource, index: first.subjectIndex };
+    result.expected &&= fromInput.every((entry) => isExpected(entry.binding, subject));
+    result.severities.push(held.severity);
+    for (const technique of held.permission.techniques) result.techniques.add(technique);
+    result.parts.push({
+      text: describeHeld(held.permission, fromInput),
+      evidence: listSome(fromInput.map((entry) => formatGrant(entry))),
+    });
+    for (const grant of fromInput) result.evidence.push(...grantEvidence(grant));
+  }
+  return result;
+}
+
+function reportSubject(
+  subject: Subject,
+  found: Account,
+  inventory: Inventory,
+  report: (draft: FindingDraft) => void,
+  say: (can: string) => string,
+  techniques: readonly TechniqueId[],
+): void {
+  const { anchor, expected } = found;
+  if (!anchor) return;
+  const serviceAccount =
+    subject.kind === 'ServiceAccount'
+      ? inventory.find('ServiceAccount', subject.namespace, subject.name, anchor.resource)
+      : undefined;
+  report({
+    resource: subjectResource(subject, anchor.resource, anchor.index, serviceAccount),
+    severity: expected ? 'info' : (worst(found.severities) ?? 'info'),
+    techniques,
+    message: `${expected ? EXPECTED : ''}${say(withEvidence(found.parts))}`,
+    evidence: unique(found.evidence),
+  });
+}
+
+function reportTakeovers(risk: RiskIndex, inventory: Inventory, report: (draft: FindingDraft) => void): void {
+  for (const { subject, held } of risk.takeovers().values()) {
+    // Holding everything says it all; otherwise each way to give oneself everything.
+    const wildcard = held.filter((entry) => entry.permission.check === TAKEOVER_CHECK);
+    reportSubject(
+      subject,
+      account(subject, wildcard.length ? wildcard : held),
+      inventory,
+      report,
+      (can) =>
+        `${formatSubject(subject)} has cluster-admin power: it can ${can}, so every technique RBAC opens is open to it`,
+      RBAC_TECHNIQUES,
+    );
+  }
+}
 
 function reportSubjects(
   check: string,
@@ -52,34 +134,14 @@ function reportSubjects(
   inventory: Inventory,
   report: (draft: FindingDraft) => void,
 ): void {
-  for (const { subject, held: holding } of risk.holders(check)) {
-    const parts: { text: string; evidence: string }[] = [];
-    const techniques = new Set<TechniqueId>();
-    const severities: Severity[] = [];
-    let anchor: { resource: Resource; index: number } | undefined;
-    let expected = true;
-    for (const held of bySeverity(holding)) {
-      const fromInput = held.grants.filter((entry) => entry.binding.origin === 'input');
-      const first = fromInput[0];
-      if (!first?.binding.resource) continue;
-      anchor ??= { resource: first.binding.resource, index: first.subjectIndex };
-      expected &&= fromInput.every((entry) => isExpected(entry.binding, subject));
-      severities.push(held.severity);
-      for (const technique of held.permission.techniques) techniques.add(technique);
-      parts.push({
-        text: describeHeld(held.permission, fromInput),
-        evidence: listSome(fromInput.map((entry) => formatGrant(entry))),
-      });
-    }
-    if (!anchor) continue;
-    const account =
-      subject.kind === 'ServiceAccount' ? inventory.find('ServiceAccount', subject.namespace, subject.name) : undefined;
-    report({
-      resource: subjectResource(subject, anchor.resource, anchor.index, account),
-      severity: expected ? 'info' : (worst(severities) ?? 'info'),
-      techniques: [...techniques],
-      message: `${expected ? EXPECTED : ''}${formatSubject(subject)} can ${withEvidence(parts)}`,
-    });
+  const takeovers = risk.takeovers();
+  for (const { subject, held } of risk.holders(check)) {
+    // Their one finding from rbac-cluster-admin says this and more.
+    if (takeovers.has(subjectKey(subject))) continue;
+    const found = account(subject, held);
+    reportSubject(subject, found, inventory, report, (can) => `${formatSubject(subject)} can ${can}`, [
+      ...found.techniques,
+    ]);
   }
 }
 
@@ -88,8 +150,6 @@ function reportRoles(check: string, risk: RiskIndex, report: (draft: FindingDraf
     const { resource } = role;
     // Kubernetes' own roles are part of every cluster: only bindings to them say something about this input.
     if (role.origin !== 'input' || !resource || isDefaultRole(role.name, resource.labels)) continue;
-    const { boundTo, expected } = holdersOf(role, risk);
-
     // One finding per rule that grants something, at that rule.
     const byRule = new Map<
       string,
@@ -97,6 +157,8 @@ function reportRoles(check: string, risk: RiskIndex, report: (draft: FindingDraf
     >();
     for (const entry of bySeverity(held)) {
       for (const grant of entry.grants) {
+        // Power a binding hands to someone is reported on that subject, with this rule as its evidence.
+        if (risk.handsOut(grant.rule, entry.permission)) continue;
         const path = rulePath(role, grant);
         const key = path.join('.');
         const found = byRule.get(key) ?? { path, parts: [], techniques: new Set(), severity: [] };
@@ -112,33 +174,52 @@ function reportRoles(check: string, risk: RiskIndex, report: (draft: FindingDraf
       report({
         resource,
         path,
-        severity: expected ? 'info' : (worst(severity) ?? 'info'),
+        severity: worst(severity) ?? 'info',
         techniques: [...techniques],
-        message: `${expected ? EXPECTED : ''}${formatRole(role)} lets its holders ${[...new Set(parts)].join('; ')}; ${boundTo}`,
+        message: `${formatRole(role)} would let its holders ${[...new Set(parts)].join('; ')}; no binding here gives anyone this yet`,
       });
     }
   }
 }
 
-const holdersCache = new WeakMap<Role, { boundTo: string; expected: boolean }>();
-
-/** Whom the input binds the role to, and whether all of them are system components; shared by every check. */
-function holdersOf(role: Role, risk: RiskIndex): { boundTo: string; expected: boolean } {
-  let holders = holdersCache.get(role);
-  if (!holders) {
-    const bindings = risk.rbac.bindingsOf(role);
-    const names = bindings.flatMap((binding) =>
-      binding.subjects.map((entry) => `${formatSubject(entry.subject)} (${formatBinding(binding)})`),
+/** The binding that hands a rule to the subject, and the rule itself, each where it is written. */
+function grantEvidence(grant: RiskyGrant): Evidence[] {
+  const { binding, role, rule } = grant;
+  const evidence: Evidence[] = [];
+  if (binding.resource) {
+    evidence.push(
+      located(
+        'binding',
+        binding.resource,
+        ['roleRef'],
+        `${formatBinding(binding)} binds ${formatRole(role)} ${formatScope(binding.scope)}`,
+      ),
     );
-    holders = {
-      boundTo: names.length ? `bound to ${listSome(names)}` : 'bound to nobody here',
-      expected:
-        names.length > 0 &&
-        bindings.every((binding) => binding.subjects.every((entry) => isExpected(binding, entry.subject))),
-    };
-    holdersCache.set(role, holders);
   }
-  return holders;
+  const declaredBy = rule.declaredBy.resource;
+  const text = `${formatRole(rule.declaredBy)} rules[${rule.index}]: ${formatRule(rule)}`;
+  evidence.push(
+    declaredBy
+      ? located('rule', declaredBy, ['rules', rule.index], text)
+      : { type: 'rule', text: `${rule.declaredBy.origin} ${text}` },
+  );
+  return evidence;
+}
+
+function located(type: Evidence['type'], resource: Resource, path: FieldPath, text: string): Evidence {
+  const location = resource.locate(path);
+  return { type, resource: resource.ref, ...(location ? { location } : {}), path: formatPath(path), text };
+}
+
+/** Several grants share a binding or a rule: each piece of evidence once. */
+function unique(evidence: readonly Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((entry) => {
+    const key = `${entry.type}\u0000${entry.text}\u0000${entry.location?.file ?? ''}:${entry.location?.line ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The rule itself, or for an aggregated ClusterRole its aggregationRule: the rule lives in another role. */

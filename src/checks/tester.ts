@@ -5,7 +5,7 @@ import { analyze } from '../engine/analyze.js';
 import { parseManifest } from '../inputs/manifests.js';
 import { buildInventory } from '../inventory/index.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';
-import type { Finding, Severity } from '../model/report.js';
+import type { Evidence, Finding, Severity } from '../model/report.js';
 import type { AnyCheck } from './define.js';
 
 export interface ExpectedFinding {
@@ -17,6 +17,8 @@ export interface ExpectedFinding {
   severity?: Severity;
   path?: string;
   message?: string | RegExp;
+  /** Exact evidence, in order: its type and line (no line for evidence from no file, such as a built-in role). */
+  evidence?: readonly { type: Evidence['type']; line?: number }[];
 }
 
 export interface CheckCase {
@@ -77,6 +79,11 @@ export function testCheck(check: AnyCheck, table: CheckTable): void {
           if (expected.severity) expect(finding.severity).toBe(expected.severity);
           if (expected.path) expect(finding.path).toBe(expected.path);
           if (expected.message) expect(finding.message).toMatch(expected.message);
+          if (expected.evidence)
+            expect(
+              (finding.evidence ?? []).map((entry) => ({ type: entry.type, line: entry.location?.line })),
+              `finding ${index} evidence`,
+            ).toEqual(expected.evidence);
         });
       });
     }

@@ -91,19 +91,24 @@ function toFinding(check: AnyCheck, draft: FindingDraft, severityOverride: Findi
     ...(path ? { path } : {}),
     message: draft.message,
     remediation: draft.remediation ?? check.remediation,
+    ...(draft.evidence?.length ? { evidence: [...draft.evidence] } : {}),
   };
 }
 
+/** The file is part of it: files may define one object several times, and each definition is a finding of its own. */
 function fingerprint(checkId: string, resource: Resource, path: string | undefined): string {
   const { kind, namespace, name } = resource.ref;
-  return hash('sha256', [checkId, kind, namespace ?? '', name, path ?? ''].join('\u0000')).slice(0, 16);
+  return hash('sha256', [checkId, kind, namespace ?? '', name, path ?? '', resource.file ?? ''].join('\u0000')).slice(
+    0,
+    16,
+  );
 }
 
 /** The same check on the same field of the same object is one finding, however often a check walks past it. */
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((finding) => {
-    const key = `${finding.id}\u0000${finding.location?.file ?? ''}\u0000${finding.location?.line ?? ''}`;
+    const key = `${finding.id}\u0000${finding.location?.line ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { z } from 'zod';
 import type { FieldPath } from '../inputs/path.js';
 import { formatPath } from '../inputs/path.js';
@@ -17,6 +18,8 @@ export interface SourceObject {
 
 export interface Resource {
   readonly ref: ResourceRef;
+  /** The file the object was read from, as given; undefined for a live cluster. */
+  readonly file?: string;
   readonly object: Readonly<Record<string, unknown>>;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
@@ -70,8 +73,12 @@ export interface Inventory {
   ofKind(kind: string): readonly Resource[];
   /** Objects of a kind in one namespace (`null`: manifests that set none), indexed on first use. */
   inNamespace(kind: string, namespace: string | null): readonly Resource[];
-  /** The object of that kind and name in that namespace; manifests without a namespace count as one namespace. */
-  find(kind: string, namespace: string | null, name: string): Resource | undefined;
+  /**
+   * The object of that kind and name in that namespace (manifests without a namespace count as one namespace).
+   * Files may define one identity several times (a base and its overlays, one folder per environment): a reference
+   * from `near` resolves to the definition in the same file, else the same folder, else the closest folder.
+   */
+  find(kind: string, namespace: string | null, name: string, near?: Resource): Resource | undefined;
 }
 
 /** Where each workload kind keeps its pod spec. */
@@ -100,7 +107,7 @@ export function buildInventory(
   const podSpecs: PodSpecView[] = [];
   const errors: ScanError[] = [];
   const byKind = new Map<string, Resource[]>();
-  const byKey = new Map<string, Resource>();
+  const byKey = new Map<string, Resource[]>();
 
   for (const source of sources) {
     const resource = toResource(source);
@@ -108,7 +115,10 @@ export function buildInventory(
     const sameKind = byKind.get(resource.ref.kind);
     if (sameKind) sameKind.push(resource);
     else byKind.set(resource.ref.kind, [resource]);
-    byKey.set(key(resource.ref.kind, resource.ref.namespace, resource.ref.name), resource);
+    const identity = key(resource.ref.kind, resource.ref.namespace, resource.ref.name);
+    const definitions = byKey.get(identity);
+    if (definitions) definitions.push(resource);
+    else byKey.set(identity, [resource]);
 
     const specPath = POD_SPEC_PATHS[resource.ref.kind];
     if (!specPath) continue;
@@ -124,12 +134,13 @@ export function buildInventory(
   }
 
   const byNamespace = new Map<string, Map<string | null, Resource[]>>();
+  const find: Inventory['find'] = (kind, namespace, name, near) => nearest(byKey.get(key(kind, namespace, name)), near);
   const inventory: Inventory = {
     complete,
     resources,
     // A cluster dump holds a Deployment, its ReplicaSet and their Pods: one pod template, assessed once, where
     // it is written. A controlled object whose controller is absent from the input is assessed itself.
-    podSpecs: podSpecs.filter((pod) => !controller(pod.owner, byKey)),
+    podSpecs: podSpecs.filter((pod) => !controller(pod.owner, find)),
     ofKind: (kind) => byKind.get(kind) ?? [],
     inNamespace(kind, namespace) {
       let index = byNamespace.get(kind);
@@ -144,18 +155,62 @@ export function buildInventory(
       }
       return index.get(namespace) ?? [];
     },
-    find: (kind, namespace, name) => byKey.get(key(kind, namespace, name)),
+    find,
   };
-  return { inventory, errors, warnings: [] };
+  return { inventory, errors, warnings: repeatedIdentities(byKey) };
+}
+
+/** One warning per identity defined more than once, with every place it is defined. */
+function repeatedIdentities(byKey: ReadonlyMap<string, readonly Resource[]>): ScanWarning[] {
+  const warnings: ScanWarning[] = [];
+  for (const definitions of byKey.values()) {
+    const [first] = definitions;
+    if (!first || definitions.length < 2) continue;
+    const { kind, namespace, name } = first.ref;
+    warnings.push({
+      code: 'repeated-identity',
+      resource: first.ref,
+      message: `${kind} ${namespace ? `${namespace}/` : ''}${name} is defined ${definitions.length} times: each definition is assessed where it is written, and references resolve to the nearest one`,
+      locations: definitions.flatMap((definition) => definition.locate(['metadata', 'name']) ?? []),
+    });
+  }
+  return warnings;
+}
+
+/** Of several definitions of one identity, the one a reference from `near` means (see {@link Inventory.find}). */
+export function nearest(
+  definitions: readonly Resource[] | undefined,
+  near: Resource | undefined,
+): Resource | undefined {
+  if (!definitions || definitions.length < 2 || near?.file === undefined) return definitions?.[0];
+  const from = near.file;
+  let best = definitions[0];
+  let bestScore = -1;
+  for (const definition of definitions) {
+    const score = definition.file === from ? Number.MAX_SAFE_INTEGER : sharedFolders(definition.file ?? '', from);
+    // Ties go to the first definition read: input order is the user's order.
+    if (score > bestScore) [best, bestScore] = [definition, score];
+  }
+  return best;
+}
+
+/** How many leading folders two file paths share. */
+function sharedFolders(a: string, b: string): number {
+  const left = path.dirname(a).split(/[\\/]/);
+  const right = path.dirname(b).split(/[\\/]/);
+  let shared = 0;
+  while (shared < left.length && left[shared] === right[shared]) shared++;
+  // The same folder beats any deeper common ancestor of two other folders.
+  return shared === left.length && shared === right.length ? Number.MAX_SAFE_INTEGER - 1 : shared;
 }
 
 /** The object's controller (`ownerReferences[].controller: true`), when the input holds it. */
-function controller(resource: Resource, byKey: ReadonlyMap<string, Resource>): Resource | undefined {
+function controller(resource: Resource, find: Inventory['find']): Resource | undefined {
   const owners = asRecord(resource.object.metadata).ownerReferences;
   if (!Array.isArray(owners)) return undefined;
   for (const owner of owners.map(asRecord)) {
     if (owner.controller !== true || typeof owner.kind !== 'string' || typeof owner.name !== 'string') continue;
-    return byKey.get(key(owner.kind, resource.ref.namespace, owner.name));
+    return find(owner.kind, resource.ref.namespace, owner.name, resource);
   }
   return undefined;
 }
@@ -203,6 +258,7 @@ function toResource(source: SourceObject): Resource {
       name,
     },
     object,
+    ...(source.file !== undefined ? { file: source.file } : {}),
     labels: stringRecord(metadata.labels),
     annotations: stringRecord(metadata.annotations),
     locate: (path) => source.locate?.(path),

@@ -36,7 +36,7 @@ export interface TokenMount {
  * else the ServiceAccount's, else the token is mounted.
  */
 export function tokenMount(pod: PodSpecView, inventory: Inventory): TokenMount {
-  const serviceAccount = inventory.find('ServiceAccount', pod.owner.ref.namespace, pod.serviceAccountName);
+  const serviceAccount = inventory.find('ServiceAccount', pod.owner.ref.namespace, pod.serviceAccountName, pod.owner);
   const own = pod.spec.automountServiceAccountToken;
   if (own !== undefined) {
     return {

@@ -99,6 +99,23 @@ ${binding('ClusterRoleBinding', 'view', '[{kind: User, name: bob}]')}
     expect(edited.can(user('bob'), { verb: 'get', resource: 'secrets', namespace: 'x' }).allowed).toBe(true);
     expect(edited.can(user('bob'), { verb: 'get', resource: 'pods', namespace: 'x' }).allowed).toBe(false);
   });
+
+  it('puts the default rules back into an edited default role, as the API server does at start, unless it opts out', () => {
+    const edited = (annotations: string) =>
+      rbacFrom(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: cluster-admin${annotations}}
+rules: [{apiGroups: [apps], resources: [deployments], verbs: [get]}]
+---
+${binding('ClusterRoleBinding', 'cluster-admin', '[{kind: User, name: carol}]')}
+`);
+    const secrets = { verb: 'get', resource: 'secrets', namespace: 'x' } as const;
+    expect(edited('').can(user('carol'), secrets).allowed).toBe(true);
+    const optedOut = edited(', annotations: {rbac.authorization.kubernetes.io/autoupdate: "false"}');
+    expect(optedOut.can(user('carol'), secrets).allowed).toBe(false);
+    expect(optedOut.can(user('carol'), { verb: 'get', resource: 'deployments', namespace: 'x' }).allowed).toBe(true);
+  });
 });
 
 describe('RBAC model: aggregation', () => {

@@ -1,4 +1,4 @@
-import { asRecord, type Inventory, type Resource } from '../inventory/index.js';
+import { asRecord, type Inventory, nearest, type Resource } from '../inventory/index.js';
 import { selects } from '../k8s/selectors.js';
 import { DEFAULT_CLUSTER_ROLE_BINDINGS, DEFAULT_CLUSTER_ROLES, SUPERUSER_GROUP } from './defaults.js';
 import {
@@ -259,44 +259,56 @@ interface RoleDraft {
   own: readonly PolicyRule[];
   /** Label selectors of an aggregationRule; undefined when the role has none. */
   selectors?: readonly unknown[];
+  /** For an input role that redefines a default one: the default, whose rules the API server adds back. */
+  reconciled?: RoleDraft;
   resolved?: boolean;
 }
 
 export function buildRbac(inventory: Inventory): Rbac {
-  const roles = new Map<string, RoleDraft>();
-  const clusterRoles = new Map<string, RoleDraft>();
+  // Lists, not single roles: files may define one role several times (an overlay, another environment's folder),
+  // and each definition is a role of its own, bound by the bindings nearest to it.
+  const roles = new Map<string, RoleDraft[]>();
+  const clusterRoles = new Map<string, RoleDraft[]>();
 
   for (const resource of rbacObjects(inventory, 'Role')) {
     const { namespace, name } = resource.ref;
-    roles.set(`${namespace ?? ''}\u0000${name}`, fromInput('Role', resource));
+    append(roles, `${namespace ?? ''}\u0000${name}`, fromInput('Role', resource));
   }
   for (const resource of rbacObjects(inventory, 'ClusterRole')) {
-    clusterRoles.set(resource.ref.name, { ...fromInput('ClusterRole', resource), namespace: null });
+    append(clusterRoles, resource.ref.name, { ...fromInput('ClusterRole', resource), namespace: null });
   }
   for (const role of DEFAULT_CLUSTER_ROLES) {
-    // The input's definition wins: a cluster may have edited a default role.
-    if (clusterRoles.has(role.name)) continue;
-    clusterRoles.set(role.name, {
-      kind: 'ClusterRole',
-      namespace: null,
-      name: role.name,
-      origin: 'built-in',
-      labels: role.labels ?? {},
-      rules: [],
-      own: role.rules,
+    const edited = clusterRoles.get(role.name);
+    if (edited) {
+      // The API server puts the default rules back into an edited default role at every start, unless the role
+      // opts out: an edit can add power, never take it away.
+      for (const draft of edited) if (reconciled(draft)) draft.reconciled = builtIn(role);
+      continue;
+    }
+    append(clusterRoles, role.name, {
+      ...builtIn(role),
       ...(role.aggregates ? { selectors: [{ matchLabels: role.aggregates }] } : {}),
     });
   }
-  for (const role of roles.values()) role.rules = ownRules(role);
-  for (const role of clusterRoles.values()) aggregate(role, clusterRoles);
+  const allClusterRoles = [...clusterRoles.values()].flat();
+  for (const role of [...roles.values()].flat()) role.rules = ownRules(role);
+  for (const role of allClusterRoles) aggregate(role, allClusterRoles);
 
   const bindings: Binding[] = [];
-  const findRole = (kind: unknown, name: string, namespace: string | null, fromRoleBinding: boolean) =>
-    kind === 'ClusterRole'
-      ? clusterRoles.get(name)
-      : kind === 'Role' && fromRoleBinding
-        ? roles.get(`${namespace ?? ''}\u0000${name}`)
-        : undefined;
+  const findRole = (kind: unknown, name: string, namespace: string | null, binding: Resource) => {
+    const candidates =
+      kind === 'ClusterRole'
+        ? clusterRoles.get(name)
+        : kind === 'Role' && binding.ref.kind === 'RoleBinding'
+          ? roles.get(`${namespace ?? ''}\u0000${name}`)
+          : undefined;
+    if (!candidates || candidates.length < 2) return candidates?.[0];
+    const chosen = nearest(
+      candidates.flatMap((role) => role.resource ?? []),
+      binding,
+    );
+    return candidates.find((role) => role.resource === chosen);
+  };
   const inputBindingNames = new Set<string>();
   for (const kind of ['RoleBinding', 'ClusterRoleBinding'] as const) {
     for (const resource of rbacObjects(inventory, kind)) {
@@ -317,7 +329,7 @@ export function buildRbac(inventory: Inventory): Rbac {
         name: resource.ref.name,
         origin: 'input',
         roleRef: { kind: String(roleRef.kind ?? ''), name: refName },
-        role: findRole(roleRef.kind, refName, namespace, kind === 'RoleBinding'),
+        role: findRole(roleRef.kind, refName, namespace, resource),
         subjects,
         resource,
       });
@@ -332,7 +344,8 @@ export function buildRbac(inventory: Inventory): Rbac {
       name: binding.name,
       origin: 'built-in',
       roleRef: { kind: 'ClusterRole', name: binding.role },
-      role: clusterRoles.get(binding.role),
+      // A built-in binding comes with the cluster, from no file: the first definition stands for the role.
+      role: clusterRoles.get(binding.role)?.[0],
       subjects: binding.subjects.map((subject, index) => ({ subject, index })),
     });
   }
@@ -344,7 +357,25 @@ export function buildRbac(inventory: Inventory): Rbac {
     .map(
       (resource): Subject => ({ kind: 'ServiceAccount', namespace: resource.ref.namespace, name: resource.ref.name }),
     );
-  return new Rbac([...roles.values(), ...clusterRoles.values(), superuser.role], bindings, serviceAccounts);
+  return new Rbac([...[...roles.values()].flat(), ...allClusterRoles, superuser.role], bindings, serviceAccounts);
+}
+
+/** Whether the API server reconciles this definition of a default role (`rbac.authorization.kubernetes.io/autoupdate`). */
+function reconciled(draft: RoleDraft): boolean {
+  return draft.resource?.annotations['rbac.authorization.kubernetes.io/autoupdate'] !== 'false';
+}
+
+/** A default ClusterRole as Kubernetes defines it, with no aggregation of its own. */
+function builtIn(role: (typeof DEFAULT_CLUSTER_ROLES)[number]): RoleDraft {
+  return {
+    kind: 'ClusterRole',
+    namespace: null,
+    name: role.name,
+    origin: 'built-in',
+    labels: role.labels ?? {},
+    rules: [],
+    own: role.rules,
+  };
 }
 
 /** `system:masters` bypasses RBAC altogether: no binding to edit or delete, so it is modelled apart. */
@@ -413,16 +444,16 @@ function ownRules(role: RoleDraft): RoleRule[] {
  * The controller overwrites the role's own rules, so they do not count. `resolved` is set before recursing:
  * in a selection cycle, a role still being resolved contributes the rules it has so far (none).
  */
-function aggregate(role: RoleDraft, clusterRoles: Map<string, RoleDraft>): RoleRule[] {
+function aggregate(role: RoleDraft, clusterRoles: readonly RoleDraft[]): RoleRule[] {
   if (role.resolved) return role.rules;
   role.resolved = true;
   const { selectors } = role;
   if (!selectors) {
-    role.rules = ownRules(role);
+    role.rules = role.reconciled ? [...ownRules(role), ...ownRules(role.reconciled)] : ownRules(role);
     return role.rules;
   }
   const rules = new Set<RoleRule>();
-  for (const other of clusterRoles.values()) {
+  for (const other of clusterRoles) {
     if (other === role || !selectors.some((selector) => selects(selector, other.labels))) continue;
     for (const rule of aggregate(other, clusterRoles)) rules.add(rule);
   }

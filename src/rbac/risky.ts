@@ -32,6 +32,11 @@ export interface RiskyPermission {
   readonly techniques: readonly TechniqueId[];
   /** Held cluster-wide (or in kube-system, where the control plane's own accounts live) vs in one namespace. */
   readonly severity: { readonly cluster: Severity; readonly namespace: Severity };
+  /**
+   * Held cluster-wide, it amounts to cluster-admin: it is all permissions, or a way to give oneself all of them
+   * (bind or escalate to any role, impersonate `system:masters`, mint a client certificate for it).
+   */
+  readonly takeover?: true;
 }
 
 const POD_CONTROLLERS = [
@@ -57,6 +62,7 @@ export const RISKY_PERMISSIONS: readonly RiskyPermission[] = [
     requires: [{ verbs: ['*'], resources: ['*.*'] }],
     techniques: ['MS-TA9019'],
     severity: { cluster: 'critical', namespace: 'high' },
+    takeover: true,
   },
   {
     check: 'rbac-privilege-escalation-verbs',
@@ -69,6 +75,7 @@ export const RISKY_PERMISSIONS: readonly RiskyPermission[] = [
     ],
     techniques: ['MS-TA9019'],
     severity: { cluster: 'critical', namespace: 'high' },
+    takeover: true,
   },
   {
     check: 'rbac-privilege-escalation-verbs',
@@ -88,6 +95,7 @@ export const RISKY_PERMISSIONS: readonly RiskyPermission[] = [
     requires: [{ verbs: ['impersonate'], resources: ['users', 'groups', 'uids.authentication.k8s.io'] }],
     techniques: ['MS-TA9019'],
     severity: { cluster: 'critical', namespace: 'critical' },
+    takeover: true,
   },
   {
     check: 'rbac-privilege-escalation-verbs',
@@ -210,6 +218,7 @@ export const RISKY_PERMISSIONS: readonly RiskyPermission[] = [
     ],
     techniques: ['MS-TA9019'],
     severity: { cluster: 'critical', namespace: 'critical' },
+    takeover: true,
   },
   {
     check: 'rbac-pull-secrets',
@@ -219,6 +228,11 @@ export const RISKY_PERMISSIONS: readonly RiskyPermission[] = [
     techniques: ['MS-TA9037'],
     severity: { cluster: 'high', namespace: 'medium' },
   },
+];
+
+/** Every technique some risky permission opens: what a subject with cluster-admin power can reach. */
+export const RBAC_TECHNIQUES: readonly TechniqueId[] = [
+  ...new Set(RISKY_PERMISSIONS.flatMap((permission) => permission.techniques)),
 ];
 
 /** Secrets pods pull images with: referenced by pods or ServiceAccounts, or of a registry-credential type. */
@@ -326,6 +340,8 @@ export class RiskIndex {
   readonly #effective = new Map<string, Held<RiskyGrant>[]>();
   readonly #latent = new Map<Role, Held[]>();
   #holders?: Map<string, { subject: Subject; held: Held<RiskyGrant>[] }[]>;
+  #takeovers?: Map<string, { subject: Subject; held: Held<RiskyGrant>[] }>;
+  #handedOut?: Map<RoleRule, RiskyPermission[]>;
   #grantors?: Map<string, { role: Role; held: Held[] }[]>;
 
   constructor(rbac: Rbac, inventory: Inventory) {
@@ -414,6 +430,38 @@ export class RiskIndex {
       (subject, held) => ({ subject, held }),
     );
     return this.#holders.get(check) ?? [];
+  }
+
+  /**
+   * Subjects whose bindings (as named, not through groups) amount to cluster-admin, with the permissions that do:
+   * one fact about them says it all, so the other checks leave them to `rbac-cluster-admin`.
+   */
+  takeovers(): ReadonlyMap<string, { subject: Subject; held: Held<RiskyGrant>[] }> {
+    if (!this.#takeovers) {
+      this.#takeovers = new Map();
+      for (const [key, grants] of this.#bySubject) {
+        const subject = grants[0]?.subject;
+        if (!subject) continue;
+        // resourceNames narrow a grant below everything (bind only `view`): that is not everything.
+        const full = (entry: Held) => entry.severity === entry.permission.severity.cluster;
+        const held = this.heldBy(subject).filter(
+          (entry) => entry.permission.takeover && full(entry) && entry.grants.some((grant) => grant.scope.cluster),
+        );
+        if (held.length) this.#takeovers.set(key, { subject, held });
+      }
+    }
+    return this.#takeovers;
+  }
+
+  /** Whether some binding hands the permission, through this rule, to a subject. */
+  handsOut(rule: RoleRule, permission: RiskyPermission): boolean {
+    if (!this.#handedOut) {
+      this.#handedOut = new Map();
+      for (const grants of this.#bySubject.values()) {
+        for (const grant of grants) append(this.#handedOut, grant.rule, grant.permission);
+      }
+    }
+    return this.#handedOut.get(rule)?.includes(permission) ?? false;
   }
 
   /** Per check, the roles with rules granting its permissions. */

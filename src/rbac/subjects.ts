@@ -117,6 +117,7 @@ export function subjectResource(
       namespace: subject.namespace,
       name: subject.name,
     },
+    ...(binding.file !== undefined ? { file: binding.file } : {}),
     object: serviceAccount?.object ?? {},
     labels: serviceAccount?.labels ?? {},
     annotations: serviceAccount?.annotations ?? {},

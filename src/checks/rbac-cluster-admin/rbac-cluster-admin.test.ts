@@ -1,3 +1,4 @@
+import { RBAC_TECHNIQUES } from '../../rbac/risky.js';
 import { testCheck } from '../tester.js';
 import check from './index.js';
 
@@ -47,10 +48,20 @@ rules:
   verbs: ["*"]
 `,
     },
+    {
+      name: 'a binding of cluster-admin to no subject grants nothing',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: placeholder}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: []
+`,
+    },
   ],
   invalid: [
     {
-      name: "an operator's ServiceAccount bound to cluster-admin: the binding and the subject",
+      name: "an operator's ServiceAccount bound to cluster-admin: one finding, every technique RBAC opens",
       yaml: `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -61,52 +72,18 @@ subjects:
 `,
       findings: [
         {
-          line: 5,
-          path: 'roleRef.name',
-          severity: 'critical',
-          message: /binds cluster-admin cluster-wide to ServiceAccount ops\/operator/,
-        },
-        {
           line: 7,
           severity: 'critical',
-          techniques: ['MS-TA9019'],
+          techniques: RBAC_TECHNIQUES,
           message:
-            /ServiceAccount ops\/operator can do anything .* cluster-wide \(ClusterRoleBinding operator → ClusterRole cluster-admin\)/,
+            /^ServiceAccount ops\/operator has cluster-admin power: it can do anything .* cluster-wide \(ClusterRoleBinding operator → ClusterRole cluster-admin\), so every technique RBAC opens is open to it$/,
+          // cluster-admin is built in: its rule is in no file.
+          evidence: [{ type: 'binding', line: 5 }, { type: 'rule' }],
         },
       ],
     },
     {
-      name: 'a RoleBinding to cluster-admin: everything in its namespace',
-      yaml: `
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: devs-admin, namespace: dev}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
-subjects:
-- {kind: Group, name: devs}
-`,
-      findings: [
-        { line: 5, severity: 'high', message: /binds cluster-admin in namespace dev to Group devs/ },
-        { line: 7, severity: 'high', message: /Group devs can do anything .* in namespace dev/ },
-      ],
-    },
-    {
-      name: 'a RoleBinding to cluster-admin in kube-system: as bad as cluster-wide, on the binding too',
-      yaml: `
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: ops-admin, namespace: kube-system}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
-subjects:
-- {kind: User, name: oscar}
-`,
-      findings: [
-        { line: 5, severity: 'critical', message: /binds cluster-admin in namespace kube-system to User oscar/ },
-        { line: 7, severity: 'critical', message: /User oscar can do anything .* in namespace kube-system/ },
-      ],
-    },
-    {
-      name: 'a full-wildcard ClusterRole of a chart, bound to nobody yet',
+      name: 'a full-wildcard ClusterRole of a chart, bound to nobody yet: latent, at its rule',
       yaml: `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -122,7 +99,222 @@ rules:
           line: 7,
           path: 'rules[1]',
           severity: 'critical',
-          message: /ClusterRole my-operator lets its holders do anything.*; bound to nobody here/,
+          techniques: ['MS-TA9019'],
+          message:
+            /^ClusterRole my-operator would let its holders do anything.*; no binding here gives anyone this yet$/,
+        },
+      ],
+    },
+    {
+      name: 'the same ClusterRole bound: its holder is reported, with the binding and the rule, and the role is not',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: my-operator}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: [get]}
+- apiGroups: ["*"]
+  resources: ["*"]
+  verbs: ["*"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: my-operator}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: my-operator}
+subjects:
+- {kind: ServiceAccount, name: my-operator, namespace: operators}
+`,
+      findings: [
+        {
+          line: 16,
+          severity: 'critical',
+          techniques: RBAC_TECHNIQUES,
+          message: /^ServiceAccount operators\/my-operator has cluster-admin power: it can do anything/,
+          evidence: [
+            { type: 'binding', line: 14 },
+            { type: 'rule', line: 7 },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a binding with no subjects leaves the role latent',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: my-operator}
+rules:
+- apiGroups: ["*"]
+  resources: ["*"]
+  verbs: ["*"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: my-operator}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: my-operator}
+subjects: []
+`,
+      findings: [{ line: 6, path: 'rules[0]', severity: 'critical', message: /no binding here gives anyone this yet/ }],
+    },
+    {
+      name: 'escalate on clusterroles, cluster-wide: cluster-admin power one step removed',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: role-manager}
+rules:
+- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, update]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: role-manager}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: role-manager}
+subjects:
+- {kind: User, name: mallory}
+`,
+      findings: [
+        {
+          line: 13,
+          severity: 'critical',
+          techniques: RBAC_TECHNIQUES,
+          message:
+            /^User mallory has cluster-admin power: it can escalate or bind roles beyond its own permissions cluster-wide .*, so every technique RBAC opens is open to it$/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'impersonating groups cluster-wide: system:masters is one header away',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: impersonator}
+rules:
+- {apiGroups: [""], resources: [groups], verbs: [impersonate]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: impersonator}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: impersonator}
+subjects:
+- {kind: Group, name: support}
+`,
+      findings: [
+        {
+          line: 13,
+          severity: 'critical',
+          techniques: RBAC_TECHNIQUES,
+          message: /^Group support has cluster-admin power: it can impersonate users or groups .*cluster-wide/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'approving CSRs for any signer cluster-wide: a client certificate for system:masters',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: approver}
+rules:
+- {apiGroups: [certificates.k8s.io], resources: [certificatesigningrequests/approval], verbs: [update]}
+- {apiGroups: [certificates.k8s.io], resources: [signers], verbs: [approve]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: approver}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: approver}
+subjects:
+- {kind: ServiceAccount, name: approver, namespace: pki}
+`,
+      findings: [
+        {
+          line: 14,
+          severity: 'critical',
+          techniques: RBAC_TECHNIQUES,
+          message: /^ServiceAccount pki\/approver has cluster-admin power: it can approve certificate signing requests/,
+        },
+      ],
+    },
+    {
+      // The other checks leave it out too (see rbac-read-secrets); its finding points at the cluster-admin binding.
+      name: 'a subject with cluster-admin power and other risky rules: one finding, on the power that says it all',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: backup}
+rules:
+- {apiGroups: [""], resources: [secrets], verbs: [get, list]}
+- {apiGroups: [""], resources: [pods/exec], verbs: [create]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: backup}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: backup}
+subjects:
+- {kind: ServiceAccount, name: operator, namespace: platform}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: operator-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: ServiceAccount, name: operator, namespace: platform}
+`,
+      findings: [
+        {
+          line: 21,
+          severity: 'critical',
+          techniques: RBAC_TECHNIQUES,
+          message:
+            /^ServiceAccount platform\/operator has cluster-admin power: it can do anything .*\(ClusterRoleBinding operator-admin → ClusterRole cluster-admin\)/,
+          evidence: [{ type: 'binding', line: 19 }, { type: 'rule' }],
+        },
+      ],
+    },
+    {
+      // No takeover: the other checks report what it opens in dev, each on its own.
+      name: 'a RoleBinding to cluster-admin: everything in its namespace, not cluster-admin power',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: devs-admin, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: Group, name: devs}
+`,
+      findings: [
+        {
+          line: 7,
+          severity: 'high',
+          techniques: ['MS-TA9019'],
+          message:
+            /^Group devs can do anything .* in namespace dev \(RoleBinding dev\/devs-admin → ClusterRole cluster-admin\)$/,
+          evidence: [{ type: 'binding', line: 5 }, { type: 'rule' }],
+        },
+      ],
+    },
+    {
+      name: 'a RoleBinding to cluster-admin in kube-system: as severe as cluster-wide',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ops-admin, namespace: kube-system}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: User, name: oscar}
+`,
+      findings: [
+        {
+          line: 7,
+          severity: 'critical',
+          techniques: ['MS-TA9019'],
+          message: /^User oscar can do anything .* in namespace kube-system/,
         },
       ],
     },
@@ -138,11 +330,17 @@ rules:
   verbs: ["*"]
 `,
       findings: [
-        { line: 6, path: 'rules[0]', severity: 'critical', message: /system:metrics-helper .*bound to nobody here/ },
+        {
+          line: 6,
+          path: 'rules[0]',
+          severity: 'critical',
+          message: /system:metrics-helper would let .*no binding here gives anyone this yet/,
+        },
       ],
     },
     {
-      name: 'power through aggregation: the source rule, the aggregating role and its holder',
+      // The source rule is the holder's evidence, not a latent role: it is granted, through the aggregation.
+      name: 'power through aggregation: the holder, with the source rule as evidence',
       yaml: `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -168,12 +366,15 @@ subjects:
 `,
       findings: [
         {
-          line: 5,
-          path: 'aggregationRule',
-          message: /aggregated from ClusterRole platform-everything.*bound to Group platform-team/,
+          line: 22,
+          severity: 'critical',
+          techniques: RBAC_TECHNIQUES,
+          message: /^Group platform-team has cluster-admin power: it can do anything .*ClusterRole platform\)/,
+          evidence: [
+            { type: 'binding', line: 20 },
+            { type: 'rule', line: 15 },
+          ],
         },
-        { line: 15, path: 'rules[0]', message: /bound to nobody here/ },
-        { line: 22, severity: 'critical', message: /Group platform-team can do anything/ },
       ],
     },
     {
@@ -194,10 +395,19 @@ subjects:
 - {kind: ServiceAccount, name: cni, namespace: kube-system}
 `,
       findings: [
-        { line: 5, severity: 'info', message: /^expected for a system component: binds cluster-admin/ },
-        { line: 7, severity: 'info', message: /Group system:masters can do anything/ },
-        { line: 12, severity: 'info' },
-        { line: 14, severity: 'info', message: /ServiceAccount kube-system\/cni/ },
+        {
+          line: 7,
+          severity: 'info',
+          techniques: RBAC_TECHNIQUES,
+          message: /^expected for a system component: Group system:masters has cluster-admin power/,
+        },
+        {
+          line: 14,
+          severity: 'info',
+          techniques: RBAC_TECHNIQUES,
+          message: /^expected for a system component: ServiceAccount kube-system\/cni has cluster-admin power/,
+          evidence: [{ type: 'binding', line: 12 }, { type: 'rule' }],
+        },
       ],
     },
   ],

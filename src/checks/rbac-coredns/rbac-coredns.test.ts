@@ -41,13 +41,18 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: config-w
 subjects:
 - {kind: ServiceAccount, name: reloader, namespace: tools}
 `,
+      // The bound role is not reported apart: its rule is the evidence of its holder's finding.
       findings: [
-        { line: 6, severity: 'high', techniques: ['MS-TA9035'] },
         {
           line: 13,
           severity: 'high',
+          techniques: ['MS-TA9035'],
           message:
             /ServiceAccount tools\/reloader can rewrite the cluster's DNS configuration \(kube-system\/coredns\) cluster-wide/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
         },
       ],
     },
@@ -68,8 +73,15 @@ subjects:
 - {kind: ServiceAccount, name: external-dns, namespace: dns}
 `,
       findings: [
-        { line: 6, severity: 'high' },
-        { line: 13, severity: 'high', message: /ServiceAccount dns\/external-dns .*in namespace kube-system/ },
+        {
+          line: 13,
+          severity: 'high',
+          message: /ServiceAccount dns\/external-dns .*in namespace kube-system/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
+        },
       ],
     },
   ],

@@ -44,11 +44,15 @@ subjects:
 - {kind: ServiceAccount, name: runner}
 `,
       findings: [
-        { line: 6, path: 'rules[0]', severity: 'medium', techniques: ['MS-TA9008', 'MS-TA9018', 'MS-TA9013'] },
         {
           line: 13,
           severity: 'medium',
+          techniques: ['MS-TA9008', 'MS-TA9018', 'MS-TA9013'],
           message: /ServiceAccount ci\/runner can create pods or pod controllers in namespace ci/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
         },
       ],
     },
@@ -69,7 +73,6 @@ subjects:
 - {kind: Group, name: data-science}
 `,
       findings: [
-        { line: 6, severity: 'critical' },
         {
           line: 13,
           severity: 'critical',
@@ -97,7 +100,7 @@ subjects:
       ],
     },
     {
-      name: 'a RoleBinding to a ClusterRole: the role is cluster-wide power, the subject gets one namespace',
+      name: "a RoleBinding to a ClusterRole: the subject gets one namespace, not the role's cluster-wide power",
       yaml: `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -114,11 +117,15 @@ subjects:
 `,
       findings: [
         {
-          line: 6,
-          severity: 'critical',
-          message: /bound to ServiceAccount sandbox\/launcher \(RoleBinding sandbox\/pod-creator\)/,
+          line: 13,
+          severity: 'medium',
+          message:
+            /ServiceAccount sandbox\/launcher .* in namespace sandbox \(RoleBinding sandbox\/pod-creator → ClusterRole pod-creator\)/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
         },
-        { line: 13, severity: 'medium', message: /in namespace sandbox/ },
       ],
     },
     {
@@ -138,8 +145,7 @@ subjects:
 - {kind: User, name: "system:my-controller"}
 `,
       findings: [
-        { line: 6, severity: 'info', message: /^expected for a system component/ },
-        { line: 13, severity: 'info' },
+        { line: 13, severity: 'info', message: /^expected for a system component: User system:my-controller/ },
       ],
     },
   ],

@@ -33,8 +33,16 @@ subjects:
 - {kind: User, name: airflow}
 `,
       findings: [
-        { line: 6, severity: 'medium', techniques: ['MS-TA9014'] },
-        { line: 13, severity: 'medium', message: /User airflow can create or change CronJobs in namespace batch/ },
+        {
+          line: 13,
+          severity: 'medium',
+          techniques: ['MS-TA9014'],
+          message: /User airflow can create or change CronJobs in namespace batch/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
+        },
       ],
     },
   ],

@@ -21,10 +21,9 @@ subjects:
 - {kind: User, name: bob}
 `,
     },
-  ],
-  invalid: [
     {
-      name: 'approving any signer',
+      // A client certificate for system:masters is cluster-admin: rbac-cluster-admin reports the subject, once.
+      name: 'approving any signer cluster-wide is left to rbac-cluster-admin',
       yaml: `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -40,12 +39,27 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: approver
 subjects:
 - {kind: ServiceAccount, name: approver, namespace: pki}
 `,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a ClusterRole approving any signer, bound by nobody yet: at its rule',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: approver}
+rules:
+- {apiGroups: [certificates.k8s.io], resources: [certificatesigningrequests/approval], verbs: [update]}
+- {apiGroups: [certificates.k8s.io], resources: [signers], verbs: [approve]}
+`,
       findings: [
-        { line: 6, path: 'rules[0]', severity: 'critical', techniques: ['MS-TA9019'] },
         {
-          line: 14,
+          line: 6,
+          path: 'rules[0]',
           severity: 'critical',
-          message: /ServiceAccount pki\/approver can approve certificate signing requests/,
+          techniques: ['MS-TA9019'],
+          message:
+            /^ClusterRole approver would let its holders approve certificate signing requests .*; no binding here gives anyone this yet/,
         },
       ],
     },
@@ -81,8 +95,15 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kubelet-
 subjects:
 - {kind: ServiceAccount, name: serving-approver, namespace: pki}
 `,
-      // One signer only: a step lower than approving for any signer.
-      findings: [{ line: 22, severity: 'high', message: /\(ClusterRoleBinding approval → ClusterRole approval\)/ }],
+      // One signer only, and one that cannot sign client certificates: a step lower, and not cluster-admin power.
+      findings: [
+        {
+          line: 22,
+          severity: 'high',
+          message:
+            /^ServiceAccount pki\/serving-approver can approve certificate signing requests .*\(ClusterRoleBinding approval → ClusterRole approval\)/,
+        },
+      ],
     },
   ],
 });

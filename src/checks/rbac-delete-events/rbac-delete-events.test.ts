@@ -25,7 +25,12 @@ rules:
 - {apiGroups: [""], resources: [events], verbs: [delete]}
 `,
       findings: [
-        { line: 6, severity: 'low', techniques: ['MS-TA9022'], message: /delete events; bound to nobody here/ },
+        {
+          line: 6,
+          severity: 'low',
+          techniques: ['MS-TA9022'],
+          message: /would let its holders delete events; no binding here gives anyone this/,
+        },
       ],
     },
     {
@@ -45,8 +50,16 @@ subjects:
 - {kind: ServiceAccount, name: janitor, namespace: ops}
 `,
       findings: [
-        { line: 6, severity: 'medium' },
-        { line: 13, severity: 'medium', message: /can delete events cluster-wide/ },
+        {
+          line: 13,
+          severity: 'medium',
+          techniques: ['MS-TA9022'],
+          message: /ServiceAccount ops\/janitor can delete events cluster-wide/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
+        },
       ],
     },
   ],

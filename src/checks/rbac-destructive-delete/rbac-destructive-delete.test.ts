@@ -32,8 +32,16 @@ subjects:
 - {kind: ServiceAccount, name: reaper, namespace: tools}
 `,
       findings: [
-        { line: 6, severity: 'high', techniques: ['MS-TA9038'] },
-        { line: 13, severity: 'high', message: /can delete workloads, volumes or namespaces cluster-wide/ },
+        {
+          line: 13,
+          severity: 'high',
+          techniques: ['MS-TA9038'],
+          message: /ServiceAccount tools\/reaper can delete workloads, volumes or namespaces cluster-wide/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
+        },
       ],
     },
     {
@@ -45,7 +53,7 @@ metadata: {name: cleanup, namespace: data}
 rules:
 - {apiGroups: [""], resources: [persistentvolumeclaims], verbs: [deletecollection]}
 `,
-      findings: [{ line: 6, severity: 'medium' }],
+      findings: [{ line: 6, path: 'rules[0]', severity: 'medium', message: /no binding here gives anyone this yet/ }],
     },
   ],
 });

@@ -43,8 +43,16 @@ subjects:
 - {kind: User, name: oncall}
 `,
       findings: [
-        { line: 6, severity: 'medium', techniques: ['MS-TA9006', 'MS-TA9041'] },
-        { line: 13, severity: 'medium', message: /User oncall can exec into or attach to containers in namespace app/ },
+        {
+          line: 13,
+          severity: 'medium',
+          techniques: ['MS-TA9006', 'MS-TA9041'],
+          message: /User oncall can exec into or attach to containers in namespace app/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
+        },
       ],
     },
     {
@@ -64,19 +72,23 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: debug-ev
 subjects:
 - {kind: Group, name: sre}
 `,
+      // One finding for the holder, with both rules as its evidence.
       findings: [
-        { line: 6, path: 'rules[0]', severity: 'critical', message: /add ephemeral/ },
-        { line: 7, path: 'rules[1]', severity: 'critical', message: /exec into or attach/ },
         {
           line: 14,
           severity: 'critical',
           message:
             /Group sre can exec into or attach to containers cluster-wide; add ephemeral \(debug\) containers to running pods cluster-wide/,
+          evidence: [
+            { type: 'binding', line: 12 },
+            { type: 'rule', line: 7 },
+            { type: 'rule', line: 6 },
+          ],
         },
       ],
     },
     {
-      name: 'a kube-system account: info, on the role too',
+      name: 'a kube-system account: info',
       yaml: `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
@@ -92,7 +104,6 @@ subjects:
 - {kind: ServiceAccount, name: node-debugger}
 `,
       findings: [
-        { line: 6, severity: 'info' },
         {
           line: 13,
           severity: 'info',

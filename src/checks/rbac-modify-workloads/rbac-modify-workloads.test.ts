@@ -34,8 +34,16 @@ subjects:
 - {kind: ServiceAccount, name: updater, namespace: tools}
 `,
       findings: [
-        { line: 6, severity: 'high', techniques: ['MS-TA9011'] },
-        { line: 13, severity: 'high', message: /ServiceAccount tools\/updater can change running workloads/ },
+        {
+          line: 13,
+          severity: 'high',
+          techniques: ['MS-TA9011'],
+          message: /ServiceAccount tools\/updater can change running workloads/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
+        },
       ],
     },
     {
@@ -51,7 +59,8 @@ rules:
         {
           line: 6,
           severity: 'medium',
-          message: /Role db\/db-operator lets its holders change running workloads.*bound to nobody here/,
+          message:
+            /Role db\/db-operator would let its holders change running workloads.*; no binding here gives anyone this yet/,
         },
       ],
     },

@@ -32,8 +32,16 @@ subjects:
 - {kind: ServiceAccount, name: prometheus, namespace: monitoring}
 `,
       findings: [
-        { line: 6, severity: 'critical', techniques: ['MS-TA9030'] },
-        { line: 13, severity: 'critical', message: /ServiceAccount monitoring\/prometheus can reach the kubelet API/ },
+        {
+          line: 13,
+          severity: 'critical',
+          techniques: ['MS-TA9030'],
+          message: /ServiceAccount monitoring\/prometheus can reach the kubelet API/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
+        },
       ],
     },
     {
@@ -52,7 +60,16 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-pro
 subjects:
 - {kind: ServiceAccount, name: prometheus}
 `,
-      findings: [{ line: 6, severity: 'critical' }],
+      // The RoleBinding grants nothing (nodes have no namespace): the role is still unused power, at its rule.
+      findings: [
+        {
+          line: 6,
+          path: 'rules[0]',
+          severity: 'critical',
+          message:
+            /^ClusterRole node-proxy would let its holders reach the kubelet API.*; no binding here gives anyone this yet$/,
+        },
+      ],
     },
   ],
 });

@@ -57,15 +57,14 @@ subjects:
 `,
       findings: [
         {
-          line: 15,
-          severity: 'medium',
-          techniques: ['MS-TA9037'],
-          message: /read image pull secrets \(shop\/regcred\)/,
-        },
-        {
           line: 22,
           severity: 'medium',
+          techniques: ['MS-TA9037'],
           message: /ServiceAccount shop\/web can read image pull secrets \(shop\/regcred\) in namespace shop/,
+          evidence: [
+            { type: 'binding', line: 20 },
+            { type: 'rule', line: 15 },
+          ],
         },
       ],
     },
@@ -91,11 +90,14 @@ subjects:
 - {kind: Group, name: auditors}
 `,
       findings: [
-        { line: 11, severity: 'high' },
         {
           line: 18,
           severity: 'high',
           message: /Group auditors can read image pull secrets \(ci\/registry\) cluster-wide/,
+          evidence: [
+            { type: 'binding', line: 16 },
+            { type: 'rule', line: 11 },
+          ],
         },
       ],
     },

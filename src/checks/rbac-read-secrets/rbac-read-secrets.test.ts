@@ -32,6 +32,32 @@ subjects:
 - {kind: Group, name: developers}
 `,
     },
+    {
+      // Its one finding comes from rbac-cluster-admin, and says this and more.
+      name: 'a subject with cluster-admin power is left to rbac-cluster-admin, secrets and all',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: backup}
+rules:
+- {apiGroups: [""], resources: [secrets], verbs: [get, list]}
+- {apiGroups: [""], resources: [pods/exec], verbs: [create]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: backup}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: backup}
+subjects:
+- {kind: ServiceAccount, name: operator, namespace: platform}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: operator-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: ServiceAccount, name: operator, namespace: platform}
+`,
+    },
   ],
   invalid: [
     {
@@ -51,12 +77,20 @@ subjects:
 - {kind: ServiceAccount, name: backup, namespace: backup}
 `,
       findings: [
-        { line: 6, severity: 'critical', techniques: ['MS-TA9025'] },
-        { line: 13, severity: 'critical', message: /ServiceAccount backup\/backup can read secrets cluster-wide/ },
+        {
+          line: 13,
+          severity: 'critical',
+          techniques: ['MS-TA9025'],
+          message: /ServiceAccount backup\/backup can read secrets cluster-wide/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
+        },
       ],
     },
     {
-      name: 'the same ClusterRole through a RoleBinding: one namespace',
+      name: 'the same ClusterRole through a RoleBinding: one namespace, medium',
       yaml: `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -72,11 +106,14 @@ subjects:
 - {kind: ServiceAccount, name: api}
 `,
       findings: [
-        { line: 6, severity: 'critical' },
         {
           line: 13,
           severity: 'medium',
           message: /ServiceAccount payments\/api can read secrets in namespace payments/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
         },
       ],
     },
@@ -97,8 +134,11 @@ subjects:
 - {kind: ServiceAccount, name: nginx}
 `,
       findings: [
-        { line: 6, severity: 'low', message: /read secrets, only web-ca, web-tls/ },
-        { line: 13, severity: 'low', message: /can read secrets in namespace web, only web-ca, web-tls/ },
+        {
+          line: 13,
+          severity: 'low',
+          message: /ServiceAccount web\/nginx can read secrets in namespace web, only web-ca, web-tls/,
+        },
       ],
     },
     {
@@ -118,8 +158,11 @@ subjects:
 - {kind: ServiceAccount, name: app}
 `,
       findings: [
-        { line: 6, severity: 'medium' },
-        { line: 13, message: /ServiceAccount \(unset\)\/app can read secrets in namespace \(unset\)/ },
+        {
+          line: 13,
+          severity: 'medium',
+          message: /ServiceAccount \(unset\)\/app can read secrets in namespace \(unset\)/,
+        },
       ],
     },
     {
@@ -133,7 +176,34 @@ subjects:
 - {kind: Group, name: "system:serviceaccounts"}
 `,
       findings: [
-        { line: 7, severity: 'critical', message: /^Group system:serviceaccounts can read secrets cluster-wide/ },
+        {
+          line: 7,
+          severity: 'critical',
+          message: /^Group system:serviceaccounts can read secrets cluster-wide/,
+          // The binding, then the two built-in rules that read secrets: from no file, so no line.
+          evidence: [{ type: 'binding', line: 5 }, { type: 'rule' }, { type: 'rule' }],
+        },
+      ],
+    },
+    {
+      // One namespace is no cluster-admin power: each check reports what the binding opens there.
+      name: 'a RoleBinding to cluster-admin: the secrets of its namespace, reported here',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: devs-admin, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: Group, name: devs}
+`,
+      findings: [
+        {
+          line: 7,
+          severity: 'medium',
+          techniques: ['MS-TA9025'],
+          message:
+            /^Group devs can read secrets in namespace dev \(RoleBinding dev\/devs-admin → ClusterRole cluster-admin\)$/,
+        },
       ],
     },
     {

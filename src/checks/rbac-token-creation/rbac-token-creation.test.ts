@@ -33,8 +33,16 @@ subjects:
 - {kind: ServiceAccount, name: vault}
 `,
       findings: [
-        { line: 6, severity: 'medium', techniques: ['MS-TA9016'] },
-        { line: 13, severity: 'medium', message: /create service-account tokens in namespace ci/ },
+        {
+          line: 13,
+          severity: 'medium',
+          techniques: ['MS-TA9016'],
+          message: /ServiceAccount ci\/vault can create service-account tokens in namespace ci/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
+        },
       ],
     },
     {
@@ -54,8 +62,15 @@ subjects:
 - {kind: User, name: sync}
 `,
       findings: [
-        { line: 6, severity: 'critical' },
-        { line: 13, severity: 'critical', message: /User sync can create secrets/ },
+        {
+          line: 13,
+          severity: 'critical',
+          message: /User sync can create secrets .* cluster-wide/,
+          evidence: [
+            { type: 'binding', line: 11 },
+            { type: 'rule', line: 6 },
+          ],
+        },
       ],
     },
   ],

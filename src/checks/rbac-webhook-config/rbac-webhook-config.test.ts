@@ -36,8 +36,16 @@ subjects:
 - {kind: ServiceAccount, name: injector, namespace: mesh}
 `,
       findings: [
-        { line: 6, severity: 'critical', techniques: ['MS-TA9015'] },
-        { line: 15, severity: 'critical', message: /ServiceAccount mesh\/injector can register admission webhooks/ },
+        {
+          line: 15,
+          severity: 'critical',
+          techniques: ['MS-TA9015'],
+          message: /ServiceAccount mesh\/injector can register admission webhooks/,
+          evidence: [
+            { type: 'binding', line: 13 },
+            { type: 'rule', line: 6 },
+          ],
+        },
       ],
     },
     {
@@ -56,7 +64,8 @@ rules:
         {
           line: 6,
           severity: 'high',
-          message: /register admission webhooks that see or rewrite every object, only my-webhook/,
+          message:
+            /would let its holders register admission webhooks that see or rewrite every object, only my-webhook; no binding here gives anyone this/,
         },
       ],
     },
