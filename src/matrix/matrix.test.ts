@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedDir } from '../../test/paths.js';
+import { describeShared, repoRoot, sharedDir } from '../../test/paths.js';
 import { getMitigation, getTechnique, lookup, mitigations, tactics, techniques } from './index.js';
 
 interface Reference {
@@ -10,7 +10,16 @@ interface Reference {
   mitigations: { id: string; name: string; attackMitigations: string[]; techniques: string[] }[];
 }
 
-const reference = JSON.parse(readFileSync(path.join(sharedDir, 'reference/threat-matrix.json'), 'utf8')) as Reference;
+// The published facts, kept in the repository (test/reference/README.md names the source and licence).
+const referencePath = path.join(repoRoot, 'test/reference/threat-matrix.json');
+const reference = JSON.parse(readFileSync(referencePath, 'utf8')) as Reference;
+
+describeShared('in-repo reference matrix', () => {
+  it('is an exact copy of ../shared/reference/threat-matrix.json', () => {
+    const shared = readFileSync(path.join(sharedDir, 'reference/threat-matrix.json'), 'utf8');
+    expect(readFileSync(referencePath, 'utf8')).toBe(shared);
+  });
+});
 
 describe('knowledge base against the published matrix', () => {
   it('has the same tactics, in order, with the same techniques in order', () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { scanManifests } from '../../src/engine/scan.js';
 import type { Finding } from '../../src/model/report.js';
-import { sharedDir } from '../paths.js';
+import { describeShared, sharedDir } from '../paths.js';
 
 /**
  * The public corpus of other scanners' fixtures, with labels mapping their verdicts onto matrix techniques
@@ -20,10 +20,6 @@ interface Label {
 }
 
 const corpus = path.join(sharedDir, 'corpora/manifests');
-const labels = readFileSync(path.join(corpus, 'labels.jsonl'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((line) => JSON.parse(line) as Label);
 
 /** Rows we knowingly do not match, each with the reason. The test fails when one starts matching. */
 const knownMisses: Record<string, string> = {
@@ -58,7 +54,11 @@ function about(finding: Finding, label: Label, file: string): boolean {
   );
 }
 
-describe('public manifest corpus', async () => {
+describeShared('public manifest corpus', async () => {
+  const labels = readFileSync(path.join(corpus, 'labels.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Label);
   const files = [...new Set(labels.filter((l) => l.technique).map((l) => l.file))];
   const findingsByFile = new Map<string, Finding[]>();
   for (const file of files) {
