@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';
 import { formatPath } from '../inputs/path.js';
 import type { ResourceRef, ScanError, SourceLocation } from '../model/report.js';
@@ -102,7 +103,7 @@ export function buildInventory(sources: Iterable<SourceObject>): { inventory: In
     const rawSpec = withoutNulls(dig(resource.object, specPath));
     // A controller without a pod template (a half-written manifest) has nothing to assess.
     if (rawSpec === undefined) continue;
-    const parsed = PodSpec.safeParse(rawSpec);
+    const parsed = PodSpec.safeParse(rawSpec, { error: issueMessage });
     if (!parsed.success) {
       errors.push(specError(resource, source, specPath, parsed.error));
       continue;
