@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { printableLines } from '../report/terminal/text.js';
 import { version } from '../version.js';
 import { ExitCode, UsageError } from './io.js';
 
@@ -21,6 +22,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     // Set before adding subcommands, which copy it: every usage error then reaches run() and exits 2.
     .exitOverride()
+    // Its errors quote the command line ("unknown command '…'"), which may hold anything.
+    .configureOutput({ outputError: (text, write) => write(printableLines(text)) })
     .addHelpText(
       'after',
       `
@@ -88,7 +91,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`kubematrix: ${error.message}\n`);
+      // Messages may quote arguments and config fields, hostile or not: escaped, our own line breaks kept.
+      process.stderr.write(`kubematrix: ${printableLines(error.message)}\n`);
       return ExitCode.usage;
     }
     throw error;

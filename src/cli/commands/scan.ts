@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../../config/index.js';
 import { scanManifests } from '../../engine/scan.js';
 import { renderFindings } from '../../report/terminal/findings.js';
 import { renderMatrix } from '../../report/terminal/matrix.js';
+import { printableCopy } from '../../report/terminal/text.js';
 import { detectTerminal, ExitCode, paint, UsageError } from '../io.js';
 import { parseOutput } from '../options.js';
 
@@ -26,7 +27,9 @@ export default async function scanCommand(paths: string[], options: ScanCommandO
     const status = new Map(report.techniques.map((technique) => [technique.id, technique.status]));
     process.stdout.write(renderMatrix({ ...style, status }));
   } else {
-    process.stdout.write(renderFindings(report, { ...style, showSuppressed: !!options.showSuppressed }));
+    // The table shows input text (names, images, file names, reasons): escaped for the terminal, not in the JSON.
+    const printableReport = printableCopy(report);
+    process.stdout.write(renderFindings(printableReport, { ...style, showSuppressed: !!options.showSuppressed }));
   }
   // Nothing readable at all is an input error; a few broken files among many are reported and the scan stands.
   return report.source.files === 0 && report.errors.length ? ExitCode.usage : ExitCode.ok;

@@ -1,6 +1,7 @@
 import type { Paint } from '../../cli/io.js';
 import { getMitigation, getTechnique, tactics } from '../../matrix/index.js';
 import { type Finding, type Report, type Severity, severities, severityRank } from '../../model/report.js';
+import { formatInputError } from './errors.js';
 import { indent, wrap } from './text.js';
 
 export interface FindingsTableOptions {
@@ -54,10 +55,7 @@ export function renderFindings(report: Report, { width, paint, showSuppressed }:
 
   if (report.errors.length) {
     lines.push(paint(['bold', 'underline'], `Input errors (${report.errors.length}); everything else was scanned`));
-    for (const error of report.errors) {
-      const where = error.line ? `${error.source}:${error.line}:${error.column ?? 1}` : error.source;
-      lines.push(`  ${paint('red', where)}  ${error.message}`);
-    }
+    for (const error of report.errors) lines.push(`  ${formatInputError(error, paint)}`);
     lines.push('');
   }
 

@@ -54,6 +54,11 @@ function hex(code: number, digits: number): string {
   return code.toString(16).padStart(digits, '0');
 }
 
+/** Our own multi-line text with input inside it: each line made printable, the line breaks kept. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
+
 /** A copy of `value` with every string in it made printable: input-derived data on its way to a terminal. */
 export function printableCopy<T>(value: T): T {
   if (typeof value === 'string') return printable(value) as T;
