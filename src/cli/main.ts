@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { reportFormats } from '../report/index.js';
+import { printableLines } from '../report/terminal/text.js';
 import { version } from '../version.js';
 import { ExitCode, type Io, processIo, UsageError } from './io.js';
 
@@ -20,7 +21,12 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
   const program = new Command('kubematrix')
     .description('Map Kubernetes workloads and permissions onto the Threat Matrix for Kubernetes.')
     .version(version, '-V, --version')
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // Commander's errors quote the unknown option or argument as typed: escaped, like every input text.
+      outputError: (text, write) => write(printableLines(text)),
+    })
     .showHelpAfterError('(run with --help for usage)')
     // Set before adding subcommands, which copy it: every usage error then reaches run() and exits 2.
     .exitOverride()
@@ -102,7 +108,8 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     if (error instanceof UsageError) {
-      io.stderr.write(`kubematrix: ${error.message}\n`);
+      // Messages may quote arguments and config fields, hostile or not: escaped, our own line breaks kept.
+      io.stderr.write(`kubematrix: ${printableLines(error.message)}\n`);
       return ExitCode.usage;
     }
     throw error;

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parse, YAMLError } from 'yaml';
 import { z } from 'zod';
+import { issueMessage, yamlErrorMessage } from '../inputs/errors.js';
 import { formatPath } from '../inputs/path.js';
 import { Severity } from '../model/report.js';
 
@@ -59,9 +60,11 @@ export function parseConfig(text: string, source = DEFAULT_CONFIG_FILE): Config 
   try {
     raw = parse(text, { version: '1.1' }) ?? {};
   } catch (error) {
-    throw new ConfigError(`config ${source} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    if (!(error instanceof YAMLError)) throw error;
+    const at = error.linePos?.[0];
+    throw new ConfigError(`config ${source}${at ? `:${at.line}:${at.col}` : ''}: ${yamlErrorMessage(error)}`);
   }
-  const result = Config.safeParse(raw);
+  const result = Config.safeParse(raw, { error: issueMessage });
   if (!result.success) {
     const problems = result.error.issues.map(
       (issue) => `${formatPath(issue.path as (string | number)[]) || '(top level)'}: ${issue.message}`,

@@ -78,7 +78,7 @@ describe('config validation', () => {
     ['ignore:\n- {check: x, reason: y, expires: someday}\n', /ignore\[0\]\.expires: must be a date/],
     ['ignore:\n- {check: x, reason: y, namspace: typo}\n', /namspace/],
     ['checks:\n  x: {severity: urgent}\n', /checks\.x\.severity/],
-    ['ignore: [\n', /not valid YAML/],
+    ['ignore: [\n', /\.kubematrix\.yaml:2:1: invalid YAML: /],
   ])('rejects %j with a message naming the field', (text, message) => {
     expect(() => parseConfig(text, '.kubematrix.yaml')).toThrow(message);
   });

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { AnyCheck, FindingDraft } from '../checks/define.js';
 import type { Config, IgnoreRule } from '../config/index.js';
+import { issueMessage } from '../inputs/errors.js';
 import { formatPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
 import { type Finding, type ScanError, type Suppression, severityRank } from '../model/report.js';
@@ -31,9 +32,11 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
   for (const check of checks) {
     const settings = config.checks[check.id];
     if (settings?.enabled === false) continue;
-    const options = check.options?.safeParse(settings?.options ?? {});
+    const options = check.options?.safeParse(settings?.options ?? {}, { error: issueMessage });
     if (options && !options.success) {
-      errors.push({ source: 'config', message: `checks.${check.id}.options: ${options.error.issues[0]?.message}` });
+      const [issue] = options.error.issues;
+      const field = formatPath(['checks', check.id, 'options', ...((issue?.path ?? []) as (string | number)[])]);
+      errors.push({ source: 'config', message: `${field}: ${issue?.message}` });
       continue;
     }
     try {

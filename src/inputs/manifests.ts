@@ -2,6 +2,7 @@ import { type Dirent, readdirSync, readFileSync, realpathSync, type Stats, statS
 import path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { ScanError, SourceLocation } from '../model/report.js';
+import { yamlErrorMessage } from './errors.js';
 import type { FieldPath } from './path.js';
 import { ConversionError, locate, type Positions, toPlain } from './yaml.js';
 
@@ -153,17 +154,7 @@ export function parseManifest(file: string, bytes: Buffer): ManifestInput {
     const [error] = document.errors;
     if (error) {
       const position = error.linePos?.[0];
-      // yaml's message repeats the position and adds a code frame: keep the reason only.
-      const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-      fail(
-        helmHint
-          ? HELM_HINT
-          : /call stack/i.test(reason)
-            ? 'nesting too deep to parse; not a Kubernetes object'
-            : `invalid YAML: ${reason}`,
-        position?.line,
-        position?.col,
-      );
+      fail(helmHint ? HELM_HINT : yamlErrorMessage(error), position?.line, position?.col);
       continue;
     }
     if (document.contents === null) continue; // an empty document, as between two `---`

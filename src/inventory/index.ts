@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { z } from 'zod';
+import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';
 import { formatPath } from '../inputs/path.js';
 import type { ResourceRef, ScanError, ScanWarning, SourceLocation } from '../model/report.js';
@@ -125,7 +126,7 @@ export function buildInventory(
     const rawSpec = withoutNulls(dig(resource.object, specPath));
     // A controller without a pod template (a half-written manifest) has nothing to assess.
     if (rawSpec === undefined) continue;
-    const parsed = PodSpec.safeParse(rawSpec);
+    const parsed = PodSpec.safeParse(rawSpec, { error: issueMessage });
     if (!parsed.success) {
       errors.push(specError(resource, source, specPath, parsed.error));
       continue;

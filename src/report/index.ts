@@ -25,7 +25,14 @@ export const reportFormats: readonly ReportFormat[] = [
   {
     name: 'table',
     description: 'summary, then findings grouped by technique and check, worst first (terminal)',
-    load: async () => (await import('./terminal/findings.js')).renderFindings,
+    load: async () => {
+      const [{ renderFindings }, { printableCopy }] = await Promise.all([
+        import('./terminal/findings.js'),
+        import('./terminal/text.js'),
+      ]);
+      // The table shows input text (names, images, file names, reasons): escaped for the terminal, unlike the JSON.
+      return (report, options) => renderFindings(printableCopy(report), options);
+    },
   },
   {
     name: 'json',

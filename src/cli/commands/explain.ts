@@ -11,8 +11,10 @@ export default function explainCommand(io: Io, query: string, options: { output:
   const matches = lookup(query);
   const [only] = matches;
   if (!only) {
+    // Only an ID is echoed back: any other argument may be anything (pasted text, a secret).
+    const what = /^ms-(ta|m)\d{4}(\.\d{3})?$/i.test(query) ? `'${query}'` : 'that';
     throw new UsageError(
-      `nothing in the matrix matches '${query}'. Give a technique or mitigation ID (MS-TA9013, ms-m9013) or part of a name (hostpath); 'kubematrix matrix' lists them all.`,
+      `nothing in the matrix matches ${what}. Give a technique or mitigation ID (MS-TA9013, ms-m9013) or part of a name (hostpath); 'kubematrix matrix' lists them all.`,
     );
   }
   if (matches.length > 1) {

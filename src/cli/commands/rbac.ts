@@ -4,6 +4,7 @@ import { resolveSubjects, subjectProfile, type WhoCanQuery } from '../../rbac/qu
 import { riskOf } from '../../rbac/risky.js';
 import { parseSubjectKind } from '../../rbac/subjects.js';
 import { subjectsJson, whoCanJson } from '../../report/json/rbac.js';
+import { formatInputError } from '../../report/terminal/errors.js';
 import { renderSubjects, renderWhoCan } from '../../report/terminal/rbac.js';
 import { ExitCode, type Io, UsageError } from '../io.js';
 import { parseOutput } from '../options.js';
@@ -48,10 +49,7 @@ export async function subject(io: Io, spec: string, paths: string[], options: Rb
 async function load(io: Io, paths: string[]) {
   if (!paths.length) throw new UsageError("give at least one file or directory, or '-' to read standard input");
   const { report, inventory } = await scanManifests(paths, { checks: [], cwd: io.cwd, stdin: io.stdin });
-  for (const error of report.errors) {
-    const where = error.line ? `${error.source}:${error.line}:${error.column ?? 1}` : error.source;
-    io.stderr.write(`kubematrix: ${where}: ${error.message}\n`);
-  }
+  for (const error of report.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);
   // Nothing readable is an input error; a few broken files among many are reported and the rest answers.
   if (report.source.files === 0 && report.errors.length) return undefined;
   return inventory;

@@ -1,7 +1,7 @@
 import type { MatrixEntry, Mitigation, Technique } from '../../matrix/index.js';
 import { getMitigation, getTactic, getTechnique } from '../../matrix/index.js';
 import type { Paint } from './paint.js';
-import { indent, wrap } from './text.js';
+import { indent, printed, wrap } from './text.js';
 
 export interface ExplainOptions {
   width: number;
@@ -59,7 +59,7 @@ function explainMitigation(mitigation: Mitigation, { width, paint }: ExplainOpti
 }
 
 export function renderCandidates(query: string, candidates: readonly MatrixEntry[]): string {
-  const lines = [`'${query}' matches ${candidates.length} entries; name one by ID:`];
+  const lines = [printed`'${query}' matches ${candidates.length} entries; name one by ID:`];
   for (const { entry } of candidates) lines.push(`  ${entry.id.padEnd(13)} ${entry.name}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import { getMitigation, getTechnique, tactics } from '../../matrix/index.js';
 import { type Finding, type Report, severities, severityRank } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
+import { formatInputError } from './errors.js';
 import { type Paint, paint as painter, severityStyle } from './paint.js';
 import { indent, wrap } from './text.js';
 
@@ -42,10 +43,7 @@ export function renderFindings(report: Report, { width, color, showSuppressed }:
 
   if (report.errors.length) {
     lines.push(paint(['bold', 'underline'], `Input errors (${report.errors.length}); everything else was scanned`));
-    for (const error of report.errors) {
-      const where = error.line ? `${error.source}:${error.line}:${error.column ?? 1}` : error.source;
-      lines.push(`  ${paint('red', where)}  ${error.message}`);
-    }
+    for (const error of report.errors) lines.push(`  ${formatInputError(error, paint)}`);
     lines.push('');
   }
 

@@ -10,16 +10,19 @@ import {
 import type { WhoCan } from '../../rbac/model.js';
 import { bindingLocation, type SubjectProfile, type WhoCanQuery } from '../../rbac/queries.js';
 import type { Binding, Grant } from '../../rbac/types.js';
+import { printable, printed } from './text.js';
+
+// Names, namespaces, rules and file names come from the input: every interpolation is made printable.
 
 /** `kubematrix rbac who-can`: each subject and scope, then each binding and role once with the rules it grants. */
 export function renderWhoCan(query: WhoCanQuery, found: readonly WhoCan[]): string {
-  const where = query.namespace === undefined ? 'anywhere' : `in namespace ${query.namespace}`;
+  const where = query.namespace === undefined ? 'anywhere' : printed`in namespace ${query.namespace}`;
   const lines = [
-    `Who can ${query.verb} ${query.resource} ${where}: ${found.length ? `${found.length} subject(s)` : 'nobody'}`,
+    printed`Who can ${query.verb} ${query.resource} ${where}: ${found.length ? `${found.length} subject(s)` : 'nobody'}`,
   ];
   for (const who of found) {
-    const names = who.names ? `, only ${who.names.join(', ')}` : '';
-    lines.push('', `  ${formatSubject(who.subject)}  ${formatScope(who.scope)}${names}`);
+    const names = who.names ? printed`, only ${who.names.join(', ')}` : '';
+    lines.push('', printed`  ${formatSubject(who.subject)}  ${formatScope(who.scope)}${names}`);
     lines.push(...grantLines(who.grants, '    '));
   }
   return `${lines.join('\n')}\n`;
@@ -33,25 +36,25 @@ export function renderSubjects(profiles: readonly SubjectProfile[]): string {
 }
 
 function renderSubject({ subject, groups, techniques, permissions, unresolved }: SubjectProfile): string[] {
-  const lines = [formatSubject(subject)];
-  if (groups.length) lines.push(`  groups: ${groups.join(', ')}`);
+  const lines = [printable(formatSubject(subject))];
+  if (groups.length) lines.push(printed`  groups: ${groups.join(', ')}`);
   lines.push('', `  Techniques its permissions open: ${techniques.length || 'none'}`);
   for (const technique of techniques) {
     lines.push(`    ${technique.id} ${technique.name}  [${technique.severity}]`);
     for (const entry of technique.held) {
-      lines.push(`      ${describeHeld(entry.permission, entry.grants)}  [${entry.permission.check}]`);
+      lines.push(printed`      ${describeHeld(entry.permission, entry.grants)}  [${entry.permission.check}]`);
     }
   }
   lines.push('', `  Permissions: ${permissions.length ? `${permissions.length} rule(s)` : 'none'}`);
   for (const grant of permissions) {
-    lines.push(`    ${formatScope(grant.scope)}: ${formatRule(grant.rule)}`);
-    lines.push(`      ${formatGrant(grant, subject)}${locationOf(grant.binding, grant.subjectIndex)}`);
+    lines.push(printed`    ${formatScope(grant.scope)}: ${formatRule(grant.rule)}`);
+    lines.push(printed`      ${formatGrant(grant, subject)}${locationOf(grant.binding, grant.subjectIndex)}`);
   }
   if (unresolved.length) {
     lines.push('', '  Bindings that grant nothing (role not found):');
     for (const binding of unresolved) {
       lines.push(
-        `    ${formatBinding(binding)} → ${binding.roleRef.kind} ${binding.roleRef.name}${locationOf(binding)}`,
+        printed`    ${formatBinding(binding)} → ${binding.roleRef.kind} ${binding.roleRef.name}${locationOf(binding)}`,
       );
     }
   }
@@ -69,7 +72,7 @@ function grantLines(grants: readonly Grant[], indent: string): string[] {
   }
   return [...byBinding.values()].map(
     ({ grant, rules }) =>
-      `${indent}${formatGrant(grant)} (${[...new Set(rules)].join(', ')})${locationOf(grant.binding, grant.subjectIndex)}`,
+      printed`${indent}${formatGrant(grant)} (${[...new Set(rules)].join(', ')})${locationOf(grant.binding, grant.subjectIndex)}`,
   );
 }
 
@@ -80,5 +83,5 @@ function ruleRef(grant: Grant): string {
 
 function locationOf(binding: Binding, subjectIndex?: number): string {
   const location = bindingLocation(binding, subjectIndex);
-  return location ? `  ${location.file}:${location.line}` : '';
+  return location ? printed`  ${location.file}:${location.line}` : '';
 }

@@ -29,3 +29,45 @@ export function wrap(text: string, width: number, long: 'split' | 'abbreviate' =
 export function indent(lines: readonly string[], by: string): string[] {
   return lines.map((line) => by + line);
 }
+
+/**
+ * Characters a terminal acts on instead of showing: C0 controls (ESC starts ANSI/OSC sequences, CR and BS overwrite
+ * what was printed), DEL, C1 controls (U+009B is a one-byte CSI), Unicode line and paragraph separators, and bidi
+ * marks, embeddings, overrides and isolates, which reorder what a reviewer reads (Trojan Source).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Input text made safe to print on a terminal: each character above becomes a visible escape (`\x1b`, `\r`,
+ * `\u009b`, `\u202e`). The result holds no such character, so applying it twice changes nothing.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => {
+    const code = char.charCodeAt(0);
+    return NAMED[char] ?? (code < 0x80 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
+  });
+}
+
+function hex(code: number, digits: number): string {
+  return code.toString(16).padStart(digits, '0');
+}
+
+/** Our own multi-line text with input inside it: each line made printable, the line breaks kept. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
+
+/** A copy of `value` with every string in it made printable: input-derived data on its way to a terminal. */
+export function printableCopy<T>(value: T): T {
+  if (typeof value === 'string') return printable(value) as T;
+  if (Array.isArray(value)) return value.map(printableCopy) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, printableCopy(child)])) as T;
+}
+
+/** A template tag that makes every interpolated value printable and keeps the literal text as written. */
+export function printed(strings: TemplateStringsArray, ...values: unknown[]): string {
+  return strings.reduce((out, literal, i) => out + printable(String(values[i - 1])) + literal);
+}
