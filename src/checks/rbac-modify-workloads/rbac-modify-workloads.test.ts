@@ -18,7 +18,7 @@ rules:
   ],
   invalid: [
     {
-      name: 'patching DaemonSets cluster-wide',
+      name: 'patching DaemonSets cluster-wide: as strong as creating pods',
       yaml: `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -34,8 +34,13 @@ subjects:
 - {kind: ServiceAccount, name: updater, namespace: tools}
 `,
       findings: [
-        { line: 6, severity: 'high', techniques: ['MS-TA9011'] },
-        { line: 13, severity: 'high', message: /ServiceAccount tools\/updater can change running workloads/ },
+        { line: 6, severity: 'critical', techniques: ['MS-TA9011', 'MS-TA9008', 'MS-TA9018', 'MS-TA9013'] },
+        {
+          line: 13,
+          severity: 'critical',
+          techniques: ['MS-TA9011', 'MS-TA9008', 'MS-TA9018', 'MS-TA9013'],
+          message: /ServiceAccount tools\/updater can change workload controllers' pod templates .* cluster-wide/,
+        },
       ],
     },
     {
@@ -51,7 +56,48 @@ rules:
         {
           line: 6,
           severity: 'medium',
-          message: /Role db\/db-operator lets its holders change running workloads.*bound to nobody here/,
+          techniques: ['MS-TA9011', 'MS-TA9008', 'MS-TA9018', 'MS-TA9013'],
+          message:
+            /Role db\/db-operator lets its holders change workload controllers' pod templates.*bound to nobody here/,
+        },
+      ],
+    },
+    {
+      name: 'patching running pods only swaps images: a sidecar-style change, not privilege',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: pod-patcher}
+rules:
+- {apiGroups: [""], resources: [pods], verbs: [patch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: pod-patcher}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-patcher}
+subjects:
+- {kind: User, name: alice}
+`,
+      findings: [
+        { line: 6, severity: 'high', techniques: ['MS-TA9011'] },
+        { line: 13, severity: 'high', techniques: ['MS-TA9011'], message: /User alice can change running pods/ },
+      ],
+    },
+    {
+      name: 'a wildcard on pods and Deployments: one finding per rule and subject, the template decides',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: deployer, namespace: kube-system}
+rules:
+- {apiGroups: ["", apps], resources: [pods, deployments], verbs: ["*"]}
+`,
+      findings: [
+        {
+          line: 6,
+          severity: 'critical',
+          techniques: ['MS-TA9011', 'MS-TA9008', 'MS-TA9018', 'MS-TA9013'],
+          message: /pod templates .*; change running pods/,
         },
       ],
     },

@@ -32,8 +32,13 @@ subjects:
 - {kind: ServiceAccount, name: prometheus, namespace: monitoring}
 `,
       findings: [
-        { line: 6, severity: 'critical', techniques: ['MS-TA9030'] },
-        { line: 13, severity: 'critical', message: /ServiceAccount monitoring\/prometheus can reach the kubelet API/ },
+        { line: 6, severity: 'critical', techniques: ['MS-TA9030', 'MS-TA9006'] },
+        {
+          line: 13,
+          severity: 'critical',
+          techniques: ['MS-TA9030', 'MS-TA9006'],
+          message: /ServiceAccount monitoring\/prometheus can reach the kubelet API .*exec into any container/,
+        },
       ],
     },
     {
