@@ -13,7 +13,7 @@ export default defineCheck({
   id: 'workload-token-permissions',
   title: 'Workload token with risky permissions',
   severity: 'high',
-  exposes: [TOKEN, ...new Set(RISKY_PERMISSIONS.flatMap((permission) => permission.techniques))],
+  exposes: [...new Set([TOKEN, ...RISKY_PERMISSIONS.flatMap((permission) => permission.techniques)])],
   missing: [],
   description:
     "A workload's pods mount the token of a ServiceAccount that holds risky permissions, through its own bindings or its groups'.",
