@@ -18,7 +18,7 @@ export default defineCheck({
   rationale:
     "Read-only stops the container from changing the node, not from reading it: it can take the service-account tokens of every pod on the node, the cluster's cloud identity (such as /etc/kubernetes/azure.json) or users' SSH keys, and act as them.",
   remediation:
-    'Mount only the exact file or directory the workload needs, never the node root, /var/lib/kubelet, /etc/kubernetes or home directories; use projected service-account tokens and workload identity instead of node credentials.',
+    'Mount only the exact file or directory the workload needs, never the node root, /var/lib/kubelet, /etc/kubernetes or home directories; use projected service-account tokens and workload identity instead of node credentials. Add `recursiveReadOnly: Enabled` to read-only mounts of directories that hold other mounts, which `readOnly: true` alone leaves writable.',
   run({ inventory, report }) {
     for (const pod of inventory.podSpecs) {
       for (const volume of mountedHostPaths(pod)) {
