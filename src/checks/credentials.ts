@@ -27,6 +27,11 @@ const FORMATS: readonly { kind: string; pattern: RegExp }[] = [
   { kind: 'GitHub token', pattern: /\b(?<prefix>gh[pousr]_|github_pat_)\w{22,}/g },
   { kind: 'GitLab token', pattern: /\b(?<prefix>glpat-)[\w-]{20,}/g },
   { kind: 'Slack token', pattern: /\b(?<prefix>xox[abprs]-)[A-Za-z0-9-]{10,}/g },
+  // An Authorization header's value. A JWT is named as such; prose (`bearer authentication`) has no digit.
+  {
+    kind: 'bearer token',
+    pattern: /\b(?<prefix>bearer)\s+(?!eyJ)(?=[\w.~+/-]*\d)[\w.~+/-]{8,}=*/gi,
+  },
   // Userinfo may not hold a raw `@` or `/`, so the password ends at the first of them.
   {
     kind: 'connection string with a password',
@@ -42,6 +47,27 @@ const NAME_KINDS: readonly [RegExp, string][] = [
   [/apikey$/, 'API key'],
   [/^(credentials?|auth)$/, 'credentials'],
 ];
+
+/** Credential words that make a name a credential's wherever they stand (`GITHUB_TOKEN_PROD`, `SECRET_KEY_BASE`). */
+const CONTAINED_KINDS: readonly [RegExp, string][] = [
+  [/(password|passwd|passphrase)$/, 'password'],
+  [/secret$/, 'secret'],
+  [/token$/, 'token'],
+  [/^apikey$/, 'API key'],
+];
+
+/**
+ * Last words that make a name describe or locate a credential rather than hold it (`TOKEN_FILE`, `SECRET_NAME`,
+ * `PASSWORD_MIN_LENGTH`), when the credential word is not last itself.
+ */
+const DESCRIBES = new Set([
+  ...['file', 'path', 'dir', 'directory', 'url', 'uri', 'endpoint', 'host', 'port', 'name', 'ref', 'header'],
+  ...['length', 'size', 'limit', 'count', 'ttl', 'timeout', 'expiry', 'lifetime', 'duration', 'interval'],
+  ...['type', 'mode', 'format', 'algorithm', 'audience', 'issuer', 'scope', 'enabled', 'policy', 'version'],
+]);
+
+/** A number, optionally a duration (`8`, `3600`, `30s`, `24h`): a setting under a name that only contains a credential word. */
+const SMALL_NUMBER = /^\d{1,6}(ms|s|m|h|d)?$/i;
 
 /** `<qualifier>_KEY`: a bare `key` is as often a cache or partition key as a secret one. */
 const KEY_KINDS: Readonly<Record<string, string>> = {
@@ -127,6 +153,11 @@ export function findCredentials(name: string, rawValue: string): Credential[] {
 
 /** What a credential-like key name holds, or undefined for ordinary names and references (`PASSWORD_FILE`). */
 export function credentialName(name: string): string | undefined {
+  return nameMatch(name)?.kind;
+}
+
+/** The kind a name suggests, and whether only a word inside it (not its last) does: a weaker hint. */
+function nameMatch(name: string): { kind: string; inside: boolean } | undefined {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
@@ -135,10 +166,17 @@ export function credentialName(name: string): string | undefined {
     .filter(Boolean);
   const last = words.at(-1);
   if (last === undefined) return undefined;
-  const known = WELL_KNOWN[words.join('_')];
-  if (known) return known;
-  if (last === 'key') return KEY_KINDS[words.at(-2) ?? ''];
-  return NAME_KINDS.find(([pattern]) => pattern.test(last))?.[1];
+  const byLast =
+    WELL_KNOWN[words.join('_')] ??
+    (last === 'key' ? KEY_KINDS[words.at(-2) ?? ''] : NAME_KINDS.find(([pattern]) => pattern.test(last))?.[1]);
+  if (byLast) return { kind: byLast, inside: false };
+  if (DESCRIBES.has(last)) return undefined;
+  for (const [index, word] of words.slice(0, -1).entries()) {
+    const joined = word === 'api' && words[index + 1] === 'key' ? 'apikey' : word;
+    const kind = CONTAINED_KINDS.find(([pattern]) => pattern.test(joined))?.[1];
+    if (kind) return { kind, inside: true };
+  }
+  return undefined;
 }
 
 /** The kind of key material a file name suggests, for keys whose contents cannot be read. */
@@ -162,9 +200,11 @@ export function describeCredentials(credentials: readonly Credential[]): string 
 }
 
 function namedCredential(name: string, value: string): Credential | undefined {
-  const kind = credentialName(name);
-  if (kind === undefined || value === '' || SETTING.test(value) || REFERENCE.test(value)) return undefined;
-  return { kind, hint: `(${value.length} chars)`, recognised: false };
+  const match = nameMatch(name);
+  if (match === undefined || value === '' || SETTING.test(value) || REFERENCE.test(value)) return undefined;
+  // `PASSWORD` set to `1234` is a weak password; `TOKEN_REFRESH_SECONDS` set to `300` is a setting.
+  if (match.inside && SMALL_NUMBER.test(value)) return undefined;
+  return { kind: match.kind, hint: `(${value.length} chars)`, recognised: false };
 }
 
 function unquote(value: string): string {

@@ -2,14 +2,17 @@ import type { FieldPath } from '../inputs/path.js';
 import type { PodSpecView } from '../inventory/index.js';
 import { mountsOf, type VolumeMountView } from '../inventory/pods.js';
 import type { TechniqueId } from '../matrix/types.js';
-import type { Severity } from '../model/report.js';
+import { type Severity, severityRank } from '../model/report.js';
+import { listSome } from '../rbac/format.js';
+
+type WriteSeverity = Extract<Severity, 'critical' | 'high' | 'medium'>;
 
 /** What a node directory hands to whoever mounts it. */
 export interface HostPathClass {
   /** The normalized path, as the node resolves it. */
   readonly path: string;
   /** Worst outcome of write access: critical where it hands over the node. */
-  readonly writeSeverity: Extract<Severity, 'critical' | 'high' | 'medium'>;
+  readonly writeSeverity: WriteSeverity;
   /** Credential-access techniques that merely reading the path allows. */
   readonly credentials: readonly TechniqueId[];
   /** Reaches the kubelet's static pod directory: a manifest written there runs as a pod the API cannot delete. */
@@ -55,6 +58,11 @@ const CONTAINER_LOG_PATHS = ['/var/log', '/var/lib/docker/containers'];
 const KUBERNETES_CONFIG_DIR = '/etc/kubernetes';
 /** SSH keys, password hashes and users' dotfiles. */
 const USER_CREDENTIAL_PATHS = ['/root', '/home', '/etc/ssh', '/etc/shadow', '/etc/gshadow'];
+
+/** Other file systems the node mounts at these paths: kernel interfaces, and the tmpfs holding runtime state. */
+const MOUNT_POINTS = ['/proc', '/sys', '/dev', '/run'];
+/** The node mounts every pod's volumes (emptyDirs, token tmpfs, CSI) and every container's root file system below these. */
+const MOUNT_PARENTS = ['/var/lib/kubelet/pods', '/var/lib/docker/overlay2', '/var/lib/containers/storage/overlay'];
 
 const SOCKET_FILES = [
   'docker.sock',
@@ -159,6 +167,54 @@ export function writableMounts(volume: HostPathVolume): VolumeMountView[] {
   if (volume.hostPath.runtimeSocket === 'socket') return [];
   return volume.mounts.filter((mount) => !mount.readOnly);
 }
+
+/** Read-only mounts that leave the node's mounts below them writable, and what writing there hands over. */
+export interface WritableBelow {
+  readonly mounts: readonly VolumeMountView[];
+  /** The node's mount points (or the directories holding them) in reach, for messages. */
+  readonly paths: readonly string[];
+  /** The worst of those paths, as if each were mounted writable. */
+  readonly hostPath: Pick<HostPathClass, 'writeSeverity' | 'credentials' | 'staticPods' | 'containerLogs'>;
+}
+
+/**
+ * A read-only bind mount is not recursive before `recursiveReadOnly: Enabled`: the kernel makes only the mounted
+ * directory read-only, not the file systems mounted below it. Mounting `/` read-only still hands over a writable
+ * `/proc`, `/sys`, `/run` and every pod's volumes. Undefined where some mount is fully writable (it says more).
+ */
+export function writableBelow(volume: HostPathVolume): WritableBelow | undefined {
+  if (writableMounts(volume).length > 0 || volume.hostPath.runtimeSocket === 'socket') return undefined;
+  const mounts = volume.mounts.filter((mount) => !mount.recursiveReadOnly);
+  const { path } = volume.hostPath;
+  const paths = [
+    ...MOUNT_POINTS.filter((point) => point !== path && within(point, path)),
+    // A mount at or inside these directories may itself hold mounts: the exact layout is the node's.
+    ...MOUNT_PARENTS.flatMap((parent) => (within(parent, path) ? [parent] : within(path, parent) ? [path] : [])),
+  ];
+  if (mounts.length === 0 || paths.length === 0) return undefined;
+  const classes = paths.map(classifyHostPath);
+  return {
+    mounts,
+    paths,
+    hostPath: {
+      writeSeverity: classes.reduce<WriteSeverity>(
+        (worst, { writeSeverity }) => (severityRank(writeSeverity) < severityRank(worst) ? writeSeverity : worst),
+        'medium',
+      ),
+      credentials: [...new Set(classes.flatMap((c) => c.credentials))],
+      staticPods: classes.some((c) => c.staticPods),
+      containerLogs: classes.some((c) => c.containerLogs),
+    },
+  };
+}
+
+/** For a mount `writableBelow` reports: `the node's mounts below it (/proc, /sys, …) stay writable`. */
+export function describeWritableBelow(below: WritableBelow): string {
+  return `is read-only but not recursively: the node's mounts below it (${listSome(below.paths, 4)}) stay writable`;
+}
+
+export const RECURSIVE_READ_ONLY =
+  'Add `recursiveReadOnly: Enabled` next to `readOnly: true` on the mount (Kubernetes 1.30+, on by default since 1.33, with a runtime that supports it), or mount a narrower path that holds no other mounts.';
 
 /** `hostPath '//etc/' (/etc, volume 'etc') in container 'agent' at /host/etc`, naming every mount given. */
 export function describeMounts(volume: HostPathVolume, mounts: readonly VolumeMountView[]): string {

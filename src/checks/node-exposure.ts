@@ -2,7 +2,7 @@ import type { FieldPath } from '../inputs/path.js';
 import type { ContainerView, Located, PodSpecView } from '../inventory/index.js';
 import { capabilities } from '../inventory/pods.js';
 import type { Severity } from '../model/report.js';
-import { mountedHostPaths, writableMounts } from './host-paths.js';
+import { mountedHostPaths, writableBelow, writableMounts } from './host-paths.js';
 
 /** Capabilities that let a container break out to the node, and how. */
 const ESCAPE_CAPABILITIES: Readonly<Record<string, { severity: Severity; grants: string }>> = {
@@ -72,6 +72,11 @@ export function nodeLevelExposures(pod: PodSpecView): NodeLevelExposure[] {
     }
     if (writableMounts(volume).length > 0) {
       found.push({ path: volume.path, what: `writable hostPath '${volume.declared}'` });
+    } else if (writableBelow(volume)) {
+      found.push({
+        path: volume.path,
+        what: `hostPath '${volume.declared}', writable below (not recursively read-only)`,
+      });
     }
   }
   if (pod.spec.hostNetwork === true) found.push({ path: [...pod.path, 'hostNetwork'], what: 'hostNetwork' });

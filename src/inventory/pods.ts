@@ -63,6 +63,8 @@ export function tokenMount(pod: PodSpecView, inventory: Inventory): TokenMount {
 export interface VolumeMountView {
   readonly container: ContainerView;
   readonly readOnly: boolean;
+  /** `readOnly` with `recursiveReadOnly: Enabled`: mounts below the mounted path are read-only too. */
+  readonly recursiveReadOnly: boolean;
   readonly mountPath: string;
   /** The part of the volume mounted, when not all of it. (`subPathExpr` depends on the environment: all of it.) */
   readonly subPath?: string;
@@ -79,6 +81,8 @@ export function mountsOf(pod: PodSpecView, volumeName: string): VolumeMountView[
       mounts.push({
         container,
         readOnly: mount.readOnly === true,
+        // `IfPossible` falls back to a plain read-only mount on runtimes without support: not a guarantee.
+        recursiveReadOnly: mount.readOnly === true && mount.recursiveReadOnly === 'Enabled',
         mountPath: mount.mountPath,
         ...(mount.subPath ? { subPath: mount.subPath } : {}),
         path: [...container.path, 'volumeMounts', index],

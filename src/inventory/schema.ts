@@ -83,6 +83,7 @@ export const Container = z.looseObject({
         name: z.string().default(UNNAMED),
         mountPath: z.string().default(''),
         readOnly: z.boolean().optional(),
+        recursiveReadOnly: z.string().optional(),
         subPath: z.string().optional(),
       }),
     )

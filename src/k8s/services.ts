@@ -26,34 +26,53 @@ export function declaredPorts(container: ContainerView): TargetPort[] {
   return (container.spec.ports ?? []).map((port) => ({ number: port.containerPort, name: port.name }));
 }
 
+/** A Service's port as a number; IntOrString: a digit string is a number, anything else (a port name) is NaN. */
+export function portNumber(value: unknown): number {
+  return typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value)) ? Number(value) : Number.NaN;
+}
+
+/** Whether the Service sends traffic to the pod: same namespace, and a selector its labels match. */
+export function serviceSelects(service: Resource, pod: PodSpecView): boolean {
+  const selector = asRecord(asRecord(service.object.spec).selector);
+  // A Service without a selector (endpoints managed by hand) selects no pod.
+  return (
+    service.ref.namespace === pod.owner.ref.namespace &&
+    Object.keys(selector).length > 0 &&
+    matchesLabels(selector, pod.podLabels)
+  );
+}
+
+/** Whether clients outside the cluster reach the Service itself, and how to name it in messages. */
+export function serviceExposure(service: Resource): Pick<Route, 'external' | 'description'> {
+  const spec = asRecord(service.object.spec);
+  const type = typeof spec.type === 'string' ? spec.type : 'ClusterIP';
+  const externalIPs = Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0;
+  return {
+    external: EXTERNAL_TYPES.has(type) || externalIPs,
+    description: `${type} Service '${service.ref.name}'${externalIPs ? ' with externalIPs' : ''}`,
+  };
+}
+
 /**
  * Services in the pod's namespace that select its pods and forward to one of `ports`, and the Ingresses routing to
- * those Service ports. A Service without a selector (endpoints managed by hand) selects no pod.
+ * those Service ports.
  */
 export function routesTo(inventory: Inventory, pod: PodSpecView, ports: readonly TargetPort[]): Route[] {
   const namespace = pod.owner.ref.namespace;
   const routes: Route[] = [];
   for (const service of inventory.inNamespace('Service', namespace)) {
+    if (!serviceSelects(service, pod)) continue;
     const spec = asRecord(service.object.spec);
-    const selector = asRecord(spec.selector);
-    if (Object.keys(selector).length === 0 || !matchesLabels(selector, pod.podLabels)) continue;
     const servicePorts = (Array.isArray(spec.ports) ? spec.ports : []).map(asRecord).filter((servicePort) => {
       const target = servicePort.targetPort ?? servicePort.port;
-      // IntOrString: a digit string is a number, anything else a port name.
-      const byNumber = typeof target === 'number' || (typeof target === 'string' && /^\d+$/.test(target));
+      const number = portNumber(target);
       return ports.some((port) =>
-        byNumber ? port.number !== undefined && port.number === Number(target) : port.name === target,
+        Number.isNaN(number) ? port.name === target : port.number !== undefined && port.number === number,
       );
     });
     if (servicePorts.length === 0) continue;
 
-    const type = typeof spec.type === 'string' ? spec.type : 'ClusterIP';
-    const externalIPs = Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0;
-    routes.push({
-      service,
-      external: EXTERNAL_TYPES.has(type) || externalIPs,
-      description: `${type} Service '${service.ref.name}'${externalIPs ? ' with externalIPs' : ''}`,
-    });
+    routes.push({ service, ...serviceExposure(service) });
     for (const ingress of inventory.inNamespace('Ingress', namespace)) {
       if (!ingressBackends(ingress).some((backend) => routesToServicePort(backend, service.ref.name, servicePorts))) {
         continue;

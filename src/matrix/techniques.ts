@@ -10,7 +10,7 @@ export const techniques: readonly Technique[] = [
       "An attacker holding credentials for the cloud account behind a managed cluster (AKS, EKS, GKE) uses the provider's API to obtain a working kubeconfig, e.g. with `az aks get-credentials` or `aws eks update-kubeconfig`. Because cloud identities map onto Kubernetes users and groups, owning the cloud account means owning the cluster. Leaked keys, phished passwords and broad cloud roles are the usual way in.",
     detection: {
       signals: ['rbac', 'audit', 'question'],
-      text: 'Retrieval of cluster credentials is logged by the cloud control plane, not by Kubernetes, so this is mostly for the organization to answer. kubematrix shows which users and groups mapped from cloud identities hold broad RBAC bindings such as cluster-admin, and flags audit events from unfamiliar user names or source IPs.',
+      text: 'Fetching cluster credentials is recorded by the cloud control plane, not by Kubernetes, so this is mostly for the organization to answer. kubematrix reports the users and groups, cloud-mapped ones included, that RBAC binds to cluster-admin or other broad power (see MS-TA9019). Planned: flagging audit events from unfamiliar user names or source IPs.',
       question:
         'Do all cloud identities that can fetch cluster credentials require MFA, and are those credential retrievals logged and reviewed?',
     },
@@ -41,7 +41,7 @@ export const techniques: readonly Technique[] = [
       "The attacker places a backdoored image in a registry the cluster pulls from, by pushing with stolen registry credentials or publishing a lookalike on a public registry. When a workload references it, the kubelet pulls the image and runs the attacker's code with the pod's service account, volumes and network access. Mutable tags such as `latest` let that content be swapped silently.",
     detection: {
       signals: ['manifest', 'cluster', 'question'],
-      text: 'kubematrix reads the `image` fields of workloads to flag public or unapproved registries and references by mutable tag rather than `@sha256:` digest, and checks a live cluster for an admission policy that restricts registries or verifies signatures. Who can push to the registry is outside what Kubernetes records.',
+      text: 'kubematrix reads the `image` fields of workloads and flags images outside the registries you allow and references by mutable tag rather than `@sha256:` digest. Who can push to the registry is outside what Kubernetes records. Planned: checking a live cluster for an admission policy that restricts registries or verifies signatures.',
       question:
         'Who can push images to the registries your clusters pull from, and are images scanned and signed before they are deployed?',
     },
@@ -66,7 +66,7 @@ export const techniques: readonly Technique[] = [
       "A kubeconfig file holds the API server address plus client certificates, bearer tokens or exec plugin settings. An attacker who copies one from a laptop, CI runner, backup or public repository runs kubectl against the cluster with that identity's rights. Admin kubeconfigs from cluster setup, such as /etc/kubernetes/admin.conf, are prized: their certificates are hard to revoke and often grant full control.",
     detection: {
       signals: ['rbac', 'audit', 'question'],
-      text: 'The theft happens off the cluster, so the organization has to say where kubeconfigs live. kubematrix shows how much each identity could do through RBAC, including bindings to cluster-admin, and flags audit events where a known user shows up from an unfamiliar source IP or user agent.',
+      text: 'The theft happens off the cluster, so the organization has to say where kubeconfigs live. kubematrix shows what each identity could do through RBAC (`kubematrix rbac subject`), bindings to cluster-admin included. Planned: flagging audit events where a known user shows up from an unfamiliar source IP or user agent.',
       question:
         'Where are kubeconfig files with embedded certificates or tokens stored, and could you revoke a leaked one quickly?',
     },
@@ -97,7 +97,7 @@ export const techniques: readonly Technique[] = [
       "An application running in the cluster and reachable from outside has an exploitable flaw, such as remote code execution, SSRF or unsafe deserialization, and the attacker uses it to gain a foothold in its pod. From there they inherit the pod's service account token, mounted secrets and network position. The exposure usually comes through a `LoadBalancer` or `NodePort` Service or an Ingress route.",
     detection: {
       signals: ['manifest', 'question'],
-      text: 'kubematrix lists workloads reachable from outside the cluster through `LoadBalancer` and `NodePort` Services and Ingress rules, which is the attack surface. Whether those applications contain known vulnerabilities depends on image scanning and runtime protection the organization operates.',
+      text: 'Whether applications contain known vulnerabilities depends on the image scanning and runtime protection the organization operates; kubematrix flags mutable tags and unapproved registries, which make scanned images hard to trust. Planned: listing every workload reachable from outside the cluster through `LoadBalancer` and `NodePort` Services and Ingress rules (today only management interfaces, SSH servers and host ports are reported that way).',
       question:
         'Are images of externally exposed workloads scanned for known vulnerabilities, and does a WAF or similar filter sit in front of them?',
     },
@@ -123,7 +123,7 @@ export const techniques: readonly Technique[] = [
       "Management tools such as the Kubernetes Dashboard, Argo CD, Jupyter notebooks, Kubeflow or Apache NiFi are reachable from the internet without strong authentication. An attacker who finds one uses the tool's own features to deploy workloads, read secrets or run code in the cluster. The exposure typically comes from a `LoadBalancer` or `NodePort` Service or an Ingress routing to the tool.",
     detection: {
       signals: ['manifest', 'question'],
-      text: 'kubematrix matches well-known management images (Dashboard, Argo CD, Jupyter and similar) against `LoadBalancer` and `NodePort` Services and Ingress rules to flag interfaces reachable from outside the cluster. Whether each endpoint enforces authentication or sits behind a firewall is for the organization to confirm.',
+      text: 'kubematrix recognises well-known management interfaces (Dashboard, Argo CD, Jupyter and similar) by image, command or port, raises those that `LoadBalancer` or `NodePort` Services or Ingress rules expose, and for the Kubernetes Dashboard names the service account it acts as and what that account may do. It also flags `hostPort` and RBAC grants to anonymous users. Whether each endpoint enforces authentication or sits behind a firewall is for the organization to confirm.',
       question:
         'Which management interfaces in the cluster are reachable from the internet, and does each one require strong authentication?',
     },
@@ -154,7 +154,7 @@ export const techniques: readonly Technique[] = [
       "With `create` on the `pods/exec` subresource (older clusters also accept `get`), an attacker runs arbitrary commands in an existing container, for example `kubectl exec -it <pod> -- sh`. The commands run with the container's user, file system, mounted secrets and network access. No new object is created, which makes this a quiet way to execute code in a workload.",
     detection: {
       signals: ['rbac', 'audit'],
-      text: 'kubematrix lists subjects whose RBAC allows `create` or `get` on `pods/exec`, and counts `pods/exec` audit events by user, namespace and pod. Interactive exec by people into production workloads deserves attention.',
+      text: "kubematrix lists subjects whose RBAC allows `create` or `get` on `pods/exec` or `pods/attach`, adds ephemeral containers, or reaches the kubelet's exec endpoint through `nodes/proxy`. Interactive exec by people into production workloads deserves attention. Planned: counting `pods/exec` audit events by user, namespace and pod.",
     },
     mitigations: [
       {
@@ -182,7 +182,7 @@ export const techniques: readonly Technique[] = [
       'Once inside a container, through exec, an exploited application or a backdoor, the attacker starts a shell (sh, bash or cmd.exe) and uses ordinary utilities. Tools left in the image, such as curl, wget, package managers or netcat, let them fetch payloads, call the API server with the mounted token or probe the network. Production containers rarely have a legitimate reason to run a shell.',
     detection: {
       signals: ['audit', 'question'],
-      text: 'The API server only sees the `pods/exec` request that may open a shell, which kubematrix counts from audit logs. The commands typed afterwards, and shells spawned by an exploited process, are visible only to runtime monitoring on the node such as Falco or a cloud defender agent.',
+      text: 'The API server only sees the `pods/exec` request that may open a shell. The commands typed afterwards, and shells spawned by an exploited process, are visible only to runtime monitoring on the node such as Falco or a cloud defender agent. kubematrix flags containers without a seccomp profile or with AppArmor turned off, the profiles that narrow what a shell can do. Planned: counting exec requests from audit logs.',
       question:
         'Does a runtime sensor alert you when a shell or an unexpected binary starts inside a production container?',
     },
@@ -208,7 +208,7 @@ export const techniques: readonly Technique[] = [
       'An attacker allowed to create pods, or controllers that create them (Deployments, DaemonSets, Jobs and the like), starts a container of their own to run code in the cluster. By choosing the image, service account, node and volumes, they can also pick up credentials or land on a chosen node. A DaemonSet puts the container on every node at once.',
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix lists subjects allowed to `create` pods and workload controllers, flags workloads running images from unapproved registries, and looks in audit logs for pod creations by identities that do not normally deploy.',
+      text: 'kubematrix lists subjects allowed to create pods and workload controllers or to patch their pod templates, flags mounted container runtime sockets (a way to start containers the API server never sees) and images from unapproved registries. Planned: looking in audit logs for pod creations by identities that do not normally deploy.',
     },
     mitigations: [
       {
@@ -237,7 +237,7 @@ export const techniques: readonly Technique[] = [
       "A flaw in an application running in a pod, such as command injection in a web handler, lets a remote attacker execute code inside that container. The code runs with the container's user, file system, service account token and network reach. It is the execution step that typically follows an exploited application vulnerability.",
     detection: {
       signals: ['manifest', 'question'],
-      text: "kubematrix assesses what an exploited process could reach: the container's `securityContext` (runAsNonRoot, readOnlyRootFilesystem, capabilities), service account token mounting and exposure through Services. Spotting the exploit itself needs vulnerability scanning and runtime monitoring the organization runs.",
+      text: "kubematrix assesses what an exploited process could reach: the container's `securityContext` (runAsNonRoot, readOnlyRootFilesystem, capabilities, seccomp, AppArmor), service account token mounting and the permissions behind it. Spotting the exploit itself needs vulnerability scanning and runtime monitoring the organization runs. Planned: listing every workload exposed through Services and Ingress rules.",
       question:
         'Are running images scanned for exploitable vulnerabilities, and does a runtime sensor alert on unexpected processes spawned by application containers?',
     },
@@ -268,7 +268,7 @@ export const techniques: readonly Technique[] = [
       'A container runs an SSH daemon, either shipped in the image or started by an attacker. With stolen keys or a guessed password the attacker gets a shell in the container over the network, bypassing the Kubernetes API so no `pods/exec` event is logged. A Service or NodePort forwarding port 22 makes it reachable from outside.',
     detection: {
       signals: ['manifest', 'question'],
-      text: 'kubematrix looks for container and Service ports 22 or 2222 and for images or commands that start `sshd`. An SSH daemon launched later by an attacker can only be seen by runtime monitoring on the node.',
+      text: 'kubematrix looks for containers that declare port 22 or a port named `ssh`, run an sshd image or start `sshd` or `dropbear`, and for Services forwarding port 22 or 2222 to pods. An SSH daemon launched later by an attacker can only be seen by runtime monitoring on the node.',
       question:
         'Do you alert when a container starts listening on a port, such as SSH, that its manifest does not declare?',
     },
@@ -298,7 +298,7 @@ export const techniques: readonly Technique[] = [
       "Rather than creating a conspicuous pod, the attacker adds an extra container to the pod template of an existing Deployment, StatefulSet or DaemonSet. The injected sidecar shares the pod's network namespace and can mount its volumes, so it can read traffic, files and secrets while hiding in a legitimate workload. A rogue mutating admission webhook can inject such a sidecar into every new pod automatically.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix lists subjects with `update` or `patch` on workload controllers and with write access to `mutatingwebhookconfigurations`, flags containers whose images come from unapproved registries, and looks in audit logs for patches that add containers to existing workloads.',
+      text: 'kubematrix lists subjects with `update` or `patch` on pods and workload controllers and with write access to `mutatingwebhookconfigurations`, and flags containers whose images come from unapproved registries. Planned: looking in audit logs for patches that add containers to existing workloads.',
     },
     mitigations: [
       {
@@ -326,7 +326,7 @@ export const techniques: readonly Technique[] = [
       'To keep access, the attacker runs a container carrying malicious code, often as a DaemonSet so a copy runs on every node, or as a Deployment that controllers recreate whenever it is deleted. The container may open a reverse shell, mine cryptocurrency or wait for commands, frequently with host mounts or privileges to reach the node.',
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix lists who can create DaemonSets and Deployments, flags workloads that combine unapproved images with host access, and looks in audit logs for new workload controllers in system namespaces such as kube-system.',
+      text: 'kubematrix lists who can create DaemonSets and Deployments or patch their templates, and flags DaemonSets outside the system namespaces whose pods reach the node (privileged, escape capabilities, writable hostPath, runtime socket, host namespaces). Planned: looking in audit logs for new workload controllers in system namespaces such as kube-system.',
     },
     mitigations: [
       {
@@ -354,7 +354,7 @@ export const techniques: readonly Technique[] = [
       "A pod that mounts a node directory through a `hostPath` volume without `readOnly` can write to the node's file system. An attacker who creates or controls such a pod can plant a cron job or SSH key, overwrite binaries or drop a manifest into the static pod directory, gaining code execution and persistence on the node. Mounting the node's root or the container runtime socket hands over the node entirely.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix flags `hostPath` volumes whose `volumeMounts` are not `readOnly: true`, weighting sensitive paths such as `/`, `/etc`, `/var/lib/kubelet` and runtime sockets, and lists subjects who can create pods in namespaces where Pod Security admission would not reject them. Audit events show which identity created pods with hostPath volumes.',
+      text: 'kubematrix flags `hostPath` volumes mounted without `readOnly: true`, or read-only but not recursively over directories that hold other mounts, weighting sensitive paths such as `/`, `/etc`, `/var/lib/kubelet` and runtime sockets, and lists subjects who can create pods or patch pod templates. Planned: telling apart namespaces where Pod Security admission would reject such pods, and showing from audit events which identity created pods with hostPath volumes.',
     },
     mitigations: [
       {
@@ -388,7 +388,7 @@ export const techniques: readonly Technique[] = [
       'The attacker creates a CronJob whose pod template runs their code on a schedule. Every run gets a fresh container, so killing one pod does not remove the foothold, and a short-lived job may finish before anyone looks. The scheduled pod can reuse a privileged service account or host mounts to reach further.',
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix lists subjects with `create`, `update` or `patch` on `cronjobs`, reviews CronJob pod templates for unapproved images, privileges and host access, and looks for CronJob creations in audit logs by identities other than the usual deployers.',
+      text: 'kubematrix lists subjects with `create`, `update` or `patch` on `cronjobs`, and lists every CronJob, raising those whose pods reach the node. Planned: looking for CronJob creations in audit logs by identities other than the usual deployers.',
     },
     mitigations: [
       {
@@ -416,7 +416,7 @@ export const techniques: readonly Technique[] = [
       'An attacker able to create `MutatingWebhookConfiguration` or `ValidatingWebhookConfiguration` objects registers a webhook that points to a service or URL they control. The API server then sends it every matching request, which can include Secrets and pod specs, and a mutating webhook can rewrite pods on creation, e.g. adding a backdoor container. The foothold survives the deletion of individual workloads.',
     detection: {
       signals: ['cluster', 'rbac', 'audit'],
-      text: 'kubematrix lists the webhook configurations in the cluster with the services or URLs they call and the resources they intercept, lists subjects with `create`, `update` or `patch` on `mutatingwebhookconfigurations` and `validatingwebhookconfigurations`, and looks for changes to them in audit logs.',
+      text: 'kubematrix lists subjects with `create`, `update` or `patch` on `mutatingwebhookconfigurations` and `validatingwebhookconfigurations`. Planned: listing the webhook configurations themselves with the services or URLs they call and the resources they intercept, and looking for changes to them in audit logs.',
     },
     mitigations: [
       {
@@ -435,7 +435,7 @@ export const techniques: readonly Technique[] = [
       "Unless automounting is turned off, each pod receives its service account token under /var/run/secrets/kubernetes.io/serviceaccount. An attacker running code in the pod reads the token and calls the API server with the service account's permissions, which may allow reading secrets, creating pods or reaching other namespaces. Legacy token Secrets keep working even after the pod is gone.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix checks `automountServiceAccountToken` on pods and service accounts, resolves the RBAC permissions of every service account a workload mounts, flags legacy `kubernetes.io/service-account-token` Secrets, and looks in audit logs for service account requests from unexpected source IPs or with unusual verbs.',
+      text: "kubematrix checks `automountServiceAccountToken` on pods and service accounts, resolves the RBAC permissions of every service account a workload mounts, lists who can create tokens or secrets, and flags hostPath mounts exposing the kubelet's directory with other pods' tokens. Planned: flagging legacy `kubernetes.io/service-account-token` Secrets, and looking in audit logs for service account requests from unexpected source IPs or with unusual verbs.",
     },
     mitigations: [
       {
@@ -459,7 +459,7 @@ export const techniques: readonly Technique[] = [
       'The kubelet runs static pods straight from manifests in its staticPodPath, usually /etc/kubernetes/manifests, or from a manifest URL, without the scheduler. An attacker who can write there, via a writable hostPath mount or node access, or who controls the URL, gets a pod the kubelet restarts on every boot. The API server only holds a mirror pod, and deleting it there does not stop the container.',
     detection: {
       signals: ['manifest', 'cluster', 'question'],
-      text: "kubematrix flags pods with writable `hostPath` mounts of /etc/kubernetes or its parents, and in a live cluster lists mirror pods (annotation `kubernetes.io/config.mirror`) so unexpected ones stand out. The kubelet's staticPodPath, any manifest URL and the directory contents live on the node and must be checked there.",
+      text: "kubematrix flags pods with writable `hostPath` mounts of /etc/kubernetes or its parents. The kubelet's staticPodPath, any manifest URL and the directory contents live on the node and must be checked there. Planned: listing mirror pods (annotation `kubernetes.io/config.mirror`) in a live cluster so unexpected ones stand out.",
       question:
         "Do you monitor the kubelet's static pod directory and configuration on every node for new or changed manifests?",
     },
@@ -485,7 +485,7 @@ export const techniques: readonly Technique[] = [
       "A container with `securityContext.privileged: true` gets every Linux capability and access to the node's devices, so little separates it from the host. An attacker running code in it can mount the node's disk, load kernel modules or enter host namespaces with nsenter, turning a pod foothold into root on the node. Host PID or network namespaces and capabilities such as SYS_ADMIN give comparable reach.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix flags `securityContext.privileged: true`, `allowPrivilegeEscalation`, added capabilities such as SYS_ADMIN and `hostPID` or `hostNetwork`, lists subjects who can create pods where Pod Security admission would not reject them, and counts privileged pod creations in audit logs.',
+      text: 'kubematrix flags `securityContext.privileged: true`, escape capabilities such as SYS_ADMIN, unmasked `/proc`, mounted runtime sockets, `hostPID` and missing `allowPrivilegeEscalation: false`, and lists subjects who can create pods or patch pod templates. Planned: telling apart namespaces where Pod Security admission would reject privileged pods, and counting privileged pod creations in audit logs.',
     },
     mitigations: [
       {
@@ -513,7 +513,7 @@ export const techniques: readonly Technique[] = [
       'An attacker allowed to create or modify ClusterRoleBindings, or holding the `bind` or `escalate` verbs, attaches the `cluster-admin` ClusterRole to an identity they control. That identity can then do anything in any namespace, including reading every Secret and running privileged pods. Binding it to a service account keeps the access alive after the original credentials are rotated.',
     detection: {
       signals: ['rbac', 'audit'],
-      text: 'kubematrix lists subjects bound to `cluster-admin` and subjects able to write clusterrolebindings or use `bind` and `escalate`, and watches audit logs for create, update and patch on `clusterrolebindings` and `rolebindings` that reference cluster-admin.',
+      text: 'kubematrix lists subjects bound to `cluster-admin` or holding full wildcard access, and subjects able to write role bindings, use `bind`, `escalate` or `impersonate`, or approve certificate signing requests. Planned: watching audit logs for create, update and patch on `clusterrolebindings` and `rolebindings` that reference cluster-admin.',
     },
     mitigations: [
       {
@@ -532,7 +532,7 @@ export const techniques: readonly Technique[] = [
       "From a compromised pod or node the attacker uses cloud credentials found there: the node's managed identity or instance role via the metadata endpoint, workload identity tokens, or keys in mounted files and environment variables. Depending on the role, they read storage or change cloud resources beyond the cluster. An over-privileged node identity turns a container escape into a cloud account compromise.",
     detection: {
       signals: ['manifest', 'cluster', 'question'],
-      text: 'kubematrix finds cloud credentials exposed to pods, such as workload identity annotations on service accounts, cloud key variables in `env` and mounted credential files, and checks in a live cluster whether pods can reach 169.254.169.254. What the node and workload identities may do in the cloud is configured outside Kubernetes.',
+      text: 'What node and workload identities may do in the cloud is configured outside Kubernetes. kubematrix reports cloud keys in `env` values and ConfigMaps (MS-TA9027) and node credential files mounted through hostPath (MS-TA9026). Planned: reading workload identity annotations on service accounts, and checking in a live cluster whether pods can reach 169.254.169.254.',
       question:
         'What cloud permissions do the node identity and each workload identity hold, and are they limited to what the workloads need?',
     },
@@ -568,7 +568,7 @@ export const techniques: readonly Technique[] = [
       'The attacker deletes or truncates container log files on the node, under /var/log/pods and /var/log/containers, to remove traces of what they did. This needs node access or a pod with a writable hostPath mount covering /var/log. Once the files are gone, `kubectl logs` and any log agent that had not yet shipped them lose that history.',
     detection: {
       signals: ['manifest', 'question'],
-      text: 'kubematrix flags pods that mount /var/log or a parent directory through a writable `hostPath`, which is what clearing logs from inside a container requires. Deletion on the node itself never reaches the API server, so only file integrity monitoring or a gap in centrally shipped logs reveals it.',
+      text: "kubematrix flags pods that mount /var/log, the runtimes' container log directories or a parent through a writable `hostPath`, which is what clearing logs from inside a container requires. Deletion on the node itself never reaches the API server, so only file integrity monitoring or a gap in centrally shipped logs reveals it.",
       question:
         'Are container logs shipped off the nodes in near real time, and would you notice if log files on a node were truncated or deleted?',
     },
@@ -594,7 +594,7 @@ export const techniques: readonly Technique[] = [
       'Kubernetes records scheduling decisions, image pulls, restarts and failures as Event objects. An attacker with `delete` or `deletecollection` on `events` removes them, for example with `kubectl delete events --all`, to hide evidence of pods they created or broke. Events already expire after an hour by default, so deletion wipes even that short window.',
     detection: {
       signals: ['rbac', 'audit'],
-      text: 'kubematrix lists subjects allowed to `delete` or `deletecollection` on `events` in the core and `events.k8s.io` groups, and looks for those verbs on events in the audit log, where legitimate use is rare.',
+      text: 'kubematrix lists subjects allowed to `delete` or `deletecollection` on `events` in the core and `events.k8s.io` groups. Planned: looking for those verbs on events in the audit log, where legitimate use is rare.',
     },
     mitigations: [
       {
@@ -617,7 +617,7 @@ export const techniques: readonly Technique[] = [
       "The attacker names a pod, Deployment or container so it blends in with legitimate ones, for example copying the generated suffix of a Deployment's pods or the name of a system component such as kube-proxy or coredns. Placed in kube-system or a busy namespace, it is easy to overlook in `kubectl get pods`. A lookalike repository name can disguise the image as well.",
     detection: {
       signals: ['manifest', 'audit'],
-      text: 'kubematrix compares pods in system namespaces with the components that normally run there, flags pods without an owning controller whose names look generated, and flags images whose registry does not match the component they imitate. Audit logs show which identity created each pod.',
+      text: 'No check looks at names yet; kubematrix flags images from unapproved registries and by mutable tag, which is how an imitation usually differs. Planned: comparing pods in system namespaces with the components that normally run there, flagging pods without an owning controller whose names look generated, flagging images whose registry does not match the component they imitate, and showing from audit logs which identity created each pod.',
     },
     mitigations: [
       {
@@ -636,7 +636,7 @@ export const techniques: readonly Technique[] = [
       'To hide where they are, the attacker sends requests to the API server, kubelets or exposed applications through proxies, VPN exit nodes or Tor. The requests arrive from addresses unrelated to the attacker, defeating IP-based attribution and simple blocking. Anonymous access paths make this easier because no identity ties the requests together.',
     detection: {
       signals: ['cluster', 'rbac', 'audit', 'question'],
-      text: 'kubematrix checks in a live cluster whether anonymous authentication is enabled, lists what `system:anonymous` and `system:unauthenticated` may do, and reviews `sourceIPs` in audit logs for unexpected ranges. Matching addresses against proxy and Tor lists needs threat intelligence the organization supplies.',
+      text: 'kubematrix lists what `system:anonymous`, `system:unauthenticated` and every authenticated user may do through RBAC. Matching addresses against proxy and Tor lists needs threat intelligence the organization supplies. Planned: checking in a live cluster whether anonymous authentication is enabled, and reviewing `sourceIPs` in audit logs for unexpected ranges.',
       question:
         'Do you detect or block access to the API server and exposed services from anonymizing proxies, VPN services or Tor exit nodes?',
     },
@@ -672,7 +672,7 @@ export const techniques: readonly Technique[] = [
       'Secrets hold service account tokens, registry credentials, TLS keys and application passwords. An attacker with `get`, `list` or `watch` on `secrets` in a namespace or cluster-wide reads them through the API, for example with `kubectl get secrets -o yaml`. A `list` returns full secret values, not just names, so it is as powerful as `get`.',
     detection: {
       signals: ['rbac', 'audit'],
-      text: 'kubematrix lists subjects with `get`, `list` or `watch` on `secrets`, cluster-wide or per namespace, and looks in audit logs for secret reads and lists by users or service accounts that do not normally touch them.',
+      text: 'kubematrix lists subjects with `get`, `list` or `watch` on `secrets`, cluster-wide, per namespace or by name, and workloads whose mounted token holds such rights. Planned: looking in audit logs for secret reads and lists by users or service accounts that do not normally touch them.',
     },
     mitigations: [
       {
@@ -706,7 +706,7 @@ export const techniques: readonly Technique[] = [
       "Some clusters, notably older AKS setups, keep the cloud service principal credential in a file on every node, such as /etc/kubernetes/azure.json. An attacker who can create a pod with a hostPath mount of that path, or who reaches the node, reads the credential and signs in to the cloud as the cluster's identity. That identity often has rights over networking, disks and registries in the subscription.",
     detection: {
       signals: ['manifest', 'rbac', 'question'],
-      text: 'kubematrix flags `hostPath` volumes that expose /etc/kubernetes or cloud provider credential files, and lists subjects who can create pods with such mounts. Whether nodes hold a service principal secret at all depends on how the cluster was provisioned.',
+      text: 'kubematrix flags `hostPath` volumes that expose /etc/kubernetes or cloud provider credential files, and lists subjects who can create pods, and so such mounts. Whether nodes hold a service principal secret at all depends on how the cluster was provisioned.',
       question:
         'Does the cluster still authenticate to the cloud with a service principal secret stored on the nodes rather than a managed identity?',
     },
@@ -731,7 +731,7 @@ export const techniques: readonly Technique[] = [
       'Passwords, API keys or connection strings are sometimes written straight into pod specs as environment variables, into ConfigMaps, or into files baked into the image. Anyone able to read those objects, for example with `get` on deployments, pods or configmaps, or to pull the image, obtains the credentials without touching Secrets. The same values often sit in Git next to the manifests.',
     detection: {
       signals: ['manifest', 'rbac', 'question'],
-      text: 'kubematrix scans container `env` values and ConfigMap data (whole configuration files inside them included) for credential names and recognisable token formats, and lists who can read the objects holding them. Credentials built into images or committed to source repositories need a scanner outside Kubernetes.',
+      text: 'kubematrix scans container `env` values and ConfigMap data (whole configuration files inside them included) for credential names and recognisable token formats, and flags hostPath mounts of SSH keys and home directories; `kubematrix rbac who-can get configmaps` answers who can read them. Credentials built into images or committed to source repositories need a scanner outside Kubernetes.',
       question: 'Are images and manifest repositories scanned for embedded credentials before they are deployed?',
     },
     mitigations: [
@@ -756,7 +756,7 @@ export const techniques: readonly Technique[] = [
       "Cloud nodes obtain tokens for their managed identity or instance role from the instance metadata service at 169.254.169.254. A pod that can reach that endpoint, which is often the default, requests a token and acts in the cloud as the node. With workload identity, tokens for the pod's own cloud identity can also be taken from a compromised pod.",
     detection: {
       signals: ['manifest', 'cluster', 'question'],
-      text: 'kubematrix checks whether NetworkPolicies deny egress to 169.254.169.254 and, in a live cluster, whether pods can actually reach it; `hostNetwork` pods are flagged because pod-level blocks do not apply to them. The rights of the node identity are set in the cloud.',
+      text: 'The rights of the node identity are set in the cloud. kubematrix flags `hostNetwork` pods, which pod-level network blocks do not cover. Planned: checking whether NetworkPolicies deny egress to 169.254.169.254 and, in a live cluster, whether pods can actually reach it.',
       question:
         "Which cloud roles are assigned to the nodes' managed identity, and is metadata access from pods blocked?",
     },
@@ -782,7 +782,7 @@ export const techniques: readonly Technique[] = [
       'From inside a pod or with stolen credentials, the attacker queries the API server to learn the cluster layout: namespaces, pods, services, nodes, roles, and their own rights via `kubectl auth can-i --list`. This map shows where secrets and privileged service accounts are and guides the next steps. Pods reach the API server at kubernetes.default.svc by default.',
     detection: {
       signals: ['rbac', 'audit'],
-      text: 'kubematrix lists subjects, including workload service accounts, that can `list` or `watch` broadly across namespaces, and looks in audit logs for enumeration patterns such as bursts of list requests or `selfsubjectrulesreviews` created by a service account.',
+      text: 'kubematrix lists what anonymous and all authenticated users may do, and `kubematrix rbac who-can list` answers who may enumerate a resource. Planned: listing subjects, workload service accounts included, that can `list` or `watch` broadly across namespaces, and looking in audit logs for enumeration patterns such as bursts of list requests or `selfsubjectrulesreviews` created by a service account.',
     },
     mitigations: [
       {
@@ -806,7 +806,7 @@ export const techniques: readonly Technique[] = [
       "Each kubelet serves an HTTPS API on port 10250 (older setups also a read-only port 10255) that lists its node's pods and can run commands in them. An attacker who reaches it while anonymous access is allowed, or who holds `get` on `nodes/proxy`, can list workloads and exec into containers via the kubelet, leaving no `pods/exec` audit event. NodeRestriction stops a stolen kubelet credential from altering other nodes.",
     detection: {
       signals: ['cluster', 'rbac', 'audit'],
-      text: 'In a live cluster kubematrix checks kubelet settings for `authentication.anonymous.enabled`, `authorization.mode: AlwaysAllow` and a nonzero `readOnlyPort`, lists subjects with access to `nodes/proxy`, and looks in audit logs for `nodes/proxy` requests. Calls made straight to the kubelet never reach the API server audit log.',
+      text: 'kubematrix lists subjects with access to `nodes/proxy`, and workloads whose token holds it. Calls made straight to the kubelet never reach the API server. Planned: checking kubelet settings in a live cluster for `authentication.anonymous.enabled`, `authorization.mode: AlwaysAllow` and a nonzero `readOnlyPort`, and looking in audit logs for `nodes/proxy` requests.',
     },
     mitigations: [
       {
@@ -838,7 +838,7 @@ export const techniques: readonly Technique[] = [
       'From inside a pod the attacker scans the pod and service networks, with nmap or plain connection attempts, to find other workloads, databases, kubelet ports and cloud services. Kubernetes lets every pod reach every other pod unless NetworkPolicies say otherwise, so one foothold can see the whole cluster network. Queries to the cluster DNS service reveal service names as well.',
     detection: {
       signals: ['manifest', 'question'],
-      text: 'kubematrix checks which namespaces have NetworkPolicies and whether a default-deny policy limits pod traffic, which bounds what a scan can reach. The scan itself is network traffic that only flow logs or a network sensor can reveal.',
+      text: 'kubematrix reports workloads that no NetworkPolicy selects for ingress or egress, which bounds what a scan can reach. The scan itself is network traffic that only flow logs or a network sensor can reveal.',
       question: 'Do you collect network flow logs from the cluster and alert on port scans that originate from pods?',
     },
     mitigations: [
@@ -858,7 +858,7 @@ export const techniques: readonly Technique[] = [
       'Cloud VMs expose a metadata service at 169.254.169.254 that describes the node: account or subscription, region, network layout, tags and startup data, and on many clouds identity tokens too. A compromised pod queries it to learn about the surrounding cloud environment and sometimes to find credentials. Many clusters leave it reachable from every pod.',
     detection: {
       signals: ['manifest', 'cluster'],
-      text: 'kubematrix checks for NetworkPolicy egress rules that deny 169.254.169.254/32 and, in a live cluster, whether pods can actually reach the endpoint; `hostNetwork` pods are flagged because pod-level policies do not apply to them.',
+      text: 'kubematrix reports workloads whose egress no NetworkPolicy restricts, and `hostNetwork` pods, which pod-level policies do not cover. Planned: checking that egress rules actually exclude 169.254.169.254/32 and, in a live cluster, whether pods can reach the endpoint.',
     },
     mitigations: [
       {
@@ -877,7 +877,7 @@ export const techniques: readonly Technique[] = [
       'With a foothold in one pod, the attacker connects to services in other namespaces, databases, internal dashboards or kubelets, since the default Kubernetes network lets any pod talk to any other. Services reached this way often trust in-cluster callers and skip authentication. One compromised workload thus becomes access across the cluster.',
     detection: {
       signals: ['manifest', 'cluster'],
-      text: 'kubematrix checks which namespaces lack NetworkPolicies or a default-deny rule and, in a live cluster, whether the CNI actually enforces NetworkPolicy.',
+      text: 'kubematrix reports workloads that no NetworkPolicy selects for ingress or egress, and `hostNetwork` pods. Planned: checking in a live cluster whether the CNI actually enforces NetworkPolicy.',
     },
     mitigations: [
       {
@@ -901,7 +901,7 @@ export const techniques: readonly Technique[] = [
       "Cluster DNS is served by CoreDNS, configured through the `coredns` ConfigMap in kube-system. An attacker who can edit that ConfigMap adds rewrite or hosts entries that resolve service or external names to addresses they control, redirecting other pods' traffic to capture credentials or data. Changing the CoreDNS Deployment achieves the same.",
     detection: {
       signals: ['rbac', 'audit'],
-      text: 'kubematrix lists subjects with `update` or `patch` on ConfigMaps and Deployments in kube-system, in particular the `coredns` ConfigMap, and looks for changes to it in audit logs.',
+      text: 'kubematrix lists subjects who may update or patch the `coredns` ConfigMap in kube-system, and those who may patch workloads there. Planned: looking for changes to it in audit logs.',
     },
     mitigations: [
       {
@@ -919,7 +919,7 @@ export const techniques: readonly Technique[] = [
       'On CNIs that attach pods to a shared layer-2 bridge, such as kubenet, a container with the NET_RAW capability can send forged ARP replies or packets with spoofed source addresses. The attacker then intercepts traffic between pods on the node, or impersonates another pod or the DNS service, to steal data or credentials. NET_RAW is in the default capability set of many container runtimes.',
     detection: {
       signals: ['manifest', 'cluster'],
-      text: 'kubematrix flags containers that keep NET_RAW, because `capabilities.drop` lists neither it nor ALL or because it is added, as well as privileged and `hostNetwork` pods; in a live cluster it also identifies the CNI plugin in use.',
+      text: 'kubematrix flags containers that keep NET_RAW, because it is added, granted by privilege, or not dropped in a `hostNetwork` pod. Planned: identifying the CNI plugin of a live cluster.',
     },
     mitigations: [
       {
@@ -943,7 +943,7 @@ export const techniques: readonly Technique[] = [
       "Private registry images can hold proprietary code, internal configuration and baked-in secrets. An attacker with a foothold reads image pull secrets (`kubernetes.io/dockerconfigjson` Secrets referenced by `imagePullSecrets`), or borrows the node's cloud identity through the metadata service, to authenticate to the registry and pull those images. Node pull rights often cover every repository.",
     detection: {
       signals: ['manifest', 'cluster', 'rbac'],
-      text: 'kubematrix lists `imagePullSecrets` and `dockerconfigjson` Secrets together with the subjects who can read them, and checks whether pods can reach the metadata endpoint through which a node identity could be used to pull images.',
+      text: 'kubematrix lists subjects who can read image pull secrets: those pods and service accounts name in `imagePullSecrets`, and `dockerconfigjson` Secrets. Planned: checking whether pods can reach the metadata endpoint through which a node identity could be used to pull images.',
     },
     mitigations: [
       {
@@ -967,7 +967,7 @@ export const techniques: readonly Technique[] = [
       'The attacker deletes or corrupts what the cluster depends on: Deployments, StatefulSets, namespaces, PersistentVolumeClaims and the data on their volumes, or etcd itself. Deleting a namespace removes everything in it, and a PersistentVolume with reclaim policy `Delete` takes its backing disk with it. The goal is disruption or ransom.',
     detection: {
       signals: ['manifest', 'rbac', 'audit', 'question'],
-      text: 'kubematrix lists subjects with `delete` or `deletecollection` on namespaces, workloads, persistentvolumeclaims and persistentvolumes, flags volumes and StorageClasses with reclaim policy `Delete`, and counts bulk deletions in audit logs. Whether backups exist and can be restored is outside Kubernetes.',
+      text: 'kubematrix lists subjects with `delete` or `deletecollection` on namespaces, workloads, pods, secrets, persistentvolumeclaims and persistentvolumes. Whether backups exist and can be restored is outside Kubernetes. Planned: flagging volumes and StorageClasses with reclaim policy `Delete`, and counting bulk deletions in audit logs.',
       question:
         'Are etcd and persistent volume data backed up outside the cluster, and when was a restore last tested?',
     },
@@ -993,7 +993,7 @@ export const techniques: readonly Technique[] = [
       "The attacker uses the cluster's compute for their own purposes, most often cryptocurrency mining, by deploying miner containers or running miners inside compromised pods. A DaemonSet spreads the miner across all nodes, and missing CPU limits let it consume whole nodes. The victim pays for the compute while other workloads slow down.",
     detection: {
       signals: ['manifest', 'audit', 'question'],
-      text: 'kubematrix flags containers without CPU limits and images from unknown registries, and looks in audit logs for new DaemonSets or Deployments created by unusual identities. A miner running inside an existing container shows up only in usage metrics or runtime monitoring.',
+      text: 'kubematrix flags known miner images and mining pool arguments, containers without CPU limits and images from unapproved registries. A miner running inside an existing container shows up only in usage metrics or runtime monitoring. Planned: looking in audit logs for new DaemonSets or Deployments created by unusual identities.',
       question:
         'Do you alert on sustained unexpected CPU or GPU usage and on connections from the cluster to mining pools?',
     },
@@ -1019,7 +1019,7 @@ export const techniques: readonly Technique[] = [
       'The attacker makes the cluster or its applications unavailable: flooding the API server or exposed services, exhausting node CPU, memory or disk from pods without limits, deleting or scaling down workloads, or filling etcd with objects. A single pod without limits can starve its neighbours and trigger evictions on the node.',
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix flags containers without CPU and memory `limits` and namespaces without a ResourceQuota or LimitRange, lists subjects who can delete or scale workloads, and looks for spikes of delete or create requests in audit logs.',
+      text: 'kubematrix flags containers without CPU and memory limits that no LimitRange fills in, and lists subjects who can delete workloads. Planned: namespaces without a ResourceQuota, subjects who can scale workloads, and spikes of delete or create requests in audit logs.',
     },
     mitigations: [
       {
@@ -1047,7 +1047,7 @@ export const techniques: readonly Technique[] = [
       "The attacker copies data out of running workloads, such as files, database dumps or application state. With `pods/exec` they run commands or `kubectl cp`, which streams a tar archive over exec, and with `pods/attach` they join a running process's terminal. Creating a new pod that mounts the same PersistentVolumeClaim or hostPath lets them read the data at rest.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix lists subjects with `create` on `pods/exec` and `pods/attach` and those who can create pods mounting existing PersistentVolumeClaims or hostPath volumes, and counts exec and attach calls in audit logs, where `kubectl cp` appears as an exec running `tar`.',
+      text: 'kubematrix lists subjects with `pods/exec` or `pods/attach`, where `kubectl cp` is an exec running `tar`. Planned: subjects who can create pods mounting existing PersistentVolumeClaims or hostPath volumes, and counting exec and attach calls in audit logs.',
     },
     mitigations: [
       {

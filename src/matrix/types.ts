@@ -24,7 +24,8 @@ export interface Tactic {
 }
 
 /**
- * Where kubematrix can see a technique:
+ * Where a technique shows (kubematrix reads manifests and RBAC today; live-cluster and audit-log inputs are planned,
+ * and detection texts say so):
  * - `manifest`: workload and object configuration, from files or a cluster alike;
  * - `cluster`: state only a live cluster or its snapshot shows (node, admission, API-server settings);
  * - `rbac`: effective permissions of subjects;
@@ -49,7 +50,7 @@ export interface Technique {
   readonly summary: string;
   readonly detection: {
     readonly signals: readonly Signal[];
-    /** How an organization sees this technique, and which kubematrix signal assesses it. */
+    /** How an organization sees this technique, what kubematrix assesses today, and after `Planned:` what it will. */
     readonly text: string;
     /** Set when part of the technique is invisible to Kubernetes data: what to ask the organization. */
     readonly question?: string;

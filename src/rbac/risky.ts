@@ -129,8 +129,17 @@ export const RISKY_PERMISSIONS: readonly RiskyPermission[] = [
   },
   {
     check: 'rbac-modify-workloads',
-    action: 'change running workloads (inject a sidecar, swap an image)',
-    requires: [{ verbs: WRITE, resources: POD_CONTROLLERS }],
+    // A controller's pod template is a whole pod spec: patching it is creating the pod it rolls out.
+    action: "change workload controllers' pod templates (any pod spec: a sidecar, privilege, host mounts)",
+    requires: [{ verbs: WRITE, resources: WORKLOADS }],
+    techniques: ['MS-TA9011', 'MS-TA9008', 'MS-TA9018', 'MS-TA9013'],
+    severity: { cluster: 'critical', namespace: 'medium' },
+  },
+  {
+    check: 'rbac-modify-workloads',
+    // A running pod's spec is immutable but for images and a few scheduling fields: no privilege, no new mounts.
+    action: 'change running pods (swap an image)',
+    requires: [{ verbs: WRITE, resources: ['pods'] }],
     techniques: ['MS-TA9011'],
     severity: { cluster: 'high', namespace: 'medium' },
   },
@@ -158,9 +167,10 @@ export const RISKY_PERMISSIONS: readonly RiskyPermission[] = [
   {
     check: 'rbac-node-proxy',
     // GET is enough: the kubelet's exec and run endpoints accept websocket upgrades.
-    action: 'reach the kubelet API of every node through `nodes/proxy`',
+    action: 'reach the kubelet API of every node through `nodes/proxy` (and exec into any container there)',
     requires: [{ verbs: ['get', 'create'], resources: ['nodes/proxy'] }],
-    techniques: ['MS-TA9030'],
+    // The kubelet's /exec and /run endpoints are exec into containers without `pods/exec`.
+    techniques: ['MS-TA9030', 'MS-TA9006'],
     severity: { cluster: 'critical', namespace: 'critical' },
   },
   {
@@ -202,9 +212,12 @@ export const RISKY_PERMISSIONS: readonly RiskyPermission[] = [
   },
   {
     check: 'rbac-destructive-delete',
-    action: 'delete workloads, volumes or namespaces',
+    action: 'delete workloads, pods, secrets, volumes or namespaces',
     requires: [
-      { verbs: DELETE, resources: [...WORKLOADS, 'persistentvolumeclaims', 'persistentvolumes', 'namespaces'] },
+      {
+        verbs: DELETE,
+        resources: [...POD_CONTROLLERS, 'secrets', 'persistentvolumeclaims', 'persistentvolumes', 'namespaces'],
+      },
     ],
     techniques: ['MS-TA9038'],
     severity: { cluster: 'high', namespace: 'medium' },

@@ -74,7 +74,8 @@ spec:
         {
           line: 14,
           column: 20,
-          techniques: ['MS-TA9013', 'MS-TA9008'],
+          // Read-only: no writable hostPath, but the runtime still starts any container asked for.
+          techniques: ['MS-TA9008', 'MS-TA9018'],
           severity: 'critical',
           path: 'spec.template.spec.volumes[0].hostPath.path',
           message: /'\/var\/run\/docker\.sock' \(volume 'docker'\) in container 'runner' at \/var\/run\/docker\.sock/,
@@ -103,9 +104,10 @@ spec:
     hostPath: {path: /srv/podman/podman.sock}
 `,
       findings: [
-        { line: 14, message: /containerd/ },
-        { line: 16, message: /crio/ },
-        { line: 18, message: /podman/ },
+        // The writable directory is writable-host-path's MS-TA9013; the writable socket file is this check's.
+        { line: 14, techniques: ['MS-TA9008', 'MS-TA9018'], message: /containerd/ },
+        { line: 16, techniques: ['MS-TA9008', 'MS-TA9018'], message: /crio/ },
+        { line: 18, techniques: ['MS-TA9008', 'MS-TA9018', 'MS-TA9013'], severity: 'critical', message: /podman/ },
       ],
     },
     {
@@ -123,7 +125,24 @@ spec:
   - name: root
     hostPath: {path: /}
 `,
-      findings: [{ line: 12, severity: 'critical' }],
+      findings: [{ line: 12, severity: 'critical', techniques: ['MS-TA9008', 'MS-TA9018'] }],
+    },
+    {
+      name: 'recursively read-only: the socket still answers',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: scanner}
+spec:
+  containers:
+  - name: scanner
+    volumeMounts:
+    - {name: run, mountPath: /host/run, readOnly: true, recursiveReadOnly: Enabled}
+  volumes:
+  - name: run
+    hostPath: {path: /run/containerd/containerd.sock, type: Socket}
+`,
+      findings: [{ line: 12, severity: 'critical', techniques: ['MS-TA9008', 'MS-TA9018'] }],
     },
   ],
 });

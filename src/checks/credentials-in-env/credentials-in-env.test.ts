@@ -5,6 +5,7 @@ import check from './index.js';
 const AWS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 const GITHUB_TOKEN = 'ghp_0123456789abcdefghijABCDEFGHIJ012345';
 const DB_PASSWORD = 'Tr0ub4dor&3';
+const BEARER = 'sk_0123456789abcdefABCDEF0123456';
 
 const leaky = `
 apiVersion: apps/v1
@@ -56,6 +57,32 @@ spec:
     - name: DB_PASSWORD
       valueFrom:
         secretKeyRef: {name: db, key: password}
+`,
+    },
+    {
+      name: 'names that only contain a credential word: locations, limits, settings and references',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: auth}
+spec:
+  containers:
+  - name: auth
+    env:
+    - {name: TOKEN_FILE, value: /var/run/secrets/tokens/vault-token}
+    - {name: PASSWORD_MIN_LENGTH, value: "8"}
+    - {name: TOKEN_REFRESH_SECONDS, value: "300"}
+    - {name: SECRET_ROTATION_INTERVAL, value: 720h}
+    - {name: apiKeyHeader, value: X-Api-Key}
+    - {name: TOKEN_ENDPOINT, value: https://sts.example.com/token}
+    - {name: SECRETS_STORE_ENABLED, value: "true"}
+    - {name: PASSWORD_HASH_ROUNDS, value: 12s}
+    - {name: OAUTH_TOKEN_AUDIENCE, value: vault}
+    - {name: SESSION_SECRET_PATH, value: ./secrets/session}
+    - {name: TOKEN_FROM, value: $(SA_TOKEN)}
+    - {name: AUTH_SCHEME, value: Bearer}
+    - {name: HELP, value: use bearer authentication}
+    - {name: FORWARD, value: Bearer $(TOKEN)}
 `,
     },
   ],
@@ -150,6 +177,67 @@ spec:
           severity: 'high',
           message: /'the_good_stuff' .*: line 1: private key ---BEGIN OPENSSH PRIVATE KEY---…/,
         },
+      ],
+    },
+    {
+      name: 'a literal bearer token, any case, whatever the name',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: probe}
+spec:
+  containers:
+  - name: probe
+    env:
+    - name: AUTH_HEADER
+      value: Bearer ${BEARER}
+    - name: curl_args
+      value: '-H "authorization: bEaReR ${BEARER}"'
+`,
+      findings: [
+        {
+          line: 10,
+          techniques: ['MS-TA9027'],
+          severity: 'high',
+          message:
+            "env 'AUTH_HEADER' of container 'probe' holds a plain-text credential: bearer token Bearer…(39 chars)",
+        },
+        {
+          line: 12,
+          techniques: ['MS-TA9027'],
+          severity: 'high',
+          message: /'curl_args'.*bearer token bEaReR…\(39 chars\)$/,
+        },
+      ],
+    },
+    {
+      name: 'a credential word anywhere in the name, any case, with a literal value',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: shop}
+spec:
+  containers:
+  - name: shop
+    env:
+    - {name: DB_PASSWORD_PROD, value: "${DB_PASSWORD}"}
+    - {name: SECRET_KEY_BASE, value: 9f3c2a7d41b8e6c0}
+    - {name: stripe_api_key_live, value: sk-live-abc}
+    - {name: GithubTokenReadonly, value: abcdef}
+    - {name: PIN_PASSWORD, value: "4711"}
+`,
+      findings: [
+        {
+          line: 9,
+          techniques: ['MS-TA9027'],
+          severity: 'medium',
+          message: /'DB_PASSWORD_PROD'.*: password \(11 chars\)$/,
+        },
+        { line: 10, severity: 'medium', message: /'SECRET_KEY_BASE'.*: secret \(16 chars\)$/ },
+        { line: 11, severity: 'medium', message: /'stripe_api_key_live'.*: API key \(11 chars\)$/ },
+        { line: 12, severity: 'medium', message: /'GithubTokenReadonly'.*: token \(6 chars\)$/ },
+        // A number is a setting only under names whose credential word is not last.
+        { line: 13, severity: 'medium', message: /'PIN_PASSWORD'.*: password \(4 chars\)$/ },
       ],
     },
   ],

@@ -8,7 +8,7 @@ export default defineCheck({
   exposes: ['MS-TA9027'],
   missing: ['MS-M9026'],
   description:
-    'A container sets an environment variable to a literal credential: a recognised token format (AWS key, private key, JWT, GitHub, GitLab or Slack token, connection string with a password) or a value under a credential-like name.',
+    'A container sets an environment variable to a literal credential: a recognised token format (AWS key, private key, JWT, GitHub, GitLab or Slack token, bearer token, connection string with a password), or a value under a credential-like name: one whose last word is a credential word (`DB_PASSWORD`, `API_KEY`), or that contains SECRET, TOKEN, PASSWORD or API_KEY elsewhere (`SECRET_KEY_BASE`, `GITHUB_TOKEN_PROD`), in any case. Not reported: empty values, references (`$(VAR)` and shell-style variables, file paths, URLs without a password, `valueFrom`), booleans and on/off settings; and, for names where the credential word is not last, names ending in a word that locates or describes it (`_FILE`, `_PATH`, `_URL`, `_ENDPOINT`, `_NAME`, `_LENGTH`, `_TTL`, …) and small numbers or durations (`8`, `300`, `24h`).',
   rationale:
     'Literal `env` values are part of the workload object: anyone who can read Deployments or Pods, or the Git repository the manifests live in, reads the credential without ever touching a Secret, and it lands in every copy and backup of the manifest.',
   remediation:

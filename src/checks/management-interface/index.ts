@@ -1,8 +1,12 @@
 import type { FieldPath } from '../../inputs/path.js';
-import type { ContainerView } from '../../inventory/index.js';
-import { type CommandWord, commandWords, programName } from '../../inventory/pods.js';
+import type { ContainerView, Inventory, PodSpecView } from '../../inventory/index.js';
+import { type CommandWord, commandWords, programName, tokenMount } from '../../inventory/pods.js';
 import { imageName, parseImage } from '../../k8s/images.js';
-import { declaredPorts, routesTo } from '../../k8s/services.js';
+import { declaredPorts, routesTo, type TargetPort } from '../../k8s/services.js';
+import type { Severity } from '../../model/report.js';
+import { formatBinding, formatRole, formatSubject } from '../../rbac/format.js';
+import { type RiskIndex, riskOf, worst } from '../../rbac/risky.js';
+import { accountField, accountPower, podAccount } from '../account-power.js';
 import { defineCheck } from '../define.js';
 
 interface ManagementInterface {
@@ -18,19 +22,32 @@ interface ManagementInterface {
   readonly ports: readonly number[];
   /** A declared containerPort among `ports` is specific enough to recognise it without its image. */
   readonly portIdentifies?: boolean;
+  /** Calls the Kubernetes API with its pod's ServiceAccount: whoever drives it holds that account's power. */
+  readonly actsAsAccount?: boolean;
 }
 
 const program = (name: string) => (words: readonly CommandWord[]) =>
   words.find(({ word }) => programName(word) === name);
 const DOCKER_API_PORTS = [2375, 2376];
 
+const DASHBOARD: ManagementInterface = {
+  name: 'the Kubernetes Dashboard',
+  // Not its metrics scraper (`dashboard-metrics-scraper` since v7), which serves no UI.
+  image: /\/(?:kubernetesui\/dashboard(?!-metrics-scraper)[\w-]*|kubernetes-dashboard(?:-\w+)?)(?::|$)/,
+  ports: [8443, 9090],
+  actsAsAccount: true,
+};
+/** The Dashboard's own ServiceAccount, in the namespaces its manifests and charts install it to. */
+const DASHBOARD_ACCOUNT = 'kubernetes-dashboard';
+const DASHBOARD_NAMESPACES = new Set(['kubernetes-dashboard', 'kube-system']);
+/** The roles its manifests and chart bind to it: `kubernetes-dashboard`, `kubernetes-dashboard-api`, … */
+const DASHBOARD_ROLE = /^kubernetes-dashboard(?:-|$)/;
+/** Images of the Dashboard's helpers, which share its account but serve nothing. */
+const DASHBOARD_HELPER = /metrics-scraper/;
+
 /** Management UIs and APIs that hand whoever reaches them control over workloads, data or the cluster. */
 const CATALOGUE: readonly ManagementInterface[] = [
-  {
-    name: 'the Kubernetes Dashboard',
-    image: /\/(?:kubernetesui\/dashboard[\w-]*|kubernetes-dashboard(?:-\w+)?)(?::|$)/,
-    ports: [8443, 9090],
-  },
+  DASHBOARD,
   { name: 'the Argo CD server', image: /\/argoproj\/argocd(?::|$)/, command: program('argocd-server'), ports: [8080] },
   {
     name: 'the Argo Workflows server',
@@ -102,6 +119,48 @@ function recognise(container: ContainerView): Recognised | undefined {
   return undefined;
 }
 
+/** Why the pod's ServiceAccount is the Dashboard's, when it is: its name, or a binding to the Dashboard's role. */
+function dashboardAccount(pod: PodSpecView, risk: RiskIndex): string | undefined {
+  const account = podAccount(pod);
+  if (account.name === DASHBOARD_ACCOUNT && DASHBOARD_NAMESPACES.has(account.namespace ?? '')) {
+    return "the Kubernetes Dashboard's account";
+  }
+  const binding = risk.rbac
+    .bindingsTo(account)
+    .find((candidate) => candidate.origin === 'input' && DASHBOARD_ROLE.test(candidate.roleRef.name));
+  if (!binding) return undefined;
+  const role = binding.role ? formatRole(binding.role) : `${binding.roleRef.kind} ${binding.roleRef.name}`;
+  return `bound to the Kubernetes Dashboard's ${role} by ${formatBinding(binding)}`;
+}
+
+interface Reach {
+  readonly severity: Severity;
+  readonly text: string;
+}
+
+/** Where clients reach the interface from: medium inside the cluster, high from outside. */
+function reach(inventory: Inventory, pod: PodSpecView, ports: readonly TargetPort[]): Reach {
+  const exposed = routesTo(inventory, pod, ports).find((route) => route.external);
+  return exposed
+    ? { severity: 'high', text: `reachable from outside the cluster through ${exposed.description}` }
+    : { severity: 'medium', text: 'reachable from inside the cluster' };
+}
+
+/**
+ * The account an interface acts as, and what it may do: whoever drives the interface does the same. Its severity
+ * counts whatever the namespace: a Dashboard in kube-system is no system component.
+ */
+function acting(inventory: Inventory, risk: RiskIndex, pod: PodSpecView, base: Reach, why?: string): Reach {
+  const account = podAccount(pod);
+  const power = tokenMount(pod, inventory).mounted ? accountPower(risk, account) : undefined;
+  const as = `, acting as ${formatSubject(account)}${why ? ` (${why})` : ''}`;
+  if (!power) return { severity: base.severity, text: `${base.text}${as}` };
+  return {
+    severity: worst([base.severity, power.severity]) ?? base.severity,
+    text: `${base.text}${as}, which can ${power.can}`,
+  };
+}
+
 export default defineCheck({
   id: 'management-interface',
   title: 'Management interface',
@@ -109,26 +168,43 @@ export default defineCheck({
   exposes: ['MS-TA9005'],
   missing: [],
   description:
-    'A container runs a management UI or API (Kubernetes Dashboard, Argo, Jupyter, Kubeflow, Tiller, etcd, the Docker API, Kibana, Grafana, Prometheus, Consul, …), recognised by image, command or port. High when a LoadBalancer or NodePort Service or an Ingress exposes it.',
+    "A container runs a management UI or API (Kubernetes Dashboard, Argo, Jupyter, Kubeflow, Tiller, etcd, the Docker API, Kibana, Grafana, Prometheus, Consul, …), recognised by image, command or port; or a workload runs as the Kubernetes Dashboard's ServiceAccount (`kubernetes-dashboard` in namespace `kubernetes-dashboard` or `kube-system`, or one bound to a role named `kubernetes-dashboard…`) whatever its image. High when a LoadBalancer or NodePort Service or an Ingress exposes it. For the Dashboard, the finding names the account it acts as and that account's risky permissions, and is as severe as they are.",
   rationale:
-    'These tools exist to run things: deploy workloads, execute notebooks, read secrets and metrics. Many ship without authentication or with default credentials, so whoever reaches one drives it with its own, usually broad, service account. Exposed to the internet they are found by scanners within hours; inside the cluster they turn any compromised pod into a cluster operator.',
+    'These tools exist to run things: deploy workloads, execute notebooks, read secrets and metrics. Many ship without authentication or with default credentials, so whoever reaches one drives it with its own, usually broad, service account. Exposed to the internet they are found by scanners within hours; inside the cluster they turn any compromised pod into a cluster operator. The Dashboard with `--enable-skip-login`, or in front of a proxy that logs in for the user, acts with its own account: bound to cluster-admin, it hands the cluster to whoever opens it.',
   remediation:
-    'Keep the interface on a ClusterIP Service and reach it through `kubectl port-forward` or an authenticating proxy (SSO, mTLS); enable its own authentication; restrict who may connect with a NetworkPolicy; and grant its service account only what it needs.',
+    "Keep the interface on a ClusterIP Service and reach it through `kubectl port-forward` or an authenticating proxy (SSO, mTLS); enable its own authentication; restrict who may connect with a NetworkPolicy; and grant its service account only what it needs (the Dashboard's own account needs no more than its metrics: users log in with their own tokens).",
   run({ inventory, report }) {
+    const risk = riskOf(inventory);
     for (const pod of inventory.podSpecs) {
+      let recognisedAny = false;
       for (const container of pod.containers) {
         const recognised = recognise(container);
         if (!recognised) continue;
+        recognisedAny = true;
         const { entry, path } = recognised;
         const ports = [...declaredPorts(container), ...entry.ports.map((number) => ({ number }))];
-        const exposed = routesTo(inventory, pod, ports).find((route) => route.external);
+        const base = reach(inventory, pod, ports);
+        const where = entry.actsAsAccount ? acting(inventory, risk, pod, base) : base;
         report({
           resource: pod.owner,
           path,
-          severity: exposed ? 'high' : 'medium',
-          message: `container '${container.spec.name}' runs ${entry.name}, reachable ${exposed ? `from outside the cluster through ${exposed.description}` : 'from inside the cluster'}`,
+          severity: where.severity,
+          message: `container '${container.spec.name}' runs ${entry.name}, ${where.text}`,
         });
       }
+      if (recognisedAny || pod.containers.every((c) => DASHBOARD_HELPER.test(c.spec.image ?? ''))) continue;
+      // A mirrored or rebuilt Dashboard image escapes the catalogue; the account it needs does not.
+      const why = dashboardAccount(pod, risk);
+      if (!why) continue;
+      const ports = [...pod.containers.flatMap(declaredPorts), ...DASHBOARD.ports.map((number) => ({ number }))];
+      const where = acting(inventory, risk, pod, reach(inventory, pod, ports), why);
+      const { ref } = pod.owner;
+      report({
+        resource: pod.owner,
+        path: accountField(pod),
+        severity: where.severity,
+        message: `${ref.kind} '${ref.name}' serves ${DASHBOARD.name}, ${where.text}`,
+      });
     }
   },
 });

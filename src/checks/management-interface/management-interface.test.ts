@@ -26,6 +26,31 @@ spec:
 `,
     },
     {
+      name: "the Dashboard's metrics scrapers share its account but serve nothing; its account's name elsewhere means nothing",
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: dashboard-metrics-scraper, namespace: kubernetes-dashboard}
+spec:
+  template:
+    spec:
+      serviceAccountName: kubernetes-dashboard
+      containers:
+      - {name: scraper, image: kubernetesui/metrics-scraper:v1.0.9}
+      - {name: scraper-v7, image: docker.io/kubernetesui/dashboard-metrics-scraper:1.2.1}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop, namespace: apps}
+spec:
+  template:
+    spec:
+      serviceAccountName: kubernetes-dashboard
+      containers:
+      - {name: shop, image: acme/shop:1.0}
+`,
+    },
+    {
       name: 'generic ports (9090, 8888, 3000) on an unknown image',
       yaml: `
 apiVersion: apps/v1
@@ -251,6 +276,136 @@ spec:
   - port: 2376
 `,
       findings: [{ line: 10, severity: 'high', message: /Docker Engine API, .* LoadBalancer Service 'dind'/ }],
+    },
+    {
+      name: "the Dashboard bound to cluster-admin: as severe as its account's power, which the message names",
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: kubernetes-dashboard, namespace: kubernetes-dashboard}
+spec:
+  template:
+    spec:
+      serviceAccountName: kubernetes-dashboard
+      containers:
+      - name: kubernetes-dashboard
+        image: kubernetesui/dashboard:v2.7.0
+        args: [--enable-skip-login]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: kubernetes-dashboard-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: ServiceAccount, name: kubernetes-dashboard, namespace: kubernetes-dashboard}
+`,
+      findings: [
+        {
+          line: 11,
+          techniques: ['MS-TA9005'],
+          severity: 'critical',
+          path: 'spec.template.spec.containers[0].image',
+          message:
+            "container 'kubernetes-dashboard' runs the Kubernetes Dashboard, reachable from inside the cluster, acting as ServiceAccount kubernetes-dashboard/kubernetes-dashboard, which can do anything (`*` verbs on `*` resources of `*` API groups) cluster-wide (ClusterRoleBinding kubernetes-dashboard-admin → ClusterRole cluster-admin)",
+        },
+      ],
+    },
+    {
+      name: 'a mirrored Dashboard image, known by its account in kube-system, behind a NodePort',
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: console, namespace: kube-system}
+spec:
+  template:
+    metadata: {labels: {app: console}}
+    spec:
+      serviceAccountName: kubernetes-dashboard
+      containers:
+      - {name: console, image: registry.example.com/ui/console:2.7}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: console, namespace: kube-system}
+spec:
+  type: NodePort
+  selector: {app: console}
+  ports:
+  - {port: 443, targetPort: 8443}
+`,
+      findings: [
+        {
+          line: 9,
+          techniques: ['MS-TA9005'],
+          severity: 'high',
+          path: 'spec.template.spec.serviceAccountName',
+          message:
+            "Deployment 'console' serves the Kubernetes Dashboard, reachable from outside the cluster through NodePort Service 'console', acting as ServiceAccount kube-system/kubernetes-dashboard (the Kubernetes Dashboard's account)",
+        },
+      ],
+    },
+    {
+      name: "an account bound to the Dashboard's role is the Dashboard's, and its power is named",
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: ui, namespace: tools}
+spec:
+  serviceAccountName: web-ui
+  containers:
+  - {name: ui, image: acme/ui:3}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: kubernetes-dashboard, namespace: tools}
+rules:
+- {apiGroups: [""], resources: [secrets], verbs: [get, list]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: kubernetes-dashboard, namespace: tools}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: kubernetes-dashboard}
+subjects:
+- {kind: ServiceAccount, name: web-ui}
+`,
+      findings: [
+        {
+          line: 6,
+          techniques: ['MS-TA9005'],
+          severity: 'medium',
+          path: 'spec.serviceAccountName',
+          message:
+            /^Pod 'ui' serves the Kubernetes Dashboard, reachable from inside the cluster, acting as ServiceAccount tools\/web-ui \(bound to the Kubernetes Dashboard's Role tools\/kubernetes-dashboard by RoleBinding tools\/kubernetes-dashboard\), which can read secrets in namespace tools/,
+        },
+      ],
+    },
+    {
+      name: "without its token mounted, the Dashboard cannot act as its account's power",
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: dashboard, namespace: kubernetes-dashboard}
+spec:
+  serviceAccountName: kubernetes-dashboard
+  automountServiceAccountToken: false
+  containers:
+  - {name: dashboard, image: kubernetesui/dashboard-web:1.6.0}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: dashboard-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: ServiceAccount, name: kubernetes-dashboard, namespace: kubernetes-dashboard}
+`,
+      findings: [
+        {
+          line: 9,
+          severity: 'medium',
+          message:
+            /Dashboard, reachable from inside the cluster, acting as ServiceAccount kubernetes-dashboard\/kubernetes-dashboard$/,
+        },
+      ],
     },
   ],
 });

@@ -35,8 +35,8 @@ subjects:
         {
           line: 13,
           severity: 'critical',
-          techniques: ['MS-TA9030'],
-          message: /ServiceAccount monitoring\/prometheus can reach the kubelet API/,
+          techniques: ['MS-TA9030', 'MS-TA9006'],
+          message: /ServiceAccount monitoring\/prometheus can reach the kubelet API .*exec into any container/,
           evidence: [
             { type: 'binding', line: 11 },
             { type: 'rule', line: 6 },

@@ -1,5 +1,5 @@
 import { defineCheck } from '../define.js';
-import { describeMounts, mountedHostPaths, writableMounts } from '../host-paths.js';
+import { describeMounts, mountedHostPaths, writableBelow, writableMounts } from '../host-paths.js';
 
 const READS: Readonly<Record<string, string>> = {
   'MS-TA9016': "other pods' service-account tokens",
@@ -14,17 +14,20 @@ export default defineCheck({
   exposes: ['MS-TA9016', 'MS-TA9026', 'MS-TA9027'],
   missing: [],
   description:
-    "A container mounts, read-only, a node directory that holds credentials: the kubelet's directory with other pods' service-account tokens, /etc/kubernetes with cloud provider credentials, or SSH keys and home directories.",
+    "A container mounts, read-only, a node directory that holds credentials: the kubelet's directory with other pods' service-account tokens, /etc/kubernetes with cloud provider credentials, or SSH keys and home directories. Credentials on mounts that stay writable below a non-recursive read-only mount are left to writable-host-path.",
   rationale:
     "Read-only stops the container from changing the node, not from reading it: it can take the service-account tokens of every pod on the node, the cluster's cloud identity (such as /etc/kubernetes/azure.json) or users' SSH keys, and act as them.",
   remediation:
-    'Mount only the exact file or directory the workload needs, never the node root, /var/lib/kubelet, /etc/kubernetes or home directories; use projected service-account tokens and workload identity instead of node credentials.',
+    'Mount only the exact file or directory the workload needs, never the node root, /var/lib/kubelet, /etc/kubernetes or home directories; use projected service-account tokens and workload identity instead of node credentials. Add `recursiveReadOnly: Enabled` to read-only mounts of directories that hold other mounts, which `readOnly: true` alone leaves writable.',
   run({ inventory, report }) {
     for (const pod of inventory.podSpecs) {
       for (const volume of mountedHostPaths(pod)) {
-        const { credentials } = volume.hostPath;
-        // A writable mount reads just as well; writable-host-path reports it with these techniques.
-        if (credentials.length === 0 || writableMounts(volume).length > 0) continue;
+        // A writable mount reads just as well; writable-host-path reports it with these techniques, and those of
+        // the writable mounts below a read-only one that is not recursive.
+        if (writableMounts(volume).length > 0) continue;
+        const written = writableBelow(volume)?.hostPath.credentials ?? [];
+        const credentials = volume.hostPath.credentials.filter((id) => !written.includes(id));
+        if (credentials.length === 0) continue;
         report({
           resource: pod.owner,
           path: volume.path,

@@ -44,6 +44,22 @@ spec:
 `,
     },
     {
+      name: "read-only but not recursively, the kubelet's pods directory is writable-host-path's",
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: backup}
+spec:
+  containers:
+  - name: backup
+    volumeMounts:
+    - {name: pods, mountPath: /pods, readOnly: true}
+  volumes:
+  - name: pods
+    hostPath: {path: /var/lib/kubelet/pods}
+`,
+    },
+    {
       name: 'sensitive hostPath declared but mounted by no container',
       yaml: `
 apiVersion: v1
@@ -71,7 +87,7 @@ spec:
       containers:
       - name: agent
         volumeMounts:
-        - {name: pods, mountPath: /pods, readOnly: true}
+        - {name: pods, mountPath: /pods, readOnly: true, recursiveReadOnly: Enabled}
       volumes:
       - name: pods
         hostPath: {path: /var/lib/kubelet/pods}
@@ -89,7 +105,7 @@ spec:
       ],
     },
     {
-      name: 'the node root exposes every kind of credential',
+      name: 'the node root, read-only but not recursively, exposes what it does not leave writable',
       yaml: `
 apiVersion: v1
 kind: Pod
@@ -99,6 +115,24 @@ spec:
   - name: node-exporter
     volumeMounts:
     - {name: root, mountPath: /host/root, readOnly: true}
+  volumes:
+  - name: root
+    hostPath: {path: /}
+`,
+      // Other pods' tokens sit on mounts that stay writable: writable-host-path names them.
+      findings: [{ line: 12, techniques: ['MS-TA9026', 'MS-TA9027'], severity: 'high' }],
+    },
+    {
+      name: 'the node root, recursively read-only, exposes every kind of credential',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: node-exporter}
+spec:
+  containers:
+  - name: node-exporter
+    volumeMounts:
+    - {name: root, mountPath: /host/root, readOnly: true, recursiveReadOnly: Enabled}
   volumes:
   - name: root
     hostPath: {path: /}

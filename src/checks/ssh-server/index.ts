@@ -1,11 +1,21 @@
 import type { FieldPath } from '../../inputs/path.js';
-import type { ContainerView } from '../../inventory/index.js';
+import { asRecord, type ContainerView, type PodSpecView } from '../../inventory/index.js';
 import { commandWords, programName } from '../../inventory/pods.js';
 import { parseImage } from '../../k8s/images.js';
-import { declaredPorts, routesTo, type TargetPort } from '../../k8s/services.js';
+import {
+  declaredPorts,
+  portNumber,
+  routesTo,
+  serviceExposure,
+  serviceSelects,
+  type TargetPort,
+} from '../../k8s/services.js';
+import { listSome } from '../../rbac/format.js';
 import { defineCheck } from '../define.js';
 
 const SSH_PORT = 22;
+/** Where SSH servers listen: 22, and 2222 where they run unprivileged (OpenSSH images, Gitea, Gerrit-style git hosts). */
+const SERVICE_SSH_PORTS = new Set([SSH_PORT, 2222]);
 /** Images whose main process is an SSH daemon: `panubo/sshd`, `rastasheep/ubuntu-sshd`, `linuxserver/openssh-server`. */
 const SSHD_IMAGE_NAME = /(?:^|[-_.])(?:sshd|dropbear|openssh-server)$/;
 /** SFTP servers built on OpenSSH's sshd. */
@@ -57,18 +67,21 @@ export default defineCheck({
   exposes: ['MS-TA9010'],
   missing: [],
   description:
-    'A container runs an SSH daemon: it declares port 22 or a port named `ssh`, uses an sshd image, or starts `sshd`/`dropbear`. High when a LoadBalancer or NodePort Service forwards to it.',
+    "A container runs an SSH daemon: it declares port 22 or a port named `ssh`, uses an sshd image, or starts `sshd`/`dropbear`; or a Service forwards port 22 or 2222 (as `port` or `targetPort`) to pods that show no such sign. The container carries the finding when it shows a sign, the Service's port otherwise, so one fact is one finding. High when a LoadBalancer or NodePort Service (or externalIPs) forwards to it.",
   rationale:
     'An SSH server is a way into the container that bypasses the Kubernetes API: logins are not `pods/exec` calls, so RBAC does not govern them and the audit log does not see them. Keys baked into images and weak passwords are found and brute-forced within minutes once the port is reachable from outside.',
   remediation:
     'Remove the SSH server and use `kubectl exec` or `kubectl debug`, which RBAC controls and the audit log records. If SFTP or SSH access is the product, keep it off LoadBalancer/NodePort Services, require keys, and restrict clients with a NetworkPolicy.',
   run({ inventory, report }) {
+    // Pods whose own containers say they run SSH: their finding names the Service that exposes them.
+    const shown = new Set<PodSpecView>();
     for (const pod of inventory.podSpecs) {
       for (const container of pod.containers) {
         const sshdImage = runsSshdImage(container);
         const evidence = sshEvidence(container, sshdImage);
         const [first] = evidence;
         if (!first) continue;
+        shown.add(pod);
         const declared = declaredPorts(container);
         const sshPorts = declared.filter(isSshPort);
         // Without a port that says SSH, sshd listens on 22, or, in an sshd image, on whatever port the image declares.
@@ -85,6 +98,23 @@ export default defineCheck({
             : `container '${container.spec.name}' runs an SSH server (${what})`,
         });
       }
+    }
+    for (const service of inventory.ofKind('Service')) {
+      const pods = inventory.podSpecs.filter((pod) => !shown.has(pod) && serviceSelects(service, pod));
+      if (!pods.length) continue;
+      const exposure = serviceExposure(service);
+      const owners = listSome(pods.map(({ owner }) => `${owner.ref.kind} '${owner.ref.name}'`));
+      const ports = asRecord(service.object.spec).ports;
+      (Array.isArray(ports) ? ports : []).map(asRecord).forEach((port, index) => {
+        const field = (['targetPort', 'port'] as const).find((key) => SERVICE_SSH_PORTS.has(portNumber(port[key])));
+        if (!field) return;
+        report({
+          resource: service,
+          path: ['spec', 'ports', index, field],
+          severity: exposure.external ? 'high' : 'medium',
+          message: `${exposure.description} forwards ${field} ${portNumber(port[field])}, where SSH servers listen, to ${owners}${exposure.external ? ', from outside the cluster' : ''}`,
+        });
+      });
     }
   },
 });

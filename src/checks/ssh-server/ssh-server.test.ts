@@ -4,29 +4,39 @@ import check from './index.js';
 testCheck(check, {
   valid: [
     {
-      name: 'port 2222 on an ordinary image, behind a NodePort',
+      name: 'port 22 on Services that select no pod here: another namespace, other labels, no selector',
       yaml: `
 apiVersion: apps/v1
 kind: Deployment
-metadata: {name: git}
+metadata: {name: web, namespace: shop}
 spec:
   template:
-    metadata: {labels: {app: git}}
+    metadata: {labels: {app: web}}
     spec:
       containers:
-      - name: git
-        image: gitea/gitea:1.22
-        ports:
-        - {name: git-ssh, containerPort: 2222}
+      - {name: web, image: nginx:1.27}
 ---
 apiVersion: v1
 kind: Service
-metadata: {name: git}
+metadata: {name: web, namespace: other}
 spec:
   type: NodePort
-  selector: {app: git}
-  ports:
-  - {port: 2222}
+  selector: {app: web}
+  ports: [{port: 22}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: bastion, namespace: shop}
+spec:
+  type: LoadBalancer
+  selector: {app: bastion}
+  ports: [{port: 22}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: external-ssh, namespace: shop}
+spec:
+  ports: [{port: 2222}]
 `,
     },
     {
@@ -218,6 +228,111 @@ spec:
   - port: 22
 `,
       findings: [{ line: 11, severity: 'high', message: /ClusterIP Service 'legacy' with externalIPs/ }],
+    },
+    {
+      name: "port 2222 on an ordinary image behind a NodePort: the Service's port carries it",
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: git}
+spec:
+  template:
+    metadata: {labels: {app: git}}
+    spec:
+      containers:
+      - name: git
+        image: gitea/gitea:1.22
+        ports:
+        - {name: git-ssh, containerPort: 2222}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: git}
+spec:
+  type: NodePort
+  selector: {app: git}
+  ports:
+  - {port: 2222}
+`,
+      findings: [
+        {
+          line: 22,
+          techniques: ['MS-TA9010'],
+          severity: 'high',
+          path: 'spec.ports[0].port',
+          message:
+            "NodePort Service 'git' forwards port 2222, where SSH servers listen, to Deployment 'git', from outside the cluster",
+        },
+      ],
+    },
+    {
+      name: 'in-cluster Services forwarding 22 to a pod that declares nothing: at targetPort, else at port',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: toolbox
+  namespace: ops
+  labels: {app: toolbox}
+spec:
+  containers:
+  - {name: toolbox, image: acme/toolbox:2}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: toolbox, namespace: ops}
+spec:
+  selector: {app: toolbox}
+  ports:
+  - {name: web, port: 80, targetPort: 8080}
+  - {name: ssh, port: 2200, targetPort: "22"}
+  - {name: legacy, port: 22, targetPort: 8022}
+`,
+      findings: [
+        {
+          line: 19,
+          techniques: ['MS-TA9010'],
+          severity: 'medium',
+          path: 'spec.ports[1].targetPort',
+          message: /forwards targetPort 22, .* to Pod 'toolbox'$/,
+        },
+        { line: 20, severity: 'medium', path: 'spec.ports[2].port' },
+      ],
+    },
+    {
+      name: 'a container declaring 22 carries the fact: its LoadBalancer Service adds no second finding',
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: sftp}
+spec:
+  template:
+    metadata: {labels: {app: sftp}}
+    spec:
+      containers:
+      - name: sftp
+        image: acme/files:1.0
+        ports:
+        - containerPort: 22
+---
+apiVersion: v1
+kind: Service
+metadata: {name: sftp}
+spec:
+  type: LoadBalancer
+  selector: {app: sftp}
+  ports:
+  - {port: 22, targetPort: 22}
+`,
+      findings: [
+        {
+          line: 13,
+          techniques: ['MS-TA9010'],
+          severity: 'high',
+          path: 'spec.template.spec.containers[0].ports[0].containerPort',
+          message: /through LoadBalancer Service 'sftp'/,
+        },
+      ],
     },
   ],
 });

@@ -60,6 +60,46 @@ spec:
 `,
     },
     {
+      name: 'read-only and recursive: the mounts below / are read-only too',
+      yaml: `
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-exporter, namespace: monitoring}
+spec:
+  template:
+    spec:
+      containers:
+      - name: node-exporter
+        volumeMounts:
+        - {name: root, mountPath: /host/root, readOnly: true, recursiveReadOnly: Enabled}
+        - {name: kubelet, mountPath: /host/kubelet, readOnly: true, recursiveReadOnly: Enabled}
+      volumes:
+      - name: root
+        hostPath: {path: /}
+      - name: kubelet
+        hostPath: {path: /var/lib/kubelet}
+`,
+    },
+    {
+      name: 'read-only /etc and /var/lib/docker/containers hold no other mounts',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: fluentd}
+spec:
+  containers:
+  - name: fluentd
+    volumeMounts:
+    - {name: etc, mountPath: /host/etc, readOnly: true}
+    - {name: containers, mountPath: /var/lib/docker/containers, readOnly: true}
+  volumes:
+  - name: etc
+    hostPath: {path: /etc}
+  - name: containers
+    hostPath: {path: /var/lib/docker/containers}
+`,
+    },
+    {
       name: 'a writable runtime socket is no file to change (container-runtime-socket reports it)',
       yaml: `
 apiVersion: v1
@@ -211,6 +251,69 @@ spec:
           techniques: ['MS-TA9013', 'MS-TA9016', 'MS-TA9026', 'MS-TA9027', 'MS-TA9021', 'MS-TA9017'],
           severity: 'critical',
           path: 'spec.jobTemplate.spec.template.spec.volumes[0].hostPath.path',
+        },
+      ],
+    },
+    {
+      name: "read-only / without recursiveReadOnly: the node's mounts below it stay writable",
+      yaml: `
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-exporter, namespace: monitoring}
+spec:
+  template:
+    spec:
+      containers:
+      - name: node-exporter
+        volumeMounts:
+        - {name: root, mountPath: /host/root, readOnly: true}
+      volumes:
+      - name: root
+        hostPath: {path: /}
+`,
+      findings: [
+        {
+          line: 14,
+          path: 'spec.template.spec.volumes[0].hostPath.path',
+          // Other pods' token volumes are among them; /etc's credentials are only read (sensitive-host-path-read).
+          techniques: ['MS-TA9013', 'MS-TA9016'],
+          severity: 'critical',
+          message:
+            "hostPath '/' (volume 'root') in container 'node-exporter' at /host/root is read-only but not recursively: the node's mounts below it (/proc, /sys, /dev, /run and 3 more) stay writable: the container can change the node's files there",
+        },
+      ],
+    },
+    {
+      name: "read-only /var and the kubelet's pods directory, IfPossible being no guarantee",
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: backup}
+spec:
+  containers:
+  - name: backup
+    volumeMounts:
+    - {name: var, mountPath: /host/var, readOnly: true, recursiveReadOnly: IfPossible}
+    - {name: pods, mountPath: /pods, readOnly: true}
+  volumes:
+  - name: var
+    hostPath: {path: /var}
+  - name: pods
+    hostPath: {path: /var/lib/kubelet/pods/}
+`,
+      findings: [
+        {
+          line: 13,
+          techniques: ['MS-TA9013', 'MS-TA9016'],
+          severity: 'critical',
+          message:
+            /\(\/var\/lib\/kubelet\/pods, \/var\/lib\/docker\/overlay2, \/var\/lib\/containers\/storage\/overlay\)/,
+        },
+        {
+          line: 15,
+          techniques: ['MS-TA9013', 'MS-TA9016'],
+          severity: 'critical',
+          message: /\(\/var\/lib\/kubelet\/pods\)/,
         },
       ],
     },
