@@ -61,6 +61,7 @@ Exit codes:
     )
     .option('-c, --config <file>', 'suppressions and check settings (default: .kubematrix.yaml if present)')
     .option('--show-suppressed', 'list suppressed findings too, marked with their reason')
+    .option('--all', 'list every finding in the table, not only the first few of each group')
     .addHelpText(
       'after',
       `\nOutput formats:\n${reportFormats.map((format) => `  ${format.name.padEnd(8)} ${format.description}`).join('\n')}`,

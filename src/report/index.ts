@@ -7,6 +7,8 @@ export interface ReportOptions {
   readonly color: boolean;
   /** List suppressed findings too, marked with their reason. */
   readonly showSuppressed: boolean;
+  /** List every instance of every group of findings, not only the first few. */
+  readonly all: boolean;
 }
 
 /** A pure function of the report (and the knowledge base): text to print or save. */
