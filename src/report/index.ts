@@ -11,8 +11,11 @@ export interface ReportOptions {
   readonly all: boolean;
 }
 
-/** A pure function of the report (and the knowledge base): text to print or save. */
-export type Reporter = (report: Report, options: ReportOptions) => string;
+/**
+ * A pure function of the report (and the knowledge base): text to print or save, in pieces written one after the
+ * other, so that a large report need not be held as one string.
+ */
+export type Reporter = (report: Report, options: ReportOptions) => Iterable<string>;
 
 export interface ReportFormat {
   /** What `--output` takes. */
@@ -27,7 +30,10 @@ export const reportFormats: readonly ReportFormat[] = [
   {
     name: 'table',
     description: 'summary, then findings grouped by technique and check, worst first (terminal)',
-    load: async () => (await import('./terminal/findings.js')).renderFindings,
+    load: async () => {
+      const { renderFindings } = await import('./terminal/findings.js');
+      return (report, options) => [renderFindings(report, options)];
+    },
   },
   {
     name: 'json',
@@ -37,7 +43,10 @@ export const reportFormats: readonly ReportFormat[] = [
   {
     name: 'matrix',
     description: 'the matrix, each technique marked with its status (terminal)',
-    load: async () => (await import('./terminal/matrix.js')).renderReportMatrix,
+    load: async () => {
+      const { renderReportMatrix } = await import('./terminal/matrix.js');
+      return (report, options) => [renderReportMatrix(report, options)];
+    },
   },
 ];
 
