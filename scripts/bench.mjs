@@ -96,7 +96,7 @@ function benchCorpus(label, kinds) {
     const { bytes, lines } = m.out[output];
     console.log(
       `${output.padEnd(9)} scan -o ${output}: ${m[output].toFixed(0)} ms, ratio ${(m[output] / m.parse).toFixed(2)} (target ≤ 1.5); ` +
-        `peak RSS ${rss[output].toFixed(0)} MB (target ≤ 300); ${(bytes / 1e6).toFixed(1)} MB, ${lines} lines`,
+        `peak RSS ${rss[output].toFixed(0)} MB (target ≤ 300); ${(bytes / 1024).toFixed(0)} KB, ${lines} lines`,
     );
   }
   rmSync(corpus, { recursive: true, force: true });
