@@ -130,7 +130,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 /** Code-point order: the same on every machine whatever its locale, and far cheaper than localeCompare. */
-function compareText(a: string, b: string): number {
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -7,10 +7,15 @@ export interface ReportOptions {
   readonly color: boolean;
   /** List suppressed findings too, marked with their reason. */
   readonly showSuppressed: boolean;
+  /** List every instance of every group of findings, not only the first few. */
+  readonly all: boolean;
 }
 
-/** A pure function of the report (and the knowledge base): text to print or save. */
-export type Reporter = (report: Report, options: ReportOptions) => string;
+/**
+ * A pure function of the report (and the knowledge base): text to print or save, in pieces written one after the
+ * other, so that a large report need not be held as one string.
+ */
+export type Reporter = (report: Report, options: ReportOptions) => Iterable<string>;
 
 export interface ReportFormat {
   /** What `--output` takes. */
@@ -31,7 +36,7 @@ export const reportFormats: readonly ReportFormat[] = [
         import('./terminal/text.js'),
       ]);
       // The table shows input text (names, images, file names, reasons): escaped for the terminal, unlike the JSON.
-      return (report, options) => renderFindings(printableCopy(report), options);
+      return (report, options) => [renderFindings(printableCopy(report), options)];
     },
   },
   {
@@ -42,7 +47,10 @@ export const reportFormats: readonly ReportFormat[] = [
   {
     name: 'matrix',
     description: 'the matrix, each technique marked with its status (terminal)',
-    load: async () => (await import('./terminal/matrix.js')).renderReportMatrix,
+    load: async () => {
+      const { renderReportMatrix } = await import('./terminal/matrix.js');
+      return (report, options) => [renderReportMatrix(report, options)];
+    },
   },
 ];
 

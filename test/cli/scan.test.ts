@@ -21,13 +21,29 @@ spec:
 `;
 
 describe('kubematrix scan', () => {
-  it('scans the bundled example and prints findings with file:line, grouped by tactic', async () => {
+  it('scans the bundled example: a summary first, then findings grouped by technique and check with file:line', async () => {
     const { status, stdout } = await cli(['scan', 'examples/shop'], { cwd: repoRoot });
     expect(status).toBe(0);
-    expect(stdout).toContain('Privilege Escalation');
-    expect(stdout).toContain('MS-TA9018 Privileged container');
-    expect(stdout).toMatch(/CronJob\/shop\/nightly-backup {2}examples\/shop\/backup\.yaml:\d+:\d+/);
-    expect(stdout).toMatch(/findings .* in \d+ objects from \d+ files/);
+    expect(stdout).toMatch(/^Summary\n\d+ findings .* in \d+ objects from \d+ files\./);
+    expect(stdout).toContain('MS-TA9018 Privileged container (Privilege Escalation)');
+    expect(stdout).toMatch(
+      /CRITICAL Privileged container \[privileged-container\]\n {4}\d+ findings? on \d+ resources?/,
+    );
+    expect(stdout).toMatch(/- CronJob\/shop\/nightly-backup {2}examples\/shop\/backup\.yaml:\d+:\d+/);
+  });
+
+  it('lists every instance of a group only with --all', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-cli-'));
+    for (const n of [1, 2, 3, 4, 5])
+      writeFileSync(path.join(dir, `pod-${n}.yaml`), privilegedPod.replace('piped', `pod-${n}`));
+    const instances = (stdout: string) => stdout.split('\n').filter((line) => /^ {4}- Pod\/pod-\d/.test(line));
+    const some = await cli(['scan', '.'], { cwd: dir });
+    expect(some.stdout).toContain('5 findings on 5 resources; 3 shown, --all lists every one');
+    const every = await cli(['scan', '.', '--all'], { cwd: dir });
+    expect(every.stdout).not.toContain('--all lists every one');
+    expect(instances(every.stdout).length).toBeGreaterThan(instances(some.stdout).length);
+    expect(instances(some.stdout).filter((line) => line.includes('pod-5.yaml'))).toHaveLength(0);
+    expect(instances(every.stdout).filter((line) => line.includes('pod-5.yaml'))).not.toHaveLength(0);
   });
 
   it('prints a report that matches the documented schema, in a stable order', async () => {

@@ -7,6 +7,7 @@ export interface ScanCommandOptions {
   output: string;
   config?: string;
   showSuppressed?: boolean;
+  all?: boolean;
 }
 
 export default async function scanCommand(io: Io, paths: string[], options: ScanCommandOptions): Promise<number> {
@@ -25,7 +26,9 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
     format.load(),
   ]);
   const terminal = detectTerminal(io);
-  io.stdout.write(render(report, { ...terminal, showSuppressed: !!options.showSuppressed }));
+  for (const piece of render(report, { ...terminal, showSuppressed: !!options.showSuppressed, all: !!options.all })) {
+    io.stdout.write(piece);
+  }
   // Nothing readable at all is an input error; a few broken files among many are reported and the scan stands.
   return report.source.files === 0 && report.errors.length ? ExitCode.usage : ExitCode.ok;
 }

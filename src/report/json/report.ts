@@ -1,6 +1,30 @@
 import type { Report } from '../../model/report.js';
 
-/** The report exactly as the schema in src/model/report.ts describes it. */
-export function renderJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+/** Findings (and other list items) per piece of output: a few hundred kilobytes, whatever the report's size. */
+const BATCH = 500;
+
+/**
+ * The report exactly as the schema in src/model/report.ts describes it, in pieces to write one after the other: a
+ * scan with tens of thousands of findings never becomes one string of tens of megabytes. Indented at the top, one
+ * line per finding (and per technique, error, warning): as easy to read and diff as fully indented JSON, at less
+ * than half its size.
+ */
+export function* renderJson(report: Report): Generator<string> {
+  const fields = Object.entries(report).filter(([, value]) => value !== undefined);
+  yield '{\n';
+  for (const [index, [key, value]] of fields.entries()) {
+    yield `  ${JSON.stringify(key)}: `;
+    if (Array.isArray(value) && value.length) {
+      yield '[\n';
+      for (let start = 0; start < value.length; start += BATCH) {
+        const items = value.slice(start, start + BATCH).map((item) => `    ${JSON.stringify(item)}`);
+        yield `${items.join(',\n')}${start + BATCH < value.length ? ',' : ''}\n`;
+      }
+      yield '  ]';
+    } else {
+      yield JSON.stringify(value, null, 2).replaceAll('\n', '\n  ');
+    }
+    yield index < fields.length - 1 ? ',\n' : '\n';
+  }
+  yield '}\n';
 }

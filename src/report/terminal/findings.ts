@@ -1,43 +1,70 @@
-import { getMitigation, getTechnique, tactics } from '../../matrix/index.js';
-import { type Finding, type Report, severities, severityRank } from '../../model/report.js';
+import { compareText } from '../../engine/analyze.js';
+import { getMitigation, getTactic, getTechnique } from '../../matrix/index.js';
+import {
+  type Evidence,
+  type Finding,
+  type Report,
+  type Severity,
+  type SourceLocation,
+  severities,
+  severityRank,
+} from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
 import { formatInputError } from './errors.js';
 import { type Paint, paint as painter, severityStyle } from './paint.js';
 import { indent, wrap } from './text.js';
 
+/** Instances shown per group without `--all`: enough to find the pattern, few enough that any scan fits a few screens. */
+export const SHOWN_PER_GROUP = 3;
+/** Evidence lines shown per instance. */
+const EVIDENCE_SHOWN = 3;
+
+/** Findings of one check that share their first technique (none for a hardening gap), in report order. */
+interface Group {
+  readonly technique: string | undefined;
+  readonly checkId: string;
+  readonly findings: Finding[];
+  readonly resources: Set<string>;
+  /** Worst severity rank in the group. */
+  rank: number;
+}
+
 /**
- * Findings grouped by tactic, then technique (worst first), each with its file:line, field and fix.
- * A finding naming several techniques is listed under the first and refers to the others.
- * Hardening gaps (missing mitigations that expose nothing by themselves) follow, then errors and a summary.
+ * A summary first (counts, the exposed techniques, what else follows), then findings grouped by technique and check,
+ * worst first, each group showing once what its findings share and its first few instances (`all` lists every one).
+ * Hardening gaps (missing mitigations that expose nothing by themselves) follow, then warnings and input errors.
+ * Everything is derived from the report in one pass over its findings, whatever their number.
  */
-export function renderFindings(report: Report, { width, color, showSuppressed }: ReportOptions): string {
+export function renderFindings(report: Report, { width, color, showSuppressed, all }: ReportOptions): string {
   const paint = painter(color);
-  const visible = report.findings.filter((finding) => showSuppressed || !finding.suppressed);
   const text = Math.max(Math.min(width, 120) - 6, 40);
-  const lines: string[] = [];
-  const shown = new Set<Finding>();
+  const groups = groupFindings(report.findings, showSuppressed);
+  const exposures = groups.filter((group) => group.technique);
+  const gaps = groups.filter((group) => !group.technique);
+  const lines: string[] = [...summary(report, gaps, paint, text), ''];
 
-  for (const tactic of tactics) {
-    const groups = tactic.techniques
-      .map((id) => ({ id, findings: visible.filter((f) => f.techniques[0] === id && !shown.has(f)) }))
-      .filter((group) => group.findings.length)
-      .sort((a, b) => worst(a.findings) - worst(b.findings));
-    if (!groups.length) continue;
-    lines.push(paint(['bold', 'underline'], tactic.name));
-    for (const group of groups) {
-      lines.push(`  ${paint('bold', `${group.id} ${getTechnique(group.id)?.name ?? ''}`)}`);
-      for (const finding of group.findings) {
-        shown.add(finding);
-        lines.push(...renderFinding(finding, paint, text));
-      }
+  let technique: string | undefined;
+  for (const group of exposures) {
+    if (group.technique !== technique) {
+      technique = group.technique as string;
+      const entry = getTechnique(technique);
+      const tactics = entry?.tactics.map((key) => getTactic(key).name).join(', ');
+      lines.push(paint('bold', `${technique} ${entry?.name ?? ''}${tactics ? ` (${tactics})` : ''}`));
     }
-    lines.push('');
+    lines.push(...renderGroup(group, paint, text, all), '');
   }
-
-  const gaps = visible.filter((finding) => !finding.techniques.length);
   if (gaps.length) {
     lines.push(paint(['bold', 'underline'], 'Hardening gaps (missing mitigations)'));
-    for (const finding of gaps) lines.push(...renderFinding(finding, paint, text));
+    for (const group of gaps) lines.push(...renderGroup(group, paint, text, all), '');
+  }
+
+  if (report.warnings.length) {
+    lines.push(paint(['bold', 'underline'], `Warnings (${report.warnings.length})`));
+    for (const warning of report.warnings) {
+      const what = warning.resource ? `${resourceName(warning.resource)}: ` : '';
+      lines.push(...indent(wrap(`${what}${warning.message}`, text), '  '));
+      for (const location of warning.locations) lines.push(`    ${paint('gray', where(location))}`);
+    }
     lines.push('');
   }
 
@@ -47,48 +74,164 @@ export function renderFindings(report: Report, { width, color, showSuppressed }:
     lines.push('');
   }
 
-  lines.push(summary(report, paint));
+  lines.push('Technique by technique: kubematrix scan … --output matrix');
   return `${lines.join('\n')}\n`;
 }
 
-function renderFinding(finding: Finding, paint: Paint, width: number): string[] {
-  const { kind, namespace, name } = finding.resource;
-  const where = finding.location ? `${finding.location.file}:${finding.location.line}:${finding.location.column}` : '';
-  const label = paint(severityStyle[finding.severity], finding.severity.toUpperCase().padEnd(8));
-  const lines = [`    ${label} ${kind}/${namespace ? `${namespace}/` : ''}${name}  ${paint('gray', where)}`];
-  const also = finding.techniques.slice(1);
-  const details = [
-    finding.message,
-    ...(finding.path ? [`field: ${finding.path}`] : []),
-    ...(also.length ? [`also: ${also.map((id) => `${id} ${getTechnique(id)?.name ?? ''}`).join('; ')}`] : []),
-    ...(finding.mitigations.length
-      ? [`missing: ${finding.mitigations.map((id) => `${id} ${getMitigation(id)?.name ?? ''}`).join('; ')}`]
-      : []),
-    `fix: ${finding.remediation}`,
-    ...(finding.suppressed ? [`suppressed (${finding.suppressed.by}): ${finding.suppressed.reason}`] : []),
-    `check: ${finding.checkId}`,
+/**
+ * Groups in display order: exposures by their technique's worst finding (then its ID, as in the summary), then by
+ * check; gaps after them.
+ */
+function groupFindings(findings: readonly Finding[], showSuppressed: boolean): Group[] {
+  const groups = new Map<string, Group>();
+  for (const finding of findings) {
+    if (finding.suppressed && !showSuppressed) continue;
+    const technique = finding.techniques[0];
+    const key = `${technique ?? ''}\u0000${finding.checkId}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { technique, checkId: finding.checkId, findings: [], resources: new Set(), rank: severities.length };
+      groups.set(key, group);
+    }
+    group.findings.push(finding);
+    group.resources.add(resourceName(finding.resource));
+    if (!finding.suppressed) group.rank = Math.min(group.rank, severityRank(finding.severity));
+  }
+  const techniqueRank = new Map<string, number>();
+  for (const group of groups.values()) {
+    const id = group.technique ?? '';
+    techniqueRank.set(id, Math.min(techniqueRank.get(id) ?? severities.length, group.rank));
+  }
+  const rankOf = (group: Group) => techniqueRank.get(group.technique ?? '') as number;
+  return [...groups.values()].sort(
+    (a, b) =>
+      Number(!a.technique) - Number(!b.technique) ||
+      rankOf(a) - rankOf(b) ||
+      compareText(a.technique ?? '', b.technique ?? '') ||
+      a.rank - b.rank ||
+      b.findings.length - a.findings.length ||
+      compareText(a.checkId, b.checkId),
+  );
+}
+
+function renderGroup(group: Group, paint: Paint, width: number, all: boolean): string[] {
+  const [first] = group.findings as [Finding];
+  const severity = severities[group.rank] ?? first.severity;
+  const suppressed = group.findings.filter((finding) => finding.suppressed).length;
+  const count = `${plural(group.findings.length, 'finding')} on ${plural(group.resources.size, 'resource')}${suppressed ? ` (${suppressed} suppressed)` : ''}`;
+  const hidden = all ? 0 : group.findings.length - SHOWN_PER_GROUP;
+  const shown = hidden > 0 ? `; ${SHOWN_PER_GROUP} shown, --all lists every one` : '';
+  const lines = [
+    `  ${label(severity, paint)} ${paint('bold', first.title)} ${paint('gray', `[${first.checkId}]`)}`,
+    `    ${count}${shown}`,
   ];
-  for (const detail of details) lines.push(...indent(wrap(detail, width - 8), '             '));
+  const also = first.techniques.slice(1);
+  const shared = [
+    ...(also.length ? [`also: ${also.map((id) => `${id} ${getTechnique(id)?.name ?? ''}`).join('; ')}`] : []),
+    ...(first.mitigations.length
+      ? [`missing: ${first.mitigations.map((id) => `${id} ${getMitigation(id)?.name ?? ''}`).join('; ')}`]
+      : []),
+    `fix: ${first.remediation}`,
+    `more: kubematrix explain ${group.technique ?? first.mitigations[0] ?? ''}`.trimEnd(),
+  ];
+  for (const detail of shared) lines.push(...indent(wrap(detail, width - 4), '    '));
+  const instances = hidden > 0 ? group.findings.slice(0, SHOWN_PER_GROUP) : group.findings;
+  for (const finding of instances) lines.push(...renderInstance(finding, severity, paint, width));
   return lines;
 }
 
-function worst(findings: readonly Finding[]): number {
-  return Math.min(...findings.map((finding) => severityRank(finding.severity)));
+/** One finding: what differs between the instances of a group. */
+function renderInstance(finding: Finding, groupSeverity: Severity, paint: Paint, width: number): string[] {
+  // A check may report some instances at another severity than its worst: only then is it repeated.
+  const severity = finding.severity === groupSeverity ? '' : `${label(finding.severity, paint)} `;
+  const at = finding.location ? `  ${paint('gray', where(finding.location))}` : '';
+  const lines = [`    - ${severity}${resourceName(finding.resource)}${at}`];
+  const details = [
+    ...(finding.path ? [`field: ${finding.path}`] : []),
+    finding.message,
+    ...(finding.suppressed ? [`suppressed (${finding.suppressed.by}): ${finding.suppressed.reason}`] : []),
+  ];
+  for (const detail of details) lines.push(...indent(wrap(detail, width - 8), '      '));
+  const evidence = finding.evidence ?? [];
+  for (const piece of evidence.slice(0, EVIDENCE_SHOWN)) lines.push(...renderEvidence(piece, paint, width));
+  if (evidence.length > EVIDENCE_SHOWN) {
+    lines.push(`        … ${plural(evidence.length - EVIDENCE_SHOWN, 'more piece')} of evidence in --output json`);
+  }
+  return lines;
 }
 
-function summary(report: Report, paint: Paint): string {
+function renderEvidence(evidence: Evidence, paint: Paint, width: number): string[] {
+  const [head = '', ...rest] = wrap(evidence.text, width - 10);
+  const at = evidence.location ? `  ${paint('gray', where(evidence.location))}` : '';
+  return [`      ↳ ${head}${at}`, ...indent(rest, '        ')];
+}
+
+function summary(report: Report, gaps: readonly Group[], paint: Paint, width: number): string[] {
   const active = report.findings.filter((finding) => !finding.suppressed);
+  const bySeverity = new Map<Severity, number>();
+  for (const finding of active) bySeverity.set(finding.severity, (bySeverity.get(finding.severity) ?? 0) + 1);
   const counts = severities
-    .map((severity) => [severity, active.filter((f) => f.severity === severity).length] as const)
-    .filter(([, count]) => count)
-    .map(([severity, count]) => paint(severityStyle[severity], `${count} ${severity}`));
-  const statuses = new Map<string, number>();
-  for (const technique of report.techniques) statuses.set(technique.status, (statuses.get(technique.status) ?? 0) + 1);
+    .filter((severity) => bySeverity.has(severity))
+    .map((severity) => paint(severityStyle[severity], `${number(bySeverity.get(severity) ?? 0)} ${severity}`));
   const suppressed = report.findings.length - active.length;
   const { files, objects } = report.source;
-  return [
-    `${active.length} findings${counts.length ? ` (${counts.join(', ')})` : ''}${suppressed ? `, ${suppressed} suppressed` : ''} in ${objects} objects from ${files} files.`,
+  const statuses = new Map<string, number>();
+  for (const technique of report.techniques) statuses.set(technique.status, (statuses.get(technique.status) ?? 0) + 1);
+  const lines = [
+    paint(['bold', 'underline'], 'Summary'),
+    `${plural(active.length, 'finding')}${counts.length ? ` (${counts.join(', ')})` : ''}${suppressed ? `, ${number(suppressed)} suppressed` : ''} in ${plural(objects, 'object')} from ${plural(files, 'file')}.`,
+  ];
+  const exposed = report.techniques
+    .filter((technique) => technique.status === 'exposed')
+    .sort((a, b) => severityRank(a.severity ?? 'info') - severityRank(b.severity ?? 'info') || compareText(a.id, b.id));
+  if (exposed.length) {
+    // One wrapped paragraph per severity: even every technique exposed leaves the first findings on the first screen.
+    lines.push(`Exposed techniques (${exposed.length}), worst first, with their findings:`);
+    for (const severity of severities) {
+      const named = exposed
+        .filter((technique) => (technique.severity ?? 'info') === severity)
+        .map(
+          (technique) => `${technique.id} ${getTechnique(technique.id)?.name ?? ''} (${number(technique.findings)})`,
+        );
+      if (!named.length) continue;
+      const [head = '', ...rest] = wrap(named.join(', '), width - 12);
+      lines.push(`  ${label(severity, paint)}  ${head}`, ...indent(rest, ' '.repeat(12)));
+    }
+  }
+  const gapFindings = gaps.reduce((sum, group) => sum + group.findings.length, 0);
+  if (gaps.length) {
+    lines.push(
+      `Hardening gaps: ${plural(gapFindings, 'finding')} from ${plural(gaps.length, 'check')}, listed after the exposures.`,
+    );
+  }
+  lines.push(
     `Techniques: ${statuses.get('exposed') ?? 0} exposed, ${statuses.get('weakened') ?? 0} weakened by missing mitigations, ${statuses.get('not-observed') ?? 0} assessed and not observed, ${(statuses.get('not-assessed') ?? 0) + (statuses.get('question') ?? 0)} not visible in this input (${statuses.get('question') ?? 0} of them questions for you: kubematrix explain <id>).`,
-    'Technique by technique: kubematrix scan … --output matrix',
-  ].join('\n');
+  );
+  const notes = [
+    ...(report.warnings.length ? [plural(report.warnings.length, 'warning')] : []),
+    ...(report.errors.length ? [paint('red', plural(report.errors.length, 'input error'))] : []),
+  ];
+  if (notes.length) lines.push(`${notes.join(' and ')}: listed at the end.`);
+  return lines;
+}
+
+function label(severity: Severity, paint: Paint): string {
+  return paint(severityStyle[severity], severity.toUpperCase().padEnd(8));
+}
+
+function resourceName({ kind, namespace, name }: Finding['resource']): string {
+  return `${kind}/${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+function where(location: SourceLocation): string {
+  return `${location.file}:${location.line}:${location.column}`;
+}
+
+/** `1 finding`, `10,000 findings`: the same digits on every machine, whatever its locale. */
+function plural(count: number, noun: string): string {
+  return `${number(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function number(count: number): string {
+  return count.toLocaleString('en-US');
 }

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding, Report } from '../../model/report.js';
+import type { ReportOptions } from '../index.js';
+import { renderFindings, SHOWN_PER_GROUP } from './findings.js';
+
+const WORKLOADS = 500;
+
+function finding(n: number, overrides: Partial<Finding> & Pick<Finding, 'checkId' | 'severity'>): Finding {
+  const name = `app-${n}`;
+  return {
+    id: `${overrides.checkId}-${n}`,
+    title: overrides.checkId,
+    techniques: [],
+    mitigations: ['MS-M9013'],
+    resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'team', name },
+    location: { file: `apps/${name}.yaml`, line: 20, column: 13 },
+    path: 'spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem',
+    message: `container of ${name} has a writable root filesystem`,
+    remediation: `Fix what ${overrides.checkId} reports.`,
+    ...overrides,
+  };
+}
+
+/** A large scan's shape: thousands of low hardening gaps, written (and sorted) before a few critical exposures. */
+function bigReport(): Report {
+  const findings: Finding[] = [];
+  for (let n = 0; n < WORKLOADS; n++) {
+    for (const container of [0, 1]) {
+      findings.push(finding(n, { id: `ro-${n}-${container}`, checkId: 'read-only-root-filesystem', severity: 'low' }));
+    }
+    findings.push(
+      finding(n, { checkId: 'network-policy', severity: 'low', techniques: ['MS-TA9034'], mitigations: ['MS-M9014'] }),
+    );
+  }
+  for (const n of [7, 8]) {
+    findings.push(
+      finding(n, {
+        checkId: 'privileged-container',
+        severity: 'critical',
+        techniques: ['MS-TA9018'],
+        mitigations: [],
+        message: `container of app-${n} is privileged`,
+        evidence: [
+          { type: 'workload', text: 'first piece', location: { file: 'apps/ns.yaml', line: 3, column: 1 } },
+          { type: 'service', text: 'second piece' },
+          { type: 'policy', text: 'third piece' },
+          { type: 'binding', text: 'fourth piece' },
+        ],
+      }),
+    );
+  }
+  return {
+    tool: 'kubematrix',
+    version: '0.0.0',
+    scannedAt: '2026-01-01T00:00:00.000Z',
+    source: { type: 'manifests', inputs: ['apps'], files: WORKLOADS, objects: WORKLOADS, ignored: 0, complete: false },
+    findings,
+    techniques: [
+      { id: 'MS-TA9034', status: 'exposed', findings: WORKLOADS, severity: 'low', assessedBy: ['network-policy'] },
+      { id: 'MS-TA9018', status: 'exposed', findings: 2, severity: 'critical', assessedBy: ['privileged-container'] },
+    ],
+    errors: [],
+    warnings: [
+      {
+        code: 'repeated-identity',
+        message: 'defined in 2 files; each definition is assessed where it is written',
+        resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'team', name: 'app-1' },
+        locations: [
+          { file: 'apps/app-1.yaml', line: 1, column: 1 },
+          { file: 'copy/app-1.yaml', line: 4, column: 1 },
+        ],
+      },
+    ],
+  };
+}
+
+const options: ReportOptions = { width: 100, color: false, showSuppressed: false, all: false };
+
+describe('renderFindings', () => {
+  const report = bigReport();
+  const lines = renderFindings(report, options).split('\n');
+
+  it('starts with a summary: counts by severity, objects and files, exposed techniques worst first', () => {
+    expect(lines[0]).toBe('Summary');
+    expect(lines[1]).toBe('1,502 findings (2 critical, 1,500 low) in 500 objects from 500 files.');
+    const critical = lines.findIndex((line) => /CRITICAL\s+MS-TA9018 Privileged container \(2\)/.test(line));
+    const low = lines.findIndex((line) => /LOW\s+MS-TA9034 Cluster internal networking \(500\)/.test(line));
+    expect(critical).toBeGreaterThan(1);
+    expect(low).toBeGreaterThan(critical);
+    expect(lines).toContain('Hardening gaps: 1,000 findings from 1 check, listed after the exposures.');
+  });
+
+  it('groups by technique and check, worst first, with counts, and shows only the first few instances', () => {
+    const headings = lines.filter((line) => /^ {2}[A-Z]+ +.*\[[a-z-]+\]$/.test(line));
+    expect(headings.map((line) => line.match(/\[([a-z-]+)\]$/)?.[1])).toEqual([
+      'privileged-container',
+      'network-policy',
+      'read-only-root-filesystem',
+    ]);
+    expect(lines).toContain('    2 findings on 2 resources');
+    expect(lines).toContain(`    500 findings on 500 resources; ${SHOWN_PER_GROUP} shown, --all lists every one`);
+    expect(lines).toContain(`    1,000 findings on 500 resources; ${SHOWN_PER_GROUP} shown, --all lists every one`);
+    // What the group shares is printed once, not per instance.
+    expect(lines.filter((line) => line.includes('Fix what read-only-root-filesystem reports.'))).toHaveLength(1);
+    const instances = lines.filter((line) => line.startsWith('    - '));
+    expect(instances).toHaveLength(2 + 2 * SHOWN_PER_GROUP);
+    expect(instances[0]).toBe('    - Deployment/team/app-7  apps/app-7.yaml:20:13');
+    expect(lines.length).toBeLessThan(100);
+  });
+
+  it('puts the first critical finding on the first screen', () => {
+    const first = lines.findIndex((line) => line.includes('container of app-7 is privileged'));
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(40);
+  });
+
+  it('lists every instance with --all', () => {
+    const every = renderFindings(report, { ...options, all: true }).split('\n');
+    expect(every.filter((line) => line.startsWith('    - '))).toHaveLength(report.findings.length);
+    expect(every.join('\n')).not.toContain('--all lists every one');
+  });
+
+  it('shows a few pieces of evidence per instance, with their location', () => {
+    expect(lines).toContain('      ↳ first piece  apps/ns.yaml:3:1');
+    expect(lines).toContain('      ↳ third piece');
+    expect(lines).not.toContain('      ↳ fourth piece');
+    expect(lines).toContain('        … 1 more piece of evidence in --output json');
+  });
+
+  it('renders warnings with every location', () => {
+    const at = lines.indexOf('Warnings (1)');
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at + 1, at + 4)).toEqual([
+      '  Deployment/team/app-1: defined in 2 files; each definition is assessed where it is written',
+      '    apps/app-1.yaml:1:1',
+      '    copy/app-1.yaml:4:1',
+    ]);
+  });
+
+  it('renders the same text for the same report, however its findings are ordered', () => {
+    const shuffled = { ...report, findings: [...report.findings].reverse() };
+    // Instances keep report order (the scan sorts them); groups and the summary do not depend on it.
+    const headings = (text: string) => text.split('\n').filter((line) => /\[[a-z-]+\]$/.test(line));
+    expect(headings(renderFindings(shuffled, options))).toEqual(headings(lines.join('\n')));
+  });
+});
