@@ -100,21 +100,25 @@ export default defineCheck({
       }
     }
     for (const service of inventory.ofKind('Service')) {
+      const ports = asRecord(service.object.spec).ports;
+      const sshPorts = (Array.isArray(ports) ? ports : []).map(asRecord).flatMap((port, index) => {
+        const field = (['targetPort', 'port'] as const).find((key) => SERVICE_SSH_PORTS.has(portNumber(port[key])));
+        return field ? [{ index, field, number: portNumber(port[field]) }] : [];
+      });
+      // Ports first: matching every Service against every pod would cost services × pods on a large input.
+      if (!sshPorts.length) continue;
       const pods = inventory.podSpecs.filter((pod) => !shown.has(pod) && serviceSelects(service, pod));
       if (!pods.length) continue;
       const exposure = serviceExposure(service);
       const owners = listSome(pods.map(({ owner }) => `${owner.ref.kind} '${owner.ref.name}'`));
-      const ports = asRecord(service.object.spec).ports;
-      (Array.isArray(ports) ? ports : []).map(asRecord).forEach((port, index) => {
-        const field = (['targetPort', 'port'] as const).find((key) => SERVICE_SSH_PORTS.has(portNumber(port[key])));
-        if (!field) return;
+      for (const { index, field, number } of sshPorts) {
         report({
           resource: service,
           path: ['spec', 'ports', index, field],
           severity: exposure.external ? 'high' : 'medium',
-          message: `${exposure.description} forwards ${field} ${portNumber(port[field])}, where SSH servers listen, to ${owners}${exposure.external ? ', from outside the cluster' : ''}`,
+          message: `${exposure.description} forwards ${field} ${number}, where SSH servers listen, to ${owners}${exposure.external ? ', from outside the cluster' : ''}`,
         });
-      });
+      }
     }
   },
 });
