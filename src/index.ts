@@ -7,6 +7,16 @@ export { analyze } from './engine/analyze.js';
 export { type ScanOptions, type ScanResult, scanManifests } from './engine/scan.js';
 export { parseManifest, readManifests } from './inputs/manifests.js';
 export { buildInventory, type Inventory, type PodSpecView, type Resource } from './inventory/index.js';
+export {
+  admissionDefenses,
+  CONTROL_MITIGATIONS,
+  CONTROLS,
+  type Control,
+  type Defense,
+  type DefenseScope,
+  type Engine,
+  PSS_CONTROLS,
+} from './k8s/policy-engines.js';
 export * from './matrix/index.js';
 export * from './model/report.js';
 export { type Rbac, rbacOf, type WhoCan } from './rbac/model.js';

@@ -26,6 +26,8 @@ export interface CheckContext<Options> {
   readonly inventory: Inventory;
   readonly options: Options;
   report(draft: FindingDraft): void;
+  /** An object the check cannot read (a field of the wrong type): a located input error; the scan goes on. */
+  error(resource: Resource, path: FieldPath, message: string): void;
 }
 
 export interface Check<Options = unknown> {

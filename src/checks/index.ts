@@ -1,3 +1,5 @@
+import admissionPolicies from './admission-policies/index.js';
+import admissionWebhooks from './admission-webhooks/index.js';
 import allowPrivilegeEscalation from './allow-privilege-escalation/index.js';
 import apparmorProfile from './apparmor-profile/index.js';
 import containerRuntimeSocket from './container-runtime-socket/index.js';
@@ -17,6 +19,7 @@ import imageTag from './image-tag/index.js';
 import managementInterface from './management-interface/index.js';
 import netRaw from './net-raw/index.js';
 import networkPolicy from './network-policy/index.js';
+import podSecurityAdmission from './pod-security-admission/index.js';
 import privilegedContainer from './privileged-container/index.js';
 import rbacAnonymousAccess from './rbac-anonymous-access/index.js';
 import rbacClusterAdmin from './rbac-cluster-admin/index.js';
@@ -96,6 +99,9 @@ export const allChecks: readonly AnyCheck[] = [
   managementInterface,
   hostPort,
   networkPolicy,
+  admissionWebhooks,
+  podSecurityAdmission,
+  admissionPolicies,
 ];
 
 export function getCheck(id: string): AnyCheck | undefined {

@@ -5,7 +5,7 @@ import { analyze } from '../engine/analyze.js';
 import { parseManifest } from '../inputs/manifests.js';
 import { buildInventory } from '../inventory/index.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';
-import type { Evidence, Finding, Severity } from '../model/report.js';
+import type { Evidence, Finding, ScanError, Severity } from '../model/report.js';
 import type { AnyCheck } from './define.js';
 
 export interface ExpectedFinding {
@@ -26,6 +26,8 @@ export interface CheckCase {
   /** One or more YAML documents, as a user would write them. */
   yaml: string;
   options?: unknown;
+  /** Input errors the check reports (objects it cannot read), in order: line and message. None by default. */
+  errors?: readonly { line: number; message: string | RegExp }[];
 }
 
 export interface CheckTable {
@@ -35,14 +37,31 @@ export interface CheckTable {
 
 /** Runs one check over a manifest through the real parser and inventory, as `kubematrix scan` would. */
 export function runCheck(check: AnyCheck, yaml: string, options?: unknown): Finding[] {
+  const { findings, errors } = runCheckWithErrors(check, yaml, options);
+  if (errors.length) throw new Error(`check reported input errors: ${JSON.stringify(errors)}`);
+  return findings;
+}
+
+/** {@link runCheck}, returning the input errors the check reports instead of failing on them. */
+export function runCheckWithErrors(
+  check: AnyCheck,
+  yaml: string,
+  options?: unknown,
+): { findings: Finding[]; errors: ScanError[] } {
   const parsed = parseManifest('test.yaml', Buffer.from(yaml));
   if (parsed.errors.length) throw new Error(`test manifest does not parse: ${JSON.stringify(parsed.errors)}`);
   const { inventory, errors } = buildInventory(parsed.objects);
   if (errors.length) throw new Error(`test manifest is not a valid workload: ${JSON.stringify(errors)}`);
   const config = Config.parse(options === undefined ? {} : { checks: { [check.id]: { options } } });
   const analysis = analyze(inventory, { checks: [check], config });
-  if (analysis.errors.length) throw new Error(`bad options: ${JSON.stringify(analysis.errors)}`);
-  return analysis.findings.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
+  const configErrors = analysis.errors.filter(
+    (error) => error.source === 'config' || error.source.startsWith('check '),
+  );
+  if (configErrors.length) throw new Error(`bad options or a failing check: ${JSON.stringify(configErrors)}`);
+  return {
+    findings: analysis.findings.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0)),
+    errors: analysis.errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
+  };
 }
 
 /**
@@ -61,13 +80,16 @@ export function testCheck(check: AnyCheck, table: CheckTable): void {
 
     for (const valid of table.valid) {
       it(`valid: ${valid.name}`, () => {
-        expect(runCheck(check, valid.yaml, valid.options).map(summarize)).toEqual([]);
+        const { findings, errors } = runCheckWithErrors(check, valid.yaml, valid.options);
+        expect(findings.map(summarize)).toEqual([]);
+        expectErrors(errors, valid.errors);
       });
     }
 
     for (const invalid of table.invalid) {
       it(`invalid: ${invalid.name}`, () => {
-        const findings = runCheck(check, invalid.yaml, invalid.options);
+        const { findings, errors } = runCheckWithErrors(check, invalid.yaml, invalid.options);
+        expectErrors(errors, invalid.errors);
         expect(findings.map(summarize)).toHaveLength(invalid.findings.length);
         invalid.findings.forEach((expected, index) => {
           const finding = findings[index] as Finding;
@@ -87,6 +109,15 @@ export function testCheck(check: AnyCheck, table: CheckTable): void {
         });
       });
     }
+  });
+}
+
+function expectErrors(errors: readonly ScanError[], expected: CheckCase['errors'] = []): void {
+  expect(errors.map((error) => `${error.line}: ${error.message}`)).toHaveLength(expected.length);
+  expected.forEach((want, index) => {
+    const error = errors[index] as ScanError;
+    expect(error.line, `error ${index} line`).toBe(want.line);
+    expect(error.message).toMatch(want.message);
   });
 }
 

@@ -128,7 +128,7 @@ export function buildInventory(
     if (rawSpec === undefined) continue;
     const parsed = PodSpec.safeParse(rawSpec, { error: issueMessage });
     if (!parsed.success) {
-      errors.push(specError(resource, source, specPath, parsed.error));
+      errors.push(specError(resource, specPath, parsed.error));
       continue;
     }
     podSpecs.push(podSpecView(resource, specPath, parsed.data));
@@ -299,15 +299,20 @@ function podSpecView(owner: Resource, path: FieldPath, spec: PodSpec): PodSpecVi
   };
 }
 
-function specError(resource: Resource, source: SourceObject, specPath: FieldPath, error: z.ZodError): ScanError {
+function specError(resource: Resource, specPath: FieldPath, error: z.ZodError): ScanError {
   const [issue] = error.issues;
   const issuePath = [...specPath, ...((issue?.path ?? []) as (string | number)[])];
-  const location = resource.locate(issuePath);
+  return objectError(resource, issuePath, `${issue?.message ?? 'invalid pod spec'}; its pod spec was not checked`);
+}
+
+/** A located input error about one field of an object: `Pod web: spec.containers: expected array, …`. */
+export function objectError(resource: Resource, path: FieldPath, message: string): ScanError {
+  const location = resource.locate(path);
   const what = `${resource.ref.kind} ${resource.ref.name || '(unnamed)'}`;
   return {
-    source: location?.file ?? source.file ?? what,
+    source: location?.file ?? resource.file ?? what,
     ...(location ? { line: location.line, column: location.column } : {}),
-    message: `${what}: ${formatPath(issuePath)}: ${issue?.message ?? 'invalid pod spec'}; its pod spec was not checked`,
+    message: `${what}: ${formatPath(path)}: ${message}`,
   };
 }
 
