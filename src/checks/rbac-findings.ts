@@ -1,5 +1,4 @@
 import type { FieldPath } from '../inputs/path.js';
-import { formatPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
 import type { TechniqueId } from '../matrix/types.js';
 import { type Evidence, type Severity, severityRank } from '../model/report.js';
@@ -28,6 +27,7 @@ import {
 import { isExpected, subjectKey, subjectResource } from '../rbac/subjects.js';
 import type { Role, Subject } from '../rbac/types.js';
 import { type Check, defineCheck, type FindingDraft } from './define.js';
+import { evidenceAt } from './evidence.js';
 
 type Metadata = Pick<Check, 'id' | 'title' | 'description' | 'rationale' | 'remediation'>;
 
@@ -188,7 +188,7 @@ function grantEvidence(grant: RiskyGrant): Evidence[] {
   const evidence: Evidence[] = [];
   if (binding.resource) {
     evidence.push(
-      located(
+      evidenceAt(
         'binding',
         binding.resource,
         ['roleRef'],
@@ -200,15 +200,10 @@ function grantEvidence(grant: RiskyGrant): Evidence[] {
   const text = `${formatRole(rule.declaredBy)} rules[${rule.index}]: ${formatRule(rule)}`;
   evidence.push(
     declaredBy
-      ? located('rule', declaredBy, ['rules', rule.index], text)
+      ? evidenceAt('rule', declaredBy, ['rules', rule.index], text)
       : { type: 'rule', text: `${rule.declaredBy.origin} ${text}` },
   );
   return evidence;
-}
-
-function located(type: Evidence['type'], resource: Resource, path: FieldPath, text: string): Evidence {
-  const location = resource.locate(path);
-  return { type, resource: resource.ref, ...(location ? { location } : {}), path: formatPath(path), text };
 }
 
 /** Several grants share a binding or a rule: each piece of evidence once. */
