@@ -416,7 +416,7 @@ export const techniques: readonly Technique[] = [
       'An attacker able to create `MutatingWebhookConfiguration` or `ValidatingWebhookConfiguration` objects registers a webhook that points to a service or URL they control. The API server then sends it every matching request, which can include Secrets and pod specs, and a mutating webhook can rewrite pods on creation, e.g. adding a backdoor container. The foothold survives the deletion of individual workloads.',
     detection: {
       signals: ['cluster', 'rbac', 'audit'],
-      text: 'kubematrix lists subjects with `create`, `update` or `patch` on `mutatingwebhookconfigurations` and `validatingwebhookconfigurations`. Planned: listing the webhook configurations themselves with the services or URLs they call and the resources they intercept, and looking for changes to them in audit logs.',
+      text: 'kubematrix lists subjects with `create`, `update` or `patch` on `mutatingwebhookconfigurations` and `validatingwebhookconfigurations`, and reads the webhook configurations themselves: webhooks calling URLs outside the cluster, seeing Secrets or every resource, mutating pods, failing open, or served from a namespace ordinary users can write. Planned: looking for changes to them in audit logs.',
     },
     mitigations: [
       {
