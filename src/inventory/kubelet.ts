@@ -32,8 +32,8 @@ export interface KubeletConfigView {
   readonly owner: Resource;
   readonly config: KubeletConfiguration;
   /**
-   * The owner's path a finding about `field` points at: the field itself in a KubeletConfiguration object; in a
-   * ConfigMap, the data key holding the file (positions inside the embedded text are not tracked).
+   * The owner's path of `field`: in a ConfigMap it continues into the embedded file (`data.kubelet.readOnlyPort`),
+   * and locates at the data key, as positions inside the embedded text are not tracked.
    */
   at(field: FieldPath): FieldPath;
   /** `readOnlyPort`, or `readOnlyPort in data.kubelet`: how messages name a field. */
@@ -89,7 +89,7 @@ function fromObject(
     view: {
       owner,
       config: parsed.data,
-      at: (field) => (embedded ? base : field),
+      at: (field) => [...base, ...field],
       describe: (field) => (embedded ? `${formatPath(field)} in ${formatPath(base)}` : formatPath(field)),
     },
   };

@@ -50,4 +50,30 @@ describe('component flags', () => {
     expect(componentsOf(apiserverWith('[sh, -c, "kube-apiserver --version"]'), 'kube-apiserver')).toEqual([]);
     expect(componentsOf(apiserverWith('[/usr/local/bin/kube-apiserver]'), 'kube-apiserver')).toHaveLength(1);
   });
+
+  it('leaves a command that is not a list to the inventory: a located error, and no component to check', () => {
+    const { inventory, errors } = buildInventory(
+      parseManifest(
+        'm.yaml',
+        Buffer.from(`apiVersion: v1
+kind: Pod
+metadata: {name: kube-apiserver, namespace: kube-system}
+spec:
+  containers:
+  - name: kube-apiserver
+    command: kube-apiserver --anonymous-auth=true
+`),
+      ).objects,
+    );
+    expect(errors).toEqual([
+      {
+        source: 'm.yaml',
+        line: 7,
+        column: 5,
+        message:
+          'Pod kube-apiserver: spec.containers[0].command: expected array, got a string; its pod spec was not checked',
+      },
+    ]);
+    expect(componentsOf(inventory, 'kube-apiserver')).toEqual([]);
+  });
 });

@@ -20,7 +20,7 @@ testCheck(check, {
           line: 28,
           path: 'spec.containers[0].command[15]',
           techniques: ['MS-TA9019', 'MS-TA9029', 'MS-TA9025'],
-          mitigations: ['MS-M9003'],
+          mitigations: [],
           severity: 'critical',
           message: /includes AlwaysAllow/,
         },
