@@ -1,8 +1,14 @@
 import admissionPolicies from './admission-policies/index.js';
 import admissionWebhooks from './admission-webhooks/index.js';
 import allowPrivilegeEscalation from './allow-privilege-escalation/index.js';
+import apiserverAlwaysAllow from './apiserver-always-allow/index.js';
+import apiserverAnonymousAccess from './apiserver-anonymous-access/index.js';
+import apiserverAuditLog from './apiserver-audit-log/index.js';
+import apiserverEncryptionAtRest from './apiserver-encryption-at-rest/index.js';
+import apiserverNodeRestriction from './apiserver-node-restriction/index.js';
 import apparmorProfile from './apparmor-profile/index.js';
 import containerRuntimeSocket from './container-runtime-socket/index.js';
+import corednsCorefile from './coredns-corefile/index.js';
 import credentialsInConfigmap from './credentials-in-configmap/index.js';
 import credentialsInEnv from './credentials-in-env/index.js';
 import cronjob from './cronjob/index.js';
@@ -11,11 +17,14 @@ import daemonsetNodeAccess from './daemonset-node-access/index.js';
 import type { AnyCheck } from './define.js';
 import dropAllCapabilities from './drop-all-capabilities/index.js';
 import escapeCapabilities from './escape-capabilities/index.js';
+import etcdClientAuth from './etcd-client-auth/index.js';
 import hostNetwork from './host-network/index.js';
 import hostPidIpc from './host-pid-ipc/index.js';
 import hostPort from './host-port/index.js';
 import imageRegistry from './image-registry/index.js';
 import imageTag from './image-tag/index.js';
+import kubeletApiAccess from './kubelet-api-access/index.js';
+import kubeletStaticPodUrl from './kubelet-static-pod-url/index.js';
 import managementInterface from './management-interface/index.js';
 import netRaw from './net-raw/index.js';
 import networkPolicy from './network-policy/index.js';
@@ -45,6 +54,8 @@ import secretEnvReference from './secret-env-reference/index.js';
 import sensitiveHostPathRead from './sensitive-host-path-read/index.js';
 import serviceAccountToken from './service-account-token/index.js';
 import sshServer from './ssh-server/index.js';
+import systemNameImitation from './system-name-imitation/index.js';
+import unexpectedStaticPod from './unexpected-static-pod/index.js';
 import unmaskedProcMount from './unmasked-proc-mount/index.js';
 import unsafeSysctls from './unsafe-sysctls/index.js';
 import workloadTokenPermissions from './workload-token-permissions/index.js';
@@ -102,6 +113,17 @@ export const allChecks: readonly AnyCheck[] = [
   admissionWebhooks,
   podSecurityAdmission,
   admissionPolicies,
+  apiserverAnonymousAccess,
+  apiserverAlwaysAllow,
+  apiserverNodeRestriction,
+  apiserverAuditLog,
+  apiserverEncryptionAtRest,
+  etcdClientAuth,
+  kubeletApiAccess,
+  kubeletStaticPodUrl,
+  unexpectedStaticPod,
+  systemNameImitation,
+  corednsCorefile,
 ];
 
 export function getCheck(id: string): AnyCheck | undefined {

@@ -3,7 +3,8 @@ import type { AnyCheck, FindingDraft } from '../checks/define.js';
 import type { Config, IgnoreRule } from '../config/index.js';
 import { issueMessage } from '../inputs/errors.js';
 import { formatPath } from '../inputs/path.js';
-import { type Inventory, objectError, type Resource } from '../inventory/index.js';
+import type { Inventory, Resource } from '../inventory/index.js';
+import { locatedError } from '../inventory/located.js';
 import { type Finding, type ScanError, type Suppression, severityRank } from '../model/report.js';
 
 export const IGNORE_ANNOTATION = 'kubematrix.io/ignore';
@@ -48,7 +49,7 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
           applySuppression(finding, draft.resource, config.ignore, now);
           findings.push(finding);
         },
-        error: (resource, path, message) => errors.push(objectError(resource, path, message)),
+        error: (resource, path, message) => errors.push(locatedError(resource, path, message)),
       });
       ran.push(check);
     } catch (error) {

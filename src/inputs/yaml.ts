@@ -1,5 +1,6 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node, parseDocument } from 'yaml';
 import type { SourceLocation } from '../model/report.js';
+import { yamlErrorMessage } from './errors.js';
 import type { FieldPath } from './path.js';
 
 /** Aliases a document may expand: generous for real manifests, fatal for a "billion laughs" bomb. */
@@ -131,4 +132,20 @@ export function locate(
   const from = lineCounter.linePos(range[0] ?? 0);
   const to = lineCounter.linePos(range[1] ?? 0);
   return { file, line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
+}
+
+/**
+ * Parses YAML carried inside a field (a ConfigMap's configuration file) as manifests are read: YAML 1.1, unique keys,
+ * no alias bombs or excessive nesting. The error says what is wrong from its code, never quoting the text.
+ */
+export function parseEmbedded(text: string): { value: unknown } | { error: string } {
+  const document = parseDocument(text, { version: '1.1', uniqueKeys: true });
+  const [error] = document.errors;
+  if (error) return { error: yamlErrorMessage(error) };
+  try {
+    return { value: toPlain(document, new Map()) };
+  } catch (caught) {
+    if (!(caught instanceof ConversionError)) throw caught;
+    return { error: caught.message };
+  }
 }

@@ -2,10 +2,12 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';
-import { formatPath } from '../inputs/path.js';
 import type { ResourceRef, ScanError, ScanWarning, SourceLocation } from '../model/report.js';
+import { type KubeletConfigView, kubeletConfigOf } from './kubelet.js';
+import { locatedError } from './located.js';
 import { type Container, PodSpec, type SecurityContext } from './schema.js';
 
+export type { KubeletConfigView } from './kubelet.js';
 export type { Container, PodSpec, SecurityContext, Volume } from './schema.js';
 
 /** Anything an input produced: an object plus, where it came from a file, the means to locate its fields. */
@@ -71,6 +73,8 @@ export interface Inventory {
   readonly complete: boolean;
   readonly resources: readonly Resource[];
   readonly podSpecs: readonly PodSpecView[];
+  /** KubeletConfiguration objects, and those kubeadm keeps in kube-system ConfigMaps, parsed. */
+  readonly kubeletConfigs: readonly KubeletConfigView[];
   ofKind(kind: string): readonly Resource[];
   /** Objects of a kind in one namespace (`null`: manifests that set none), indexed on first use. */
   inNamespace(kind: string, namespace: string | null): readonly Resource[];
@@ -106,6 +110,7 @@ export function buildInventory(
 ): { inventory: Inventory; errors: ScanError[]; warnings: ScanWarning[] } {
   const resources: Resource[] = [];
   const podSpecs: PodSpecView[] = [];
+  const kubeletConfigs: KubeletConfigView[] = [];
   const errors: ScanError[] = [];
   const byKind = new Map<string, Resource[]>();
   const byKey = new Map<string, Resource[]>();
@@ -120,6 +125,11 @@ export function buildInventory(
     const definitions = byKey.get(identity);
     if (definitions) definitions.push(resource);
     else byKey.set(identity, [resource]);
+
+    if (resource.ref.kind === 'ConfigMap') errors.push(...configMapErrors(resource));
+    const kubelet = kubeletConfigOf(resource);
+    if (kubelet.view) kubeletConfigs.push(kubelet.view);
+    if (kubelet.error) errors.push(kubelet.error);
 
     const specPath = POD_SPEC_PATHS[resource.ref.kind];
     if (!specPath) continue;
@@ -142,6 +152,7 @@ export function buildInventory(
     // A cluster dump holds a Deployment, its ReplicaSet and their Pods: one pod template, assessed once, where
     // it is written. A controlled object whose controller is absent from the input is assessed itself.
     podSpecs: podSpecs.filter((pod) => !controller(pod.owner, find)),
+    kubeletConfigs,
     ofKind: (kind) => byKind.get(kind) ?? [],
     inNamespace(kind, namespace) {
       let index = byNamespace.get(kind);
@@ -211,6 +222,8 @@ function controller(resource: Resource, find: Inventory['find']): Resource | und
   if (!Array.isArray(owners)) return undefined;
   for (const owner of owners.map(asRecord)) {
     if (owner.controller !== true || typeof owner.kind !== 'string' || typeof owner.name !== 'string') continue;
+    // A mirror pod's controller is its Node, which holds no pod template: the pod is its only definition.
+    if (!POD_SPEC_PATHS[owner.kind]) return undefined;
     return find(owner.kind, resource.ref.namespace, owner.name, resource);
   }
   return undefined;
@@ -302,18 +315,22 @@ function podSpecView(owner: Resource, path: FieldPath, spec: PodSpec): PodSpecVi
 function specError(resource: Resource, specPath: FieldPath, error: z.ZodError): ScanError {
   const [issue] = error.issues;
   const issuePath = [...specPath, ...((issue?.path ?? []) as (string | number)[])];
-  return objectError(resource, issuePath, `${issue?.message ?? 'invalid pod spec'}; its pod spec was not checked`);
+  return locatedError(resource, issuePath, `${issue?.message ?? 'invalid pod spec'}; its pod spec was not checked`);
 }
 
-/** A located input error about one field of an object: `Pod web: spec.containers: expected array, …`. */
-export function objectError(resource: Resource, path: FieldPath, message: string): ScanError {
-  const location = resource.locate(path);
-  const what = `${resource.ref.kind} ${resource.ref.name || '(unnamed)'}`;
-  return {
-    source: location?.file ?? resource.file ?? what,
-    ...(location ? { line: location.line, column: location.column } : {}),
-    message: `${what}: ${formatPath(path)}: ${message}`,
-  };
+/**
+ * The API server stores ConfigMap values as strings: `data: {port: 8080}` is rejected on apply. Checks reading a
+ * value (a Corefile, a kubelet configuration) skip what is not a string; this says where and why.
+ */
+function configMapErrors(configMap: Resource): ScanError[] {
+  const data = configMap.object.data;
+  if (data === undefined || data === null) return [];
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    return [locatedError(configMap, ['data'], 'expected a mapping of keys to strings; its data was not checked')];
+  }
+  return Object.entries(data)
+    .filter(([, value]) => value !== null && typeof value !== 'string')
+    .map(([key]) => locatedError(configMap, ['data', key], 'expected a string (quote it); this value was not checked'));
 }
 
 /** The API server treats `field: null` (e.g. an empty `securityContext:` in YAML) as an absent field. */

@@ -76,4 +76,70 @@ spec:
     expect(inventory.inNamespace('ReplicaSet', 'shop').map((r) => r.ref.name)).toEqual(['api-7d9f']);
     expect(inventory.inNamespace('ReplicaSet', null)).toEqual([]);
   });
+
+  it('assesses a mirror pod itself even when the dump holds its Node', () => {
+    const { inventory } = inventoryOf(`
+apiVersion: v1
+kind: Node
+metadata: {name: cp-1}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: etcd-cp-1
+  namespace: kube-system
+  ownerReferences: [{apiVersion: v1, kind: Node, name: cp-1, controller: true}]
+spec:
+  containers: [{name: etcd, image: registry.k8s.io/etcd:3.5.15-0}]
+`);
+    expect(inventory.podSpecs.map((p) => p.owner.ref.name)).toEqual(['etcd-cp-1']);
+  });
+
+  it('reports ConfigMap values that are not strings at their key, and a kubelet ConfigMap that is not YAML', () => {
+    const { inventory, errors } = inventoryOf(`
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: [not, a, string]
+  empty:
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: kubelet-config, namespace: kube-system}
+data:
+  kubelet: "readOnlyPort: [10255"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: kubelet-config-1.23, namespace: kube-system}
+data:
+  kubelet: "authentication: {anonymous: {enabled: sometimes}}"
+`);
+    expect(errors).toEqual([
+      {
+        source: 'in.yaml',
+        line: 6,
+        column: 3,
+        message: 'ConfigMap coredns: data.Corefile: expected a string (quote it); this value was not checked',
+      },
+      {
+        source: 'in.yaml',
+        line: 13,
+        column: 3,
+        message: expect.stringMatching(
+          /^ConfigMap kubelet-config: data\.kubelet: invalid YAML: .*; the kubelet configuration was not checked$/,
+        ),
+      },
+      {
+        source: 'in.yaml',
+        line: 19,
+        column: 3,
+        message:
+          'ConfigMap kubelet-config-1.23: data.kubelet: authentication.anonymous.enabled in the embedded file: expected boolean, got a string; the kubelet configuration was not checked',
+      },
+    ]);
+    expect(inventory.kubeletConfigs).toEqual([]);
+    expect(inventory.resources).toHaveLength(3);
+  });
 });

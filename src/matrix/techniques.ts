@@ -459,7 +459,7 @@ export const techniques: readonly Technique[] = [
       'The kubelet runs static pods straight from manifests in its staticPodPath, usually /etc/kubernetes/manifests, or from a manifest URL, without the scheduler. An attacker who can write there, via a writable hostPath mount or node access, or who controls the URL, gets a pod the kubelet restarts on every boot. The API server only holds a mirror pod, and deleting it there does not stop the container.',
     detection: {
       signals: ['manifest', 'cluster', 'question'],
-      text: "kubematrix flags pods with writable `hostPath` mounts of /etc/kubernetes or its parents. The kubelet's staticPodPath, any manifest URL and the directory contents live on the node and must be checked there. Planned: listing mirror pods (annotation `kubernetes.io/config.mirror`) in a live cluster so unexpected ones stand out.",
+      text: "kubematrix flags pods with writable `hostPath` mounts of /etc/kubernetes or its parents, mirror pods (annotation `kubernetes.io/config.mirror`) in a cluster dump that are not control-plane components in kube-system, and kubelet configurations (files or kubeadm's ConfigMap) that set `staticPodURL`. The staticPodPath directory contents live on the node and must be checked there. Planned: reading mirror pods straight from a live cluster.",
       question:
         "Do you monitor the kubelet's static pod directory and configuration on every node for new or changed manifests?",
     },
@@ -617,7 +617,7 @@ export const techniques: readonly Technique[] = [
       "The attacker names a pod, Deployment or container so it blends in with legitimate ones, for example copying the generated suffix of a Deployment's pods or the name of a system component such as kube-proxy or coredns. Placed in kube-system or a busy namespace, it is easy to overlook in `kubectl get pods`. A lookalike repository name can disguise the image as well.",
     detection: {
       signals: ['manifest', 'audit'],
-      text: 'No check looks at names yet; kubematrix flags images from unapproved registries and by mutable tag, which is how an imitation usually differs. Planned: comparing pods in system namespaces with the components that normally run there, flagging pods without an owning controller whose names look generated, flagging images whose registry does not match the component they imitate, and showing from audit logs which identity created each pod.',
+      text: "kubematrix flags workloads named like system components (coredns, kube-proxy, kube-apiserver, etcd, metrics-server, CNI agents), by the same name with a generated suffix in a system namespace or a near-miss spelling anywhere, that are not deployed by the component's usual controller or run none of its images; it also flags images from unapproved registries and by mutable tag. Planned: showing from audit logs which identity created each pod.",
     },
     mitigations: [
       {
@@ -636,7 +636,7 @@ export const techniques: readonly Technique[] = [
       'To hide where they are, the attacker sends requests to the API server, kubelets or exposed applications through proxies, VPN exit nodes or Tor. The requests arrive from addresses unrelated to the attacker, defeating IP-based attribution and simple blocking. Anonymous access paths make this easier because no identity ties the requests together.',
     detection: {
       signals: ['cluster', 'rbac', 'audit', 'question'],
-      text: 'kubematrix lists what `system:anonymous`, `system:unauthenticated` and every authenticated user may do through RBAC. Matching addresses against proxy and Tor lists needs threat intelligence the organization supplies. Planned: checking in a live cluster whether anonymous authentication is enabled, and reviewing `sourceIPs` in audit logs for unexpected ranges.',
+      text: 'kubematrix lists what `system:anonymous`, `system:unauthenticated` and every authenticated user may do through RBAC, and flags API server manifests that leave anonymous authentication on. Matching addresses against proxy and Tor lists needs threat intelligence the organization supplies. Planned: reviewing `sourceIPs` in audit logs for unexpected ranges.',
       question:
         'Do you detect or block access to the API server and exposed services from anonymizing proxies, VPN services or Tor exit nodes?',
     },
@@ -805,8 +805,8 @@ export const techniques: readonly Technique[] = [
     summary:
       "Each kubelet serves an HTTPS API on port 10250 (older setups also a read-only port 10255) that lists its node's pods and can run commands in them. An attacker who reaches it while anonymous access is allowed, or who holds `get` on `nodes/proxy`, can list workloads and exec into containers via the kubelet, leaving no `pods/exec` audit event. NodeRestriction stops a stolen kubelet credential from altering other nodes.",
     detection: {
-      signals: ['cluster', 'rbac', 'audit'],
-      text: 'kubematrix lists subjects with access to `nodes/proxy`, and workloads whose token holds it. Calls made straight to the kubelet never reach the API server. Planned: checking kubelet settings in a live cluster for `authentication.anonymous.enabled`, `authorization.mode: AlwaysAllow` and a nonzero `readOnlyPort`, and looking in audit logs for `nodes/proxy` requests.',
+      signals: ['manifest', 'cluster', 'rbac', 'audit'],
+      text: "kubematrix lists subjects with access to `nodes/proxy`, and workloads whose token holds it, and reads KubeletConfiguration files and kubeadm's kubelet ConfigMap for `authentication.anonymous.enabled`, `authorization.mode: AlwaysAllow` and a nonzero `readOnlyPort`. Calls made straight to the kubelet never reach the API server. Planned: reading each node's configuration from a live cluster, and looking in audit logs for `nodes/proxy` requests.",
     },
     mitigations: [
       {
@@ -900,8 +900,8 @@ export const techniques: readonly Technique[] = [
     summary:
       "Cluster DNS is served by CoreDNS, configured through the `coredns` ConfigMap in kube-system. An attacker who can edit that ConfigMap adds rewrite or hosts entries that resolve service or external names to addresses they control, redirecting other pods' traffic to capture credentials or data. Changing the CoreDNS Deployment achieves the same.",
     detection: {
-      signals: ['rbac', 'audit'],
-      text: 'kubematrix lists subjects who may update or patch the `coredns` ConfigMap in kube-system, and those who may patch workloads there. Planned: looking for changes to it in audit logs.',
+      signals: ['manifest', 'rbac', 'audit'],
+      text: "kubematrix lists subjects who may update or patch the `coredns` ConfigMap in kube-system, and those who may patch workloads there, and lists the Corefile's `rewrite` rules and `forward` upstreams outside private and link-local ranges for review. Planned: looking for changes to it in audit logs.",
     },
     mitigations: [
       {
