@@ -4,7 +4,7 @@ import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';
 import { formatPath } from '../inputs/path.js';
 import type { ResourceRef, ScanError, ScanWarning, SourceLocation } from '../model/report.js';
-import { type Container, PodSpec, type SecurityContext } from './schema.js';
+import { type Container, NetworkPolicySpec, PodSpec, type SecurityContext } from './schema.js';
 
 export type { Container, PodSpec, SecurityContext, Volume } from './schema.js';
 
@@ -121,6 +121,12 @@ export function buildInventory(
     if (definitions) definitions.push(resource);
     else byKey.set(identity, [resource]);
 
+    if (resource.ref.kind === 'NetworkPolicy') {
+      // A policy read wrongly would misstate who is isolated: say where it is broken, and evaluate without it.
+      const parsed = parseNetworkPolicy(resource);
+      if (!parsed.success) errors.push(specError(resource, source, ['spec'], parsed.error, 'the policy was ignored'));
+      continue;
+    }
     const specPath = POD_SPEC_PATHS[resource.ref.kind];
     if (!specPath) continue;
     const rawSpec = withoutNulls(dig(resource.object, specPath));
@@ -128,7 +134,7 @@ export function buildInventory(
     if (rawSpec === undefined) continue;
     const parsed = PodSpec.safeParse(rawSpec, { error: issueMessage });
     if (!parsed.success) {
-      errors.push(specError(resource, source, specPath, parsed.error));
+      errors.push(specError(resource, source, specPath, parsed.error, 'its pod spec was not checked'));
       continue;
     }
     podSpecs.push(podSpecView(resource, specPath, parsed.data));
@@ -299,7 +305,18 @@ function podSpecView(owner: Resource, path: FieldPath, spec: PodSpec): PodSpecVi
   };
 }
 
-function specError(resource: Resource, source: SourceObject, specPath: FieldPath, error: z.ZodError): ScanError {
+/** A NetworkPolicy's spec as the API server would accept it, or why it would not. */
+export function parseNetworkPolicy(resource: Resource) {
+  return NetworkPolicySpec.safeParse(withoutNulls(resource.object.spec ?? {}), { error: issueMessage });
+}
+
+function specError(
+  resource: Resource,
+  source: SourceObject,
+  specPath: FieldPath,
+  error: z.ZodError,
+  consequence: string,
+): ScanError {
   const [issue] = error.issues;
   const issuePath = [...specPath, ...((issue?.path ?? []) as (string | number)[])];
   const location = resource.locate(issuePath);
@@ -307,7 +324,7 @@ function specError(resource: Resource, source: SourceObject, specPath: FieldPath
   return {
     source: location?.file ?? source.file ?? what,
     ...(location ? { line: location.line, column: location.column } : {}),
-    message: `${what}: ${formatPath(issuePath)}: ${issue?.message ?? 'invalid pod spec'}; its pod spec was not checked`,
+    message: `${what}: ${formatPath(issuePath)}: ${issue?.message ?? 'invalid'}; ${consequence}`,
   };
 }
 
