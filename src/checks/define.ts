@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { FieldPath } from '../inputs/path.js';
+import { formatPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';
 import type { Evidence, Severity } from '../model/report.js';
@@ -59,4 +60,10 @@ export function defineCheck<Options = undefined>(check: Check<Options>): Check<O
     throw new Error(`check '${check.id}' must expose a technique or report a missing mitigation`);
   }
   return check;
+}
+
+/** Evidence about another object, at one of its fields, located when that object came from a file. */
+export function evidenceAt(type: Evidence['type'], resource: Resource, path: FieldPath, text: string): Evidence {
+  const location = resource.locate(path);
+  return { type, resource: resource.ref, ...(location ? { location } : {}), path: formatPath(path), text };
 }
