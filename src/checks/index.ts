@@ -15,6 +15,7 @@ import hostPort from './host-port/index.js';
 import imageRegistry from './image-registry/index.js';
 import imageTag from './image-tag/index.js';
 import managementInterface from './management-interface/index.js';
+import metadataEgress from './metadata-egress/index.js';
 import netRaw from './net-raw/index.js';
 import networkPolicy from './network-policy/index.js';
 import privilegedContainer from './privileged-container/index.js';
@@ -96,6 +97,7 @@ export const allChecks: readonly AnyCheck[] = [
   managementInterface,
   hostPort,
   networkPolicy,
+  metadataEgress,
 ];
 
 export function getCheck(id: string): AnyCheck | undefined {

@@ -33,7 +33,7 @@ metadata: {name: ${name}, namespace: ${namespace}}
 spec: ${spec}
 ---`;
 
-const [IMDS_V4, IMDS_V6] = METADATA_ENDPOINTS as [IpAddress, IpAddress];
+const [IMDS_V4, IMDS_V6] = METADATA_ENDPOINTS.map((endpoint) => endpoint.address) as [IpAddress, IpAddress];
 
 describe('IP addresses and CIDRs', () => {
   it('parses both families, `::` compression and dotted IPv6 tails', () => {
@@ -175,7 +175,7 @@ metadata: {name: shop, labels: {team: shop}}
         ) +
         policy('a', 'any', `{podSelector: {matchLabels: {app: any}}, policyTypes: [Egress], egress: [{}]}`),
     );
-    const reach = (name: string) => METADATA_ENDPOINTS.map((address) => index.egressTo(pod(name), address).allowed);
+    const reach = (name: string) => METADATA_ENDPOINTS.map(({ address }) => index.egressTo(pod(name), address).allowed);
     expect(reach('open')).toEqual([true, true]);
     expect(index.egressTo(pod('open'), IMDS_V4).isolating).toEqual([]);
     expect(reach('blocked')).toEqual([false, false]);

@@ -21,9 +21,10 @@ export interface PolicyRule {
 }
 
 /** The cloud instance-metadata endpoints: every cloud's IPv4 one, and AWS's IPv6 one (Nitro instances). */
-export const METADATA_ENDPOINTS: readonly IpAddress[] = ['169.254.169.254', 'fd00:ec2::254'].map(
-  (text) => parseIp(text) as IpAddress,
-);
+export const METADATA_ENDPOINTS: readonly { readonly text: string; readonly address: IpAddress }[] = [
+  '169.254.169.254',
+  'fd00:ec2::254',
+].map((text) => ({ text, address: parseIp(text) as IpAddress }));
 /** They answer plain HTTP. */
 const METADATA_PORT = 80;
 
