@@ -14,6 +14,7 @@ import hostPidIpc from './host-pid-ipc/index.js';
 import hostPort from './host-port/index.js';
 import imageRegistry from './image-registry/index.js';
 import imageTag from './image-tag/index.js';
+import internetFacing from './internet-facing/index.js';
 import managementInterface from './management-interface/index.js';
 import metadataEgress from './metadata-egress/index.js';
 import netRaw from './net-raw/index.js';
@@ -94,6 +95,7 @@ export const allChecks: readonly AnyCheck[] = [
   imageRegistry,
   cryptoMinerImage,
   sshServer,
+  internetFacing,
   managementInterface,
   hostPort,
   networkPolicy,
