@@ -46,6 +46,7 @@ import serviceAccountToken from './service-account-token/index.js';
 import sshServer from './ssh-server/index.js';
 import unmaskedProcMount from './unmasked-proc-mount/index.js';
 import unsafeSysctls from './unsafe-sysctls/index.js';
+import workloadIdentity from './workload-identity/index.js';
 import workloadTokenPermissions from './workload-token-permissions/index.js';
 import writableHostPath from './writable-host-path/index.js';
 
@@ -80,6 +81,7 @@ export const allChecks: readonly AnyCheck[] = [
   rbacDeleteEvents,
   rbacDestructiveDelete,
   workloadTokenPermissions,
+  workloadIdentity,
   credentialsInEnv,
   credentialsInConfigmap,
   secretEnvReference,
