@@ -121,16 +121,33 @@ function buildIndex(inventory: Inventory): NetworkPolicyIndex {
     }
     return policies;
   };
-  const selecting = (pod: PodSpecView) =>
-    // The API server reads a missing podSelector as `{}`: all pods.
-    inNamespace(pod.owner.ref.namespace).filter((policy) => selects(policy.spec.podSelector ?? {}, pod.podLabels));
+  const selected = new WeakMap<PodSpecView, NetworkPolicy[]>();
+  const selecting = (pod: PodSpecView) => {
+    let policies = selected.get(pod);
+    if (!policies) {
+      // The API server reads a missing podSelector as `{}`: all pods.
+      policies = inNamespace(pod.owner.ref.namespace).filter((policy) =>
+        selects(policy.spec.podSelector ?? {}, pod.podLabels),
+      );
+      selected.set(pod, policies);
+    }
+    return policies;
+  };
   const isolating = (pod: PodSpecView, direction: Direction) =>
     selecting(pod).filter((policy) => policy.types.has(direction));
 
-  const namespaceLabels = (namespace: string) => ({
-    ...(inventory.find('Namespace', null, namespace)?.labels ?? {}),
-    'kubernetes.io/metadata.name': namespace,
-  });
+  const labelsOf = new Map<string, Record<string, string>>();
+  const namespaceLabels = (namespace: string) => {
+    let labels = labelsOf.get(namespace);
+    if (!labels) {
+      labels = {
+        ...(inventory.find('Namespace', null, namespace)?.labels ?? {}),
+        'kubernetes.io/metadata.name': namespace,
+      };
+      labelsOf.set(namespace, labels);
+    }
+    return labels;
+  };
   let namespaces: string[] | undefined;
   /** Every named namespace the input knows of: where its workloads run, and its Namespace objects. */
   const knownNamespaces = () => {
@@ -149,6 +166,7 @@ function buildIndex(inventory: Inventory): NetworkPolicyIndex {
     (empty(peer.namespaceSelector) ||
       knownNamespaces().every((namespace) => selects(peer.namespaceSelector, namespaceLabels(namespace))));
 
+  const openRules = new WeakMap<NetworkPolicy, Partial<Record<Direction, PolicyRule | undefined>>>();
   return {
     inNamespace,
     selecting,
@@ -161,10 +179,16 @@ function buildIndex(inventory: Inventory): NetworkPolicyIndex {
     namespaceLabels,
     openRule(policy, direction) {
       if (!policy.types.has(direction)) return undefined;
-      const index = rulesOf(policy, direction).findIndex(
-        (rule) => rule.ports.length === 0 && (rule.peers.length === 0 || rule.peers.some(everyPod)),
-      );
-      return index < 0 ? undefined : { policy, direction, index };
+      // It depends on the policy alone, and every pod it selects asks.
+      const known = openRules.get(policy) ?? {};
+      if (!(direction in known)) {
+        const index = rulesOf(policy, direction).findIndex(
+          (rule) => rule.ports.length === 0 && (rule.peers.length === 0 || rule.peers.some(everyPod)),
+        );
+        known[direction] = index < 0 ? undefined : { policy, direction, index };
+        openRules.set(policy, known);
+      }
+      return known[direction];
     },
     egressTo(pod, address, port = METADATA_PORT) {
       const policies = isolating(pod, 'Egress');
