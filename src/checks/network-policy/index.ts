@@ -95,16 +95,15 @@ export default defineCheck<z.infer<typeof Options>>({
           message: `the pods of ${workloadName(pod)} ${inNamespace(pod.owner.ref.namespace)}: ${gaps.map((g) => g.text).join('; ')}`,
           evidence: [
             ...gaps.flatMap((g) => g.evidence ?? []),
-            ...index
-              .selecting(pod)
-              .map((policy) =>
-                evidenceAt(
-                  'policy',
-                  policy.resource,
-                  ['spec', 'podSelector'],
-                  `NetworkPolicy '${policy.resource.ref.name}' selects them for ${[...policy.types].join(' and ').toLowerCase()}`,
-                ),
-              ),
+            ...index.selecting(pod).map((policy) => {
+              const types = [...policy.types];
+              // A default deny is the namespace's baseline, not a policy about these pods: say which it is.
+              const what = types.every((type) => index.defaultDeny(namespace, type) === policy)
+                ? 'denies all'
+                : 'selects them for';
+              const text = `NetworkPolicy '${policy.resource.ref.name}' ${what} ${types.join(' and ').toLowerCase()}`;
+              return evidenceAt('policy', policy.resource, ['spec', 'podSelector'], text);
+            }),
           ],
         });
       }

@@ -1,4 +1,5 @@
-import { testCheck } from '../tester.js';
+import { expect, it } from 'vitest';
+import { runCheck, testCheck } from '../tester.js';
 import check from './index.js';
 
 const DEPLOYMENT = `
@@ -352,4 +353,21 @@ spec:
       findings: [{ line: 11, path: 'spec.jobTemplate.spec.template.metadata.labels' }],
     },
   ],
+});
+
+it('names a default deny as such in the evidence, and other policies by what they select the pods for', () => {
+  const [finding] = runCheck(
+    check,
+    `${INGRESS_ONLY}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec:
+  podSelector: {}
+`,
+  );
+  expect(finding?.evidence?.map((entry) => entry.text)).toEqual([
+    "NetworkPolicy 'api' selects them for ingress",
+    "NetworkPolicy 'default-deny' denies all ingress",
+  ]);
 });
