@@ -23,9 +23,11 @@ import hostPidIpc from './host-pid-ipc/index.js';
 import hostPort from './host-port/index.js';
 import imageRegistry from './image-registry/index.js';
 import imageTag from './image-tag/index.js';
+import internetFacing from './internet-facing/index.js';
 import kubeletApiAccess from './kubelet-api-access/index.js';
 import kubeletStaticPodUrl from './kubelet-static-pod-url/index.js';
 import managementInterface from './management-interface/index.js';
+import metadataEgress from './metadata-egress/index.js';
 import netRaw from './net-raw/index.js';
 import networkPolicy from './network-policy/index.js';
 import podSecurityAdmission from './pod-security-admission/index.js';
@@ -58,6 +60,7 @@ import systemNameImitation from './system-name-imitation/index.js';
 import unexpectedStaticPod from './unexpected-static-pod/index.js';
 import unmaskedProcMount from './unmasked-proc-mount/index.js';
 import unsafeSysctls from './unsafe-sysctls/index.js';
+import workloadIdentity from './workload-identity/index.js';
 import workloadTokenPermissions from './workload-token-permissions/index.js';
 import writableHostPath from './writable-host-path/index.js';
 
@@ -92,6 +95,7 @@ export const allChecks: readonly AnyCheck[] = [
   rbacDeleteEvents,
   rbacDestructiveDelete,
   workloadTokenPermissions,
+  workloadIdentity,
   credentialsInEnv,
   credentialsInConfigmap,
   secretEnvReference,
@@ -107,6 +111,7 @@ export const allChecks: readonly AnyCheck[] = [
   imageRegistry,
   cryptoMinerImage,
   sshServer,
+  internetFacing,
   managementInterface,
   hostPort,
   networkPolicy,
@@ -124,6 +129,7 @@ export const allChecks: readonly AnyCheck[] = [
   unexpectedStaticPod,
   systemNameImitation,
   corednsCorefile,
+  metadataEgress,
 ];
 
 export function getCheck(id: string): AnyCheck | undefined {

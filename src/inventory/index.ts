@@ -5,7 +5,7 @@ import type { FieldPath } from '../inputs/path.js';
 import type { ResourceRef, ScanError, ScanWarning, SourceLocation } from '../model/report.js';
 import { type KubeletConfigView, kubeletConfigOf } from './kubelet.js';
 import { locatedError } from './located.js';
-import { type Container, PodSpec, type SecurityContext } from './schema.js';
+import { type Container, NetworkPolicySpec, PodSpec, type SecurityContext } from './schema.js';
 
 export type { KubeletConfigView } from './kubelet.js';
 export type { Container, PodSpec, SecurityContext, Volume } from './schema.js';
@@ -131,6 +131,12 @@ export function buildInventory(
     if (kubelet.view) kubeletConfigs.push(kubelet.view);
     if (kubelet.error) errors.push(kubelet.error);
 
+    if (resource.ref.kind === 'NetworkPolicy') {
+      // A policy read wrongly would misstate who is isolated: say where it is broken, and evaluate without it.
+      const parsed = parseNetworkPolicy(resource);
+      if (!parsed.success) errors.push(specError(resource, ['spec'], parsed.error, 'the policy was ignored'));
+      continue;
+    }
     const specPath = POD_SPEC_PATHS[resource.ref.kind];
     if (!specPath) continue;
     const rawSpec = withoutNulls(dig(resource.object, specPath));
@@ -138,7 +144,7 @@ export function buildInventory(
     if (rawSpec === undefined) continue;
     const parsed = PodSpec.safeParse(rawSpec, { error: issueMessage });
     if (!parsed.success) {
-      errors.push(specError(resource, specPath, parsed.error));
+      errors.push(specError(resource, specPath, parsed.error, 'its pod spec was not checked'));
       continue;
     }
     podSpecs.push(podSpecView(resource, specPath, parsed.data));
@@ -312,10 +318,15 @@ function podSpecView(owner: Resource, path: FieldPath, spec: PodSpec): PodSpecVi
   };
 }
 
-function specError(resource: Resource, specPath: FieldPath, error: z.ZodError): ScanError {
+/** A NetworkPolicy's spec as the API server would accept it, or why it would not. */
+export function parseNetworkPolicy(resource: Resource) {
+  return NetworkPolicySpec.safeParse(withoutNulls(resource.object.spec ?? {}), { error: issueMessage });
+}
+
+function specError(resource: Resource, specPath: FieldPath, error: z.ZodError, consequence: string): ScanError {
   const [issue] = error.issues;
   const issuePath = [...specPath, ...((issue?.path ?? []) as (string | number)[])];
-  return locatedError(resource, issuePath, `${issue?.message ?? 'invalid pod spec'}; its pod spec was not checked`);
+  return locatedError(resource, issuePath, `${issue?.message ?? 'invalid'}; ${consequence}`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCidr } from '../k8s/ip.js';
 
 /**
  * The parts of the Kubernetes pod API that checks read. Loose objects: unknown fields pass through untouched,
@@ -112,3 +113,48 @@ export const PodSpec = z.looseObject({
   nodeName: z.string().optional(),
 });
 export type PodSpec = z.infer<typeof PodSpec>;
+
+/** A LabelSelector. YAML may give a label value as a number or boolean; selectors compare it as the string it means. */
+export const LabelSelector = z.looseObject({
+  matchLabels: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  matchExpressions: z
+    .array(
+      z.looseObject({
+        key: z.string(),
+        operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+        values: z.array(z.union([z.string(), z.number(), z.boolean()])).optional(),
+      }),
+    )
+    .optional(),
+});
+
+const Cidr = z
+  .string()
+  .refine((text) => parseCidr(text) !== undefined, { error: 'expected a CIDR such as 10.0.0.0/8' });
+
+const NetworkPolicyPeer = z.looseObject({
+  podSelector: LabelSelector.optional(),
+  namespaceSelector: LabelSelector.optional(),
+  ipBlock: z.looseObject({ cidr: Cidr, except: z.array(Cidr).optional() }).optional(),
+});
+
+const NetworkPolicyPort = z.looseObject({
+  protocol: z.string().optional(),
+  port: z.union([z.number().int(), z.string()]).optional(),
+  endPort: z.number().int().optional(),
+});
+
+/** The parts of a NetworkPolicy's spec that decide whom it selects and what it lets through. */
+export const NetworkPolicySpec = z.looseObject({
+  podSelector: LabelSelector.optional(),
+  policyTypes: z.array(z.enum(['Ingress', 'Egress'])).optional(),
+  ingress: z
+    .array(z.looseObject({ from: z.array(NetworkPolicyPeer).optional(), ports: z.array(NetworkPolicyPort).optional() }))
+    .optional(),
+  egress: z
+    .array(z.looseObject({ to: z.array(NetworkPolicyPeer).optional(), ports: z.array(NetworkPolicyPort).optional() }))
+    .optional(),
+});
+export type NetworkPolicySpec = z.infer<typeof NetworkPolicySpec>;
+export type NetworkPolicyPeer = z.infer<typeof NetworkPolicyPeer>;
+export type NetworkPolicyPort = z.infer<typeof NetworkPolicyPort>;

@@ -1,3 +1,4 @@
+import type { FieldPath } from '../inputs/path.js';
 import type { ContainerView, Inventory, PodSpecView, Resource } from '../inventory/index.js';
 import { asRecord, dig } from '../inventory/index.js';
 import { matchesLabels } from './selectors.js';
@@ -11,11 +12,13 @@ export interface TargetPort {
 /** How traffic reaches a container port through a Service. */
 export interface Route {
   readonly service: Resource;
-  /** The Ingress forwarding to the Service, when traffic arrives that way. */
-  readonly ingress?: Resource;
-  /** Reachable from outside the cluster: a LoadBalancer or NodePort Service, external IPs, or an Ingress. */
+  /** The Ingress or Gateway API route (HTTPRoute, GRPCRoute) forwarding to the Service, which carry HTTP only. */
+  readonly via?: Resource;
+  /** Where `via` names the Service: its backend entry. */
+  readonly viaPath?: FieldPath;
+  /** Reachable from outside the cluster: a LoadBalancer or NodePort Service, external IPs, an Ingress or a Gateway. */
   readonly external: boolean;
-  /** For messages: `NodePort Service 'web'`, `Ingress 'web' (Service 'web')`. */
+  /** For messages: `NodePort Service 'web'`, `Ingress 'web' (Service 'web')`, `HTTPRoute 'web' on Gateway 'public' (Service 'web')`. */
   readonly description: string;
 }
 
@@ -54,16 +57,18 @@ export function serviceExposure(service: Resource): Pick<Route, 'external' | 'de
 }
 
 /**
- * Services in the pod's namespace that select its pods and forward to one of `ports`, and the Ingresses routing to
- * those Service ports.
+ * Services in the pod's namespace that select its pods and forward to one of `ports` (any port when absent), and
+ * the Ingresses and Gateway API routes forwarding to those Service ports.
  */
-export function routesTo(inventory: Inventory, pod: PodSpecView, ports: readonly TargetPort[]): Route[] {
+export function routesTo(inventory: Inventory, pod: PodSpecView, ports?: readonly TargetPort[]): Route[] {
   const namespace = pod.owner.ref.namespace;
+  const fronts = frontsOf(inventory);
   const routes: Route[] = [];
   for (const service of inventory.inNamespace('Service', namespace)) {
     if (!serviceSelects(service, pod)) continue;
     const spec = asRecord(service.object.spec);
     const servicePorts = (Array.isArray(spec.ports) ? spec.ports : []).map(asRecord).filter((servicePort) => {
+      if (!ports) return true;
       const target = servicePort.targetPort ?? servicePort.port;
       const number = portNumber(target);
       return ports.some((port) =>
@@ -73,42 +78,123 @@ export function routesTo(inventory: Inventory, pod: PodSpecView, ports: readonly
     if (servicePorts.length === 0) continue;
 
     routes.push({ service, ...serviceExposure(service) });
-    for (const ingress of inventory.inNamespace('Ingress', namespace)) {
-      if (!ingressBackends(ingress).some((backend) => routesToServicePort(backend, service.ref.name, servicePorts))) {
-        continue;
-      }
+    for (const front of fronts.get(frontKey(namespace, service.ref.name)) ?? []) {
+      if (!forwardsTo(front.port, servicePorts)) continue;
       routes.push({
         service,
-        ingress,
+        via: front.resource,
+        viaPath: front.path,
         external: true,
-        description: `Ingress '${ingress.ref.name}' (Service '${service.ref.name}')`,
+        description: `${front.description} (Service '${service.ref.name}')`,
       });
     }
   }
   return routes;
 }
 
-/** Every backend of an Ingress: the default one and each rule path's, in networking.k8s.io/v1 and v1beta1 form. */
-function ingressBackends(ingress: Resource): Record<string, unknown>[] {
-  const spec = asRecord(ingress.object.spec);
-  const backends = [spec.defaultBackend, spec.backend];
-  for (const rule of Array.isArray(spec.rules) ? spec.rules : []) {
-    const paths = dig(rule, ['http', 'paths']);
-    for (const path of Array.isArray(paths) ? paths : []) backends.push(asRecord(path).backend);
-  }
-  return backends.filter((backend) => backend !== undefined).map(asRecord);
+/** An Ingress or Gateway API route naming a Service as its backend, where, and on which Service port. */
+interface Front {
+  readonly resource: Resource;
+  readonly path: FieldPath;
+  /** A Service port number or name; undefined forwards to the Service's only port. */
+  readonly port: unknown;
+  readonly description: string;
 }
 
-function routesToServicePort(
-  backend: Record<string, unknown>,
-  serviceName: string,
-  servicePorts: readonly Record<string, unknown>[],
-): boolean {
-  const v1 = asRecord(backend.service);
-  const name = v1.name ?? backend.serviceName;
-  if (name !== serviceName) return false;
-  const port = asRecord(v1.port);
-  const wanted = port.number ?? port.name ?? backend.servicePort;
+const frontIndexes = new WeakMap<Inventory, Map<string, Front[]>>();
+
+function frontKey(namespace: string | null, service: string): string {
+  return `${namespace ?? ''}\u0000${service}`;
+}
+
+/** Every Ingress and Gateway API route backend in the input, by the Service it names: built once per inventory. */
+function frontsOf(inventory: Inventory): Map<string, Front[]> {
+  const index = frontIndexes.get(inventory);
+  if (index) return index;
+  const built = new Map<string, Front[]>();
+  const add = (namespace: string | null, service: unknown, front: Front) => {
+    if (typeof service !== 'string') return;
+    const key = frontKey(namespace, service);
+    const list = built.get(key);
+    if (list) list.push(front);
+    else built.set(key, [front]);
+  };
+  for (const ingress of inventory.ofKind('Ingress')) {
+    for (const { backend, path } of ingressBackends(ingress)) {
+      const v1 = asRecord(backend.service);
+      const port = asRecord(v1.port);
+      add(ingress.ref.namespace, v1.name ?? backend.serviceName, {
+        resource: ingress,
+        path,
+        port: port.number ?? port.name ?? backend.servicePort,
+        description: `Ingress '${ingress.ref.name}'`,
+      });
+    }
+  }
+  for (const kind of GATEWAY_ROUTES) {
+    for (const route of inventory.ofKind(kind)) {
+      const gateway = attachedGateway(route);
+      if (!gateway) continue;
+      const rules = asRecord(route.object.spec).rules;
+      (Array.isArray(rules) ? rules : []).forEach((rule, ruleIndex) => {
+        const refs = asRecord(rule).backendRefs;
+        (Array.isArray(refs) ? refs : []).map(asRecord).forEach((ref, refIndex) => {
+          // Only Services (the default kind, in the core group) are backends that select pods.
+          if ((ref.kind ?? 'Service') !== 'Service' || (ref.group ?? '') !== '') return;
+          const namespace = typeof ref.namespace === 'string' ? ref.namespace : route.ref.namespace;
+          add(namespace, ref.name, {
+            resource: route,
+            path: ['spec', 'rules', ruleIndex, 'backendRefs', refIndex],
+            port: ref.port,
+            description: `${kind} '${route.ref.name}' on ${gateway}`,
+          });
+        });
+      });
+    }
+  }
+  frontIndexes.set(inventory, built);
+  return built;
+}
+
+const GATEWAY_ROUTES = ['HTTPRoute', 'GRPCRoute'] as const;
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+/**
+ * The Gateway a route attaches to, for messages: traffic from outside reaches it through that Gateway. A route
+ * whose parents are Services only (service-mesh routing) has none and exposes nothing.
+ */
+function attachedGateway(route: Resource): string | undefined {
+  const parents = asRecord(route.object.spec).parentRefs;
+  for (const parent of (Array.isArray(parents) ? parents : []).map(asRecord)) {
+    if ((parent.kind ?? 'Gateway') !== 'Gateway' || (parent.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP) continue;
+    if (typeof parent.name !== 'string') continue;
+    const namespace = typeof parent.namespace === 'string' ? parent.namespace : route.ref.namespace;
+    return `Gateway '${namespace && namespace !== route.ref.namespace ? `${namespace}/` : ''}${parent.name}'`;
+  }
+  return undefined;
+}
+
+/** Every backend of an Ingress and where it is: the default one and each rule path's, in v1 and v1beta1 form. */
+function ingressBackends(ingress: Resource): { backend: Record<string, unknown>; path: FieldPath }[] {
+  const spec = asRecord(ingress.object.spec);
+  const backends: { backend: unknown; path: FieldPath }[] = [
+    { backend: spec.defaultBackend, path: ['spec', 'defaultBackend'] },
+    { backend: spec.backend, path: ['spec', 'backend'] },
+  ];
+  (Array.isArray(spec.rules) ? spec.rules : []).forEach((rule, ruleIndex) => {
+    const paths = dig(rule, ['http', 'paths']);
+    (Array.isArray(paths) ? paths : []).forEach((entry, pathIndex) => {
+      backends.push({
+        backend: asRecord(entry).backend,
+        path: ['spec', 'rules', ruleIndex, 'http', 'paths', pathIndex, 'backend'],
+      });
+    });
+  });
+  return backends.flatMap(({ backend, path }) => (backend === undefined ? [] : [{ backend: asRecord(backend), path }]));
+}
+
+/** Whether a front's port names one of the Service ports (by number or name); none named: the Service's port. */
+function forwardsTo(wanted: unknown, servicePorts: readonly Record<string, unknown>[]): boolean {
   if (wanted === undefined) return true;
   // v1beta1's servicePort is IntOrString; a port name is never all digits, so comparing as strings is exact.
   return servicePorts.some((servicePort) =>

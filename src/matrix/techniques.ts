@@ -97,7 +97,7 @@ export const techniques: readonly Technique[] = [
       "An application running in the cluster and reachable from outside has an exploitable flaw, such as remote code execution, SSRF or unsafe deserialization, and the attacker uses it to gain a foothold in its pod. From there they inherit the pod's service account token, mounted secrets and network position. The exposure usually comes through a `LoadBalancer` or `NodePort` Service or an Ingress route.",
     detection: {
       signals: ['manifest', 'question'],
-      text: 'Whether applications contain known vulnerabilities depends on the image scanning and runtime protection the organization operates; kubematrix flags mutable tags and unapproved registries, which make scanned images hard to trust. Planned: listing every workload reachable from outside the cluster through `LoadBalancer` and `NodePort` Services and Ingress rules (today only management interfaces, SSH servers and host ports are reported that way).',
+      text: 'Whether applications contain known vulnerabilities depends on the image scanning and runtime protection the organization operates; kubematrix flags mutable tags and unapproved registries, which make scanned images hard to trust. kubematrix lists every workload reachable from outside the cluster through `LoadBalancer` and `NodePort` Services, `externalIPs`, Ingress rules and Gateway API routes as an entry point (info), with the routes as evidence.',
       question:
         'Are images of externally exposed workloads scanned for known vulnerabilities, and does a WAF or similar filter sit in front of them?',
     },
@@ -123,7 +123,7 @@ export const techniques: readonly Technique[] = [
       "Management tools such as the Kubernetes Dashboard, Argo CD, Jupyter notebooks, Kubeflow or Apache NiFi are reachable from the internet without strong authentication. An attacker who finds one uses the tool's own features to deploy workloads, read secrets or run code in the cluster. The exposure typically comes from a `LoadBalancer` or `NodePort` Service or an Ingress routing to the tool.",
     detection: {
       signals: ['manifest', 'question'],
-      text: 'kubematrix recognises well-known management interfaces (Dashboard, Argo CD, Jupyter and similar) by image, command or port, raises those that `LoadBalancer` or `NodePort` Services or Ingress rules expose, and for the Kubernetes Dashboard names the service account it acts as and what that account may do. It also flags `hostPort` and RBAC grants to anonymous users. Whether each endpoint enforces authentication or sits behind a firewall is for the organization to confirm.',
+      text: 'kubematrix recognises well-known management interfaces (Dashboard, Argo CD, Jupyter and similar) by image, command or port, raises those that `LoadBalancer` or `NodePort` Services, `externalIPs`, Ingress rules or Gateway API routes expose, and for the Kubernetes Dashboard names the service account it acts as and what that account may do. It also flags `hostPort` and RBAC grants to anonymous users. Whether each endpoint enforces authentication or sits behind a firewall is for the organization to confirm.',
       question:
         'Which management interfaces in the cluster are reachable from the internet, and does each one require strong authentication?',
     },
@@ -532,7 +532,7 @@ export const techniques: readonly Technique[] = [
       "From a compromised pod or node the attacker uses cloud credentials found there: the node's managed identity or instance role via the metadata endpoint, workload identity tokens, or keys in mounted files and environment variables. Depending on the role, they read storage or change cloud resources beyond the cluster. An over-privileged node identity turns a container escape into a cloud account compromise.",
     detection: {
       signals: ['manifest', 'cluster', 'question'],
-      text: 'What node and workload identities may do in the cloud is configured outside Kubernetes. kubematrix reports cloud keys in `env` values and ConfigMaps (MS-TA9027) and node credential files mounted through hostPath (MS-TA9026). Planned: reading workload identity annotations on service accounts, and checking in a live cluster whether pods can reach 169.254.169.254.',
+      text: 'What node and workload identities may do in the cloud is configured outside Kubernetes. kubematrix reports cloud keys in `env` values and ConfigMaps (MS-TA9027) and node credential files mounted through hostPath (MS-TA9026). It reports service accounts annotated for a cloud workload identity (EKS IAM roles, GKE and Azure workload identity) with the workloads that use them, and pods whose egress NetworkPolicies do not keep from 169.254.169.254. Planned: checking in a live cluster whether pods can reach it.',
       question:
         'What cloud permissions do the node identity and each workload identity hold, and are they limited to what the workloads need?',
     },
@@ -756,7 +756,7 @@ export const techniques: readonly Technique[] = [
       "Cloud nodes obtain tokens for their managed identity or instance role from the instance metadata service at 169.254.169.254. A pod that can reach that endpoint, which is often the default, requests a token and acts in the cloud as the node. With workload identity, tokens for the pod's own cloud identity can also be taken from a compromised pod.",
     detection: {
       signals: ['manifest', 'cluster', 'question'],
-      text: 'The rights of the node identity are set in the cloud. kubematrix flags `hostNetwork` pods, which pod-level network blocks do not cover. Planned: checking whether NetworkPolicies deny egress to 169.254.169.254 and, in a live cluster, whether pods can actually reach it.',
+      text: 'The rights of the node identity are set in the cloud. kubematrix flags `hostNetwork` pods, which pod-level network blocks do not cover, and pods whose egress NetworkPolicies do not keep from 169.254.169.254 (or fd00:ec2::254). Planned: checking in a live cluster whether pods can actually reach it.',
       question:
         "Which cloud roles are assigned to the nodes' managed identity, and is metadata access from pods blocked?",
     },
@@ -858,7 +858,7 @@ export const techniques: readonly Technique[] = [
       'Cloud VMs expose a metadata service at 169.254.169.254 that describes the node: account or subscription, region, network layout, tags and startup data, and on many clouds identity tokens too. A compromised pod queries it to learn about the surrounding cloud environment and sometimes to find credentials. Many clusters leave it reachable from every pod.',
     detection: {
       signals: ['manifest', 'cluster'],
-      text: 'kubematrix reports workloads whose egress no NetworkPolicy restricts, and `hostNetwork` pods, which pod-level policies do not cover. Planned: checking that egress rules actually exclude 169.254.169.254/32 and, in a live cluster, whether pods can reach the endpoint.',
+      text: 'kubematrix reports pods whose egress NetworkPolicies do not keep from 169.254.169.254 (or fd00:ec2::254): no policy isolates their egress, or a rule allows it by ipBlock and port. `hostNetwork` pods, which pod-level policies do not cover, are reported on their own. Planned: checking in a live cluster whether pods can reach the endpoint.',
     },
     mitigations: [
       {
@@ -877,7 +877,7 @@ export const techniques: readonly Technique[] = [
       'With a foothold in one pod, the attacker connects to services in other namespaces, databases, internal dashboards or kubelets, since the default Kubernetes network lets any pod talk to any other. Services reached this way often trust in-cluster callers and skip authentication. One compromised workload thus becomes access across the cluster.',
     detection: {
       signals: ['manifest', 'cluster'],
-      text: 'kubematrix reports workloads that no NetworkPolicy selects for ingress or egress, and `hostNetwork` pods. Planned: checking in a live cluster whether the CNI actually enforces NetworkPolicy.',
+      text: 'kubematrix reports workloads that no NetworkPolicy selects for ingress or egress (a namespace without any once), policies with rules open to every pod, and `hostNetwork` pods. Planned: checking in a live cluster whether the CNI actually enforces NetworkPolicy.',
     },
     mitigations: [
       {

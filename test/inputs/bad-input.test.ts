@@ -35,6 +35,18 @@ describe('a folder of broken inputs', async () => {
     if (line) expect(errors[0]?.line).toBe(line);
   });
 
+  it('reports malformed NetworkPolicies where they are wrong, and assesses the namespace without them', () => {
+    expect(errorFor('network-policy.yaml').map(({ line, message }) => [line, message])).toEqual([
+      [7, 'NetworkPolicy string-selector: spec.podSelector: expected object, got a string; the policy was ignored'],
+      [
+        15,
+        'NetworkPolicy unknown-type: spec.policyTypes[1]: must be one of "Ingress", "Egress"; the policy was ignored',
+      ],
+    ]);
+    const finding = report.findings.find((f) => f.checkId === 'network-policy' && f.resource.name === 'isolated');
+    expect(finding?.message).toMatch(/^no NetworkPolicy in the input selects any pod in namespace 'quarantine'/);
+  });
+
   it('passes over empty documents and counts non-Kubernetes YAML as ignored, without errors', () => {
     expect(errorFor('empty.yaml')).toEqual([]);
     expect(errorFor('not-kubernetes.yaml')).toEqual([]);
@@ -60,6 +72,7 @@ describe('a folder of broken inputs', async () => {
         'helm-template.yaml',
         'kustomization.yaml',
         'dangling.yaml',
+        'network-policy.yaml',
       ].map(file),
     );
     expect(report.errors.filter((error) => !known.has(error.source))).toEqual([]);

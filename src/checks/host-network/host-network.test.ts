@@ -36,7 +36,7 @@ spec:
         {
           line: 8,
           column: 7,
-          techniques: ['MS-TA9034', 'MS-TA9033'],
+          techniques: ['MS-TA9034', 'MS-TA9033', 'MS-TA9028'],
           severity: 'high',
           path: 'spec.template.spec.hostNetwork',
         },
@@ -68,7 +68,7 @@ spec:
       containers:
       - name: kube-proxy
 `,
-      findings: [{ line: 8, severity: 'medium', techniques: ['MS-TA9034', 'MS-TA9033'] }],
+      findings: [{ line: 8, severity: 'medium', techniques: ['MS-TA9034', 'MS-TA9033', 'MS-TA9028'] }],
     },
   ],
 });

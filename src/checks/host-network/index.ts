@@ -5,7 +5,7 @@ export default defineCheck({
   id: 'host-network',
   title: "Pod in the node's network namespace",
   severity: 'high',
-  exposes: ['MS-TA9034', 'MS-TA9033'],
+  exposes: ['MS-TA9034', 'MS-TA9033', 'MS-TA9028'],
   missing: [],
   description: 'A pod sets `hostNetwork: true`.',
   rationale:

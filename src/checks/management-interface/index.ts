@@ -66,7 +66,10 @@ const CATALOGUE: readonly ManagementInterface[] = [
   { name: 'Weave Scope', image: /\/weaveworks\/scope(?::|$)/, ports: [4040] },
   // Any repository: Tiller is mostly pulled from mirrors (`gcr.io/kubernetes-helm/tiller`, `…/google_containers/tiller`).
   { name: 'Helm Tiller', image: /\/tiller(?::|$)/, ports: [44134], portIdentifies: true },
-  { name: 'etcd', image: /\/etcd(?::|$)/, ports: [2379], portIdentifies: true },
+  // Client and peer ports: either hands over the cluster's whole state to whoever holds no client certificate.
+  { name: 'etcd', image: /\/etcd(?::|$)/, ports: [2379, 2380], portIdentifies: true },
+  // The kubelet's API (10250) and read-only port (10255): whoever reaches them lists, and may exec into, pods.
+  { name: 'the kubelet API', ports: [10250, 10255], portIdentifies: true },
   { name: 'the Docker Engine API', image: /^docker\.io\/library\/docker:[\w.-]*dind/, ports: DOCKER_API_PORTS },
   {
     name: 'the Docker Engine API',
@@ -168,7 +171,7 @@ export default defineCheck({
   exposes: ['MS-TA9005'],
   missing: [],
   description:
-    "A container runs a management UI or API (Kubernetes Dashboard, Argo, Jupyter, Kubeflow, Tiller, etcd, the Docker API, Kibana, Grafana, Prometheus, Consul, …), recognised by image, command or port; or a workload runs as the Kubernetes Dashboard's ServiceAccount (`kubernetes-dashboard` in namespace `kubernetes-dashboard` or `kube-system`, or one bound to a role named `kubernetes-dashboard…`) whatever its image. High when a LoadBalancer or NodePort Service or an Ingress exposes it. For the Dashboard, the finding names the account it acts as and that account's risky permissions, and is as severe as they are.",
+    "A container runs a management UI or API (Kubernetes Dashboard, Argo, Jupyter, Kubeflow, Tiller, etcd, the kubelet API, the Docker API, Kibana, Grafana, Prometheus, Consul, …), recognised by image, command or port; or a workload runs as the Kubernetes Dashboard's ServiceAccount (`kubernetes-dashboard` in namespace `kubernetes-dashboard` or `kube-system`, or one bound to a role named `kubernetes-dashboard…`) whatever its image. High when a LoadBalancer or NodePort Service, `externalIPs`, an Ingress or a Gateway API route (HTTPRoute, GRPCRoute attached to a Gateway) exposes it. For the Dashboard, the finding names the account it acts as and that account's risky permissions, and is as severe as they are.",
   rationale:
     'These tools exist to run things: deploy workloads, execute notebooks, read secrets and metrics. Many ship without authentication or with default credentials, so whoever reaches one drives it with its own, usually broad, service account. Exposed to the internet they are found by scanners within hours; inside the cluster they turn any compromised pod into a cluster operator. The Dashboard with `--enable-skip-login`, or in front of a proxy that logs in for the user, acts with its own account: bound to cluster-admin, it hands the cluster to whoever opens it.',
   remediation:

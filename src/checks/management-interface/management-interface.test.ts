@@ -407,5 +407,76 @@ subjects:
         },
       ],
     },
+    {
+      name: 'Grafana behind a Gateway API HTTPRoute, a kubelet port behind externalIPs: high; a mesh-only route exposes nothing',
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: grafana, namespace: monitoring}
+spec:
+  template:
+    metadata: {labels: {app: grafana}}
+    spec:
+      containers:
+      - name: grafana
+        image: grafana/grafana:11.1.0
+      - name: node-api
+        image: ghcr.io/acme/agent:1.0
+        ports:
+        - containerPort: 10250
+---
+apiVersion: v1
+kind: Service
+metadata: {name: grafana, namespace: monitoring}
+spec:
+  selector: {app: grafana}
+  ports:
+  - {name: http, port: 80, targetPort: 3000}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: agent, namespace: monitoring}
+spec:
+  selector: {app: grafana}
+  externalIPs: [203.0.113.10]
+  ports:
+  - {port: 10250}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: mesh, namespace: monitoring}
+spec:
+  parentRefs:
+  - {group: "", kind: Service, name: grafana}
+  rules:
+  - backendRefs:
+    - {name: grafana, port: 80}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: grafana, namespace: monitoring}
+spec:
+  parentRefs:
+  - {name: public, namespace: gateways}
+  rules:
+  - backendRefs:
+    - {name: grafana, port: 80}
+`,
+      findings: [
+        {
+          line: 11,
+          severity: 'high',
+          message:
+            "container 'grafana' runs Grafana, reachable from outside the cluster through HTTPRoute 'grafana' on Gateway 'gateways/public' (Service 'grafana')",
+        },
+        {
+          line: 15,
+          severity: 'high',
+          path: 'spec.template.spec.containers[1].ports[0].containerPort',
+          message:
+            /'node-api' runs the kubelet API, reachable from outside the cluster through ClusterIP Service 'agent' with externalIPs/,
+        },
+      ],
+    },
   ],
 });

@@ -1,4 +1,5 @@
-import { testCheck } from '../tester.js';
+import { expect, it } from 'vitest';
+import { runCheck, testCheck } from '../tester.js';
 import check from './index.js';
 
 const DEPLOYMENT = `
@@ -98,31 +99,165 @@ spec:
         image: ghcr.io/acme/agent:1.0
 `,
     },
+    {
+      name: 'a default-deny namespace whose allow rules name their peers',
+      yaml: `${DEPLOYMENT}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: from-web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+  - from:
+    - namespaceSelector: {matchLabels: {team: web}}
+      podSelector: {matchLabels: {app: web}}
+  egress:
+  - to:
+    - ipBlock: {cidr: 10.0.0.0/8}
+`,
+    },
   ],
   invalid: [
     {
-      name: 'no policy at all, at the template labels',
-      yaml: DEPLOYMENT,
+      name: 'a namespace no policy covers: once, on its Namespace object, its workloads as evidence',
+      yaml: `
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---${DEPLOYMENT}---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+      - {name: db, image: postgres:16}
+`,
       findings: [
         {
-          line: 8,
-          techniques: ['MS-TA9034', 'MS-TA9031', 'MS-TA9033'],
+          line: 4,
+          techniques: ['MS-TA9034', 'MS-TA9031'],
           mitigations: ['MS-M9014'],
           severity: 'low',
-          path: 'spec.template.metadata.labels',
+          path: 'metadata.name',
           message:
-            "no NetworkPolicy in namespace 'shop' restricts ingress or egress for the pods of Deployment 'api': any pod in the cluster can connect to them, and they can connect to any pod, map the network, and reach the cloud metadata API (169.254.169.254) unless the nodes block it",
+            "no NetworkPolicy in the input selects any pod in namespace 'shop' (Deployment 'api', StatefulSet 'db'): any pod in the cluster can connect to them, and they can connect to any pod and map the network",
+          evidence: [
+            { type: 'workload', line: 12 },
+            { type: 'workload', line: 24 },
+          ],
         },
       ],
     },
     {
-      name: 'ingress-only policy: egress is open',
+      name: 'no Namespace object: on the first workload; a policy selecting nothing is evidence',
+      yaml: `${DEPLOYMENT}---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+  namespace: shop
+  labels: {app: debug}
+spec:
+  containers:
+  - {name: debug, image: busybox:1.36}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+`,
+      options: { egress: false },
+      findings: [
+        {
+          line: 8,
+          techniques: ['MS-TA9034'],
+          path: 'spec.template.metadata.labels',
+          message:
+            "no NetworkPolicy in the input selects any pod in namespace 'shop' (Deployment 'api', Pod 'debug'): any pod in the cluster can connect to them",
+          evidence: [
+            { type: 'workload', line: 8 },
+            { type: 'workload', line: 19 },
+            { type: 'policy', line: 28 },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'ingress-only policy: egress is open, for that workload, with the policy as evidence',
       yaml: INGRESS_ONLY,
       findings: [
         {
           line: 8,
-          techniques: ['MS-TA9034', 'MS-TA9031', 'MS-TA9033'],
-          message: /restricts egress for .*: they can connect to any pod, map the network/,
+          techniques: ['MS-TA9034', 'MS-TA9031'],
+          path: 'spec.template.metadata.labels',
+          message:
+            "the pods of Deployment 'api' in namespace 'shop': no NetworkPolicy in the input restricts their egress: they can connect to any pod and map the network",
+          evidence: [{ type: 'policy', line: 18 }],
+        },
+      ],
+    },
+    {
+      name: 'partly covered namespace: each workload with a gap, said per workload',
+      yaml: `${INGRESS_ONLY}---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: shop}
+spec:
+  template:
+    metadata:
+      labels: {app: worker}
+    spec:
+      containers:
+      - {name: worker, image: ghcr.io/acme/worker:1.0}
+`,
+      findings: [
+        { line: 8, techniques: ['MS-TA9034', 'MS-TA9031'], message: /Deployment 'api' .*restricts their egress/ },
+        {
+          line: 27,
+          message:
+            "the pods of Deployment 'worker' in namespace 'shop': no NetworkPolicy in the input restricts their ingress: any pod in the cluster can connect to them; no NetworkPolicy in the input restricts their egress: they can connect to any pod and map the network",
+          evidence: [],
+        },
+      ],
+    },
+    {
+      name: 'a policy whose ingress rule admits every namespace on every port: reachable from every pod',
+      yaml: `${DEPLOYMENT}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  policyTypes: [Ingress]
+  ingress:
+  - from:
+    - podSelector: {matchLabels: {app: web}}
+  - from:
+    - namespaceSelector: {}
+`,
+      options: { egress: false },
+      findings: [
+        {
+          line: 8,
+          techniques: ['MS-TA9034'],
+          message:
+            "the pods of Deployment 'api' in namespace 'shop': NetworkPolicy 'api' ingress[1] admits every pod on every port: any pod in the cluster can connect to them",
+          evidence: [
+            { type: 'policy', line: 23 },
+            { type: 'policy', line: 18 },
+          ],
         },
       ],
     },
@@ -157,7 +292,7 @@ spec:
     - {key: tier, operator: NotIn, values: [backend]}
 `,
       options: { egress: false },
-      findings: [{ line: 8, message: /restricts ingress for .*: any pod in the cluster can connect to them$/ }],
+      findings: [{ line: 8, message: /restricts their ingress: any pod in the cluster can connect to them$/ }],
     },
     {
       name: 'without policyTypes, an empty egress list does not make a policy restrict egress',
@@ -170,7 +305,12 @@ spec:
   ingress: []
   egress: []
 `,
-      findings: [{ line: 8, message: /restricts egress for the pods of Deployment 'api'/ }],
+      findings: [
+        {
+          line: 8,
+          message: /Deployment 'api' in namespace 'shop': no NetworkPolicy in the input restricts their egress/,
+        },
+      ],
     },
     {
       name: 'unlabelled Pod without namespace: at the pod metadata; a namespaced policy does not apply',
@@ -190,7 +330,7 @@ spec:
   podSelector: {}
   policyTypes: [Ingress, Egress]
 `,
-      findings: [{ line: 4, path: 'metadata.labels', message: /in its namespace restricts .* Pod 'debug'/ }],
+      findings: [{ line: 4, path: 'metadata.labels', message: /selects any pod in their namespace \(Pod 'debug'\)/ }],
     },
     {
       name: 'CronJob template labels',
@@ -213,4 +353,21 @@ spec:
       findings: [{ line: 11, path: 'spec.jobTemplate.spec.template.metadata.labels' }],
     },
   ],
+});
+
+it('names a default deny as such in the evidence, and other policies by what they select the pods for', () => {
+  const [finding] = runCheck(
+    check,
+    `${INGRESS_ONLY}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec:
+  podSelector: {}
+`,
+  );
+  expect(finding?.evidence?.map((entry) => entry.text)).toEqual([
+    "NetworkPolicy 'api' selects them for ingress",
+    "NetworkPolicy 'default-deny' denies all ingress",
+  ]);
 });

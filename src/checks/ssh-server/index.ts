@@ -86,8 +86,8 @@ export default defineCheck({
         const sshPorts = declared.filter(isSshPort);
         // Without a port that says SSH, sshd listens on 22, or, in an sshd image, on whatever port the image declares.
         const ports = sshPorts.length ? sshPorts : [{ number: SSH_PORT }, ...(sshdImage ? declared : [])];
-        // An Ingress speaks HTTP: it cannot carry SSH.
-        const exposed = routesTo(inventory, pod, ports).find((route) => route.external && !route.ingress);
+        // Ingresses and Gateway HTTP/gRPC routes speak HTTP: they cannot carry SSH.
+        const exposed = routesTo(inventory, pod, ports).find((route) => route.external && !route.via);
         const what = evidence.map((e) => e.what).join(', ');
         report({
           resource: pod.owner,

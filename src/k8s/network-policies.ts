@@ -1,0 +1,207 @@
+import type { Inventory, PodSpecView, Resource } from '../inventory/index.js';
+import { parseNetworkPolicy } from '../inventory/index.js';
+import type { NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec } from '../inventory/schema.js';
+import { cidrContains, type IpAddress, parseCidr, parseIp } from './ip.js';
+import { selects } from './selectors.js';
+
+export type Direction = 'Ingress' | 'Egress';
+
+export interface NetworkPolicy {
+  readonly resource: Resource;
+  readonly spec: NetworkPolicySpec;
+  /** The directions it isolates the pods it selects in, `policyTypes` defaults applied. */
+  readonly types: ReadonlySet<Direction>;
+}
+
+/** A rule of a policy, by direction and index, for messages and evidence. */
+export interface PolicyRule {
+  readonly policy: NetworkPolicy;
+  readonly direction: Direction;
+  readonly index: number;
+}
+
+/** The cloud instance-metadata endpoints: every cloud's IPv4 one, and AWS's IPv6 one (Nitro instances). */
+export const METADATA_ENDPOINTS: readonly { readonly text: string; readonly address: IpAddress }[] = [
+  '169.254.169.254',
+  'fd00:ec2::254',
+].map((text) => ({ text, address: parseIp(text) as IpAddress }));
+/** They answer plain HTTP. */
+const METADATA_PORT = 80;
+
+/**
+ * With `policyTypes` absent or empty the API server sets Ingress, plus Egress only when the policy has at least one
+ * egress rule: `egress: []` alone does not make a policy an egress policy.
+ */
+export function policyTypes(spec: NetworkPolicySpec): ReadonlySet<Direction> {
+  if (spec.policyTypes?.length) return new Set(spec.policyTypes);
+  return new Set<Direction>(spec.egress?.length ? ['Ingress', 'Egress'] : ['Ingress']);
+}
+
+/** A selector with nothing in it: `{}` selects everything. */
+function empty(selector: NetworkPolicySpec['podSelector']): boolean {
+  return !Object.keys(selector?.matchLabels ?? {}).length && !selector?.matchExpressions?.length;
+}
+
+function rulesOf(policy: NetworkPolicy, direction: Direction) {
+  return direction === 'Ingress'
+    ? (policy.spec.ingress ?? []).map((rule) => ({ peers: rule.from ?? [], ports: rule.ports ?? [] }))
+    : (policy.spec.egress ?? []).map((rule) => ({ peers: rule.to ?? [], ports: rule.ports ?? [] }));
+}
+
+/** Whether a port entry lets TCP traffic to `port` through. A named port names a pod's port: never an address's. */
+function portAllows(entry: NetworkPolicyPort, port: number): boolean {
+  if ((entry.protocol ?? 'TCP') !== 'TCP') return false;
+  if (entry.port === undefined) return true;
+  if (typeof entry.port !== 'number') return false;
+  return entry.port === port || (entry.endPort !== undefined && entry.port <= port && port <= entry.endPort);
+}
+
+function ipBlockHolds(peer: NetworkPolicyPeer, address: IpAddress): boolean {
+  const block = peer.ipBlock;
+  const cidr = block && parseCidr(block.cidr);
+  if (!cidr || !cidrContains(cidr, address)) return false;
+  return !(block.except ?? []).some((except) => {
+    const excluded = parseCidr(except);
+    return excluded !== undefined && cidrContains(excluded, address);
+  });
+}
+
+export interface EgressVerdict {
+  /** Whether the pod may send TCP traffic to the address on that port. */
+  readonly allowed: boolean;
+  /** The policies isolating the pod's egress; empty when none does and everything is allowed. */
+  readonly isolating: readonly NetworkPolicy[];
+  /** The rules that let the traffic through, when policies isolate it. */
+  readonly allowedBy: readonly PolicyRule[];
+}
+
+export interface NetworkPolicyIndex {
+  /** The namespace's well-formed policies (malformed ones are the inventory's errors, and ignored). */
+  inNamespace(namespace: string | null): readonly NetworkPolicy[];
+  /** The policies that select the pod, for any direction. */
+  selecting(pod: PodSpecView): readonly NetworkPolicy[];
+  /** Those that isolate it in one direction: empty when that direction is open to all traffic. */
+  isolating(pod: PodSpecView, direction: Direction): readonly NetworkPolicy[];
+  /** A policy that selects every pod of the namespace and allows nothing in that direction. */
+  defaultDeny(namespace: string | null, direction: Direction): NetworkPolicy | undefined;
+  /** The Namespace object's labels when the input holds it, and the `kubernetes.io/metadata.name` every one has. */
+  namespaceLabels(namespace: string): Readonly<Record<string, string>>;
+  /**
+   * A rule of the policy that lets every pod in every namespace of the input in (Ingress) or out to every pod
+   * (Egress), on every port: no peers at all, or a peer whose namespaceSelector selects every namespace and whose
+   * podSelector selects every pod.
+   */
+  openRule(policy: NetworkPolicy, direction: Direction): PolicyRule | undefined;
+  /** Whether the pod may connect to the address on a TCP port, under the policies that isolate its egress. */
+  egressTo(pod: PodSpecView, address: IpAddress, port?: number): EgressVerdict;
+}
+
+const indexes = new WeakMap<Inventory, NetworkPolicyIndex>();
+
+/** NetworkPolicy semantics over an inventory, indexed by namespace on first use (one index per inventory). */
+export function networkPolicies(inventory: Inventory): NetworkPolicyIndex {
+  let index = indexes.get(inventory);
+  if (!index) {
+    index = buildIndex(inventory);
+    indexes.set(inventory, index);
+  }
+  return index;
+}
+
+function buildIndex(inventory: Inventory): NetworkPolicyIndex {
+  const byNamespace = new Map<string | null, NetworkPolicy[]>();
+  const inNamespace = (namespace: string | null): NetworkPolicy[] => {
+    let policies = byNamespace.get(namespace);
+    if (!policies) {
+      policies = inventory.inNamespace('NetworkPolicy', namespace).flatMap((resource) => {
+        const parsed = parseNetworkPolicy(resource);
+        return parsed.success ? [{ resource, spec: parsed.data, types: policyTypes(parsed.data) }] : [];
+      });
+      byNamespace.set(namespace, policies);
+    }
+    return policies;
+  };
+  const selected = new WeakMap<PodSpecView, NetworkPolicy[]>();
+  const selecting = (pod: PodSpecView) => {
+    let policies = selected.get(pod);
+    if (!policies) {
+      // The API server reads a missing podSelector as `{}`: all pods.
+      policies = inNamespace(pod.owner.ref.namespace).filter((policy) =>
+        selects(policy.spec.podSelector ?? {}, pod.podLabels),
+      );
+      selected.set(pod, policies);
+    }
+    return policies;
+  };
+  const isolating = (pod: PodSpecView, direction: Direction) =>
+    selecting(pod).filter((policy) => policy.types.has(direction));
+
+  const labelsOf = new Map<string, Record<string, string>>();
+  const namespaceLabels = (namespace: string) => {
+    let labels = labelsOf.get(namespace);
+    if (!labels) {
+      labels = {
+        ...(inventory.find('Namespace', null, namespace)?.labels ?? {}),
+        'kubernetes.io/metadata.name': namespace,
+      };
+      labelsOf.set(namespace, labels);
+    }
+    return labels;
+  };
+  let namespaces: string[] | undefined;
+  /** Every named namespace the input knows of: where its workloads run, and its Namespace objects. */
+  const knownNamespaces = () => {
+    namespaces ??= [
+      ...new Set([
+        ...inventory.podSpecs.flatMap((pod) => pod.owner.ref.namespace ?? []),
+        ...inventory.ofKind('Namespace').map((namespace) => namespace.ref.name),
+      ]),
+    ];
+    return namespaces;
+  };
+  const everyPod = (peer: NetworkPolicyPeer) =>
+    !peer.ipBlock &&
+    empty(peer.podSelector) &&
+    peer.namespaceSelector !== undefined &&
+    (empty(peer.namespaceSelector) ||
+      knownNamespaces().every((namespace) => selects(peer.namespaceSelector, namespaceLabels(namespace))));
+
+  const openRules = new WeakMap<NetworkPolicy, Partial<Record<Direction, PolicyRule | undefined>>>();
+  return {
+    inNamespace,
+    selecting,
+    isolating,
+    defaultDeny: (namespace, direction) =>
+      inNamespace(namespace).find(
+        (policy) =>
+          empty(policy.spec.podSelector) && policy.types.has(direction) && rulesOf(policy, direction).length === 0,
+      ),
+    namespaceLabels,
+    openRule(policy, direction) {
+      if (!policy.types.has(direction)) return undefined;
+      // It depends on the policy alone, and every pod it selects asks.
+      const known = openRules.get(policy) ?? {};
+      if (!(direction in known)) {
+        const index = rulesOf(policy, direction).findIndex(
+          (rule) => rule.ports.length === 0 && (rule.peers.length === 0 || rule.peers.some(everyPod)),
+        );
+        known[direction] = index < 0 ? undefined : { policy, direction, index };
+        openRules.set(policy, known);
+      }
+      return known[direction];
+    },
+    egressTo(pod, address, port = METADATA_PORT) {
+      const policies = isolating(pod, 'Egress');
+      const allowedBy: PolicyRule[] = [];
+      for (const policy of policies) {
+        rulesOf(policy, 'Egress').forEach((rule, index) => {
+          const portOk = rule.ports.length === 0 || rule.ports.some((entry) => portAllows(entry, port));
+          // Pod and namespace selectors pick pods; only an ipBlock (or no peer at all) reaches an address outside.
+          const peerOk = rule.peers.length === 0 || rule.peers.some((peer) => ipBlockHolds(peer, address));
+          if (portOk && peerOk) allowedBy.push({ policy, direction: 'Egress', index });
+        });
+      }
+      return { allowed: policies.length === 0 || allowedBy.length > 0, isolating: policies, allowedBy };
+    },
+  };
+}
