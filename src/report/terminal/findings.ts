@@ -53,7 +53,9 @@ export function renderFindings(report: Report, { width, color, showSuppressed }:
 
 function renderFinding(finding: Finding, paint: Paint, width: number): string[] {
   const { kind, namespace, name } = finding.resource;
-  const where = finding.location ? `${finding.location.file}:${finding.location.line}:${finding.location.column}` : '';
+  const where = finding.location
+    ? `${finding.location.file}:${finding.location.line}:${finding.location.column}`
+    : (finding.uri ?? '');
   const label = paint(severityStyle[finding.severity], finding.severity.toUpperCase().padEnd(8));
   const lines = [`    ${label} ${kind}/${namespace ? `${namespace}/` : ''}${name}  ${paint('gray', where)}`];
   const also = finding.techniques.slice(1);
@@ -85,9 +87,10 @@ function summary(report: Report, paint: Paint): string {
   const statuses = new Map<string, number>();
   for (const technique of report.techniques) statuses.set(technique.status, (statuses.get(technique.status) ?? 0) + 1);
   const suppressed = report.findings.length - active.length;
-  const { files, objects } = report.source;
+  const { source } = report;
+  const from = source.type === 'manifests' ? `${source.files} files` : `cluster ${source.context}`;
   return [
-    `${active.length} findings${counts.length ? ` (${counts.join(', ')})` : ''}${suppressed ? `, ${suppressed} suppressed` : ''} in ${objects} objects from ${files} files.`,
+    `${active.length} findings${counts.length ? ` (${counts.join(', ')})` : ''}${suppressed ? `, ${suppressed} suppressed` : ''} in ${source.objects} objects from ${from}.`,
     `Techniques: ${statuses.get('exposed') ?? 0} exposed, ${statuses.get('weakened') ?? 0} weakened by missing mitigations, ${statuses.get('not-observed') ?? 0} assessed and not observed, ${(statuses.get('not-assessed') ?? 0) + (statuses.get('question') ?? 0)} not visible in this input (${statuses.get('question') ?? 0} of them questions for you: kubematrix explain <id>).`,
     'Technique by technique: kubematrix scan … --output matrix',
   ].join('\n');
