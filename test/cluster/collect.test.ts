@@ -32,7 +32,8 @@ function collect(server: KubeApiServer, options: Parameters<typeof collectCluste
 const counts = (collection: Awaited<ReturnType<typeof collect>>) =>
   Object.fromEntries(collection.kinds.map((kind) => [kind.kind, kind.objects]));
 
-describe('collecting from a cluster', () => {
+// The first collection imports the Kubernetes client, which takes a second or more on a busy machine.
+describe('collecting from a cluster', { timeout: 30_000 }, () => {
   it('discovers first, then pages with limit and continue: every object arrives once, whatever the page size', async () => {
     const objects = await sampleCluster();
     const server = await serve({}, objects);
