@@ -106,6 +106,8 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
     const exec = report.techniques.find((t) => t.id === 'MS-TA9006');
     expect(full.techniques.find((t) => t.id === 'MS-TA9006')?.assessedBy).toContain('rbac-exec');
     expect(exec?.assessedBy).not.toContain('rbac-exec');
+    // Every RBAC check reads the bindings through the shared RBAC model, whichever check built it first.
+    expect(report.techniques.flatMap((t) => t.assessedBy).filter((id) => id.startsWith('rbac-'))).toEqual([]);
     // What the full cluster showed as assessed and clean is, without the bindings, unknown: with the reason.
     const before = new Map(full.techniques.map((t) => [t.id, t.status]));
     const unknown = report.techniques.filter((t) => before.get(t.id) === 'not-observed' && t.status !== 'not-observed');
@@ -121,6 +123,14 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
     const privileged = (r: typeof report) => r.findings.filter((f) => f.checkId === 'privileged-container');
     expect(privileged(report)).toEqual(privileged(full));
     expect(privileged(report).length).toBeGreaterThan(0);
+  });
+
+  it('leaves out a kind that discovery showed but whose list is not found, as it would a group not served', async () => {
+    const server = await serve({ networkpolicies: { status: 404 } });
+    const collection = await collect(server);
+    expect(collection.kinds.map((k) => k.kind)).not.toContain('NetworkPolicy');
+    expect(collection.kinds.map((k) => k.kind)).not.toContain('HTTPRoute'); // Gateway API: not served at all
+    expect(collection).toMatchObject({ unavailable: [], errors: [] });
   });
 
   it('waits as long as a 429 says before retrying', async () => {

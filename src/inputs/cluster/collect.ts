@@ -79,8 +79,13 @@ class Collector {
         : [{ found, namespace: undefined as string | undefined }],
     );
     let done = 0;
+    const absent = new Set<Discovered>();
     const results = await pool(lists, this.#options.concurrency ?? 4, async ({ found, namespace }) => {
       const items = await this.#list(found, namespace).catch((error: unknown) => {
+        if (error instanceof Absent) {
+          absent.add(found);
+          return undefined;
+        }
         if (!(error instanceof ListFailure)) throw error;
         this.#fail(found.kind, error.message);
         return undefined;
@@ -96,7 +101,7 @@ class Collector {
     const objects: Record<string, unknown>[] = [];
     const kinds: Collection['kinds'] = [];
     for (const found of discovered) {
-      if (failed.has(found.kind.kind)) continue;
+      if (failed.has(found.kind.kind) || absent.has(found)) continue;
       let count = 0;
       results.forEach((items, index) => {
         if (lists[index]?.found !== found || !items) return;
@@ -147,6 +152,7 @@ class Collector {
                 (list) => ({ ...(list as ApiResourceList), groupVersion }),
                 (error: unknown) => {
                   if (!(error instanceof ListFailure)) throw error;
+                  if (error instanceof Absent) return undefined;
                   this.#errors.push({
                     source: this.#source(),
                     message: `discovery of ${groupVersion}: ${error.message}`,
@@ -228,6 +234,7 @@ class Collector {
         }
         why = statusText(response.status, response.body);
         if (response.status === 410 && path.includes('continue=')) throw new Expired();
+        if (response.status === 404) throw new Absent(why);
         if (response.status === 403) throw new ListFailure(`forbidden (403): the credentials may not list them`);
         if (response.status === 406) {
           throw new ListFailure(
@@ -275,6 +282,9 @@ class Collector {
 }
 
 class Expired extends Error {}
+
+/** 404: what discovery showed is gone (a CRD deleted meanwhile); like a group the server does not serve, absent. */
+class Absent extends ListFailure {}
 
 /** `500 InternalError`: the code and the Status reason, a CamelCase word; never the server's free text. */
 function statusText(status: number, body: string): string {
