@@ -4,7 +4,11 @@ export { allChecks, getCheck } from './checks/index.js';
 export { Config, loadConfig, parseConfig } from './config/index.js';
 export { techniqueStatuses } from './coverage/index.js';
 export { analyze } from './engine/analyze.js';
-export { type ScanOptions, type ScanResult, scanManifests } from './engine/scan.js';
+export { type ScanOptions, type ScanResult, scanCollection, scanManifests } from './engine/scan.js';
+export { type CollectOptions, collectCluster } from './inputs/cluster/collect.js';
+export { Collection } from './inputs/cluster/collection.js';
+export type { ClusterTarget } from './inputs/cluster/connect.js';
+export { decodeSnapshot, encodeSnapshot } from './inputs/cluster/snapshot.js';
 export { parseManifest, readManifests } from './inputs/manifests.js';
 export { buildInventory, type Inventory, type PodSpecView, type Resource } from './inventory/index.js';
 export {

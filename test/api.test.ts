@@ -28,6 +28,33 @@ describe('the library API, as a dependent imports it', () => {
     expect(profile.techniques.map((t) => t.id)).toContain('MS-TA9019');
   });
 
+  it('scans a cluster collection, and a snapshot of it, to the same report', async () => {
+    const kubematrix = await import('kubematrix');
+    const collection = kubematrix.Collection.parse({
+      context: 'prod',
+      server: 'https://10.0.0.1:6443',
+      serverVersion: 'v1.31.2',
+      collectedAt: '2026-11-27T02:00:00.000Z',
+      namespaces: { only: null, excluded: [] },
+      kinds: [{ kind: 'Pod', apiVersion: 'v1', objects: 1, metadataOnly: false }],
+      unavailable: [],
+      errors: [],
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'p', namespace: 'shop' },
+          spec: { containers: [{ name: 'c', image: 'busybox:1.36', securityContext: { privileged: true } }] },
+        },
+      ],
+    });
+    const now = new Date('2026-11-27T03:00:00.000Z');
+    const { report } = kubematrix.scanCollection(collection, { now });
+    expect(report.findings.find((f) => f.checkId === 'privileged-container')?.uri).toBe('k8s://prod/shop/Pod/p');
+    const snapshot = kubematrix.decodeSnapshot(kubematrix.encodeSnapshot(collection, 'prod.json.gz'));
+    expect(snapshot && kubematrix.scanCollection(snapshot, { now }).report).toEqual(report);
+  });
+
   it('publishes no test support: the built package holds neither tests nor the check tester (it imports vitest)', () => {
     const built = readdirSync(path.join(repoRoot, 'dist'), { recursive: true, encoding: 'utf8' });
     expect(built.filter((file) => file.endsWith('.js')).length).toBeGreaterThan(50);

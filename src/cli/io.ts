@@ -16,7 +16,8 @@ export class UsageError extends Error {}
  */
 export interface Io {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
-  readonly stderr: { write(text: string): unknown };
+  /** Progress goes here only when it is a terminal. */
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
   readonly stdin: () => Promise<Buffer>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Relative paths on the command line, and the default config file, are read from here. */

@@ -57,12 +57,14 @@ Exit codes:
     .addOption(outputOption(['table', 'json'], 'table'))
     .action(lazy(async () => (await import('./commands/explain.js')).default));
 
-  program
+  const scan = program
     .command('scan')
-    .description('scan Kubernetes manifests (files, directories, - for stdin) and map findings onto the matrix')
+    .description(
+      'scan Kubernetes manifests (files, directories, - for stdin), a snapshot, or a live cluster (--cluster), and map findings onto the matrix',
+    )
     .argument(
       '[paths...]',
-      'YAML/JSON files or directories; - reads standard input (helm template … | kubematrix scan -)',
+      'YAML/JSON files or directories; - reads standard input (helm template … | kubematrix scan -); or one snapshot file',
     )
     .addOption(
       outputOption(
@@ -78,6 +80,14 @@ Exit codes:
       `\nOutput formats:\n${reportFormats.map((format) => `  ${format.name.padEnd(8)} ${format.description}`).join('\n')}`,
     )
     .action(lazy(async () => (await import('./commands/scan.js')).default));
+  clusterOptions(scan);
+
+  const snapshot = program
+    .command('snapshot')
+    .description('collect what a live scan assesses into a file (Secrets as metadata only), to scan elsewhere')
+    .option('-o, --output <file>', 'the snapshot to write: FILE.json, or FILE.json.gz compressed');
+  clusterOptions(snapshot);
+  snapshot.action(lazy(async () => (await import('./commands/cluster.js')).default));
 
   const rbac = program.command('rbac').description('effective RBAC permissions of the manifests, and what they open');
   rbac
@@ -99,6 +109,21 @@ Exit codes:
     .action(lazy(async () => (await import('./commands/rbac.js')).subject));
 
   return program;
+}
+
+/** The options that pick a live cluster and what of it to read; `--cluster` alone means the current context. */
+function clusterOptions(command: commander.Command): void {
+  command
+    .option('--cluster', "read the kubeconfig's current context (read-only: list and get requests only)")
+    .option('--context <name>', 'read this kubeconfig context')
+    .option('--kubeconfig <file>', 'the kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
+    .option(
+      '-n, --namespace <namespaces>',
+      'only these namespaces (comma-separated); cluster-scoped kinds are read too',
+    )
+    .option('-A, --all-namespaces', 'every namespace (the default)')
+    .option('--exclude-namespaces <namespaces>', 'leave these namespaces out (comma-separated)')
+    .option('-q, --quiet', 'no progress or summary on standard error');
 }
 
 /** Runs the CLI with these arguments (without `node` and the script) and returns its exit code. */

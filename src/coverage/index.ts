@@ -14,8 +14,16 @@ export function checksAssessing(technique: Technique, checks: readonly AnyCheck[
     .map((check) => check.id);
 }
 
-/** Per technique: exposed, weakened, not observed, not assessed, or a question for the organization. */
-export function techniqueStatuses(findings: readonly Finding[], checks: readonly AnyCheck[]): TechniqueStatus[] {
+/**
+ * Per technique: exposed, weakened, not observed, not assessed, or a question for the organization.
+ * `blind` checks (see `Analysis.blind`) read kinds the input could not list: what they found stands, but their
+ * silence proves nothing, so a technique they assess is not-assessed, with the reason, rather than not-observed.
+ */
+export function techniqueStatuses(
+  findings: readonly Finding[],
+  checks: readonly AnyCheck[],
+  blind: ReadonlyMap<string, readonly string[]> = new Map(),
+): TechniqueStatus[] {
   // One pass over the findings: scans produce tens of thousands of them, the matrix has forty techniques.
   const exposing = new Map<string, { count: number; severity: Severity }>();
   const missing = new Set<string>();
@@ -33,18 +41,21 @@ export function techniqueStatuses(findings: readonly Finding[], checks: readonly
     for (const id of finding.mitigations) missing.add(id);
   }
   return techniques.map((technique) => {
-    const assessedBy = checksAssessing(technique, checks);
+    const assessing = checksAssessing(technique, checks);
+    const assessedBy = assessing.filter((id) => !blind.has(id));
     const exposed = exposing.get(technique.id);
     if (exposed) {
       return { id: technique.id, status: 'exposed', findings: exposed.count, severity: exposed.severity, assessedBy };
     }
-    const status = [...missing].some((id) => mitigates(id, technique))
-      ? 'weakened'
-      : assessedBy.length
-        ? 'not-observed'
-        : technique.detection.question
-          ? 'question'
-          : 'not-assessed';
+    if ([...missing].some((id) => mitigates(id, technique))) {
+      return { id: technique.id, status: 'weakened', findings: 0, assessedBy };
+    }
+    const unread = [...new Set(assessing.flatMap((id) => blind.get(id) ?? []))];
+    if (unread.length) {
+      const reason = `could not list ${unread.join(', ')}, which ${assessing.filter((id) => blind.has(id)).join(', ')} need`;
+      return { id: technique.id, status: 'not-assessed', findings: 0, assessedBy, reason };
+    }
+    const status = assessedBy.length ? 'not-observed' : technique.detection.question ? 'question' : 'not-assessed';
     return { id: technique.id, status, findings: 0, assessedBy };
   });
 }

@@ -5,6 +5,7 @@ import { issueMessage } from '../inputs/errors.js';
 import { formatPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
 import { locatedError } from '../inventory/located.js';
+import { logReads, unreadableKinds } from '../inventory/reads.js';
 import { type Finding, type ScanError, type Suppression, severityRank } from '../model/report.js';
 
 export const IGNORE_ANNOTATION = 'kubematrix.io/ignore';
@@ -21,6 +22,8 @@ export interface Analysis {
   readonly findings: Finding[];
   /** Checks that ran (enabled and with valid options). */
   readonly checks: readonly AnyCheck[];
+  /** Checks that read kinds the input could not list, with those kinds: they did not assess their techniques. */
+  readonly blind: ReadonlyMap<string, readonly string[]>;
   readonly errors: ScanError[];
 }
 
@@ -29,6 +32,7 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
   const findings: Finding[] = [];
   const errors: ScanError[] = [];
   const ran: AnyCheck[] = [];
+  const blind = new Map<string, string[]>();
   errors.push(...unknownCheckIds(config, checks));
   for (const check of checks) {
     const settings = config.checks[check.id];
@@ -40,9 +44,10 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
       errors.push({ source: 'config', message: `${field}: ${issue?.message}` });
       continue;
     }
+    const reads = logReads(inventory);
     try {
       check.run({
-        inventory,
+        inventory: reads.inventory,
         options: options?.data as never,
         report: (draft) => {
           const finding = toFinding(check, draft, settings?.severity);
@@ -52,13 +57,15 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
         error: (resource, path, message) => errors.push(locatedError(resource, path, message)),
       });
       ran.push(check);
+      const unread = unreadableKinds(inventory, reads.kinds());
+      if (unread.length) blind.set(check.id, unread);
     } catch (error) {
       // A check that breaks on some input must not cost the user every other check's findings. What it reported
       // before failing stands; it does not count as having assessed its techniques.
       errors.push({ source: `check ${check.id}`, message: `failed: ${(error as Error).message}` });
     }
   }
-  return { findings: dedupe(findings).sort(compareFindings), checks: ran, errors };
+  return { findings: dedupe(findings).sort(compareFindings), checks: ran, blind, errors };
 }
 
 /** A typo in a check id would silently suppress nothing, or configure nothing: say so. */
@@ -93,6 +100,7 @@ function toFinding(check: AnyCheck, draft: FindingDraft, severityOverride: Findi
     mitigations: [...mitigations],
     resource: resource.ref,
     ...(location ? { location } : {}),
+    ...(resource.uri ? { uri: resource.uri } : {}),
     ...(path ? { path } : {}),
     message: draft.message,
     remediation: draft.remediation ?? check.remediation,

@@ -2,9 +2,10 @@ import type { AnyCheck } from '../checks/define.js';
 import { allChecks } from '../checks/index.js';
 import { Config } from '../config/index.js';
 import { techniqueStatuses } from '../coverage/index.js';
+import { type Collection, objectUri } from '../inputs/cluster/collection.js';
 import { type ReadOptions, readManifests } from '../inputs/manifests.js';
-import { buildInventory, type Inventory } from '../inventory/index.js';
-import type { Report } from '../model/report.js';
+import { buildInventory, type Inventory, type InventoryOptions, type SourceObject } from '../inventory/index.js';
+import type { ClusterSource, ManifestSource, Report, ReportSource, ScanError } from '../model/report.js';
 import { version } from '../version.js';
 import { analyze } from './analyze.js';
 
@@ -16,43 +17,73 @@ export interface ScanOptions extends ReadOptions {
   now?: Date;
 }
 
-export interface ScanResult {
-  report: Report;
+export interface ScanResult<Source extends ReportSource = ReportSource> {
+  report: Report & { source: Source };
   inventory: Inventory;
 }
 
 /** Scans manifest files, directories and `-` (stdin) and returns the report, as `kubematrix scan` prints it. */
-export async function scanManifests(inputs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
-  const now = options.now ?? new Date();
+export async function scanManifests(
+  inputs: readonly string[],
+  options: ScanOptions = {},
+): Promise<ScanResult<ManifestSource>> {
   const read = await readManifests(inputs, options);
-  const {
-    inventory,
-    errors: inventoryErrors,
-    warnings: inventoryWarnings,
-  } = buildInventory(read.objects, {
+  const source: ManifestSource = {
+    type: 'manifests',
+    inputs: [...inputs],
+    files: read.files,
+    objects: read.objects.length,
+    ignored: read.ignored,
     complete: false,
-  });
+  };
+  return assess(read.objects, { complete: false }, source, read.errors, options);
+}
+
+/**
+ * Scans what was collected from a cluster, live or from a snapshot: the same collection gives the same report.
+ * Objects have no file: findings carry their `k8s://` address instead.
+ */
+export function scanCollection(collection: Collection, options: ScanOptions = {}): ScanResult<ClusterSource> {
+  const sources = collection.objects.map((object) => ({ object, uri: objectUri(collection.context, object) }));
+  const source: ClusterSource = {
+    type: 'cluster',
+    context: collection.context,
+    server: collection.server,
+    serverVersion: collection.serverVersion,
+    collectedAt: collection.collectedAt,
+    namespaces: collection.namespaces,
+    objects: collection.objects.length,
+    kinds: collection.kinds,
+    unavailable: collection.unavailable,
+    complete: true,
+  };
+  const unreadable = new Map(collection.unavailable.map((kind) => [kind.kind, kind.reason]));
+  return assess(sources, { complete: true, unreadable }, source, collection.errors, options);
+}
+
+function assess<Source extends ReportSource>(
+  objects: readonly SourceObject[],
+  inventoryOptions: InventoryOptions,
+  source: Source,
+  inputErrors: readonly ScanError[],
+  options: ScanOptions,
+): ScanResult<Source> {
+  const now = options.now ?? new Date();
+  const { inventory, errors: inventoryErrors, warnings } = buildInventory(objects, inventoryOptions);
   const analysis = analyze(inventory, {
     checks: options.checks ?? allChecks,
     config: options.config ?? Config.parse({}),
     now,
   });
-  const report: Report = {
-    tool: 'kubematrix',
+  const report = {
+    tool: 'kubematrix' as const,
     version,
     scannedAt: now.toISOString(),
-    source: {
-      type: 'manifests',
-      inputs: [...inputs],
-      files: read.files,
-      objects: read.objects.length,
-      ignored: read.ignored,
-      complete: false,
-    },
+    source,
     findings: analysis.findings,
-    techniques: techniqueStatuses(analysis.findings, analysis.checks),
-    errors: [...read.errors, ...inventoryErrors, ...analysis.errors],
-    warnings: inventoryWarnings,
+    techniques: techniqueStatuses(analysis.findings, analysis.checks, analysis.blind),
+    errors: [...inputErrors, ...inventoryErrors, ...analysis.errors],
+    warnings,
   };
   return { report, inventory };
 }

@@ -17,12 +17,16 @@ export interface SourceObject {
   locate?(path: FieldPath): SourceLocation;
   /** The input this object came from, for error messages. */
   readonly file?: string;
+  /** Where a live cluster keeps it, for objects without a file: see `Finding.uri`. */
+  readonly uri?: string;
 }
 
 export interface Resource {
   readonly ref: ResourceRef;
   /** The file the object was read from, as given; undefined for a live cluster. */
   readonly file?: string;
+  /** The object's address in a live cluster (`k8s://…`); undefined for files. */
+  readonly uri?: string;
   readonly object: Readonly<Record<string, unknown>>;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
@@ -71,6 +75,8 @@ export interface Inventory {
    * (no NetworkPolicy in a namespace, no binding of a role) mean it does not exist. Files never are.
    */
   readonly complete: boolean;
+  /** Kinds the input could not read (a cluster denied listing them), with why: their objects are unknown. */
+  readonly unreadable: ReadonlyMap<string, string>;
   readonly resources: readonly Resource[];
   readonly podSpecs: readonly PodSpecView[];
   /** KubeletConfiguration objects, and those kubeadm keeps in kube-system ConfigMaps, parsed. */
@@ -87,7 +93,7 @@ export interface Inventory {
 }
 
 /** Where each workload kind keeps its pod spec. */
-const POD_SPEC_PATHS: Readonly<Record<string, FieldPath>> = {
+export const POD_SPEC_PATHS: Readonly<Record<string, FieldPath>> = {
   Pod: ['spec'],
   PodTemplate: ['template', 'spec'],
   Deployment: ['spec', 'template', 'spec'],
@@ -102,11 +108,13 @@ const POD_SPEC_PATHS: Readonly<Record<string, FieldPath>> = {
 export interface InventoryOptions {
   /** See {@link Inventory.complete}. */
   readonly complete?: boolean;
+  /** See {@link Inventory.unreadable}. */
+  readonly unreadable?: ReadonlyMap<string, string>;
 }
 
 export function buildInventory(
   sources: Iterable<SourceObject>,
-  { complete = false }: InventoryOptions = {},
+  { complete = false, unreadable = new Map() }: InventoryOptions = {},
 ): { inventory: Inventory; errors: ScanError[]; warnings: ScanWarning[] } {
   const resources: Resource[] = [];
   const podSpecs: PodSpecView[] = [];
@@ -154,6 +162,7 @@ export function buildInventory(
   const find: Inventory['find'] = (kind, namespace, name, near) => nearest(byKey.get(key(kind, namespace, name)), near);
   const inventory: Inventory = {
     complete,
+    unreadable,
     resources,
     // A cluster dump holds a Deployment, its ReplicaSet and their Pods: one pod template, assessed once, where
     // it is written. A controlled object whose controller is absent from the input is assessed itself.
@@ -279,6 +288,7 @@ function toResource(source: SourceObject): Resource {
     },
     object,
     ...(source.file !== undefined ? { file: source.file } : {}),
+    ...(source.uri !== undefined ? { uri: source.uri } : {}),
     labels: stringRecord(metadata.labels),
     annotations: stringRecord(metadata.annotations),
     locate: (path) => source.locate?.(path),

@@ -72,6 +72,12 @@ export const Finding = z.object({
   mitigations: z.array(MitigationIdSchema),
   resource: ResourceRef,
   location: SourceLocation.optional(),
+  /**
+   * Where an object read from a live cluster (or a snapshot of one) lives, as files have `location`:
+   * `k8s://<context>/<namespace>/<kind>/<name>`, segments URI-encoded, the namespace empty for cluster-scoped objects.
+   * `path` names the field.
+   */
+  uri: z.string().optional(),
   /** Field path of the offending (or missing) field, e.g. `spec.template.spec.containers[0].securityContext.privileged`. */
   path: z.string().optional(),
   message: z.string(),
@@ -103,6 +109,8 @@ export const TechniqueStatus = z.object({
   severity: Severity.optional(),
   /** Checks in this scan able to report the technique. */
   assessedBy: z.array(z.string()),
+  /** Why the technique is `not-assessed` when this input could have shown it: kinds the cluster did not let us list. */
+  reason: z.string().optional(),
 });
 export type TechniqueStatus = z.infer<typeof TechniqueStatus>;
 
@@ -142,8 +150,45 @@ export const ManifestSource = z.object({
 });
 export type ManifestSource = z.infer<typeof ManifestSource>;
 
-/** What the report was made from; each kind of input adds its own member (a live cluster, a snapshot). */
-export const ReportSource = z.discriminatedUnion('type', [ManifestSource]);
+/** A kind the collector could not list, and why: its objects are unknown, not absent. */
+export const UnavailableKind = z.object({
+  kind: z.string(),
+  /** `resource.group` as RBAC names it (`deployments.apps`, `secrets`). */
+  resource: z.string(),
+  /** In our words: `forbidden (403)`, `server error (500) after 5 attempts`, … */
+  reason: z.string(),
+});
+export type UnavailableKind = z.infer<typeof UnavailableKind>;
+
+/** A live cluster, or a snapshot of one (`kubematrix snapshot`): the same source, so the same report. */
+export const ClusterSource = z.object({
+  type: z.literal('cluster'),
+  /** The kubeconfig context (`in-cluster` inside a pod). */
+  context: z.string(),
+  server: z.string(),
+  /** `gitVersion` of the API server. */
+  serverVersion: z.string(),
+  collectedAt: z.string(),
+  /** The namespaces listed (`null`: all of them) and those left out. */
+  namespaces: z.object({ only: z.array(z.string()).nullable(), excluded: z.array(z.string()) }),
+  objects: z.number().int().nonnegative(),
+  /** Per kind listed, how many objects; Secrets are listed as metadata only. */
+  kinds: z.array(
+    z.object({
+      kind: z.string(),
+      apiVersion: z.string(),
+      objects: z.number().int().nonnegative(),
+      metadataOnly: z.boolean(),
+    }),
+  ),
+  unavailable: z.array(UnavailableKind),
+  /** Every object of every kind listed is here: an absent object does not exist (within the namespaces listed). */
+  complete: z.literal(true),
+});
+export type ClusterSource = z.infer<typeof ClusterSource>;
+
+/** What the report was made from; each kind of input adds its own member. */
+export const ReportSource = z.discriminatedUnion('type', [ManifestSource, ClusterSource]);
 export type ReportSource = z.infer<typeof ReportSource>;
 
 export const Report = z.object({

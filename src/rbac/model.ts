@@ -1,4 +1,5 @@
 import { asRecord, type Inventory, nearest, type Resource } from '../inventory/index.js';
+import { derived } from '../inventory/reads.js';
 import { selects } from '../k8s/selectors.js';
 import { DEFAULT_CLUSTER_ROLE_BINDINGS, DEFAULT_CLUSTER_ROLES, SUPERUSER_GROUP } from './defaults.js';
 import {
@@ -236,16 +237,9 @@ export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-const cache = new WeakMap<Inventory, Rbac>();
-
 /** The RBAC model of an inventory, built once and shared by every check that asks. */
 export function rbacOf(inventory: Inventory): Rbac {
-  let rbac = cache.get(inventory);
-  if (!rbac) {
-    rbac = buildRbac(inventory);
-    cache.set(inventory, rbac);
-  }
-  return rbac;
+  return derived(inventory, buildRbac);
 }
 
 interface RoleDraft {

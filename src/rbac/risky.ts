@@ -1,4 +1,5 @@
 import { asRecord, type Inventory } from '../inventory/index.js';
+import { derived } from '../inventory/reads.js';
 import type { TechniqueId } from '../matrix/types.js';
 import { type Severity, severities, severityRank } from '../model/report.js';
 import { append, type Rbac, rbacOf } from './model.js';
@@ -567,14 +568,11 @@ function bySeverity(a: RiskyRule, b: RiskyRule): number {
   return severityRank(a.severity) - severityRank(b.severity);
 }
 
-const cache = new WeakMap<Inventory, RiskIndex>();
-
 /** The risk index of an inventory, computed once for all the RBAC checks of a scan. */
 export function riskOf(inventory: Inventory): RiskIndex {
-  let index = cache.get(inventory);
-  if (!index) {
-    index = new RiskIndex(rbacOf(inventory), inventory);
-    cache.set(inventory, index);
-  }
-  return index;
+  return derived(inventory, buildRiskIndex);
+}
+
+function buildRiskIndex(inventory: Inventory): RiskIndex {
+  return new RiskIndex(rbacOf(inventory), inventory);
 }

@@ -144,7 +144,8 @@ function renderGroup(group: Group, paint: Paint, width: number, all: boolean): s
 function renderInstance(finding: Finding, groupSeverity: Severity, paint: Paint, width: number): string[] {
   // A check may report some instances at another severity than its worst: only then is it repeated.
   const severity = finding.severity === groupSeverity ? '' : `${label(finding.severity, paint)} `;
-  const at = finding.location ? `  ${paint('gray', where(finding.location))}` : '';
+  const address = finding.location ? where(finding.location) : finding.uri;
+  const at = address ? `  ${paint('gray', address)}` : '';
   const lines = [`    - ${severity}${resourceName(finding.resource)}${at}`];
   const details = [
     ...(finding.path ? [`field: ${finding.path}`] : []),
@@ -174,12 +175,13 @@ function summary(report: Report, gaps: readonly Group[], paint: Paint, width: nu
     .filter((severity) => bySeverity.has(severity))
     .map((severity) => paint(severityStyle[severity], `${number(bySeverity.get(severity) ?? 0)} ${severity}`));
   const suppressed = report.findings.length - active.length;
-  const { files, objects } = report.source;
+  const { source } = report;
+  const from = source.type === 'manifests' ? plural(source.files, 'file') : `cluster ${source.context}`;
   const statuses = new Map<string, number>();
   for (const technique of report.techniques) statuses.set(technique.status, (statuses.get(technique.status) ?? 0) + 1);
   const lines = [
     paint(['bold', 'underline'], 'Summary'),
-    `${plural(active.length, 'finding')}${counts.length ? ` (${counts.join(', ')})` : ''}${suppressed ? `, ${number(suppressed)} suppressed` : ''} in ${plural(objects, 'object')} from ${plural(files, 'file')}.`,
+    `${plural(active.length, 'finding')}${counts.length ? ` (${counts.join(', ')})` : ''}${suppressed ? `, ${number(suppressed)} suppressed` : ''} in ${plural(source.objects, 'object')} from ${from}.`,
   ];
   const exposed = report.techniques
     .filter((technique) => technique.status === 'exposed')

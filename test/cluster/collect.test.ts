@@ -1,0 +1,230 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { scanCollection } from '../../src/engine/scan.js';
+import { collectCluster, METADATA_ACCEPT } from '../../src/inputs/cluster/collect.js';
+import { ClusterError } from '../../src/inputs/cluster/connect.js';
+import { repoRoot } from '../paths.js';
+import { CANARY, sampleCluster } from '../support/cluster.js';
+import { type Fault, type KubeApiServer, kubeconfigText, startKubeApiServer } from '../support/kube-api-server.js';
+
+let servers: KubeApiServer[] = [];
+afterEach(async () => {
+  // close() throws when a request other than GET arrived: the test fails.
+  await Promise.all(servers.map((server) => server.close()));
+  servers = [];
+});
+
+async function serve(faults: Record<string, Fault> = {}, objects?: Record<string, unknown>[]) {
+  const server = await startKubeApiServer({ objects: objects ?? (await sampleCluster()), faults });
+  servers.push(server);
+  return server;
+}
+
+const FAST_RETRY = { attempts: 3, baseDelayMs: 5, maxDelayMs: 50 };
+
+function collect(server: KubeApiServer, options: Parameters<typeof collectCluster>[1] = {}) {
+  return collectCluster({ kubeconfig: server.kubeconfig(), env: {}, cwd: repoRoot }, { retry: FAST_RETRY, ...options });
+}
+
+const counts = (collection: Awaited<ReturnType<typeof collect>>) =>
+  Object.fromEntries(collection.kinds.map((kind) => [kind.kind, kind.objects]));
+
+// The first collection imports the Kubernetes client, which takes a second or more on a busy machine.
+describe('collecting from a cluster', { timeout: 30_000 }, () => {
+  it('discovers first, then pages with limit and continue: every object arrives once, whatever the page size', async () => {
+    const objects = await sampleCluster();
+    const server = await serve({}, objects);
+    const paged = await collect(server, { pageSize: 2 });
+    expect(server.requests.slice(0, 3).map((r) => r.path)).toEqual(['/version', '/api/v1', '/apis']);
+    const whole = await collect(server, { pageSize: 500 });
+    expect(paged.objects).toHaveLength(objects.length);
+    expect(counts(paged)).toEqual(counts(whole));
+    expect(counts(paged)).toMatchObject({ ClusterRoleBinding: 3, Deployment: 5, Secret: 1 });
+    const ids = paged.objects.map((o) => (o.metadata as { uid: string }).uid);
+    expect(new Set(ids).size).toBe(ids.length);
+    const continued = server.requests.filter((r) => r.query.continue);
+    expect(continued.length).toBeGreaterThan(0);
+    expect(continued.every((r) => r.query.limit === '2')).toBe(true);
+    // Items come back whole: apiVersion and kind restored, managedFields dropped.
+    expect(paged.objects.find((o) => o.kind === 'Deployment')).toMatchObject({ apiVersion: 'apps/v1', spec: {} });
+  });
+
+  it('asks for Secrets as metadata only, and keeps neither values nor kubectl’s copy of them', async () => {
+    const server = await serve();
+    const collection = await collect(server);
+    const secretRequests = server.requests.filter((r) => r.path.endsWith('/secrets'));
+    expect(secretRequests.length).toBeGreaterThan(0);
+    expect(secretRequests.every((r) => r.accept === METADATA_ACCEPT)).toBe(true);
+    const secret = collection.objects.find((o) => o.kind === 'Secret');
+    expect(secret).toEqual({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: expect.objectContaining({ name: 'db-credentials', annotations: { team: 'orders' } }),
+    });
+    expect(JSON.stringify(collection)).not.toContain(CANARY);
+  });
+
+  it.each([
+    ['answers 406', { status: 406 } as Fault],
+    ['sends whole Secrets anyway', { ignoreMetadataAccept: true } as Fault],
+  ])('leaves Secrets not assessed when the server %s, never fetching values', async (_, fault) => {
+    const server = await serve({ secrets: fault });
+    const collection = await collect(server);
+    expect(collection.unavailable).toEqual([
+      { kind: 'Secret', resource: 'secrets', reason: expect.stringContaining('metadata only') },
+    ]);
+    expect(server.requests.filter((r) => r.path.endsWith('/secrets')).every((r) => r.accept === METADATA_ACCEPT)).toBe(
+      true,
+    );
+    expect(JSON.stringify(collection)).not.toContain(CANARY);
+  });
+
+  it('records a forbidden kind with its reason and goes on; techniques that needed it are not assessed', async () => {
+    const server = await serve({ clusterrolebindings: { status: 403 } });
+    const collection = await collect(server);
+    expect(collection.unavailable).toEqual([
+      {
+        kind: 'ClusterRoleBinding',
+        resource: 'clusterrolebindings.rbac.authorization.k8s.io',
+        reason: expect.stringContaining('403'),
+      },
+    ]);
+    expect(collection.errors).toEqual([
+      {
+        source: 'cluster test',
+        message: expect.stringMatching(/^cannot list clusterrolebindings.* forbidden \(403\)/),
+      },
+    ]);
+    expect(counts(collection).Deployment).toBe(5);
+
+    const { report } = scanCollection(collection);
+    const full = scanCollection(await collect(await serve())).report;
+    // Exec into pods is granted through RBAC: with the cluster-wide bindings unknown, it is not assessed.
+    const exec = report.techniques.find((t) => t.id === 'MS-TA9006');
+    expect(full.techniques.find((t) => t.id === 'MS-TA9006')?.assessedBy).toContain('rbac-exec');
+    expect(exec?.assessedBy).not.toContain('rbac-exec');
+    // Every RBAC check reads the bindings through the shared RBAC model, whichever check built it first.
+    expect(report.techniques.flatMap((t) => t.assessedBy).filter((id) => id.startsWith('rbac-'))).toEqual([]);
+    // What the full cluster showed as assessed and clean is, without the bindings, unknown: with the reason.
+    const before = new Map(full.techniques.map((t) => [t.id, t.status]));
+    const unknown = report.techniques.filter((t) => before.get(t.id) === 'not-observed' && t.status !== 'not-observed');
+    expect(unknown.length).toBeGreaterThan(0);
+    for (const technique of unknown) {
+      expect(technique).toMatchObject({
+        status: 'not-assessed',
+        reason: expect.stringMatching(/^could not list ClusterRoleBinding, which .*rbac-/),
+      });
+    }
+    expect(report.techniques.filter((t) => t.reason).every((t) => t.status === 'not-assessed')).toBe(true);
+    // Checks that never read ClusterRoleBindings found what they found before.
+    const privileged = (r: typeof report) => r.findings.filter((f) => f.checkId === 'privileged-container');
+    expect(privileged(report)).toEqual(privileged(full));
+    expect(privileged(report).length).toBeGreaterThan(0);
+  });
+
+  it('leaves out a kind that discovery showed but whose list is not found, as it would a group not served', async () => {
+    const server = await serve({ networkpolicies: { status: 404 } });
+    const collection = await collect(server);
+    expect(collection.kinds.map((k) => k.kind)).not.toContain('NetworkPolicy');
+    expect(collection.kinds.map((k) => k.kind)).not.toContain('HTTPRoute'); // Gateway API: not served at all
+    expect(collection).toMatchObject({ unavailable: [], errors: [] });
+  });
+
+  it('waits as long as a 429 says before retrying', async () => {
+    const server = await serve({ pods: { status: 429, retryAfter: 1, times: 1 } });
+    const started = Date.now();
+    const collection = await collect(server);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(collection.unavailable).toEqual([]);
+    expect(server.requests.filter((r) => r.path === '/api/v1/pods')).toHaveLength(2);
+  });
+
+  it('retries server errors, then gives the kind up with a clear error', async () => {
+    const flaky = await serve({ deployments: { status: 500, times: 2 } });
+    expect(counts(await collect(flaky)).Deployment).toBe(5);
+    const broken = await serve({ deployments: { status: 500 } });
+    const collection = await collect(broken);
+    expect(broken.requests.filter((r) => r.path === '/apis/apps/v1/deployments')).toHaveLength(3);
+    expect(collection.errors.map((e) => e.message)).toEqual([
+      'cannot list deployments.apps: the API server answered 500 InternalError, 3 attempts; what needs them is not assessed',
+    ]);
+  });
+
+  it('starts a list over when its continue token expires', async () => {
+    const server = await serve({ deployments: { status: 410, times: 1 } });
+    const collection = await collect(server, { pageSize: 2 });
+    expect(collection.unavailable).toEqual([]);
+    expect(counts(collection)).toEqual(counts(await collect(server)));
+    const firstPages = server.requests.filter((r) => r.path.endsWith('/deployments') && !r.query.continue);
+    expect(firstPages.length).toBe(3); // the expired run, its restart, and the second collection
+  });
+
+  it('times out a slow answer and says so', async () => {
+    const server = await serve({ services: { delayMs: 400 } });
+    const collection = await collect(server, { timeoutMs: 100, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 5 } });
+    expect(collection.unavailable).toEqual([
+      { kind: 'Service', resource: 'services', reason: 'timed out (no complete answer within 100 ms), 2 attempts' },
+    ]);
+  });
+
+  it('reports malformed JSON as such, without quoting it', async () => {
+    const server = await serve({ configmaps: { malformed: true } });
+    const collection = await collect(server);
+    expect(collection.unavailable).toEqual([
+      { kind: 'ConfigMap', resource: 'configmaps', reason: 'the API server sent a response that is not valid JSON' },
+    ]);
+  });
+
+  it('lists only the namespaces asked for, and leaves excluded ones out', async () => {
+    const server = await serve();
+    const only = await collect(server, { namespaces: ['shop'] });
+    expect(server.requests.some((r) => r.path === '/api/v1/namespaces/shop/pods')).toBe(true);
+    const namespaces = (c: typeof only) =>
+      new Set(c.objects.flatMap((o) => (o.metadata as { namespace?: string }).namespace ?? []));
+    expect(namespaces(only)).toEqual(new Set(['shop']));
+    expect(only.objects.some((o) => o.kind === 'ClusterRoleBinding')).toBe(true);
+    const without = await collect(server, { excludeNamespaces: ['shop'] });
+    expect(namespaces(without).has('shop')).toBe(false);
+    expect(
+      without.objects.some((o) => o.kind === 'Namespace' && (o.metadata as { name: string }).name === 'shop'),
+    ).toBe(false);
+  });
+
+  it('reads $KUBECONFIG with several files and switches context', async () => {
+    const [a, b] = [await serve(), await serve()];
+    const first = a.kubeconfig({ context: 'alpha' });
+    const second = b.kubeconfig({ context: 'beta' });
+    const env = { KUBECONFIG: `${first}:${second}` };
+    const current = await collectCluster({ env, cwd: repoRoot });
+    expect(current).toMatchObject({ context: 'alpha', server: a.url });
+    const other = await collectCluster({ env, cwd: repoRoot, context: 'beta' });
+    expect(other).toMatchObject({ context: 'beta', server: b.url });
+    await expect(collectCluster({ env, cwd: repoRoot, context: 'gamma' })).rejects.toThrow(ClusterError);
+    const dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-test-'));
+    writeFileSync(path.join(dir, 'config'), kubeconfigText('x', a.url, a.ca, 'wrong'));
+    // Relative to the working directory, as kubectl reads it.
+    await expect(collectCluster({ kubeconfig: 'config', env: {}, cwd: dir })).rejects.toThrow(
+      /cannot read \/version from .*: the API server answered 401 Unauthorized$/,
+    );
+    rmSync(dir, { recursive: true });
+  });
+});
+
+describe('the test API server', () => {
+  it('fails its test when anything but GET arrives', async () => {
+    const server = await startKubeApiServer({ objects: [] });
+    const status = await new Promise<number>((resolve, reject) => {
+      const post = request(`${server.url}/api/v1/namespaces`, { method: 'POST', ca: server.ca }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      post.on('error', reject);
+      post.end('{}');
+    });
+    expect(status).toBe(405);
+    await expect(server.close()).rejects.toThrow('POST /api/v1/namespaces');
+  });
+});
