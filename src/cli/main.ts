@@ -73,6 +73,10 @@ Exit codes:
       ),
     )
     .option('-c, --config <file>', 'suppressions and check settings (default: .kubematrix.yaml if present)')
+    .option(
+      '--controls <file>',
+      'mitigations your organization declares in place (default: kubematrix-controls.yaml if present; see kubematrix controls init)',
+    )
     .option('--show-suppressed', 'list suppressed findings too, marked with their reason')
     .option('--all', 'list every finding in the table, not only the first few of each group')
     .addHelpText(
@@ -81,6 +85,14 @@ Exit codes:
     )
     .action(lazy(async () => (await import('./commands/scan.js')).default));
   clusterOptions(scan);
+
+  program
+    .command('controls')
+    .description('the controls file: mitigations no scan can observe, for your organization to declare')
+    .command('init')
+    .description('write a commented controls file listing every mitigation no scan can observe')
+    .option('-o, --output <file>', 'write it to FILE (never overwriting one) instead of standard output')
+    .action(lazy(async () => (await import('./commands/controls.js')).init));
 
   const snapshot = program
     .command('snapshot')

@@ -6,7 +6,8 @@ import { issueMessage, yamlErrorMessage } from '../inputs/errors.js';
 import { formatPath } from '../inputs/path.js';
 import { Severity } from '../model/report.js';
 
-const isoDate = z
+/** A date as YAML 1.1 reads it (a timestamp) or as text: kept as `YYYY-MM-DD` text. */
+export const isoDate = z
   .union([z.string(), z.date()])
   .transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value))
   .refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date such as 2027-01-31');
@@ -44,15 +45,27 @@ export class ConfigError extends Error {}
  * a missing explicit file, bad YAML or a bad field is a ConfigError naming file and field.
  */
 export async function loadConfig(file?: string, cwd = '.'): Promise<Config> {
-  const target = file ?? DEFAULT_CONFIG_FILE;
-  let text: string;
+  const text = await readUserFile(file, DEFAULT_CONFIG_FILE, cwd, 'config');
+  return text === undefined ? Config.parse({}) : parseConfig(text, file ?? DEFAULT_CONFIG_FILE);
+}
+
+/**
+ * A file the user may give, or its default name in `cwd`: `undefined` when the default is absent, a ConfigError
+ * when the file cannot be read (an explicit file that is missing included).
+ */
+export async function readUserFile(
+  file: string | undefined,
+  fallback: string,
+  cwd: string,
+  what: string,
+): Promise<string | undefined> {
+  const target = file ?? fallback;
   try {
-    text = await readFile(path.resolve(cwd, target), 'utf8');
+    return await readFile(path.resolve(cwd, target), 'utf8');
   } catch (error) {
-    if (!file && (error as NodeJS.ErrnoException).code === 'ENOENT') return Config.parse({});
-    throw new ConfigError(`cannot read config ${target}: ${(error as Error).message}`);
+    if (!file && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ConfigError(`cannot read ${what} ${target}: ${(error as Error).message}`);
   }
-  return parseConfig(text, target);
 }
 
 export function parseConfig(text: string, source = DEFAULT_CONFIG_FILE): Config {

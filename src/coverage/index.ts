@@ -1,7 +1,15 @@
 import type { AnyCheck } from '../checks/define.js';
 import { techniques } from '../matrix/index.js';
 import type { Technique } from '../matrix/types.js';
-import { type Finding, type Severity, severityRank, type TechniqueStatus } from '../model/report.js';
+import {
+  type Finding,
+  type MitigationState,
+  type Severity,
+  severityRank,
+  type TechniqueStatus,
+} from '../model/report.js';
+import type { DeclaredControl } from './controls.js';
+import type { ObservedMitigation } from './defenses.js';
 
 /** A mitigation counts against a technique when the technique lists it or its parent (MS-M9005.003 → MS-M9005). */
 export function mitigates(mitigationId: string, technique: Technique): boolean {
@@ -14,8 +22,27 @@ export function checksAssessing(technique: Technique, checks: readonly AnyCheck[
     .map((check) => check.id);
 }
 
+/** What is known of mitigations besides the findings: defenses observed in place, and the controls file. */
+export interface MitigationFacts {
+  readonly observed?: readonly ObservedMitigation[];
+  readonly declared?: readonly DeclaredControl[];
+}
+
+/** A declaration's evidence, owner and review date, as the controls file gives them. */
+function declaredEvidence(control: DeclaredControl): string[] {
+  return [
+    ...(control.evidence ? [control.evidence] : []),
+    ...(control.owner ? [`owner: ${control.owner}`] : []),
+    ...(control.reviewed ? [`reviewed: ${control.reviewed}`] : []),
+  ];
+}
+
 /**
- * Per technique: exposed, weakened, not observed, not assessed, or a question for the organization.
+ * Per technique, in this precedence: exposed, weakened, mitigated, declared, then not-observed, not-assessed or a
+ * question (see `TechniqueStatusValue`). A technique is mitigated (or declared) when nothing exposes or weakens it
+ * and at least one of its mitigations is in place: the matrix lists alternatives and layers, any of which blocks
+ * the technique where it holds, and a derivation only counts one that holds everywhere in the input.
+ * A mitigation some finding reports missing is missing, whatever a derivation or a declaration says.
  * `blind` checks (see `Analysis.blind`) read kinds the input could not list: what they found stands, but their
  * silence proves nothing, so a technique they assess is not-assessed, with the reason, rather than not-observed.
  */
@@ -23,10 +50,12 @@ export function techniqueStatuses(
   findings: readonly Finding[],
   checks: readonly AnyCheck[],
   blind: ReadonlyMap<string, readonly string[]> = new Map(),
+  { observed = [], declared = [] }: MitigationFacts = {},
 ): TechniqueStatus[] {
   // One pass over the findings: scans produce tens of thousands of them, the matrix has forty techniques.
   const exposing = new Map<string, { count: number; severity: Severity }>();
-  const missing = new Set<string>();
+  /** Per mitigation reported missing, per check, how many findings. */
+  const missing = new Map<string, Map<string, number>>();
   for (const finding of findings) {
     // Info findings are inventory (a CronJob exists, a controller holds its expected power), not exposure.
     if (finding.suppressed || finding.severity === 'info') continue;
@@ -38,24 +67,60 @@ export function techniqueStatuses(
         if (severityRank(finding.severity) < severityRank(seen.severity)) seen.severity = finding.severity;
       }
     }
-    for (const id of finding.mitigations) missing.add(id);
+    for (const id of finding.mitigations) {
+      const byCheck = missing.get(id) ?? new Map<string, number>();
+      byCheck.set(finding.checkId, (byCheck.get(finding.checkId) ?? 0) + 1);
+      missing.set(id, byCheck);
+    }
   }
-  return techniques.map((technique) => {
+  const observedMissing: MitigationState[] = [...missing].map(([id, byCheck]) => ({
+    id,
+    by: 'observed',
+    evidence: [...byCheck].map(([check, count]) => `${check}: ${count} finding${count === 1 ? '' : 's'}`),
+  }));
+  const declaredStates: MitigationState[] = declared
+    .filter((control) => !missing.has(control.mitigation))
+    .map((control) => ({
+      id: control.mitigation,
+      by: 'declared',
+      status: control.status,
+      evidence: declaredEvidence(control),
+    }));
+  const seenInPlace = new Set<string>(observed.map((mitigation) => mitigation.id));
+  const present: MitigationState[] = [
+    ...observed
+      .filter((mitigation) => !missing.has(mitigation.id))
+      .map(
+        (mitigation): MitigationState => ({ id: mitigation.id, by: 'observed', evidence: [...mitigation.evidence] }),
+      ),
+    // What was seen in place needs no declaration.
+    ...declaredStates.filter((state) => state.status === 'implemented' && !seenInPlace.has(state.id)),
+  ];
+  const absent = [...observedMissing, ...declaredStates.filter((state) => state.status !== 'implemented')];
+
+  return techniques.map((technique): TechniqueStatus => {
     const assessing = checksAssessing(technique, checks);
     const assessedBy = assessing.filter((id) => !blind.has(id));
+    const mitigations = {
+      present: present.filter((state) => mitigates(state.id, technique)),
+      missing: absent.filter((state) => mitigates(state.id, technique)),
+    };
+    const base = { id: technique.id, findings: 0, assessedBy, mitigations };
     const exposed = exposing.get(technique.id);
-    if (exposed) {
-      return { id: technique.id, status: 'exposed', findings: exposed.count, severity: exposed.severity, assessedBy };
-    }
-    if ([...missing].some((id) => mitigates(id, technique))) {
-      return { id: technique.id, status: 'weakened', findings: 0, assessedBy };
+    if (exposed) return { ...base, status: 'exposed', findings: exposed.count, severity: exposed.severity };
+    if (mitigations.missing.length) return { ...base, status: 'weakened' };
+    if (mitigations.present.length) {
+      return {
+        ...base,
+        status: mitigations.present.some((state) => state.by === 'observed') ? 'mitigated' : 'declared',
+      };
     }
     const unread = [...new Set(assessing.flatMap((id) => blind.get(id) ?? []))];
     if (unread.length) {
       const reason = `could not list ${unread.join(', ')}, which ${assessing.filter((id) => blind.has(id)).join(', ')} need`;
-      return { id: technique.id, status: 'not-assessed', findings: 0, assessedBy, reason };
+      return { ...base, status: 'not-assessed', reason };
     }
     const status = assessedBy.length ? 'not-observed' : technique.detection.question ? 'question' : 'not-assessed';
-    return { id: technique.id, status, findings: 0, assessedBy };
+    return { ...base, status };
   });
 }

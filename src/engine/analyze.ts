@@ -171,7 +171,7 @@ function fromAnnotation(finding: Finding, resource: Resource): Suppression | und
   return { reason: annotations[IGNORE_REASON_ANNOTATION] ?? `annotation ${IGNORE_ANNOTATION}`, by: 'annotation' };
 }
 
-function globMatch(pattern: string, text: string): boolean {
+export function globMatch(pattern: string, text: string): boolean {
   const regex = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`^${regex.join('.*')}$`).test(text);
 }

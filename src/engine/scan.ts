@@ -1,6 +1,8 @@
 import type { AnyCheck } from '../checks/define.js';
 import { allChecks } from '../checks/index.js';
 import { Config } from '../config/index.js';
+import type { DeclaredControl } from '../coverage/controls.js';
+import { observedMitigations } from '../coverage/defenses.js';
 import { techniqueStatuses } from '../coverage/index.js';
 import { type Collection, objectUri } from '../inputs/cluster/collection.js';
 import { type ReadOptions, readManifests } from '../inputs/manifests.js';
@@ -14,6 +16,8 @@ export interface ScanOptions extends ReadOptions {
   config?: Config;
   /** The checks to run; all of them by default. */
   checks?: readonly AnyCheck[];
+  /** What the organization declares of mitigations no scan observes (the controls file); none by default. */
+  controls?: readonly DeclaredControl[];
   now?: Date;
 }
 
@@ -81,7 +85,10 @@ function assess<Source extends ReportSource>(
     scannedAt: now.toISOString(),
     source,
     findings: analysis.findings,
-    techniques: techniqueStatuses(analysis.findings, analysis.checks, analysis.blind),
+    techniques: techniqueStatuses(analysis.findings, analysis.checks, analysis.blind, {
+      observed: observedMitigations(inventory),
+      declared: options.controls ?? [],
+    }),
     errors: [...inputErrors, ...inventoryErrors, ...analysis.errors],
     warnings,
   };

@@ -67,6 +67,24 @@ export function flagList(flag: Flag | undefined): string[] {
     .filter(Boolean);
 }
 
+/** The flag an API server writes its audit events through, when it has one: a log file or a webhook. */
+export function auditBackend(flags: ReadonlyMap<string, Flag>): string | undefined {
+  return ['audit-log-path', 'audit-webhook-config-file'].find((name) => flags.get(name)?.value);
+}
+
+/** The admission plugins an API server enables; `--admission-control` is the flag before 1.10, still in old manifests. */
+export function enabledAdmissionPlugins(flags: ReadonlyMap<string, Flag>): Flag | undefined {
+  return flags.get('enable-admission-plugins') ?? flags.get('admission-control');
+}
+
+/** Whether an API server runs an admission plugin: enabled, and not disabled. */
+export function admissionPluginOn(flags: ReadonlyMap<string, Flag>, plugin: string): boolean {
+  return (
+    !flagList(flags.get('disable-admission-plugins')).includes(plugin) &&
+    flagList(enabledAdmissionPlugins(flags)).includes(plugin)
+  );
+}
+
 /** Matched against an image's repository (`kube-apiserver`, `eks/kube-proxy`, `kube-proxy-amd64`). */
 const IMAGE_OF: Readonly<Record<ControlPlaneComponent, RegExp>> = {
   'kube-apiserver': /(?:^|\/)kube-apiserver(?:-(?:amd64|arm64|arm|ppc64le|s390x))?$/,

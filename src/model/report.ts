@@ -89,16 +89,51 @@ export const Finding = z.object({
 export type Finding = z.infer<typeof Finding>;
 
 /**
- * Per technique, what this scan concluded:
+ * Per technique, what this scan concluded, in this precedence (the first that applies wins):
  * - `exposed`: at least one unsuppressed finding above `info` says the technique is possible;
- * - `weakened`: nothing exposes it, but a mitigation that would block it is missing somewhere;
+ * - `weakened`: nothing exposes it, but a mitigation that would block it is missing somewhere (a finding says so,
+ *   or the controls file declares it `partial` or `not-implemented`);
+ * - `mitigated`: nothing exposes or weakens it, and at least one of its mitigations was observed in place
+ *   everywhere it matters in the input (see `mitigations.present`);
+ * - `declared`: nothing exposes or weakens it, and the organization declares one of its mitigations implemented in
+ *   its controls file (none observed);
  * - `not-observed`: something in this scan assesses it and found nothing;
  * - `not-assessed`: nothing in this scan can show it (e.g. audit-only techniques in a manifest scan);
  * - `question`: nothing in this scan can show it, and it is one the organization can answer:
  *   `kubematrix explain <id>` gives the question.
  */
-export const TechniqueStatusValue = z.enum(['exposed', 'weakened', 'not-observed', 'not-assessed', 'question']);
+export const TechniqueStatusValue = z.enum([
+  'exposed',
+  'weakened',
+  'mitigated',
+  'declared',
+  'not-observed',
+  'not-assessed',
+  'question',
+]);
 export type TechniqueStatusValue = z.infer<typeof TechniqueStatusValue>;
+
+/** What a controls file says of a mitigation. */
+export const ControlStatus = z.enum(['implemented', 'partial', 'not-implemented']);
+export type ControlStatus = z.infer<typeof ControlStatus>;
+
+/**
+ * One mitigation of a technique, in place or missing, and how we know: `observed` in the input (a defense found in
+ * place, or findings showing it absent), or `declared` in the controls file.
+ */
+export const MitigationState = z.object({
+  id: MitigationIdSchema,
+  by: z.enum(['observed', 'declared']),
+  /** For `declared`: what the controls file says. */
+  status: ControlStatus.optional(),
+  /**
+   * In our words: the defenses found in place (`Pod Security admission enforce: restricted on namespace shop`), the
+   * checks whose findings show it missing (`network-policy: 3 findings`); for a declaration, its evidence, owner and
+   * review date as the controls file gives them.
+   */
+  evidence: z.array(z.string()),
+});
+export type MitigationState = z.infer<typeof MitigationState>;
 
 export const TechniqueStatus = z.object({
   id: TechniqueIdSchema,
@@ -107,8 +142,10 @@ export const TechniqueStatus = z.object({
   findings: z.number().int().nonnegative(),
   /** Worst severity among those findings. */
   severity: Severity.optional(),
-  /** Checks in this scan able to report the technique. */
+  /** The signals that assessed it: checks in this scan able to report the technique (RBAC checks included). */
   assessedBy: z.array(z.string()),
+  /** Mitigations of the technique found in place or declared implemented, and those found or declared missing. */
+  mitigations: z.object({ present: z.array(MitigationState), missing: z.array(MitigationState) }),
   /** Why the technique is `not-assessed` when this input could have shown it: kinds the cluster did not let us list. */
   reason: z.string().optional(),
 });

@@ -1,4 +1,4 @@
-import { componentsOf } from '../../k8s/components.js';
+import { auditBackend, componentsOf } from '../../k8s/components.js';
 import { defineCheck } from '../define.js';
 
 const UNSEEN =
@@ -27,7 +27,7 @@ export default defineCheck({
         });
         continue;
       }
-      if (flags.get('audit-log-path')?.value || flags.get('audit-webhook-config-file')?.value) continue;
+      if (auditBackend(flags)) continue;
       report({
         resource: pod.owner,
         path: policy.path,

@@ -1,4 +1,4 @@
-import { componentsOf, flagList } from '../../k8s/components.js';
+import { componentsOf, enabledAdmissionPlugins, flagList } from '../../k8s/components.js';
 import { defineCheck } from '../define.js';
 
 const PLUGIN = 'NodeRestriction';
@@ -26,8 +26,7 @@ export default defineCheck({
         });
         continue;
       }
-      // `--admission-control` is the flag before 1.10, still read by old manifests.
-      const enabled = flags.get('enable-admission-plugins') ?? flags.get('admission-control');
+      const enabled = enabledAdmissionPlugins(flags);
       if (flagList(enabled).includes(PLUGIN)) continue;
       report({
         resource: pod.owner,

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../config/index.js';
+import { loadControls } from '../../coverage/controls.js';
 import { type ScanResult, scanCollection, scanManifests } from '../../engine/scan.js';
 import type { Collection } from '../../inputs/cluster/collection.js';
 import { reportFormat, reportFormats } from '../../report/index.js';
@@ -10,6 +11,7 @@ import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
 export interface ScanCommandOptions extends ClusterOptions {
   output: string;
   config?: string;
+  controls?: string;
   showSuppressed?: boolean;
   all?: boolean;
 }
@@ -29,11 +31,14 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
   const config = await loadConfig(options.config, io.cwd).catch((error: unknown) => {
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
   });
+  const controls = await loadControls(options.controls, io.cwd).catch((error: unknown) => {
+    throw error instanceof ConfigError ? new UsageError(error.message) : error;
+  });
   const collection = cluster ? await collectFor(io, options) : await snapshotIn(io, paths);
   const [{ report }, render] = await Promise.all([
     collection
-      ? (scanCollection(collection, { config }) as ScanResult)
-      : scanManifests(paths, { config, cwd: io.cwd, stdin: io.stdin }),
+      ? (scanCollection(collection, { config, controls }) as ScanResult)
+      : scanManifests(paths, { config, controls, cwd: io.cwd, stdin: io.stdin }),
     format.load(),
   ]);
   const terminal = detectTerminal(io);

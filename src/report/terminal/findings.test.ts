@@ -56,8 +56,22 @@ function bigReport(): Report {
     source: { type: 'manifests', inputs: ['apps'], files: WORKLOADS, objects: WORKLOADS, ignored: 0, complete: false },
     findings,
     techniques: [
-      { id: 'MS-TA9034', status: 'exposed', findings: WORKLOADS, severity: 'low', assessedBy: ['network-policy'] },
-      { id: 'MS-TA9018', status: 'exposed', findings: 2, severity: 'critical', assessedBy: ['privileged-container'] },
+      {
+        id: 'MS-TA9034',
+        status: 'exposed',
+        findings: WORKLOADS,
+        severity: 'low',
+        assessedBy: ['network-policy'],
+        mitigations: { present: [], missing: [] },
+      },
+      {
+        id: 'MS-TA9018',
+        status: 'exposed',
+        findings: 2,
+        severity: 'critical',
+        assessedBy: ['privileged-container'],
+        mitigations: { present: [], missing: [] },
+      },
     ],
     errors: [],
     warnings: [
@@ -80,9 +94,20 @@ describe('renderFindings', () => {
   const report = bigReport();
   const lines = renderFindings(report, options).split('\n');
 
-  it('starts with a summary: counts by severity, objects and files, exposed techniques worst first', () => {
-    expect(lines[0]).toBe('Summary');
-    expect(lines[1]).toBe('1,502 findings (2 critical, 1,500 low) in 500 objects from 500 files.');
+  it('starts with the heat-map of the matrix, marks and finding counts readable without colour', () => {
+    const summary = lines.indexOf('Summary');
+    const map = lines.slice(0, summary);
+    expect(map[0]).toMatch(/^Initial +│Execution│/);
+    // Privilege escalation is the fourth column: its first cell is the privileged container technique.
+    expect(map.find((line) => line.includes('!9018 2'))?.split('│')[3]).toBe('!9018 2  ');
+    expect(map.join('\n')).toContain('!9034 500');
+    expect(map.join(' ')).toContain('# mitigation in place');
+  });
+
+  it('then a summary: counts by severity, objects and files, exposed techniques worst first', () => {
+    const summary = lines.indexOf('Summary');
+    expect(summary).toBeGreaterThan(0);
+    expect(lines[summary + 1]).toBe('1,502 findings (2 critical, 1,500 low) in 500 objects from 500 files.');
     const critical = lines.findIndex((line) => /CRITICAL\s+MS-TA9018 Privileged container \(2\)/.test(line));
     const low = lines.findIndex((line) => /LOW\s+MS-TA9034 Cluster internal networking \(500\)/.test(line));
     expect(critical).toBeGreaterThan(1);

@@ -8,9 +8,11 @@ import {
   type SourceLocation,
   severities,
   severityRank,
+  type TechniqueStatusValue,
 } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
 import { formatInputError } from './errors.js';
+import { renderReportMatrix } from './matrix.js';
 import { type Paint, paint as painter, severityStyle } from './paint.js';
 import { indent, wrap } from './text.js';
 
@@ -41,7 +43,12 @@ export function renderFindings(report: Report, { width, color, showSuppressed, a
   const groups = groupFindings(report.findings, showSuppressed);
   const exposures = groups.filter((group) => group.technique);
   const gaps = groups.filter((group) => !group.technique);
-  const lines: string[] = [...summary(report, gaps, paint, text), ''];
+  // The matrix of this cluster first: where the gaps are at a glance, then what to fix.
+  const lines: string[] = [
+    renderReportMatrix(report, { width, color }, true),
+    ...summary(report, gaps, paint, text),
+    '',
+  ];
 
   let technique: string | undefined;
   for (const group of exposures) {
@@ -206,8 +213,9 @@ function summary(report: Report, gaps: readonly Group[], paint: Paint, width: nu
       `Hardening gaps: ${plural(gapFindings, 'finding')} from ${plural(gaps.length, 'check')}, listed after the exposures.`,
     );
   }
+  const count = (status: TechniqueStatusValue) => statuses.get(status) ?? 0;
   lines.push(
-    `Techniques: ${statuses.get('exposed') ?? 0} exposed, ${statuses.get('weakened') ?? 0} weakened by missing mitigations, ${statuses.get('not-observed') ?? 0} assessed and not observed, ${(statuses.get('not-assessed') ?? 0) + (statuses.get('question') ?? 0)} not visible in this input (${statuses.get('question') ?? 0} of them questions for you: kubematrix explain <id>).`,
+    `Techniques (${report.techniques.length}): ${count('exposed')} exposed, ${count('weakened')} weakened by missing mitigations, ${count('mitigated')} mitigated (defenses in place), ${count('declared')} declared mitigated (controls file), ${count('not-observed')} assessed and not observed, ${count('not-assessed') + count('question')} not visible in this input (${count('question')} of them questions for you: kubematrix explain <id>).`,
   );
   const notes = [
     ...(report.warnings.length ? [plural(report.warnings.length, 'warning')] : []),

@@ -10,6 +10,10 @@ export interface MatrixOptions {
   paint: Paint;
   /** When given (after a scan), each technique is marked and coloured by its status. */
   status?: ReadonlyMap<TechniqueId | string, TechniqueStatusValue>;
+  /** Findings per technique, shown after its name when there are any. */
+  findings?: ReadonlyMap<TechniqueId | string, number>;
+  /** One line per technique (its name cut to fit): the heat-map above a scan's findings. */
+  compact?: boolean;
 }
 
 /** The narrowest column that still fits most words of a technique name. */
@@ -18,6 +22,8 @@ const MIN_COLUMN = 9;
 const marks: Record<TechniqueStatusValue, { mark: string; style: Parameters<Paint>[0] }> = {
   exposed: { mark: '!', style: ['red', 'bold'] },
   weakened: { mark: '~', style: 'yellow' },
+  mitigated: { mark: '#', style: ['green', 'bold'] },
+  declared: { mark: '=', style: 'cyan' },
   'not-observed': { mark: '+', style: 'green' },
   'not-assessed': { mark: '?', style: 'gray' },
   question: { mark: '?', style: 'gray' },
@@ -27,30 +33,46 @@ const marks: Record<TechniqueStatusValue, { mark: string; style: Parameters<Pain
  * The matrix as the published grid: one column per tactic, techniques top to bottom.
  * Below the width where ten columns stay readable it falls back to one tactic per block.
  */
-export function renderMatrix({ width, paint, status }: MatrixOptions): string {
-  const column = Math.floor((width - (tactics.length - 1)) / tactics.length);
-  return column >= MIN_COLUMN ? renderGrid(column, paint, status) : renderList(width, paint, status);
+export function renderMatrix(options: MatrixOptions): string {
+  const column = Math.floor((options.width - (tactics.length - 1)) / tactics.length);
+  return column >= MIN_COLUMN ? renderGrid(column, options) : renderList(options);
 }
 
-/** The matrix of a scan: each technique marked with its status. */
-export function renderReportMatrix(report: Report, { width, color }: ReportOptions): string {
+/** The matrix of a scan, a heat-map: each technique marked and coloured by its status, with its finding count. */
+export function renderReportMatrix(
+  report: Pick<Report, 'techniques'>,
+  { width, color }: Pick<ReportOptions, 'width' | 'color'>,
+  compact = false,
+): string {
   const status = new Map(report.techniques.map((technique) => [technique.id, technique.status]));
-  return renderMatrix({ width, paint: paint(color), status });
+  const findings = new Map(report.techniques.map((technique) => [technique.id, technique.findings]));
+  return renderMatrix({ width, paint: paint(color), status, findings, compact });
 }
 
-function cellLines(id: TechniqueId, column: number, status: MatrixOptions['status']): string[] {
+function cellLines(id: TechniqueId, column: number, { status, findings, compact }: MatrixOptions): string[] {
   const technique = getTechnique(id);
   const name = technique ? technique.name : id;
   const mark = status ? `${marks[status.get(id) ?? 'not-assessed'].mark} ` : '';
+  const count = findings?.get(id) ? ` (${findings.get(id)})` : '';
   // The number alone (9013 for MS-TA9013) is what `kubematrix explain` takes, without the noise of the prefix.
-  return wrap(`${mark}${id.slice(5)} ${name}`, column, 'abbreviate');
+  const head = `${mark}${id.slice(5)}`;
+  if (compact) {
+    // Mark, number and count always fit the narrowest column (`!9018 12k`); the name gets what room is left.
+    const found = findings?.get(id) ?? 0;
+    const tight = `${mark.trim()}${id.slice(5)}${found ? ` ${found < 1000 ? found : `${Math.floor(found / 1000)}k`}` : ''}`;
+    const room = column - tight.length - 1;
+    if (room < 4) return [tight];
+    return [`${tight} ${name.length > room ? `${name.slice(0, room - 1).trimEnd()}…` : name}`];
+  }
+  return wrap(`${head} ${name}${count}`, column, 'abbreviate');
 }
 
 function styleFor(id: TechniqueId, status: MatrixOptions['status']): Parameters<Paint>[0] | undefined {
   return status ? marks[status.get(id) ?? 'not-assessed'].style : undefined;
 }
 
-function renderGrid(column: number, paint: Paint, status: MatrixOptions['status']): string {
+function renderGrid(column: number, options: MatrixOptions): string {
+  const { paint, status } = options;
   const rule = (joint: string) => tactics.map(() => '─'.repeat(column)).join(joint);
   const row = (cells: string[][], styles: (Parameters<Paint>[0] | undefined)[]) => {
     const height = Math.max(...cells.map((c) => c.length));
@@ -79,22 +101,44 @@ function renderGrid(column: number, paint: Paint, status: MatrixOptions['status'
     const ids = tactics.map((t) => t.techniques[r]);
     lines.push(
       ...row(
-        ids.map((id) => (id ? cellLines(id, column, status) : [])),
+        ids.map((id) => (id ? cellLines(id, column, options) : [])),
         ids.map((id) => (id ? styleFor(id, status) : undefined)),
       ),
     );
-    lines.push(rule(r === depth - 1 ? '┴' : '┼'));
+    if (!options.compact || r === depth - 1) lines.push(rule(r === depth - 1 ? '┴' : '┼'));
   }
-  if (status) lines.push(legend());
+  if (status) lines.push(...legend(options.width));
   return `${lines.join('\n')}\n`;
 }
 
-function renderList(width: number, paint: Paint, status: MatrixOptions['status']): string {
+function renderList(options: MatrixOptions): string {
+  const { width, paint, status } = options;
   const lines: string[] = [];
+  if (options.compact) {
+    // Under each tactic its techniques' marks, numbers and counts, as many to a line as fit.
+    for (const tactic of tactics) {
+      lines.push(paint('bold', tactic.name));
+      let line = '';
+      let shown = '';
+      for (const id of tactic.techniques) {
+        const [cell = ''] = cellLines(id, 0, options);
+        if (line && line.length + 1 + cell.length > width - 2) {
+          lines.push(`  ${shown}`);
+          line = shown = '';
+        }
+        const style = styleFor(id, status);
+        line += `${line ? ' ' : ''}${cell}`;
+        shown += `${shown ? ' ' : ''}${style ? paint(style, cell) : cell}`;
+      }
+      if (shown) lines.push(`  ${shown}`);
+    }
+    if (status) lines.push(...legend(width));
+    return `${lines.join('\n')}\n`;
+  }
   for (const tactic of tactics) {
     lines.push(paint('bold', tactic.name));
     for (const id of tactic.techniques) {
-      const [first = '', ...rest] = cellLines(id, Math.max(width - 4, 20), status);
+      const [first = '', ...rest] = cellLines(id, Math.max(width - 4, 20), options);
       const style = styleFor(id, status);
       const show = (text: string) => (style ? paint(style, text) : text);
       lines.push(`  ${show(first)}`);
@@ -102,10 +146,13 @@ function renderList(width: number, paint: Paint, status: MatrixOptions['status']
     }
     lines.push('');
   }
-  if (status) lines.push(legend());
+  if (status) lines.push(...legend(options.width));
   return `${lines.join('\n')}\n`;
 }
 
-function legend(): string {
-  return '! exposed   ~ mitigation missing   + assessed, nothing found   ? not assessed / question for you';
+function legend(width: number): string[] {
+  return wrap(
+    '! exposed (findings);  ~ mitigation missing;  # mitigation in place;  = declared in place;  + assessed, nothing found;  ? not assessed, or a question for you',
+    width,
+  );
 }
