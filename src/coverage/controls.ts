@@ -69,7 +69,9 @@ export function parseControls(text: string, source = DEFAULT_CONTROLS_FILE): Dec
   if (result.success) return result.data.controls;
   const problems = result.error.issues.map((issue) => {
     const path = issue.path as (string | number)[];
-    const node = nearestNode(document.contents as Node | null, path);
+    // An unknown field is pointed at itself, not at the entry holding it.
+    const at = issue.code === 'unrecognized_keys' ? [...path, ...issue.keys.slice(0, 1)] : path;
+    const node = nearestNode(document.contents as Node | null, at);
     const line = node?.range ? `:${lineCounter.linePos(node.range[0]).line}` : '';
     return `${source}${line}: ${formatPath(path) || '(top level)'}: ${issue.message}`;
   });

@@ -1,4 +1,5 @@
 import type { AnyCheck } from '../checks/define.js';
+import { compareText } from '../engine/analyze.js';
 import { techniques } from '../matrix/index.js';
 import type { Technique } from '../matrix/types.js';
 import {
@@ -97,6 +98,10 @@ export function techniqueStatuses(
     ...declaredStates.filter((state) => state.status === 'implemented' && !seenInPlace.has(state.id)),
   ];
   const absent = [...observedMissing, ...declaredStates.filter((state) => state.status !== 'implemented')];
+  // In matrix order, whatever order the findings, derivations and controls file came in.
+  const byId = (a: MitigationState, b: MitigationState) => compareText(a.id, b.id);
+  present.sort(byId);
+  absent.sort(byId);
 
   return techniques.map((technique): TechniqueStatus => {
     const assessing = checksAssessing(technique, checks);
