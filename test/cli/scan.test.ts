@@ -21,10 +21,12 @@ spec:
 `;
 
 describe('kubematrix scan', () => {
-  it('scans the bundled example: a summary first, then findings grouped by technique and check with file:line', async () => {
+  it('scans the bundled example: the heat-map, a summary, then findings grouped by technique and check with file:line', async () => {
     const { status, stdout } = await cli(['scan', 'examples/shop'], { cwd: repoRoot });
     expect(status).toBe(0);
-    expect(stdout).toMatch(/^Summary\n\d+ findings .* in \d+ objects from \d+ files\./);
+    expect(stdout).toMatch(/^Initial +│Execution +│/);
+    expect(stdout).toMatch(/\nSummary\n\d+ findings .* in \d+ objects from \d+ files\./);
+    expect(stdout).toMatch(/\nTechniques \(40\): \d+ exposed, \d+ weakened .*, \d+ mitigated .*, \d+ declared /);
     expect(stdout).toContain('MS-TA9018 Privileged container (Privilege Escalation)');
     expect(stdout).toMatch(
       /CRITICAL Privileged container \[privileged-container\]\n {4}\d+ findings? on \d+ resources?/,
