@@ -100,9 +100,10 @@ export function planOutputs(output: readonly string[], outputFile: string | unde
   const outputs: Output[] = output
     .filter((value) => value.includes('='))
     .map((value) => {
-      const [name = '', file] = [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)];
+      const at = value.indexOf('=');
+      const file = value.slice(at + 1);
       if (!file) throw new UsageError(`--output ${value}: name the file after '='`);
-      return { format: formatNamed(name), file: path.resolve(cwd, file) };
+      return { format: formatNamed(value.slice(0, at)), file: path.resolve(cwd, file) };
     });
   if (outputFile !== undefined) {
     const name = bare[0] ?? formatByExtension.find(([suffix]) => outputFile.toLowerCase().endsWith(suffix))?.[1];

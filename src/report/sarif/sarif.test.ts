@@ -7,7 +7,7 @@ import { repoRoot } from '../../../test/paths.js';
 import { clusterReport, smallReport } from '../../../test/support/reports.js';
 import { allChecks } from '../../checks/index.js';
 import { scanManifests } from '../../engine/scan.js';
-import type { Report } from '../../model/report.js';
+import type { Finding, Report } from '../../model/report.js';
 import { renderSarif } from './index.js';
 
 // The SARIF 2.1.0 schema as published (2.1.0-rtm.5, the final text, written in JSON Schema draft-04).
@@ -110,6 +110,27 @@ describe('renderSarif', () => {
     const suppressed = run.results.filter((result) => result.suppressions);
     expect(suppressed.map((result) => [result.ruleId, result.suppressions])).toEqual([
       ['run-as-non-root', [{ kind: 'inSource', status: 'accepted', justification: 'USER 1000 in the image' }]],
+    ]);
+    // A config entry lives outside the manifest; standard input has no file to point at.
+    const report = await smallReport();
+    const [first] = report.findings as [Finding];
+    const [configured] = sarif({
+      ...report,
+      findings: [
+        {
+          ...first,
+          location: first.location && { ...first.location, file: '-' },
+          suppressed: { reason: 'accepted risk', expires: '2027-01-31', by: 'config' },
+        },
+      ],
+    }).runs[0].results;
+    expect(configured?.suppressions).toEqual([
+      { kind: 'external', status: 'accepted', justification: 'accepted risk (until 2027-01-31)' },
+    ]);
+    expect(configured?.locations).toEqual([
+      {
+        logicalLocations: [{ name: 'deployer', fullyQualifiedName: 'ServiceAccount/demo/deployer', kind: 'resource' }],
+      },
     ]);
     const admin = run.results.find((result) => result.ruleId === 'rbac-cluster-admin');
     expect(admin?.relatedLocations).toEqual([
