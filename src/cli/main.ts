@@ -40,7 +40,7 @@ export function buildProgram(io: Io, exit: { code: number }): commander.Command 
       `
 Exit codes:
   0  success
-  1  findings at or above a --fail-on threshold (reserved: no gate yet)
+  1  an unsuppressed finding at or above the --fail-on severity
   2  usage error or unusable input`,
     );
 
@@ -67,10 +67,24 @@ Exit codes:
       'YAML/JSON files or directories; - reads standard input (helm template … | kubematrix scan -); or one snapshot file',
     )
     .addOption(
-      outputOption(
-        reportFormats.map((format) => format.name),
-        'table',
-      ),
+      new Option(
+        '-o, --output <format>',
+        'output format (repeatable): FORMAT prints to standard output, FORMAT=FILE writes FILE, as in --output sarif=results.sarif',
+      )
+        .argParser((value: string, previous: string[]) => [...previous, value])
+        .default([], 'table'),
+    )
+    .option(
+      '--output-file <file>',
+      'write the report to FILE, in the --output format or the one its extension names: .json, .sarif, .html, .md, .txt (table), .layer.json (navigator)',
+    )
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above SEVERITY').choices([
+        'critical',
+        'high',
+        'medium',
+        'low',
+      ]),
     )
     .option('-c, --config <file>', 'suppressions and check settings (default: .kubematrix.yaml if present)')
     .option(
@@ -81,7 +95,7 @@ Exit codes:
     .option('--all', 'list every finding in the table, not only the first few of each group')
     .addHelpText(
       'after',
-      `\nOutput formats:\n${reportFormats.map((format) => `  ${format.name.padEnd(8)} ${format.description}`).join('\n')}`,
+      `\nOutput formats:\n${reportFormats.map((format) => `  ${format.name.padEnd(10)} ${format.description}`).join('\n')}`,
     )
     .action(lazy(async () => (await import('./commands/scan.js')).default));
   clusterOptions(scan);

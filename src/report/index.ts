@@ -9,6 +9,8 @@ export interface ReportOptions {
   readonly showSuppressed: boolean;
   /** List every instance of every group of findings, not only the first few. */
   readonly all: boolean;
+  /** The directory relative file paths in the report are relative to (the CLI's); SARIF writes paths from there. */
+  readonly cwd?: string;
 }
 
 /**
@@ -50,6 +52,28 @@ export const reportFormats: readonly ReportFormat[] = [
     load: async () => {
       const { renderReportMatrix } = await import('./terminal/matrix.js');
       return (report, options) => [renderReportMatrix(report, options)];
+    },
+  },
+  {
+    name: 'sarif',
+    description: 'SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: a rule per check, a result per finding',
+    load: async () => (await import('./sarif/index.js')).renderSarif,
+  },
+  {
+    name: 'navigator',
+    description: 'an ATT&CK Navigator layer scoring the ATT&CK techniques the matrix techniques map to',
+    load: async () => (await import('./navigator/index.js')).renderNavigator,
+  },
+  {
+    name: 'markdown',
+    description: 'a compact summary for pull-request comments: the matrix as a table, then the top findings',
+    load: async () => {
+      const [{ renderMarkdown }, { printableCopy }] = await Promise.all([
+        import('./markdown/index.js'),
+        import('./terminal/text.js'),
+      ]);
+      // Control characters from the input are shown escaped, as on the terminal; Markdown escaping comes on top.
+      return (report) => [renderMarkdown(printableCopy(report))];
     },
   },
 ];

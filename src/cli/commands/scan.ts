@@ -1,15 +1,23 @@
 import { readFileSync, statSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ConfigError, loadConfig } from '../../config/index.js';
 import { loadControls } from '../../coverage/controls.js';
 import { type ScanResult, scanCollection, scanManifests } from '../../engine/scan.js';
 import type { Collection } from '../../inputs/cluster/collection.js';
-import { reportFormat, reportFormats } from '../../report/index.js';
+import { type Finding, type Severity, severityRank } from '../../model/report.js';
+import { type ReportFormat, reportFormat, reportFormats } from '../../report/index.js';
+import { plural } from '../../report/terminal/findings.js';
 import { detectTerminal, ExitCode, type Io, UsageError } from '../io.js';
 import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
 
 export interface ScanCommandOptions extends ClusterOptions {
-  output: string;
+  /** Each `--output`: a format for standard output, or FORMAT=FILE. */
+  output: string[];
+  outputFile?: string;
+  failOn?: Severity;
   config?: string;
   controls?: string;
   showSuppressed?: boolean;
@@ -17,12 +25,7 @@ export interface ScanCommandOptions extends ClusterOptions {
 }
 
 export default async function scanCommand(io: Io, paths: string[], options: ScanCommandOptions): Promise<number> {
-  const format = reportFormat(options.output);
-  if (!format) {
-    throw new UsageError(
-      `--output must be one of ${reportFormats.map((f) => f.name).join(', ')} (got '${options.output}')`,
-    );
-  }
+  const outputs = planOutputs(options.output, options.outputFile, io.cwd);
   const cluster = wantsCluster(options);
   if (cluster && paths.length) throw new UsageError('scan either a cluster or files, not both');
   if (!cluster && !paths.length) {
@@ -34,21 +37,126 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
   const controls = await loadControls(options.controls, io.cwd).catch((error: unknown) => {
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
   });
-  const collection = cluster ? await collectFor(io, options) : await snapshotIn(io, paths);
-  const [{ report }, render] = await Promise.all([
-    collection
-      ? (scanCollection(collection, { config, controls }) as ScanResult)
-      : scanManifests(paths, { config, controls, cwd: io.cwd, stdin: io.stdin }),
-    format.load(),
-  ]);
-  const terminal = detectTerminal(io);
-  for (const piece of render(report, { ...terminal, showSuppressed: !!options.showSuppressed, all: !!options.all })) {
-    io.stdout.write(piece);
+  // Opened before the scan, so that a file that cannot be written fails at once, not after a long cluster read.
+  const files = await openAll(outputs);
+  try {
+    const collection = cluster ? await collectFor(io, options) : await snapshotIn(io, paths);
+    const [{ report }, renderers] = await Promise.all([
+      collection
+        ? (scanCollection(collection, { config, controls }) as ScanResult)
+        : scanManifests(paths, { config, controls, cwd: io.cwd, stdin: io.stdin }),
+      Promise.all(outputs.map((output) => output.format.load())),
+    ]);
+    const terminal = detectTerminal(io);
+    const shared = { showSuppressed: !!options.showSuppressed, all: !!options.all, cwd: io.cwd };
+    for (const [index, render] of renderers.entries()) {
+      const file = files[index];
+      if (file) {
+        // Files get no colour, and each reporter's pieces are streamed to its file as they come.
+        await pipeline(
+          Readable.from(render(report, { ...terminal, color: false, ...shared })),
+          file.createWriteStream(),
+        );
+      } else {
+        for (const piece of render(report, { ...terminal, ...shared })) io.stdout.write(piece);
+      }
+    }
+    // Nothing readable at all is an input error; a few broken files among many are reported and the scan stands.
+    if (report.source.type === 'manifests' && report.source.files === 0 && report.errors.length) return ExitCode.usage;
+    return gate(io, report.findings, options);
+  } finally {
+    await Promise.all(files.map((file) => file?.close()));
   }
-  // Nothing readable at all is an input error; a few broken files among many are reported and the scan stands.
-  return report.source.type === 'manifests' && report.source.files === 0 && report.errors.length
-    ? ExitCode.usage
-    : ExitCode.ok;
+}
+
+interface Output {
+  readonly format: ReportFormat;
+  /** Absolute; none for standard output. */
+  readonly file?: string;
+}
+
+/**
+ * The format a file's extension names, for `--output-file` without `--output`; the longest suffix wins (a
+ * Navigator layer is JSON too). `html` is written by the HTML reporter when it is there.
+ */
+const formatByExtension: readonly (readonly [string, string])[] = [
+  ['.layer.json', 'navigator'],
+  ['.sarif.json', 'sarif'],
+  ['.sarif', 'sarif'],
+  ['.json', 'json'],
+  ['.html', 'html'],
+  ['.htm', 'html'],
+  ['.md', 'markdown'],
+  ['.markdown', 'markdown'],
+  ['.txt', 'table'],
+];
+
+/**
+ * What to write where: at most one format to standard output (a bare `--output FORMAT`, the table when nothing else
+ * is asked for), each FORMAT=FILE to its file, and `--output-file` in the bare format or its extension's.
+ */
+export function planOutputs(output: readonly string[], outputFile: string | undefined, cwd: string): Output[] {
+  const bare = output.filter((value) => !value.includes('='));
+  if (bare.length > 1) {
+    throw new UsageError(
+      `only one --output can go to standard output (got ${bare.join(', ')}): write the others to files with --output FORMAT=FILE`,
+    );
+  }
+  const outputs: Output[] = output
+    .filter((value) => value.includes('='))
+    .map((value) => {
+      const at = value.indexOf('=');
+      const file = value.slice(at + 1);
+      if (!file) throw new UsageError(`--output ${value}: name the file after '='`);
+      return { format: formatNamed(value.slice(0, at)), file: path.resolve(cwd, file) };
+    });
+  if (outputFile !== undefined) {
+    const name = bare[0] ?? formatByExtension.find(([suffix]) => outputFile.toLowerCase().endsWith(suffix))?.[1];
+    if (!name) {
+      throw new UsageError(
+        `cannot tell the format of '${outputFile}' from its extension (${formatByExtension.map(([suffix]) => suffix).join(', ')}): give --output FORMAT`,
+      );
+    }
+    outputs.push({ format: formatNamed(name), file: path.resolve(cwd, outputFile) });
+  } else if (bare.length || !outputs.length) {
+    outputs.push({ format: formatNamed(bare[0] ?? 'table') });
+  }
+  const files = outputs.flatMap((entry) => entry.file ?? []);
+  const twice = files.find((file, index) => files.indexOf(file) !== index);
+  if (twice) throw new UsageError(`'${path.relative(cwd, twice)}' is the target of two outputs`);
+  return outputs;
+}
+
+function formatNamed(name: string): ReportFormat {
+  const format = reportFormat(name);
+  if (!format) {
+    throw new UsageError(`--output must be one of ${reportFormats.map((f) => f.name).join(', ')} (got '${name}')`);
+  }
+  return format;
+}
+
+async function openAll(outputs: readonly Output[]): Promise<(FileHandle | undefined)[]> {
+  const opened = await Promise.allSettled(outputs.map((output) => (output.file ? open(output.file, 'w') : undefined)));
+  const handles = opened.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
+  const failed = opened.findIndex((result) => result.status === 'rejected');
+  if (failed >= 0) {
+    await Promise.all(handles.map((handle) => handle?.close()));
+    const reason = (opened[failed] as PromiseRejectedResult).reason as NodeJS.ErrnoException;
+    throw new UsageError(`cannot write ${outputs[failed]?.file}: ${reason.code ?? reason.message}`);
+  }
+  return handles;
+}
+
+/** The CI gate: exit 1 when an unsuppressed finding is at or above `--fail-on`, saying how many on standard error. */
+function gate(io: Io, findings: readonly Finding[], { failOn, quiet }: ScanCommandOptions): number {
+  if (!failOn) return ExitCode.ok;
+  const failing = findings.filter(
+    (finding) => !finding.suppressed && severityRank(finding.severity) <= severityRank(failOn),
+  ).length;
+  if (!failing) return ExitCode.ok;
+  if (!quiet)
+    io.stderr.write(`kubematrix: ${plural(failing, 'unsuppressed finding')} at or above ${failOn} (--fail-on)\n`);
+  return ExitCode.findings;
 }
 
 /** The snapshot a lone file argument holds (`kubematrix snapshot`'s output), if it is one. */

@@ -229,7 +229,7 @@ function label(severity: Severity, paint: Paint): string {
   return paint(severityStyle[severity], severity.toUpperCase().padEnd(8));
 }
 
-function resourceName({ kind, namespace, name }: Finding['resource']): string {
+export function resourceName({ kind, namespace, name }: Finding['resource']): string {
   return `${kind}/${namespace ? `${namespace}/` : ''}${name}`;
 }
 
@@ -238,7 +238,7 @@ function where(location: SourceLocation): string {
 }
 
 /** `1 finding`, `10,000 findings`: the same digits on every machine, whatever its locale. */
-function plural(count: number, noun: string): string {
+export function plural(count: number, noun: string): string {
   return `${number(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 

@@ -1,0 +1,124 @@
+import { getTechnique, tactics } from '../../matrix/index.js';
+import { type Finding, type Report, severities, severityRank } from '../../model/report.js';
+import { plural, resourceName } from '../terminal/findings.js';
+
+/** Findings listed at most: a pull-request comment is read, not searched; the full list is in the other formats. */
+export const TOP_FINDINGS = 20;
+
+/** A mark per status, in a code span so that no mark is read as Markdown; a status not listed here shows as `?`. */
+const marks: Readonly<Record<string, string>> = {
+  exposed: '!',
+  weakened: '~',
+  mitigated: '=',
+  declared: 'd',
+  'not-observed': '+',
+  'not-assessed': '?',
+  question: '?',
+};
+
+const legend =
+  '`!` exposed · `~` a mitigation is missing · `=` mitigated · `d` declared by you · `+` assessed, nothing found · `?` not visible in this input';
+
+/**
+ * A compact summary for a pull-request comment: counts, the matrix as a table (one column per tactic, each technique
+ * with its status mark and findings), then the worst findings. The report is expected printable (control characters
+ * escaped); every input text is Markdown-escaped or set in a code span, so none of it becomes markup, a link or a
+ * mention.
+ */
+export function renderMarkdown(report: Report): string {
+  const active = report.findings.filter((finding) => !finding.suppressed);
+  const counts = severities
+    .map((severity) => [severity, active.filter((finding) => finding.severity === severity).length] as const)
+    .filter(([, count]) => count)
+    .map(([severity, count]) => `${count} ${severity}`);
+  const suppressed = report.findings.length - active.length;
+  const { source } = report;
+  const from = source.type === 'manifests' ? plural(source.files, 'file') : `cluster ${escapeMarkdown(source.context)}`;
+  const lines = [
+    '## kubematrix: the Threat Matrix for Kubernetes',
+    '',
+    `**${plural(active.length, 'finding')}**${counts.length ? ` (${counts.join(', ')})` : ''}${suppressed ? `, ${suppressed} suppressed` : ''} in ${plural(source.objects, 'object')} from ${from}.`,
+    `Techniques: ${statusCounts(report)}.`,
+  ];
+  const notes = [
+    ...(report.errors.length ? [plural(report.errors.length, 'input error')] : []),
+    ...(report.warnings.length ? [plural(report.warnings.length, 'warning')] : []),
+  ];
+  if (notes.length) lines.push(`${notes.join(', ')}: see the full report.`);
+  lines.push('', ...matrixTable(report), '', legend, '');
+
+  const top = [...active].sort((a, b) => severityRank(a.severity) - severityRank(b.severity)).slice(0, TOP_FINDINGS);
+  if (top.length) {
+    lines.push(
+      `### ${top.length < active.length ? `Top ${top.length} of ${active.length} findings` : 'Findings'}, worst first`,
+      '',
+      '| Severity | Check | Resource | Where | Message |',
+      '| --- | --- | --- | --- | --- |',
+      ...top.map(
+        (finding) =>
+          `| ${finding.severity} | ${finding.checkId} | ${code(resourceName(finding.resource))} | ${where(finding)} | ${escapeMarkdown(finding.message)} |`,
+      ),
+      '',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Statuses in the order of the matrix's story (exposed first), then any other in name order. */
+function statusCounts(report: Report): string {
+  const counts = new Map<string, number>();
+  for (const technique of report.techniques) counts.set(technique.status, (counts.get(technique.status) ?? 0) + 1);
+  const order = Object.keys(marks);
+  return [...counts.entries()]
+    .sort(
+      ([a], [b]) =>
+        (order.indexOf(a) + 1 || order.length + 1) - (order.indexOf(b) + 1 || order.length + 1) || a.localeCompare(b),
+    )
+    .map(([status, count]) => `${count} ${status}`)
+    .join(', ');
+}
+
+function matrixTable(report: Report): string[] {
+  const status = new Map(report.techniques.map((technique) => [technique.id, technique]));
+  const depth = Math.max(...tactics.map((tactic) => tactic.techniques.length));
+  const rows = Array.from({ length: depth }, (_, row) =>
+    tactics.map((tactic) => {
+      const id = tactic.techniques[row];
+      if (!id) return '';
+      const technique = status.get(id);
+      const mark = marks[technique?.status ?? 'not-assessed'] ?? '?';
+      const findings = technique?.findings ? ` (${technique.findings})` : '';
+      return `${code(mark)} ${id.slice(5)} ${escapeMarkdown(getTechnique(id)?.name ?? '')}${findings}`;
+    }),
+  );
+  return [
+    `| ${tactics.map((tactic) => tactic.name).join(' | ')} |`,
+    `|${' --- |'.repeat(tactics.length)}`,
+    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+  ];
+}
+
+function where(finding: Finding): string {
+  if (finding.location) return code(`${finding.location.file}:${finding.location.line}`);
+  return finding.uri ? code(finding.uri) : '';
+}
+
+/**
+ * Text as it reads, whatever it holds: every character Markdown (or GitHub's mentions) could act on inside a table
+ * cell is backslash-escaped, `<` included so no HTML gets through, and line breaks become spaces.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]<>#!|~&@]/g, '\\$&');
+}
+
+/**
+ * Text as code: fenced with one more backtick than the longest run inside it, so that it cannot close early; `|` is
+ * escaped for the table (GitHub reads `\|` as a pipe even inside code).
+ */
+export function code(text: string): string {
+  const flat = text.replace(/[\r\n]+/g, ' ').replaceAll('|', '\\|');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}

@@ -1,0 +1,249 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AnyCheck } from '../../checks/define.js';
+import { allChecks } from '../../checks/index.js';
+import { mitigates } from '../../coverage/index.js';
+import { getMitigation, getTactic, getTechnique, techniques } from '../../matrix/index.js';
+import type { Technique } from '../../matrix/types.js';
+import type { Finding, Report, Severity, SourceLocation } from '../../model/report.js';
+import type { ReportOptions } from '../index.js';
+import { severityScore } from '../scores.js';
+import { resourceName } from '../terminal/findings.js';
+
+/** The OASIS schema of SARIF 2.1.0 (errata 01), the version GitHub code scanning reads. */
+const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+/** The published matrix the rules map onto: the project has no home page of its own yet. */
+const INFORMATION_URI = 'https://microsoft.github.io/Threat-Matrix-for-Kubernetes/';
+/** Key of the fingerprint GitHub matches alerts across runs by: the finding id, stable for a check, object and field. */
+const FINGERPRINT = 'kubematrixFindingId/v1';
+/** Results per piece of output, as in the JSON report. */
+const BATCH = 500;
+
+const levels: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+type Json = Record<string, unknown>;
+
+/**
+ * The report as a SARIF 2.1.0 log with one run: a rule per check (from its metadata and the knowledge base), a
+ * result per finding. File findings point at the exact field (a URI relative to `%SRCROOT%`, the directory the scan
+ * ran in); cluster findings, which have no file, carry their `k8s://` address as a logical location. Suppressed
+ * findings are results with a `suppressions` entry, which GitHub shows as dismissed. Written in pieces: the results
+ * one per line.
+ */
+export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd'> = {}): Generator<string> {
+  const cwd = options.cwd ?? process.cwd();
+  const ruleIndex = new Map(allChecks.map((check, index) => [check.id, index]));
+  const run: Json = {
+    tool: {
+      driver: {
+        name: 'kubematrix',
+        version: report.version,
+        semanticVersion: report.version,
+        informationUri: INFORMATION_URI,
+        rules: allChecks.map(rule),
+      },
+    },
+    invocations: [
+      {
+        executionSuccessful: true,
+        endTimeUtc: report.scannedAt,
+        toolExecutionNotifications: notifications(report, cwd),
+      },
+    ],
+    columnKind: 'utf16CodeUnits',
+    properties: { source: report.source },
+  };
+  if (!report.findings.length) {
+    yield `${JSON.stringify(log({ ...run, results: [] }), null, 2)}\n`;
+    return;
+  }
+  // The log around the results, indented; the results go where the marker is, one line each.
+  const marker = '\u0000results';
+  const [head, tail] = JSON.stringify(log({ ...run, results: [marker] }), null, 2).split(JSON.stringify(marker));
+  yield head as string;
+  for (let start = 0; start < report.findings.length; start += BATCH) {
+    const batch = report.findings.slice(start, start + BATCH);
+    const lines = batch.map((finding) => JSON.stringify(result(finding, ruleIndex.get(finding.checkId), cwd)));
+    yield `${start ? ',\n        ' : ''}${lines.join(',\n        ')}`;
+  }
+  yield `${tail}\n`;
+}
+
+function log(run: Json): Json {
+  return { $schema: SCHEMA, version: '2.1.0', runs: [run] };
+}
+
+/** The techniques a check bears on: those it exposes, then those its missing mitigations would block. */
+function techniquesOf(check: AnyCheck): Technique[] {
+  const exposed = check.exposes.map(getTechnique).filter((t): t is Technique => t !== undefined);
+  const blocked = techniques.filter(
+    (t) => !check.exposes.includes(t.id) && check.missing.some((mitigation) => mitigates(mitigation, t)),
+  );
+  return [...exposed, ...blocked];
+}
+
+function rule(check: AnyCheck): Json {
+  const concerned = techniquesOf(check);
+  const tactics = [...new Set(concerned.flatMap((t) => t.tactics))].map((key) => getTactic(key).name);
+  const missing = check.missing.map((id) => ({ id, mitigation: getMitigation(id) }));
+  const techniqueLine = (t: Technique) =>
+    `${t.id} ${t.name} (${t.tactics.map((key) => getTactic(key).name).join(', ')}; ATT&CK ${t.attack.join(', ')})`;
+  const text = [
+    check.description,
+    `Why it matters: ${check.rationale}`,
+    `How to fix: ${check.remediation}`,
+    concerned.length ? `Techniques:\n${concerned.map((t) => `- ${techniqueLine(t)}`).join('\n')}` : '',
+    missing.length
+      ? `Missing mitigations:\n${missing.map(({ id, mitigation }) => `- ${id} ${mitigation?.name ?? ''}`).join('\n')}`
+      : '',
+  ];
+  const markdown = [
+    check.description,
+    `**Why it matters.** ${check.rationale}`,
+    `**How to fix.** ${check.remediation}`,
+    concerned.length
+      ? [
+          check.exposes.length ? '**Techniques**' : '**Techniques the missing mitigations would block**',
+          '',
+          '| Technique | Tactics | ATT&CK |',
+          '| --- | --- | --- |',
+          ...concerned.map(
+            (t) =>
+              `| ${t.id} ${t.name} | ${t.tactics.map((key) => getTactic(key).name).join(', ')} | ${t.attack.map(attackLink).join(', ')} |`,
+          ),
+        ].join('\n')
+      : '',
+    missing.length
+      ? `**Missing mitigations:** ${missing.map(({ id, mitigation }) => `${id} ${mitigation?.name ?? ''}`.trim()).join('; ')}`
+      : '',
+  ];
+  return {
+    id: check.id,
+    name: check.id.replace(/(^|-)([a-z0-9])/g, (_, __, char: string) => char.toUpperCase()),
+    shortDescription: { text: check.title },
+    fullDescription: { text: check.description },
+    help: {
+      text: text.filter(Boolean).join('\n\n'),
+      markdown: markdown.filter(Boolean).join('\n\n'),
+    },
+    defaultConfiguration: { level: levels[check.severity] },
+    properties: {
+      tags: ['security', ...concerned.map((t) => t.id), ...tactics],
+      'security-severity': severityScore[check.severity].toFixed(1),
+      precision: 'high',
+    },
+  };
+}
+
+/** T1195.002 → its page on attack.mitre.org. */
+function attackLink(id: string): string {
+  return `[${id}](https://attack.mitre.org/techniques/${id.replace('.', '/')}/)`;
+}
+
+function result(finding: Finding, ruleIndex: number | undefined, cwd: string): Json {
+  const physical = finding.location && physicalLocation(finding.location, cwd);
+  const related = (finding.evidence ?? []).flatMap((evidence) => {
+    const location = evidence.location && physicalLocation(evidence.location, cwd);
+    return location ? [{ physicalLocation: location, message: { text: evidence.text } }] : [];
+  });
+  return {
+    ruleId: finding.checkId,
+    ...(ruleIndex === undefined ? {} : { ruleIndex }),
+    level: levels[finding.severity],
+    message: { text: `${resourceName(finding.resource)}: ${finding.message}` },
+    locations: [
+      physical
+        ? { physicalLocation: physical }
+        : {
+            // No file (a live cluster, standard input): the object itself, by its address.
+            logicalLocations: [
+              {
+                name: finding.resource.name,
+                fullyQualifiedName: finding.uri ?? resourceName(finding.resource),
+                kind: 'resource',
+              },
+            ],
+          },
+    ],
+    ...(related.length ? { relatedLocations: related.map((location, id) => ({ id, ...location })) } : {}),
+    partialFingerprints: { [FINGERPRINT]: finding.id },
+    ...(finding.suppressed
+      ? {
+          suppressions: [
+            {
+              // An annotation sits on the object in the manifest; a config entry lives outside it.
+              kind: finding.suppressed.by === 'annotation' ? 'inSource' : 'external',
+              status: 'accepted',
+              justification: finding.suppressed.expires
+                ? `${finding.suppressed.reason} (until ${finding.suppressed.expires})`
+                : finding.suppressed.reason,
+            },
+          ],
+        }
+      : {}),
+    properties: {
+      severity: finding.severity,
+      techniques: finding.techniques,
+      mitigations: finding.mitigations,
+      resource: finding.resource,
+      ...(finding.uri ? { uri: finding.uri } : {}),
+      ...(finding.path ? { path: finding.path } : {}),
+      remediation: finding.remediation,
+    },
+  };
+}
+
+/**
+ * Where a location's file is, relative to `%SRCROOT%` (the scan's working directory) with forward slashes, as code
+ * scanning matches it against the repository; a file outside that directory keeps its absolute `file:` URI.
+ * Standard input has no file.
+ */
+function physicalLocation(location: SourceLocation, cwd: string): Json | undefined {
+  if (location.file === '-') return undefined;
+  const absolute = path.resolve(cwd, location.file);
+  const relative = path.relative(cwd, absolute);
+  const outside = relative.startsWith('..') || path.isAbsolute(relative);
+  const artifactLocation = outside
+    ? { uri: pathToFileURL(absolute).href }
+    : { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+  return {
+    artifactLocation,
+    region: {
+      startLine: location.line,
+      startColumn: location.column,
+      ...(location.endLine ? { endLine: location.endLine } : {}),
+      ...(location.endColumn ? { endColumn: location.endColumn } : {}),
+    },
+  };
+}
+
+/** Input errors and warnings: what the scan could not read, for whoever looks at the run. */
+function notifications(report: Report, cwd: string): Json[] {
+  const files = report.source.type === 'manifests';
+  const errors = report.errors.map((error) => {
+    const physical =
+      files && error.line
+        ? physicalLocation({ file: error.source, line: error.line, column: error.column ?? 1 }, cwd)
+        : undefined;
+    return {
+      level: 'error',
+      message: { text: `${error.source}: ${error.message}` },
+      ...(physical ? { locations: [{ physicalLocation: physical }] } : {}),
+    };
+  });
+  const warnings = report.warnings.map((warning) => {
+    const physical = warning.locations.flatMap((location) => physicalLocation(location, cwd) ?? []);
+    return {
+      level: 'warning',
+      message: { text: warning.message },
+      ...(physical.length ? { locations: physical.map((location) => ({ physicalLocation: location })) } : {}),
+    };
+  });
+  return [...errors, ...warnings];
+}
