@@ -125,6 +125,105 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
     expect(privileged(report).length).toBeGreaterThan(0);
   });
 
+  it('leaves the kinds of a group version it could not discover unavailable, not absent', async () => {
+    const server = await serve({ 'rbac.authorization.k8s.io/v1': { status: 500 } });
+    const collection = await collect(server);
+    expect(server.requests.filter((r) => r.path === '/apis/rbac.authorization.k8s.io/v1')).toHaveLength(3);
+    expect(collection.unavailable.map((u) => u.kind)).toEqual([
+      'Role',
+      'RoleBinding',
+      'ClusterRole',
+      'ClusterRoleBinding',
+    ]);
+    expect(collection.unavailable[0]).toEqual({
+      kind: 'Role',
+      resource: 'roles.rbac.authorization.k8s.io',
+      reason: 'discovery of rbac.authorization.k8s.io/v1 failed: the API server answered 500 InternalError, 3 attempts',
+    });
+    expect(collection.errors.map((e) => e.message)).toContain(
+      'cannot list clusterrolebindings.rbac.authorization.k8s.io: discovery of rbac.authorization.k8s.io/v1 failed: the API server answered 500 InternalError, 3 attempts; what needs them is not assessed',
+    );
+    const { report } = scanCollection(collection);
+    const full = scanCollection(await collect(await serve())).report;
+    expect(full.techniques.find((t) => t.id === 'MS-TA9006')?.assessedBy).toContain('rbac-exec');
+    expect(report.techniques.flatMap((t) => t.assessedBy).filter((id) => id.startsWith('rbac-'))).toEqual([]);
+    // What the full cluster showed as assessed and clean is unknown now, with the reason.
+    const before = new Map(full.techniques.map((t) => [t.id, t.status]));
+    const unknown = report.techniques.filter((t) => before.get(t.id) === 'not-observed' && t.status !== 'not-observed');
+    expect(unknown.length).toBeGreaterThan(0);
+    for (const technique of unknown) {
+      expect(technique).toMatchObject({
+        status: 'not-assessed',
+        reason: expect.stringMatching(/^could not list Role, RoleBinding, ClusterRole, ClusterRoleBinding, which /),
+      });
+    }
+    // A group forbidden to discover is unknown too; one the server lacks (Gateway API here) stays absent.
+    const forbidden = await collect(await serve({ 'apps/v1': { status: 403 } }));
+    expect(forbidden.unavailable.map((u) => [u.kind, u.reason])).toEqual(
+      ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((kind) => [
+        kind,
+        'discovery of apps/v1 failed: forbidden (403): the credentials may not list them',
+      ]),
+    );
+    expect(forbidden.unavailable.map((u) => u.kind)).not.toContain('HTTPRoute');
+  });
+
+  it('collects every Gatekeeper constraint kind discovery lists, whatever its template named it', async () => {
+    const template = {
+      apiVersion: 'templates.gatekeeper.sh/v1',
+      kind: 'ConstraintTemplate',
+      metadata: { name: 'k8sallowedrepos' },
+      spec: { crd: { spec: { names: { kind: 'K8sAllowedRepos' } } } },
+    };
+    const constraint = (kind: string, name: string) => ({
+      apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+      kind,
+      metadata: { name },
+      spec: { enforcementAction: 'warn', match: { namespaces: ['shop'] }, parameters: { repos: ['registry.shop/'] } },
+    });
+    const objects = [
+      ...(await sampleCluster()),
+      template,
+      constraint('K8sAllowedRepos', 'shop-registry'),
+      constraint('K8sPSPPrivilegedContainer', 'no-privileged'),
+    ];
+    const collection = await collect(await serve({}, objects));
+    expect(collection.kinds).toEqual(
+      expect.arrayContaining([
+        { kind: 'K8sAllowedRepos', apiVersion: 'constraints.gatekeeper.sh/v1beta1', objects: 1, metadataOnly: false },
+        {
+          kind: 'K8sPSPPrivilegedContainer',
+          apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+          objects: 1,
+          metadataOnly: false,
+        },
+      ]),
+    );
+    // The policy-engine reader finds them among the collected objects: audit-only, so reported.
+    const audited = scanCollection(collection).report.findings.filter((f) => f.checkId === 'admission-policies');
+    expect(audited.map((f) => f.uri)).toEqual(
+      expect.arrayContaining([
+        'k8s://test//K8sAllowedRepos/shop-registry',
+        'k8s://test//K8sPSPPrivilegedContainer/no-privileged',
+      ]),
+    );
+
+    const undiscovered = await collect(await serve({ 'constraints.gatekeeper.sh/v1beta1': { status: 403 } }, objects));
+    expect(undiscovered.unavailable).toEqual([
+      {
+        kind: '*.constraints.gatekeeper.sh',
+        resource: '*.constraints.gatekeeper.sh',
+        reason:
+          'discovery of constraints.gatekeeper.sh/v1beta1 failed: forbidden (403): the credentials may not list them',
+      },
+    ]);
+    // Whoever reads every kind, as the policy-engine reader does, did not assess what it would have.
+    const assessing = (collection: typeof undiscovered) =>
+      scanCollection(collection).report.techniques.filter((t) => t.assessedBy.includes('admission-policies'));
+    expect(assessing(collection).length).toBeGreaterThan(0);
+    expect(assessing(undiscovered)).toEqual([]);
+  });
+
   it('leaves out a kind that discovery showed but whose list is not found, as it would a group not served', async () => {
     const server = await serve({ networkpolicies: { status: 404 } });
     const collection = await collect(server);

@@ -1,7 +1,7 @@
 import type { ScanError, UnavailableKind } from '../../model/report.js';
 import type { Collection } from './collection.js';
 import { ClusterError, type ClusterTarget, type Connection, connect, describe, TimeoutError } from './connect.js';
-import { COLLECTED_KINDS, type CollectedKind, qualifiedResource } from './kinds.js';
+import { COLLECTED_GROUPS, COLLECTED_KINDS, type CollectedKind, qualifiedResource } from './kinds.js';
 
 export interface CollectOptions {
   /** `-n`: list namespaced kinds in these namespaces only; all by default. */
@@ -132,18 +132,26 @@ class Collector {
     };
   }
 
-  /** Which of the kinds we list the server serves, at which version; a group it lacks is simply absent. */
+  /**
+   * Which of the kinds we list the server serves, at which version; a group it lacks is simply absent. A group
+   * version whose discovery fails (403, 5xx after retries) leaves the kinds it may serve unavailable, not absent.
+   */
   async #discover(): Promise<Discovered[]> {
     const core = (await this.#essential('/api/v1')) as ApiResourceList;
     const groups =
       ((await this.#essential('/apis')) as { groups?: { name?: string; versions?: { groupVersion?: string }[] }[] })
         .groups ?? [];
-    const lists = new Map<string, ApiResourceList[]>([['', [core]]]);
-    const wanted = new Set(COLLECTED_KINDS.map((kind) => kind.group));
+    const lists = new Map<string, (ApiResourceList & { groupVersion: string })[]>([
+      ['', [{ ...core, groupVersion: 'v1' }]],
+    ]);
+    /** Per group, why the first of its versions that could not be discovered was not. */
+    const undiscovered = new Map<string, string>();
+    const wanted = new Set([...COLLECTED_KINDS.map((kind) => kind.group), ...COLLECTED_GROUPS]);
     await Promise.all(
       groups
         .filter((group) => group.name && wanted.has(group.name))
         .map(async (group) => {
+          const name = group.name as string;
           // Versions come preferred first; a resource is listed at the first version that serves it.
           const versions = (group.versions ?? []).flatMap((v) => (v.groupVersion ? [v.groupVersion] : []));
           const fetched = await Promise.all(
@@ -152,30 +160,49 @@ class Collector {
                 (list) => ({ ...(list as ApiResourceList), groupVersion }),
                 (error: unknown) => {
                   if (!(error instanceof ListFailure)) throw error;
-                  if (error instanceof Absent) return undefined;
-                  this.#errors.push({
-                    source: this.#source(),
-                    message: `discovery of ${groupVersion}: ${error.message}`,
-                  });
+                  if (!(error instanceof Absent) && !undiscovered.has(name)) {
+                    undiscovered.set(name, `discovery of ${groupVersion} failed: ${error.message}`);
+                  }
                   return undefined;
                 },
               ),
             ),
           );
           lists.set(
-            group.name as string,
+            name,
             fetched.filter((list) => list !== undefined),
           );
         }),
     );
     const discovered: Discovered[] = [];
+    const listable = (list: ApiResourceList) =>
+      (list.resources ?? []).filter((r) => r.name && !r.name.includes('/') && r.kind && r.verbs?.includes('list'));
     for (const kind of COLLECTED_KINDS) {
-      for (const list of lists.get(kind.group) ?? []) {
-        const served = list.resources?.find((r) => r.name === kind.resource && r.verbs?.includes('list'));
-        if (!served) continue;
-        const groupVersion = kind.group ? (list as { groupVersion: string }).groupVersion : 'v1';
-        discovered.push({ kind, groupVersion, namespaced: served.namespaced === true });
-        break;
+      const found = (lists.get(kind.group) ?? []).flatMap((list) =>
+        listable(list)
+          .filter((r) => r.name === kind.resource)
+          .map((served) => ({ kind, groupVersion: list.groupVersion, namespaced: served.namespaced === true })),
+      )[0];
+      const why = undiscovered.get(kind.group);
+      if (found) discovered.push(found);
+      // Not in the versions discovered, but perhaps in the one that failed: unknown.
+      else if (why) this.#fail(kind, why);
+    }
+    for (const group of COLLECTED_GROUPS) {
+      const why = undiscovered.get(group);
+      // The failed version may serve kinds no other does, and their names are unknown: the whole group is.
+      if (why) this.#fail({ group, resource: '*', kind: `*.${group}` }, why);
+      const seen = new Set<string>();
+      for (const list of lists.get(group) ?? []) {
+        for (const served of listable(list)) {
+          if (seen.has(served.name as string)) continue;
+          seen.add(served.name as string);
+          discovered.push({
+            kind: { group, resource: served.name as string, kind: served.kind as string },
+            groupVersion: list.groupVersion,
+            namespaced: served.namespaced === true,
+          });
+        }
       }
     }
     return discovered;
