@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scanManifests } from '../src/engine/scan.js';
-import { COLLECTED_GROUPS, COLLECTED_KINDS } from '../src/inputs/cluster/kinds.js';
+import { COLLECTED_GROUPS, COLLECTED_KINDS, EVENTS } from '../src/inputs/cluster/kinds.js';
 import { readManifests } from '../src/inputs/manifests.js';
 import { repoRoot } from './paths.js';
 
@@ -32,7 +32,7 @@ describe('deploy/', () => {
     }
     expect(granted.sort()).toEqual(
       [
-        ...COLLECTED_KINDS.map((kind) => `${kind.group}/${kind.resource}`),
+        ...[...COLLECTED_KINDS, EVENTS].map((kind) => `${kind.group}/${kind.resource}`),
         ...COLLECTED_GROUPS.map((group) => `${group}/*`),
       ].sort(),
     );

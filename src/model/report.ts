@@ -182,6 +182,11 @@ export const ClusterSource = z.object({
     }),
   ),
   unavailable: z.array(UnavailableKind),
+  /**
+   * Events per namespace listed, counted but never stored (a busy cluster holds hundreds of thousands):
+   * `unknown` where the API server did not say how many, or would not answer. Absent when namespaces were unknown.
+   */
+  events: z.record(z.string(), z.union([z.number().int().nonnegative(), z.literal('unknown')])).optional(),
   /** Every object of every kind listed is here: an absent object does not exist (within the namespaces listed). */
   complete: z.literal(true),
 });

@@ -224,6 +224,51 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
     expect(assessing(undiscovered)).toEqual([]);
   });
 
+  it('counts events per namespace with one-item lists, and never keeps them', async () => {
+    const event = (namespace: string, index: number) => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `e${index}`, namespace },
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container',
+    });
+    const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    const objects = [
+      ...(await sampleCluster()),
+      namespace('default'),
+      namespace('kube-system'),
+      ...[0, 1, 2].map((i) => event('shop', i)),
+      event('default', 3),
+    ];
+    const server = await serve({}, objects);
+    const collection = await collect(server);
+    expect(collection.events).toMatchObject({ shop: 3, default: 1, 'kube-system': 0 });
+    expect(Object.keys(collection.events ?? {}).sort()).toEqual(
+      collection.objects
+        .filter((o) => o.kind === 'Namespace')
+        .map((o) => (o.metadata as { name: string }).name)
+        .sort(),
+    );
+    const eventRequests = server.requests.filter((r) => r.path.endsWith('/events'));
+    expect(eventRequests.every((r) => r.query.limit === '1' && r.path.startsWith('/api/v1/namespaces/'))).toBe(true);
+    expect(collection.objects.some((o) => o.kind === 'Event')).toBe(false);
+    expect(JSON.stringify(collection)).not.toContain('Back-off');
+    expect(scanCollection(collection).report.source.events).toEqual(collection.events);
+
+    // Only the namespaces asked for, and an API server that keeps the remaining count to itself.
+    const uncounted = await collect(await serve({ events: { withoutRemainingItemCount: true } }, objects), {
+      namespaces: ['shop', 'default'],
+    });
+    expect(uncounted.events).toEqual({ shop: 'unknown', default: 1 });
+
+    const denied = await collect(await serve({ events: { status: 403 } }, objects), { namespaces: ['shop', 'web'] });
+    expect(denied.events).toEqual({ shop: 'unknown', web: 'unknown' });
+    expect(denied.unavailable).toEqual([]);
+    expect(denied.errors.map((e) => e.message)).toEqual([
+      'cannot count events in 2 namespaces: forbidden (403): the credentials may not list them',
+    ]);
+  });
+
   it('leaves out a kind that discovery showed but whose list is not found, as it would a group not served', async () => {
     const server = await serve({ networkpolicies: { status: 404 } });
     const collection = await collect(server);
