@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -354,6 +354,31 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
       /cannot read \/version from .*: the API server answered 401 Unauthorized$/,
     );
     rmSync(dir, { recursive: true });
+  });
+  it('authenticates in a pod with its service account: the token and CA files, the address from the environment', async () => {
+    const server = await serve();
+    const root = mkdtempSync(path.join(tmpdir(), 'kubematrix-pod-'));
+    const account = path.join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(account, { recursive: true });
+    writeFileSync(path.join(account, 'token'), server.token);
+    writeFileSync(path.join(account, 'ca.crt'), server.ca);
+    writeFileSync(path.join(account, 'namespace'), 'kubematrix');
+    // As a pod's environment has it, and no kubeconfig anywhere: HOME has none.
+    const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: new URL(server.url).port, HOME: root };
+    try {
+      const collection = await collectCluster({ env, cwd: root, inClusterRoot: root }, { retry: FAST_RETRY });
+      expect(collection).toMatchObject({ context: 'in-cluster', server: server.url, unavailable: [], errors: [] });
+      expect(counts(collection).Deployment).toBe(5);
+      // Outside a pod (no service host), the same files are not used.
+      await expect(collectCluster({ env: { HOME: root }, cwd: root, inClusterRoot: root })).rejects.toThrow(
+        /^no kubeconfig/,
+      );
+      // A token the server refuses is the user's to fix, not a crash.
+      writeFileSync(path.join(account, 'token'), 'expired');
+      await expect(collectCluster({ env, cwd: root, inClusterRoot: root })).rejects.toThrow(/401 Unauthorized$/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
