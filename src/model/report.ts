@@ -54,6 +54,8 @@ export const Evidence = z.object({
   type: z.enum(['subject', 'binding', 'role', 'rule', 'workload', 'service', 'policy', 'target', 'definition']),
   resource: ResourceRef.optional(),
   location: SourceLocation.optional(),
+  /** The object's `k8s://` address when it was read from a cluster, as {@link Finding} `uri`. */
+  uri: z.string().optional(),
   path: z.string().optional(),
   /** One line in our words; never a value read from a Secret. */
   text: z.string(),

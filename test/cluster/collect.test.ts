@@ -355,6 +355,25 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
     );
     rmSync(dir, { recursive: true });
   });
+  it('orders cluster findings by object address, then field, and addresses their evidence too', async () => {
+    const { report } = scanCollection(await collect(await serve()));
+    const key = (f: (typeof report.findings)[number]) => [f.severity, f.uri ?? '', f.path ?? ''] as const;
+    const rank = ['critical', 'high', 'medium', 'low', 'info'];
+    const sorted = [...report.findings].sort((a, b) => {
+      const [sa, ua, pa] = key(a);
+      const [sb, ub, pb] = key(b);
+      return rank.indexOf(sa) - rank.indexOf(sb) || (ua < ub ? -1 : ua > ub ? 1 : pa < pb ? -1 : pa > pb ? 1 : 0);
+    });
+    expect(report.findings.map(key)).toEqual(sorted.map(key));
+    const evidence = report.findings.flatMap((f) => f.evidence ?? []).filter((e) => e.resource);
+    expect(evidence.length).toBeGreaterThan(0);
+    for (const entry of evidence) {
+      const { kind, namespace, name } = entry.resource ?? {};
+      expect(entry.uri).toBe(`k8s://test/${namespace ?? ''}/${kind}/${name}`);
+      expect(entry.location).toBeUndefined();
+    }
+  });
+
   it('authenticates in a pod with its service account: the token and CA files, the address from the environment', async () => {
     const server = await serve();
     const root = mkdtempSync(path.join(tmpdir(), 'kubematrix-pod-'));
