@@ -116,37 +116,46 @@ Exit codes:
   snapshot.action(lazy(async () => (await import('./commands/cluster.js')).default));
 
   const rbac = program.command('rbac').description('effective RBAC permissions of the manifests, and what they open');
-  rbac
+  const whoCan = rbac
     .command('who-can')
     .description('subjects that can VERB RESOURCE (pods, pods/exec, deployments.apps), and through which bindings')
     .argument('<verb>', 'get, list, create, escalate, impersonate, …')
     .argument('<resource>', 'resource, resource/subresource or resource.group (a URL such as /metrics too)')
     .argument('[paths...]', 'YAML/JSON files or directories; - reads standard input')
     .option('-n, --namespace <namespace>', 'only grants that apply in this namespace')
-    .addOption(outputOption(['table', 'json'], 'table'))
-    .action(lazy(async () => (await import('./commands/rbac.js')).whoCan));
-  rbac
+    .addOption(outputOption(['table', 'json'], 'table'));
+  clusterOptions(whoCan, { namespaces: false });
+  whoCan.action(lazy(async () => (await import('./commands/rbac.js')).whoCan));
+  const subject = rbac
     .command('subject')
     .description("a subject's effective permissions (its groups' included), grouped by the techniques they open")
     .argument('<kind/name>', 'sa/NAME, user/NAME or group/NAME')
     .argument('[paths...]', 'YAML/JSON files or directories; - reads standard input')
     .option('-n, --namespace <namespace>', "the ServiceAccount's namespace (default: every one found)")
-    .addOption(outputOption(['table', 'json'], 'table'))
-    .action(lazy(async () => (await import('./commands/rbac.js')).subject));
+    .addOption(outputOption(['table', 'json'], 'table'));
+  clusterOptions(subject, { namespaces: false });
+  subject.action(lazy(async () => (await import('./commands/rbac.js')).subject));
 
   return program;
 }
 
-/** The options that pick a live cluster and what of it to read; `--cluster` alone means the current context. */
-function clusterOptions(command: commander.Command): void {
+/**
+ * The options that pick a live cluster and what of it to read; `--cluster` alone means the current context.
+ * The rbac commands keep `-n` for their question: a grant in one namespace may come from a ClusterRoleBinding and a
+ * subject from another namespace, so it must not narrow what is read.
+ */
+function clusterOptions(command: commander.Command, { namespaces = true } = {}): void {
   command
     .option('--cluster', "read the kubeconfig's current context (read-only: list and get requests only)")
     .option('--context <name>', 'read this kubeconfig context')
-    .option('--kubeconfig <file>', 'the kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
-    .option(
+    .option('--kubeconfig <file>', 'the kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, in-cluster)');
+  if (namespaces) {
+    command.option(
       '-n, --namespace <namespaces>',
       'only these namespaces (comma-separated); cluster-scoped kinds are read too',
-    )
+    );
+  }
+  command
     .option('-A, --all-namespaces', 'every namespace (the default)')
     .option('--exclude-namespaces <namespaces>', 'leave these namespaces out (comma-separated)')
     .option('-q, --quiet', 'no progress or summary on standard error');

@@ -134,6 +134,9 @@ export function compareFindings(a: Finding, b: Finding): number {
     compareText(a.location?.file ?? '', b.location?.file ?? '') ||
     (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
     (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
+    // Cluster findings have no file: by object, then field, as a reader scans them.
+    compareText(a.uri ?? '', b.uri ?? '') ||
+    compareText(a.path ?? '', b.path ?? '') ||
     compareText(a.checkId, b.checkId) ||
     compareText(a.id, b.id)
   );

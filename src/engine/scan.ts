@@ -59,6 +59,7 @@ export function scanCollection(collection: Collection, options: ScanOptions = {}
     objects: collection.objects.length,
     kinds: collection.kinds,
     unavailable: collection.unavailable,
+    ...(collection.events ? { events: collection.events } : {}),
     complete: true,
   };
   const unreadable = new Map(collection.unavailable.map((kind) => [kind.kind, kind.reason]));

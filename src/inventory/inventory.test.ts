@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../inputs/manifests.js';
-import { buildInventory } from './index.js';
+import { buildInventory, type PodSpecView } from './index.js';
+import { tokenMount } from './pods.js';
 
 const inventoryOf = (yaml: string) => buildInventory(parseManifest('in.yaml', Buffer.from(yaml)).objects);
 
@@ -141,5 +142,27 @@ data:
     ]);
     expect(inventory.kubeletConfigs).toEqual([]);
     expect(inventory.resources).toHaveLength(3);
+  });
+});
+
+describe('tokenMount', () => {
+  it('finds the token a pod projects with automount off, at the volume source that asks for it', () => {
+    const { inventory } = inventoryOf(`
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: app}
+spec:
+  automountServiceAccountToken: false
+  containers: [{name: c, image: c:1, volumeMounts: [{name: token, mountPath: /t}]}]
+  volumes:
+  - name: token
+    projected: {sources: [{configMap: {name: ca}}, {serviceAccountToken: {path: token}}]}
+`);
+    const [pod] = inventory.podSpecs;
+    expect(tokenMount(pod as PodSpecView, inventory)).toMatchObject({
+      mounted: true,
+      decidedBy: 'projected',
+      path: ['spec', 'volumes', 0, 'projected', 'sources', 1, 'serviceAccountToken'],
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { FieldPath } from '../inputs/path.js';
-import type { ContainerView, Inventory, PodSpecView, Resource } from './index.js';
+import { asRecord, type ContainerView, type Inventory, type PodSpecView, type Resource } from './index.js';
 
 /** Namespaces where the cluster's own components run; workloads there are expected to hold node-level power. */
 export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
@@ -22,8 +22,11 @@ export function capabilities(container: ContainerView, which: 'add' | 'drop'): M
 export interface TokenMount {
   /** Whether the kubelet mounts the service-account token into the pod's containers. */
   readonly mounted: boolean;
-  /** What decided it: the pod spec's field, the ServiceAccount's field, or Kubernetes' default (mounted). */
-  readonly decidedBy: 'pod' | 'serviceaccount' | 'default';
+  /**
+   * What decided it: the pod spec's field, the ServiceAccount's field, Kubernetes' default (mounted), or, with
+   * automount off, a projected volume a container mounts that holds a token for the API server.
+   */
+  readonly decidedBy: 'pod' | 'serviceaccount' | 'default' | 'projected';
   /** The field that decided it, on `resource`; absent for the default. */
   readonly resource: Resource;
   readonly path: FieldPath;
@@ -33,9 +36,15 @@ export interface TokenMount {
 
 /**
  * Resolves `automountServiceAccountToken` the way the API server does: the pod's field wins,
- * else the ServiceAccount's, else the token is mounted.
+ * else the ServiceAccount's, else the token is mounted. With automount off, the pod may still ask for the
+ * account's token in a projected volume: then it holds one all the same.
  */
 export function tokenMount(pod: PodSpecView, inventory: Inventory): TokenMount {
+  const decided = automount(pod, inventory);
+  return decided.mounted ? decided : (projectedToken(pod, decided.serviceAccount) ?? decided);
+}
+
+function automount(pod: PodSpecView, inventory: Inventory): TokenMount {
   const serviceAccount = inventory.find('ServiceAccount', pod.owner.ref.namespace, pod.serviceAccountName, pod.owner);
   const own = pod.spec.automountServiceAccountToken;
   if (own !== undefined) {
@@ -58,6 +67,32 @@ export function tokenMount(pod: PodSpecView, inventory: Inventory): TokenMount {
     };
   }
   return { mounted: true, decidedBy: 'default', resource: pod.owner, path: pod.path, serviceAccount };
+}
+
+/**
+ * A `projected.sources[].serviceAccountToken` a container mounts, for the API server: no audience (the API
+ * server's own) or one naming it. A token for another audience (Vault, a cloud's STS) is no API credential.
+ */
+function projectedToken(pod: PodSpecView, serviceAccount: Resource | undefined): TokenMount | undefined {
+  for (const [index, volume] of (pod.spec.volumes ?? []).entries()) {
+    const sources = asRecord(volume.projected).sources;
+    if (!Array.isArray(sources) || !mountsOf(pod, volume.name).length) continue;
+    const at = sources.findIndex((source) => {
+      const token = asRecord(source).serviceAccountToken;
+      if (token === undefined || token === null) return false;
+      const { audience } = asRecord(token);
+      return !audience || (typeof audience === 'string' && audience.includes('kubernetes.default.svc'));
+    });
+    if (at < 0) continue;
+    return {
+      mounted: true,
+      decidedBy: 'projected',
+      resource: pod.owner,
+      path: [...pod.path, 'volumes', index, 'projected', 'sources', at, 'serviceAccountToken'],
+      serviceAccount,
+    };
+  }
+  return undefined;
 }
 
 export interface VolumeMountView {

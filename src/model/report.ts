@@ -54,6 +54,8 @@ export const Evidence = z.object({
   type: z.enum(['subject', 'binding', 'role', 'rule', 'workload', 'service', 'policy', 'target', 'definition']),
   resource: ResourceRef.optional(),
   location: SourceLocation.optional(),
+  /** The object's `k8s://` address when it was read from a cluster, as {@link Finding} `uri`. */
+  uri: z.string().optional(),
   path: z.string().optional(),
   /** One line in our words; never a value read from a Secret. */
   text: z.string(),
@@ -219,6 +221,11 @@ export const ClusterSource = z.object({
     }),
   ),
   unavailable: z.array(UnavailableKind),
+  /**
+   * Events per namespace listed, counted but never stored (a busy cluster holds hundreds of thousands):
+   * `unknown` where the API server did not say how many, or would not answer. Absent when namespaces were unknown.
+   */
+  events: z.record(z.string(), z.union([z.number().int().nonnegative(), z.literal('unknown')])).optional(),
   /** Every object of every kind listed is here: an absent object does not exist (within the namespaces listed). */
   complete: z.literal(true),
 });

@@ -102,6 +102,40 @@ describe('kubematrix scan --cluster', { timeout: 30_000 }, () => {
   });
 });
 
+describe('kubematrix rbac --cluster', { timeout: 30_000 }, () => {
+  const names = (json: string) =>
+    (JSON.parse(json) as { subjects: { subject: { kind: string; name: string } }[] }).subjects
+      .map(({ subject }) => `${subject.kind}/${subject.name}`)
+      .sort();
+
+  it('who-can answers from the cluster as it does from the manifests applied to it', async () => {
+    const live = await cli(['rbac', 'who-can', 'create', 'pods', '--cluster', '-o', 'json'], {
+      env: { KUBECONFIG: kubeconfig },
+    });
+    expect(live).toMatchObject({ status: 0, stderr: '' });
+    const files = await cli(['rbac', 'who-can', 'create', 'pods', 'examples/shop', 'test/fixtures/rbac', '-o', 'json']);
+    expect(names(live.stdout)).toEqual(names(files.stdout));
+    expect(names(live.stdout)).toContain('ServiceAccount/operator');
+    // -n asks about one namespace; it does not narrow what is read, or cluster-wide grants would be missed.
+    const inCi = await cli(['rbac', 'who-can', 'create', 'pods', '-n', 'ci', '--kubeconfig', kubeconfig, '-o', 'json']);
+    expect(names(inCi.stdout)).toEqual(expect.arrayContaining(['ServiceAccount/operator', 'ServiceAccount/runner']));
+    expect(server.requests.some((r) => r.path.includes('/namespaces/ci/') && !r.path.endsWith('/events'))).toBe(false);
+  });
+
+  it('subject reads the cluster the context names, and says what it could not read', async () => {
+    const live = await cli(['rbac', 'subject', 'sa/operator', '-n', 'ops', '--context', 'prod', '-o', 'json'], {
+      env: { KUBECONFIG: kubeconfig },
+    });
+    expect(live.status).toBe(0);
+    expect(JSON.parse(live.stdout)).toMatchObject({ subject: { kind: 'ServiceAccount', namespace: 'ops' } });
+    const partial = await cli(['rbac', 'subject', 'sa/operator', '-n', 'ops', '--kubeconfig', denied.kubeconfig()]);
+    expect(partial.status).toBe(0);
+    expect(partial.stderr).toMatch(/^kubematrix: cluster test: cannot list clusterrolebindings.*forbidden \(403\)/m);
+    const both = await cli(['rbac', 'subject', 'sa/operator', '--cluster', 'test/fixtures/rbac']);
+    expect(both).toMatchObject({ status: 2, stderr: 'kubematrix: read either a cluster or files, not both\n' });
+  });
+});
+
 describe('kubematrix snapshot', { timeout: 30_000 }, () => {
   it.each(['cluster.json', 'cluster.json.gz'])(
     'writes %s, which scans to the report the live scan gives',

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -125,6 +125,150 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
     expect(privileged(report).length).toBeGreaterThan(0);
   });
 
+  it('leaves the kinds of a group version it could not discover unavailable, not absent', async () => {
+    const server = await serve({ 'rbac.authorization.k8s.io/v1': { status: 500 } });
+    const collection = await collect(server);
+    expect(server.requests.filter((r) => r.path === '/apis/rbac.authorization.k8s.io/v1')).toHaveLength(3);
+    expect(collection.unavailable.map((u) => u.kind)).toEqual([
+      'Role',
+      'RoleBinding',
+      'ClusterRole',
+      'ClusterRoleBinding',
+    ]);
+    expect(collection.unavailable[0]).toEqual({
+      kind: 'Role',
+      resource: 'roles.rbac.authorization.k8s.io',
+      reason: 'discovery of rbac.authorization.k8s.io/v1 failed: the API server answered 500 InternalError, 3 attempts',
+    });
+    expect(collection.errors.map((e) => e.message)).toContain(
+      'cannot list clusterrolebindings.rbac.authorization.k8s.io: discovery of rbac.authorization.k8s.io/v1 failed: the API server answered 500 InternalError, 3 attempts; what needs them is not assessed',
+    );
+    const { report } = scanCollection(collection);
+    const full = scanCollection(await collect(await serve())).report;
+    expect(full.techniques.find((t) => t.id === 'MS-TA9006')?.assessedBy).toContain('rbac-exec');
+    expect(report.techniques.flatMap((t) => t.assessedBy).filter((id) => id.startsWith('rbac-'))).toEqual([]);
+    // What the full cluster showed as assessed and clean is unknown now, with the reason.
+    const before = new Map(full.techniques.map((t) => [t.id, t.status]));
+    const unknown = report.techniques.filter((t) => before.get(t.id) === 'not-observed' && t.status !== 'not-observed');
+    expect(unknown.length).toBeGreaterThan(0);
+    for (const technique of unknown) {
+      expect(technique).toMatchObject({
+        status: 'not-assessed',
+        reason: expect.stringMatching(/^could not list Role, RoleBinding, ClusterRole, ClusterRoleBinding, which /),
+      });
+    }
+    // A group forbidden to discover is unknown too; one the server lacks (Gateway API here) stays absent.
+    const forbidden = await collect(await serve({ 'apps/v1': { status: 403 } }));
+    expect(forbidden.unavailable.map((u) => [u.kind, u.reason])).toEqual(
+      ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((kind) => [
+        kind,
+        'discovery of apps/v1 failed: forbidden (403): the credentials may not list them',
+      ]),
+    );
+    expect(forbidden.unavailable.map((u) => u.kind)).not.toContain('HTTPRoute');
+  });
+
+  it('collects every Gatekeeper constraint kind discovery lists, whatever its template named it', async () => {
+    const template = {
+      apiVersion: 'templates.gatekeeper.sh/v1',
+      kind: 'ConstraintTemplate',
+      metadata: { name: 'k8sallowedrepos' },
+      spec: { crd: { spec: { names: { kind: 'K8sAllowedRepos' } } } },
+    };
+    const constraint = (kind: string, name: string) => ({
+      apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+      kind,
+      metadata: { name },
+      spec: { enforcementAction: 'warn', match: { namespaces: ['shop'] }, parameters: { repos: ['registry.shop/'] } },
+    });
+    const objects = [
+      ...(await sampleCluster()),
+      template,
+      constraint('K8sAllowedRepos', 'shop-registry'),
+      constraint('K8sPSPPrivilegedContainer', 'no-privileged'),
+    ];
+    const collection = await collect(await serve({}, objects));
+    expect(collection.kinds).toEqual(
+      expect.arrayContaining([
+        { kind: 'K8sAllowedRepos', apiVersion: 'constraints.gatekeeper.sh/v1beta1', objects: 1, metadataOnly: false },
+        {
+          kind: 'K8sPSPPrivilegedContainer',
+          apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+          objects: 1,
+          metadataOnly: false,
+        },
+      ]),
+    );
+    // The policy-engine reader finds them among the collected objects: audit-only, so reported.
+    const audited = scanCollection(collection).report.findings.filter((f) => f.checkId === 'admission-policies');
+    expect(audited.map((f) => f.uri)).toEqual(
+      expect.arrayContaining([
+        'k8s://test//K8sAllowedRepos/shop-registry',
+        'k8s://test//K8sPSPPrivilegedContainer/no-privileged',
+      ]),
+    );
+
+    const undiscovered = await collect(await serve({ 'constraints.gatekeeper.sh/v1beta1': { status: 403 } }, objects));
+    expect(undiscovered.unavailable).toEqual([
+      {
+        kind: '*.constraints.gatekeeper.sh',
+        resource: '*.constraints.gatekeeper.sh',
+        reason:
+          'discovery of constraints.gatekeeper.sh/v1beta1 failed: forbidden (403): the credentials may not list them',
+      },
+    ]);
+    // Whoever reads every kind, as the policy-engine reader does, did not assess what it would have.
+    const assessing = (collection: typeof undiscovered) =>
+      scanCollection(collection).report.techniques.filter((t) => t.assessedBy.includes('admission-policies'));
+    expect(assessing(collection).length).toBeGreaterThan(0);
+    expect(assessing(undiscovered)).toEqual([]);
+  });
+
+  it('counts events per namespace with one-item lists, and never keeps them', async () => {
+    const event = (namespace: string, index: number) => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `e${index}`, namespace },
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container',
+    });
+    const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    const objects = [
+      ...(await sampleCluster()),
+      namespace('default'),
+      namespace('kube-system'),
+      ...[0, 1, 2].map((i) => event('shop', i)),
+      event('default', 3),
+    ];
+    const server = await serve({}, objects);
+    const collection = await collect(server);
+    expect(collection.events).toMatchObject({ shop: 3, default: 1, 'kube-system': 0 });
+    expect(Object.keys(collection.events ?? {}).sort()).toEqual(
+      collection.objects
+        .filter((o) => o.kind === 'Namespace')
+        .map((o) => (o.metadata as { name: string }).name)
+        .sort(),
+    );
+    const eventRequests = server.requests.filter((r) => r.path.endsWith('/events'));
+    expect(eventRequests.every((r) => r.query.limit === '1' && r.path.startsWith('/api/v1/namespaces/'))).toBe(true);
+    expect(collection.objects.some((o) => o.kind === 'Event')).toBe(false);
+    expect(JSON.stringify(collection)).not.toContain('Back-off');
+    expect(scanCollection(collection).report.source.events).toEqual(collection.events);
+
+    // Only the namespaces asked for, and an API server that keeps the remaining count to itself.
+    const uncounted = await collect(await serve({ events: { withoutRemainingItemCount: true } }, objects), {
+      namespaces: ['shop', 'default'],
+    });
+    expect(uncounted.events).toEqual({ shop: 'unknown', default: 1 });
+
+    const denied = await collect(await serve({ events: { status: 403 } }, objects), { namespaces: ['shop', 'web'] });
+    expect(denied.events).toEqual({ shop: 'unknown', web: 'unknown' });
+    expect(denied.unavailable).toEqual([]);
+    expect(denied.errors.map((e) => e.message)).toEqual([
+      'cannot count events in 2 namespaces: forbidden (403): the credentials may not list them',
+    ]);
+  });
+
   it('leaves out a kind that discovery showed but whose list is not found, as it would a group not served', async () => {
     const server = await serve({ networkpolicies: { status: 404 } });
     const collection = await collect(server);
@@ -214,6 +358,50 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
       /cannot read \/version from .*: the API server answered 401 Unauthorized$/,
     );
     rmSync(dir, { recursive: true });
+  });
+  it('orders cluster findings by object address, then field, and addresses their evidence too', async () => {
+    const { report } = scanCollection(await collect(await serve()));
+    const key = (f: (typeof report.findings)[number]) => [f.severity, f.uri ?? '', f.path ?? ''] as const;
+    const rank = ['critical', 'high', 'medium', 'low', 'info'];
+    const sorted = [...report.findings].sort((a, b) => {
+      const [sa, ua, pa] = key(a);
+      const [sb, ub, pb] = key(b);
+      return rank.indexOf(sa) - rank.indexOf(sb) || (ua < ub ? -1 : ua > ub ? 1 : pa < pb ? -1 : pa > pb ? 1 : 0);
+    });
+    expect(report.findings.map(key)).toEqual(sorted.map(key));
+    const evidence = report.findings.flatMap((f) => f.evidence ?? []).filter((e) => e.resource);
+    expect(evidence.length).toBeGreaterThan(0);
+    for (const entry of evidence) {
+      const { kind, namespace, name } = entry.resource ?? {};
+      expect(entry.uri).toBe(`k8s://test/${namespace ?? ''}/${kind}/${name}`);
+      expect(entry.location).toBeUndefined();
+    }
+  });
+
+  it('authenticates in a pod with its service account: the token and CA files, the address from the environment', async () => {
+    const server = await serve();
+    const root = mkdtempSync(path.join(tmpdir(), 'kubematrix-pod-'));
+    const account = path.join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(account, { recursive: true });
+    writeFileSync(path.join(account, 'token'), server.token);
+    writeFileSync(path.join(account, 'ca.crt'), server.ca);
+    writeFileSync(path.join(account, 'namespace'), 'kubematrix');
+    // As a pod's environment has it, and no kubeconfig anywhere: HOME has none.
+    const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: new URL(server.url).port, HOME: root };
+    try {
+      const collection = await collectCluster({ env, cwd: root, inClusterRoot: root }, { retry: FAST_RETRY });
+      expect(collection).toMatchObject({ context: 'in-cluster', server: server.url, unavailable: [], errors: [] });
+      expect(counts(collection).Deployment).toBe(5);
+      // Outside a pod (no service host), the same files are not used.
+      await expect(collectCluster({ env: { HOME: root }, cwd: root, inClusterRoot: root })).rejects.toThrow(
+        /^no kubeconfig/,
+      );
+      // A token the server refuses is the user's to fix, not a crash.
+      writeFileSync(path.join(account, 'token'), 'expired');
+      await expect(collectCluster({ env, cwd: root, inClusterRoot: root })).rejects.toThrow(/401 Unauthorized$/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

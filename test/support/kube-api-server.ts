@@ -39,6 +39,8 @@ export interface Fault {
   readonly malformed?: boolean;
   /** Ignore the Accept header's PartialObjectMetadataList and send whole objects, as a broken server might. */
   readonly ignoreMetadataAccept?: boolean;
+  /** Leave `remainingItemCount` out of list pages, as API servers may. */
+  readonly withoutRemainingItemCount?: boolean;
   /** Fault only this many matching requests, then behave. */
   readonly times?: number;
 }
@@ -52,7 +54,7 @@ export interface RecordedRequest {
 
 export interface KubeApiServerOptions {
   readonly objects: readonly Record<string, unknown>[];
-  /** Faults by plural resource name (`pods`, `secrets`). */
+  /** Faults by plural resource name (`pods`, `secrets`), or by group version (`kyverno.io/v1`) for its discovery. */
   readonly faults?: Readonly<Record<string, Fault>>;
   /** The bearer token clients must send; `test-token` by default. */
   readonly token?: string;
@@ -169,7 +171,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       const [group, version] = discovery[1] ? ['', discovery[1]] : [discovery[2] ?? '', discovery[3] ?? ''];
       const served = resources.filter((r) => r.group === group && r.version === version);
       if (!served.length) return status(response, 404, 'NotFound', 'the server could not find the requested resource');
-      return json(response, resourceList(group, version, served));
+      return faulty(group ? `${group}/${version}` : version, url, response, () =>
+        json(response, resourceList(group, version, served)),
+      );
     }
     const list = /^\/(?:api\/v1|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)$/.exec(route);
     const resource =
@@ -178,23 +182,32 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (!list || !resource || (list[3] !== undefined && !resource.namespaced)) {
       return status(response, 404, 'NotFound', 'the server could not find the requested resource');
     }
-    const fault = options.faults?.[resource.resource];
+    faulty(resource.resource, url, response, (fault) =>
+      page(response, resource, stored.get(resource) ?? [], list[3], url.searchParams, {
+        metadataOnly: METADATA_LIST.test(accept) && !fault?.ignoreMetadataAccept,
+        remainingItemCount: !fault?.withoutRemainingItemCount,
+      }),
+    );
+  }
+
+  /** Answers with the fault configured for `key` if it applies to this request, else through `answer`. */
+  function faulty(key: string, url: URL, response: ServerResponse, answer: (fault: Fault | undefined) => void) {
+    const fault = options.faults?.[key];
     const applies =
       fault !== undefined &&
       (fault.status !== 410 || url.searchParams.has('continue')) &&
-      (faulted.get(resource.resource) ?? 0) < (fault.times ?? Number.POSITIVE_INFINITY);
-    if (applies) faulted.set(resource.resource, (faulted.get(resource.resource) ?? 0) + 1);
+      (faulted.get(key) ?? 0) < (fault.times ?? Number.POSITIVE_INFINITY);
+    if (applies) faulted.set(key, (faulted.get(key) ?? 0) + 1);
     const respond = () => {
       if (applies && fault.status) {
         if (fault.status === 429) response.setHeader('Retry-After', String(fault.retryAfter ?? 1));
-        return status(response, fault.status, REASONS[fault.status], `${resource.resource} is faulted`);
+        return status(response, fault.status, REASONS[fault.status], `${key} is faulted`);
       }
       if (applies && fault.malformed) {
         response.writeHead(200, { 'Content-Type': 'application/json' });
         return response.end('{"kind":"List","items":[{"metadata":');
       }
-      const metadataOnly = METADATA_LIST.test(accept) && !(applies && fault.ignoreMetadataAccept);
-      page(response, resource, stored.get(resource) ?? [], list[3], url.searchParams, metadataOnly);
+      answer(applies ? fault : undefined);
     };
     if (applies && fault.delayMs) setTimeout(respond, fault.delayMs);
     else respond();
@@ -206,7 +219,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     objects: readonly Record<string, unknown>[],
     namespace: string | undefined,
     query: URLSearchParams,
-    metadataOnly: boolean,
+    { metadataOnly, remainingItemCount }: { metadataOnly: boolean; remainingItemCount: boolean },
   ) {
     const inScope = namespace === undefined ? objects : objects.filter((o) => namespaceOf(o) === namespace);
     let offset = 0;
@@ -222,7 +235,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const metadata = {
       resourceVersion,
       ...(end < inScope.length
-        ? { continue: encodeContinue({ rv: resourceVersion, offset: end }), remainingItemCount: inScope.length - end }
+        ? {
+            continue: encodeContinue({ rv: resourceVersion, offset: end }),
+            ...(remainingItemCount ? { remainingItemCount: inScope.length - end } : {}),
+          }
         : {}),
     };
     if (metadataOnly) {

@@ -9,7 +9,7 @@ export default defineCheck({
   exposes: ['MS-TA9016'],
   missing: ['MS-M9025'],
   description:
-    "A workload's pods get their service account token mounted: `automountServiceAccountToken` is true on the pod spec or its ServiceAccount, or unset on both.",
+    "A workload's pods get their service account token mounted: `automountServiceAccountToken` is true on the pod spec or its ServiceAccount, or unset on both. A token a pod asks for itself in a projected volume (bound to an audience, expiring) is the remedy, not this gap; workload-token-permissions judges what it allows.",
   rationale:
     "Every process in the pod can read the token under /var/run/secrets/kubernetes.io/serviceaccount and call the API server with the service account's permissions; code execution in any container becomes API access.",
   remediation:
@@ -19,7 +19,9 @@ export default defineCheck({
     const byAccount = new Map<Resource, { mount: TokenMount; owners: Resource[] }>();
     for (const pod of inventory.podSpecs) {
       const mount = tokenMount(pod, inventory);
-      if (!mount.mounted) continue;
+      // A projected token is asked for by this pod alone, bound to an audience and expiring: the remediation
+      // below, not the automount gap. What it lets the pod do is workload-token-permissions' to judge.
+      if (!mount.mounted || mount.decidedBy === 'projected') continue;
       if (mount.decidedBy === 'serviceaccount') {
         const shared = byAccount.get(mount.resource);
         if (shared) shared.owners.push(pod.owner);

@@ -4,6 +4,25 @@ import check from './index.js';
 testCheck(check, {
   valid: [
     {
+      name: 'automount off, and a projected token asked for by this pod alone: the remediation, not the gap',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: api-client, namespace: app}
+spec:
+  automountServiceAccountToken: false
+  containers:
+  - name: client
+    image: client:1.0
+    volumeMounts: [{name: api-token, mountPath: /var/run/secrets/tokens}]
+  volumes:
+  - name: api-token
+    projected:
+      sources:
+      - serviceAccountToken: {path: token, expirationSeconds: 600}
+`,
+    },
+    {
       name: 'pod spec turns automount off',
       yaml: `
 apiVersion: apps/v1

@@ -16,7 +16,7 @@ export default defineCheck({
   exposes: [...new Set([TOKEN, ...RISKY_PERMISSIONS.flatMap((permission) => permission.techniques)])],
   missing: [],
   description:
-    "A workload's pods mount the token of a ServiceAccount that holds risky permissions, through its own bindings or its groups'.",
+    "A workload's pods mount the token of a ServiceAccount that holds risky permissions, through its own bindings or its groups': automounted, or, with automount off, asked for in a projected volume (`serviceAccountToken` for the API server's audience).",
   rationale:
     "Anyone who runs code in the pod (an application exploit is enough) reads the token from the filesystem and acts with the account's permissions: the pod's compromise becomes whatever those permissions allow.",
   remediation:
@@ -24,7 +24,8 @@ export default defineCheck({
   run({ inventory, report }) {
     const risk = riskOf(inventory);
     for (const pod of inventory.podSpecs) {
-      if (!tokenMount(pod, inventory).mounted) continue;
+      const mount = tokenMount(pod, inventory);
+      if (!mount.mounted) continue;
       const account = podAccount(pod);
       const power = accountPower(risk, account);
       if (!power) continue;
@@ -36,7 +37,7 @@ export default defineCheck({
         path: accountField(pod),
         severity: expected ? 'info' : power.severity,
         techniques: [...new Set([TOKEN, ...power.techniques])],
-        message: `${expected ? EXPECTED : ''}pods of ${owner} mount the token of ${formatSubject(account)}, which can ${power.can}`,
+        message: `${expected ? EXPECTED : ''}pods of ${owner} mount the ${mount.decidedBy === 'projected' ? 'projected ' : ''}token of ${formatSubject(account)}, which can ${power.can}`,
       });
     }
   },

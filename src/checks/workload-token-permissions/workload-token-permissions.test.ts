@@ -1,6 +1,45 @@
 import { testCheck } from '../tester.js';
 import check from './index.js';
 
+/**
+ * A cluster-admin account with automount off, and a Deployment running as it with a projected volume: mounted or
+ * not, its token for the given audience (none: the API server's).
+ */
+function projected({ mounted, audience }: { mounted: boolean; audience?: string }): string {
+  return `
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: operator, namespace: ops}
+automountServiceAccountToken: false
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: operator}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: ServiceAccount, name: operator, namespace: ops}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: operator, namespace: ops}
+spec:
+  template:
+    spec:
+      serviceAccountName: operator
+      containers:
+      - name: operator
+        image: operator:1.0
+        volumeMounts: [{name: ${mounted ? 'token' : 'scratch'}, mountPath: /var/run/secrets/tokens}]
+      volumes:
+      - {name: scratch, emptyDir: {}}
+      - name: token
+        projected:
+          sources:
+          - configMap: {name: kube-root-ca.crt}
+          - serviceAccountToken: {path: token${audience ? `, audience: ${audience}` : ''}}
+`;
+}
+
 testCheck(check, {
   valid: [
     {
@@ -48,8 +87,33 @@ spec:
       containers: [{name: operator, image: operator:1.0}]
 `,
     },
+    { name: 'a projected token no container mounts', yaml: projected({ mounted: false }) },
+    {
+      name: 'a projected token for another audience (Vault): no API credential',
+      yaml: projected({ mounted: true, audience: 'vault' }),
+    },
   ],
   invalid: [
+    {
+      name: 'automount off, but a mounted projected token of the API server holds the power all the same',
+      yaml: projected({ mounted: true }),
+      findings: [
+        {
+          line: 20,
+          path: 'spec.template.spec.serviceAccountName',
+          severity: 'critical',
+          message:
+            /^pods of Deployment ops\/operator mount the projected token of ServiceAccount ops\/operator, which can do anything/,
+        },
+      ],
+    },
+    {
+      name: 'a projected token whose audience names the API server',
+      yaml: projected({ mounted: true, audience: 'https://kubernetes.default.svc.cluster.local' }),
+      findings: [
+        { line: 20, severity: 'critical', message: /mount the projected token of ServiceAccount ops\/operator/ },
+      ],
+    },
     {
       name: 'pods of a deployment can exec into any pod of the namespace',
       yaml: `

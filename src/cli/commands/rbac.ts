@@ -1,4 +1,4 @@
-import { scanManifests } from '../../engine/scan.js';
+import { scanCollection, scanManifests } from '../../engine/scan.js';
 import { rbacOf } from '../../rbac/model.js';
 import { resolveSubjects, subjectProfile, type WhoCanQuery } from '../../rbac/queries.js';
 import { riskOf } from '../../rbac/risky.js';
@@ -8,16 +8,18 @@ import { formatInputError } from '../../report/terminal/errors.js';
 import { renderSubjects, renderWhoCan } from '../../report/terminal/rbac.js';
 import { ExitCode, type Io, UsageError } from '../io.js';
 import { parseOutput } from '../options.js';
+import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
 
-export interface RbacCommandOptions {
+export interface RbacCommandOptions extends ClusterOptions {
   output: string;
+  /** The question's namespace, never a limit on what is read from a cluster. */
   namespace?: string;
 }
 
 /** `kubematrix rbac who-can VERB RESOURCE [PATHS…]`: subjects that can, and the bindings and roles that let them. */
 export async function whoCan(io: Io, verb: string, resource: string, paths: string[], options: RbacCommandOptions) {
   const output = parseOutput(options.output, ['table', 'json']);
-  const inventory = await load(io, paths);
+  const inventory = await load(io, paths, options);
   if (!inventory) return ExitCode.usage;
   const query: WhoCanQuery = { verb, resource, namespace: options.namespace };
   const found = rbacOf(inventory).whoCan(verb, resource, options.namespace);
@@ -35,7 +37,7 @@ export async function subject(io: Io, spec: string, paths: string[], options: Rb
   if (!kind || !name) {
     throw new UsageError(`give the subject as KIND/NAME, e.g. sa/deployer, user/alice or group/devs (got '${spec}')`);
   }
-  const inventory = await load(io, paths);
+  const inventory = await load(io, paths, options);
   if (!inventory) return ExitCode.usage;
   const risk = riskOf(inventory);
   const profiles = resolveSubjects(risk.rbac, kind, name, options.namespace).map((who) => subjectProfile(risk, who));
@@ -45,12 +47,21 @@ export async function subject(io: Io, spec: string, paths: string[], options: Rb
   return ExitCode.ok;
 }
 
-/** The inventory of the input; its errors go to stderr, and nothing readable at all is none. */
-async function load(io: Io, paths: string[]) {
-  if (!paths.length) throw new UsageError("give at least one file or directory, or '-' to read standard input");
-  const { report, inventory } = await scanManifests(paths, { checks: [], cwd: io.cwd, stdin: io.stdin });
+/**
+ * The inventory of the input, files or a live cluster (as `scan` reads it); its errors go to stderr, and nothing
+ * readable at all is none. A kind the cluster denied leaves the answer incomplete: the error says which.
+ */
+async function load(io: Io, paths: string[], options: RbacCommandOptions) {
+  const cluster = wantsCluster(options);
+  if (cluster && paths.length) throw new UsageError('read either a cluster or files, not both');
+  if (!cluster && !paths.length) {
+    throw new UsageError("give at least one file or directory, '-' to read standard input, or --cluster");
+  }
+  const { report, inventory } = cluster
+    ? scanCollection(await collectFor(io, { ...options, namespace: undefined }), { checks: [] })
+    : await scanManifests(paths, { checks: [], cwd: io.cwd, stdin: io.stdin });
   for (const error of report.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);
   // Nothing readable is an input error; a few broken files among many are reported and the rest answers.
-  if (report.source.files === 0 && report.errors.length) return undefined;
+  if (report.source.type === 'manifests' && report.source.files === 0 && report.errors.length) return undefined;
   return inventory;
 }

@@ -1,7 +1,7 @@
 import type { ScanError, UnavailableKind } from '../../model/report.js';
 import type { Collection } from './collection.js';
 import { ClusterError, type ClusterTarget, type Connection, connect, describe, TimeoutError } from './connect.js';
-import { COLLECTED_KINDS, type CollectedKind, qualifiedResource } from './kinds.js';
+import { COLLECTED_GROUPS, COLLECTED_KINDS, type CollectedKind, EVENTS, qualifiedResource } from './kinds.js';
 
 export interface CollectOptions {
   /** `-n`: list namespaced kinds in these namespaces only; all by default. */
@@ -70,7 +70,7 @@ class Collector {
   async collect(): Promise<Collection> {
     const collectedAt = (this.#options.now?.() ?? new Date()).toISOString();
     const version = await this.#essential('/version');
-    const discovered = await this.#discover();
+    const { discovered, events } = await this.#discover();
     const only = this.#options.namespaces?.length ? [...new Set(this.#options.namespaces)] : null;
     const excluded = new Set(this.#options.excludeNamespaces ?? []);
     const lists = discovered.flatMap((found) =>
@@ -119,6 +119,13 @@ class Collector {
         metadataOnly: !!found.kind.metadataOnly,
       });
     }
+    // The namespaces listed: those asked for, else every Namespace collected; unknown when Namespaces were not.
+    const namespaces =
+      only?.filter((name) => !excluded.has(name)) ??
+      (kinds.some((k) => k.kind === 'Namespace')
+        ? objects.flatMap((o) => (o.kind === 'Namespace' ? [(o.metadata as { name: string }).name] : []))
+        : undefined);
+    const counts = events && namespaces ? await this.#countEvents(events, namespaces) : undefined;
     return {
       context: this.#connection.context,
       server: this.#connection.server,
@@ -127,23 +134,32 @@ class Collector {
       namespaces: { only, excluded: [...excluded] },
       kinds,
       unavailable: this.#unavailable,
+      ...(counts ? { events: counts } : {}),
       errors: this.#errors,
       objects,
     };
   }
 
-  /** Which of the kinds we list the server serves, at which version; a group it lacks is simply absent. */
-  async #discover(): Promise<Discovered[]> {
+  /**
+   * Which of the kinds we list the server serves, at which version; a group it lacks is simply absent. A group
+   * version whose discovery fails (403, 5xx after retries) leaves the kinds it may serve unavailable, not absent.
+   */
+  async #discover(): Promise<{ discovered: Discovered[]; events?: Discovered }> {
     const core = (await this.#essential('/api/v1')) as ApiResourceList;
     const groups =
       ((await this.#essential('/apis')) as { groups?: { name?: string; versions?: { groupVersion?: string }[] }[] })
         .groups ?? [];
-    const lists = new Map<string, ApiResourceList[]>([['', [core]]]);
-    const wanted = new Set(COLLECTED_KINDS.map((kind) => kind.group));
+    const lists = new Map<string, (ApiResourceList & { groupVersion: string })[]>([
+      ['', [{ ...core, groupVersion: 'v1' }]],
+    ]);
+    /** Per group, why the first of its versions that could not be discovered was not. */
+    const undiscovered = new Map<string, string>();
+    const wanted = new Set([...COLLECTED_KINDS.map((kind) => kind.group), ...COLLECTED_GROUPS]);
     await Promise.all(
       groups
         .filter((group) => group.name && wanted.has(group.name))
         .map(async (group) => {
+          const name = group.name as string;
           // Versions come preferred first; a resource is listed at the first version that serves it.
           const versions = (group.versions ?? []).flatMap((v) => (v.groupVersion ? [v.groupVersion] : []));
           const fetched = await Promise.all(
@@ -152,33 +168,88 @@ class Collector {
                 (list) => ({ ...(list as ApiResourceList), groupVersion }),
                 (error: unknown) => {
                   if (!(error instanceof ListFailure)) throw error;
-                  if (error instanceof Absent) return undefined;
-                  this.#errors.push({
-                    source: this.#source(),
-                    message: `discovery of ${groupVersion}: ${error.message}`,
-                  });
+                  if (!(error instanceof Absent) && !undiscovered.has(name)) {
+                    undiscovered.set(name, `discovery of ${groupVersion} failed: ${error.message}`);
+                  }
                   return undefined;
                 },
               ),
             ),
           );
           lists.set(
-            group.name as string,
+            name,
             fetched.filter((list) => list !== undefined),
           );
         }),
     );
     const discovered: Discovered[] = [];
+    const listable = (list: ApiResourceList) =>
+      (list.resources ?? []).filter((r) => r.name && !r.name.includes('/') && r.kind && r.verbs?.includes('list'));
+    const served = (kind: CollectedKind): Discovered | undefined =>
+      (lists.get(kind.group) ?? []).flatMap((list) =>
+        listable(list)
+          .filter((r) => r.name === kind.resource)
+          .map((r) => ({ kind, groupVersion: list.groupVersion, namespaced: r.namespaced === true })),
+      )[0];
     for (const kind of COLLECTED_KINDS) {
-      for (const list of lists.get(kind.group) ?? []) {
-        const served = list.resources?.find((r) => r.name === kind.resource && r.verbs?.includes('list'));
-        if (!served) continue;
-        const groupVersion = kind.group ? (list as { groupVersion: string }).groupVersion : 'v1';
-        discovered.push({ kind, groupVersion, namespaced: served.namespaced === true });
-        break;
+      const found = served(kind);
+      const why = undiscovered.get(kind.group);
+      if (found) discovered.push(found);
+      // Not in the versions discovered, but perhaps in the one that failed: unknown.
+      else if (why) this.#fail(kind, why);
+    }
+    for (const group of COLLECTED_GROUPS) {
+      const why = undiscovered.get(group);
+      // The failed version may serve kinds no other does, and their names are unknown: the whole group is.
+      if (why) this.#fail({ group, resource: '*', kind: `*.${group}` }, why);
+      const seen = new Set<string>();
+      for (const list of lists.get(group) ?? []) {
+        for (const served of listable(list)) {
+          if (seen.has(served.name as string)) continue;
+          seen.add(served.name as string);
+          discovered.push({
+            kind: { group, resource: served.name as string, kind: served.kind as string },
+            groupVersion: list.groupVersion,
+            namespaced: served.namespaced === true,
+          });
+        }
       }
     }
-    return discovered;
+    const events = served(EVENTS);
+    return { discovered, ...(events?.namespaced ? { events } : {}) };
+  }
+
+  /**
+   * Events per namespace, from one-item lists: the server's `remainingItemCount` says how many more there are.
+   * Without it (servers may leave it out) or without an answer the count is `unknown`, and nothing else is lost.
+   */
+  async #countEvents(events: Discovered, namespaces: readonly string[]): Promise<Record<string, number | 'unknown'>> {
+    const failures = new Map<string, number>();
+    const counts = await pool(namespaces, this.#options.concurrency ?? 4, async (namespace) => {
+      const path = `/api/${events.groupVersion}/namespaces/${encodeURIComponent(namespace)}/${events.kind.resource}?limit=1`;
+      try {
+        const page = (await this.#json(path, JSON_ACCEPT)) as {
+          items?: unknown;
+          metadata?: { continue?: unknown; remainingItemCount?: unknown };
+        };
+        const listed = Array.isArray(page.items) ? page.items.length : 0;
+        const remaining = page.metadata?.remainingItemCount;
+        if (typeof remaining === 'number' && Number.isInteger(remaining) && remaining >= 0) return listed + remaining;
+        return page.metadata?.continue ? 'unknown' : listed;
+      } catch (error) {
+        if (!(error instanceof ListFailure)) throw error;
+        failures.set(error.message, (failures.get(error.message) ?? 0) + 1);
+        return 'unknown';
+      }
+    });
+    for (const [reason, times] of failures) {
+      this.#errors.push({
+        source: this.#source(),
+        message: `cannot count events in ${times} namespace${times === 1 ? '' : 's'}: ${reason}`,
+      });
+    }
+    this.#options.progress?.(`counted events in ${namespaces.length} namespaces`);
+    return Object.fromEntries(namespaces.map((namespace, index) => [namespace, counts[index] as number | 'unknown']));
   }
 
   /** Every item of a list, page by page; an expired continue token starts the list over. */

@@ -14,6 +14,7 @@ export const Collection = z.object({
     namespaces: true,
     kinds: true,
     unavailable: true,
+    events: true,
   }).shape,
   /** What went wrong while collecting, as the report's errors show it. */
   errors: z.array(ScanError),

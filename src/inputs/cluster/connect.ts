@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { isIPv6 } from 'node:net';
 import path from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { version } from '../../version.js';
 
 /** Which cluster to read, as kubectl would pick it. */
@@ -13,6 +15,11 @@ export interface ClusterTarget {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Relative kubeconfig paths are read from here. */
   readonly cwd: string;
+  /**
+   * Where the pod's filesystem starts for its service-account files (token, CA): the real root by default. Tests
+   * point it at a directory of their own; nothing else changes on the in-cluster path.
+   */
+  readonly inClusterRoot?: string;
 }
 
 export interface HttpResponse {
@@ -36,6 +43,8 @@ export class TimeoutError extends Error {}
 
 /** Service-account credentials a pod gets mounted (https://kubernetes.io/docs/tasks/run-application/access-api-from-pod/). */
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+/** The context a scan from inside a pod is reported under. */
+const IN_CLUSTER_CONTEXT = 'in-cluster';
 
 /**
  * Loads the kubeconfig with the official client (`--kubeconfig`, else every file of `$KUBECONFIG` merged, else
@@ -51,6 +60,7 @@ export async function connect(target: ClusterTarget): Promise<Connection> {
     ? [target.kubeconfig]
     : (target.env.KUBECONFIG?.split(path.delimiter).filter(Boolean) ?? []);
   const home = target.env.HOME && path.join(target.env.HOME, '.kube', 'config');
+  const root = target.inClusterRoot?.replace(/\/$/, '') ?? '';
   try {
     if (files.length) {
       const [first, ...rest] = files.map((file) => path.resolve(target.cwd, file));
@@ -63,8 +73,8 @@ export async function connect(target: ClusterTarget): Promise<Connection> {
       }
     } else if (home && existsSync(home)) {
       config.loadFromFile(home);
-    } else if (target.env.KUBERNETES_SERVICE_HOST && existsSync(IN_CLUSTER_TOKEN)) {
-      config.loadFromCluster();
+    } else if (target.env.KUBERNETES_SERVICE_HOST && existsSync(`${root}${IN_CLUSTER_TOKEN}`)) {
+      inCluster(config, root, target.env);
     } else {
       throw new ClusterError('no kubeconfig: give --kubeconfig FILE, set KUBECONFIG, or create ~/.kube/config');
     }
@@ -138,6 +148,26 @@ export async function connect(target: ClusterTarget): Promise<Connection> {
       }),
     close: () => (agent as http.Agent | undefined)?.destroy?.(),
   };
+}
+
+/**
+ * The pod's service account, as the client loads it (the CA file, and the token re-read as the kubelet rotates
+ * it), at the address the command's environment gives: the client itself would read `process.env`.
+ */
+function inCluster(config: KubeConfig, root: string, env: ClusterTarget['env']): void {
+  config.loadFromCluster(root);
+  const [cluster] = config.clusters;
+  const [user] = config.users;
+  const [context] = config.contexts;
+  const host = env.KUBERNETES_SERVICE_HOST ?? '';
+  config.loadFromOptions({
+    clusters: [
+      { ...cluster, server: `https://${isIPv6(host) ? `[${host}]` : host}:${env.KUBERNETES_SERVICE_PORT ?? 443}` },
+    ],
+    users: [user],
+    contexts: [{ ...context, name: IN_CLUSTER_CONTEXT }],
+    currentContext: IN_CLUSTER_CONTEXT,
+  });
 }
 
 /** A system error's code (ENOENT, ECONNREFUSED, …), else what the caller says in its own words. */

@@ -71,6 +71,16 @@ export const COLLECTED_KINDS: readonly CollectedKind[] = [
   gateway('tcproutes', 'TCPRoute'),
 ];
 
+/** Counted per namespace with one-item lists, never collected: how many says something, the events themselves not. */
+export const EVENTS: CollectedKind = core('events', 'Event');
+
+/**
+ * API groups whose every listable kind is collected, whatever discovery shows: their kinds are defined by the
+ * cluster's users. Gatekeeper serves one kind per ConstraintTemplate (the template's `spec.crd.spec.names.kind`)
+ * in `constraints.gatekeeper.sh`. deploy/'s ClusterRole grants `list` on `*` in each.
+ */
+export const COLLECTED_GROUPS: readonly string[] = ['constraints.gatekeeper.sh'];
+
 /** `deployments.apps`, `secrets`: how RBAC and kubectl name a resource. */
 export function qualifiedResource({ group, resource }: Pick<CollectedKind, 'group' | 'resource'>): string {
   return group ? `${resource}.${group}` : resource;
