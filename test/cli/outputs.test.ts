@@ -18,7 +18,7 @@ describe('scan --output-file and several outputs', () => {
       ['report.json', (text: string) => expect(Report.parse(JSON.parse(text)).findings.length).toBeGreaterThan(0)],
       ['matrix.layer.json', (text: string) => expect(JSON.parse(text)).toMatchObject({ domain: 'enterprise-attack' })],
       ['comment.md', (text: string) => expect(text).toMatch(/^## kubematrix/)],
-      ['report.txt', (text: string) => expect(text).toMatch(/^Initial +│[^]*\nSummary\n/)],
+      ['report.txt', (text: string) => expect(text).toMatch(/^Initial +│[\s\S]*\nSummary\n/)],
     ] as const) {
       const { status, stdout } = await cli(['scan', shop, '--output-file', file], { cwd: dir });
       expect([file, status, stdout]).toEqual([file, 0, '']);
@@ -33,7 +33,7 @@ describe('scan --output-file and several outputs', () => {
       env: { FORCE_COLOR: '1' },
     });
     expect(status).toBe(0);
-    expect(read(dir, 'out.json')).toMatch(/^Initial +│[^]*\nSummary\n/);
+    expect(read(dir, 'out.json')).toMatch(/^Initial +│[\s\S]*\nSummary\n/);
     expect(read(dir, 'out.json')).not.toContain('\u001b[');
   });
 
