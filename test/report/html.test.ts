@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Report } from '../../src/model/report.js';
+import { reportFormat } from '../../src/report/index.js';
 import { cli } from '../cli/run.js';
 import { chromiumPath, describeBrowser } from '../paths.js';
 
@@ -53,6 +54,7 @@ async function open(browser: Browser, html: string) {
 const LAUNCH = 60_000;
 const STEPS = 30_000;
 
+const options = { width: 80, color: false, showSuppressed: false, all: false };
 const cell = (page: Page, id: string) => page.locator(`button.cell[data-technique="${id}"]`).first();
 const shown = (page: Page) => page.locator('#shown').textContent();
 
@@ -172,6 +174,37 @@ describeBrowser('html report in Chromium', () => {
       await page.locator('#print-list .finding').first().waitFor();
       expect(await page.locator('#print-list .finding').count()).toBe(example.report.findings.length);
       expect(await page.locator('.filters').isVisible()).toBe(false);
+    },
+    STEPS,
+  );
+
+  it(
+    'shows statuses and mitigation states it does not know of yet, neutrally, and those it knows in their colours',
+    async () => {
+      const techniques = example.report.techniques.map((t) =>
+        t.id === 'MS-TA9029'
+          ? {
+              ...t,
+              status: 'mitigated',
+              mitigations: { present: [{ id: 'MS-M9025', by: 'observed', evidence: ['e1'] }], missing: [] },
+            }
+          : t.id === 'MS-TA9031'
+            ? { ...t, status: 'frobnicated' }
+            : t,
+      );
+      const render = await reportFormat('html')?.load();
+      const html = [...(render?.({ ...example.report, techniques } as Report, options) ?? [])].join('');
+      const { page, errors } = await open(browser, html);
+      expect(await cell(page, 'MS-TA9029').getAttribute('class')).toContain('s-mitigated');
+      expect(await cell(page, 'MS-TA9031').getAttribute('class')).toContain('s-other');
+      expect(await page.locator('.legend').textContent()).toContain('frobnicated');
+      await cell(page, 'MS-TA9029').click();
+      expect(await page.locator('#panel-status').textContent()).toContain('Mitigated');
+      const mitigation = page.locator('#panel .mitigation', { hasText: 'MS-M9025' });
+      expect(await mitigation.textContent()).toMatch(/present \(observed\).*e1/);
+      await cell(page, 'MS-TA9031').click();
+      expect(await page.locator('#panel-status').textContent()).toContain('frobnicated');
+      expect(errors).toEqual([]);
     },
     STEPS,
   );

@@ -115,7 +115,7 @@ export function client(): void {
     STATUSES[status] ?? { mark: '•', label: status, text: 'a status this version of the page does not describe' };
   const statusClass = (status: string) => (status in STATUSES ? `s-${status}` : 's-other');
   const severityClass = (severity: string) => (SEVERITIES.includes(severity) ? `sev-${severity}` : 'sev-other');
-  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const plural = (count: number, word: string) => `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
 
   function el(tag: string, attributes: Record<string, string> = {}, ...children: Child[]): HTMLElement {
     const element = document.createElement(tag);
@@ -126,6 +126,12 @@ export function client(): void {
     }
     return element;
   }
+  /**
+   * Our prose (messages, remediations, the knowledge base) marks code with backticks, as Markdown does: each
+   * backticked span becomes a `code` element, its text still set as text.
+   */
+  const prose = (text: string) =>
+    el('span', {}, ...text.split('`').map((part, index) => (index % 2 ? el('code', {}, part) : part)));
   const where = (location: Location) => `${location.file}:${location.line}:${location.column}`;
   const resourceText = (resource: Resource) =>
     `${resource.kind} ${resource.namespace === null ? '' : `${resource.namespace}/`}${resource.name}`;
@@ -341,7 +347,7 @@ export function client(): void {
       (finding.location || finding.uri) &&
         el('div', { class: 'where' }, el('code', {}, finding.location ? where(finding.location) : (finding.uri ?? ''))),
       finding.path && el('div', { class: 'path' }, 'field ', el('code', {}, finding.path)),
-      el('p', { class: 'message' }, finding.message),
+      el('p', { class: 'message' }, prose(finding.message)),
       !!finding.evidence?.length &&
         el(
           'ul',
@@ -356,7 +362,7 @@ export function client(): void {
             ),
           ),
         ),
-      remediation && el('p', { class: 'fix' }, el('strong', {}, 'Fix: '), remediation),
+      remediation && el('p', { class: 'fix' }, el('strong', {}, 'Fix: '), prose(remediation)),
     );
   }
 
@@ -397,7 +403,7 @@ export function client(): void {
       how && el('span', { class: 'how' }, ` (${how})`),
       ' ',
       el('strong', {}, `${mitigation.id} ${mitigation.name}`),
-      mitigation.action && el('p', {}, mitigation.action),
+      mitigation.action && el('p', {}, prose(mitigation.action)),
       !!mitigation.evidence?.length && el('ul', {}, ...mitigation.evidence.map((text) => el('li', {}, text))),
     );
   }
@@ -437,7 +443,7 @@ export function client(): void {
         ` ${status.text}`,
         technique.severity ? `; worst severity ${technique.severity}, ${plural(technique.findings, 'finding')}` : '',
       ),
-      el('p', {}, technique.summary),
+      el('p', {}, prose(technique.summary)),
       el('h3', {}, 'Why'),
       el(
         'ul',
@@ -450,7 +456,7 @@ export function client(): void {
             ? `Assessed by: ${technique.assessedBy.join(', ')}`
             : 'No check in this scan can show this technique.',
         ),
-        el('li', {}, technique.detection),
+        el('li', {}, prose(technique.detection)),
       ),
       findingList('Findings that expose it', exposing, 'exposing'),
       findingList('Hardening gaps: mitigations missing', gaps, 'gaps'),
@@ -462,9 +468,9 @@ export function client(): void {
         { class: 'todo' },
         technique.question && el('li', {}, el('strong', {}, 'Answer: '), technique.question),
         ...[...remediations].map(([checkId, text]) =>
-          el('li', {}, el('strong', {}, `${data.checks[checkId]?.title ?? checkId}: `), text),
+          el('li', {}, el('strong', {}, `${data.checks[checkId]?.title ?? checkId}: `), prose(text)),
         ),
-        ...missing.map((m) => el('li', {}, el('strong', {}, `${m.id} ${m.name}: `), m.action ?? '')),
+        ...missing.map((m) => el('li', {}, el('strong', {}, `${m.id} ${m.name}: `), prose(m.action ?? ''))),
         el('li', {}, 'More: ', el('code', {}, `kubematrix explain ${selected}`)),
       ),
     );
