@@ -179,6 +179,37 @@ describeBrowser('html report in Chromium', () => {
   );
 
   it(
+    'names a cluster source by its context and a cluster finding by its k8s:// address',
+    async () => {
+      const source: Report['source'] = {
+        type: 'cluster',
+        context: 'prod-eu',
+        server: 'https://10.0.0.1:6443',
+        serverVersion: 'v1.33.1',
+        collectedAt: '2026-01-02T03:04:05Z',
+        namespaces: { only: null, excluded: [] },
+        objects: 13,
+        kinds: [],
+        unavailable: [{ kind: 'Secret', resource: 'secrets', reason: 'forbidden (403)' }],
+        complete: true,
+      };
+      const findings = example.report.findings.map(({ location, ...finding }) => ({
+        ...finding,
+        uri: `k8s://prod-eu/${finding.resource.namespace ?? ''}/${finding.resource.kind}/${finding.resource.name}`,
+      }));
+      const render = await reportFormat('html')?.load();
+      const html = [...(render?.({ ...example.report, source, findings }, options) ?? [])].join('');
+      const { page, errors } = await open(browser, html);
+      expect(await page.locator('#source').textContent()).toContain('Cluster context prod-eu');
+      expect(await page.locator('header').textContent()).toContain('could not list Secret: forbidden (403)');
+      await cell(page, 'MS-TA9018').click();
+      expect(await page.locator('#panel .finding .where').first().textContent()).toMatch(/^k8s:\/\/prod-eu\//);
+      expect(errors).toEqual([]);
+    },
+    STEPS,
+  );
+
+  it(
     'shows statuses and mitigation states it does not know of yet, neutrally, and those it knows in their colours',
     async () => {
       const techniques = example.report.techniques.map((t) =>
