@@ -10,29 +10,66 @@ export const binPath = path.join(repoRoot, 'bin/kubematrix.js');
 
 const inCI = Boolean(process.env.CI) && process.env.CI !== 'false';
 
+/** Debian's Chromium, which the browser tests drive (`.ci/run` installs it). */
+export const chromiumPath = '/usr/bin/chromium';
+
 /**
- * Whether ../shared is there. A fresh clone has nothing beside it, so its absence is normal on a laptop;
- * in CI it means the corpora were not provided, and skipping would hide that, so it throws.
+ * What some tests need from outside the repository: `path` exists, or they cannot run. A fresh clone on a laptop
+ * may well lack it, so there its absence skips them with the reason printed; in CI skipping would hide that the
+ * environment is incomplete, so it throws.
  */
-export function sharedAvailable(): boolean {
-  if (existsSync(sharedDir)) return true;
-  if (inCI) throw new Error(`${sharedDir} not found, and CI is set: CI must run the corpus tests against ../shared`);
+interface Requirement {
+  readonly path: string;
+  /** Why the tests are skipped, as printed: `../shared not found: corpus tests skipped`. */
+  readonly skipped: string;
+  /** What CI must provide, for the error. */
+  readonly ci: string;
+}
+
+const shared: Requirement = {
+  path: sharedDir,
+  skipped: '../shared not found: corpus tests skipped',
+  ci: 'CI must run the corpus tests against ../shared',
+};
+const chromium: Requirement = {
+  path: chromiumPath,
+  skipped: `${chromiumPath} not found: browser tests skipped (apt-get install chromium)`,
+  ci: 'CI must install chromium to run the browser tests (.ci/run does)',
+};
+
+function available({ path, ci }: Requirement): boolean {
+  if (existsSync(path)) return true;
+  if (inCI) throw new Error(`${path} not found, and CI is set: ${ci}`);
   return false;
 }
 
 /**
- * A describe block for tests that read ../shared. Without it, `fn` is not even called (corpus tests read their
+ * A describe block for tests that need `requirement`. Without it, `fn` is not even called (corpus tests read their
  * data while collecting) and the block is skipped with its reason printed; in CI its absence fails the run.
  */
-export function describeShared(name: string, fn: () => void | Promise<void>): void {
-  if (sharedAvailable()) {
+function describeNeeding(requirement: Requirement, name: string, fn: () => void | Promise<void>): void {
+  if (available(requirement)) {
     describe(name, fn);
     return;
   }
-  const reason = '../shared not found: corpus tests skipped';
   // The default reporter lists no names of skipped tests; a warning during collection is always shown.
-  console.warn(`${name}: ${reason} (${sharedDir})`);
-  describe.skip(`${name} (${reason})`, () => {
-    it.skip(reason);
+  console.warn(`${name}: ${requirement.skipped} (${requirement.path})`);
+  describe.skip(`${name} (${requirement.skipped})`, () => {
+    it.skip(requirement.skipped);
   });
+}
+
+/** Whether ../shared (reference data and public corpora) is there; see `Requirement`. */
+export function sharedAvailable(): boolean {
+  return available(shared);
+}
+
+/** A describe block for tests that read ../shared. */
+export function describeShared(name: string, fn: () => void | Promise<void>): void {
+  describeNeeding(shared, name, fn);
+}
+
+/** A describe block for tests that drive Chromium at `chromiumPath`. */
+export function describeBrowser(name: string, fn: () => void | Promise<void>): void {
+  describeNeeding(chromium, name, fn);
 }

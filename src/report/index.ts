@@ -47,6 +47,11 @@ export const reportFormats: readonly ReportFormat[] = [
     load: async () => (await import('./json/report.js')).renderJson,
   },
   {
+    name: 'html',
+    description: 'one self-contained page: the interactive matrix, filters and every finding (save it to a file)',
+    load: async () => (await import('./html/index.js')).renderHtml,
+  },
+  {
     name: 'matrix',
     description: 'the matrix, each technique marked with its status (terminal)',
     load: async () => {

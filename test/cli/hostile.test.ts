@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { Report } from '../../src/model/report.js';
+import { reportFormats } from '../../src/report/index.js';
 import { printable } from '../../src/report/terminal/text.js';
 import { repoRoot } from '../paths.js';
 import { cli } from './run.js';
@@ -30,7 +31,8 @@ describe('no Secret value (or any other input value) reaches any output', () => 
 
   const configs = files(configDir);
   const runs: [string, string[]][] = [
-    ...['table', 'json', 'matrix'].map((format): [string, string[]] => [
+    // Every format the CLI offers: one added later is searched too.
+    ...reportFormats.map(({ name: format }): [string, string[]] => [
       `scan -o ${format}`,
       ['scan', canaryDir, '-o', format],
     ]),

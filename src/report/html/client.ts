@@ -1,0 +1,546 @@
+/// <reference lib="dom" />
+
+/**
+ * The page's script, run in the browser: the reporter embeds `client.toString()`, so this function must stand alone
+ * (no imports, nothing from the module around it). It reads the two JSON elements the reporter writes and draws the
+ * header, filters, legend, matrix and the selected technique's panel. Every string from the report reaches the
+ * page through `textContent` (or an attribute value), never as markup.
+ */
+export function client(): void {
+  interface Resource {
+    kind: string;
+    apiVersion: string;
+    namespace: string | null;
+    name: string;
+  }
+  interface Location {
+    file: string;
+    line: number;
+    column: number;
+  }
+  interface Evidence {
+    type: string;
+    text: string;
+    resource?: Resource;
+    location?: Location;
+    path?: string;
+  }
+  interface Finding {
+    checkId: string;
+    title?: string;
+    severity: string;
+    techniques: string[];
+    resource: Resource;
+    location?: Location;
+    uri?: string;
+    path?: string;
+    message: string;
+    remediation?: string;
+    evidence?: Evidence[];
+    suppressed?: { reason: string; by: string; expires?: string };
+  }
+  interface MitigationView {
+    id: string;
+    name: string;
+    action?: string;
+    state?: string;
+    by?: string;
+    status?: string;
+    evidence?: string[];
+  }
+  interface TechniqueView {
+    name: string;
+    summary: string;
+    detection: string;
+    question?: string;
+    status: string;
+    findings: number;
+    severity?: string;
+    assessedBy: string[];
+    reason?: string;
+    exposing: number[];
+    gaps: number[];
+    mitigations: MitigationView[];
+  }
+  interface Source {
+    type: string;
+    inputs?: string[];
+    files?: number;
+    objects?: number;
+    context?: string;
+    server?: string;
+    serverVersion?: string;
+    collectedAt?: string;
+    unavailable?: { kind: string; reason: string }[];
+  }
+  interface Data {
+    version: string;
+    scannedAt: string;
+    source: Source;
+    errors: { source: string; message: string; line?: number; column?: number }[];
+    warnings: { message: string }[];
+    tactics: { name: string; techniques: string[] }[];
+    techniques: Record<string, TechniqueView>;
+    checks: Record<string, { title: string; remediation: string }>;
+  }
+  type Child = Node | string | null | undefined | false;
+
+  const json = (id: string) => JSON.parse(document.getElementById(id)?.textContent ?? 'null');
+  const data = json('report-data') as Data;
+  const findings = json('report-findings') as Finding[];
+
+  /** Known statuses, worst first; a status this page does not know is shown as it is named, in a neutral style. */
+  const STATUSES: Record<string, { mark: string; label: string; text: string }> = {
+    exposed: { mark: '!', label: 'Exposed', text: 'findings show the technique is possible' },
+    weakened: {
+      mark: '~',
+      label: 'Weakened',
+      text: 'nothing exposes it, but a mitigation that would block it is missing',
+    },
+    mitigated: { mark: '✓', label: 'Mitigated', text: 'its mitigations were found in place' },
+    declared: { mark: '✎', label: 'Declared', text: 'the organization declares a mitigation of it implemented' },
+    'not-observed': { mark: '+', label: 'Not observed', text: 'assessed by this scan, and nothing found' },
+    'not-assessed': { mark: '–', label: 'Not assessed', text: 'this input cannot show it' },
+    question: {
+      mark: '?',
+      label: 'Question',
+      text: 'nothing Kubernetes records shows it: the organization can answer',
+    },
+  };
+  const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
+  const NO_NAMESPACE = '\u0000none';
+  const PAGE = 50;
+
+  const statusOf = (status: string) =>
+    STATUSES[status] ?? { mark: '•', label: status, text: 'a status this version of the page does not describe' };
+  const statusClass = (status: string) => (status in STATUSES ? `s-${status}` : 's-other');
+  const severityClass = (severity: string) => (SEVERITIES.includes(severity) ? `sev-${severity}` : 'sev-other');
+  const plural = (count: number, word: string) => `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
+
+  function el(tag: string, attributes: Record<string, string> = {}, ...children: Child[]): HTMLElement {
+    const element = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+    for (const child of children) {
+      if (child === null || child === undefined || child === false) continue;
+      element.append(typeof child === 'string' ? document.createTextNode(child) : child);
+    }
+    return element;
+  }
+  /**
+   * Our prose (messages, remediations, the knowledge base) marks code with backticks, as Markdown does: each
+   * backticked span becomes a `code` element, its text still set as text.
+   */
+  const prose = (text: string) =>
+    el('span', {}, ...text.split('`').map((part, index) => (index % 2 ? el('code', {}, part) : part)));
+  const where = (location: Location) => `${location.file}:${location.line}:${location.column}`;
+  const resourceText = (resource: Resource) =>
+    `${resource.kind} ${resource.namespace === null ? '' : `${resource.namespace}/`}${resource.name}`;
+
+  // Filters: severities and statuses shown, and one namespace or all.
+  const shownSeverities = new Set(SEVERITIES);
+  const statusesInReport = [
+    ...new Set([...Object.keys(STATUSES), ...Object.values(data.techniques).map((t) => t.status)]),
+  ].filter((status) => Object.values(data.techniques).some((t) => t.status === status));
+  const shownStatuses = new Set(statusesInReport);
+  let namespace = '*';
+  const matches = (finding: Finding) =>
+    shownSeverities.has(finding.severity) &&
+    (namespace === '*' || (finding.resource.namespace ?? NO_NAMESPACE) === namespace);
+  const listed = (indices: number[]) =>
+    indices.map((index) => findings[index]).filter((f): f is Finding => f !== undefined && matches(f));
+
+  let selected: string | null = null;
+  const cells = new Map<string, HTMLButtonElement[]>();
+  const panel = el('aside', { id: 'panel', 'aria-label': 'Selected technique', tabindex: '-1' });
+  const shown = el('p', { id: 'shown', 'aria-live': 'polite' });
+  const printList = el('section', { id: 'print-list', 'aria-hidden': 'true' });
+
+  function header(): HTMLElement {
+    const source = data.source;
+    const from =
+      source.type === 'manifests'
+        ? `Files: ${(source.inputs ?? []).join(', ')} (${plural(source.files ?? 0, 'file')}, ${plural(source.objects ?? 0, 'object')})`
+        : source.type === 'cluster'
+          ? `Cluster context ${source.context} (${source.server}, Kubernetes ${source.serverVersion}), collected ${source.collectedAt}, ${plural(source.objects ?? 0, 'object')}`
+          : `Source: ${source.type}`;
+    const active = findings.filter((f) => !f.suppressed);
+    const bySeverity = el(
+      'ul',
+      { class: 'counts', 'aria-label': 'Findings by severity' },
+      ...SEVERITIES.map((severity) =>
+        el(
+          'li',
+          {},
+          el('span', { class: `sev ${severityClass(severity)}` }, severity),
+          ` ${active.filter((f) => f.severity === severity).length}`,
+        ),
+      ),
+    );
+    const all = Object.values(data.techniques);
+    const byStatus = el(
+      'ul',
+      { class: 'counts', 'aria-label': 'Techniques by status' },
+      ...statusesInReport.map((status) =>
+        el(
+          'li',
+          {},
+          el('span', { class: `badge ${statusClass(status)}` }, `${statusOf(status).mark} ${statusOf(status).label}`),
+          ` ${all.filter((t) => t.status === status).length}`,
+        ),
+      ),
+    );
+    const problems = [
+      ...data.errors.map((e) => `${e.source}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}`),
+      ...data.warnings.map((w) => w.message),
+      ...(source.unavailable ?? []).map((u) => `could not list ${u.kind}: ${u.reason}`),
+    ];
+    return el(
+      'header',
+      {},
+      el('h1', {}, 'Threat matrix for Kubernetes: this scan'),
+      el('p', { class: 'meta', id: 'source' }, from),
+      el('p', { class: 'meta' }, `Scanned at ${data.scannedAt} by kubematrix ${data.version}`),
+      el(
+        'div',
+        { class: 'summary' },
+        el('div', {}, el('h2', {}, plural(active.length, 'finding')), bySeverity),
+        el('div', {}, el('h2', {}, `${all.length} techniques`), byStatus),
+      ),
+      problems.length > 0 &&
+        el(
+          'details',
+          { class: 'problems' },
+          el('summary', {}, plural(problems.length, 'input error or warning')),
+          el('ul', {}, ...problems.map((text) => el('li', {}, text))),
+        ),
+    );
+  }
+
+  function checkboxes(legend: string, name: string, values: string[], label: (v: string) => Node | string) {
+    const set = name === 'severity' ? shownSeverities : shownStatuses;
+    return el(
+      'fieldset',
+      {},
+      el('legend', {}, legend),
+      ...values.map((value) => {
+        const box = el('input', { type: 'checkbox', name, value, checked: '' }) as HTMLInputElement;
+        box.addEventListener('change', () => {
+          if (box.checked) set.add(value);
+          else set.delete(value);
+          update();
+        });
+        return el('label', {}, box, label(value));
+      }),
+    );
+  }
+
+  function filters(): HTMLElement {
+    const namespaces = [...new Set(findings.map((f) => f.resource.namespace ?? NO_NAMESPACE))].sort();
+    const select = el(
+      'select',
+      { id: 'namespace' },
+      el('option', { value: '*' }, 'All namespaces'),
+      ...namespaces.map((ns) => el('option', { value: ns }, ns === NO_NAMESPACE ? '(no namespace)' : ns)),
+    ) as HTMLSelectElement;
+    select.addEventListener('change', () => {
+      namespace = select.value;
+      update();
+    });
+    return el(
+      'section',
+      { class: 'filters', 'aria-label': 'Filters' },
+      checkboxes('Severity', 'severity', SEVERITIES, (s) => el('span', { class: `sev ${severityClass(s)}` }, s)),
+      el('label', { class: 'namespace' }, 'Namespace ', select),
+      checkboxes('Status', 'status', statusesInReport, (s) => `${statusOf(s).mark} ${statusOf(s).label}`),
+      shown,
+    );
+  }
+
+  function legend(): HTMLElement {
+    return el(
+      'section',
+      { class: 'legend', 'aria-label': 'Legend' },
+      el('h2', {}, 'Legend'),
+      el(
+        'ul',
+        {},
+        ...statusesInReport.map((status) =>
+          el(
+            'li',
+            {},
+            el('span', { class: `badge ${statusClass(status)}` }, `${statusOf(status).mark} ${statusOf(status).label}`),
+            ` ${statusOf(status).text}`,
+          ),
+        ),
+        el('li', {}, el('span', { class: 'badge count-sample' }, '3'), ' findings expose the technique'),
+        el(
+          'li',
+          {},
+          el('span', { class: 'badge count-sample' }, '~2'),
+          ' hardening gaps: findings of a missing mitigation',
+        ),
+      ),
+    );
+  }
+
+  function matrix(): HTMLElement {
+    return el(
+      'div',
+      { class: 'matrix', role: 'group', 'aria-label': 'Threat matrix: one column per tactic' },
+      ...data.tactics.map((tactic) =>
+        el(
+          'section',
+          { class: 'tactic' },
+          el('h2', {}, tactic.name),
+          el(
+            'ul',
+            {},
+            ...tactic.techniques.map((id) => {
+              const technique = data.techniques[id];
+              if (!technique) return null;
+              const cell = el(
+                'button',
+                {
+                  type: 'button',
+                  class: `cell ${statusClass(technique.status)}`,
+                  'data-technique': id,
+                  'aria-pressed': 'false',
+                  'aria-controls': 'panel',
+                },
+                el('span', { class: 'mark', 'aria-hidden': 'true' }, statusOf(technique.status).mark),
+                el('span', { class: 'tid' }, id.slice(5)),
+                el('span', { class: 'tname' }, technique.name),
+                el('span', { class: 'tallies' }, el('span', { class: 'count' }), el('span', { class: 'gaps' })),
+              ) as HTMLButtonElement;
+              cell.addEventListener('click', () => select(selected === id ? null : id));
+              cells.set(id, [...(cells.get(id) ?? []), cell]);
+              return el('li', {}, cell);
+            }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function findingItem(finding: Finding): HTMLElement {
+    const check = data.checks[finding.checkId];
+    const remediation = finding.remediation ?? check?.remediation;
+    return el(
+      'li',
+      { class: 'finding' },
+      el(
+        'div',
+        { class: 'fhead' },
+        el('span', { class: `sev ${severityClass(finding.severity)}` }, finding.severity),
+        ' ',
+        el('strong', {}, finding.title ?? check?.title ?? finding.checkId),
+        el('span', { class: 'check' }, ` ${finding.checkId}`),
+        finding.suppressed &&
+          el('span', { class: 'suppressed' }, ` suppressed (${finding.suppressed.by}): ${finding.suppressed.reason}`),
+      ),
+      el(
+        'div',
+        { class: 'resource' },
+        resourceText(finding.resource),
+        el('span', { class: 'api' }, ` ${finding.resource.apiVersion}`),
+      ),
+      (finding.location || finding.uri) &&
+        el('div', { class: 'where' }, el('code', {}, finding.location ? where(finding.location) : (finding.uri ?? ''))),
+      finding.path && el('div', { class: 'path' }, 'field ', el('code', {}, finding.path)),
+      el('p', { class: 'message' }, prose(finding.message)),
+      !!finding.evidence?.length &&
+        el(
+          'ul',
+          { class: 'evidence', 'aria-label': 'Evidence' },
+          ...finding.evidence.map((piece) =>
+            el(
+              'li',
+              {},
+              el('span', { class: 'etype' }, `${piece.type}: `),
+              piece.text,
+              piece.location && el('code', {}, ` ${where(piece.location)}`),
+            ),
+          ),
+        ),
+      remediation && el('p', { class: 'fix' }, el('strong', {}, 'Fix: '), prose(remediation)),
+    );
+  }
+
+  /** The first page of a list of findings, and a button for each next one: a panel never draws thousands at once. */
+  function findingList(title: string, list: Finding[], cls: string): HTMLElement {
+    const items = el('ol', { class: `findings ${cls}` });
+    const more = el('button', { type: 'button', class: 'more' }) as HTMLButtonElement;
+    let drawn = 0;
+    const draw = () => {
+      const next = list.slice(drawn, drawn + PAGE);
+      items.append(...next.map(findingItem));
+      drawn += next.length;
+      more.textContent = `Show ${Math.min(PAGE, list.length - drawn)} more (${drawn} of ${list.length} shown)`;
+      more.hidden = drawn >= list.length;
+    };
+    more.addEventListener('click', draw);
+    draw();
+    return el(
+      'section',
+      {},
+      el('h3', {}, `${title} (${list.length})`),
+      list.length ? items : el('p', {}, 'None.'),
+      more,
+    );
+  }
+
+  function mitigationItem(mitigation: MitigationView): HTMLElement {
+    const state = mitigation.state ?? 'unknown';
+    const how = [mitigation.by, mitigation.status].filter(Boolean).join(', ');
+    return el(
+      'li',
+      { class: `mitigation m-${state === 'present' || state === 'missing' ? state : 'unknown'}` },
+      el(
+        'span',
+        { class: 'mstate' },
+        state === 'present' ? '✓ present' : state === 'missing' ? '✗ missing' : '· not known',
+      ),
+      how && el('span', { class: 'how' }, ` (${how})`),
+      ' ',
+      el('strong', {}, `${mitigation.id} ${mitigation.name}`),
+      mitigation.action && el('p', {}, prose(mitigation.action)),
+      !!mitigation.evidence?.length && el('ul', {}, ...mitigation.evidence.map((text) => el('li', {}, text))),
+    );
+  }
+
+  function renderPanel(): void {
+    const technique = selected ? data.techniques[selected] : undefined;
+    if (!selected || !technique) {
+      panel.replaceChildren(
+        el(
+          'p',
+          { class: 'hint' },
+          'Select a technique in the matrix to see its status, findings, mitigations and what to do.',
+        ),
+      );
+      return;
+    }
+    const status = statusOf(technique.status);
+    const exposing = listed(technique.exposing);
+    const gaps = listed(technique.gaps);
+    const missing = technique.mitigations.filter((m) => m.state === 'missing');
+    const remediations = new Map<string, string>();
+    for (const finding of [...exposing, ...gaps]) {
+      const check = data.checks[finding.checkId];
+      const text = finding.remediation ?? check?.remediation;
+      if (text && !remediations.has(finding.checkId)) remediations.set(finding.checkId, text);
+    }
+    panel.replaceChildren(
+      el('h2', { id: 'panel-title' }, `${selected} ${technique.name}`),
+      el(
+        'p',
+        { class: 'status-line' },
+        el(
+          'span',
+          { class: `badge ${statusClass(technique.status)}`, id: 'panel-status' },
+          `${status.mark} ${status.label}`,
+        ),
+        ` ${status.text}`,
+        technique.severity ? `; worst severity ${technique.severity}, ${plural(technique.findings, 'finding')}` : '',
+      ),
+      el('p', {}, prose(technique.summary)),
+      el('h3', {}, 'Why'),
+      el(
+        'ul',
+        { class: 'why' },
+        technique.reason && el('li', {}, technique.reason),
+        el(
+          'li',
+          {},
+          technique.assessedBy.length
+            ? `Assessed by: ${technique.assessedBy.join(', ')}`
+            : 'No check in this scan can show this technique.',
+        ),
+        el('li', {}, prose(technique.detection)),
+      ),
+      findingList('Findings that expose it', exposing, 'exposing'),
+      findingList('Hardening gaps: mitigations missing', gaps, 'gaps'),
+      el('h3', {}, 'Mitigations'),
+      el('ul', { class: 'mitigations' }, ...technique.mitigations.map(mitigationItem)),
+      el('h3', {}, 'What to do'),
+      el(
+        'ul',
+        { class: 'todo' },
+        technique.question && el('li', {}, el('strong', {}, 'Answer: '), technique.question),
+        ...[...remediations].map(([checkId, text]) =>
+          el('li', {}, el('strong', {}, `${data.checks[checkId]?.title ?? checkId}: `), prose(text)),
+        ),
+        ...missing.map((m) => el('li', {}, el('strong', {}, `${m.id} ${m.name}: `), prose(m.action ?? ''))),
+        el('li', {}, 'More: ', el('code', {}, `kubematrix explain ${selected}`)),
+      ),
+    );
+  }
+
+  function select(id: string | null): void {
+    selected = id;
+    for (const [technique, buttons] of cells) {
+      for (const button of buttons) button.setAttribute('aria-pressed', String(technique === id));
+    }
+    renderPanel();
+  }
+
+  /** Applies the filters: counts in the cells, cells of hidden statuses faded, the open panel redrawn. */
+  function update(): void {
+    const visible = new Set<number>();
+    for (const [id, buttons] of cells) {
+      const technique = data.techniques[id];
+      if (!technique) continue;
+      const count = listed(technique.exposing).length;
+      const gaps = listed(technique.gaps).length;
+      const out = !shownStatuses.has(technique.status);
+      const status = statusOf(technique.status);
+      for (const button of buttons) {
+        const [badge, gapBadge] = [button.querySelector('.count'), button.querySelector('.gaps')];
+        if (badge) badge.textContent = count ? String(count) : '';
+        if (gapBadge) gapBadge.textContent = gaps ? `~${gaps}` : '';
+        button.classList.toggle('out', out);
+        const label = `${id} ${technique.name}: ${status.label}, ${plural(count, 'finding')}, ${plural(gaps, 'hardening gap')}${out ? ' (status filtered out)' : ''}`;
+        button.setAttribute('aria-label', label);
+        button.title = label;
+      }
+    }
+    findings.forEach((finding, index) => {
+      if (matches(finding)) visible.add(index);
+    });
+    shown.textContent = `Showing ${visible.size} of ${plural(findings.length, 'finding')}`;
+    renderPanel();
+    if (printList.childElementCount) drawPrintList();
+  }
+
+  /** For paper: every finding the filters show, in report order (worst first), once each, with its techniques. */
+  function drawPrintList(): void {
+    const list = findings.filter(matches);
+    printList.replaceChildren(
+      el('h2', {}, `Findings (${list.length})`),
+      el(
+        'ol',
+        { class: 'findings' },
+        ...list.map((finding) => {
+          const item = findingItem(finding);
+          if (finding.techniques.length)
+            item.append(el('p', { class: 'techniques' }, `Techniques: ${finding.techniques.join(', ')}`));
+          return item;
+        }),
+      ),
+    );
+  }
+  window.addEventListener('beforeprint', drawPrintList);
+  window.matchMedia('print').addEventListener('change', (event) => {
+    if (event.matches) drawPrintList();
+  });
+
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !selected) return;
+    const cell = cells.get(selected)?.[0];
+    select(null);
+    cell?.focus();
+  });
+
+  document.body.append(header(), filters(), legend(), el('main', { class: 'layout' }, matrix(), panel), printList);
+  update();
+}

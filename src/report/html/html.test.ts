@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { scanManifests } from '../../engine/scan.js';
+import type { Finding, Report } from '../../model/report.js';
+import { renderJson } from '../json/report.js';
+import { renderHtml, scriptJson } from './index.js';
+
+const options = { width: 80, color: false, showSuppressed: false, all: false };
+const render = (report: Report, showSuppressed = false) =>
+  [...renderHtml(report, { ...options, showSuppressed })].join('');
+/** The text of each `<script>` element, as the HTML parser delimits it: up to the first `</script`, any case. */
+const scripts = (html: string) => [...html.matchAll(/<script[^>]*>([\s\S]*?)<\/script/gi)].map(([, text]) => text);
+
+describe('renderHtml', () => {
+  it('writes every < of the data as \\u003c, so that no input ends the script element', () => {
+    const value = { name: '</script><img src=x onerror=alert(1)>', other: '<!-- <script>' };
+    expect(scriptJson(value)).not.toContain('<');
+    expect(JSON.parse(scriptJson(value))).toEqual(value);
+  });
+
+  it('embeds the report exactly, each finding once, in elements no input can close', async () => {
+    const { report } = await scanManifests(['examples/shop']);
+    const hostile = '</SCRIPT><img src=x onerror=alert(1)><!--';
+    const [first, ...rest] = report.findings as [Finding, ...Finding[]];
+    const findings = [
+      { ...first, resource: { ...first.resource, name: hostile }, message: hostile, title: hostile },
+      ...rest,
+    ];
+    const html = render({ ...report, findings });
+    expect(html).not.toContain('<img');
+    const [data, embedded, script] = scripts(html);
+    expect(scripts(html)).toHaveLength(3);
+    const parsed = JSON.parse(embedded ?? '');
+    expect(parsed).toHaveLength(findings.length);
+    expect(parsed[0]).toMatchObject({ message: hostile, resource: { name: hostile } });
+    expect(parsed.map((finding: Finding) => finding.id)).toEqual(findings.map((finding) => finding.id));
+    // The page's own script is ours alone, and the policy lets nothing else run or load.
+    expect(script).not.toContain(hostile);
+    const page = JSON.parse(data ?? '');
+    // A check's title and remediation are written once, from its first finding.
+    expect(page.checks[first.checkId].title).toBe(hostile);
+    expect(page.techniques['MS-TA9016']).toMatchObject({ status: 'exposed' });
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/);
+  });
+
+  it('leaves suppressed findings out unless asked for them', async () => {
+    const { report } = await scanManifests(['examples/shop']);
+    const [first, ...rest] = report.findings as [Finding, ...Finding[]];
+    const suppressed = { ...first, suppressed: { reason: 'accepted risk', by: 'config' as const } };
+    const count = (html: string) => JSON.parse(scripts(html)[1] ?? '').length;
+    expect(count(render({ ...report, findings: [suppressed, ...rest] }))).toBe(rest.length);
+    expect(count(render({ ...report, findings: [suppressed, ...rest] }, true))).toBe(rest.length + 1);
+  });
+
+  it('keeps a report of 30,000 findings smaller than its JSON: the data is written once, not per technique', async () => {
+    const { report } = await scanManifests(['examples/shop']);
+    const findings = Array.from({ length: 30_000 }, (_, i) => {
+      const finding = report.findings[i % report.findings.length] as Finding;
+      return { ...finding, id: `${finding.id}-${i}`, resource: { ...finding.resource, name: `w${i}` } };
+    });
+    const big = { ...report, findings };
+    const pieces = [...renderHtml(big, options)];
+    const size = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    expect(size).toBeLessThan([...renderJson(big)].join('').length);
+    // Written in pieces, as the JSON is: no one string holds the whole page.
+    expect(Math.max(...pieces.map((piece) => piece.length))).toBeLessThan(size / 10);
+  });
+});

@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import { mitigates } from '../../coverage/index.js';
+import { getMitigation, tactics, techniques } from '../../matrix/index.js';
+import type { Finding, Report } from '../../model/report.js';
+import type { ReportOptions } from '../index.js';
+import { client } from './client.js';
+import { style } from './style.js';
+
+/** Findings per piece of output, as in the JSON reporter: a large report is written without becoming one string. */
+const BATCH = 500;
+
+/**
+ * A mitigation's state as the report gives it, when it gives one (`techniques[].mitigations.present|missing`):
+ * typed loosely so that whatever the coverage model records is shown, and nothing breaks while it grows.
+ */
+interface MitigationState {
+  readonly id: string;
+  readonly by?: string;
+  readonly status?: string;
+  readonly evidence?: readonly string[];
+}
+interface MitigationStates {
+  readonly present?: readonly MitigationState[];
+  readonly missing?: readonly MitigationState[];
+}
+
+/** Everything the page shows, apart from the findings, which follow it once each in their own array. */
+function pageData(report: Report) {
+  const statusById = new Map(report.techniques.map((status) => [status.id, status]));
+  const listed = findingsByTechnique(report.findings);
+  return {
+    tool: report.tool,
+    version: report.version,
+    scannedAt: report.scannedAt,
+    source: report.source,
+    errors: report.errors,
+    warnings: report.warnings,
+    tactics: tactics.map((tactic) => ({ name: tactic.name, techniques: tactic.techniques })),
+    techniques: Object.fromEntries(
+      techniques.map((technique) => {
+        const { id, status, findings, severity, assessedBy, reason, ...more } = statusById.get(technique.id) ?? {
+          id: technique.id,
+          status: 'not-assessed',
+          findings: 0,
+          assessedBy: [],
+        };
+        const states = (more as { mitigations?: MitigationStates }).mitigations;
+        const stateOf = new Map<string, MitigationState & { state: string }>();
+        for (const [state, list] of [
+          ['present', states?.present],
+          ['missing', states?.missing],
+        ] as const) {
+          for (const entry of list ?? []) stateOf.set(entry.id, { ...entry, state });
+        }
+        const advised = technique.mitigations.map(({ id, action }) => ({ id, action, ...stateOf.get(id) }));
+        // States of mitigations the knowledge base lists under another id (a sub-technique such as MS-M9005.003).
+        const extra = [...stateOf.values()].filter((entry) => !technique.mitigations.some((m) => m.id === entry.id));
+        return [
+          id,
+          {
+            name: technique.name,
+            summary: technique.summary,
+            detection: technique.detection.text,
+            question: technique.detection.question,
+            status,
+            findings,
+            severity,
+            assessedBy,
+            reason,
+            ...listed.get(id),
+            mitigations: [...advised, ...extra].map((entry) => ({
+              ...entry,
+              name: getMitigation(entry.id)?.name ?? entry.id,
+            })),
+          },
+        ];
+      }),
+    ),
+    // Check titles and remediations are the same for most findings of a check: written once here.
+    checks: checksOf(report.findings),
+  };
+}
+
+/**
+ * Per technique, the positions of the findings its panel lists: those that expose it, and the hardening gaps, whose
+ * missing mitigations would block it (see `mitigates`).
+ */
+function findingsByTechnique(findings: readonly Finding[]): Map<string, { exposing: number[]; gaps: number[] }> {
+  const lists = new Map(
+    techniques.map((technique) => [technique.id as string, { exposing: [] as number[], gaps: [] as number[] }]),
+  );
+  const blocked = new Map<string, string[]>();
+  const blocks = (mitigation: string) => {
+    let ids = blocked.get(mitigation);
+    if (!ids) {
+      ids = techniques.filter((technique) => mitigates(mitigation, technique)).map((technique) => technique.id);
+      blocked.set(mitigation, ids);
+    }
+    return ids;
+  };
+  for (const [index, finding] of findings.entries()) {
+    for (const id of finding.techniques) lists.get(id)?.exposing.push(index);
+    const gaps = new Set(finding.mitigations.flatMap(blocks));
+    for (const id of gaps) if (!finding.techniques.includes(id)) lists.get(id)?.gaps.push(index);
+  }
+  return lists;
+}
+
+function checksOf(findings: readonly Finding[]): Record<string, { title: string; remediation: string }> {
+  const checks: Record<string, { title: string; remediation: string }> = {};
+  for (const { checkId, title, remediation } of findings) checks[checkId] ??= { title, remediation };
+  return checks;
+}
+
+/** A finding without what its check already says; `techniques` names each exposed one the page knows. */
+function compact(finding: Finding, checks: ReturnType<typeof checksOf>) {
+  const { title, remediation, ...rest } = finding;
+  const check = checks[finding.checkId];
+  return {
+    ...rest,
+    ...(title !== check?.title && { title }),
+    ...(remediation !== check?.remediation && { remediation }),
+  };
+}
+
+/**
+ * JSON inside `<script type="application/json">`: the only sequence that could end the element early or open a
+ * comment in it starts with `<`, which JSON lets us write as `\u003c` wherever it occurs (only in strings).
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replaceAll('<', '\\u003c');
+}
+
+const script = `(${client.toString()})();`;
+const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+/**
+ * Nothing may be fetched, and only our own script and style may run: even if input text became markup, the browser
+ * would neither load nor execute it.
+ */
+const policy = `default-src 'none'; script-src ${hash(script)}; style-src ${hash(style)}; img-src data:; form-action 'none'; base-uri 'none'`;
+
+/**
+ * One self-contained HTML page: the matrix of this report, technique by technique, with filters and the findings of
+ * the technique one selects. The report is embedded once as JSON and the page renders from it in the browser, the
+ * findings of one technique at a time; every input string reaches the page as text, never as markup.
+ */
+export function* renderHtml(report: Report, { showSuppressed }: ReportOptions): Generator<string> {
+  const findings = showSuppressed ? report.findings : report.findings.filter((finding) => !finding.suppressed);
+  const data = pageData({ ...report, findings });
+  yield `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${policy}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>kubematrix report</title>
+<style>${style}</style>
+</head>
+<body>
+<noscript><p>This report is drawn by the script it contains: open it in a browser with JavaScript enabled.</p></noscript>
+<script type="application/json" id="report-data">${scriptJson(data)}</script>
+<script type="application/json" id="report-findings">[`;
+  for (let start = 0; start < findings.length; start += BATCH) {
+    const batch = findings.slice(start, start + BATCH).map((finding) => scriptJson(compact(finding, data.checks)));
+    yield `${start ? ',' : ''}${batch.join(',')}\n`;
+  }
+  yield `]</script>
+<script>${script}</script>
+</body>
+</html>
+`;
+}

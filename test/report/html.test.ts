@@ -1,0 +1,276 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Report } from '../../src/model/report.js';
+import { reportFormat } from '../../src/report/index.js';
+import { cli } from '../cli/run.js';
+import { chromiumPath, describeBrowser } from '../paths.js';
+
+/** Where the test leaves its screenshot of the example's report (docs/html-report.png is a copy of one). */
+export const screenshotPath = path.join(tmpdir(), 'kubematrix-html-report.png');
+
+const hostile = '</script><img src=x onerror=alert(1)>';
+// A privileged pod whose name, namespace and container try to become markup, and a file name that does too.
+const hostileManifest = `apiVersion: v1
+kind: Pod
+metadata:
+  name: "p${hostile}"
+  namespace: "ns<script>alert(2)</script>"
+spec:
+  containers:
+    - name: "c<img src=y onerror=alert(3)>"
+      image: registry.example/app:1.0
+      securityContext:
+        privileged: true
+`;
+
+async function scan(args: string[]): Promise<{ report: Report; html: string }> {
+  const [json, html] = await Promise.all([cli([...args, '-o', 'json']), cli([...args, '-o', 'html'])]);
+  expect(html.status).toBe(0);
+  return { report: Report.parse(JSON.parse(json.stdout)), html: html.stdout };
+}
+
+/** A page opened from a file:// URL, with every request, console error and uncaught exception recorded. */
+async function open(browser: Browser, html: string) {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'kubematrix-html-')), 'report.html');
+  writeFileSync(file, html);
+  const url = pathToFileURL(file).href;
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  return { page, url, requests, errors };
+}
+
+// A browser starts in a second or two alone, and takes longer beside the rest of the suite running in parallel.
+const LAUNCH = 60_000;
+const STEPS = 30_000;
+
+const options = { width: 80, color: false, showSuppressed: false, all: false };
+const cell = (page: Page, id: string) => page.locator(`button.cell[data-technique="${id}"]`).first();
+const shown = (page: Page) => page.locator('#shown').textContent();
+
+describeBrowser('html report in Chromium', () => {
+  let browser: Browser;
+  let example: { report: Report; html: string };
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    example = await scan(['scan', 'examples/shop']);
+  }, LAUNCH);
+  afterAll(async () => browser?.close());
+
+  it(
+    'draws the example with no request but the file itself and no console error, and a screenshot',
+    async () => {
+      const { page, url, requests, errors } = await open(browser, example.html);
+      expect(await page.locator('button.cell').count()).toBeGreaterThanOrEqual(40);
+      expect(await shown(page)).toBe(
+        `Showing ${example.report.findings.length} of ${example.report.findings.length} findings`,
+      );
+      await cell(page, 'MS-TA9016').click();
+      await page.screenshot({ path: screenshotPath });
+      const png = readFileSync(screenshotPath);
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      expect(statSync(screenshotPath).size).toBeGreaterThan(50_000);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([url]);
+    },
+    STEPS,
+  );
+
+  it(
+    'shows a technique’s status, findings, mitigations and what to do when its cell is clicked',
+    async () => {
+      const { page } = await open(browser, example.html);
+      const id = 'MS-TA9016';
+      const expected = example.report.findings.filter((f) => f.techniques.includes(id));
+      const status = example.report.techniques.find((t) => t.id === id);
+      expect(status?.status).toBe('exposed');
+      expect(await page.locator('#panel .finding').count()).toBe(0);
+
+      await cell(page, id).focus();
+      await page.keyboard.press('Enter');
+      expect(await cell(page, id).getAttribute('aria-pressed')).toBe('true');
+      expect(await page.locator('#panel-title').textContent()).toContain(id);
+      expect(await page.locator('#panel-status').textContent()).toContain('Exposed');
+      const items = page.locator('#panel .findings.exposing > .finding');
+      expect(await items.count()).toBe(expected.length);
+      const first = expected[0];
+      const firstText = await items.first().textContent();
+      for (const text of [
+        first?.message,
+        first?.resource.name,
+        first?.path,
+        `${first?.location?.file}:${first?.location?.line}`,
+      ]) {
+        expect(firstText).toContain(text);
+      }
+      const panel = await page.locator('#panel').textContent();
+      expect(panel).toContain('MS-M9025'); // a mitigation from the knowledge base
+      expect(panel).toContain(`kubematrix explain ${id}`);
+
+      await page.keyboard.press('Escape');
+      expect(await page.locator('#panel .finding').count()).toBe(0);
+    },
+    STEPS,
+  );
+
+  it(
+    'filters by severity, namespace and status',
+    async () => {
+      const { page, errors } = await open(browser, example.html);
+      const all = example.report.findings;
+      const id = 'MS-TA9016';
+      await cell(page, id).click();
+      const exposing = page.locator('#panel .findings.exposing > .finding');
+
+      await page.locator('input[name="severity"][value="critical"]').uncheck();
+      const noCritical = all.filter((f) => f.severity !== 'critical');
+      expect(await shown(page)).toBe(`Showing ${noCritical.length} of ${all.length} findings`);
+      expect(await exposing.count()).toBe(noCritical.filter((f) => f.techniques.includes(id)).length);
+      await page.locator('input[name="severity"][value="critical"]').check();
+
+      const inLogging = all.filter((f) => f.resource.namespace === 'logging');
+      expect(inLogging.length).toBeGreaterThan(0);
+      expect(inLogging.length).toBeLessThan(all.length);
+      await page.locator('#namespace').selectOption('logging');
+      expect(await shown(page)).toBe(`Showing ${inLogging.length} of ${all.length} findings`);
+      expect(await exposing.count()).toBe(inLogging.filter((f) => f.techniques.includes(id)).length);
+      await page.locator('#namespace').selectOption('*');
+
+      const notObserved = example.report.techniques.find((t) => t.status === 'not-observed');
+      expect(await cell(page, id).getAttribute('class')).not.toContain('out');
+      await page.locator('input[name="status"][value="exposed"]').uncheck();
+      expect(await cell(page, id).getAttribute('class')).toContain('out');
+      expect(await cell(page, notObserved?.id ?? '').getAttribute('class')).not.toContain('out');
+      expect(errors).toEqual([]);
+    },
+    STEPS,
+  );
+
+  it(
+    'prints every finding the filters show',
+    async () => {
+      const { page } = await open(browser, example.html);
+      await page.emulateMedia({ media: 'print' });
+      await page.locator('#print-list .finding').first().waitFor();
+      expect(await page.locator('#print-list .finding').count()).toBe(example.report.findings.length);
+      expect(await page.locator('.filters').isVisible()).toBe(false);
+    },
+    STEPS,
+  );
+
+  it(
+    'names a cluster source by its context and a cluster finding by its k8s:// address',
+    async () => {
+      const source: Report['source'] = {
+        type: 'cluster',
+        context: 'prod-eu',
+        server: 'https://10.0.0.1:6443',
+        serverVersion: 'v1.33.1',
+        collectedAt: '2026-01-02T03:04:05Z',
+        namespaces: { only: null, excluded: [] },
+        objects: 13,
+        kinds: [],
+        unavailable: [{ kind: 'Secret', resource: 'secrets', reason: 'forbidden (403)' }],
+        complete: true,
+      };
+      const findings = example.report.findings.map(({ location, ...finding }) => ({
+        ...finding,
+        uri: `k8s://prod-eu/${finding.resource.namespace ?? ''}/${finding.resource.kind}/${finding.resource.name}`,
+      }));
+      const render = await reportFormat('html')?.load();
+      const html = [...(render?.({ ...example.report, source, findings }, options) ?? [])].join('');
+      const { page, errors } = await open(browser, html);
+      expect(await page.locator('#source').textContent()).toContain('Cluster context prod-eu');
+      expect(await page.locator('header').textContent()).toContain('could not list Secret: forbidden (403)');
+      await cell(page, 'MS-TA9018').click();
+      expect(await page.locator('#panel .finding .where').first().textContent()).toMatch(/^k8s:\/\/prod-eu\//);
+      expect(errors).toEqual([]);
+    },
+    STEPS,
+  );
+
+  it(
+    'shows statuses and mitigation states it does not know of yet, neutrally, and those it knows in their colours',
+    async () => {
+      const techniques = example.report.techniques.map((t) =>
+        t.id === 'MS-TA9029'
+          ? {
+              ...t,
+              status: 'mitigated',
+              mitigations: { present: [{ id: 'MS-M9025', by: 'observed', evidence: ['e1'] }], missing: [] },
+            }
+          : t.id === 'MS-TA9031'
+            ? { ...t, status: 'frobnicated' }
+            : t,
+      );
+      const render = await reportFormat('html')?.load();
+      const html = [...(render?.({ ...example.report, techniques } as Report, options) ?? [])].join('');
+      const { page, errors } = await open(browser, html);
+      expect(await cell(page, 'MS-TA9029').getAttribute('class')).toContain('s-mitigated');
+      expect(await cell(page, 'MS-TA9031').getAttribute('class')).toContain('s-other');
+      expect(await page.locator('.legend').textContent()).toContain('frobnicated');
+      await cell(page, 'MS-TA9029').click();
+      expect(await page.locator('#panel-status').textContent()).toContain('Mitigated');
+      const mitigation = page.locator('#panel .mitigation', { hasText: 'MS-M9025' });
+      expect(await mitigation.textContent()).toMatch(/present \(observed\).*e1/);
+      await cell(page, 'MS-TA9031').click();
+      expect(await page.locator('#panel-status').textContent()).toContain('frobnicated');
+      expect(errors).toEqual([]);
+    },
+    STEPS,
+  );
+
+  it(
+    'shows hostile input as text: no element, script or request comes from it',
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-html-hostile-'));
+      writeFileSync(path.join(dir, `pod<img src=z onerror=alert(4)>.yaml`), hostileManifest);
+      const { report, html } = await scan(['scan', dir]);
+      const finding = report.findings.find((f) => f.checkId === 'privileged-container');
+      expect(finding?.resource.name).toBe(`p${hostile}`);
+
+      const { page, url, requests, errors } = await open(browser, html);
+      const dialogs: string[] = [];
+      page.on('dialog', (dialog) => dialogs.push(dialog.message()));
+      await cell(page, 'MS-TA9018').click();
+      const panel = page.locator('#panel');
+      const text = await panel.textContent();
+      for (const value of [
+        finding?.resource.name,
+        finding?.resource.namespace,
+        finding?.message,
+        finding?.location?.file,
+      ]) {
+        expect(text).toContain(value);
+      }
+      await page.locator('#namespace').selectOption(finding?.resource.namespace ?? '');
+      expect(await page.locator('img').count()).toBe(0);
+      // The page's own two data elements and its script, nothing else.
+      expect(await page.locator('script').count()).toBe(3);
+      expect(dialogs).toEqual([]);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([url]);
+    },
+    STEPS,
+  );
+});
