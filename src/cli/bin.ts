@@ -1,3 +1,9 @@
 import { run } from './main.js';
 
+// A reader that stops early (`kubematrix scan … | head`) closes the pipe: that is the reader's choice, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 process.exitCode = await run(process.argv.slice(2));

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mitigations, techniques } from '../../src/matrix/index.js';
-import { repoRoot } from '../paths.js';
+import { binPath, repoRoot } from '../paths.js';
 import { cli, cliProcess } from './run.js';
 
 describe('kubematrix CLI foundation', () => {
@@ -17,6 +18,19 @@ describe('kubematrix CLI foundation', () => {
     expect(scan.stderr).toBe('');
     expect(scan.status).toBe(0);
     expect(scan.stdout).toContain('MS-TA9018');
+  });
+
+  it('stops quietly when its reader closes the pipe early (kubematrix scan … | head)', async () => {
+    const child = spawn(process.execPath, [binPath, 'scan', 'examples/shop', '-o', 'sarif'], { cwd: repoRoot });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    // The SARIF (every check's rule) is far larger than a pipe's buffer: the bin is still writing when it closes.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
   });
 
   it('prints its version and help with exit code 0', async () => {
