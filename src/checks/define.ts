@@ -4,6 +4,9 @@ import type { Inventory, Resource } from '../inventory/index.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';
 import type { Evidence, Severity } from '../model/report.js';
 
+/** How a finding about what a system component is expected to hold or do begins; such findings are `info`. */
+export const EXPECTED = 'expected for a system component: ';
+
 /** What a check hands over for one problem; the engine adds id, location, suppression and defaults. */
 export interface FindingDraft {
   readonly resource: Resource;
@@ -46,6 +49,12 @@ export interface Check<Options = unknown> {
   readonly remediation: string;
   /** Settings users may give under `checks.<id>.options` in `.kubematrix.yaml`, validated by this schema. */
   readonly options?: z.ZodType<Options>;
+  /**
+   * The check judges the control plane's own configuration (API server and etcd flags). Other checks' findings on a
+   * control-plane static pod describe how every such pod has to run (host network, its PKI mounted, …) and are
+   * shown as `info`, expected for a system component.
+   */
+  readonly controlPlane?: true;
   run(context: CheckContext<Options>): void;
 }
 

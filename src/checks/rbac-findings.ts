@@ -26,7 +26,7 @@ import {
 } from '../rbac/risky.js';
 import { isExpected, subjectKey, subjectResource } from '../rbac/subjects.js';
 import type { Role, Subject } from '../rbac/types.js';
-import { type Check, defineCheck, type FindingDraft } from './define.js';
+import { type Check, defineCheck, EXPECTED, type FindingDraft } from './define.js';
 import { evidenceAt } from './evidence.js';
 
 type Metadata = Pick<Check, 'id' | 'title' | 'description' | 'rationale' | 'remediation'>;
@@ -57,8 +57,6 @@ export function defineRbacCheck(metadata: Metadata): Check<undefined> {
     },
   });
 }
-
-export const EXPECTED = 'expected for a system component: ';
 
 /** The parts of a subject finding: what it can do, through what, and where that is written. */
 interface Account {

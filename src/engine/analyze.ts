@@ -1,11 +1,12 @@
 import { hash } from 'node:crypto';
-import type { AnyCheck, FindingDraft } from '../checks/define.js';
+import { type AnyCheck, EXPECTED, type FindingDraft } from '../checks/define.js';
 import type { Config, IgnoreRule } from '../config/index.js';
 import { issueMessage } from '../inputs/errors.js';
 import { formatPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
 import { locatedError } from '../inventory/located.js';
 import { logReads, unreadableKinds } from '../inventory/reads.js';
+import { isControlPlanePod } from '../k8s/components.js';
 import { type Finding, type ScanError, type Suppression, severityRank } from '../model/report.js';
 
 export const IGNORE_ANNOTATION = 'kubematrix.io/ignore';
@@ -33,6 +34,8 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
   const errors: ScanError[] = [];
   const ran: AnyCheck[] = [];
   const blind = new Map<string, string[]>();
+  // How a control-plane static pod has to run (host network, its PKI mounted, root) is not a finding about it.
+  const controlPlanePods = new Set(inventory.podSpecs.filter(isControlPlanePod).map((pod) => pod.owner.ref));
   errors.push(...unknownCheckIds(config, checks));
   for (const check of checks) {
     const settings = config.checks[check.id];
@@ -51,6 +54,10 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
         options: options?.data as never,
         report: (draft) => {
           const finding = toFinding(check, draft, settings?.severity);
+          if (!check.controlPlane && controlPlanePods.has(finding.resource) && finding.severity !== 'info') {
+            finding.severity = 'info';
+            finding.message = `${EXPECTED}${finding.message}`;
+          }
           applySuppression(finding, draft.resource, config.ignore, now);
           findings.push(finding);
         },

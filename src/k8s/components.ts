@@ -114,6 +114,17 @@ export function componentOf(container: ContainerView, pod: PodSpecView): Control
   return container.group === 'containers' && isComponent(label) ? label : undefined;
 }
 
+/**
+ * A control-plane static pod, as kubeadm and most installers run it: a Pod (a manifest or its mirror) in kube-system
+ * (or with no namespace, as a manifest file may be) whose every container runs a control-plane component.
+ */
+export function isControlPlanePod(pod: PodSpecView): boolean {
+  const { kind, namespace } = pod.owner.ref;
+  if (kind !== 'Pod' || (namespace !== null && namespace !== 'kube-system')) return false;
+  const running = pod.containers.filter((container) => container.group === 'containers');
+  return running.length > 0 && running.every((container) => componentOf(container, pod) !== undefined);
+}
+
 /** A container running a control-plane component, with its flags parsed. */
 export interface ComponentView {
   readonly component: ControlPlaneComponent;

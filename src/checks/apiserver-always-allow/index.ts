@@ -9,6 +9,7 @@ export default defineCheck({
   // Not MS-M9003: RBAC being bypassed is no lack of least privilege in it, and claiming that mitigation would mark
   // every technique it covers as assessed here.
   missing: [],
+  controlPlane: true,
   description:
     "A kube-apiserver's `--authorization-mode` contains `AlwaysAllow`, or is not set (it then defaults to AlwaysAllow) without an `--authorization-config` file.",
   rationale:

@@ -7,6 +7,7 @@ export default defineCheck({
   severity: 'medium',
   exposes: ['MS-TA9005', 'MS-TA9029'],
   missing: ['MS-M9009'],
+  controlPlane: true,
   description:
     'A kube-apiserver (static-pod manifest or mirror pod) accepts anonymous requests: `--anonymous-auth` is not `false` (it defaults to true), or an `--insecure-port` other than 0 serves the API without authentication or authorization.',
   rationale:

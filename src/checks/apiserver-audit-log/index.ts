@@ -10,6 +10,7 @@ export default defineCheck({
   severity: 'medium',
   exposes: [],
   missing: ['MS-M9020'],
+  controlPlane: true,
   description:
     'A kube-apiserver has no `--audit-policy-file`, or has one but no backend to write to (`--audit-log-path` or `--audit-webhook-config-file`).',
   rationale:

@@ -9,6 +9,7 @@ export default defineCheck({
   // etcd", whose remedy includes encryption at rest) protects MS-TA9025 against.
   exposes: ['MS-TA9025'],
   missing: ['MS-M9024'],
+  controlPlane: true,
   description: 'A kube-apiserver has no `--encryption-provider-config`, so it stores Secrets in etcd in plain text.',
   rationale:
     'Whoever reads etcd directly, its data directory on a control-plane node, or one of its backups, reads every Secret of the cluster, whatever RBAC says.',

@@ -9,6 +9,7 @@ export default defineCheck({
   severity: 'medium',
   exposes: [],
   missing: ['MS-M9027'],
+  controlPlane: true,
   description:
     'A kube-apiserver does not list `NodeRestriction` in `--enable-admission-plugins` (it is not on by default), or disables it with `--disable-admission-plugins`.',
   rationale:

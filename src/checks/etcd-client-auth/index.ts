@@ -21,6 +21,7 @@ export default defineCheck({
   severity: 'high',
   exposes: ['MS-TA9025'],
   missing: ['MS-M9024'],
+  controlPlane: true,
   description:
     'An etcd (static-pod manifest or mirror pod) does not require client certificates (`--client-cert-auth=true` with a `--trusted-ca-file`), or serves clients over plain HTTP beyond localhost.',
   rationale:

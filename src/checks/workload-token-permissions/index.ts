@@ -4,8 +4,7 @@ import { formatSubject } from '../../rbac/format.js';
 import { RISKY_PERMISSIONS, riskOf } from '../../rbac/risky.js';
 import { isSystemSubject } from '../../rbac/subjects.js';
 import { accountField, accountPower, podAccount } from '../account-power.js';
-import { defineCheck } from '../define.js';
-import { EXPECTED } from '../rbac-findings.js';
+import { defineCheck, EXPECTED } from '../define.js';
 
 const TOKEN: TechniqueId = 'MS-TA9016';
 
