@@ -1,23 +1,13 @@
 import { getTechnique, tactics } from '../../matrix/index.js';
 import { type Finding, type Report, severities, severityRank } from '../../model/report.js';
+import { statusLegend, statusMark, statusMarks } from '../statuses.js';
 import { plural, resourceName } from '../terminal/findings.js';
 
 /** Findings listed at most: a pull-request comment is read, not searched; the full list is in the other formats. */
 export const TOP_FINDINGS = 20;
 
-/** A mark per status, in a code span so that no mark is read as Markdown; a status not listed here shows as `?`. */
-const marks: Readonly<Record<string, string>> = {
-  exposed: '!',
-  weakened: '~',
-  mitigated: '=',
-  declared: 'd',
-  'not-observed': '+',
-  'not-assessed': '?',
-  question: '?',
-};
-
-const legend =
-  '`!` exposed · `~` a mitigation is missing · `=` mitigated · `d` declared by you · `+` assessed, nothing found · `?` not visible in this input';
+/** The legend under the matrix table, marks in code spans so that none is read as Markdown. */
+const legend = statusLegend((mark, meaning) => `\`${mark}\` ${meaning}`).join(' · ');
 
 /**
  * A compact summary for a pull-request comment: counts, the matrix as a table (one column per tactic, each technique
@@ -68,7 +58,7 @@ export function renderMarkdown(report: Report): string {
 function statusCounts(report: Report): string {
   const counts = new Map<string, number>();
   for (const technique of report.techniques) counts.set(technique.status, (counts.get(technique.status) ?? 0) + 1);
-  const order = Object.keys(marks);
+  const order = Object.keys(statusMarks);
   return [...counts.entries()]
     .sort(
       ([a], [b]) =>
@@ -86,7 +76,7 @@ function matrixTable(report: Report): string[] {
       const id = tactic.techniques[row];
       if (!id) return '';
       const technique = status.get(id);
-      const mark = marks[technique?.status ?? 'not-assessed'] ?? '?';
+      const mark = statusMark(technique?.status ?? 'not-assessed');
       const findings = technique?.findings ? ` (${technique.findings})` : '';
       return `${code(mark)} ${id.slice(5)} ${escapeMarkdown(getTechnique(id)?.name ?? '')}${findings}`;
     }),

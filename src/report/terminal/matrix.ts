@@ -2,6 +2,7 @@ import { getTechnique, tactics } from '../../matrix/index.js';
 import type { TechniqueId } from '../../matrix/types.js';
 import type { Report, TechniqueStatusValue } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
+import { statusLegend, statusMarks } from '../statuses.js';
 import { type Paint, paint } from './paint.js';
 import { wrap } from './text.js';
 
@@ -19,14 +20,15 @@ export interface MatrixOptions {
 /** The narrowest column that still fits most words of a technique name. */
 const MIN_COLUMN = 9;
 
-const marks: Record<TechniqueStatusValue, { mark: string; style: Parameters<Paint>[0] }> = {
-  exposed: { mark: '!', style: ['red', 'bold'] },
-  weakened: { mark: '~', style: 'yellow' },
-  mitigated: { mark: '#', style: ['green', 'bold'] },
-  declared: { mark: '=', style: 'cyan' },
-  'not-observed': { mark: '+', style: 'green' },
-  'not-assessed': { mark: '?', style: 'gray' },
-  question: { mark: '?', style: 'gray' },
+/** Colours by status; the marks themselves are every format's (src/report/statuses.ts). */
+const styles: Record<TechniqueStatusValue, Parameters<Paint>[0]> = {
+  exposed: ['red', 'bold'],
+  weakened: 'yellow',
+  mitigated: ['green', 'bold'],
+  declared: 'cyan',
+  'not-observed': 'green',
+  'not-assessed': 'gray',
+  question: 'gray',
 };
 
 /**
@@ -52,7 +54,7 @@ export function renderReportMatrix(
 function cellLines(id: TechniqueId, column: number, { status, findings, compact }: MatrixOptions): string[] {
   const technique = getTechnique(id);
   const name = technique ? technique.name : id;
-  const mark = status ? `${marks[status.get(id) ?? 'not-assessed'].mark} ` : '';
+  const mark = status ? `${statusMarks[status.get(id) ?? 'not-assessed'].mark} ` : '';
   const count = findings?.get(id) ? ` (${findings.get(id)})` : '';
   // The number alone (9013 for MS-TA9013) is what `kubematrix explain` takes, without the noise of the prefix.
   const head = `${mark}${id.slice(5)}`;
@@ -68,7 +70,7 @@ function cellLines(id: TechniqueId, column: number, { status, findings, compact 
 }
 
 function styleFor(id: TechniqueId, status: MatrixOptions['status']): Parameters<Paint>[0] | undefined {
-  return status ? marks[status.get(id) ?? 'not-assessed'].style : undefined;
+  return status ? styles[status.get(id) ?? 'not-assessed'] : undefined;
 }
 
 function renderGrid(column: number, options: MatrixOptions): string {
@@ -151,8 +153,5 @@ function renderList(options: MatrixOptions): string {
 }
 
 function legend(width: number): string[] {
-  return wrap(
-    '! exposed (findings);  ~ mitigation missing;  # mitigation in place;  = declared in place;  + assessed, nothing found;  ? not assessed, or a question for you',
-    width,
-  );
+  return wrap(statusLegend((mark, meaning) => `${mark} ${meaning}`).join(';  '), width);
 }

@@ -1,0 +1,28 @@
+import type { TechniqueStatusValue } from '../model/report.js';
+
+/** The mark of each technique status and what it says: the same in every text format, so a reader learns it once. */
+export const statusMarks: Readonly<Record<TechniqueStatusValue, { readonly mark: string; readonly meaning: string }>> =
+  {
+    exposed: { mark: '!', meaning: 'exposed' },
+    weakened: { mark: '~', meaning: 'a mitigation is missing' },
+    mitigated: { mark: '#', meaning: 'mitigation in place' },
+    declared: { mark: '=', meaning: 'declared in place by you' },
+    'not-observed': { mark: '+', meaning: 'assessed, nothing found' },
+    'not-assessed': { mark: '?', meaning: 'not visible in this input, or a question for you' },
+    question: { mark: '?', meaning: 'not visible in this input, or a question for you' },
+  };
+
+/** A status's mark; one a report from a newer version may hold reads as not visible. */
+export function statusMark(status: string): string {
+  return (statusMarks as Readonly<Record<string, { mark: string }>>)[status]?.mark ?? '?';
+}
+
+/** Each mark with its meaning, once per mark, formatted by `entry`. */
+export function statusLegend(entry: (mark: string, meaning: string) => string): string[] {
+  const seen = new Set<string>();
+  return Object.values(statusMarks).flatMap(({ mark, meaning }) => {
+    if (seen.has(mark)) return [];
+    seen.add(mark);
+    return [entry(mark, meaning)];
+  });
+}
