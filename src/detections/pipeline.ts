@@ -1,0 +1,182 @@
+import type { AuditEvent, SourcedEvent } from '../inputs/audit/event.js';
+import type { TechniqueId } from '../matrix/types.js';
+import type { Alert } from '../model/alert.js';
+import type { AlertDraft, AnyDetection, DetectionSettings } from './define.js';
+
+/**
+ * Identities whose routine work looks like an attack to most rules (controllers create pods and read secrets, nodes
+ * read their pods' secrets): skipped by every rule not marked `everyone`. Glob patterns (`*`) on the user name, and
+ * groups. Users may replace or extend them in `.kubematrix.yaml` (`audit.allow`).
+ */
+export const DEFAULT_ALLOW = {
+  users: [
+    'system:apiserver',
+    'system:kube-controller-manager',
+    'system:kube-scheduler',
+    'system:kube-proxy',
+    'system:node:*',
+    'system:serviceaccount:kube-system:*-controller',
+    'system:serviceaccount:kube-system:generic-garbage-collector',
+    'system:serviceaccount:kube-system:namespace-controller',
+  ],
+  groups: ['system:nodes'],
+} as const satisfies AllowList;
+
+export interface AllowList {
+  readonly users: readonly string[];
+  readonly groups: readonly string[];
+}
+
+export interface PipelineOptions {
+  readonly detections: readonly AnyDetection[];
+  readonly settings?: Partial<DetectionSettings>;
+  /** Defaults to {@link DEFAULT_ALLOW}. */
+  readonly allow?: AllowList;
+  /** Only events at or after / before these times (by `requestReceivedTimestamp`, else `stageTimestamp`). */
+  readonly since?: Date;
+  readonly until?: Date;
+}
+
+export interface PipelineStats {
+  /** Events handed to the pipeline, and those the time window left out. */
+  events: number;
+  outsideWindow: number;
+  alerts: number;
+  byTechnique: Map<TechniqueId, number>;
+  byRule: Map<string, number>;
+}
+
+export interface Pipeline {
+  /** Runs every detection that wants the event; returns its alerts (usually none). */
+  push(sourced: SourcedEvent): Alert[];
+  readonly stats: PipelineStats;
+}
+
+/**
+ * How many (rule, auditID) pairs are remembered to alert once per request: an audit policy often logs a request at
+ * two or three stages, written close together, so a bounded window is enough and memory stays flat.
+ */
+const ALERTED_WINDOW = 65_536;
+
+/** The detection pipeline: one per run (per file set, or for the life of the webhook backend). */
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const settings: DetectionSettings = { proxyAddresses: new Set(), ...options.settings };
+  const allow = options.allow ?? DEFAULT_ALLOW;
+  const allowedUser = globs(allow.users);
+  const allowedGroup = globs(allow.groups);
+  const states = new Map(options.detections.map((detection) => [detection, detection.initialState?.()]));
+  const since = options.since?.getTime();
+  const until = options.until?.getTime();
+  const byKey = new Map<string, AnyDetection[]>();
+  const stats: PipelineStats = { events: 0, outsideWindow: 0, alerts: 0, byTechnique: new Map(), byRule: new Map() };
+  let alerted = new Set<string>();
+  let previous = new Set<string>();
+
+  const candidates = (event: AuditEvent): AnyDetection[] => {
+    const resource = resourceKey(event);
+    const key = `${event.verb} ${resource}`;
+    let found = byKey.get(key);
+    if (!found) {
+      found = options.detections.filter(
+        ({ on }) => (!on.verbs || on.verbs.includes(event.verb)) && (!on.resources || on.resources.includes(resource)),
+      );
+      byKey.set(key, found);
+    }
+    return found;
+  };
+
+  return {
+    stats,
+    push({ event, source }) {
+      stats.events++;
+      if (since !== undefined || until !== undefined) {
+        const time = Date.parse(eventTime(event) ?? '');
+        if (Number.isNaN(time) || (since !== undefined && time < since) || (until !== undefined && time >= until)) {
+          stats.outsideWindow++;
+          return [];
+        }
+      }
+      const rules = candidates(event);
+      if (!rules.length) return [];
+      const allowed =
+        (event.user.username !== undefined && allowedUser(event.user.username)) ||
+        (event.user.groups?.some(allowedGroup) ?? false);
+      const alerts: Alert[] = [];
+      for (const detection of rules) {
+        if (allowed && !detection.everyone) continue;
+        const once = `${detection.id}\0${event.auditID}`;
+        if (alerted.has(once) || previous.has(once)) continue;
+        detection.detect(event, {
+          settings,
+          state: states.get(detection),
+          alert(draft: AlertDraft) {
+            if (alerted.has(once) || previous.has(once)) return;
+            alerted.add(once);
+            if (alerted.size >= ALERTED_WINDOW) {
+              previous = alerted;
+              alerted = new Set();
+            }
+            const alert = toAlert(detection, draft, event, source);
+            alerts.push(alert);
+            stats.alerts++;
+            stats.byRule.set(detection.id, (stats.byRule.get(detection.id) ?? 0) + 1);
+            for (const technique of alert.techniques as TechniqueId[]) {
+              stats.byTechnique.set(technique, (stats.byTechnique.get(technique) ?? 0) + 1);
+            }
+          },
+        });
+      }
+      return alerts;
+    },
+  };
+}
+
+/** `resource` or `resource/subresource`, as detections name them in their filter. */
+export function resourceKey(event: AuditEvent): string {
+  const ref = event.objectRef;
+  if (!ref?.resource) return '';
+  return ref.subresource ? `${ref.resource}/${ref.subresource}` : ref.resource;
+}
+
+export function eventTime(event: AuditEvent): string | undefined {
+  return event.requestReceivedTimestamp ?? event.stageTimestamp;
+}
+
+function toAlert(detection: AnyDetection, draft: AlertDraft, event: AuditEvent, source: SourcedEvent['source']): Alert {
+  const techniques = draft.techniques ?? detection.techniques;
+  if (techniques.some((technique) => !detection.techniques.includes(technique))) {
+    throw new Error(`detection '${detection.id}' alerted a technique it does not declare`);
+  }
+  const ref = event.objectRef;
+  const resource = resourceKey(event);
+  const time = eventTime(event);
+  return {
+    rule: detection.id,
+    techniques: [...techniques],
+    severity: draft.severity ?? detection.severity,
+    ...(time ? { time } : {}),
+    user: event.user.username ?? '',
+    ...(event.impersonatedUser?.username ? { impersonatedUser: event.impersonatedUser.username } : {}),
+    sourceIPs: [...(event.sourceIPs ?? [])],
+    verb: event.verb,
+    ...(resource ? { resource: ref?.apiGroup ? `${resource.replace(/\/|$/, `.${ref.apiGroup}$&`)}` : resource } : {}),
+    ...(ref?.namespace ? { namespace: ref.namespace } : {}),
+    ...(ref?.name ? { name: ref.name } : {}),
+    auditID: event.auditID,
+    message: draft.message,
+    source: { file: source.file, line: source.line },
+  };
+}
+
+/** One regular expression for a list of `*` globs, compiled once: the pipeline tests every event's user. */
+function globs(patterns: readonly string[]): (text: string) => boolean {
+  if (!patterns.length) return () => false;
+  const alternatives = patterns.map((pattern) =>
+    pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*'),
+  );
+  const regex = new RegExp(`^(?:${alternatives.join('|')})$`);
+  return (text) => regex.test(text);
+}
