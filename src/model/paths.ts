@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Evidence, ResourceRef, Severity, SourceLocation, TechniqueIdSchema } from './report.js';
+import { Evidence, ResourceRef, Severity, SourceLocation, TechniqueIdSchema } from './basics.js';
 
 /**
  * The attack graph and the paths through it, as `kubematrix paths --output json` prints them and the scan report

@@ -1,40 +1,32 @@
 import { z } from 'zod';
+import {
+  Evidence,
+  MitigationIdSchema,
+  ResourceRef,
+  SourceLocation,
+  Severity,
+  severities,
+  severityRank,
+  TechniqueIdSchema,
+} from './basics.js';
+import { AttackPaths } from './paths.js';
 
 /**
  * The report model every input and analysis fills, and every reporter reads.
  * `kubematrix scan --output json` prints a `Report` exactly; the zod schemas are the contract (see docs/report.md).
  */
 
-export const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
-export const Severity = z.enum(severities);
-export type Severity = z.infer<typeof Severity>;
-
-/** Lower is worse: sorts critical first. */
-export function severityRank(severity: Severity): number {
-  return severities.indexOf(severity);
-}
-
-export const TechniqueIdSchema = z.string().regex(/^MS-TA9\d{3}$/);
-export const MitigationIdSchema = z.string().regex(/^MS-M9\d{3}(\.\d{3})?$/);
-
-export const ResourceRef = z.object({
-  apiVersion: z.string(),
-  kind: z.string(),
-  /** `null` when the object does not set one (a manifest that will land in whatever namespace it is applied to). */
-  namespace: z.string().nullable(),
-  name: z.string(),
-});
-export type ResourceRef = z.infer<typeof ResourceRef>;
-
-export const SourceLocation = z.object({
-  /** The path as the user gave it (`-` for standard input). */
-  file: z.string(),
-  line: z.number().int().positive(),
-  column: z.number().int().positive(),
-  endLine: z.number().int().positive().optional(),
-  endColumn: z.number().int().positive().optional(),
-});
-export type SourceLocation = z.infer<typeof SourceLocation>;
+// Defined with the attack-path model's pieces, and part of the report's contract as ever.
+export {
+  Evidence,
+  MitigationIdSchema,
+  ResourceRef,
+  SourceLocation,
+  Severity,
+  severities,
+  severityRank,
+  TechniqueIdSchema,
+};
 
 export const Suppression = z.object({
   reason: z.string(),
@@ -43,24 +35,6 @@ export const Suppression = z.object({
   by: z.enum(['config', 'annotation']),
 });
 export type Suppression = z.infer<typeof Suppression>;
-
-/**
- * One piece of what a finding rests on, beyond the field it points at: the binding that grants a permission, the
- * role and rule it comes from, the Service that exposes a pod, the policy that fails to cover it. Reporters show
- * the text; SARIF turns those with a location into related locations.
- */
-export const Evidence = z.object({
-  /** What the piece is, for filtering and for readers of the JSON. */
-  type: z.enum(['subject', 'binding', 'role', 'rule', 'workload', 'service', 'policy', 'target', 'definition']),
-  resource: ResourceRef.optional(),
-  location: SourceLocation.optional(),
-  /** The object's `k8s://` address when it was read from a cluster, as {@link Finding} `uri`. */
-  uri: z.string().optional(),
-  path: z.string().optional(),
-  /** One line in our words; never a value read from a Secret. */
-  text: z.string(),
-});
-export type Evidence = z.infer<typeof Evidence>;
 
 export const Finding = z.object({
   /** Stable across runs for the same check, resource and field: usable as a baseline key. */
@@ -150,6 +124,11 @@ export const TechniqueStatus = z.object({
   mitigations: z.object({ present: z.array(MitigationState), missing: z.array(MitigationState) }),
   /** Why the technique is `not-assessed` when this input could have shown it: kinds the cluster did not let us list. */
   reason: z.string().optional(),
+  /**
+   * Attack paths to a target (`Report.attackPaths`) with a step that uses the technique; set on every technique
+   * when the scan computed paths, absent when it did not.
+   */
+  onPaths: z.number().int().nonnegative().optional(),
 });
 export type TechniqueStatus = z.infer<typeof TechniqueStatus>;
 
@@ -235,6 +214,13 @@ export type ClusterSource = z.infer<typeof ClusterSource>;
 export const ReportSource = z.discriminatedUnion('type', [ManifestSource, ClusterSource]);
 export type ReportSource = z.infer<typeof ReportSource>;
 
+/**
+ * The attack paths of a scan, as the HTML report and the coverage matrix use them: the paths with their steps, the
+ * nodes they pass through and the choke points, without the rest of the graph (`kubematrix paths -o json` has it).
+ */
+export const ReportAttackPaths = AttackPaths.omit({ edges: true });
+export type ReportAttackPaths = z.infer<typeof ReportAttackPaths>;
+
 export const Report = z.object({
   tool: z.literal('kubematrix'),
   version: z.string(),
@@ -244,5 +230,7 @@ export const Report = z.object({
   techniques: z.array(TechniqueStatus),
   errors: z.array(ScanError),
   warnings: z.array(ScanWarning),
+  /** Set when the scan computed attack paths (docs/paths.md). */
+  attackPaths: ReportAttackPaths.optional(),
 });
 export type Report = z.infer<typeof Report>;

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** The pieces findings and attack paths share (src/model/report.ts and src/model/paths.ts re-use them). */
+
+export const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export const Severity = z.enum(severities);
+export type Severity = z.infer<typeof Severity>;
+
+/** Lower is worse: sorts critical first. */
+export function severityRank(severity: Severity): number {
+  return severities.indexOf(severity);
+}
+
+export const TechniqueIdSchema = z.string().regex(/^MS-TA9\d{3}$/);
+export const MitigationIdSchema = z.string().regex(/^MS-M9\d{3}(\.\d{3})?$/);
+
+export const ResourceRef = z.object({
+  apiVersion: z.string(),
+  kind: z.string(),
+  /** `null` when the object does not set one (a manifest that will land in whatever namespace it is applied to). */
+  namespace: z.string().nullable(),
+  name: z.string(),
+});
+export type ResourceRef = z.infer<typeof ResourceRef>;
+
+export const SourceLocation = z.object({
+  /** The path as the user gave it (`-` for standard input). */
+  file: z.string(),
+  line: z.number().int().positive(),
+  column: z.number().int().positive(),
+  endLine: z.number().int().positive().optional(),
+  endColumn: z.number().int().positive().optional(),
+});
+export type SourceLocation = z.infer<typeof SourceLocation>;
+/**
+ * One piece of what a finding rests on, beyond the field it points at: the binding that grants a permission, the
+ * role and rule it comes from, the Service that exposes a pod, the policy that fails to cover it. Reporters show
+ * the text; SARIF turns those with a location into related locations.
+ */
+export const Evidence = z.object({
+  /** What the piece is, for filtering and for readers of the JSON. */
+  type: z.enum(['subject', 'binding', 'role', 'rule', 'workload', 'service', 'policy', 'target', 'definition']),
+  resource: ResourceRef.optional(),
+  location: SourceLocation.optional(),
+  /** The object's `k8s://` address when it was read from a cluster, as {@link Finding} `uri`. */
+  uri: z.string().optional(),
+  path: z.string().optional(),
+  /** One line in our words; never a value read from a Secret. */
+  text: z.string(),
+});
+export type Evidence = z.infer<typeof Evidence>;
