@@ -4,10 +4,12 @@ import { Config } from '../config/index.js';
 import type { DeclaredControl } from '../coverage/controls.js';
 import { observedMitigations } from '../coverage/defenses.js';
 import { techniqueStatuses } from '../coverage/index.js';
+import { reportPaths, withPaths } from '../coverage/paths.js';
 import { type Collection, objectUri } from '../inputs/cluster/collection.js';
 import { type ReadOptions, readManifests } from '../inputs/manifests.js';
 import { buildInventory, type Inventory, type InventoryOptions, type SourceObject } from '../inventory/index.js';
-import type { ClusterSource, ManifestSource, Report, ReportSource, ScanError } from '../model/report.js';
+import type { AttackPaths } from '../model/paths.js';
+import type { ClusterSource, Finding, ManifestSource, Report, ReportSource, ScanError } from '../model/report.js';
 import { version } from '../version.js';
 import { analyze } from './analyze.js';
 
@@ -19,7 +21,20 @@ export interface ScanOptions extends ReadOptions {
   /** What the organization declares of mitigations no scan observes (the controls file); none by default. */
   controls?: readonly DeclaredControl[];
   now?: Date;
+  /**
+   * How the report's attack paths (`attackPaths`, each technique's `onPaths`) are built from the inventory and the
+   * findings; `false`: none, for a command that builds its own or needs only the inventory. Default: `defaultPaths`.
+   */
+  paths?: PathBuilder | false;
 }
+
+export type PathBuilder = (inventory: Inventory, findings: readonly Finding[]) => AttackPaths;
+
+/**
+ * MERGE (issue 12): none while `attackPaths` (src/paths) is a stub that throws; at the merge this becomes
+ * `(inventory, findings) => attackPaths(inventory, findings)` and every scan reports its paths.
+ */
+const defaultPaths: PathBuilder | undefined = undefined;
 
 export interface ScanResult<Source extends ReportSource = ReportSource> {
   report: Report & { source: Source };
@@ -80,18 +95,22 @@ function assess<Source extends ReportSource>(
     config: options.config ?? Config.parse({}),
     now,
   });
-  const report = {
+  const techniques = techniqueStatuses(analysis.findings, analysis.checks, analysis.blind, {
+    observed: observedMitigations(inventory),
+    declared: options.controls ?? [],
+  });
+  const build = options.paths === false ? undefined : (options.paths ?? defaultPaths);
+  const paths = build?.(inventory, analysis.findings);
+  const report: Report & { source: Source } = {
     tool: 'kubematrix' as const,
     version,
     scannedAt: now.toISOString(),
     source,
     findings: analysis.findings,
-    techniques: techniqueStatuses(analysis.findings, analysis.checks, analysis.blind, {
-      observed: observedMitigations(inventory),
-      declared: options.controls ?? [],
-    }),
+    techniques: paths ? withPaths(techniques, paths) : techniques,
     errors: [...inputErrors, ...inventoryErrors, ...analysis.errors],
     warnings,
+    ...(paths && { attackPaths: reportPaths(paths) }),
   };
   return { report, inventory };
 }

@@ -1,4 +1,3 @@
-import { scanCollection, scanManifests } from '../../engine/scan.js';
 import { rbacOf } from '../../rbac/model.js';
 import { resolveSubjects, subjectProfile, type WhoCanQuery } from '../../rbac/queries.js';
 import { riskOf } from '../../rbac/risky.js';
@@ -8,7 +7,8 @@ import { formatInputError } from '../../report/terminal/errors.js';
 import { renderSubjects, renderWhoCan } from '../../report/terminal/rbac.js';
 import { ExitCode, type Io, UsageError } from '../io.js';
 import { parseOutput } from '../options.js';
-import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
+import type { ClusterOptions } from './cluster.js';
+import { checkInput, collectionFor, nothingRead, scanInput } from './input.js';
 
 export interface RbacCommandOptions extends ClusterOptions {
   output: string;
@@ -48,20 +48,13 @@ export async function subject(io: Io, spec: string, paths: string[], options: Rb
 }
 
 /**
- * The inventory of the input, files or a live cluster (as `scan` reads it); its errors go to stderr, and nothing
- * readable at all is none. A kind the cluster denied leaves the answer incomplete: the error says which.
+ * The inventory of the input, files, a snapshot or a live cluster (as `scan` reads it); its errors go to stderr, and
+ * nothing readable at all is none. A kind the cluster denied leaves the answer incomplete: the error says which.
  */
 async function load(io: Io, paths: string[], options: RbacCommandOptions) {
-  const cluster = wantsCluster(options);
-  if (cluster && paths.length) throw new UsageError('read either a cluster or files, not both');
-  if (!cluster && !paths.length) {
-    throw new UsageError("give at least one file or directory, '-' to read standard input, or --cluster");
-  }
-  const { report, inventory } = cluster
-    ? scanCollection(await collectFor(io, { ...options, namespace: undefined }), { checks: [] })
-    : await scanManifests(paths, { checks: [], cwd: io.cwd, stdin: io.stdin });
+  checkInput(paths, options, 'read');
+  const collection = await collectionFor(io, paths, { ...options, namespace: undefined });
+  const { report, inventory } = await scanInput(io, paths, collection, { checks: [], paths: false });
   for (const error of report.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);
-  // Nothing readable is an input error; a few broken files among many are reported and the rest answers.
-  if (report.source.type === 'manifests' && report.source.files === 0 && report.errors.length) return undefined;
-  return inventory;
+  return nothingRead(report) ? undefined : inventory;
 }

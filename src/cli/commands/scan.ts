@@ -1,17 +1,14 @@
-import { readFileSync, statSync } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ConfigError, loadConfig } from '../../config/index.js';
+import { ConfigError } from '../../config/index.js';
 import { loadControls } from '../../coverage/controls.js';
-import { type ScanResult, scanCollection, scanManifests } from '../../engine/scan.js';
-import type { Collection } from '../../inputs/cluster/collection.js';
 import { type Finding, type Severity, severityRank } from '../../model/report.js';
 import { type ReportFormat, reportFormat, reportFormats } from '../../report/index.js';
 import { plural } from '../../report/terminal/findings.js';
 import { detectTerminal, ExitCode, type Io, UsageError } from '../io.js';
-import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
+import type { ClusterOptions } from './cluster.js';
+import { checkInput, collectionFor, configFor, nothingRead, openAll, scanInput } from './input.js';
 
 export interface ScanCommandOptions extends ClusterOptions {
   /** Each `--output`: a format for standard output, or FORMAT=FILE. */
@@ -26,25 +23,16 @@ export interface ScanCommandOptions extends ClusterOptions {
 
 export default async function scanCommand(io: Io, paths: string[], options: ScanCommandOptions): Promise<number> {
   const outputs = planOutputs(options.output, options.outputFile, io.cwd);
-  const cluster = wantsCluster(options);
-  if (cluster && paths.length) throw new UsageError('scan either a cluster or files, not both');
-  if (!cluster && !paths.length) {
-    throw new UsageError("give at least one file or directory to scan, '-' to read standard input, or --cluster");
-  }
-  const config = await loadConfig(options.config, io.cwd).catch((error: unknown) => {
-    throw error instanceof ConfigError ? new UsageError(error.message) : error;
-  });
+  checkInput(paths, options);
+  const config = await configFor(io, options.config);
   const controls = await loadControls(options.controls, io.cwd).catch((error: unknown) => {
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
   });
-  // Opened before the scan, so that a file that cannot be written fails at once, not after a long cluster read.
-  const files = await openAll(outputs);
+  const files = await openAll(outputs.map((output) => output.file));
   try {
-    const collection = cluster ? await collectFor(io, options) : await snapshotIn(io, paths);
+    const collection = await collectionFor(io, paths, options);
     const [{ report }, renderers] = await Promise.all([
-      collection
-        ? (scanCollection(collection, { config, controls }) as ScanResult)
-        : scanManifests(paths, { config, controls, cwd: io.cwd, stdin: io.stdin }),
+      scanInput(io, paths, collection, { config, controls }),
       Promise.all(outputs.map((output) => output.format.load())),
     ]);
     const terminal = detectTerminal(io);
@@ -61,8 +49,7 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
         for (const piece of render(report, { ...terminal, ...shared })) io.stdout.write(piece);
       }
     }
-    // Nothing readable at all is an input error; a few broken files among many are reported and the scan stands.
-    if (report.source.type === 'manifests' && report.source.files === 0 && report.errors.length) return ExitCode.usage;
+    if (nothingRead(report)) return ExitCode.usage;
     return gate(io, report.findings, options);
   } finally {
     await Promise.all(files.map((file) => file?.close()));
@@ -135,18 +122,6 @@ function formatNamed(name: string): ReportFormat {
   return format;
 }
 
-async function openAll(outputs: readonly Output[]): Promise<(FileHandle | undefined)[]> {
-  const opened = await Promise.allSettled(outputs.map((output) => (output.file ? open(output.file, 'w') : undefined)));
-  const handles = opened.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
-  const failed = opened.findIndex((result) => result.status === 'rejected');
-  if (failed >= 0) {
-    await Promise.all(handles.map((handle) => handle?.close()));
-    const reason = (opened[failed] as PromiseRejectedResult).reason as NodeJS.ErrnoException;
-    throw new UsageError(`cannot write ${outputs[failed]?.file}: ${reason.code ?? reason.message}`);
-  }
-  return handles;
-}
-
 /** The CI gate: exit 1 when an unsuppressed finding is at or above `--fail-on`, saying how many on standard error. */
 function gate(io: Io, findings: readonly Finding[], { failOn, quiet }: ScanCommandOptions): number {
   if (!failOn) return ExitCode.ok;
@@ -157,26 +132,4 @@ function gate(io: Io, findings: readonly Finding[], { failOn, quiet }: ScanComma
   if (!quiet)
     io.stderr.write(`kubematrix: ${plural(failing, 'unsuppressed finding')} at or above ${failOn} (--fail-on)\n`);
   return ExitCode.findings;
-}
-
-/** The snapshot a lone file argument holds (`kubematrix snapshot`'s output), if it is one. */
-async function snapshotIn(io: Io, paths: readonly string[]): Promise<Collection | undefined> {
-  const [only] = paths;
-  if (paths.length !== 1 || only === undefined || only === '-') return undefined;
-  const file = path.resolve(io.cwd, only);
-  let bytes: Buffer;
-  try {
-    if (!statSync(file).isFile()) return undefined;
-    bytes = readFileSync(file);
-  } catch {
-    // The manifest reader reports unreadable inputs, as for any other path.
-    return undefined;
-  }
-  const { decodeSnapshot, SnapshotError } = await import('../../inputs/cluster/snapshot.js');
-  try {
-    return decodeSnapshot(bytes);
-  } catch (error) {
-    if (error instanceof SnapshotError) throw new UsageError(`${only}: ${error.message}`);
-    throw error;
-  }
 }

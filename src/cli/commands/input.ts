@@ -1,0 +1,94 @@
+import { readFileSync, statSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../config/index.js';
+import { type ScanOptions, type ScanResult, scanCollection, scanManifests } from '../../engine/scan.js';
+import type { Collection } from '../../inputs/cluster/collection.js';
+import type { Report } from '../../model/report.js';
+import { type Io, UsageError } from '../io.js';
+import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
+
+/**
+ * What the commands that read `scan`'s inputs share: manifests (files, directories, `-`), one snapshot file, or a
+ * live cluster, checked the same way and scanned by the same engine.
+ */
+
+/** The config file's suppressions and settings (`-c FILE`, else `.kubematrix.yaml` if present). */
+export async function configFor(io: Io, file: string | undefined) {
+  return loadConfig(file, io.cwd).catch((error: unknown) => {
+    throw error instanceof ConfigError ? new UsageError(error.message) : error;
+  });
+}
+
+/** Either a cluster or files: checked before anything is read or written. */
+export function checkInput(paths: readonly string[], options: ClusterOptions, verb = 'scan'): void {
+  const cluster = wantsCluster(options);
+  if (cluster && paths.length) throw new UsageError(`${verb} either a cluster or files, not both`);
+  if (!cluster && !paths.length) {
+    throw new UsageError(`give at least one file or directory to ${verb}, '-' to read standard input, or --cluster`);
+  }
+}
+
+/** The cluster the options name, else the snapshot a lone file argument holds, else none: read the manifests. */
+export async function collectionFor(
+  io: Io,
+  paths: readonly string[],
+  options: ClusterOptions,
+): Promise<Collection | undefined> {
+  return wantsCluster(options) ? collectFor(io, options) : snapshotIn(io, paths);
+}
+
+/** Scans the input `collectionFor` found: the cluster or snapshot, else the manifests. */
+export async function scanInput(
+  io: Io,
+  paths: readonly string[],
+  collection: Collection | undefined,
+  options: ScanOptions,
+): Promise<ScanResult> {
+  return collection
+    ? scanCollection(collection, options)
+    : scanManifests(paths, { ...options, cwd: io.cwd, stdin: io.stdin });
+}
+
+/** Nothing readable at all is an input error; a few broken files among many are reported and the rest stands. */
+export function nothingRead(report: Report): boolean {
+  return report.source.type === 'manifests' && report.source.files === 0 && report.errors.length > 0;
+}
+
+/**
+ * Opens each file to write (none: standard output) before any scan, so that one that cannot be written fails at
+ * once, not after a long cluster read.
+ */
+export async function openAll(files: readonly (string | undefined)[]): Promise<(FileHandle | undefined)[]> {
+  const opened = await Promise.allSettled(files.map((file) => (file ? open(file, 'w') : undefined)));
+  const handles = opened.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
+  const failed = opened.findIndex((result) => result.status === 'rejected');
+  if (failed >= 0) {
+    await Promise.all(handles.map((handle) => handle?.close()));
+    const reason = (opened[failed] as PromiseRejectedResult).reason as NodeJS.ErrnoException;
+    throw new UsageError(`cannot write ${files[failed]}: ${reason.code ?? reason.message}`);
+  }
+  return handles;
+}
+
+/** The snapshot a lone file argument holds (`kubematrix snapshot`'s output), if it is one. */
+async function snapshotIn(io: Io, paths: readonly string[]): Promise<Collection | undefined> {
+  const [only] = paths;
+  if (paths.length !== 1 || only === undefined || only === '-') return undefined;
+  const file = path.resolve(io.cwd, only);
+  let bytes: Buffer;
+  try {
+    if (!statSync(file).isFile()) return undefined;
+    bytes = readFileSync(file);
+  } catch {
+    // The manifest reader reports unreadable inputs, as for any other path.
+    return undefined;
+  }
+  const { decodeSnapshot, SnapshotError } = await import('../../inputs/cluster/snapshot.js');
+  try {
+    return decodeSnapshot(bytes);
+  } catch (error) {
+    if (error instanceof SnapshotError) throw new UsageError(`${only}: ${error.message}`);
+    throw error;
+  }
+}
