@@ -12,6 +12,9 @@ const { Command, CommanderError, Option } = createRequire(import.meta.url)('comm
 /** A command's action: the process it runs in, then what commander parsed. Returns the exit code. */
 type Action = (io: Io, ...args: never[]) => number | undefined | Promise<number | undefined>;
 
+/** An option given any number of times: every value, in order. */
+const repeatable = (value: string, previous: string[] = []) => [...previous, value];
+
 const outputOption = (choices: readonly string[], fallback: string) =>
   new Option('-o, --output <format>', 'output format').choices(choices).default(fallback);
 
@@ -40,7 +43,7 @@ export function buildProgram(io: Io, exit: { code: number }): commander.Command 
       `
 Exit codes:
   0  success
-  1  an unsuppressed finding at or above the --fail-on severity
+  1  an unsuppressed finding at or above the --fail-on severity (paths: an attack path)
   2  usage error or unusable input`,
     );
 
@@ -71,7 +74,7 @@ Exit codes:
         '-o, --output <format>',
         'output format (repeatable): FORMAT prints to standard output, FORMAT=FILE writes FILE, as in --output sarif=results.sarif',
       )
-        .argParser((value: string, previous: string[]) => [...previous, value])
+        .argParser(repeatable)
         .default([], 'table'),
     )
     .option(
@@ -99,6 +102,42 @@ Exit codes:
     )
     .action(lazy(async () => (await import('./commands/scan.js')).default));
   clusterOptions(scan);
+
+  const paths = program
+    .command('paths')
+    .description(
+      'attack paths: from entry points (internet-facing workloads, any pod, subjects with bindings) to cluster takeover, and the fixes that cut the most',
+    )
+    .argument(
+      '[paths...]',
+      'what scan reads: YAML/JSON files or directories, - for standard input, or one snapshot file',
+    )
+    .addOption(new Option('-o, --output <format>', 'output format (default: table)').choices(['table', 'json']))
+    .option(
+      '--output-file <file>',
+      'write to FILE instead of standard output, in the --output format or the one its extension names (.json, .txt)',
+    )
+    .option(
+      '--from <where>',
+      'only paths from here (repeatable): a node id, NAMESPACE, NAMESPACE/NAME or KIND/NAME (docs/paths.md)',
+      repeatable,
+    )
+    .option(
+      '--to <where>',
+      'only paths to here (repeatable): a target (cluster-admin, all-secrets, node-root, …) or any node, as --from',
+      repeatable,
+    )
+    .option('--max-depth <steps>', 'drop paths longer than this many steps')
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'exit 1 when a path reaches a target with every step at or above SEVERITY (any: when any path does)',
+      ).choices(['any', 'critical', 'high', 'medium', 'low']),
+    )
+    .option('-c, --config <file>', 'suppressions and check settings (default: .kubematrix.yaml if present)')
+    .option('--all', 'list every path and choke point in the table, not only the first few')
+    .action(lazy(async () => (await import('./commands/paths.js')).default));
+  clusterOptions(paths);
 
   program
     .command('controls')

@@ -225,7 +225,7 @@ function summary(report: Report, gaps: readonly Group[], paint: Paint, width: nu
   return lines;
 }
 
-function label(severity: Severity, paint: Paint): string {
+export function label(severity: Severity, paint: Paint): string {
   return paint(severityStyle[severity], severity.toUpperCase().padEnd(8));
 }
 
@@ -233,7 +233,7 @@ export function resourceName({ kind, namespace, name }: Finding['resource']): st
   return `${kind}/${namespace ? `${namespace}/` : ''}${name}`;
 }
 
-function where(location: SourceLocation): string {
+export function where(location: SourceLocation): string {
   return `${location.file}:${location.line}:${location.column}`;
 }
 
