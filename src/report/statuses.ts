@@ -26,3 +26,14 @@ export function statusLegend(entry: (mark: string, meaning: string) => string): 
     return [entry(mark, meaning)];
   });
 }
+
+/**
+ * Set after the status mark (`!>`) on a technique that a step of an attack path to a target uses: where fixing the
+ * exposure also cuts a path.
+ */
+export const onPathMark = { mark: '>', meaning: 'on an attack path to a target (kubematrix paths)' } as const;
+
+/** The status mark, and the on-path mark after it when `onPaths` counts a path. */
+export function techniqueMark(status: string, onPaths = 0): string {
+  return `${statusMark(status)}${onPaths ? onPathMark.mark : ''}`;
+}

@@ -1,7 +1,7 @@
 import { getTechnique, tactics } from '../../matrix/index.js';
 import { type Finding, type Report, severities, severityRank } from '../../model/report.js';
-import { statusLegend, statusMark, statusMarks } from '../statuses.js';
-import { plural, resourceName } from '../terminal/findings.js';
+import { onPathMark, statusLegend, statusMarks, techniqueMark } from '../statuses.js';
+import { pathsLine, plural, resourceName } from '../terminal/findings.js';
 
 /** Findings listed at most: a pull-request comment is read, not searched; the full list is in the other formats. */
 export const TOP_FINDINGS = 20;
@@ -34,8 +34,12 @@ export function renderMarkdown(report: Report): string {
     ...(report.errors.length ? [plural(report.errors.length, 'input error')] : []),
     ...(report.warnings.length ? [plural(report.warnings.length, 'warning')] : []),
   ];
+  if (report.attackPaths) lines.push(escapeMarkdown(pathsLine(report.attackPaths)));
   if (notes.length) lines.push(`${notes.join(', ')}: see the full report.`);
-  lines.push('', ...matrixTable(report), '', legend, '');
+  const onPath = report.techniques.some((technique) => technique.onPaths)
+    ? ` · \`${onPathMark.mark}\` ${onPathMark.meaning}`
+    : '';
+  lines.push('', ...matrixTable(report), '', `${legend}${onPath}`, '');
 
   const top = [...active].sort((a, b) => severityRank(a.severity) - severityRank(b.severity)).slice(0, TOP_FINDINGS);
   if (top.length) {
@@ -76,7 +80,7 @@ function matrixTable(report: Report): string[] {
       const id = tactic.techniques[row];
       if (!id) return '';
       const technique = status.get(id);
-      const mark = statusMark(technique?.status ?? 'not-assessed');
+      const mark = techniqueMark(technique?.status ?? 'not-assessed', technique?.onPaths);
       const findings = technique?.findings ? ` (${technique.findings})` : '';
       return `${code(mark)} ${id.slice(5)} ${escapeMarkdown(getTechnique(id)?.name ?? '')}${findings}`;
     }),

@@ -4,6 +4,7 @@ import {
   type Evidence,
   type Finding,
   type Report,
+  type ReportAttackPaths,
   type Severity,
   type SourceLocation,
   severities,
@@ -217,12 +218,23 @@ function summary(report: Report, gaps: readonly Group[], paint: Paint, width: nu
   lines.push(
     `Techniques (${report.techniques.length}): ${count('exposed')} exposed, ${count('weakened')} weakened by missing mitigations, ${count('mitigated')} mitigated (defenses in place), ${count('declared')} declared mitigated (controls file), ${count('not-observed')} assessed and not observed, ${count('not-assessed') + count('question')} not visible in this input (${count('question')} of them questions for you: kubematrix explain <id>).`,
   );
+  if (report.attackPaths) lines.push(...wrap(pathsLine(report.attackPaths), width));
   const notes = [
     ...(report.warnings.length ? [plural(report.warnings.length, 'warning')] : []),
     ...(report.errors.length ? [paint('red', plural(report.errors.length, 'input error'))] : []),
   ];
   if (notes.length) lines.push(`${notes.join(' and ')}: listed at the end.`);
   return lines;
+}
+
+/** One sentence on a report's attack paths: how many reach which targets, and the first fix. */
+export function pathsLine({ paths, nodes, chokePoints }: ReportAttackPaths): string {
+  if (!paths.length) return 'Attack paths: none reaches a target (> marks techniques on one).';
+  const labels = new Map(nodes.map((node) => [node.id, node.label]));
+  const targets = [...new Set(paths.map((path) => path.to))].map((id) => labels.get(id) ?? id);
+  const [first] = chokePoints;
+  const fix = first ? `; fix first: ${first.label} (removes ${first.removes})` : '';
+  return `Attack paths: ${plural(paths.length, 'path')} reach${paths.length === 1 ? 'es' : ''} ${targets.join(', ')}${fix}; kubematrix paths … lists them (> marks techniques on one).`;
 }
 
 export function label(severity: Severity, paint: Paint): string {

@@ -2,7 +2,7 @@ import { getTechnique, tactics } from '../../matrix/index.js';
 import type { TechniqueId } from '../../matrix/types.js';
 import type { Report, TechniqueStatusValue } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
-import { statusLegend, statusMarks } from '../statuses.js';
+import { onPathMark, statusLegend, techniqueMark } from '../statuses.js';
 import { type Paint, paint } from './paint.js';
 import { wrap } from './text.js';
 
@@ -13,6 +13,8 @@ export interface MatrixOptions {
   status?: ReadonlyMap<TechniqueId | string, TechniqueStatusValue>;
   /** Findings per technique, shown after its name when there are any. */
   findings?: ReadonlyMap<TechniqueId | string, number>;
+  /** Attack paths per technique: those on one get the on-path mark after their status mark. */
+  onPaths?: ReadonlyMap<TechniqueId | string, number>;
   /** One line per technique (its name cut to fit): the heat-map above a scan's findings. */
   compact?: boolean;
 }
@@ -48,13 +50,14 @@ export function renderReportMatrix(
 ): string {
   const status = new Map(report.techniques.map((technique) => [technique.id, technique.status]));
   const findings = new Map(report.techniques.map((technique) => [technique.id, technique.findings]));
-  return renderMatrix({ width, paint: paint(color), status, findings, compact });
+  const onPaths = new Map(report.techniques.map((technique) => [technique.id, technique.onPaths ?? 0]));
+  return renderMatrix({ width, paint: paint(color), status, findings, onPaths, compact });
 }
 
-function cellLines(id: TechniqueId, column: number, { status, findings, compact }: MatrixOptions): string[] {
+function cellLines(id: TechniqueId, column: number, { status, findings, onPaths, compact }: MatrixOptions): string[] {
   const technique = getTechnique(id);
   const name = technique ? technique.name : id;
-  const mark = status ? `${statusMarks[status.get(id) ?? 'not-assessed'].mark} ` : '';
+  const mark = status ? `${techniqueMark(status.get(id) ?? 'not-assessed', onPaths?.get(id))} ` : '';
   const count = findings?.get(id) ? ` (${findings.get(id)})` : '';
   // The number alone (9013 for MS-TA9013) is what `kubematrix explain` takes, without the noise of the prefix.
   const head = `${mark}${id.slice(5)}`;
@@ -109,7 +112,7 @@ function renderGrid(column: number, options: MatrixOptions): string {
     );
     if (!options.compact || r === depth - 1) lines.push(rule(r === depth - 1 ? '┴' : '┼'));
   }
-  if (status) lines.push(...legend(options.width));
+  if (status) lines.push(...legend(options.width, options.onPaths));
   return `${lines.join('\n')}\n`;
 }
 
@@ -134,7 +137,7 @@ function renderList(options: MatrixOptions): string {
       }
       if (shown) lines.push(`  ${shown}`);
     }
-    if (status) lines.push(...legend(width));
+    if (status) lines.push(...legend(width, options.onPaths));
     return `${lines.join('\n')}\n`;
   }
   for (const tactic of tactics) {
@@ -148,10 +151,12 @@ function renderList(options: MatrixOptions): string {
     }
     lines.push('');
   }
-  if (status) lines.push(...legend(options.width));
+  if (status) lines.push(...legend(options.width, options.onPaths));
   return `${lines.join('\n')}\n`;
 }
 
-function legend(width: number): string[] {
-  return wrap(statusLegend((mark, meaning) => `${mark} ${meaning}`).join(';  '), width);
+function legend(width: number, onPaths: MatrixOptions['onPaths']): string[] {
+  const entries = statusLegend((mark, meaning) => `${mark} ${meaning}`);
+  if ([...(onPaths?.values() ?? [])].some(Boolean)) entries.push(`${onPathMark.mark} ${onPathMark.meaning}`);
+  return wrap(entries.join(';  '), width);
 }
