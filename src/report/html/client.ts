@@ -23,9 +23,11 @@ export function client(): void {
     text: string;
     resource?: Resource;
     location?: Location;
+    uri?: string;
     path?: string;
   }
   interface Finding {
+    id: string;
     checkId: string;
     title?: string;
     severity: string;
@@ -58,9 +60,38 @@ export function client(): void {
     severity?: string;
     assessedBy: string[];
     reason?: string;
+    onPaths?: number;
     exposing: number[];
     gaps: number[];
     mitigations: MitigationView[];
+  }
+  interface PathNode {
+    id: string;
+    label: string;
+    entry?: string;
+  }
+  interface PathStep {
+    from: string;
+    to: string;
+    techniques: string[];
+    text: string;
+    severity: string;
+    findings: string[];
+    evidence: Evidence[];
+  }
+  interface AttackPath {
+    from: string;
+    to: string;
+    steps: PathStep[];
+    severity: string;
+  }
+  interface ChokePoint {
+    kind: string;
+    id: string;
+    label: string;
+    removes: number;
+    location?: Location;
+    uri?: string;
   }
   interface Source {
     type: string;
@@ -82,6 +113,8 @@ export function client(): void {
     tactics: { name: string; techniques: string[] }[];
     techniques: Record<string, TechniqueView>;
     checks: Record<string, { title: string; remediation: string }>;
+    /** Ranked: fewest steps, then the worst weakest link, first. */
+    attackPaths?: { nodes: PathNode[]; paths: AttackPath[]; chokePoints: ChokePoint[] };
   }
   type Child = Node | string | null | undefined | false;
 
@@ -150,6 +183,18 @@ export function client(): void {
     indices.map((index) => findings[index]).filter((f): f is Finding => f !== undefined && matches(f));
 
   let selected: string | null = null;
+  /** The attack path drawn on the matrix, by its position in `data.attackPaths.paths`. */
+  let selectedPath: number | null = null;
+  const pathButtons: HTMLButtonElement[] = [];
+  const attack = data.attackPaths;
+  const nodeLabels = new Map((attack?.nodes ?? []).map((node) => [node.id, node]));
+  const nodeLabel = (id: string) => nodeLabels.get(id)?.label ?? id;
+  const ENTRIES: Record<string, string> = {
+    internet: 'internet-facing',
+    'assume-breach': 'assume breach',
+    subject: 'subject',
+  };
+  const findingById = new Map(findings.map((finding) => [finding.id, finding]));
   const cells = new Map<string, HTMLButtonElement[]>();
   const panel = el('aside', { id: 'panel', 'aria-label': 'Selected technique', tabindex: '-1' });
   const shown = el('p', { id: 'shown', 'aria-live': 'polite' });
@@ -279,6 +324,13 @@ export function client(): void {
           el('span', { class: 'badge count-sample' }, '~2'),
           ' hardening gaps: findings of a missing mitigation',
         ),
+        !!attack?.paths.length &&
+          el(
+            'li',
+            {},
+            el('span', { class: 'badge count-sample' }, '>'),
+            ' on an attack path to a target: pick a path above to number its steps on the matrix',
+          ),
       ),
     );
   }
@@ -308,8 +360,10 @@ export function client(): void {
                   'aria-controls': 'panel',
                 },
                 el('span', { class: 'mark', 'aria-hidden': 'true' }, statusOf(technique.status).mark),
+                technique.onPaths ? el('span', { class: 'onpath', 'aria-hidden': 'true' }, '>') : null,
                 el('span', { class: 'tid' }, id.slice(5)),
                 el('span', { class: 'tname' }, technique.name),
+                el('span', { class: 'steps', 'aria-hidden': 'true' }),
                 el('span', { class: 'tallies' }, el('span', { class: 'count' }), el('span', { class: 'gaps' })),
               ) as HTMLButtonElement;
               cell.addEventListener('click', () => select(selected === id ? null : id));
@@ -359,6 +413,7 @@ export function client(): void {
               el('span', { class: 'etype' }, `${piece.type}: `),
               piece.text,
               piece.location && el('code', {}, ` ${where(piece.location)}`),
+              !piece.location && piece.uri && el('code', {}, ` ${piece.uri}`),
             ),
           ),
         ),
@@ -410,6 +465,11 @@ export function client(): void {
 
   function renderPanel(): void {
     const technique = selected ? data.techniques[selected] : undefined;
+    const path = selectedPath === null ? undefined : attack?.paths[selectedPath];
+    if ((!selected || !technique) && path) {
+      panel.replaceChildren(...pathPanel(path, selectedPath ?? 0));
+      return;
+    }
     if (!selected || !technique) {
       panel.replaceChildren(
         el(
@@ -476,6 +536,167 @@ export function client(): void {
     );
   }
 
+  const placeOf = (item: { location?: Location; uri?: string }) =>
+    item.location ? where(item.location) : (item.uri ?? '');
+
+  /** The attack paths and the choke points, when the scan computed them: pick a path to draw it on the matrix. */
+  function pathView(): HTMLElement | null {
+    if (!attack) return null;
+    const { paths, chokePoints } = attack;
+    if (!paths.length) {
+      return el(
+        'section',
+        { id: 'paths', 'aria-label': 'Attack paths' },
+        el('h2', {}, 'No attack path reaches a target'),
+      );
+    }
+    const list = el('ol', { class: 'path-list' });
+    const more = el('button', { type: 'button', class: 'more' }) as HTMLButtonElement;
+    const draw = () => {
+      const next = paths.slice(pathButtons.length, pathButtons.length + PAGE);
+      for (const path of next) {
+        const index = pathButtons.length;
+        const start = nodeLabels.get(path.from)?.entry;
+        const chain = [path.from, ...path.steps.map((step) => step.to)].map(nodeLabel).join(' → ');
+        const button = el(
+          'button',
+          { type: 'button', class: 'path', 'data-path': String(index), 'aria-pressed': 'false' },
+          el('span', { class: `sev ${severityClass(path.severity)}` }, path.severity),
+          ` ${chain}`,
+          el(
+            'span',
+            { class: 'path-meta' },
+            ` ${start ? `${ENTRIES[start] ?? start}, ` : ''}${plural(path.steps.length, 'step')}`,
+          ),
+        ) as HTMLButtonElement;
+        button.addEventListener('click', () => selectPath(selectedPath === index ? null : index));
+        pathButtons.push(button);
+        list.append(el('li', {}, button));
+      }
+      more.textContent = `Show ${Math.min(PAGE, paths.length - pathButtons.length)} more (${pathButtons.length} of ${paths.length} shown)`;
+      more.hidden = pathButtons.length >= paths.length;
+    };
+    more.addEventListener('click', draw);
+    draw();
+    const reached = new Set(paths.map((path) => path.to));
+    return el(
+      'section',
+      { id: 'paths', 'aria-label': 'Attack paths' },
+      el('h2', {}, `Attack paths: ${plural(paths.length, 'path')} reach ${[...reached].map(nodeLabel).join(', ')}`),
+      el(
+        'div',
+        { class: 'paths-grid' },
+        el(
+          'div',
+          {},
+          el('h3', {}, 'Fix first: each fix removes the paths left by those above it'),
+          el(
+            'ol',
+            { class: 'chokes' },
+            ...chokePoints.map((fix) =>
+              el(
+                'li',
+                { class: 'choke' },
+                el('strong', {}, `removes ${plural(fix.removes, 'path')}: `),
+                fix.label,
+                placeOf(fix) && el('code', {}, ` ${placeOf(fix)}`),
+              ),
+            ),
+          ),
+        ),
+        el('div', {}, el('h3', {}, 'Paths, shortest and surest first: pick one to draw it on the matrix'), list, more),
+      ),
+    );
+  }
+
+  function pathPanel(path: AttackPath, index: number): Node[] {
+    return [
+      el('h2', { id: 'panel-title' }, `Attack path #${index + 1}`),
+      el(
+        'p',
+        { class: 'status-line' },
+        el('span', { class: `sev ${severityClass(path.severity)}` }, path.severity),
+        ` weakest link; ${plural(path.steps.length, 'step')} from ${nodeLabel(path.from)} to ${nodeLabel(path.to)}`,
+      ),
+      el(
+        'ol',
+        { class: 'path-steps' },
+        ...path.steps.map((step) =>
+          el(
+            'li',
+            { class: 'step' },
+            el(
+              'div',
+              { class: 'fhead' },
+              el('span', { class: `sev ${severityClass(step.severity)}` }, step.severity),
+              ' ',
+              el(
+                'strong',
+                {},
+                step.techniques.map((id) => `${id} ${data.techniques[id]?.name ?? ''}`.trim()).join(', '),
+              ),
+            ),
+            el('p', { class: 'message' }, `${nodeLabel(step.from)} ${step.text} → ${nodeLabel(step.to)}`),
+            !!step.evidence.length &&
+              el(
+                'ul',
+                { class: 'evidence', 'aria-label': 'Evidence' },
+                ...step.evidence.map((piece) =>
+                  el(
+                    'li',
+                    {},
+                    el('span', { class: 'etype' }, `${piece.type}: `),
+                    piece.text,
+                    placeOf(piece) && el('code', {}, ` ${placeOf(piece)}`),
+                  ),
+                ),
+              ),
+            ...step.findings.map((id) => {
+              const finding = findingById.get(id);
+              return (
+                finding &&
+                el(
+                  'p',
+                  { class: 'fix' },
+                  el('strong', {}, 'Fix: '),
+                  `${finding.title ?? data.checks[finding.checkId]?.title ?? finding.checkId}: `,
+                  prose(finding.message),
+                )
+              );
+            }),
+          ),
+        ),
+      ),
+    ];
+  }
+
+  /** Draws a path on the matrix: its steps' cells outlined and numbered in step order, the others faded. */
+  function selectPath(index: number | null): void {
+    selectedPath = index;
+    const path = index === null ? undefined : attack?.paths[index];
+    const numbers = new Map<string, number[]>();
+    path?.steps.forEach((step, position) => {
+      for (const id of step.techniques) numbers.set(id, [...(numbers.get(id) ?? []), position + 1]);
+    });
+    for (const [id, buttons] of cells) {
+      const steps = numbers.get(id);
+      for (const button of buttons) {
+        button.classList.toggle('on-step', !!steps);
+        button.classList.toggle('off-path', !!path && !steps);
+        const badge = button.querySelector('.steps');
+        if (badge) badge.textContent = steps ? steps.join('·') : '';
+        if (steps) button.setAttribute('data-steps', steps.join(' '));
+        else button.removeAttribute('data-steps');
+      }
+    }
+    pathButtons.forEach((button, position) => {
+      button.setAttribute('aria-pressed', String(position === index));
+    });
+    selected = null;
+    for (const buttons of cells.values()) for (const button of buttons) button.setAttribute('aria-pressed', 'false');
+    renderPanel();
+  }
+
   function select(id: string | null): void {
     selected = id;
     for (const [technique, buttons] of cells) {
@@ -499,7 +720,8 @@ export function client(): void {
         if (badge) badge.textContent = count ? String(count) : '';
         if (gapBadge) gapBadge.textContent = gaps ? `~${gaps}` : '';
         button.classList.toggle('out', out);
-        const label = `${id} ${technique.name}: ${status.label}, ${plural(count, 'finding')}, ${plural(gaps, 'hardening gap')}${out ? ' (status filtered out)' : ''}`;
+        const onPaths = technique.onPaths ? `, on ${plural(technique.onPaths, 'attack path')}` : '';
+        const label = `${id} ${technique.name}: ${status.label}, ${plural(count, 'finding')}, ${plural(gaps, 'hardening gap')}${onPaths}${out ? ' (status filtered out)' : ''}`;
         button.setAttribute('aria-label', label);
         button.title = label;
       }
@@ -535,12 +757,26 @@ export function client(): void {
   });
 
   document.addEventListener('keydown', (event) => {
-    if (event.key !== 'Escape' || !selected) return;
-    const cell = cells.get(selected)?.[0];
-    select(null);
-    cell?.focus();
+    if (event.key !== 'Escape') return;
+    if (selected) {
+      const cell = cells.get(selected)?.[0];
+      select(null);
+      cell?.focus();
+    } else if (selectedPath !== null) {
+      const button = pathButtons[selectedPath];
+      selectPath(null);
+      button?.focus();
+    }
   });
 
-  document.body.append(header(), filters(), legend(), el('main', { class: 'layout' }, matrix(), panel), printList);
+  const paths = pathView();
+  document.body.append(
+    header(),
+    filters(),
+    legend(),
+    ...(paths ? [paths] : []),
+    el('main', { class: 'layout' }, matrix(), panel),
+    printList,
+  );
   update();
 }

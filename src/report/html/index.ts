@@ -3,6 +3,7 @@ import { mitigates } from '../../coverage/index.js';
 import { getMitigation, tactics, techniques } from '../../matrix/index.js';
 import type { Finding, Report } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
+import { rankPaths } from '../paths/table.js';
 import { client } from './client.js';
 import { style } from './style.js';
 
@@ -38,7 +39,9 @@ function pageData(report: Report) {
     tactics: tactics.map((tactic) => ({ name: tactic.name, techniques: tactic.techniques })),
     techniques: Object.fromEntries(
       techniques.map((technique) => {
-        const { id, status, findings, severity, assessedBy, reason, ...more } = statusById.get(technique.id) ?? {
+        const { id, status, findings, severity, assessedBy, reason, onPaths, ...more } = statusById.get(
+          technique.id,
+        ) ?? {
           id: technique.id,
           status: 'not-assessed',
           findings: 0,
@@ -67,6 +70,7 @@ function pageData(report: Report) {
             severity,
             assessedBy,
             reason,
+            onPaths,
             ...listed.get(id),
             mitigations: [...advised, ...extra].map((entry) => ({
               ...entry,
@@ -78,6 +82,8 @@ function pageData(report: Report) {
     ),
     // Check titles and remediations are the same for most findings of a check: written once here.
     checks: checksOf(report.findings),
+    // The path view lists them in the order the terminal does: fewest steps, then the worst weakest link, first.
+    attackPaths: report.attackPaths && { ...report.attackPaths, paths: rankPaths(report.attackPaths.paths) },
   };
 }
 

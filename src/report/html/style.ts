@@ -72,15 +72,33 @@ code { font: 12px/1.3 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace
 .m-missing .mstate { color: #b91c1c; }
 .m-unknown .mstate { color: var(--muted); }
 .more { margin-top: .25rem; }
+#paths { margin: .75rem 0; padding: .5rem .75rem; border: 1px solid var(--line); border-radius: 6px; }
+.paths-grid { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: 1rem; }
+.chokes, .path-list { margin: 0; padding-left: 1.6rem; max-height: 16rem; overflow: auto; }
+.choke { margin-bottom: .3rem; overflow-wrap: anywhere; }
+.path-list li { margin-bottom: 3px; }
+button.path { display: block; width: 100%; padding: .2rem .4rem; border: 1px solid var(--line); border-radius: 4px; background: #fff; color: var(--ink); text-align: left; font: inherit; cursor: pointer; overflow-wrap: anywhere; }
+button.path:hover { background: #f6f8fa; }
+button.path:focus-visible { outline: 3px solid #0969da; outline-offset: 1px; }
+button.path[aria-pressed="true"] { border-color: #6d28d9; box-shadow: 0 0 0 2px #6d28d9; }
+.path-meta { color: var(--muted); }
+.path-steps { padding-left: 1.4rem; margin: 0; }
+.step { margin-bottom: .6rem; padding-bottom: .5rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+.step p { margin: .2rem 0; }
+.cell .onpath { font-weight: 700; margin-right: .25rem; }
+.cell .steps:empty { display: none; }
+.cell .steps { position: absolute; left: .3rem; bottom: .2rem; padding: 0 .4rem; border-radius: 999px; background: #6d28d9; color: #fff; font-weight: 700; }
+.cell.on-step { outline: 3px solid #6d28d9; outline-offset: 1px; }
+.cell.off-path { opacity: .3; }
 #print-list { display: none; }
 @media (max-width: 1100px) {
-  .layout { grid-template-columns: minmax(0, 1fr); }
+  .layout, .paths-grid { grid-template-columns: minmax(0, 1fr); }
   #panel { position: static; max-height: none; }
 }
 @media print {
   body { padding: 0; font-size: 10pt; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  .filters, #panel, .more, .problems summary { display: none; }
+  .filters, #panel, #paths, .more, .problems summary { display: none; }
   .layout { display: block; }
   .cell { min-height: 0; break-inside: avoid; }
   .cell.out { display: none; }
