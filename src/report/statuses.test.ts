@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { samplePaths } from '../../test/support/attack-paths.js';
+import { scanManifests } from '../engine/scan.js';
 import { techniques } from '../matrix/index.js';
 import { type Report, TechniqueStatusValue } from '../model/report.js';
 import { renderMarkdown } from './markdown/index.js';
-import { statusMarks } from './statuses.js';
+import { onPathMark, statusMarks } from './statuses.js';
+import { renderFindings } from './terminal/findings.js';
 import { renderReportMatrix } from './terminal/matrix.js';
 
 describe('status marks', () => {
@@ -32,5 +35,34 @@ describe('status marks', () => {
       expect(terminal).toContain(`${mark} ${number}`);
       expect(markdown).toContain(`\`${mark}\` ${number}`);
     }
+  });
+
+  it('add the on-path mark after the status of techniques on an attack path, in the matrix, legend and summary', async () => {
+    const { report } = await scanManifests(['examples/shop'], { paths: () => samplePaths });
+    const options = { width: 200, color: false, showSuppressed: false, all: false };
+    const terminal = renderReportMatrix(report, options);
+    const markdown = renderMarkdown(report);
+    const mark = `${statusMarks.exposed.mark}${onPathMark.mark}`;
+    // On a path (privileged escape, token theft, cluster-admin binding), and exposed by the shop's own findings.
+    for (const id of ['MS-TA9018', 'MS-TA9016', 'MS-TA9019']) {
+      expect(terminal).toContain(`${mark} ${id.slice(5)}`);
+      expect(markdown).toContain(`\`${mark}\` ${id.slice(5)}`);
+    }
+    // Exposed, on no path.
+    expect(terminal).toContain(`${statusMarks.exposed.mark} 9036`);
+    expect(markdown).toContain(`\`${statusMarks.exposed.mark}\` 9036`);
+    expect(terminal.replace(/\s+/g, ' ')).toContain(`${onPathMark.mark} ${onPathMark.meaning}`);
+    expect(markdown).toContain(`\`${onPathMark.mark}\` ${onPathMark.meaning}`);
+    expect(renderFindings(report, options).replace(/\s+/g, ' ')).toContain(
+      "Attack paths: 7 paths reach a node's root, cluster-admin equivalent, every secret; fix first: ClusterRoleBinding shop-operator gives ServiceAccount shop/shop-operator cluster-admin (removes 5)",
+    );
+  });
+
+  it('leave the on-path mark out of a scan without paths', async () => {
+    const { report } = await scanManifests(['examples/shop'], { paths: false });
+    const terminal = renderReportMatrix(report, { width: 200, color: false });
+    expect(terminal).not.toContain(onPathMark.meaning);
+    expect(terminal).not.toContain(`${statusMarks.exposed.mark}${onPathMark.mark}`);
+    expect(renderMarkdown(report)).not.toContain(onPathMark.meaning);
   });
 });

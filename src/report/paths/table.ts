@@ -52,7 +52,8 @@ export function renderPathsTable(input: AttackPaths, { width, color, all }: Path
   const digits = String(fixes.length).length;
   for (const [index, fix] of fixes.entries()) lines.push(...chokePoint(fix, index, digits, graph, paint, text));
   if (fixes.length < graph.chokePoints.length) {
-    lines.push(`  … ${plural(graph.chokePoints.length - fixes.length, 'more fix')}: --all lists every one`);
+    const more = graph.chokePoints.length - fixes.length;
+    lines.push(`  … ${more} more ${more === 1 ? 'fix' : 'fixes'}: --all lists every one`);
   }
   const cut = graph.chokePoints.reduce((sum, fix) => sum + fix.removes, 0);
   if (cut < ranked.length) {
