@@ -4,10 +4,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { scanManifests } from '../../src/engine/scan.js';
 import { Report } from '../../src/model/report.js';
 import { reportFormat } from '../../src/report/index.js';
 import { cli } from '../cli/run.js';
 import { chromiumPath, describeBrowser } from '../paths.js';
+import { samplePaths } from '../support/attack-paths.js';
 
 /** Where the test leaves its screenshot of the example's report (docs/html-report.png is a copy of one). */
 export const screenshotPath = path.join(tmpdir(), 'kubematrix-html-report.png');
@@ -268,6 +270,71 @@ describeBrowser('html report in Chromium', () => {
       // The page's own two data elements and its script, nothing else.
       expect(await page.locator('script').count()).toBe(3);
       expect(dialogs).toEqual([]);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([url]);
+    },
+    STEPS,
+  );
+
+  it(
+    'draws a picked attack path on the matrix: its steps numbered in order, the rest faded, the steps in the panel',
+    async () => {
+      // Alice's name tries to become markup: the path list and panel show it as text.
+      const nodes = samplePaths.nodes.map((node) =>
+        node.id === 'identity:user:alice' ? { ...node, label: `User ${hostile}` } : node,
+      );
+      const { report } = await scanManifests(['examples/shop'], { paths: () => ({ ...samplePaths, nodes }) });
+      const render = await reportFormat('html')?.load();
+      const { page, url, requests, errors } = await open(browser, [...(render?.(report, options) ?? [])].join(''));
+      const steps = (id: string) => cell(page, id).getAttribute('data-steps');
+      const onStep = page.locator('button.cell.on-step');
+      const paths = page.locator('button.path');
+      expect(await paths.count()).toBe(samplePaths.paths.length);
+      expect(await page.locator('#paths .choke').count()).toBe(samplePaths.chokePoints.length);
+      expect(await page.locator('#paths').textContent()).toContain(`User ${hostile}`);
+      expect(await cell(page, 'MS-TA9019').locator('.onpath').count()).toBe(1);
+      expect(await cell(page, 'MS-TA9039').locator('.onpath').count()).toBe(0);
+      expect(await onStep.count()).toBe(0);
+
+      // Ranked last, the longest: web → any node → the operator's token → cluster-admin.
+      const longest = paths.last();
+      expect(await longest.textContent()).toContain(
+        'Deployment shop/web → any node → ServiceAccount shop/shop-operator → cluster-admin equivalent',
+      );
+      await longest.click();
+      expect(await longest.getAttribute('aria-pressed')).toBe('true');
+      expect(await steps('MS-TA9018')).toBe('1');
+      expect(await steps('MS-TA9016')).toBe('2');
+      expect(await steps('MS-TA9019')).toBe('3');
+      expect(await cell(page, 'MS-TA9019').locator('.steps').textContent()).toBe('3');
+      // Container service account sits in three tactics' columns: each of its cells is numbered.
+      expect(await page.locator('button.cell.on-step[data-technique="MS-TA9016"]').count()).toBe(3);
+      expect(await onStep.count()).toBe(5);
+      expect(await cell(page, 'MS-TA9039').getAttribute('class')).toContain('off-path');
+      expect(await page.locator('#panel-title').textContent()).toBe('Attack path #7');
+      const items = page.locator('#panel .step');
+      expect(await items.count()).toBe(3);
+      expect(await items.nth(0).textContent()).toContain('deploy/web.yaml:24:21');
+      expect(await items.nth(2).textContent()).toContain(
+        'ClusterRoleBinding shop-operator binds ClusterRole cluster-admin cluster-wide',
+      );
+
+      // Another path replaces it: web → any node → its root escapes twice through the privileged container.
+      await paths.first().click();
+      expect(await longest.getAttribute('aria-pressed')).toBe('false');
+      expect(await steps('MS-TA9019')).toBeNull();
+      expect(await steps('MS-TA9018')).toBe('1 2');
+      expect(await onStep.count()).toBe(1);
+      // A technique picked meanwhile shows in the panel; Escape closes it, then the path.
+      await cell(page, 'MS-TA9018').click();
+      expect(await page.locator('#panel-title').textContent()).toContain('MS-TA9018');
+      expect(await steps('MS-TA9018')).toBe('1 2');
+      await page.keyboard.press('Escape');
+      expect(await page.locator('#panel-title').textContent()).toBe('Attack path #1');
+      await page.keyboard.press('Escape');
+      expect(await onStep.count()).toBe(0);
+      expect(await page.locator('button.cell.off-path').count()).toBe(0);
+      expect(await page.locator('img').count()).toBe(0);
       expect(errors).toEqual([]);
       expect(requests).toEqual([url]);
     },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { samplePaths } from '../../../test/support/attack-paths.js';
 import { scanManifests } from '../../engine/scan.js';
 import type { Finding, Report } from '../../model/report.js';
 import { renderJson } from '../json/report.js';
@@ -63,5 +64,33 @@ describe('renderHtml', () => {
     expect(size).toBeLessThan([...renderJson(big)].join('').length);
     // Written in pieces, as the JSON is: no one string holds the whole page.
     expect(Math.max(...pieces.map((piece) => piece.length))).toBeLessThan(size / 10);
+  });
+
+  it("embeds the attack paths ranked, their nodes and choke points, and each technique's path count, as data", async () => {
+    const hostile = '</script><img src=x onerror=alert(1)>';
+    const nodes = samplePaths.nodes.map((node) =>
+      node.id === 'identity:user:alice' ? { ...node, label: hostile } : node,
+    );
+    const shuffled = { ...samplePaths, nodes, paths: [...samplePaths.paths].reverse() };
+    const { report } = await scanManifests(['examples/shop'], { paths: () => shuffled });
+    const html = render(report);
+    expect(html).not.toContain('<img');
+    const page = JSON.parse(scripts(html)[0] ?? '');
+    expect(page.attackPaths.paths.map((path: { steps: unknown[] }) => path.steps.length)).toEqual([
+      2, 2, 2, 2, 2, 2, 3,
+    ]);
+    expect(page.attackPaths.paths[0].severity).toBe('critical');
+    expect(page.attackPaths.chokePoints).toEqual(samplePaths.chokePoints);
+    expect(page.attackPaths.nodes.find((node: { id: string }) => node.id === 'identity:user:alice').label).toBe(
+      hostile,
+    );
+    expect(page.techniques['MS-TA9019'].onPaths).toBe(3);
+    expect(page.techniques['MS-TA9039'].onPaths).toBe(0);
+  });
+
+  it('embeds no attack paths for a scan without them', async () => {
+    const { report } = await scanManifests(['examples/shop'], { paths: false });
+    const page = JSON.parse(scripts(render(report))[0] ?? '');
+    expect(page.attackPaths).toBeUndefined();
   });
 });
