@@ -29,9 +29,11 @@ describe.skipIf(stubbed())('kubematrix paths over the shop example', () => {
     const reach = (from: string, to: string) => graph.paths.some((path) => path.from === from && path.to === to);
     expect(reach('workload:shop/CronJob/nightly-backup', 'target:node-root')).toBe(true);
     expect(reach('workload:shop/Deployment/shop-operator', 'target:cluster-admin')).toBe(true);
-    const escape = graph.paths.find((path) => path.from === 'workload:shop/CronJob/nightly-backup');
-    expect(escape?.steps[0]?.techniques).toContain('MS-TA9018');
-    expect(escape?.steps[0]?.evidence.some((piece) => piece.location?.file === 'examples/shop/backup.yaml')).toBe(true);
+    const breakout = graph.paths.find((path) => path.from === 'workload:shop/CronJob/nightly-backup');
+    expect(breakout?.steps[0]?.techniques).toContain('MS-TA9018');
+    expect(breakout?.steps[0]?.evidence.some((piece) => piece.location?.file === 'examples/shop/backup.yaml')).toBe(
+      true,
+    );
     // Every step rests on edges of the graph, and the choke points cut no more paths than there are.
     const edges = new Set(graph.edges.map((edge) => `${edge.from}\u0000${edge.to}`));
     for (const path of graph.paths)
