@@ -144,11 +144,23 @@ function expectChoice(point: ChokePoint | undefined, choice: Choice, result: Sca
 }
 
 describe('attack-path fixtures', () => {
-  it.each(fixtures)('every manifest of $folder is in some case', ({ folder, cases }) => {
-    const used = new Set(cases.flatMap((testCase) => testCase.files));
-    const files = readdirSync(path.join(fixturesDir, folder)).filter((file) => file.endsWith('.yaml'));
-    expect(used.has('.') ? [] : files.filter((file) => !used.has(file))).toEqual([]);
-  });
+  // A folder scanned only whole (`.`) is one scenario; one with per-file cases must give every file one.
+  it.each(fixtures)(
+    'every manifest of $folder is in a case, and every file a case names exists',
+    ({ folder, cases }) => {
+      const named = new Set(cases.flatMap((testCase) => testCase.files).filter((file) => file !== '.'));
+      const files = readdirSync(path.join(fixturesDir, folder)).filter((file) => file.endsWith('.yaml'));
+      expect(
+        [...named].filter((file) => !files.includes(file)),
+        'named but missing',
+      ).toEqual([]);
+      if (named.size > 0)
+        expect(
+          files.filter((file) => !named.has(file)),
+          'in no case',
+        ).toEqual([]);
+    },
+  );
 });
 
 // What each edge rests on must be seen by today's checks: these run now, whatever the state of the graph.
