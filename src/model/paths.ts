@@ -15,7 +15,8 @@ export const GraphNodeKind = z.enum([
   'node',
   /**
    * What a permission lets one do in a namespace, shared by every identity holding it: `run-pods` is running a pod of
-   * one's own choosing there (any service account of the namespace, privileged where admission allows).
+   * one's own choosing there (any service account of the namespace, privileged where admission allows), `exec` is
+   * running commands in its existing pods.
    */
   'permission',
   /** A crown jewel: cluster-admin equivalent, every secret, a node's root, the control plane, the cloud account. */
@@ -27,7 +28,7 @@ export const GraphNode = z.object({
   /**
    * Stable across runs for the same input, readable: `workload:shop/Deployment/web`, `identity:sa:shop/web`,
    * `identity:user:alice`, `identity:group:ops`, `node:worker-1` (`node:*`: any node, for manifests),
-   * `permission:shop/run-pods`, `target:cluster-admin`, `target:all-secrets`, `target:node-root`,
+   * `permission:shop/run-pods`, `permission:shop/exec`, `target:cluster-admin`, `target:all-secrets`, `target:node-root`,
    * `target:control-plane`, `target:cloud`, and configured targets `target:secret:shop/db`, `target:namespace:pay`.
    * An object without a namespace has an empty namespace segment: `workload:/Deployment/web`, `identity:sa:/web`.
    */

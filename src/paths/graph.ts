@@ -15,6 +15,7 @@ import type { TechniqueId } from '../matrix/types.js';
 import type { GraphEdge, GraphNode } from '../model/paths.js';
 import type { Evidence, Finding, ResourceRef, Severity } from '../model/report.js';
 import { formatBinding, formatRole, formatSubject } from '../rbac/format.js';
+import { append } from '../rbac/model.js';
 import { type RiskIndex, type RiskyGrant, type RiskyPermission, riskOf, worst } from '../rbac/risky.js';
 import { subjectKey } from '../rbac/subjects.js';
 import type { Binding, Subject } from '../rbac/types.js';
@@ -60,6 +61,7 @@ interface Way {
 }
 
 export const ANY_NODE = 'node:*';
+const SHOWN_GRANTS = 3;
 export const TARGETS = {
   clusterAdmin: 'target:cluster-admin',
   allSecrets: 'target:all-secrets',
@@ -80,6 +82,7 @@ export const identityId = (subject: Subject) =>
     ? `identity:sa:${ns(subject.namespace)}/${subject.name}`
     : `identity:${subject.kind.toLowerCase()}:${subject.name}`;
 export const runPodsId = (namespace: string | null) => `permission:${ns(namespace)}/run-pods`;
+export const execId = (namespace: string | null) => `permission:${ns(namespace)}/exec`;
 const secretTargetId = (namespace: string, name: string) => `target:secret:${namespace}/${name}`;
 export const namespaceTargetId = (namespace: string) => `target:namespace:${namespace}`;
 const refName = (ref: ResourceRef) => `${ref.kind} ${ref.namespace === null ? '' : `${ref.namespace}/`}${ref.name}`;
@@ -104,6 +107,11 @@ class Builder {
   readonly #workloads: { pod: PodSpecView; id: string; hosts: string[] }[] = [];
   /** Service accounts by namespace: what running pods, minting tokens or impersonating there reaches. */
   readonly #accounts = new Map<string, Subject>();
+  readonly #accountsByNamespace = new Map<string | null, Subject[]>();
+  readonly #workloadsByNamespace = new Map<string | null, { id: string }[]>();
+  /** Grants are shared by every step they make: their evidence is built once. */
+  readonly #grantEvidence = new Map<RiskyGrant, Evidence[]>();
+  readonly #evidenceByFinding = new Map<Finding, Evidence>();
   readonly #namespaces = new Set<string | null>();
   /** Accounts whose token some pod mounts, with the hosts those pods run on. */
   readonly #tokens = new Map<string, { subject: Subject; hosts: Set<string> }>();
@@ -135,6 +143,7 @@ class Builder {
     this.#hostEdges();
     this.#identityEdges();
     this.#runPodsEdges();
+    this.#execEdges();
     this.#cloudEdges();
     this.#configuredTargets();
     const edges = [...this.#ways.values()].map(({ from, to, ways }) => this.#merge(from, to, ways));
@@ -158,17 +167,17 @@ class Builder {
   #merge(from: string, to: string, ways: readonly Way[]): Edge {
     const techniques = [...new Set(ways.flatMap((way) => way.techniques))];
     const findings = new Map<string, Finding>();
-    const evidence = new Map<string, Evidence>();
+    // Evidence objects are shared (built once per finding and grant): identity is enough to list each once.
+    const evidence = new Set<Evidence>();
     let cuts: Set<string> | undefined;
     for (const way of ways) {
       const own = new Set<string>();
       for (const finding of way.findings ?? []) {
         findings.set(finding.id, finding);
         own.add(this.#findingCut(finding));
-        const item = findingEvidence(finding);
-        evidence.set(evidenceKey(item), item);
+        evidence.add(this.#findingEvidence(finding));
       }
-      for (const item of way.evidence ?? []) evidence.set(evidenceKey(item), item);
+      for (const item of way.evidence ?? []) evidence.add(item);
       const bindings = new Set(way.bindings ?? []);
       const [binding] = bindings;
       if (binding && bindings.size === 1 && !way.uncut) own.add(this.#bindingCut(binding));
@@ -182,7 +191,7 @@ class Builder {
       text: [...new Set(ways.map((way) => way.text))].join('; or '),
       severity: worst(ways.map((way) => way.severity)) ?? 'info',
       findings: [...findings.keys()],
-      evidence: [...evidence.values()],
+      evidence: [...evidence],
       cuts: [...(cuts ?? [])],
     };
   }
@@ -279,6 +288,7 @@ class Builder {
       this.#namespaces.add(owner.ref.namespace);
       this.#account({ kind: 'ServiceAccount', namespace: owner.ref.namespace, name: pod.serviceAccountName });
       this.#workloads.push({ pod, id, hosts });
+      append(this.#workloadsByNamespace, owner.ref.namespace, { id });
     }
     for (const account of inventory.ofKind('ServiceAccount')) {
       this.#namespaces.add(account.ref.namespace);
@@ -318,7 +328,10 @@ class Builder {
         ? this.#inventory.find('ServiceAccount', subject.namespace, subject.name)
         : undefined;
     const location = resource?.locate(['metadata', 'name']);
-    if (subject.kind === 'ServiceAccount') this.#accounts.set(id, subject);
+    if (subject.kind === 'ServiceAccount') {
+      this.#accounts.set(id, subject);
+      append(this.#accountsByNamespace, subject.namespace, subject);
+    }
     return this.#node({
       id,
       kind: 'identity',
@@ -331,10 +344,9 @@ class Builder {
   }
 
   #accountsIn(namespace: string | null | undefined, names?: readonly string[]): Subject[] {
-    return [...this.#accounts.values()].filter(
-      (account) =>
-        (namespace === undefined || account.namespace === namespace) && (!names || names.includes(account.name)),
-    );
+    const accounts =
+      namespace === undefined ? [...this.#accounts.values()] : (this.#accountsByNamespace.get(namespace) ?? []);
+    return names ? accounts.filter((account) => names.includes(account.name)) : accounts;
   }
 
   #workloadEdges(pod: PodSpecView, id: string, hosts: readonly string[]): void {
@@ -456,7 +468,7 @@ class Builder {
           ...base,
           evidence: [
             ...(base.evidence ?? []),
-            ...decision.grants.flatMap((grant) => grantEvidence(grant as RiskyGrant)),
+            ...decision.grants.flatMap((grant) => this.#evidenceOf(grant as RiskyGrant)),
           ],
           bindings: inputBindings,
           uncut: inputBindings.length < decision.grants.length,
@@ -481,6 +493,7 @@ class Builder {
   }
 
   readonly #deferred: (() => void)[] = [];
+  #tokenSecrets?: Resource[];
 
   /** Root on a host holds the tokens of the pods there and the kubelet's own credentials. */
   #hostEdges(): void {
@@ -582,17 +595,23 @@ class Builder {
               ]);
             break;
           case 'exec':
-          case 'patch-pods':
           case 'node-proxy':
             if (names) break;
-            for (const workload of this.#workloads) {
-              if (!scope.cluster && workload.pod.owner.ref.namespace !== scope.namespace) continue;
+            for (const namespace of namespaces) {
               add(
-                workload.id,
+                execId(namespace),
                 grant,
                 `can ${held.permission.action} ${where}`,
-                techniquesOf(held.permission, ['MS-TA9006', 'MS-TA9011', 'MS-TA9030']),
+                techniquesOf(held.permission, power === 'exec' ? ['MS-TA9006'] : ['MS-TA9030']),
               );
+            }
+            break;
+          case 'patch-pods':
+            if (names) break;
+            for (const workload of scope.cluster
+              ? this.#workloads
+              : (this.#workloadsByNamespace.get(scope.namespace) ?? [])) {
+              add(workload.id, grant, `can ${held.permission.action} ${where}`, ['MS-TA9011']);
             }
             break;
           case 'read-secrets':
@@ -628,8 +647,10 @@ class Builder {
   ): void {
     const inScope = (namespace: string | null, name: string) =>
       (!namespaces || namespaces.includes(namespace)) && (!names || names.includes(name));
-    for (const secret of this.#inventory.ofKind('Secret')) {
-      if (secret.object.type !== 'kubernetes.io/service-account-token') continue;
+    this.#tokenSecrets ??= this.#inventory
+      .ofKind('Secret')
+      .filter((secret) => secret.object.type === 'kubernetes.io/service-account-token');
+    for (const secret of this.#tokenSecrets) {
       if (!inScope(secret.ref.namespace, secret.ref.name)) continue;
       const name = secret.annotations['kubernetes.io/service-account.name'];
       if (!name) continue;
@@ -665,10 +686,29 @@ class Builder {
         worst(grants.map((grant) => grant.severity)) ??
         'info',
       findings: [...findings.values()],
-      evidence: grants.flatMap(grantEvidence),
+      // The bindings are all cuts' business; as evidence, the first few (the most severe) tell the story.
+      evidence: grants.slice(0, SHOWN_GRANTS).flatMap((grant) => this.#evidenceOf(grant)),
       bindings: inputBindings,
       uncut: inputBindings.length < grants.length,
     });
+  }
+
+  #findingEvidence(finding: Finding): Evidence {
+    let evidence = this.#evidenceByFinding.get(finding);
+    if (!evidence) {
+      evidence = findingEvidence(finding);
+      this.#evidenceByFinding.set(finding, evidence);
+    }
+    return evidence;
+  }
+
+  #evidenceOf(grant: RiskyGrant): Evidence[] {
+    let evidence = this.#grantEvidence.get(grant);
+    if (!evidence) {
+      evidence = grantEvidence(grant);
+      this.#grantEvidence.set(grant, evidence);
+    }
+    return evidence;
   }
 
   /** The check's finding on the subject; a subject with cluster-admin power has one finding, by rbac-cluster-admin. */
@@ -737,6 +777,29 @@ class Builder {
     }
   }
 
+  /** Running commands in the existing pods of a namespace, through `pods/exec` or the kubelet API. */
+  #execEdges(): void {
+    const used = new Set([...this.#ways.values()].map(({ to }) => to));
+    for (const namespace of this.#namespaces) {
+      const hub = execId(namespace);
+      if (!used.has(hub)) continue;
+      this.#node({
+        id: hub,
+        kind: 'permission',
+        label: `run commands in any pod of namespace ${namespace ?? '(unset)'}`,
+      });
+      for (const { id, label } of (this.#workloadsByNamespace.get(namespace) ?? []).map(
+        ({ id }) => this.#nodes.get(id) as GraphNode,
+      )) {
+        this.#edge(hub, id, {
+          techniques: ['MS-TA9006'],
+          text: `runs commands in the containers of ${label}`,
+          severity: 'high',
+        });
+      }
+    }
+  }
+
   /** Cloud credentials: a workload identity its pods receive (the check names them), or the node's own in /etc/kubernetes. */
   #cloudEdges(): void {
     for (const finding of this.#byCheck.get('workload-identity') ?? []) {
@@ -780,9 +843,9 @@ class Builder {
     }
     for (const namespace of this.#targets.namespaces) {
       const members = [
-        ...this.#workloads.filter(({ pod }) => pod.owner.ref.namespace === namespace).map(({ id }) => id),
+        ...(this.#workloadsByNamespace.get(namespace) ?? []).map(({ id }) => id),
         ...this.#accountsIn(namespace).map(identityId),
-        ...(this.#nodes.has(runPodsId(namespace)) ? [runPodsId(namespace)] : []),
+        ...[runPodsId(namespace), execId(namespace)].filter((id) => this.#nodes.has(id)),
       ];
       this.#node({
         id: namespaceTargetId(namespace),
@@ -856,7 +919,7 @@ function findingKey(check: string, kind: string, namespace: string | null, name:
   return [check, kind, namespace ?? '', name, path, where].join('\u0000');
 }
 
-function findingEvidence(finding: Finding): Evidence {
+export function findingEvidence(finding: Finding): Evidence {
   const subject = ['ServiceAccount', 'User', 'Group'].includes(finding.resource.kind);
   const message = finding.message.startsWith(EXPECTED) ? finding.message.slice(EXPECTED.length) : finding.message;
   return {
@@ -867,8 +930,4 @@ function findingEvidence(finding: Finding): Evidence {
     ...(finding.path ? { path: finding.path } : {}),
     text: `${finding.checkId}: ${message}${finding.suppressed ? ` (suppressed: ${finding.suppressed.reason})` : ''}`,
   };
-}
-
-function evidenceKey(item: Evidence): string {
-  return `${item.type}\u0000${item.text}\u0000${item.location?.file ?? item.uri ?? ''}:${item.location?.line ?? ''}`;
 }

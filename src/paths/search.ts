@@ -1,6 +1,6 @@
 import type { AttackPath, GraphNode, PathStep } from '../model/paths.js';
 import { severities, severityRank } from '../model/report.js';
-import { type Edge, type Graph, namespaceTargetId, runPodsId } from './graph.js';
+import { type Edge, execId, type Graph, namespaceTargetId, runPodsId } from './graph.js';
 
 /** A `--from`/`--to` pattern that names nothing in the graph: a usage error, not an empty answer. */
 export class PathFilterError extends Error {}
@@ -198,7 +198,7 @@ function selectGoals(
     if (isNamespace(pattern)) {
       // A namespace is one goal: whatever of it is reached first.
       const id = namespaceTargetId(pattern);
-      const members = [...found.map((node) => node.id), runPodsId(pattern)];
+      const members = [...found.map((node) => node.id), runPodsId(pattern), execId(pattern)];
       goals.set(id, { id, members: members.flatMap((member) => index.get(member) ?? []) });
       continue;
     }
