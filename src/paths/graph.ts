@@ -480,8 +480,7 @@ class Builder {
 
   /** The kubelet's directory holds the token of every pod on the node: reading it is holding them all. */
   #tokenTheft(pod: PodSpecView, id: string, volume: HostPathVolume, hosts: readonly string[]): void {
-    const check = writableMounts(volume).length > 0 ? 'writable-host-path' : 'sensitive-host-path-read';
-    const way = this.#findingWay(check, pod.owner, volume.path, 'high', {
+    const way = this.#findingWay(hostPathCheck(volume), pod.owner, volume.path, 'high', {
       techniques: ['MS-TA9016'],
       text: `reads the service-account tokens of the node's pods through hostPath '${volume.declared}'`,
     });
@@ -584,7 +583,9 @@ class Builder {
                 runPodsId(namespace),
                 grant,
                 `can ${held.permission.action} ${where}`,
-                techniquesOf(held.permission, ['MS-TA9008', 'MS-TA9011']),
+                techniquesOf(held.permission, [
+                  held.permission.check === 'rbac-create-workloads' ? 'MS-TA9008' : 'MS-TA9011',
+                ]),
               );
             break;
           case 'webhooks':
@@ -818,11 +819,10 @@ class Builder {
     for (const { pod, id } of this.#workloads) {
       for (const volume of mountedHostPaths(pod)) {
         if (!volume.hostPath.credentials.includes('MS-TA9026')) continue;
-        const check = writableMounts(volume).length > 0 ? 'writable-host-path' : 'sensitive-host-path-read';
         this.#edge(
           id,
           TARGETS.cloud,
-          this.#findingWay(check, pod.owner, volume.path, 'high', {
+          this.#findingWay(hostPathCheck(volume), pod.owner, volume.path, 'high', {
             techniques: ['MS-TA9026'],
             text: `reads the node's cloud credentials through hostPath '${volume.declared}'`,
           }),
@@ -903,6 +903,11 @@ export function powerOf(permission: RiskyPermission): Power | undefined {
 function techniquesOf(permission: RiskyPermission, considered: readonly TechniqueId[]): TechniqueId[] {
   const found = permission.techniques.filter((id) => considered.includes(id));
   return found.length ? found : [...permission.techniques];
+}
+
+/** The check reporting what a hostPath lets the container read: writable-host-path where some of it is writable. */
+function hostPathCheck(volume: HostPathVolume): string {
+  return writableMounts(volume).length > 0 || writableBelow(volume) ? 'writable-host-path' : 'sensitive-host-path-read';
 }
 
 function hostPorts(pod: PodSpecView): boolean {
