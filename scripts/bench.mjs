@@ -118,7 +118,7 @@ try {
   const paths = benchPaths();
   console.log(
     `paths     ${paths.pods} pods, ${paths.serviceAccounts} service accounts, ${paths.bindings} bindings: graph of ${paths.nodes} nodes and ${paths.edges} edges, ` +
-      `${paths.paths} paths (${paths.pairs} entry → target pairs), ${paths.chokePoints} choke points in ${paths.pathsMs.toFixed(0)} ms (target ≤ 5000 ms; the scan before it ${paths.scanMs.toFixed(0)} ms); ` +
+      `${paths.paths} paths (${paths.pairs} entry → target pairs), ${paths.chokePoints} choke points in ${paths.pathsMs.toFixed(0)} ms, ${paths.pathsCpuMs.toFixed(0)} ms of CPU (target ≤ 5000 ms; the scan before it ${paths.scanMs.toFixed(0)} ms); ` +
       `peak RSS ${paths.maxRssMb.toFixed(0)} MB (target ≤ 1024 MB)`,
   );
 } catch (error) {
