@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateCluster } from './cluster.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = path.join(root, 'bin/kubematrix.js');
@@ -111,7 +112,20 @@ try {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
 }
 
-// 4. A live cluster of 25,000 pods served by the test API server (test/support/kube-api-server.ts, compiled here:
+// 4. Attack paths over a cluster of 25,000 pods, where the paths benchmark exists.
+try {
+  const { benchPaths } = await import('./bench-paths.mjs');
+  const paths = benchPaths();
+  console.log(
+    `paths     ${paths.pods} pods, ${paths.serviceAccounts} service accounts, ${paths.bindings} bindings: graph of ${paths.nodes} nodes and ${paths.edges} edges, ` +
+      `${paths.paths} paths (${paths.pairs} entry → target pairs), ${paths.chokePoints} choke points in ${paths.pathsMs.toFixed(0)} ms, ${paths.pathsCpuMs.toFixed(0)} ms of CPU (target ≤ 5000 ms; the scan before it ${paths.scanMs.toFixed(0)} ms); ` +
+      `peak RSS ${paths.maxRssMb.toFixed(0)} MB (target ≤ 1024 MB)`,
+  );
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+}
+
+// 5. A live cluster of 25,000 pods served by the test API server (test/support/kube-api-server.ts, compiled here:
 // it is test code, not shipped), collected and scanned in one fresh process, as `kubematrix scan --cluster` does.
 {
   const out = mkdtempSync(path.join(tmpdir(), 'kubematrix-bench-server-'));
@@ -150,165 +164,6 @@ try {
       `${(live.collectMs + live.scanMs).toFixed(0)} ms in all (target ≤ 10000 ms); ${live.findings} findings`,
   );
   console.log(`memory    peak RSS of collection + scan: ${live.maxRssMb.toFixed(0)} MB (target ≤ 1024 MB)`);
-}
-
-/**
- * 50 namespaces; 2,400 Deployments with a ReplicaSet and 10 pods each (the pods owned, as in a cluster), 1,000
- * bare pods, Services, ServiceAccounts, ConfigMaps, Secrets, RBAC, NetworkPolicies and Kyverno policies.
- */
-function generateCluster() {
-  const objects = [];
-  const ns = (n) => `team-${n % 50}`;
-  const container = (n) => ({
-    name: 'main',
-    image: n % 7 === 0 ? 'nginx' : `registry.example.com/team-${n % 50}/app:${n % 13}.0.1`,
-    ports: [{ containerPort: 8000 + (n % 100) }],
-    env: [
-      { name: 'LOG_LEVEL', value: 'info' },
-      n % 11 === 0 ? { name: 'DB_PASSWORD', value: `pw-${n}` } : { name: 'DB_HOST', value: 'db' },
-    ],
-    ...(n % 3 === 0
-      ? {
-          securityContext: {
-            runAsNonRoot: true,
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            capabilities: { drop: ['ALL'] },
-          },
-          resources: { limits: { cpu: '500m', memory: '256Mi' } },
-        }
-      : n % 17 === 0
-        ? { securityContext: { privileged: true } }
-        : {}),
-  });
-  const podSpec = (n) => ({
-    serviceAccountName: `sa-${n % 10}`,
-    containers: [container(n)],
-    ...(n % 19 === 0 ? { volumes: [{ name: 'host', hostPath: { path: '/var/log' } }] } : {}),
-  });
-  const meta = (name, n, extra = {}) => ({
-    name,
-    namespace: ns(n),
-    uid: `uid-${name}-${n}`,
-    labels: { app: `app-${n}` },
-    ...extra,
-  });
-  for (let n = 0; n < 50; n++) {
-    objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns(n), uid: `ns-${n}` } });
-    if (n % 2 === 0) {
-      objects.push({
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: meta('default-deny', n),
-        spec: { podSelector: {}, policyTypes: ['Ingress'] },
-      });
-    }
-    for (let s = 0; s < 10; s++)
-      objects.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { ...meta(`sa-${s}`, n), name: `sa-${s}` } });
-  }
-  for (let n = 0; n < 2400; n++) {
-    const name = `app-${n}`;
-    objects.push({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: meta(name, n),
-      spec: {
-        replicas: 10,
-        selector: { matchLabels: { app: name } },
-        template: { metadata: { labels: { app: name } }, spec: podSpec(n) },
-      },
-    });
-    const owner = (kind, ownerName) => ({
-      ownerReferences: [{ apiVersion: 'apps/v1', kind, name: ownerName, uid: `uid-${ownerName}`, controller: true }],
-    });
-    objects.push({
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: meta(`${name}-5d8f`, n, owner('Deployment', name)),
-      spec: { replicas: 10, template: { metadata: { labels: { app: name } }, spec: podSpec(n) } },
-    });
-    for (let p = 0; p < 10; p++) {
-      objects.push({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: meta(`${name}-5d8f-${p}`, n, owner('ReplicaSet', `${name}-5d8f`)),
-        spec: { ...podSpec(n), nodeName: `node-${p}` },
-        status: { phase: 'Running', podIP: `10.0.${n % 250}.${p}` },
-      });
-    }
-    objects.push({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: meta(name, n),
-      spec: {
-        type: n % 10 === 0 ? 'LoadBalancer' : 'ClusterIP',
-        selector: { app: name },
-        ports: [{ port: 80, targetPort: 8000 + (n % 100) }],
-      },
-    });
-    objects.push({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: meta(name, n),
-      data: { 'config.yaml': `listen: 0.0.0.0:8080\nupstream: http://svc-${n % 100}:80\n` },
-    });
-    objects.push({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      type: 'Opaque',
-      metadata: meta(name, n),
-      data: { password: Buffer.from(`secret-${n}`).toString('base64') },
-    });
-  }
-  for (let n = 0; n < 1000; n++) {
-    objects.push({ apiVersion: 'v1', kind: 'Pod', metadata: meta(`bare-${n}`, n), spec: podSpec(n) });
-  }
-  for (let n = 0; n < 500; n++) {
-    const risky = n % 5 === 0;
-    objects.push({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: meta(`role-${n}`, n),
-      rules: [
-        {
-          apiGroups: [''],
-          resources: risky ? ['secrets', 'pods/exec'] : ['configmaps'],
-          verbs: risky ? ['get', 'list', 'create'] : ['get', 'list'],
-        },
-      ],
-    });
-    objects.push({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: meta(`binding-${n}`, n),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `role-${n}` },
-      subjects: [{ kind: 'ServiceAccount', name: `sa-${n % 10}`, namespace: ns(n) }],
-    });
-  }
-  for (let n = 0; n < 50; n++) {
-    objects.push({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: `cluster-role-${n}`, uid: `cr-${n}` },
-      rules: [{ apiGroups: ['*'], resources: n % 10 === 0 ? ['*'] : ['pods'], verbs: ['get', 'list', 'watch'] }],
-    });
-    objects.push({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: `cluster-binding-${n}`, uid: `crb-${n}` },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `cluster-role-${n}` },
-      subjects: [{ kind: 'Group', name: `group-${n}` }],
-    });
-  }
-  for (let n = 0; n < 10; n++) {
-    objects.push({
-      apiVersion: 'kyverno.io/v1',
-      kind: 'ClusterPolicy',
-      metadata: { name: `policy-${n}`, uid: `kp-${n}` },
-      spec: { validationFailureAction: 'Enforce', rules: [] },
-    });
-  }
-  return objects;
 }
 
 function meta(kind, n, apiVersion) {

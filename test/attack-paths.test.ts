@@ -3,7 +3,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type ScanResult, scanManifests } from '../src/engine/scan.js';
-import { buildInventory } from '../src/inventory/index.js';
 import { type AttackPath, AttackPaths, type ChokePoint, GraphNode } from '../src/model/paths.js';
 import { type ResourceRef, TechniqueIdSchema } from '../src/model/report.js';
 import { attackPaths } from '../src/paths/index.js';
@@ -176,17 +175,7 @@ describe.each(fixtures)('attack-path preconditions: $folder', (fixture) => {
   });
 });
 
-/** attackPaths is a stub that throws until issue 12's graph lands: the lead removes this gate at merge. */
-const pending = (() => {
-  try {
-    attackPaths(buildInventory([]).inventory, []);
-    return false;
-  } catch {
-    return true;
-  }
-})();
-
-describe.skipIf(pending)('attack paths', () => {
+describe('attack paths', () => {
   describe.each(fixtures)('$folder', (fixture) => {
     describe.each(fixture.cases)('$name', (testCase) => {
       const load = async () => {

@@ -181,7 +181,7 @@ function reportRoles(check: string, risk: RiskIndex, report: (draft: FindingDraf
 }
 
 /** The binding that hands a rule to the subject, and the rule itself, each where it is written. */
-function grantEvidence(grant: RiskyGrant): Evidence[] {
+export function grantEvidence(grant: RiskyGrant): Evidence[] {
   const { binding, role, rule } = grant;
   const evidence: Evidence[] = [];
   if (binding.resource) {

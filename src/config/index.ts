@@ -30,9 +30,19 @@ export const CheckSettings = z.strictObject({
   options: z.unknown().optional(),
 });
 
+/** Crown jewels of this organization, besides the built-in targets of attack paths (docs/paths.md). */
+export const PathTargets = z.strictObject({
+  /** Secrets whose reading is a target in itself: a database password, a signing key. */
+  secrets: z.array(z.strictObject({ namespace: z.string().min(1), name: z.string().min(1) })).default([]),
+  /** Namespaces where running code, or holding the identity of a workload, is a target. */
+  namespaces: z.array(z.string().min(1)).default([]),
+});
+export type PathTargets = z.infer<typeof PathTargets>;
+
 export const Config = z.strictObject({
   ignore: z.array(IgnoreRule).default([]),
   checks: z.record(z.string(), CheckSettings).default({}),
+  paths: z.strictObject({ targets: PathTargets.prefault({}) }).prefault({}),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -1,11 +1,10 @@
 import { policedWorkloads } from '../checks/network-isolation.js';
-import { globMatch } from '../engine/analyze.js';
 import type { Inventory, PodSpecView } from '../inventory/index.js';
 import { tokenMount } from '../inventory/pods.js';
 import { admissionPluginOn, auditBackend, componentsOf } from '../k8s/components.js';
 import { METADATA_ENDPOINTS, networkPolicies } from '../k8s/network-policies.js';
 import { SYSTEM_NAMESPACES } from '../k8s/pod-security.js';
-import { admissionDefenses, type Control, type Defense } from '../k8s/policy-engines.js';
+import { admissionDefenses, type Control, type Defense, enforcedIn } from '../k8s/policy-engines.js';
 import type { MitigationId } from '../matrix/types.js';
 
 /**
@@ -38,15 +37,6 @@ type Derive = (scope: Scope) => string[] | undefined;
 const label = (namespace: string | null) => (namespace === null ? 'workloads naming no namespace' : namespace);
 const isSystem = (namespace: string | null) => namespace !== null && SYSTEM_NAMESPACES.has(namespace);
 
-/** Whether an admission defense rejects violating pods in the namespace. Selectors cannot be resolved: not proven. */
-function covers(defense: Defense, namespace: string | null): boolean {
-  const { mode, scope } = defense;
-  if (mode !== 'enforce' || scope.selectors) return false;
-  const matches = (patterns: readonly string[] | undefined) =>
-    namespace !== null && (patterns ?? []).some((pattern) => globMatch(pattern, namespace));
-  return (!scope.namespaces || matches(scope.namespaces)) && !matches(scope.excludedNamespaces);
-}
-
 /**
  * Every namespace has enforcing defenses covering every one of `controls`: the descriptions of those used.
  * `engines` narrows to some admission engines.
@@ -65,7 +55,7 @@ function admissionCovers(
   for (const namespace of scope.namespaces) {
     for (const control of controls) {
       const defense = defenses.find(
-        (candidate) => candidate.controls.includes(control) && covers(candidate, namespace),
+        (candidate) => candidate.controls.includes(control) && enforcedIn(candidate, namespace),
       );
       if (!defense) return undefined;
       used.add(defense.description);

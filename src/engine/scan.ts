@@ -10,6 +10,7 @@ import { type ReadOptions, readManifests } from '../inputs/manifests.js';
 import { buildInventory, type Inventory, type InventoryOptions, type SourceObject } from '../inventory/index.js';
 import type { AttackPaths } from '../model/paths.js';
 import type { ClusterSource, Finding, ManifestSource, Report, ReportSource, ScanError } from '../model/report.js';
+import { attackPaths } from '../paths/index.js';
 import { version } from '../version.js';
 import { analyze } from './analyze.js';
 
@@ -23,18 +24,12 @@ export interface ScanOptions extends ReadOptions {
   now?: Date;
   /**
    * How the report's attack paths (`attackPaths`, each technique's `onPaths`) are built from the inventory and the
-   * findings; `false`: none, for a command that builds its own or needs only the inventory. Default: `defaultPaths`.
+   * findings; `false`: none, for a command that builds its own or needs only the inventory. Default: every path of `attackPaths`, with the config's targets.
    */
   paths?: PathBuilder | false;
 }
 
 export type PathBuilder = (inventory: Inventory, findings: readonly Finding[]) => AttackPaths;
-
-/**
- * MERGE (issue 12): none while `attackPaths` (src/paths) is a stub that throws; at the merge this becomes
- * `(inventory, findings) => attackPaths(inventory, findings)` and every scan reports its paths.
- */
-const defaultPaths: PathBuilder | undefined = undefined;
 
 export interface ScanResult<Source extends ReportSource = ReportSource> {
   report: Report & { source: Source };
@@ -89,17 +84,23 @@ function assess<Source extends ReportSource>(
   options: ScanOptions,
 ): ScanResult<Source> {
   const now = options.now ?? new Date();
+  const config = options.config ?? Config.parse({});
   const { inventory, errors: inventoryErrors, warnings } = buildInventory(objects, inventoryOptions);
   const analysis = analyze(inventory, {
     checks: options.checks ?? allChecks,
-    config: options.config ?? Config.parse({}),
+    config,
     now,
   });
   const techniques = techniqueStatuses(analysis.findings, analysis.checks, analysis.blind, {
     observed: observedMitigations(inventory),
     declared: options.controls ?? [],
   });
-  const build = options.paths === false ? undefined : (options.paths ?? defaultPaths);
+  const build =
+    options.paths === false
+      ? undefined
+      : (options.paths ??
+        ((inventory: Inventory, findings: readonly Finding[]) =>
+          attackPaths(inventory, findings, { targets: config.paths.targets })));
   const paths = build?.(inventory, analysis.findings);
   const report: Report & { source: Source } = {
     tool: 'kubematrix' as const,

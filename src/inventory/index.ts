@@ -231,8 +231,11 @@ function sharedFolders(a: string, b: string): number {
   return shared === left.length && shared === right.length ? Number.MAX_SAFE_INTEGER - 1 : shared;
 }
 
-/** The object's controller (`ownerReferences[].controller: true`), when the input holds it. */
-function controller(resource: Resource, find: Inventory['find']): Resource | undefined {
+/**
+ * The object's controller (`ownerReferences[].controller: true`) when the input holds it and it declares pods: a Pod's
+ * ReplicaSet, a ReplicaSet's Deployment. Attack paths follow it up to the pod template a running Pod belongs to.
+ */
+export function controller(resource: Resource, find: Inventory['find']): Resource | undefined {
   const owners = asRecord(resource.object.metadata).ownerReferences;
   if (!Array.isArray(owners)) return undefined;
   for (const owner of owners.map(asRecord)) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { globMatch } from '../engine/analyze.js';
 import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';
 import { asRecord, type Inventory, type Resource } from '../inventory/index.js';
@@ -156,6 +157,15 @@ function scopeOf(namespaces: unknown, excluded: unknown, selectors: readonly unk
     ...(except?.length ? { excludedNamespaces: except } : {}),
     selectors: narrowing,
   };
+}
+
+/** Whether an admission defense rejects violating pods in the namespace. Selectors cannot be resolved: not proven. */
+export function enforcedIn(defense: Defense, namespace: string | null): boolean {
+  const { mode, scope } = defense;
+  if (mode !== 'enforce' || scope.selectors) return false;
+  const matches = (patterns: readonly string[] | undefined) =>
+    namespace !== null && (patterns ?? []).some((pattern) => globMatch(pattern, namespace));
+  return (!scope.namespaces || matches(scope.namespaces)) && !matches(scope.excludedNamespaces);
 }
 
 /** Everything the input declares, and the objects of these kinds it could not read. */

@@ -13,6 +13,12 @@ export const GraphNodeKind = z.enum([
   'identity',
   /** A host: a named node from a cluster, or "any node" the scheduler may pick for manifests. */
   'node',
+  /**
+   * What a permission lets one do in a namespace, shared by every identity holding it: `run-pods` is running a pod of
+   * one's own choosing there (any service account of the namespace, privileged where admission allows), `exec` is
+   * running commands in its existing pods.
+   */
+  'permission',
   /** A crown jewel: cluster-admin equivalent, every secret, a node's root, the control plane, the cloud account. */
   'target',
 ]);
@@ -22,7 +28,9 @@ export const GraphNode = z.object({
   /**
    * Stable across runs for the same input, readable: `workload:shop/Deployment/web`, `identity:sa:shop/web`,
    * `identity:user:alice`, `identity:group:ops`, `node:worker-1` (`node:*`: any node, for manifests),
-   * `target:cluster-admin`, `target:all-secrets`, `target:node-root`, `target:control-plane`, `target:cloud`.
+   * `permission:shop/run-pods`, `permission:shop/exec`, `target:cluster-admin`, `target:all-secrets`, `target:node-root`,
+   * `target:control-plane`, `target:cloud`, and configured targets `target:secret:shop/db`, `target:namespace:pay`.
+   * An object without a namespace has an empty namespace segment: `workload:/Deployment/web`, `identity:sa:/web`.
    */
   id: z.string(),
   kind: GraphNodeKind,
@@ -34,6 +42,11 @@ export const GraphNode = z.object({
    * compromised); `subject`: a user or group with bindings (its credentials stolen or misused).
    */
   entry: z.enum(['internet', 'assume-breach', 'subject']).optional(),
+  /**
+   * For a target reached elsewhere than at itself, the nodes where it is: root on any host for `target:node-root`,
+   * the hosts running the control plane for `target:control-plane`. A path to the target ends at one of them.
+   */
+  members: z.array(z.string()).optional(),
   resource: ResourceRef.optional(),
   location: SourceLocation.optional(),
   uri: z.string().optional(),
@@ -65,7 +78,13 @@ export type PathStep = z.infer<typeof PathStep>;
 
 export const AttackPath = z.object({
   from: z.string(),
+  /** The target (or the node `--to` asked for); the last step ends at it or at one of its `members`. */
   to: z.string(),
+  /**
+   * Other entry points of the same kind that reach `to` the same way: their first step has the same techniques and
+   * ends at the same node as this one's, and the rest of the path is this one's. Absent when there are none.
+   */
+  alsoFrom: z.array(z.string()).optional(),
   steps: z.array(PathStep).min(1),
   /** The weakest link: the least severe step, which bounds how likely the whole chain is. Paths rank by length, then this. */
   severity: Severity,
@@ -78,7 +97,10 @@ export const ChokePoint = z.object({
   /** A finding id, or the binding's `Kind namespace/name`. */
   id: z.string(),
   label: z.string(),
-  /** Paths this fix removes, counted after the choke points ranked before it (greedy set cover). */
+  /**
+   * Paths this fix removes, counted after the choke points ranked before it (greedy set cover). A path stands for
+   * each of its entry points (`from` and `alsoFrom`): the count is of entry point → target pairs.
+   */
   removes: z.number().int().positive(),
   resource: ResourceRef.optional(),
   location: SourceLocation.optional(),

@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildInventory } from '../../src/inventory/index.js';
 import { AttackPaths } from '../../src/model/paths.js';
 import { Report } from '../../src/model/report.js';
-import { attackPaths } from '../../src/paths/index.js';
 import { cli } from './run.js';
 
-/** Whether src/paths is still the stub that throws (on the branch that built the command, before the merge). */
-function stubbed(): boolean {
-  try {
-    attackPaths(buildInventory([], { complete: false }).inventory, []);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-// MERGE (issue 12): the lead removes this gate when attackPaths is built, and makes it the engine's default
-// (`defaultPaths` in src/engine/scan.ts), which the last test needs.
-describe.skipIf(stubbed())('kubematrix paths over the shop example', () => {
+describe('kubematrix paths over the shop example', () => {
   const json = async (...args: string[]) => {
     const { status, stdout } = await cli(['paths', 'examples/shop', '-o', 'json', ...args]);
     expect(status).toBe(0);

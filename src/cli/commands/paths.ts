@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AttackPaths } from '../../model/paths.js';
 import { type Severity, severityRank } from '../../model/report.js';
-import { attackPaths, type PathOptions } from '../../paths/index.js';
+import { attackPaths, PathFilterError, type PathOptions } from '../../paths/index.js';
 import { renderJson } from '../../report/json/report.js';
 import { renderPathsTable } from '../../report/paths/table.js';
 import { formatInputError } from '../../report/terminal/errors.js';
@@ -40,7 +40,7 @@ export default async function pathsCommand(io: Io, paths: string[], options: Pat
     const { report, inventory } = await scanInput(io, paths, collection, { config, paths: false });
     for (const error of report.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);
     if (nothingRead(report)) return ExitCode.usage;
-    const graph = attackPaths(inventory, report.findings, filters);
+    const graph = graphOf(inventory, report.findings, { ...filters, targets: config.paths.targets });
     const terminal = detectTerminal(io);
     const all = !!options.all;
     const render = (color: boolean): Iterable<string> =>
@@ -99,4 +99,14 @@ function gate(io: Io, graph: AttackPaths, { failOn, quiet }: PathsCommandOptions
     );
   }
   return ExitCode.findings;
+}
+
+/** The paths; a `--from`/`--to` naming nothing in this input is the user's to fix, as a usage error. */
+function graphOf(...args: Parameters<typeof attackPaths>): AttackPaths {
+  try {
+    return attackPaths(...args);
+  } catch (error) {
+    if (error instanceof PathFilterError) throw new UsageError(error.message);
+    throw error;
+  }
 }
