@@ -30,9 +30,19 @@ export const CheckSettings = z.strictObject({
   options: z.unknown().optional(),
 });
 
+/** `audit`: settings of the audit-log detections (`kubematrix audit`, `kubematrix audit serve`). */
+export const AuditSettings = z.strictObject({
+  /**
+   * Identities the detections not marked `everyone` skip, replacing the default list (`DEFAULT_ALLOW` in
+   * src/detections/pipeline.ts): user names with `*` globs, and groups.
+   */
+  allow: z.strictObject({ users: z.array(z.string()).default([]), groups: z.array(z.string()).default([]) }).optional(),
+});
+
 export const Config = z.strictObject({
   ignore: z.array(IgnoreRule).default([]),
   checks: z.record(z.string(), CheckSettings).default({}),
+  audit: AuditSettings.default({}),
 });
 export type Config = z.infer<typeof Config>;
 
