@@ -63,15 +63,14 @@ export default async function serve(io: Io, options: ServeOptions): Promise<numb
     `kubematrix: audit webhook listening on https://${shown}:${address.port} (${allDetections.length} detections)\n`,
   );
 
+  let signalled = (_signal: string) => {};
   const stop = await new Promise<string>((resolve) => {
-    const signalled = (signal: string) => () => resolve(signal);
-    const onTerm = signalled('SIGTERM');
-    const onInt = signalled('SIGINT');
-    process.once('SIGTERM', onTerm).once('SIGINT', onInt);
+    signalled = resolve;
+    process.once('SIGTERM', signalled).once('SIGINT', signalled);
     void backend.failed.then(() => resolve('the output failed'));
-    // Whatever stopped it, the next signal finds no handler and ends the process at once.
-    void once(backend.server, 'close').finally(() => process.off('SIGTERM', onTerm).off('SIGINT', onInt));
   });
+  // From here the next signal finds no handler and ends the process at once.
+  process.off('SIGTERM', signalled).off('SIGINT', signalled);
   io.stderr.write(`kubematrix: stopping (${stop}): draining ${backend.counters.queueDepth} queued events\n`);
   let failed = false;
   await backend.close().catch(() => {
