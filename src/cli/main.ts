@@ -33,6 +33,9 @@ export function buildProgram(io: Io, exit: { code: number }): commander.Command 
       outputError: (text, write) => write(printableLines(text)),
     })
     .showHelpAfterError('(run with --help for usage)')
+    // Options after a subcommand's name are that subcommand's: `audit serve -c FILE` must not hand -c to `audit`,
+    // which has its own (commander otherwise gives an option to the first command along the line that knows it).
+    .enablePositionalOptions()
     // Set before adding subcommands, which copy it: every usage error then reaches run() and exits 2.
     .exitOverride()
     .addHelpText(
@@ -137,7 +140,8 @@ Exit codes:
   subject.action(lazy(async () => (await import('./commands/rbac.js')).subject));
 
   // `audit` reads audit logs; here it only carries `serve`, the live backend. Commander sends `audit serve …` to the
-  // subcommand even when `audit` has an action and file arguments of its own (a file named serve is `./serve`).
+  // subcommand even when `audit` has an action and file arguments of its own (a file named serve is `./serve`), and,
+  // with positional options, gives the options after `serve` to it even where `audit` has the same ones.
   const audit = program.command('audit').description('detect Threat Matrix techniques in Kubernetes audit events');
   audit
     .command('serve')
