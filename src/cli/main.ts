@@ -36,6 +36,9 @@ export function buildProgram(io: Io, exit: { code: number }): commander.Command 
       outputError: (text, write) => write(printableLines(text)),
     })
     .showHelpAfterError('(run with --help for usage)')
+    // Options after a subcommand's name are that subcommand's: `audit serve -c FILE` must not hand -c to `audit`,
+    // which has its own (commander otherwise gives an option to the first command along the line that knows it).
+    .enablePositionalOptions()
     // Set before adding subcommands, which copy it: every usage error then reaches run() and exits 2.
     .exitOverride()
     .addHelpText(
@@ -174,6 +177,30 @@ Exit codes:
     .addOption(outputOption(['table', 'json'], 'table'));
   clusterOptions(subject, { namespaces: false });
   subject.action(lazy(async () => (await import('./commands/rbac.js')).subject));
+
+  // `audit` reads audit logs; here it only carries `serve`, the live backend. Commander sends `audit serve …` to the
+  // subcommand even when `audit` has an action and file arguments of its own (a file named serve is `./serve`), and,
+  // with positional options, gives the options after `serve` to it even where `audit` has the same ones.
+  const audit = program.command('audit').description('detect Threat Matrix techniques in Kubernetes audit events');
+  audit
+    .command('serve')
+    .description(
+      "receive the API server's audit events as its webhook backend (--audit-webhook-config-file) and stream alerts",
+    )
+    .option('--listen <host:port>', 'address to serve HTTPS on', '127.0.0.1:8443')
+    .requiredOption('--tls-cert <file>', 'PEM certificate chain the backend presents')
+    .requiredOption('--tls-key <file>', 'PEM private key of that certificate')
+    .option('--token-file <file>', 'bearer token the API server must send (the token in its webhook kubeconfig)')
+    .option('--client-ca <file>', 'CA bundle the client certificate must chain to (mutual TLS)')
+    .option(
+      '-o, --output <format>',
+      'alerts as JSON lines: jsonl prints them, jsonl=FILE appends them to FILE',
+      'jsonl',
+    )
+    .option('--max-body <bytes>', 'largest batch accepted; larger ones get 413', String(16 * 1024 * 1024))
+    .option('--queue <events>', 'events held for the detections; a batch that does not fit gets 503', '20000')
+    .option('-c, --config <file>', 'audit settings such as the allow-list (default: .kubematrix.yaml if present)')
+    .action(lazy(async () => (await import('./commands/audit-serve.js')).default));
 
   return program;
 }

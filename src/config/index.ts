@@ -39,10 +39,20 @@ export const PathTargets = z.strictObject({
 });
 export type PathTargets = z.infer<typeof PathTargets>;
 
+/** `audit`: settings of the audit-log detections (`kubematrix audit`, `kubematrix audit serve`). */
+export const AuditSettings = z.strictObject({
+  /**
+   * Identities the detections not marked `everyone` skip, replacing the default list (`DEFAULT_ALLOW` in
+   * src/detections/pipeline.ts): user names with `*` globs, and groups.
+   */
+  allow: z.strictObject({ users: z.array(z.string()).default([]), groups: z.array(z.string()).default([]) }).optional(),
+});
+
 export const Config = z.strictObject({
   ignore: z.array(IgnoreRule).default([]),
   checks: z.record(z.string(), CheckSettings).default({}),
   paths: z.strictObject({ targets: PathTargets.prefault({}) }).prefault({}),
+  audit: AuditSettings.default({}),
 });
 export type Config = z.infer<typeof Config>;
 
