@@ -30,9 +30,24 @@ export const CheckSettings = z.strictObject({
   options: z.unknown().optional(),
 });
 
+/** `kubematrix audit` (and `scan --audit`): who most detections skip. */
+export const AuditConfig = z.strictObject({
+  allow: z
+    .strictObject({
+      /** User names, `*` patterns allowed: `system:serviceaccount:argocd:*`. */
+      users: z.array(z.string().min(1)).default([]),
+      groups: z.array(z.string().min(1)).default([]),
+      /** Use only these lists, instead of adding them to the built-in one (system controllers and nodes). */
+      replaceDefaults: z.boolean().default(false),
+    })
+    .optional(),
+});
+export type AuditConfig = z.infer<typeof AuditConfig>;
+
 export const Config = z.strictObject({
   ignore: z.array(IgnoreRule).default([]),
   checks: z.record(z.string(), CheckSettings).default({}),
+  audit: AuditConfig.optional(),
 });
 export type Config = z.infer<typeof Config>;
 
