@@ -35,6 +35,8 @@ export function buildProgram(io: Io, exit: { code: number }): commander.Command 
     .showHelpAfterError('(run with --help for usage)')
     // Set before adding subcommands, which copy it: every usage error then reaches run() and exits 2.
     .exitOverride()
+    // Options belong to the command they follow, so that `audit serve --output …` is serve's, not audit's.
+    .enablePositionalOptions()
     .addHelpText(
       'after',
       `
@@ -99,6 +101,30 @@ Exit codes:
     )
     .action(lazy(async () => (await import('./commands/scan.js')).default));
   clusterOptions(scan);
+
+  // Subcommands (`audit serve`) sit beside the file arguments: the first argument names one when it matches (a log
+  // file of that name is given as ./serve).
+  program
+    .command('audit')
+    .description('detect matrix techniques in Kubernetes audit logs (files, directories, - for stdin; gzip too)')
+    .argument(
+      '[logs...]',
+      'audit logs: JSON lines or JSON documents of audit.k8s.io Events, EventLists, or AKS, GKE and EKS exports',
+    )
+    .addOption(outputOption(['table', 'jsonl', 'json'], 'table'))
+    .option('--since <time>', 'only events at or after TIME: RFC 3339 (2026-11-30T10:00:00Z) or back from now (2h, 7d)')
+    .option('--until <time>', 'only events before TIME, in the same forms')
+    .option('--proxy-list <file>', 'known proxy and Tor exit addresses: one IP or CIDR per line, # comments')
+    .option('-c, --config <file>', 'the audit allow-list and other settings (default: .kubematrix.yaml if present)')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when an alert is at or above SEVERITY').choices([
+        'critical',
+        'high',
+        'medium',
+        'low',
+      ]),
+    )
+    .action(lazy(async () => (await import('./commands/audit.js')).default));
 
   program
     .command('controls')

@@ -141,7 +141,8 @@ export async function readAuditLog(
     }
     for (const file of files) {
       // Named as the user would: the input as given, or the file's path from it when the input is a directory.
-      const name = file === path.resolve(cwd, input) ? input : path.join(input, path.relative(path.resolve(cwd, input), file));
+      const name =
+        file === path.resolve(cwd, input) ? input : path.join(input, path.relative(path.resolve(cwd, input), file));
       await readOne(name, () => createReadStream(file, { highWaterMark: 1 << 20 }));
     }
   }
