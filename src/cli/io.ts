@@ -41,6 +41,16 @@ export function processIo(): Io {
   };
 }
 
+/** Standard input as it arrives, or whole when this Io cannot stream it (the in-process tests). */
+export function stdinChunks(io: Io): () => AsyncIterable<Uint8Array> {
+  return (
+    io.stdinStream ??
+    async function* () {
+      yield await io.stdin();
+    }
+  );
+}
+
 export interface Terminal {
   readonly color: boolean;
   readonly width: number;

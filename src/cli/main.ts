@@ -93,6 +93,11 @@ Exit codes:
       '--controls <file>',
       'mitigations your organization declares in place (default: kubematrix-controls.yaml if present; see kubematrix controls init)',
     )
+    .option(
+      '--audit <log>',
+      'an audit log (repeatable): the techniques its events show happening are marked on the matrix',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--show-suppressed', 'list suppressed findings too, marked with their reason')
     .option('--all', 'list every finding in the table, not only the first few of each group')
     .addHelpText(

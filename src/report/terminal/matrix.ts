@@ -2,7 +2,7 @@ import { getTechnique, tactics } from '../../matrix/index.js';
 import type { TechniqueId } from '../../matrix/types.js';
 import type { Report, TechniqueStatusValue } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
-import { statusLegend, statusMarks } from '../statuses.js';
+import { activityMark, statusLegend, statusMarks } from '../statuses.js';
 import { type Paint, paint } from './paint.js';
 import { wrap } from './text.js';
 
@@ -15,6 +15,8 @@ export interface MatrixOptions {
   findings?: ReadonlyMap<TechniqueId | string, number>;
   /** One line per technique (its name cut to fit): the heat-map above a scan's findings. */
   compact?: boolean;
+  /** Techniques the audit log showed happening (`scan --audit`): marked after their number. */
+  active?: ReadonlySet<TechniqueId | string>;
 }
 
 /** The narrowest column that still fits most words of a technique name. */
@@ -48,20 +50,22 @@ export function renderReportMatrix(
 ): string {
   const status = new Map(report.techniques.map((technique) => [technique.id, technique.status]));
   const findings = new Map(report.techniques.map((technique) => [technique.id, technique.findings]));
-  return renderMatrix({ width, paint: paint(color), status, findings, compact });
+  const active = new Set(report.techniques.filter((technique) => technique.activity?.alerts).map(({ id }) => id));
+  return renderMatrix({ width, paint: paint(color), status, findings, compact, ...(active.size ? { active } : {}) });
 }
 
-function cellLines(id: TechniqueId, column: number, { status, findings, compact }: MatrixOptions): string[] {
+function cellLines(id: TechniqueId, column: number, { status, findings, compact, active }: MatrixOptions): string[] {
   const technique = getTechnique(id);
   const name = technique ? technique.name : id;
   const mark = status ? `${statusMarks[status.get(id) ?? 'not-assessed'].mark} ` : '';
   const count = findings?.get(id) ? ` (${findings.get(id)})` : '';
   // The number alone (9013 for MS-TA9013) is what `kubematrix explain` takes, without the noise of the prefix.
-  const head = `${mark}${id.slice(5)}`;
+  const number = `${id.slice(5)}${active?.has(id) ? activityMark.mark : ''}`;
+  const head = `${mark}${number}`;
   if (compact) {
     // Mark, number and count always fit the narrowest column (`!9018 12k`); the name gets what room is left.
     const found = findings?.get(id) ?? 0;
-    const tight = `${mark.trim()}${id.slice(5)}${found ? ` ${found < 1000 ? found : `${Math.floor(found / 1000)}k`}` : ''}`;
+    const tight = `${mark.trim()}${number}${found ? ` ${found < 1000 ? found : `${Math.floor(found / 1000)}k`}` : ''}`;
     const room = column - tight.length - 1;
     if (room < 4) return [tight];
     return [`${tight} ${name.length > room ? `${name.slice(0, room - 1).trimEnd()}…` : name}`];
@@ -109,7 +113,7 @@ function renderGrid(column: number, options: MatrixOptions): string {
     );
     if (!options.compact || r === depth - 1) lines.push(rule(r === depth - 1 ? '┴' : '┼'));
   }
-  if (status) lines.push(...legend(options.width));
+  if (status) lines.push(...legend(options));
   return `${lines.join('\n')}\n`;
 }
 
@@ -134,7 +138,7 @@ function renderList(options: MatrixOptions): string {
       }
       if (shown) lines.push(`  ${shown}`);
     }
-    if (status) lines.push(...legend(width));
+    if (status) lines.push(...legend(options));
     return `${lines.join('\n')}\n`;
   }
   for (const tactic of tactics) {
@@ -148,10 +152,12 @@ function renderList(options: MatrixOptions): string {
     }
     lines.push('');
   }
-  if (status) lines.push(...legend(options.width));
+  if (status) lines.push(...legend(options));
   return `${lines.join('\n')}\n`;
 }
 
-function legend(width: number): string[] {
-  return wrap(statusLegend((mark, meaning) => `${mark} ${meaning}`).join(';  '), width);
+function legend({ width, active }: MatrixOptions): string[] {
+  const entries = statusLegend((mark, meaning) => `${mark} ${meaning}`);
+  if (active) entries.push(`${activityMark.mark} ${activityMark.meaning}`);
+  return wrap(entries.join(';  '), width);
 }
