@@ -9,7 +9,7 @@ import { type Severity, severityRank } from '../../model/report.js';
 import { formatInputError } from '../../report/terminal/errors.js';
 import { plural } from '../../report/terminal/findings.js';
 import { printable } from '../../report/terminal/text.js';
-import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError } from '../io.js';
+import { detectTerminal, ExitCode, type Io, UsageError } from '../io.js';
 import { parseTimeBound } from '../options.js';
 
 export interface AuditCommandOptions {

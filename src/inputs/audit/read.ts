@@ -277,22 +277,30 @@ export class RecordReader<T> {
   }
 
   private lineEnded(line: string): void {
-    if (line.length > this.maxLength) return this.tooLong(this.line);
-    if (this.document) return this.documentLine(line);
+    if (this.document) {
+      this.documentLine(line);
+      return;
+    }
+    if (line.length > this.maxLength) {
+      this.tooLong(this.line);
+      return;
+    }
     // The hot path: a line of JSON lines starts with its brace.
     if (line.charCodeAt(0) !== 123) {
       const trimmed = line.trim();
       if (!trimmed) return;
       if (trimmed === '{' || trimmed === '[') {
         this.document = new DocumentState(this.line);
-        return this.documentLine(line);
+        this.documentLine(line);
+        return;
       }
     }
     let record: unknown;
     try {
       record = JSON.parse(line);
     } catch {
-      return this.malformed('not valid JSON', this.line);
+      this.malformed('not valid JSON', this.line);
+      return;
     }
     const decoded = this.decode(record, this.line);
     if (decoded !== undefined) this.out.push(decoded);
@@ -309,16 +317,18 @@ export class RecordReader<T> {
     if (document.open) return;
     this.document = undefined;
     if (!document.parts) {
-      return this.malformed(
+      this.malformed(
         `a JSON document larger than ${mebibytes(this.maxLength)}, skipped: write one event per line`,
         document.start,
       );
+      return;
     }
     let record: unknown;
     try {
       record = JSON.parse(document.parts.join('\n'));
     } catch {
-      return this.malformed('a multi-line JSON document that is not valid JSON', document.start);
+      this.malformed('a multi-line JSON document that is not valid JSON', document.start);
+      return;
     }
     const decoded = this.decode(record, document.start, (index, count) => document.itemLine(index, count));
     if (decoded !== undefined) this.out.push(decoded);

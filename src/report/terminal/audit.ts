@@ -19,7 +19,6 @@ export function renderAuditTable(
 ): string {
   const paint = painter(color);
   const text = Math.max(Math.min(width, 120) - 4, 40);
-  const { source } = report;
   const alerts = report.rules.reduce((sum, rule) => sum + rule.alerts, 0);
   const active = report.techniques.filter((technique) => technique.status === 'active');
   const lines = [paint(['bold', 'underline'], 'Audit log'), ...wrap(readLine(report), text)];
