@@ -285,21 +285,17 @@ export class RecordReader<T> {
       this.tooLong(this.line);
       return;
     }
-    // The hot path: a line of JSON lines starts with its brace.
-    if (line.charCodeAt(0) !== 123) {
-      const trimmed = line.trim();
-      if (!trimmed) return;
-      if (trimmed === '{' || trimmed === '[') {
-        this.document = new DocumentState(this.line);
-        this.documentLine(line);
-        return;
-      }
-    }
+    // The hot path: a line of JSON lines starts with its brace, and parses.
+    if (line.charCodeAt(0) !== 123 && !line.trim()) return;
     let record: unknown;
     try {
       record = JSON.parse(line);
     } catch {
-      this.malformed('not valid JSON', this.line);
+      const trimmed = line.trim();
+      if (trimmed === '{' || trimmed === '[') {
+        this.document = new DocumentState(this.line);
+        this.documentLine(line);
+      } else this.malformed('not valid JSON', this.line);
       return;
     }
     const decoded = this.decode(record, this.line);
