@@ -111,7 +111,15 @@ try {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
 }
 
-// 4. A live cluster of 25,000 pods served by the test API server (test/support/kube-api-server.ts, compiled here:
+// 4. Audit logs: a million events through bare JSON.parse and through the whole detection pipeline.
+try {
+  const { benchAudit, formatAudit } = await import('./bench-audit.mjs');
+  for (const figures of await benchAudit()) console.log(formatAudit(figures));
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+}
+
+// 5. A live cluster of 25,000 pods served by the test API server (test/support/kube-api-server.ts, compiled here:
 // it is test code, not shipped), collected and scanned in one fresh process, as `kubematrix scan --cluster` does.
 {
   const out = mkdtempSync(path.join(tmpdir(), 'kubematrix-bench-server-'));

@@ -10,7 +10,14 @@ describe('AddressSet, from a proxy list', () => {
   it('holds addresses and blocks of both families', () => {
     expect(errors).toEqual([]);
     expect(addresses.size).toBe(4);
-    for (const listed of ['203.0.113.7', '198.51.100.0', '198.51.100.255', '2001:db8::1', '2001:0db8:ffff::', '192.0.2.1']) {
+    for (const listed of [
+      '203.0.113.7',
+      '198.51.100.0',
+      '198.51.100.255',
+      '2001:db8::1',
+      '2001:0db8:ffff::',
+      '192.0.2.1',
+    ]) {
       expect(addresses.has(listed), listed).toBe(true);
     }
     for (const other of ['203.0.113.8', '198.51.101.1', '2001:db9::1', '192.0.2.2', 'not-an-ip', '']) {
