@@ -4,7 +4,18 @@ export { allChecks, getCheck } from './checks/index.js';
 export { Config, loadConfig, parseConfig } from './config/index.js';
 export { techniqueStatuses } from './coverage/index.js';
 export { analyze } from './engine/analyze.js';
+export {
+  ActivityTally,
+  type AuditLogOptions,
+  type AuditLogResult,
+  auditAllowList,
+  auditLog,
+  auditReport,
+} from './engine/audit.js';
 export { type ScanOptions, type ScanResult, scanCollection, scanManifests } from './engine/scan.js';
+export { decodeRecord } from './inputs/audit/decode.js';
+export type { AuditEvent, SourcedEvent } from './inputs/audit/event.js';
+export { type AuditReadOptions, type AuditReadResult, readAuditLog } from './inputs/audit/read.js';
 export { type CollectOptions, collectCluster } from './inputs/cluster/collect.js';
 export { Collection } from './inputs/cluster/collection.js';
 export type { ClusterTarget } from './inputs/cluster/connect.js';
@@ -22,6 +33,8 @@ export {
   PSS_CONTROLS,
 } from './k8s/policy-engines.js';
 export * from './matrix/index.js';
+export * from './model/alert.js';
+export * from './model/audit.js';
 export * from './model/report.js';
 export { type Rbac, rbacOf, type WhoCan } from './rbac/model.js';
 export {

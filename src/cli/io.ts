@@ -19,6 +19,8 @@ export interface Io {
   /** Progress goes here only when it is a terminal. */
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
   readonly stdin: () => Promise<Buffer>;
+  /** Standard input as it arrives, for inputs read in bounded memory (audit logs); without it, `stdin()` whole. */
+  readonly stdinStream?: () => AsyncIterable<Uint8Array>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Relative paths on the command line, and the default config file, are read from here. */
   readonly cwd: string;
@@ -33,9 +35,20 @@ export function processIo(): Io {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
     },
+    stdinStream: () => process.stdin,
     env: process.env,
     cwd: process.cwd(),
   };
+}
+
+/** Standard input as it arrives, or whole when this Io cannot stream it (the in-process tests). */
+export function stdinChunks(io: Io): () => AsyncIterable<Uint8Array> {
+  return (
+    io.stdinStream ??
+    async function* () {
+      yield await io.stdin();
+    }
+  );
 }
 
 export interface Terminal {

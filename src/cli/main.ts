@@ -97,6 +97,11 @@ Exit codes:
       '--controls <file>',
       'mitigations your organization declares in place (default: kubematrix-controls.yaml if present; see kubematrix controls init)',
     )
+    .option(
+      '--audit <log>',
+      'an audit log (repeatable): the techniques its events show happening are marked on the matrix',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--show-suppressed', 'list suppressed findings too, marked with their reason')
     .option('--all', 'list every finding in the table, not only the first few of each group')
     .addHelpText(
@@ -142,6 +147,30 @@ Exit codes:
     .action(lazy(async () => (await import('./commands/paths.js')).default));
   clusterOptions(paths);
 
+  // Subcommands (`audit serve`) sit beside the file arguments: the first argument names one when it matches (a log
+  // file of that name is given as ./serve).
+  const audit = program
+    .command('audit')
+    .description('detect matrix techniques in Kubernetes audit logs (files, directories, - for stdin; gzip too)')
+    .argument(
+      '[logs...]',
+      'audit logs: JSON lines or JSON documents of audit.k8s.io Events, EventLists, or AKS, GKE and EKS exports',
+    )
+    .addOption(outputOption(['table', 'jsonl', 'json'], 'table'))
+    .option('--since <time>', 'only events at or after TIME: RFC 3339 (2026-11-30T10:00:00Z) or back from now (2h, 7d)')
+    .option('--until <time>', 'only events before TIME, in the same forms')
+    .option('--proxy-list <file>', 'known proxy and Tor exit addresses: one IP or CIDR per line, # comments')
+    .option('-c, --config <file>', 'the audit allow-list and other settings (default: .kubematrix.yaml if present)')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when an alert is at or above SEVERITY').choices([
+        'critical',
+        'high',
+        'medium',
+        'low',
+      ]),
+    )
+    .action(lazy(async () => (await import('./commands/audit.js')).default));
+
   program
     .command('controls')
     .description('the controls file: mitigations no scan can observe, for your organization to declare')
@@ -178,10 +207,6 @@ Exit codes:
   clusterOptions(subject, { namespaces: false });
   subject.action(lazy(async () => (await import('./commands/rbac.js')).subject));
 
-  // `audit` reads audit logs; here it only carries `serve`, the live backend. Commander sends `audit serve …` to the
-  // subcommand even when `audit` has an action and file arguments of its own (a file named serve is `./serve`), and,
-  // with positional options, gives the options after `serve` to it even where `audit` has the same ones.
-  const audit = program.command('audit').description('detect Threat Matrix techniques in Kubernetes audit events');
   audit
     .command('serve')
     .description(
@@ -199,6 +224,7 @@ Exit codes:
     )
     .option('--max-body <bytes>', 'largest batch accepted; larger ones get 413', String(16 * 1024 * 1024))
     .option('--queue <events>', 'events held for the detections; a batch that does not fit gets 503', '20000')
+    .option('--proxy-list <file>', 'known proxy and Tor exit addresses: one IP or CIDR per line, # comments')
     .option('-c, --config <file>', 'audit settings such as the allow-list (default: .kubematrix.yaml if present)')
     .action(lazy(async () => (await import('./commands/audit-serve.js')).default));
 

@@ -39,20 +39,25 @@ export const PathTargets = z.strictObject({
 });
 export type PathTargets = z.infer<typeof PathTargets>;
 
-/** `audit`: settings of the audit-log detections (`kubematrix audit`, `kubematrix audit serve`). */
-export const AuditSettings = z.strictObject({
-  /**
-   * Identities the detections not marked `everyone` skip, replacing the default list (`DEFAULT_ALLOW` in
-   * src/detections/pipeline.ts): user names with `*` globs, and groups.
-   */
-  allow: z.strictObject({ users: z.array(z.string()).default([]), groups: z.array(z.string()).default([]) }).optional(),
+/** `kubematrix audit` (and `scan --audit`): who most detections skip. */
+export const AuditConfig = z.strictObject({
+  allow: z
+    .strictObject({
+      /** User names, `*` patterns allowed: `system:serviceaccount:argocd:*`. */
+      users: z.array(z.string().min(1)).default([]),
+      groups: z.array(z.string().min(1)).default([]),
+      /** Use only these lists, instead of adding them to the built-in one (system controllers and nodes). */
+      replaceDefaults: z.boolean().default(false),
+    })
+    .optional(),
 });
+export type AuditConfig = z.infer<typeof AuditConfig>;
 
 export const Config = z.strictObject({
   ignore: z.array(IgnoreRule).default([]),
   checks: z.record(z.string(), CheckSettings).default({}),
   paths: z.strictObject({ targets: PathTargets.prefault({}) }).prefault({}),
-  audit: AuditSettings.default({}),
+  audit: AuditConfig.optional(),
 });
 export type Config = z.infer<typeof Config>;
 

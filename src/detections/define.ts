@@ -14,8 +14,17 @@ export interface AlertDraft {
 
 /** Settings every detection may read, from `.kubematrix.yaml`'s `audit` section and the command line. */
 export interface DetectionSettings {
-  /** Source addresses of known proxies and Tor exit nodes (`--proxy-list FILE`); empty when none was given. */
-  readonly proxyAddresses: ReadonlySet<string>;
+  /**
+   * Source addresses of known proxies and Tor exit nodes (`--proxy-list FILE`: addresses and CIDR blocks); empty when
+   * none was given. A plain `Set` of addresses will do in tests.
+   */
+  readonly proxyAddresses: AddressMatcher;
+}
+
+/** Whether an address (as an event's `sourceIPs` write it) is listed; `AddressSet` (src/k8s/ip.ts) matches blocks too. */
+export interface AddressMatcher {
+  has(address: string): boolean;
+  readonly size: number;
 }
 
 export interface DetectionContext<State> {

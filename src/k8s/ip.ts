@@ -64,3 +64,50 @@ export function cidrContains(cidr: Cidr, address: IpAddress): boolean {
   const host = BigInt(BITS[cidr.version] - cidr.prefix);
   return cidr.value >> host === address.value >> host;
 }
+
+/** Addresses looked up at most before the memo of answers starts again: audit logs repeat a few thousand sources. */
+const MEMO = 65_536;
+
+/**
+ * A set of addresses and blocks (`203.0.113.7`, `198.51.100.0/24`, `2001:db8::/32`) that answers `has(address)` for
+ * an address as audit events write it, IPv4-mapped IPv6 (`::ffff:203.0.113.7`) included. Answers are memoized: the
+ * proxy rule asks for every event's sources.
+ */
+export class AddressSet {
+  private readonly exact = new Set<string>();
+  private readonly blocks: Cidr[] = [];
+  private memo = new Map<string, boolean>();
+
+  constructor(entries: Iterable<IpAddress | Cidr>) {
+    for (const entry of entries) {
+      if ('prefix' in entry && entry.prefix < BITS[entry.version]) this.blocks.push(entry);
+      else this.exact.add(`${entry.version}:${entry.value}`);
+    }
+  }
+
+  get size(): number {
+    return this.exact.size + this.blocks.length;
+  }
+
+  has(text: string): boolean {
+    if (!this.size) return false;
+    let answer = this.memo.get(text);
+    if (answer === undefined) {
+      answer = this.lookup(text);
+      if (this.memo.size >= MEMO) this.memo = new Map();
+      this.memo.set(text, answer);
+    }
+    return answer;
+  }
+
+  private lookup(text: string): boolean {
+    let address = parseIp(text);
+    if (!address) return false;
+    // An IPv4 client seen through a dual-stack listener.
+    if (address.version === 6 && address.value >> 32n === 0xffffn) {
+      address = { version: 4, value: address.value & 0xffffffffn };
+    }
+    const found = address;
+    return this.exact.has(`${found.version}:${found.value}`) || this.blocks.some((cidr) => cidrContains(cidr, found));
+  }
+}

@@ -111,6 +111,18 @@ export const MitigationState = z.object({
 });
 export type MitigationState = z.infer<typeof MitigationState>;
 
+/**
+ * What an audit log showed happening for a technique (`kubematrix audit`, or `scan --audit`): the alerts raised, the
+ * worst of their severities and the rules that raised them, most alerts first.
+ */
+export const TechniqueActivity = z.object({
+  alerts: z.number().int().nonnegative(),
+  /** Absent when no alert was raised. */
+  severity: Severity.optional(),
+  rules: z.array(z.object({ id: z.string(), alerts: z.number().int().positive() })),
+});
+export type TechniqueActivity = z.infer<typeof TechniqueActivity>;
+
 export const TechniqueStatus = z.object({
   id: TechniqueIdSchema,
   status: TechniqueStatusValue,
@@ -129,6 +141,8 @@ export const TechniqueStatus = z.object({
    * when the scan computed paths, absent when it did not.
    */
   onPaths: z.number().int().nonnegative().optional(),
+  /** With `scan --audit`: the alerts the audit log raised for the technique, when there were any. */
+  activity: TechniqueActivity.optional(),
 });
 export type TechniqueStatus = z.infer<typeof TechniqueStatus>;
 

@@ -12,6 +12,12 @@ export const statusMarks: Readonly<Record<TechniqueStatusValue, { readonly mark:
     question: { mark: '?', meaning: 'not visible in this input, or a question for you' },
   };
 
+/**
+ * The mark beside the status of a technique the audit log showed happening (`scan --audit`): activity is not a status,
+ * an exposed technique may be active or not.
+ */
+export const activityMark = { mark: '*', meaning: 'alerts in the audit log (scan --audit)' } as const;
+
 /** A status's mark; one a report from a newer version may hold reads as not visible. */
 export function statusMark(status: string): string {
   return (statusMarks as Readonly<Record<string, { mark: string }>>)[status]?.mark ?? '?';

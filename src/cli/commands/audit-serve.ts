@@ -2,12 +2,12 @@ import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { ConfigError, loadConfig } from '../../config/index.js';
 import { allDetections } from '../../detections/index.js';
 import { createPipeline } from '../../detections/pipeline.js';
 import { createAuditWebhook } from '../../inputs/audit/webhook.js';
 import { describe } from '../../inputs/cluster/connect.js';
 import { type Io, UsageError } from '../io.js';
+import { detectionOptions } from './audit.js';
 
 export interface ServeOptions {
   listen: string;
@@ -20,6 +20,7 @@ export interface ServeOptions {
   maxBody: string;
   queue: string;
   config?: string;
+  proxyList?: string;
 }
 
 /**
@@ -36,14 +37,9 @@ export default async function serve(io: Io, options: ServeOptions): Promise<numb
     );
   }
   const token = options.tokenFile ? readToken(io, options.tokenFile) : undefined;
-  const config = await loadConfig(options.config, io.cwd).catch((error: unknown) => {
-    throw error instanceof ConfigError ? new UsageError(error.message) : error;
-  });
+  const detection = await detectionOptions(io, options);
   const output = await openOutput(io, options.output);
-  const pipeline = createPipeline({
-    detections: allDetections,
-    ...(config.audit.allow ? { allow: config.audit.allow } : {}),
-  });
+  const pipeline = createPipeline({ detections: allDetections, ...detection });
   const backend = createAuditWebhook({
     cert: read(io, options.tlsCert, '--tls-cert'),
     key: read(io, options.tlsKey, '--tls-key'),

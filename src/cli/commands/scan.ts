@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ConfigError } from '../../config/index.js';
+import { type Config, ConfigError } from '../../config/index.js';
 import { loadControls } from '../../coverage/controls.js';
-import { type Finding, type Severity, severityRank } from '../../model/report.js';
+import { type Finding, type Report, type Severity, severityRank } from '../../model/report.js';
 import { type ReportFormat, reportFormat, reportFormats } from '../../report/index.js';
 import { plural } from '../../report/terminal/findings.js';
-import { detectTerminal, ExitCode, type Io, UsageError } from '../io.js';
+import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError } from '../io.js';
 import type { ClusterOptions } from './cluster.js';
 import { checkInput, collectionFor, configFor, nothingRead, openAll, scanInput } from './input.js';
 
@@ -19,6 +19,8 @@ export interface ScanCommandOptions extends ClusterOptions {
   controls?: string;
   showSuppressed?: boolean;
   all?: boolean;
+  /** Audit logs whose activity is shown on the matrix (`--audit`, repeatable). */
+  audit?: string[];
 }
 
 export default async function scanCommand(io: Io, paths: string[], options: ScanCommandOptions): Promise<number> {
@@ -31,10 +33,11 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
   const files = await openAll(outputs.map((output) => output.file));
   try {
     const collection = await collectionFor(io, paths, options);
-    const [{ report }, renderers] = await Promise.all([
+    const [{ report: scanned }, renderers] = await Promise.all([
       scanInput(io, paths, collection, { config, controls }),
       Promise.all(outputs.map((output) => output.format.load())),
     ]);
+    const report = options.audit?.length ? await withActivity(io, scanned, options.audit, config) : scanned;
     const terminal = detectTerminal(io);
     const shared = { showSuppressed: !!options.showSuppressed, all: !!options.all, cwd: io.cwd };
     for (const [index, render] of renderers.entries()) {
@@ -132,4 +135,24 @@ function gate(io: Io, findings: readonly Finding[], { failOn, quiet }: ScanComma
   if (!quiet)
     io.stderr.write(`kubematrix: ${plural(failing, 'unsuppressed finding')} at or above ${failOn} (--fail-on)\n`);
   return ExitCode.findings;
+}
+
+/**
+ * The report with what the audit logs showed happening: each technique alerts were raised for gets its `activity`,
+ * and the logs' input errors join the report's.
+ */
+async function withActivity(io: Io, report: Report, logs: readonly string[], config: Config): Promise<Report> {
+  const { auditAllowList, auditLog } = await import('../../engine/audit.js');
+  const audit = await auditLog(logs, { cwd: io.cwd, stdin: stdinChunks(io), allow: auditAllowList(config.audit) });
+  const active = new Map(audit.techniques.filter((technique) => technique.status === 'active').map((t) => [t.id, t]));
+  return {
+    ...report,
+    techniques: report.techniques.map((technique) => {
+      const seen = active.get(technique.id);
+      if (!seen) return technique;
+      const { alerts, severity, rules } = seen;
+      return { ...technique, activity: { alerts, ...(severity ? { severity } : {}), rules } };
+    }),
+    errors: [...report.errors, ...audit.errors],
+  };
 }

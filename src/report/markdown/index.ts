@@ -1,6 +1,6 @@
 import { getTechnique, tactics } from '../../matrix/index.js';
 import { type Finding, type Report, severities, severityRank } from '../../model/report.js';
-import { onPathMark, statusLegend, statusMarks, techniqueMark } from '../statuses.js';
+import { activityMark, onPathMark, statusLegend, statusMarks, techniqueMark } from '../statuses.js';
 import { pathsLine, plural, resourceName } from '../terminal/findings.js';
 
 /** Findings listed at most: a pull-request comment is read, not searched; the full list is in the other formats. */
@@ -16,18 +16,18 @@ const legend = statusLegend((mark, meaning) => `\`${mark}\` ${meaning}`).join(' 
  * mention.
  */
 export function renderMarkdown(report: Report): string {
-  const active = report.findings.filter((finding) => !finding.suppressed);
+  const unsuppressed = report.findings.filter((finding) => !finding.suppressed);
   const counts = severities
-    .map((severity) => [severity, active.filter((finding) => finding.severity === severity).length] as const)
+    .map((severity) => [severity, unsuppressed.filter((finding) => finding.severity === severity).length] as const)
     .filter(([, count]) => count)
     .map(([severity, count]) => `${count} ${severity}`);
-  const suppressed = report.findings.length - active.length;
+  const suppressed = report.findings.length - unsuppressed.length;
   const { source } = report;
   const from = source.type === 'manifests' ? plural(source.files, 'file') : `cluster ${escapeMarkdown(source.context)}`;
   const lines = [
     '## kubematrix: the Threat Matrix for Kubernetes',
     '',
-    `**${plural(active.length, 'finding')}**${counts.length ? ` (${counts.join(', ')})` : ''}${suppressed ? `, ${suppressed} suppressed` : ''} in ${plural(source.objects, 'object')} from ${from}.`,
+    `**${plural(unsuppressed.length, 'finding')}**${counts.length ? ` (${counts.join(', ')})` : ''}${suppressed ? `, ${suppressed} suppressed` : ''} in ${plural(source.objects, 'object')} from ${from}.`,
     `Techniques: ${statusCounts(report)}.`,
   ];
   const notes = [
@@ -35,16 +35,26 @@ export function renderMarkdown(report: Report): string {
     ...(report.warnings.length ? [plural(report.warnings.length, 'warning')] : []),
   ];
   if (report.attackPaths) lines.push(escapeMarkdown(pathsLine(report.attackPaths)));
+  const active = report.techniques.filter((technique) => technique.activity?.alerts);
+  if (active.length) {
+    const alerts = active.reduce((sum, technique) => sum + (technique.activity?.alerts ?? 0), 0);
+    lines.push(
+      `Audit log: ${plural(alerts, 'alert')} on ${plural(active.length, 'technique')} (marked ${code(activityMark.mark)}).`,
+    );
+  }
   if (notes.length) lines.push(`${notes.join(', ')}: see the full report.`);
   const onPath = report.techniques.some((technique) => technique.onPaths)
     ? ` · \`${onPathMark.mark}\` ${onPathMark.meaning}`
     : '';
-  lines.push('', ...matrixTable(report), '', `${legend}${onPath}`, '');
+  const activityLegend = active.length ? ` · ${code(activityMark.mark)} ${activityMark.meaning}` : '';
+  lines.push('', ...matrixTable(report), '', `${legend}${onPath}${activityLegend}`, '');
 
-  const top = [...active].sort((a, b) => severityRank(a.severity) - severityRank(b.severity)).slice(0, TOP_FINDINGS);
+  const top = [...unsuppressed]
+    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity))
+    .slice(0, TOP_FINDINGS);
   if (top.length) {
     lines.push(
-      `### ${top.length < active.length ? `Top ${top.length} of ${active.length} findings` : 'Findings'}, worst first`,
+      `### ${top.length < unsuppressed.length ? `Top ${top.length} of ${unsuppressed.length} findings` : 'Findings'}, worst first`,
       '',
       '| Severity | Check | Resource | Where | Message |',
       '| --- | --- | --- | --- | --- |',
@@ -82,7 +92,9 @@ function matrixTable(report: Report): string[] {
       const technique = status.get(id);
       const mark = techniqueMark(technique?.status ?? 'not-assessed', technique?.onPaths);
       const findings = technique?.findings ? ` (${technique.findings})` : '';
-      return `${code(mark)} ${id.slice(5)} ${escapeMarkdown(getTechnique(id)?.name ?? '')}${findings}`;
+      const alerts = technique?.activity?.alerts;
+      const activity = alerts ? ` ${code(activityMark.mark)} ${plural(alerts, 'alert')}` : '';
+      return `${code(mark)} ${id.slice(5)} ${escapeMarkdown(getTechnique(id)?.name ?? '')}${findings}${activity}`;
     }),
   );
   return [

@@ -12,6 +12,7 @@ import {
   type TechniqueStatusValue,
 } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
+import { activityMark } from '../statuses.js';
 import { formatInputError } from './errors.js';
 import { renderReportMatrix } from './matrix.js';
 import { type Paint, paint as painter, severityStyle } from './paint.js';
@@ -207,6 +208,19 @@ function summary(report: Report, gaps: readonly Group[], paint: Paint, width: nu
       const [head = '', ...rest] = wrap(named.join(', '), width - 12);
       lines.push(`  ${label(severity, paint)}  ${head}`, ...indent(rest, ' '.repeat(12)));
     }
+  }
+  const happening = report.techniques
+    .filter((technique) => technique.activity?.alerts)
+    .sort((a, b) => (b.activity?.alerts ?? 0) - (a.activity?.alerts ?? 0) || compareText(a.id, b.id));
+  if (happening.length) {
+    const named = happening.map(
+      ({ id, activity }) =>
+        `${id} ${getTechnique(id)?.name ?? ''} (${plural(activity?.alerts ?? 0, 'alert')}, ${activity?.severity ?? 'info'})`,
+    );
+    lines.push(
+      `Active in the audit log (${happening.length}; ${activityMark.mark} in the matrix):`,
+      ...indent(wrap(named.join(', '), width - 2), '  '),
+    );
   }
   const gapFindings = gaps.reduce((sum, group) => sum + group.findings.length, 0);
   if (gaps.length) {

@@ -2,7 +2,7 @@ import { getTechnique, tactics } from '../../matrix/index.js';
 import type { TechniqueId } from '../../matrix/types.js';
 import type { Report, TechniqueStatusValue } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
-import { onPathMark, statusLegend, techniqueMark } from '../statuses.js';
+import { activityMark, onPathMark, statusLegend, techniqueMark } from '../statuses.js';
 import { type Paint, paint } from './paint.js';
 import { wrap } from './text.js';
 
@@ -17,6 +17,8 @@ export interface MatrixOptions {
   onPaths?: ReadonlyMap<TechniqueId | string, number>;
   /** One line per technique (its name cut to fit): the heat-map above a scan's findings. */
   compact?: boolean;
+  /** Techniques the audit log showed happening (`scan --audit`): marked after their number. */
+  active?: ReadonlySet<TechniqueId | string>;
 }
 
 /** The narrowest column that still fits most words of a technique name. */
@@ -51,20 +53,34 @@ export function renderReportMatrix(
   const status = new Map(report.techniques.map((technique) => [technique.id, technique.status]));
   const findings = new Map(report.techniques.map((technique) => [technique.id, technique.findings]));
   const onPaths = new Map(report.techniques.map((technique) => [technique.id, technique.onPaths ?? 0]));
-  return renderMatrix({ width, paint: paint(color), status, findings, onPaths, compact });
+  const active = new Set(report.techniques.filter((technique) => technique.activity?.alerts).map(({ id }) => id));
+  return renderMatrix({
+    width,
+    paint: paint(color),
+    status,
+    findings,
+    onPaths,
+    compact,
+    ...(active.size ? { active } : {}),
+  });
 }
 
-function cellLines(id: TechniqueId, column: number, { status, findings, onPaths, compact }: MatrixOptions): string[] {
+function cellLines(
+  id: TechniqueId,
+  column: number,
+  { status, findings, onPaths, compact, active }: MatrixOptions,
+): string[] {
   const technique = getTechnique(id);
   const name = technique ? technique.name : id;
   const mark = status ? `${techniqueMark(status.get(id) ?? 'not-assessed', onPaths?.get(id))} ` : '';
   const count = findings?.get(id) ? ` (${findings.get(id)})` : '';
   // The number alone (9013 for MS-TA9013) is what `kubematrix explain` takes, without the noise of the prefix.
-  const head = `${mark}${id.slice(5)}`;
+  const number = `${id.slice(5)}${active?.has(id) ? activityMark.mark : ''}`;
+  const head = `${mark}${number}`;
   if (compact) {
     // Mark, number and count always fit the narrowest column (`!9018 12k`); the name gets what room is left.
     const found = findings?.get(id) ?? 0;
-    const tight = `${mark.trim()}${id.slice(5)}${found ? ` ${found < 1000 ? found : `${Math.floor(found / 1000)}k`}` : ''}`;
+    const tight = `${mark.trim()}${number}${found ? ` ${found < 1000 ? found : `${Math.floor(found / 1000)}k`}` : ''}`;
     const room = column - tight.length - 1;
     if (room < 4) return [tight];
     return [`${tight} ${name.length > room ? `${name.slice(0, room - 1).trimEnd()}…` : name}`];
@@ -112,7 +128,7 @@ function renderGrid(column: number, options: MatrixOptions): string {
     );
     if (!options.compact || r === depth - 1) lines.push(rule(r === depth - 1 ? '┴' : '┼'));
   }
-  if (status) lines.push(...legend(options.width, options.onPaths));
+  if (status) lines.push(...legend(options));
   return `${lines.join('\n')}\n`;
 }
 
@@ -137,7 +153,7 @@ function renderList(options: MatrixOptions): string {
       }
       if (shown) lines.push(`  ${shown}`);
     }
-    if (status) lines.push(...legend(width, options.onPaths));
+    if (status) lines.push(...legend(options));
     return `${lines.join('\n')}\n`;
   }
   for (const tactic of tactics) {
@@ -151,12 +167,13 @@ function renderList(options: MatrixOptions): string {
     }
     lines.push('');
   }
-  if (status) lines.push(...legend(options.width, options.onPaths));
+  if (status) lines.push(...legend(options));
   return `${lines.join('\n')}\n`;
 }
 
-function legend(width: number, onPaths: MatrixOptions['onPaths']): string[] {
+function legend({ width, onPaths, active }: MatrixOptions): string[] {
   const entries = statusLegend((mark, meaning) => `${mark} ${meaning}`);
   if ([...(onPaths?.values() ?? [])].some(Boolean)) entries.push(`${onPathMark.mark} ${onPathMark.meaning}`);
+  if (active) entries.push(`${activityMark.mark} ${activityMark.meaning}`);
   return wrap(entries.join(';  '), width);
 }

@@ -1,0 +1,320 @@
+#!/usr/bin/env node
+// Audit logs at scale: 1,000,000 realistic events (and 250,000, to see memory stay flat), generated deterministically
+// into a temporary file, then read twice, each time in a fresh process so that its peak RSS is its own: bare
+// JSON.parse of every line (the same reading and line splitting), and the whole of `kubematrix audit` (reading,
+// decoding, de-duplication, every detection). Prints figures, asserts nothing. Needs the build; scripts/bench.mjs
+// calls benchAudit().
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = (file) => JSON.stringify(path.join(root, 'dist', file));
+
+/** A small deterministic generator (mulberry32): the same log on every run and machine. */
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CONTROLLERS = [
+  'system:serviceaccount:kube-system:replicaset-controller',
+  'system:serviceaccount:kube-system:deployment-controller',
+  'system:serviceaccount:kube-system:endpointslice-controller',
+  'system:kube-controller-manager',
+  'system:kube-scheduler',
+  'system:serviceaccount:ingress-nginx:ingress-nginx',
+  'system:serviceaccount:monitoring:prometheus',
+];
+const WATCHED = [
+  ['pods', ''],
+  ['endpoints', ''],
+  ['configmaps', ''],
+  ['services', ''],
+  ['deployments', 'apps'],
+  ['replicasets', 'apps'],
+  ['endpointslices', 'discovery.k8s.io'],
+  ['leases', 'coordination.k8s.io'],
+];
+const NAMESPACES = ['default', 'shop', 'payments', 'kube-system', 'monitoring', 'ingress-nginx'];
+const HUMANS = ['alice@example.com', 'bob@example.com', 'ci-deployer', 'carol@example.com'];
+const COMMANDS = [
+  ['sh'],
+  ['/bin/bash'],
+  ['ls', '-la', '/'],
+  ['cat', '/etc/hosts'],
+  ['curl', '-s', 'http://169.254.169.254/latest/meta-data/'],
+  ['tar', 'cf', '-', '/data'],
+];
+
+function generator(seed) {
+  const next = random(seed);
+  const pick = (list) => list[Math.floor(next() * list.length)];
+  const start = Date.parse('2026-11-30T00:00:00Z');
+  let n = 0;
+  const base = (verb, user, groups, objectRef, uri, stage, level, code) => {
+    n++;
+    const time = new Date(start + n * 7).toISOString().replace('Z', '000Z');
+    return {
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level,
+      auditID: `${((n * 2654435761) >>> 0).toString(16).padStart(8, '0')}-7c1e-4d2a-9f3b-${String(n).padStart(12, '0')}`,
+      stage,
+      requestURI: uri,
+      verb,
+      user: { username: user, groups },
+      sourceIPs: [`10.${Math.floor(next() * 4)}.${Math.floor(next() * 255)}.${Math.floor(next() * 255)}`],
+      userAgent: user.startsWith('system:') ? 'kube-controller-manager/v1.31.2' : 'kubectl/v1.31.2 (linux/amd64)',
+      objectRef,
+      responseStatus: { metadata: {}, code },
+      requestReceivedTimestamp: time,
+      stageTimestamp: time,
+      annotations: { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': '' },
+    };
+  };
+  const path = ([resource, group], namespace, name) =>
+    `${group ? `/apis/${group}/v1` : '/api/v1'}${namespace ? `/namespaces/${namespace}` : ''}/${resource}${name ? `/${name}` : ''}`;
+  return () => {
+    const roll = next();
+    if (roll < 0.6) {
+      // Controllers: gets, lists and watches, at Metadata.
+      const kind = pick(WATCHED);
+      const verb = pick(['get', 'list', 'watch', 'watch']);
+      const namespace = pick(NAMESPACES);
+      const name = verb === 'get' ? `obj-${Math.floor(next() * 5000)}` : undefined;
+      const ref = {
+        resource: kind[0],
+        namespace,
+        ...(name ? { name } : {}),
+        ...(kind[1] ? { apiGroup: kind[1] } : {}),
+        apiVersion: 'v1',
+      };
+      const uri = `${path(kind, namespace, name)}${verb === 'watch' ? '?allowWatchBookmarks=true&resourceVersion=81234&timeoutSeconds=411&watch=true' : ''}`;
+      return base(
+        verb,
+        pick(CONTROLLERS),
+        ['system:serviceaccounts', 'system:authenticated'],
+        ref,
+        uri,
+        verb === 'watch' ? 'ResponseStarted' : 'ResponseComplete',
+        'Metadata',
+        200,
+      );
+    }
+    if (roll < 0.85) {
+      // Nodes: status updates and lease renewals.
+      const node = `ip-10-0-${Math.floor(next() * 40)}-${Math.floor(next() * 250)}.ec2.internal`;
+      const lease = next() < 0.5;
+      const ref = lease
+        ? {
+            resource: 'leases',
+            namespace: 'kube-node-lease',
+            name: node,
+            apiGroup: 'coordination.k8s.io',
+            apiVersion: 'v1',
+          }
+        : { resource: 'nodes', subresource: 'status', name: node, apiVersion: 'v1' };
+      const uri = lease
+        ? `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${node}?timeout=10s`
+        : `/api/v1/nodes/${node}/status?timeout=10s`;
+      return base(
+        lease ? 'update' : 'patch',
+        `system:node:${node}`,
+        ['system:nodes', 'system:authenticated'],
+        ref,
+        uri,
+        'ResponseComplete',
+        'Metadata',
+        200,
+      );
+    }
+    if (roll < 0.9) {
+      // Humans and CI: creates and patches of workloads, at RequestResponse, with the object.
+      const namespace = pick(NAMESPACES.slice(0, 3));
+      const name = `web-${Math.floor(next() * 300)}`;
+      const ref = { resource: 'deployments', namespace, name, apiGroup: 'apps', apiVersion: 'v1' };
+      const event = base(
+        pick(['create', 'patch']),
+        pick(HUMANS),
+        ['developers', 'system:authenticated'],
+        ref,
+        `/apis/apps/v1/namespaces/${namespace}/deployments/${name}?fieldManager=kubectl-client-side-apply`,
+        'ResponseComplete',
+        'RequestResponse',
+        201,
+      );
+      event.requestObject = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, namespace, labels: { app: name } },
+        spec: {
+          replicas: 3,
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: {
+              containers: [
+                {
+                  name: 'app',
+                  image: `registry.example.com/shop/${name}:1.${Math.floor(next() * 90)}`,
+                  ports: [{ containerPort: 8080 }],
+                  resources: { limits: { cpu: '500m', memory: '256Mi' } },
+                  securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, privileged: next() < 0.02 },
+                },
+              ],
+              ...(next() < 0.02 ? { volumes: [{ name: 'host', hostPath: { path: '/var/run' } }] } : {}),
+            },
+          },
+        },
+      };
+      return event;
+    }
+    if (roll < 0.95) {
+      // Secrets: controllers and humans reading them.
+      const namespace = pick(NAMESPACES);
+      const list = next() < 0.3;
+      const ref = {
+        resource: 'secrets',
+        namespace,
+        ...(list ? {} : { name: `db-${Math.floor(next() * 50)}` }),
+        apiVersion: 'v1',
+      };
+      return base(
+        list ? 'list' : 'get',
+        next() < 0.7 ? pick(CONTROLLERS) : pick(HUMANS),
+        ['system:authenticated'],
+        ref,
+        path(['secrets', ''], namespace, ref.name),
+        'ResponseComplete',
+        'Metadata',
+        200,
+      );
+    }
+    if (roll < 0.97) {
+      // Exec, as kubectl sends it: the command URL-encoded in the query, logged when the stream opens.
+      const namespace = pick(NAMESPACES.slice(0, 3));
+      const pod = `web-${Math.floor(next() * 300)}-7d9f8b6c5-x2k4p`;
+      const command = pick(COMMANDS)
+        .map((part) => `command=${encodeURIComponent(part)}`)
+        .join('&');
+      const ref = { resource: 'pods', subresource: 'exec', namespace, name: pod, apiVersion: 'v1' };
+      return base(
+        'create',
+        pick(HUMANS),
+        ['developers', 'system:authenticated'],
+        ref,
+        `/api/v1/namespaces/${namespace}/pods/${pod}/exec?${command}&container=app&stdin=true&stdout=true&tty=true`,
+        'ResponseStarted',
+        'Metadata',
+        101,
+      );
+    }
+    // Events and configmaps written by workloads.
+    const namespace = pick(NAMESPACES);
+    const ref = {
+      resource: pick(['events', 'configmaps']),
+      namespace,
+      name: `e-${Math.floor(next() * 1e6)}`,
+      apiVersion: 'v1',
+    };
+    return base(
+      pick(['create', 'patch', 'delete']),
+      pick(CONTROLLERS),
+      ['system:serviceaccounts', 'system:authenticated'],
+      ref,
+      path([ref.resource, ''], namespace, ref.name),
+      'ResponseComplete',
+      'Request',
+      200,
+    );
+  };
+}
+
+export async function generate(file, count) {
+  const out = createWriteStream(file);
+  const next = generator(11);
+  const BATCH = 2000;
+  for (let written = 0; written < count; written += BATCH) {
+    const lines = [];
+    for (let i = 0; i < Math.min(BATCH, count - written); i++) lines.push(JSON.stringify(next()));
+    if (!out.write(`${lines.join('\n')}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+  }
+  await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
+}
+
+/** Runs one measurement in a fresh process: its time, what it counted and its peak RSS. */
+function measure(mode, file) {
+  const script = `
+    const { createReadStream } = await import('node:fs');
+    const file = ${JSON.stringify(file)};
+    const start = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
+    let count = 0, alerts = 0;
+    if (${JSON.stringify(mode)} === 'parse') {
+      // The reader's own line splitting, decode step replaced by nothing: JSON.parse of every line and no more.
+      const { RecordReader } = await import(${dist('inputs/audit/read.js')});
+      const reader = new RecordReader(64 * 1024 * 1024, () => { count++; return undefined; }, () => {});
+      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) reader.push(chunk);
+      reader.end();
+    } else {
+      const { auditLog } = await import(${dist('engine/audit.js')});
+      const { allDetections } = await import(${dist('detections/index.js')});
+      const result = await auditLog([file], { onAlert: () => { alerts++; } });
+      count = result.source.events;
+      globalThis.rules = allDetections.length;
+    }
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const used = process.cpuUsage(cpu);
+    console.log(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1e3, count, alerts, rules: globalThis.rules ?? 0, maxRssMb: process.resourceUsage().maxRSS / 1024 }));`;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(output.trim().split('\n').at(-1));
+}
+
+export async function benchAudit(sizes = [1_000_000, 250_000]) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-bench-audit-'));
+  try {
+    const figures = [];
+    for (const events of sizes) {
+      const file = path.join(dir, `audit-${events}.log`);
+      await generate(file, events);
+      const parse = measure('parse', file);
+      const full = measure('pipeline', file);
+      figures.push({ events, mb: statSync(file).size / 1e6, parse, full });
+    }
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Events per second of wall time, and per second of CPU time: on a loaded machine the second is what one core
+ * does (the run is single-threaded but for the garbage collector's helpers, which CPU time counts too).
+ */
+export function formatAudit({ events, mb, parse, full }) {
+  const rate = (count, ms) => Math.round((count / ms) * 1000).toLocaleString('en-US');
+  return (
+    `audit     ${events.toLocaleString('en-US')} events (${mb.toFixed(0)} MB), ${full.rules} rules, ${full.alerts} alerts: ` +
+    `JSON.parse ${rate(parse.count, parse.ms)} events/s (${rate(parse.count, parse.cpuMs)} per CPU second), ` +
+    `pipeline ${rate(full.count, full.ms)} events/s (${rate(full.count, full.cpuMs)} per CPU second; target ≥ 100,000); ` +
+    `ratio ${(parse.ms / full.ms).toFixed(2)} (CPU ${(parse.cpuMs / full.cpuMs).toFixed(2)}; target ≥ 0.5); ` +
+    `peak RSS ${full.maxRssMb.toFixed(0)} MB (bare parse ${parse.maxRssMb.toFixed(0)} MB)`
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const sizes = process.argv.slice(2).map(Number);
+  for (const figures of await benchAudit(sizes.length ? sizes : undefined)) console.log(formatAudit(figures));
+}

@@ -1,0 +1,141 @@
+import type { AuditConfig } from '../config/index.js';
+import type { AnyDetection, DetectionSettings } from '../detections/define.js';
+import { allDetections } from '../detections/index.js';
+import { type AllowList, createPipeline, DEFAULT_ALLOW } from '../detections/pipeline.js';
+import { type AuditReadOptions, readAuditLog } from '../inputs/audit/read.js';
+import { techniques as matrixTechniques } from '../matrix/index.js';
+import type { Alert } from '../model/alert.js';
+import type { AuditReport, AuditSource, AuditTechnique } from '../model/audit.js';
+import { type ScanError, type Severity, severityRank } from '../model/report.js';
+import { version } from '../version.js';
+
+export interface AuditLogOptions extends AuditReadOptions {
+  /** The detections to run; all of them by default. */
+  readonly detections?: readonly AnyDetection[];
+  readonly settings?: Partial<DetectionSettings>;
+  /** Identities most rules skip; `DEFAULT_ALLOW` by default. */
+  readonly allow?: AllowList;
+  readonly since?: Date;
+  readonly until?: Date;
+  /**
+   * Hears each alert as it is raised, in input order: stream them here, a log of millions of events may raise too
+   * many to hold. A returned promise (a writer waiting to drain) pauses reading until it settles.
+   */
+  readonly onAlert?: (alert: Alert) => void | Promise<void>;
+}
+
+export interface AuditLogResult {
+  readonly source: AuditSource;
+  /** Every technique of the matrix, in matrix order, with what the run saw of it. */
+  readonly techniques: AuditTechnique[];
+  readonly rules: AuditReport['rules'];
+  readonly errors: ScanError[];
+}
+
+/**
+ * Reads audit logs (files, directories, `-`; see `readAuditLog`) and runs the detections over every event, in one
+ * pass and bounded memory: the library form of `kubematrix audit`.
+ */
+export async function auditLog(inputs: readonly string[], options: AuditLogOptions = {}): Promise<AuditLogResult> {
+  const detections = options.detections ?? allDetections;
+  const pipeline = createPipeline({
+    detections,
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.allow ? { allow: options.allow } : {}),
+    ...(options.since ? { since: options.since } : {}),
+    ...(options.until ? { until: options.until } : {}),
+  });
+  const tally = new ActivityTally();
+  const onAlert = options.onAlert;
+  const { stats, errors } = await readAuditLog(
+    inputs,
+    (sourced) => {
+      const alerts = pipeline.push(sourced);
+      if (!alerts.length) return;
+      return (async () => {
+        for (const alert of alerts) {
+          tally.add(alert);
+          await onAlert?.(alert);
+        }
+      })();
+    },
+    options,
+  );
+  const source: AuditSource = {
+    type: 'audit-log',
+    inputs: [...inputs],
+    files: stats.files,
+    lines: stats.lines,
+    events: stats.events,
+    duplicates: stats.duplicates,
+    malformed: stats.malformed,
+    outsideWindow: pipeline.stats.outsideWindow,
+    ...(options.since ? { since: options.since.toISOString() } : {}),
+    ...(options.until ? { until: options.until.toISOString() } : {}),
+  };
+  return { source, techniques: tally.techniques(detections), rules: tally.rules(detections), errors };
+}
+
+/** The identities most rules skip: the built-in list, extended by the config's `audit.allow` or replaced by it. */
+export function auditAllowList(config: AuditConfig | undefined): AllowList {
+  const allow = config?.allow;
+  if (!allow) return DEFAULT_ALLOW;
+  if (allow.replaceDefaults) return { users: allow.users, groups: allow.groups };
+  return { users: [...DEFAULT_ALLOW.users, ...allow.users], groups: [...DEFAULT_ALLOW.groups, ...allow.groups] };
+}
+
+/** The `kubematrix audit --output json` document: a run's result and the alerts it raised, kept by the caller. */
+export function auditReport(result: AuditLogResult, alerts: readonly Alert[], now = new Date()): AuditReport {
+  return {
+    tool: 'kubematrix',
+    version,
+    analyzedAt: now.toISOString(),
+    source: result.source,
+    techniques: result.techniques,
+    rules: result.rules,
+    alerts: [...alerts],
+    errors: result.errors,
+  };
+}
+
+/** Alerts counted per technique (how many, the worst severity, per rule) and per rule. */
+export class ActivityTally {
+  private readonly byTechnique = new Map<string, { alerts: number; severity: Severity; rules: Map<string, number> }>();
+  private readonly byRule = new Map<string, number>();
+
+  add(alert: Alert): void {
+    this.byRule.set(alert.rule, (this.byRule.get(alert.rule) ?? 0) + 1);
+    for (const id of alert.techniques) {
+      let seen = this.byTechnique.get(id);
+      if (!seen) {
+        seen = { alerts: 0, severity: alert.severity, rules: new Map() };
+        this.byTechnique.set(id, seen);
+      }
+      seen.alerts++;
+      if (severityRank(alert.severity) < severityRank(seen.severity)) seen.severity = alert.severity;
+      seen.rules.set(alert.rule, (seen.rules.get(alert.rule) ?? 0) + 1);
+    }
+  }
+
+  /** Every detection that ran, with its alerts: most first, then by id. */
+  rules(detections: readonly AnyDetection[]): AuditReport['rules'] {
+    return detections
+      .map(({ id }) => ({ id, alerts: this.byRule.get(id) ?? 0 }))
+      .sort((a, b) => b.alerts - a.alerts || a.id.localeCompare(b.id));
+  }
+
+  /** Every technique of the matrix, in its order, with the status the alerts and the rules that ran give it. */
+  techniques(detections: readonly AnyDetection[]): AuditTechnique[] {
+    return matrixTechniques.map(({ id }) => {
+      const assessedBy = detections.filter((detection) => detection.techniques.includes(id)).map(({ id }) => id);
+      const seen = this.byTechnique.get(id);
+      if (!seen) {
+        return { id, status: assessedBy.length ? 'not-observed' : 'not-assessed', alerts: 0, rules: [], assessedBy };
+      }
+      const rules = [...seen.rules]
+        .map(([rule, alerts]) => ({ id: rule, alerts }))
+        .sort((a, b) => b.alerts - a.alerts || a.id.localeCompare(b.id));
+      return { id, status: 'active', alerts: seen.alerts, severity: seen.severity, rules, assessedBy };
+    });
+  }
+}

@@ -1,0 +1,392 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import type { ScanError } from '../../model/report.js';
+import { decodeRecord } from './decode.js';
+import { createDeduplicator } from './dedup.js';
+import type { AuditEvent, SourcedEvent } from './event.js';
+
+/**
+ * The longest record read, in characters (bytes, for the ASCII that audit logs mostly are): one line of JSON lines,
+ * or one multi-line JSON document. Longer ones are skipped, reported, without being held in memory.
+ */
+export const MAX_RECORD_LENGTH = 64 * 1024 * 1024;
+
+/** Malformed records listed per input; past that they are only counted, so a file of garbage cannot flood a report. */
+export const LISTED_PER_INPUT = 100;
+
+export interface AuditReadOptions {
+  /** Relative paths are read from here; the process's by default. */
+  readonly cwd?: string;
+  /** Standard input as it arrives (`-`); the process's by default. */
+  readonly stdin?: () => AsyncIterable<Uint8Array>;
+  readonly maxRecordLength?: number;
+  /** The de-duplication window; see {@link createDeduplicator}. */
+  readonly dedupWindow?: number;
+}
+
+export interface AuditReadStats {
+  /** Files read (each file of a directory, `-` once). */
+  files: number;
+  /** Physical lines read. */
+  lines: number;
+  /** Events handed on, and copies of an event already handed on (same auditID and stage) left out. */
+  events: number;
+  duplicates: number;
+  /** Records (lines, or multi-line documents) that held no audit event: listed in the errors, the first of each input. */
+  malformed: number;
+}
+
+export interface AuditReadResult {
+  readonly stats: AuditReadStats;
+  /** Unreadable inputs and malformed records, by input and line; never quoting the input. */
+  readonly errors: ScanError[];
+}
+
+/**
+ * Reads audit logs from files, directories (every file below, in name order) and `-` (standard input), and hands
+ * each event to `onEvent` with where it starts. Streams in bounded memory whatever the size: gzip (by its magic
+ * bytes, any file name), JSON lines of Events or of any record {@link decodeRecord} knows, and multi-line JSON
+ * documents (a pretty-printed Event, EventList or export: one that opens with a line holding only `{` or `[`, as every
+ * pretty-printer writes them). An event of a multi-line list gets the line its own `{` is on; the document's first
+ * line when the list's shape does not tell (a list of lists). `onEvent` may return a promise (a slow writer): reading
+ * waits for it. Malformed records and unreadable inputs are reported and the rest is read.
+ */
+export async function readAuditLog(
+  inputs: readonly string[],
+  onEvent: (sourced: SourcedEvent) => void | Promise<void>,
+  options: AuditReadOptions = {},
+): Promise<AuditReadResult> {
+  const stats: AuditReadStats = { files: 0, lines: 0, events: 0, duplicates: 0, malformed: 0 };
+  const errors: ScanError[] = [];
+  const seen = createDeduplicator(options.dedupWindow);
+  const maxLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
+  const cwd = options.cwd ?? process.cwd();
+
+  const readOne = async (name: string, bytes: () => AsyncIterable<Uint8Array>) => {
+    stats.files++;
+    let listed = 0;
+    const report = (message: string, line?: number) => {
+      if (listed++ < LISTED_PER_INPUT) errors.push({ source: name, message, ...(line ? { line } : {}) });
+    };
+    const records = new RecordReader(
+      maxLength,
+      (record, line, itemLine) => {
+        const decoded = decodeRecord(record);
+        if (typeof decoded === 'string') {
+          stats.malformed++;
+          report(decoded, line);
+          return undefined;
+        }
+        const sourced: SourcedEvent[] = [];
+        for (let index = 0; index < decoded.length; index++) {
+          const event = decoded[index] as AuditEvent;
+          if (seen(event)) stats.duplicates++;
+          else {
+            const at = itemLine ? itemLine(index, decoded.length) : line;
+            sourced.push({ event, source: { file: name, line: at } });
+          }
+        }
+        return sourced;
+      },
+      (message, line) => {
+        stats.malformed++;
+        report(message, line);
+      },
+    );
+    try {
+      for await (const chunk of decompressed(bytes())) {
+        for (const batch of records.push(chunk)) {
+          for (const sourced of batch) {
+            stats.events++;
+            const waiting = onEvent(sourced);
+            if (waiting) await waiting;
+          }
+        }
+      }
+      for (const batch of records.end()) {
+        for (const sourced of batch) {
+          stats.events++;
+          const waiting = onEvent(sourced);
+          if (waiting) await waiting;
+        }
+      }
+    } catch (error) {
+      // What was read before stays read; the error says where the input stopped making sense.
+      report(readFailure(error), records.line || undefined);
+    } finally {
+      stats.lines += records.line;
+      if (listed > LISTED_PER_INPUT) {
+        errors.push({ source: name, message: `${listed - LISTED_PER_INPUT} more malformed records, not listed` });
+      }
+    }
+  };
+
+  for (const input of inputs) {
+    if (input === '-') {
+      await readOne('-', options.stdin ?? (() => process.stdin));
+      continue;
+    }
+    let files: string[];
+    try {
+      files = await filesOf(path.resolve(cwd, input));
+    } catch (error) {
+      stats.files++;
+      errors.push({ source: input, message: readFailure(error) });
+      continue;
+    }
+    for (const file of files) {
+      // Named as the user would: the input as given, or the file's path from it when the input is a directory.
+      const name =
+        file === path.resolve(cwd, input) ? input : path.join(input, path.relative(path.resolve(cwd, input), file));
+      await readOne(name, () => createReadStream(file, { highWaterMark: 1 << 20 }));
+    }
+  }
+  return { stats, errors };
+}
+
+/** The file itself, or every file below a directory in name order. */
+async function filesOf(target: string): Promise<string[]> {
+  if (!(await stat(target)).isDirectory()) return [target];
+  const entries = await readdir(target, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/** Why an input could not be read, from the error's code: never its text, which may quote the input. */
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'cannot read: no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot read: permission denied';
+    case 'EISDIR':
+      return 'cannot read: a directory';
+    case 'Z_BUF_ERROR':
+      return 'the gzip stream ends early (a truncated file?); the events before were read';
+    case 'Z_DATA_ERROR':
+    case 'Z_STREAM_ERROR':
+      return 'corrupt gzip data; the events before were read';
+    default:
+      return `cannot read${code ? `: ${code}` : ''}`;
+  }
+}
+
+/** The bytes of an input, gunzipped when they start with gzip's magic number. */
+async function* decompressed(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  while (head.length < 2) {
+    const next = await iterator.next();
+    if (next.done) {
+      if (head.length) yield head;
+      return;
+    }
+    head = head.length ? Buffer.concat([head, next.value]) : Buffer.from(next.value);
+  }
+  async function* all() {
+    yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  if (head[0] !== 0x1f || head[1] !== 0x8b) {
+    yield* all();
+    return;
+  }
+  const gunzip = createGunzip();
+  // An error on either side destroys the gunzip stream with it, and so ends the iteration below with the error.
+  const flowing = pipeline(Readable.from(all()), gunzip).catch(() => {});
+  yield* gunzip;
+  await flowing;
+}
+
+/**
+ * Splits decoded text into physical lines and lines into records: one per line of JSON lines, or one multi-line
+ * document. `decode` turns a parsed record into what `push` returns for it; `malformed` hears of the rest.
+ * `decode` gets the line a record starts on and, for a multi-line document, the line of its `index`th of `count` items.
+ */
+export class RecordReader<T> {
+  /** Lines completed so far; the next line is `line + 1`. */
+  line = 0;
+  private readonly text = new StringDecoder('utf8');
+  private carry = '';
+  /** In a line longer than the limit: its characters are dropped until it ends. */
+  private skipping = false;
+  private document: DocumentState | undefined;
+  private out: T[] = [];
+
+  constructor(
+    private readonly maxLength: number,
+    private readonly decode: (
+      record: unknown,
+      line: number,
+      itemLine?: (index: number, count: number) => number,
+    ) => T | undefined,
+    private readonly malformed: (message: string, line: number) => void,
+  ) {}
+
+  /** The records completed by this chunk. */
+  push(chunk: Uint8Array): T[] {
+    this.out = [];
+    const text = this.text.write(chunk as Buffer);
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+      this.line++;
+      if (this.skipping) this.skipping = false;
+      else if (this.carry) {
+        const line = this.carry + text.slice(start, newline);
+        this.carry = '';
+        this.lineEnded(line);
+      } else this.lineEnded(text.slice(start, newline));
+      start = newline + 1;
+    }
+    if (!this.skipping && start < text.length) {
+      this.carry += text.slice(start);
+      if (this.carry.length > this.maxLength) {
+        this.carry = '';
+        this.skipping = true;
+        this.tooLong(this.line + 1);
+      }
+    }
+    return this.out;
+  }
+
+  /** The records of the last line (one without a line break) and of a document the input ended in. */
+  end(): T[] {
+    this.out = [];
+    const rest = this.carry + this.text.end();
+    this.carry = '';
+    if (rest || this.skipping) this.line++;
+    if (rest && !this.skipping) this.lineEnded(rest);
+    if (this.document) {
+      this.malformed('a JSON document that the input ends before closing (a truncated file?)', this.document.start);
+      this.document = undefined;
+    }
+    return this.out;
+  }
+
+  private tooLong(line: number): void {
+    this.malformed(`a line longer than ${mebibytes(this.maxLength)}, skipped: write one event per line`, line);
+  }
+
+  private lineEnded(line: string): void {
+    if (this.document) {
+      this.documentLine(line);
+      return;
+    }
+    if (line.length > this.maxLength) {
+      this.tooLong(this.line);
+      return;
+    }
+    // The hot path: a line of JSON lines starts with its brace, and parses.
+    if (line.charCodeAt(0) !== 123 && !line.trim()) return;
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      const trimmed = line.trim();
+      if (trimmed === '{' || trimmed === '[') {
+        this.document = new DocumentState(this.line);
+        this.documentLine(line);
+      } else this.malformed('not valid JSON', this.line);
+      return;
+    }
+    const decoded = this.decode(record, this.line);
+    if (decoded !== undefined) this.out.push(decoded);
+  }
+
+  private documentLine(line: string): void {
+    const document = this.document as DocumentState;
+    document.scan(line, this.line);
+    if (document.parts) {
+      document.parts.push(line);
+      document.length += line.length + 1;
+      if (document.length > this.maxLength) document.parts = undefined;
+    }
+    if (document.open) return;
+    this.document = undefined;
+    if (!document.parts) {
+      this.malformed(
+        `a JSON document larger than ${mebibytes(this.maxLength)}, skipped: write one event per line`,
+        document.start,
+      );
+      return;
+    }
+    let record: unknown;
+    try {
+      record = JSON.parse(document.parts.join('\n'));
+    } catch {
+      this.malformed('a multi-line JSON document that is not valid JSON', document.start);
+      return;
+    }
+    const decoded = this.decode(record, document.start, (index, count) => document.itemLine(index, count));
+    if (decoded !== undefined) this.out.push(decoded);
+  }
+}
+
+/**
+ * A multi-line document being read: its text while under the limit, and a scan of its brackets that says when it
+ * closes and on which line each object of a list starts (a list at the top, or one a top-level object holds, as
+ * `items` of an EventList), so that each event of a pretty-printed EventList points at its own line.
+ */
+class DocumentState {
+  parts: string[] | undefined = [];
+  length = 0;
+  /** Open brackets, outermost first (`{` 123, `[` 91), and whether the scan is in a string. */
+  private readonly stack: number[] = [];
+  private inString = false;
+  private escaped = false;
+  private started = false;
+  /** Per list at depth one or two, the lines its objects start on. */
+  private readonly lists: number[][] = [];
+
+  constructor(readonly start: number) {}
+
+  get open(): boolean {
+    return !this.started || this.stack.length > 0;
+  }
+
+  scan(text: string, line: number): void {
+    const stack = this.stack;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 92) this.escaped = true;
+        else if (c === 34) this.inString = false;
+      } else if (c === 34) this.inString = true;
+      else if (c === 123 || c === 91) {
+        this.started = true;
+        if (c === 123 && this.inTopList()) this.lists.at(-1)?.push(line);
+        stack.push(c);
+        if (c === 91 && this.inTopList()) this.lists.push([]);
+      } else if (c === 125 || c === 93) {
+        stack.pop();
+        if (!stack.length) return;
+      }
+    }
+  }
+
+  /** Whether the innermost open bracket is a list at the top, or held directly by the top-level object. */
+  private inTopList(): boolean {
+    const stack = this.stack;
+    return stack.at(-1) === 91 && (stack.length === 1 || (stack.length === 2 && stack[0] === 123));
+  }
+
+  /** The line of item `index` of a list of `count`: from the first list of that many objects, else the start. */
+  itemLine(index: number, count: number): number {
+    if (count === 1) return this.start;
+    return this.lists.find((lines) => lines.length === count)?.[index] ?? this.start;
+  }
+}
+
+function mebibytes(length: number): string {
+  return length >= 1024 * 1024 ? `${Math.round(length / (1024 * 1024))} MiB` : `${length} characters`;
+}
