@@ -9,6 +9,11 @@ import nodeProxy from './node-proxy/index.js';
 import permissionReview from './permission-review/index.js';
 import podExec from './pod-exec/index.js';
 import proxySource from './proxy-source/index.js';
+import secretsBulkRead from './secrets-bulk-read/index.js';
+import secretsList from './secrets-list/index.js';
+import serviceaccountClientTool from './serviceaccount-client-tool/index.js';
+import serviceaccountNewSource from './serviceaccount-new-source/index.js';
+import serviceaccountTokenRequest from './serviceaccount-token-request/index.js';
 
 /** Every detection, sorted by folder name. Each lives in its own folder beside its test table. */
 export const allDetections: readonly AnyDetection[] = [
@@ -22,4 +27,9 @@ export const allDetections: readonly AnyDetection[] = [
   permissionReview,
   podExec,
   proxySource,
+  secretsBulkRead,
+  secretsList,
+  serviceaccountClientTool,
+  serviceaccountNewSource,
+  serviceaccountTokenRequest,
 ];

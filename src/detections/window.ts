@@ -27,6 +27,11 @@ export class RecentMap<K, V> {
     if (this.#entries.size > this.capacity) this.#entries.delete(this.#entries.keys().next().value as K);
   }
 
+  /** Least recent first; listing does not change the order. */
+  keys(): MapIterator<K> {
+    return this.#entries.keys();
+  }
+
   delete(key: K): void {
     this.#entries.delete(key);
   }
