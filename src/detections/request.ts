@@ -32,6 +32,9 @@ export function timeOf(event: AuditEvent): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
+/** The namespace whose pods and service accounts run the cluster: an exec or a token there reaches its power. */
+export const SYSTEM_NAMESPACE = 'kube-system';
+
 const SERVICE_ACCOUNT = 'system:serviceaccount:';
 
 /** `namespace/name` of a service-account user (`system:serviceaccount:ns:name`), else `undefined`. */

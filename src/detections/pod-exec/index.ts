@@ -1,9 +1,6 @@
 import { defineDetection } from '../define.js';
 import { EXEC_RESOURCES, EXEC_VERBS, execRequest, programName } from '../exec.js';
-import { objectName, quoted } from '../request.js';
-
-/** Namespaces whose pods hold cluster-wide power: a shell there is a shell next to the control plane's credentials. */
-const SYSTEM_NAMESPACES = new Set(['kube-system']);
+import { objectName, quoted, SYSTEM_NAMESPACE } from '../request.js';
 
 export default defineDetection({
   id: 'pod-exec',
@@ -11,7 +8,7 @@ export default defineDetection({
   severity: 'medium',
   techniques: ['MS-TA9006'],
   description:
-    'A user opened an exec or attach session in a running container (`pods/exec`, `pods/attach`), as `kubectl exec` and `kubectl attach` do.',
+    'A user opened an exec or attach session in a running container (`pods/exec`, `pods/attach`), as `kubectl exec` and `kubectl attach` do; high in kube-system.',
   rationale:
     "A command run inside a container acts with the container's files, network position and service-account token, outside any image review or admission check; attackers holding a stolen credential use it to run their tools in place.",
   response:
@@ -26,7 +23,7 @@ export default defineDetection({
   ],
   level: 'Metadata',
   benign:
-    'Developers and operators debugging with `kubectl exec`, and tools that exec by design (backup agents, CI steps running checks in pods); allow-list their identities, or their namespaces by keeping exec out of their roles elsewhere.',
+    'Developers and operators debugging with `kubectl exec`, and tools that exec by design (backup agents, CI steps running checks in pods); allow-list their identities.',
   on: { verbs: EXEC_VERBS, resources: EXEC_RESOURCES },
   detect(event, ctx) {
     const exec = execRequest(event);
@@ -37,7 +34,7 @@ export default defineDetection({
       exec.kind === 'attach' ? 'attached to' : exec.interactive ? 'opened an interactive exec in' : 'ran an exec in';
     ctx.alert({
       message: `${event.user.username ?? 'unknown user'} ${how} ${target}${program === undefined ? '' : ` (${quoted(programName(program))})`}.`,
-      severity: SYSTEM_NAMESPACES.has(event.objectRef?.namespace ?? '') ? 'high' : 'medium',
+      severity: event.objectRef?.namespace === SYSTEM_NAMESPACE ? 'high' : 'medium',
     });
   },
 });

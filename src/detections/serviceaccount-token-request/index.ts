@@ -1,8 +1,5 @@
 import { defineDetection } from '../define.js';
-import { objectName, serviceAccountOf, succeeded } from '../request.js';
-
-/** Namespaces whose service accounts run the cluster: a token for one of them is a token for the control plane's helpers. */
-const SYSTEM_NAMESPACES = new Set(['kube-system']);
+import { objectName, SYSTEM_NAMESPACE, serviceAccountOf, succeeded } from '../request.js';
 
 /** `spec.expirationSeconds` of the TokenRequest, when the audit level recorded the request body. */
 function lifetimeOf(requestObject: unknown): number | undefined {
@@ -42,7 +39,7 @@ export default defineDetection({
     const crossAccount = requester !== undefined && requester !== target;
     ctx.alert({
       message: `${user} requested a token for service account ${target}${seconds === undefined ? '' : `, valid ${Math.round(seconds / 360) / 10} h`}${crossAccount ? ": one service account minting another's identity" : ''}.`,
-      severity: crossAccount || SYSTEM_NAMESPACES.has(event.objectRef?.namespace ?? '') ? 'high' : 'medium',
+      severity: crossAccount || event.objectRef?.namespace === SYSTEM_NAMESPACE ? 'high' : 'medium',
     });
   },
 });
