@@ -68,10 +68,17 @@ export default defineDetection({
       known = new RecentMap<string, true>(NETWORKS_PER_ACCOUNT);
       ctx.state.set(account, known);
     }
-    const before = [...known.keys()];
-    const fresh = ips.filter((ip) => !known.get(networkOf(ip)));
-    for (const ip of fresh) known.set(networkOf(ip), true);
-    const ip = fresh[0];
+    let ip: string | undefined;
+    let before: string[] = [];
+    for (const address of ips) {
+      const network = networkOf(address);
+      if (known.get(network)) continue;
+      if (ip === undefined) {
+        ip = address;
+        before = [...known.keys()];
+      }
+      known.set(network, true);
+    }
     if (first || ip === undefined) return;
     const outside = !isPrivate(ip);
     ctx.alert({
