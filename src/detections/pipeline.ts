@@ -56,7 +56,14 @@ export interface Pipeline {
  * How many (rule, auditID) pairs are remembered to alert once per request: an audit policy often logs a request at
  * two or three stages, written close together, so a bounded window is enough and memory stays flat.
  */
-const ALERTED_WINDOW = 65_536;
+export const ALERTED_WINDOW = 65_536;
+
+/**
+ * How many `verb resource` pairs keep their list of candidate rules. Resource names come from request paths, which
+ * any client can make up (`GET /api/v1/namespaces/x/anything` is logged with resource `anything`), so past this the
+ * cache starts over instead of growing for the life of the webhook backend.
+ */
+export const CANDIDATE_CACHE = 4096;
 
 /** The detection pipeline: one per run (per file set, or for the life of the webhook backend). */
 export function createPipeline(options: PipelineOptions): Pipeline {
@@ -80,6 +87,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       found = options.detections.filter(
         ({ on }) => (!on.verbs || on.verbs.includes(event.verb)) && (!on.resources || on.resources.includes(resource)),
       );
+      if (byKey.size >= CANDIDATE_CACHE) byKey.clear();
       byKey.set(key, found);
     }
     return found;

@@ -1,0 +1,31 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allDetections } from '../../src/detections/index.js';
+import { isTechniqueId } from '../../src/matrix/index.js';
+import { repoRoot } from '../paths.js';
+
+const detectionsDir = path.join(repoRoot, 'src/detections');
+
+describe('the detections, as a whole', () => {
+  it('are every detection folder, registered in folder order, each with its own test table', () => {
+    const folders = readdirSync(detectionsDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(path.join(detectionsDir, entry.name, 'index.ts')))
+      .map((entry) => entry.name)
+      .sort();
+    expect(allDetections.map((detection) => detection.id)).toEqual(folders);
+    for (const id of folders) expect(existsSync(path.join(detectionsDir, id, `${id}.test.ts`)), id).toBe(true);
+  });
+
+  it.each(allDetections.map((detection) => [detection.id, detection] as const))(
+    '%s names only real techniques and explains itself',
+    (_id, detection) => {
+      for (const id of detection.techniques) expect(isTechniqueId(id), id).toBe(true);
+      expect(detection.fields.length).toBeGreaterThan(0);
+      for (const text of [detection.description, detection.rationale, detection.response, detection.benign])
+        expect(text.length).toBeGreaterThan(20);
+      // A rule that keeps state counts against what it has seen: it must say what that baseline is.
+      if (detection.initialState) expect(detection.baseline, 'stateful rules state their baseline').toBeTruthy();
+    },
+  );
+});
