@@ -303,11 +303,11 @@ function readPodSpec(resource: Resource): PodSpecView | { readonly error: ScanEr
 
 /**
  * The pod template of one object outside any input, such as the body of an API request in an audit event: the same
- * view the checks read, so that detections judge a pod spec exactly as they do. `kind` names the object's kind when
- * the body does not (a patch). Undefined when the kind holds no pod template or the spec is not one.
+ * view the checks read, so that detections judge a pod spec exactly as they do. Undefined when the object's kind
+ * holds no pod template or its spec is not one.
  */
-export function podSpecOf(object: Readonly<Record<string, unknown>>, kind?: string): PodSpecView | undefined {
-  const read = readPodSpec(toResource({ object: kind && object.kind === undefined ? { ...object, kind } : object }));
+export function podSpecOf(object: Readonly<Record<string, unknown>>): PodSpecView | undefined {
+  const read = readPodSpec(toResource({ object }));
   return read && 'error' in read ? undefined : read;
 }
 
