@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../inputs/audit/event.js';
-import { asRecord, type PodSpecView, podSpecOf } from '../inventory/index.js';
+import { asRecord, dig, type PodSpecView, podSpecOf } from '../inventory/index.js';
 
 /** The kind of each resource whose objects carry a pod template, by `objectRef.resource`. */
 export const WORKLOAD_KINDS: Readonly<Record<string, string>> = {
@@ -162,3 +162,29 @@ const WROTE: Readonly<Record<string, string>> = {
   delete: 'deleted',
   deletecollection: 'deleted',
 };
+
+/**
+ * Whether a write touches the object at `path`: always for a create or update (their body is the whole object), and
+ * for a patch only when its body sets something there. `kubectl rollout restart`, which patches a template
+ * annotation, does not touch `spec.template.spec`.
+ */
+export function touches(event: AuditEvent, path: readonly string[]): boolean {
+  if (event.verb !== 'patch') return true;
+  if (Array.isArray(event.requestObject)) {
+    const pointer = `/${path.join('/')}`;
+    return event.requestObject.some((operation) => String(asRecord(operation).path ?? '').startsWith(pointer));
+  }
+  return dig(event.requestObject, path) !== undefined;
+}
+
+/** The images of a pod template's regular and init containers, for messages: names of images are not secrets. */
+export function imagesOf(pod: PodSpecView): string {
+  const images = [...new Set(pod.containers.map((container) => container.spec.image ?? 'no image'))];
+  return images.join(', ') || 'no container';
+}
+
+/** The name of the object written: from `objectRef`, else (a create) from the body or the response. */
+export function objectName(event: AuditEvent): string | undefined {
+  const name = event.objectRef?.name ?? asRecord(writtenObject(event)?.metadata).name;
+  return typeof name === 'string' ? name : undefined;
+}
