@@ -37,6 +37,8 @@ export function writtenObject(
   event: AuditEvent,
   patch: 'result' | 'body' = 'result',
 ): Record<string, unknown> | undefined {
+  // A delete's body is its DeleteOptions, not the object.
+  if (event.verb === 'delete' || event.verb === 'deletecollection') return undefined;
   const request = isObject(event.requestObject) ? event.requestObject : undefined;
   const response =
     isObject(event.responseObject) && event.responseObject.kind !== 'Status' ? event.responseObject : undefined;
@@ -128,7 +130,13 @@ export function firstOfController(seen: Recent, event: AuditEvent, object: Reado
 export function describeTarget(event: AuditEvent): string {
   const ref = event.objectRef ?? {};
   const kind = WORKLOAD_KINDS[ref.resource ?? ''] ?? KINDS[ref.resource ?? ''] ?? ref.resource ?? 'object';
-  return describeObject(writtenObject(event) ?? { kind, metadata: { name: ref.name, namespace: ref.namespace } });
+  return describeObject(
+    writtenObject(event) ?? {
+      kind,
+      // A Namespace's own events carry its name as their namespace too.
+      metadata: { name: ref.name, namespace: ref.resource === 'namespaces' ? undefined : ref.namespace },
+    },
+  );
 }
 
 /** Kinds of the other resources rules name in messages. */

@@ -1,4 +1,5 @@
 import { buildInventory } from '../inventory/index.js';
+import { severityRank } from '../model/report.js';
 import { rbacOf } from '../rbac/model.js';
 import type { permissionsIn } from '../rbac/risky.js';
 import { CLUSTER, inNamespace, toPolicyRule } from '../rbac/rules.js';
@@ -35,9 +36,18 @@ export function builtInClusterRole(name: string): readonly PolicyRule[] | undefi
   return builtIn.get(name);
 }
 
-/** `do anything (…); read secrets`: what a set of permissions lets the holder do. */
-export function describePower(power: readonly Power[]): string {
-  return power.map(({ permission }) => permission.action).join('; ');
+/**
+ * `do anything (…); read secrets and 4 more`: what a set of permissions lets the holder do, takeovers and the
+ * most severe first, so that cluster-admin does not read as a list of twenty.
+ */
+export function describePower(power: readonly Power[], max = 3): string {
+  const ranked = [...power].sort(
+    (a, b) =>
+      Number(b.permission.takeover ?? false) - Number(a.permission.takeover ?? false) ||
+      severityRank(a.severity) - severityRank(b.severity),
+  );
+  const shown = ranked.slice(0, max).map(({ permission }) => permission.action);
+  return `${shown.join('; ')}${ranked.length > max ? ` and ${ranked.length - max} more` : ''}`;
 }
 
 /** A role's key in a rule's memory: kind, namespace and name. */

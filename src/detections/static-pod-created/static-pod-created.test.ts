@@ -68,7 +68,7 @@ testDetection(detection, {
           techniques: ['MS-TA9017'],
           severity: 'high',
           message:
-            /static pod Pod 'xmrig-cp-1' in default appeared .*: it runs xmrig in namespace 'default', not kube-system$/,
+            /^Pod 'xmrig-cp-1' in default is a static pod, .*: it runs xmrig in namespace 'default', not kube-system$/,
         },
       ],
     },
