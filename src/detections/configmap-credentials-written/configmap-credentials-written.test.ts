@@ -28,7 +28,7 @@ testDetection(detection, {
         write({
           resource: 'configmaps',
           namespace: 'shop',
-          body: configMap({ DB_PASSWORD_FILE: '/run/secrets/db', API_TOKEN: '${API_TOKEN}' }),
+          body: configMap({ DB_PASSWORD_FILE: '/run/secrets/db', API_TOKEN: '$(API_TOKEN)' }),
         }),
       ],
     },

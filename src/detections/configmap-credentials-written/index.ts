@@ -17,7 +17,7 @@ export default defineDetection({
   fields: ['verb', 'objectRef.resource', 'requestObject.data', 'requestObject.binaryData', 'responseObject.data'],
   level: 'Request',
   benign:
-    'Placeholders and sample values (`changeme`, `MY-KEY`) are reported too: deployed, they are weak credentials. Values that only point at a secret (file paths, `${VAR}` references, URLs without a password) are not.',
+    'Placeholders and sample values (`changeme`, `MY-KEY`) are reported too: deployed, they are weak credentials. Values that only point at a secret (file paths, `$(VAR)` references, URLs without a password) are not.',
   on: { verbs: ['create', 'update', 'patch'], resources: ['configmaps'] },
   detect(event, { alert }) {
     if (!applied(event)) return;

@@ -1,4 +1,4 @@
-import { ARGOCD, DAEMONSET_CONTROLLER, NGINX, workload, write } from '../events.fixtures.js';
+import { ARGOCD, DAEMONSET_CONTROLLER, workload, write } from '../events.fixtures.js';
 import { testDetection } from '../tester.js';
 import detection from './index.js';
 

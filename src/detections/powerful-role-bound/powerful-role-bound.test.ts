@@ -80,7 +80,8 @@ testDetection(detection, {
       alerts: [
         {
           severity: 'critical',
-          message: /binding ClusterRole 'edit' to ServiceAccount shop\/default: they can impersonate service accounts; create pods or pod controllers; exec into or attach to containers and 7 more$/,
+          message:
+            /binding ClusterRole 'edit' to ServiceAccount shop\/default: they can impersonate service accounts; create pods or pod controllers; exec into or attach to containers and 7 more$/,
         },
       ],
     },
