@@ -59,10 +59,20 @@ export function writtenObject(
   };
 }
 
+/** Pod specs already read, per event and way of reading a patch: several rules judge each pod a controller creates. */
+const podSpecs = {
+  result: new WeakMap<AuditEvent, PodSpecView | undefined>(),
+  body: new WeakMap<AuditEvent, PodSpecView | undefined>(),
+};
+
 /** The pod template of the object written (of a patch, what it sets), read as the checks read pod specs. */
 export function writtenPodSpec(event: AuditEvent, patch: 'result' | 'body' = 'body'): PodSpecView | undefined {
+  const cache = podSpecs[patch];
+  if (cache.has(event)) return cache.get(event);
   const object = writtenObject(event, patch);
-  return object && podSpecOf(object);
+  const pod = object && podSpecOf(object);
+  cache.set(event, pod);
+  return pod;
 }
 
 /** `ReplicaSet/web-5d78c9869d`: the controller that owns the object, when one does. */
