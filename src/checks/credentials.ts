@@ -1,3 +1,5 @@
+import type { FieldPath } from '../inputs/path.js';
+import { asRecord } from '../inventory/index.js';
 import type { Severity } from '../model/report.js';
 
 /** A credential found in configuration, described without its value. */
@@ -209,4 +211,40 @@ function namedCredential(name: string, value: string): Credential | undefined {
 
 function unquote(value: string): string {
   return value.replace(/^(["'])(.*)\1$/, '$2');
+}
+
+/** A ConfigMap entry that holds a credential, described without its value. */
+export interface ConfigMapCredential {
+  readonly path: FieldPath;
+  readonly severity: Severity;
+  /** Names the key and what it holds: `ConfigMap key 'db' holds a plain-text credential: password (9 chars)`. */
+  readonly message: string;
+}
+
+/**
+ * Credentials in a ConfigMap's `data` (by value and key name) and `binaryData` (by key name only: binary values are
+ * not text to scan). The scan's check and the audit detection of ConfigMaps written both read them here.
+ */
+export function configMapCredentials(configMap: Readonly<Record<string, unknown>>): ConfigMapCredential[] {
+  const found: ConfigMapCredential[] = [];
+  for (const [key, value] of Object.entries(asRecord(configMap.data))) {
+    if (typeof value !== 'string') continue;
+    const credentials = findCredentials(key, value);
+    if (!credentials.length) continue;
+    found.push({
+      path: ['data', key],
+      severity: credentialSeverity(credentials),
+      message: `ConfigMap key '${key}' holds a plain-text credential: ${describeCredentials(credentials)}`,
+    });
+  }
+  for (const key of Object.keys(asRecord(configMap.binaryData))) {
+    const kind = credentialFileName(key);
+    if (kind === undefined) continue;
+    found.push({
+      path: ['binaryData', key],
+      severity: 'medium',
+      message: `ConfigMap binaryData key '${key}' is named like a credential (${kind})`,
+    });
+  }
+  return found;
 }

@@ -44,10 +44,14 @@ export function escapeCapabilities(pod: PodSpecView, container: ContainerView): 
 }
 
 export interface NodeLevelExposure {
+  /** What kind of setting grants it: audit detections split these between techniques. */
+  readonly setting: 'privileged' | 'capability' | 'runtime-socket' | 'host-path' | 'host-namespace';
   /** The field that grants it. */
   readonly path: FieldPath;
   /** Short and concrete, for messages: `privileged container 'agent'`. */
   readonly what: string;
+  /** How much of the node it hands over. */
+  readonly severity: Severity;
 }
 
 /**
@@ -58,28 +62,62 @@ export function nodeLevelExposures(pod: PodSpecView): NodeLevelExposure[] {
   const found: NodeLevelExposure[] = [];
   for (const container of pod.containers) {
     const privilege = privileged(container);
-    if (privilege) found.push({ path: privilege.path, what: `privileged container '${container.spec.name}'` });
+    if (privilege) {
+      found.push({
+        setting: 'privileged',
+        path: privilege.path,
+        what: `privileged container '${container.spec.name}'`,
+        severity: 'critical',
+      });
+    }
     for (const capability of escapeCapabilities(pod, container)) {
       found.push({
+        setting: 'capability',
         path: capability.path,
         what: `capability ${capability.name} in container '${container.spec.name}'`,
+        severity: capability.severity,
       });
     }
   }
   for (const volume of mountedHostPaths(pod)) {
     if (volume.hostPath.runtimeSocket) {
-      found.push({ path: volume.path, what: `container runtime socket in hostPath '${volume.declared}'` });
-    }
-    if (writableMounts(volume).length > 0) {
-      found.push({ path: volume.path, what: `writable hostPath '${volume.declared}'` });
-    } else if (writableBelow(volume)) {
       found.push({
+        setting: 'runtime-socket',
         path: volume.path,
-        what: `hostPath '${volume.declared}', writable below (not recursively read-only)`,
+        what: `container runtime socket in hostPath '${volume.declared}'`,
+        severity: 'critical',
       });
     }
+    if (writableMounts(volume).length > 0) {
+      found.push({
+        setting: 'host-path',
+        path: volume.path,
+        what: `writable hostPath '${volume.declared}'`,
+        severity: volume.hostPath.writeSeverity,
+      });
+    } else {
+      const below = writableBelow(volume);
+      if (below) {
+        found.push({
+          setting: 'host-path',
+          path: volume.path,
+          what: `hostPath '${volume.declared}', writable below (not recursively read-only)`,
+          severity: below.hostPath.writeSeverity,
+        });
+      }
+    }
   }
-  if (pod.spec.hostNetwork === true) found.push({ path: [...pod.path, 'hostNetwork'], what: 'hostNetwork' });
-  if (pod.spec.hostPID === true) found.push({ path: [...pod.path, 'hostPID'], what: 'hostPID' });
+  // The node's processes, and its network stack with what listens only there (the kubelet, the metadata endpoint).
+  if (pod.spec.hostNetwork === true) {
+    found.push({
+      setting: 'host-namespace',
+      path: [...pod.path, 'hostNetwork'],
+      what: 'hostNetwork',
+      severity: 'medium',
+    });
+  }
+  if (pod.spec.hostPID === true) {
+    found.push({ setting: 'host-namespace', path: [...pod.path, 'hostPID'], what: 'hostPID', severity: 'high' });
+  }
   return found;
 }

@@ -31,6 +31,11 @@ export interface DetectionContext<State> {
   readonly settings: DetectionSettings;
   /** This detection's own state for the whole run (a rule that counts over time), from `initialState`. */
   readonly state: State;
+  /**
+   * Whether the event's identity is on the allow-list. Only rules marked `everyone` ever see such events: a pod a
+   * controller creates is still privileged, but where it lands may weigh differently when a controller put it there.
+   */
+  readonly allowed: boolean;
   alert(draft: AlertDraft): void;
 }
 

@@ -117,6 +117,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         detection.detect(event, {
           settings,
           state: states.get(detection),
+          allowed,
           alert(draft: AlertDraft) {
             if (alerted.has(once) || previous.has(once)) return;
             alerted.add(once);

@@ -145,17 +145,9 @@ export function buildInventory(
       if (!parsed.success) errors.push(specError(resource, ['spec'], parsed.error, 'the policy was ignored'));
       continue;
     }
-    const specPath = POD_SPEC_PATHS[resource.ref.kind];
-    if (!specPath) continue;
-    const rawSpec = withoutNulls(dig(resource.object, specPath));
-    // A controller without a pod template (a half-written manifest) has nothing to assess.
-    if (rawSpec === undefined) continue;
-    const parsed = PodSpec.safeParse(rawSpec, { error: issueMessage });
-    if (!parsed.success) {
-      errors.push(specError(resource, specPath, parsed.error, 'its pod spec was not checked'));
-      continue;
-    }
-    podSpecs.push(podSpecView(resource, specPath, parsed.data));
+    const read = readPodSpec(resource);
+    if (read && 'error' in read) errors.push(read.error);
+    else if (read) podSpecs.push(read);
   }
 
   const byNamespace = new Map<string, Map<string | null, Resource[]>>();
@@ -296,6 +288,30 @@ function toResource(source: SourceObject): Resource {
     annotations: stringRecord(metadata.annotations),
     locate: (path) => source.locate?.(path),
   };
+}
+
+/**
+ * The object's pod template, or why it could not be read; undefined when its kind has none or it is absent (a
+ * half-written manifest).
+ */
+function readPodSpec(resource: Resource): PodSpecView | { readonly error: ScanError } | undefined {
+  const specPath = POD_SPEC_PATHS[resource.ref.kind];
+  if (!specPath) return undefined;
+  const rawSpec = withoutNulls(dig(resource.object, specPath));
+  if (rawSpec === undefined) return undefined;
+  const parsed = PodSpec.safeParse(rawSpec, { error: issueMessage });
+  if (!parsed.success) return { error: specError(resource, specPath, parsed.error, 'its pod spec was not checked') };
+  return podSpecView(resource, specPath, parsed.data);
+}
+
+/**
+ * The pod template of one object outside any input, such as the body of an API request in an audit event: the same
+ * view the checks read, so that detections judge a pod spec exactly as they do. Undefined when the object's kind
+ * holds no pod template or its spec is not one.
+ */
+export function podSpecOf(object: Readonly<Record<string, unknown>>): PodSpecView | undefined {
+  const read = readPodSpec(toResource({ object }));
+  return read && 'error' in read ? undefined : read;
 }
 
 function podSpecView(owner: Resource, path: FieldPath, spec: PodSpec): PodSpecView {

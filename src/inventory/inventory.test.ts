@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../inputs/manifests.js';
-import { buildInventory, type PodSpecView } from './index.js';
+import { buildInventory, type PodSpecView, podSpecOf } from './index.js';
 import { tokenMount } from './pods.js';
 
 const inventoryOf = (yaml: string) => buildInventory(parseManifest('in.yaml', Buffer.from(yaml)).objects);
@@ -164,5 +164,24 @@ spec:
       decidedBy: 'projected',
       path: ['spec', 'volumes', 0, 'projected', 'sources', 1, 'serviceAccountToken'],
     });
+  });
+});
+
+describe('podSpecOf: one object outside any input', () => {
+  it('reads the pod template where the kind keeps it, as the inventory does', () => {
+    const pod = podSpecOf({
+      kind: 'CronJob',
+      metadata: { name: 'backup', namespace: 'ops' },
+      spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'job', image: 'alpine' }] } } } } },
+    });
+    expect(pod?.path).toEqual(['spec', 'jobTemplate', 'spec', 'template', 'spec']);
+    expect(pod?.owner.ref).toMatchObject({ kind: 'CronJob', namespace: 'ops', name: 'backup' });
+    expect(pod?.containers.map((container) => container.spec.name)).toEqual(['job']);
+  });
+
+  it('has none for kinds without a template, templates left out, or specs that are not pod specs', () => {
+    expect(podSpecOf({ kind: 'ConfigMap', metadata: { name: 'x' } })).toBeUndefined();
+    expect(podSpecOf({ kind: 'Deployment', metadata: { name: 'x' }, spec: { replicas: 2 } })).toBeUndefined();
+    expect(podSpecOf({ kind: 'Pod', metadata: { name: 'x' }, spec: { containers: 'nginx' } })).toBeUndefined();
   });
 });

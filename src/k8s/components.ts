@@ -159,3 +159,33 @@ export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
   return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
 }
+
+/** The annotation the kubelet sets on the API object it creates for a static pod (its mirror pod). */
+export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+
+/**
+ * Programs or image names also run as static pods in kube-system by documented setups: kube-proxy in kube-up
+ * clusters, kube-vip, and the haproxy and keepalived pods of kubeadm's high-availability guide.
+ */
+export const EXPECTED_STATIC_PODS: readonly string[] = ['kube-proxy', 'kube-vip', 'haproxy', 'keepalived'];
+
+/** What a container runs, by name: its program when it sets a command, else its image's last segment. */
+export function runs(container: ContainerView): string {
+  const [first] = container.spec.command ?? [];
+  if (first) return programName(first.trim().split(/\s+/)[0] ?? '');
+  const repository = parseImage(container.spec.image)?.repository ?? '';
+  return repository.slice(repository.lastIndexOf('/') + 1).replace(/-(?:amd64|arm64)$/, '');
+}
+
+/**
+ * A static pod a cluster is expected to run: in kube-system, every container a control-plane component or one of
+ * `extra` (programs or image names, {@link EXPECTED_STATIC_PODS} by default).
+ */
+export function expectedStaticPod(pod: PodSpecView, extra: ReadonlySet<string>): boolean {
+  if (pod.owner.ref.namespace !== 'kube-system') return false;
+  const main = pod.containers.filter((container) => container.group === 'containers');
+  return (
+    main.length > 0 &&
+    main.every((container) => componentOf(container, pod) !== undefined || extra.has(runs(container)))
+  );
+}

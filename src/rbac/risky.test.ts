@@ -3,7 +3,8 @@ import { allChecks } from '../checks/index.js';
 import { parseManifest } from '../inputs/manifests.js';
 import { buildInventory } from '../inventory/index.js';
 import { isTechniqueId } from '../matrix/index.js';
-import { RISKY_PERMISSIONS, riskOf } from './risky.js';
+import { permissionsIn, RISKY_PERMISSIONS, riskOf } from './risky.js';
+import { CLUSTER, inNamespace } from './rules.js';
 import type { Subject } from './types.js';
 
 function riskFrom(yaml: string) {
@@ -65,5 +66,43 @@ rules:
     expect(held?.permission.check).toBe('rbac-csr-approval');
     expect(held?.severity).toBe('high');
     expect(held?.grants.map((grant) => grant.rule.index)).toEqual([0]);
+  });
+});
+
+describe('permissions a list of rules hands out on its own', () => {
+  const rule = (verbs: string[], resources: string[], resourceNames: string[] = []) => ({
+    verbs,
+    apiGroups: [''],
+    resources,
+    resourceNames,
+    nonResourceURLs: [],
+  });
+
+  it('finds secrets read at the scope granted, one step lower when narrowed to named objects', () => {
+    const held = (rules: ReturnType<typeof rule>[], scope = CLUSTER) =>
+      permissionsIn(rules, scope)
+        .filter(({ permission }) => permission.check === 'rbac-read-secrets')
+        .map(({ severity }) => severity);
+    expect(held([rule(['get'], ['secrets'])])).toEqual(['critical']);
+    expect(held([rule(['get'], ['secrets'])], inNamespace('shop'))).toEqual(['medium']);
+    expect(held([rule(['get'], ['secrets'], ['db'])])).toEqual(['high']);
+    expect(held([rule(['get'], ['configmaps'])])).toEqual([]);
+  });
+
+  it('needs every requirement of a conjunction, and skips permissions about particular objects', () => {
+    const checks = (rules: ReturnType<typeof rule>[]) =>
+      permissionsIn(rules, CLUSTER).map(({ permission }) => permission.check);
+    const approve = {
+      verbs: ['update'],
+      apiGroups: ['certificates.k8s.io'],
+      resources: ['certificatesigningrequests/approval'],
+      resourceNames: [],
+      nonResourceURLs: [],
+    };
+    expect(checks([approve])).not.toContain('rbac-csr-approval');
+    expect(checks([approve, { ...approve, verbs: ['approve'], resources: ['signers'] }])).toContain(
+      'rbac-csr-approval',
+    );
+    expect(checks([rule(['update'], ['configmaps'])])).not.toContain('rbac-coredns');
   });
 });

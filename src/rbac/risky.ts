@@ -5,7 +5,7 @@ import { type Severity, severities, severityRank } from '../model/report.js';
 import { append, type Rbac, rbacOf } from './model.js';
 import { CLUSTER, covers, inNamespace, isClusterScoped, parseResource, type Reach, ruleReach } from './rules.js';
 import { memberships, subjectKey } from './subjects.js';
-import type { Grant, Role, RoleRule, Scope, Subject } from './types.js';
+import type { Grant, PolicyRule, Role, RoleRule, Scope, Subject } from './types.js';
 
 /** A set of API resources, as `pods`, `pods/exec` or `deployments.apps` (kubectl's notation). */
 type Resources = readonly string[];
@@ -304,10 +304,43 @@ interface Match {
   readonly narrowed: boolean;
 }
 
+function parseRequirement(requirement: Requirement): ParsedRequirement {
+  const resources = requirement.resources.map(parseResource);
+  const groups = resources.every((resource) => resource.apiGroup !== undefined)
+    ? [...new Set(resources.map((resource) => resource.apiGroup as string))]
+    : undefined;
+  return { verbs: requirement.verbs, resources, groups };
+}
+
+/**
+ * The risky permissions a list of rules hands out on its own, granted at `scope`, with their severity: what a Role
+ * or ClusterRole carries before anyone is bound to it (audit detections see one role at a time, without the rest
+ * of the policy). Permissions about particular objects (the coredns ConfigMap, pull secrets) need an inventory to
+ * aim at and are left out.
+ */
+export function permissionsIn(
+  rules: readonly PolicyRule[],
+  scope: Scope,
+): { permission: RiskyPermission; severity: Severity }[] {
+  const found: { permission: RiskyPermission; severity: Severity }[] = [];
+  for (const permission of RISKY_PERMISSIONS) {
+    if (permission.targets) continue;
+    let narrowed = false;
+    const held = permission.requires.every((requirement) => {
+      const parsed = parseRequirement(requirement);
+      const matches = rules.flatMap((rule) => matchRule(parsed, rule, scope, undefined) ?? []);
+      if (matches.length && matches.every((match) => match.narrowed)) narrowed = true;
+      return matches.length > 0;
+    });
+    if (held) found.push({ permission, severity: severityAt(permission, scope, narrowed) });
+  }
+  return found;
+}
+
 /** Whether a rule, granted at `scope`, meets the requirement; and for which objects. */
 function matchRule(
   requirement: ParsedRequirement,
-  rule: RoleRule,
+  rule: PolicyRule,
   scope: Scope,
   targets: readonly TargetObject[] | undefined,
 ): Match | undefined {
@@ -364,12 +397,8 @@ export class RiskIndex {
       const targets = permission.targets?.(inventory);
       if (targets && !targets.length) continue;
       permission.requires.forEach((requirement, index) => {
-        const resources = requirement.resources.map(parseResource);
-        const groups = resources.every((resource) => resource.apiGroup !== undefined)
-          ? [...new Set(resources.map((resource) => resource.apiGroup as string))]
-          : undefined;
-        const parsed = { verbs: requirement.verbs, resources, groups };
-        for (const { role, rule } of rbac.rulesFor(resources))
+        const parsed = parseRequirement(requirement);
+        for (const { role, rule } of rbac.rulesFor(parsed.resources))
           this.#add(permission, index, parsed, role, rule, targets);
       });
     }

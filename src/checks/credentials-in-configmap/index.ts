@@ -1,5 +1,4 @@
-import { asRecord } from '../../inventory/index.js';
-import { credentialFileName, credentialSeverity, describeCredentials, findCredentials } from '../credentials.js';
+import { configMapCredentials } from '../credentials.js';
 import { defineCheck } from '../define.js';
 
 export default defineCheck({
@@ -16,27 +15,8 @@ export default defineCheck({
     'Move the credential into a Secret (or an external secret store) mounted as a file, keep only a reference to it in the ConfigMap (a path or a placeholder the application resolves at start-up), and rotate the credential, since it has been exposed.',
   run({ inventory, report }) {
     for (const configMap of inventory.ofKind('ConfigMap')) {
-      for (const [key, value] of Object.entries(asRecord(configMap.object.data))) {
-        if (typeof value !== 'string') continue;
-        const credentials = findCredentials(key, value);
-        if (!credentials.length) continue;
-        report({
-          resource: configMap,
-          path: ['data', key],
-          severity: credentialSeverity(credentials),
-          message: `ConfigMap key '${key}' holds a plain-text credential: ${describeCredentials(credentials)}`,
-        });
-      }
-      // Binary values are not text to scan: only the key (usually a file name) can tell.
-      for (const key of Object.keys(asRecord(configMap.object.binaryData))) {
-        const kind = credentialFileName(key);
-        if (kind === undefined) continue;
-        report({
-          resource: configMap,
-          path: ['binaryData', key],
-          severity: 'medium',
-          message: `ConfigMap binaryData key '${key}' is named like a credential (${kind})`,
-        });
+      for (const { path, severity, message } of configMapCredentials(configMap.object)) {
+        report({ resource: configMap, path, severity, message });
       }
     }
   },

@@ -1,112 +1,5 @@
-import { asRecord, type PodSpecView } from '../../inventory/index.js';
-import { SYSTEM_NAMESPACES } from '../../inventory/pods.js';
-import { parseImage } from '../../k8s/images.js';
+import { imitation } from '../../k8s/system-names.js';
 import { defineCheck } from '../define.js';
-
-type Kind = 'Deployment' | 'DaemonSet' | 'static';
-
-interface SystemComponent {
-  readonly name: string;
-  /** How the component is deployed: the object, or the controller of its pods; `static` for static pods. */
-  readonly kind: Kind;
-  /** Matched against an image repository: `coredns/coredns`, `eks/kube-proxy`. */
-  readonly image: RegExp;
-  /** Namespaces it installs to besides the system ones. */
-  readonly namespaces?: readonly string[];
-}
-
-const ARCH = '(?:-(?:amd64|arm64|arm|ppc64le|s390x))?$';
-const repo = (name: string) => new RegExp(`(?:^|/)${name}${ARCH}`);
-
-/** Components whose names attackers borrow, as the usual installers deploy them. */
-const COMPONENTS: readonly SystemComponent[] = [
-  { name: 'coredns', kind: 'Deployment', image: repo('coredns') },
-  { name: 'kube-dns', kind: 'Deployment', image: /(?:^|\/)k8s-dns-(?:kube-dns|dnsmasq-nanny|sidecar)/ },
-  { name: 'kube-proxy', kind: 'DaemonSet', image: repo('kube-proxy') },
-  { name: 'metrics-server', kind: 'Deployment', image: repo('metrics-server') },
-  { name: 'calico-node', kind: 'DaemonSet', image: /(?:^|\/)calico\/node$/, namespaces: ['calico-system'] },
-  {
-    name: 'calico-kube-controllers',
-    kind: 'Deployment',
-    image: /(?:^|\/)calico\/kube-controllers$/,
-    namespaces: ['calico-system'],
-  },
-  { name: 'aws-node', kind: 'DaemonSet', image: /(?:^|\/)amazon-k8s-cni$/ },
-  { name: 'cilium', kind: 'DaemonSet', image: /(?:^|\/)cilium\/cilium$/ },
-  { name: 'kube-apiserver', kind: 'static', image: repo('kube-apiserver') },
-  { name: 'kube-controller-manager', kind: 'static', image: repo('kube-controller-manager') },
-  { name: 'kube-scheduler', kind: 'static', image: repo('kube-scheduler') },
-  { name: 'etcd', kind: 'static', image: repo('etcd') },
-];
-
-/** Characters of generated name suffixes: Kubernetes' SafeEncodeString alphabet, no vowels. */
-const GENERATED = '[bcdfghjklmnpqrstvwxz2456789]';
-/** `-x7k2p` (a DaemonSet's or bare generated pod), `-5d78c9869d` (a ReplicaSet), `-5d78c9869d-x7k2p` (its pod). */
-const GENERATED_SUFFIX = new RegExp(`^-(?:${GENERATED}{5}|${GENERATED}{6,10}(?:-${GENERATED}{5})?)$`);
-
-/** Levenshtein distance, stopping early once it exceeds `limit`. */
-function distance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    if (Math.min(...current) > limit) return limit + 1;
-    previous = current;
-  }
-  return previous[b.length] ?? limit + 1;
-}
-
-type Likeness = 'same' | 'typo';
-
-/**
- * How a name imitates a component. `same`: the component's name, alone or followed by a generated suffix (or, for
- * a static pod, by its node's name, as mirror pods are named). `typo`: its leading part (as many dash-separated
- * words as the component's name, give or take one) is one edit away from the component's name (two for names of
- * ten characters or more): `core-dns`, `kube-pr0xy`, `metrics-servers-x7k2p`. Names under six characters never
- * count as typos: `etc` or `etcd2` are too common to mean anything.
- */
-function likeness(name: string, component: SystemComponent, nodeName: string | undefined): Likeness | undefined {
-  const { name: target } = component;
-  if (name === target) return 'same';
-  if (name.startsWith(target)) {
-    const rest = name.slice(target.length);
-    if (GENERATED_SUFFIX.test(rest) || (component.kind === 'static' && nodeName && rest === `-${nodeName}`))
-      return 'same';
-  }
-  if (target.length < 6) return undefined;
-  const limit = target.length >= 10 ? 2 : 1;
-  const words = name.split('-');
-  const size = target.split('-').length;
-  for (let count = Math.max(1, size - 1); count <= Math.min(words.length, size + 1); count++) {
-    const head = words.slice(0, count).join('-');
-    const rest = words.slice(count).join('-');
-    // The head is not the component's name itself: `coredns-autoscaler` is another component, not a typo.
-    if (head !== target && (rest === '' || GENERATED_SUFFIX.test(`-${rest}`)) && distance(head, target, limit) <= limit)
-      return 'typo';
-  }
-  return undefined;
-}
-
-/** The kind that deploys the pods: the object's own, or for a Pod its controller's (`Node` for a mirror pod). */
-function deployedBy(pod: PodSpecView): string {
-  if (pod.owner.ref.kind !== 'Pod') return pod.owner.ref.kind;
-  const owners = asRecord(pod.owner.object.metadata).ownerReferences;
-  const controller = Array.isArray(owners)
-    ? owners.map(asRecord).find((owner) => owner.controller === true)
-    : undefined;
-  return typeof controller?.kind === 'string' ? controller.kind : 'Pod';
-}
-
-const EXPECTED_KINDS: Readonly<Record<Kind, readonly string[]>> = {
-  Deployment: ['Deployment', 'ReplicaSet'],
-  DaemonSet: ['DaemonSet'],
-  // A static pod's file holds a bare Pod; in the API it is a mirror pod owned by its Node.
-  static: ['Pod', 'Node'],
-};
 
 export default defineCheck({
   id: 'system-name-imitation',
@@ -122,39 +15,13 @@ export default defineCheck({
     'Find out who created the workload and from what; if it is not the component it claims to be, delete it and treat the namespace as compromised. Admit only approved images in system namespaces.',
   run({ inventory, report }) {
     for (const pod of inventory.podSpecs) {
-      const { namespace, name } = pod.owner.ref;
-      for (const component of COMPONENTS) {
-        const like = likeness(name, component, pod.spec.nodeName);
-        if (!like) continue;
-        const home = SYSTEM_NAMESPACES.has(namespace ?? '') || component.namespaces?.includes(namespace ?? '');
-        if (like === 'same' && !home) continue;
-        const kind = deployedBy(pod);
-        const rightKind = EXPECTED_KINDS[component.kind].includes(kind);
-        const images = pod.containers.filter((container) => container.group === 'containers');
-        const rightImage = images.some((container) =>
-          component.image.test(parseImage(container.spec.image)?.repository ?? ''),
-        );
-        if (rightKind && rightImage) continue;
-        const how =
-          like === 'same' ? `is named like ${component.name}` : `is named one typo away from ${component.name}`;
-        const deployed = component.kind === 'static' ? 'a static pod' : `a ${component.kind}`;
-        const problems = [
-          ...(rightKind
-            ? []
-            : [`it is deployed by ${kind === 'Pod' ? 'no controller' : `a ${kind}`}, not as ${deployed}`]),
-          ...(rightImage
-            ? []
-            : [
-                `it runs ${images.map((container) => container.spec.image ?? 'no image').join(', ') || 'no container'}, not an image of ${component.name}`,
-              ]),
-        ];
-        report({
-          resource: pod.owner,
-          path: ['metadata', 'name'],
-          message: `${pod.owner.ref.kind} '${name}' ${how}, but ${problems.join(', and ')}`,
-        });
-        break;
-      }
+      const how = imitation(pod);
+      if (!how) continue;
+      report({
+        resource: pod.owner,
+        path: ['metadata', 'name'],
+        message: `${pod.owner.ref.kind} '${pod.owner.ref.name}' ${how}`,
+      });
     }
   },
 });

@@ -1,37 +1,11 @@
 import { z } from 'zod';
-import type { ContainerView, PodSpecView } from '../../inventory/index.js';
-import { programName } from '../../inventory/pods.js';
-import { componentOf } from '../../k8s/components.js';
-import { parseImage } from '../../k8s/images.js';
+import { EXPECTED_STATIC_PODS, expectedStaticPod, MIRROR_ANNOTATION, runs } from '../../k8s/components.js';
 import { defineCheck } from '../define.js';
 
-const MIRROR = 'kubernetes.io/config.mirror';
-
 const Options = z.object({
-  /**
-   * Programs or image names (last path segment) also expected as static pods in kube-system, besides the control
-   * plane. The defaults are documented uses: kube-proxy in kube-up clusters, kube-vip, and the haproxy and
-   * keepalived pods of kubeadm's high-availability guide.
-   */
-  expected: z.array(z.string()).default(['kube-proxy', 'kube-vip', 'haproxy', 'keepalived']),
+  /** Programs or image names (last path segment) also expected as static pods in kube-system, besides the control plane. */
+  expected: z.array(z.string()).default([...EXPECTED_STATIC_PODS]),
 });
-
-/** What a container runs, by name: its program when it sets a command, else its image's last segment. */
-function runs(container: ContainerView): string {
-  const [first] = container.spec.command ?? [];
-  if (first) return programName(first.trim().split(/\s+/)[0] ?? '');
-  const repository = parseImage(container.spec.image)?.repository ?? '';
-  return repository.slice(repository.lastIndexOf('/') + 1).replace(/-(?:amd64|arm64)$/, '');
-}
-
-function expectedStaticPod(pod: PodSpecView, extra: ReadonlySet<string>): boolean {
-  if (pod.owner.ref.namespace !== 'kube-system') return false;
-  const main = pod.containers.filter((container) => container.group === 'containers');
-  return (
-    main.length > 0 &&
-    main.every((container) => componentOf(container, pod) !== undefined || extra.has(runs(container)))
-  );
-}
 
 export default defineCheck<z.infer<typeof Options>>({
   id: 'unexpected-static-pod',
@@ -49,7 +23,7 @@ export default defineCheck<z.infer<typeof Options>>({
   run({ inventory, options, report }) {
     const extra = new Set(options.expected);
     for (const pod of inventory.podSpecs) {
-      if (pod.owner.ref.kind !== 'Pod' || pod.owner.annotations[MIRROR] === undefined) continue;
+      if (pod.owner.ref.kind !== 'Pod' || pod.owner.annotations[MIRROR_ANNOTATION] === undefined) continue;
       if (expectedStaticPod(pod, extra)) continue;
       const node = pod.spec.nodeName ? `node '${pod.spec.nodeName}'` : 'its node';
       const programs = [...new Set(pod.containers.map(runs))].filter(Boolean).join(', ') || 'no recognisable program';
@@ -60,7 +34,7 @@ export default defineCheck<z.infer<typeof Options>>({
           : `it runs ${programs} in namespace '${namespace ?? ''}', not in kube-system with the control plane`;
       report({
         resource: pod.owner,
-        path: ['metadata', 'annotations', MIRROR],
+        path: ['metadata', 'annotations', MIRROR_ANNOTATION],
         message: `a static pod the kubelet on ${node} runs from its manifest directory or URL, outside the API server's admission: ${reason}`,
       });
     }

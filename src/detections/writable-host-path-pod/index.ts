@@ -1,0 +1,63 @@
+import { describeMounts, mountedHostPaths, writableBelow, writableMounts } from '../../checks/host-paths.js';
+import { worst } from '../../rbac/risky.js';
+import { defineDetection } from '../define.js';
+import {
+  applied,
+  describeObject,
+  firstOfController,
+  Recent,
+  WORKLOAD_RESOURCES,
+  writtenPodSpec,
+  wrote,
+} from '../objects.js';
+
+export default defineDetection<Recent>({
+  id: 'writable-host-path-pod',
+  title: 'Pod with a writable hostPath mount written',
+  severity: 'critical',
+  techniques: ['MS-TA9013'],
+  description:
+    "A pod or pod template is created, replaced or patched so that a container mounts a node directory it can write: a `hostPath` volume without `readOnly: true`, or read-only but not recursively over directories holding the node's other mounts. Severity follows what the directory hands over (critical for /etc, /var/lib/kubelet, / and the like). Of the pods one controller creates, only the first is reported; a patch is judged by what it sets.",
+  rationale:
+    "A writable node directory lets the container change the node's own files: plant a cron job, an SSH key or a static pod manifest, overwrite the kubelet's configuration or binaries. It is how an attacker who can create pods persists on the node and takes it over.",
+  response:
+    'Find who wrote the object and whether the mount is part of a known agent; if not, delete it, inspect the directory on the node it ran on for planted files (cron, SSH keys, /etc/kubernetes/manifests) and enforce the baseline Pod Security Standard on the namespace.',
+  fields: [
+    'requestObject.spec (and spec.template.spec, spec.jobTemplate.spec.template.spec)',
+    'volumes[].hostPath.path',
+    'containers[].volumeMounts[].readOnly',
+    'containers[].volumeMounts[].recursiveReadOnly',
+    'containers[].volumeMounts[].subPath',
+    'metadata.ownerReferences',
+  ],
+  level: 'Request',
+  benign:
+    'Log shippers writing their position files under /var/log, CSI node drivers under /var/lib/kubelet, CNI installers under /etc/cni and /opt/cni: they alert when their DaemonSet is written and for its first pod. Review them once; they return on upgrades.',
+  everyone: true,
+  on: { verbs: ['create', 'update', 'patch'], resources: WORKLOAD_RESOURCES },
+  initialState: () => new Recent(),
+  detect(event, { state, alert }) {
+    if (!applied(event)) return;
+    const pod = writtenPodSpec(event);
+    if (!pod) return;
+    const found = mountedHostPaths(pod).flatMap((volume) => {
+      const writable = writableMounts(volume);
+      if (writable.length)
+        return [{ text: `${describeMounts(volume, writable)} writable`, severity: volume.hostPath.writeSeverity }];
+      const below = writableBelow(volume);
+      return below
+        ? [
+            {
+              text: `${describeMounts(volume, below.mounts)} read-only but not recursively`,
+              severity: below.hostPath.writeSeverity,
+            },
+          ]
+        : [];
+    });
+    if (!found.length || !firstOfController(state, event, pod.owner.object)) return;
+    alert({
+      severity: worst(found.map((mount) => mount.severity)),
+      message: `${describeObject(pod.owner.object)} was ${wrote(event)} mounting ${found.map((mount) => mount.text).join('; ')}: the container can change the node's files`,
+    });
+  },
+});
