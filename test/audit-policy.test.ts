@@ -33,7 +33,11 @@ describe('deploy/audit-policy.yaml', () => {
   it.each(allDetections.map((detection) => [detection.id, detection] as const))(
     'logs what %s needs, at its level',
     (_id, detection) => {
-      expect(policyGaps(policy, detection)).toEqual([]);
+      // Rules over every request (anonymous access, listed proxies) lose what the policy drops as noise on purpose:
+      // authenticated users' reads and writes of Events.
+      const dropped = /^\w+ events(\.events\.k8s\.io)? by (?!system:anonymous)/;
+      const gaps = policyGaps(policy, detection).filter((gap) => detection.on.resources || !dropped.test(gap));
+      expect(gaps).toEqual([]);
     },
   );
 

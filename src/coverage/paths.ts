@@ -6,7 +6,10 @@ import type { ReportAttackPaths, TechniqueStatus } from '../model/report.js';
  * rest of the graph (every pod of a large cluster, each with its edges) is `kubematrix paths -o json`'s.
  */
 export function reportPaths({ edges, nodes, ...paths }: AttackPaths): ReportAttackPaths {
-  const on = new Set(paths.paths.flatMap((path) => path.steps.flatMap((step) => [step.from, step.to])));
+  // A path's `to` is its target, which its last step may reach at one of the target's members (a node for node root).
+  const on = new Set(
+    paths.paths.flatMap((path) => [path.from, path.to, ...(path.alsoFrom ?? []), ...path.steps.map((step) => step.to)]),
+  );
   return { ...paths, nodes: nodes.filter((node) => on.has(node.id)) };
 }
 

@@ -236,7 +236,7 @@ describe('kubematrix scan --audit', () => {
       /\nActive in the audit log \(2; \* in the matrix\):\n {2}MS-TA9006 Exec into container \(2 alerts, high\), MS-TA9005 .* \(1 alert, medium\)/,
     );
     expect(table.stdout).toMatch(/[!~#=+?]9006\*/);
-    expect(table.stdout).toContain('* alerts in the audit log (scan --audit)');
+    expect(table.stdout.replace(/\s+/g, ' ')).toContain('* alerts in the audit log (scan --audit)');
 
     const json = Report.parse(
       JSON.parse((await cli(['scan', 'examples/shop', ...logs, '-o', 'json'], { cwd: repoRoot })).stdout),

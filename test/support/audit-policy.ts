@@ -101,6 +101,7 @@ export const RESOURCE_GROUPS: Readonly<Record<string, readonly string[]>> = {
   persistentvolumeclaims: [''],
   persistentvolumes: [''],
   replicationcontrollers: [''],
+  podtemplates: [''],
   events: ['', 'events.k8s.io'],
   deployments: ['apps'],
   daemonsets: ['apps'],
