@@ -224,7 +224,10 @@ describe('attack paths', () => {
         }
         // One path per entry point and target.
         const pairs = graph.paths.flatMap((found) => startsOf(found).map((start) => `${start} ⇒ ${found.to}`));
-        expect(pairs.filter((pair, index) => pairs.indexOf(pair) !== index), 'pairs with two paths').toEqual([]);
+        expect(
+          pairs.filter((pair, index) => pairs.indexOf(pair) !== index),
+          'pairs with two paths',
+        ).toEqual([]);
       });
 
       it.runIf(testCase.entries.length > 0)('marks the entry points', async () => {
