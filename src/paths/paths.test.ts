@@ -437,6 +437,25 @@ spec: {containers: [{name: c, image: app:1, securityContext: {privileged: true}}
     expect(edge?.evidence[0]?.text).toMatch(/suppressed: node agent/);
   });
 
+  it('a choke point cuts every shortest path of a pair, not only the one shown', () => {
+    // ci creates pods in any namespace, and neither enforces Pod Security: a privileged pod in app or in other is
+    // as short a way onto a node. Enforcing it in one namespace leaves the other; taking the power away cuts both.
+    const namespaces = ['app', 'other']
+      .map((name) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n---\n`)
+      .join('');
+    const result = pathsOf(
+      namespaces +
+        pod('a', `serviceAccountName: ci\n${PLAIN}`) +
+        granted('{apiGroups: [""], resources: [pods], verbs: [create]}', 'ClusterRole'),
+      { to: ['target:node-root'] },
+    );
+    expect(edgeOf(result, 'permission:app/run-pods', 'node:*')?.findings).toHaveLength(1);
+    expect(edgeOf(result, 'permission:other/run-pods', 'node:*')?.findings).toHaveLength(1);
+    expect(result.chokePoints.map(({ label, removes }) => ({ label, removes }))).toEqual([
+      { label: 'RBAC: create pods or pod controllers: ServiceAccount app/ci', removes: 1 },
+    ]);
+  });
+
   it('choke points on a multi-namespace fixture: greedy set cover, each counting the pairs it removes', async () => {
     const { report, inventory } = await scanManifests([path.join(repoRoot, 'test/fixtures/paths/multi')]);
     const result = attackPaths(inventory, report.findings);
