@@ -40,7 +40,8 @@ describe('kubematrix paths', () => {
     // The scan's inventory and findings, the shop's privileged CronJob among them.
     expect(call?.inventory.resources.some((resource) => resource.ref.name === 'nightly-backup')).toBe(true);
     expect(call?.findings.some((finding) => finding.checkId === 'privileged-container')).toBe(true);
-    expect(call?.options).toEqual({});
+    // No filters; the crown jewels of the (absent) config: none besides the built-in targets.
+    expect(call?.options).toEqual({ targets: { secrets: [], namespaces: [] } });
   });
 
   it('passes --from, --to (each repeatable) and --max-depth on', async () => {
@@ -57,7 +58,12 @@ describe('kubematrix paths', () => {
       '4',
     ]);
     expect(status).toBe(0);
-    expect(calls[0]?.options).toEqual({ from: ['shop', 'user/alice'], to: ['target:cluster-admin'], maxDepth: 4 });
+    expect(calls[0]?.options).toEqual({
+      from: ['shop', 'user/alice'],
+      to: ['target:cluster-admin'],
+      maxDepth: 4,
+      targets: { secrets: [], namespaces: [] },
+    });
   });
 
   it('prints the JSON of the path model exactly with -o json', async () => {

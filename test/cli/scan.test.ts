@@ -72,7 +72,7 @@ describe('kubematrix scan', () => {
       env: { COLUMNS: '120' },
     });
     expect(status).toBe(0);
-    expect(stdout).toMatch(/! 9018\s/); // the privileged backup job
+    expect(stdout).toMatch(/!> 9018\s/); // the privileged backup job, on a path to a node's root
     expect(stdout).toMatch(/\? 9001\s/); // cloud credentials: a question for the organization
     expect(stdout).toContain('! exposed');
   });

@@ -17,7 +17,8 @@ describe('renderMarkdown', () => {
     expect(cells(header)).toHaveLength(10);
     expect(rows.length).toBeGreaterThan(3);
     for (const row of rows) expect(cells(row)).toHaveLength(10);
-    expect(text).toMatch(/`!` 9018 Privileged container \(\d+\)/);
+    // Exposed, and on an attack path (`>`): the privileged pod reaches a node's root.
+    expect(text).toMatch(/`!>` 9018 Privileged container \(\d+\)/);
     expect(text).toContain('`?` 9001 Using cloud credentials');
   });
 
