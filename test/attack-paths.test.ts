@@ -90,14 +90,20 @@ function reachesOf(fixture: Fixture, testCase: Case): z.infer<typeof Reach>[] {
   return fixture.cases.flatMap((other) => (other.reaches === 'all cases' ? [] : other.reaches));
 }
 
+/** The entry points a path stands for: its `from` and the others grouped with it. */
+function startsOf(found: AttackPath): string[] {
+  return [found.from, ...(found.alsoFrom ?? [])];
+}
+
 /** A path as a failure message prints it: one line per step. */
 function showPath(found: AttackPath): string {
   const steps = found.steps.map((step) => `    ${step.from} → ${step.to} [${step.techniques.join(', ')}] ${step.text}`);
-  return [`  ${found.from} ⇒ ${found.to} (${found.severity})`, ...steps].join('\n');
+  const also = found.alsoFrom ? ` (also from ${found.alsoFrom.join(', ')})` : '';
+  return [`  ${found.from}${also} ⇒ ${found.to} (${found.severity})`, ...steps].join('\n');
 }
 
 function showPathsFrom(graph: AttackPaths, from: string): string {
-  const found = graph.paths.filter((candidate) => candidate.from === from);
+  const found = graph.paths.filter((candidate) => startsOf(candidate).includes(from));
   return found.length ? found.map(showPath).join('\n') : '  (none)';
 }
 
@@ -183,23 +189,45 @@ describe('attack paths', () => {
         return { result, graph: graphOf(result) };
       };
 
-      it('keeps the contract: every path a chain of graph edges from an entry point to a target', async () => {
+      it('keeps the contract: every path a chain of graph edges from its entry points to a target', async () => {
         const { graph } = await load();
         AttackPaths.parse(graph);
         const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
-        const edges = new Set(graph.edges.map((edge) => `${edge.from}\n${edge.to}`));
+        const edges = new Map(graph.edges.map((edge) => [`${edge.from}\n${edge.to}`, edge]));
         for (const found of graph.paths) {
           const shown = showPath(found);
-          expect(nodes.get(found.from)?.entry, `not an entry point:\n${shown}`).toBeDefined();
-          expect(nodes.get(found.to)?.kind, `not a target:\n${shown}`).toBe('target');
+          const target = nodes.get(found.to);
+          expect(target?.kind, `not a target:\n${shown}`).toBe('target');
           expect(found.steps[0]?.from, shown).toBe(found.from);
-          expect(found.steps.at(-1)?.to, shown).toBe(found.to);
+          // A target is reached at itself or at one of its members (root on any host for target:node-root).
+          expect([found.to, ...(target?.members ?? [])], `does not end at the target:\n${shown}`).toContain(
+            found.steps.at(-1)?.to,
+          );
           found.steps.forEach((step, index) => {
             expect(edges.has(`${step.from}\n${step.to}`), `step ${index + 1} is no edge:\n${shown}`).toBe(true);
             if (index > 0)
               expect(step.from, `step ${index + 1} does not follow on:\n${shown}`).toBe(found.steps[index - 1]?.to);
           });
+          // Grouped entry points: each of the lead's kind, its own first step the same technique into the same node.
+          const first = found.steps[0];
+          expect(new Set(startsOf(found)).size, `an entry point twice:\n${shown}`).toBe(startsOf(found).length);
+          for (const start of startsOf(found)) {
+            expect(nodes.get(start)?.entry, `${start} is not an entry point:\n${shown}`).toBeDefined();
+            expect(nodes.get(start)?.entry, `${start} is not of the lead's kind:\n${shown}`).toBe(
+              nodes.get(found.from)?.entry,
+            );
+            const own = edges.get(`${start}\n${first?.to}`);
+            expect(own?.techniques, `${start} does not step into ${first?.to} the same way:\n${shown}`).toEqual(
+              first?.techniques,
+            );
+          }
         }
+        // One path per entry point and target.
+        const pairs = graph.paths.flatMap((found) => startsOf(found).map((start) => `${start} ⇒ ${found.to}`));
+        expect(
+          pairs.filter((pair, index) => pairs.indexOf(pair) !== index),
+          'pairs with two paths',
+        ).toEqual([]);
       });
 
       it.runIf(testCase.entries.length > 0)('marks the entry points', async () => {
@@ -212,7 +240,7 @@ describe('attack paths', () => {
 
       it.each(reachesOf(fixture, testCase))('$from reaches $to', async ({ from, to, techniques }) => {
         const { graph } = await load();
-        const found = graph.paths.find((candidate) => candidate.from === from && candidate.to === to);
+        const found = graph.paths.find((candidate) => startsOf(candidate).includes(from) && candidate.to === to);
         expect(found, `no path ${from} ⇒ ${to}; paths from ${from}:\n${showPathsFrom(graph, from)}`).toBeDefined();
         if (!found) return;
         const used = new Set(found.steps.flatMap((step) => step.techniques));
@@ -223,14 +251,16 @@ describe('attack paths', () => {
       it.each(testCase.unreachable)('$from reaches none of $to', async ({ from, to }) => {
         const { graph } = await load();
         expectNode(graph, from);
-        const found = graph.paths.filter((candidate) => candidate.from === from && to.includes(candidate.to));
+        const found = graph.paths.filter(
+          (candidate) => startsOf(candidate).includes(from) && to.includes(candidate.to),
+        );
         expect(found.map(showPath), 'paths that should not exist').toEqual([]);
       });
 
       it.each(testCase.noPaths)('%s reaches nothing', async (from) => {
         const { graph } = await load();
         expectNode(graph, from);
-        const found = graph.paths.filter((candidate) => candidate.from === from);
+        const found = graph.paths.filter((candidate) => startsOf(candidate).includes(from));
         expect(found.map(showPath), 'paths that should not exist').toEqual([]);
       });
 
@@ -240,14 +270,16 @@ describe('attack paths', () => {
         if (!chokePoints) return;
         const points = graph.chokePoints;
         const all = showChokePoints(points);
-        // Greedy set cover: each pick removes no more than the one before, and no path is counted twice.
+        // Greedy set cover: each pick removes no more than the one before, and no entry point → target pair is
+        // counted twice (a grouped path stands for each of its entry points).
         points.slice(1).forEach((point, index) => {
           expect(point.removes, all).toBeLessThanOrEqual(points[index]?.removes ?? 0);
         });
+        const pairs = graph.paths.reduce((sum, found) => sum + startsOf(found).length, 0);
         expect(
           points.reduce((sum, point) => sum + point.removes, 0),
           all,
-        ).toBeLessThanOrEqual(graph.paths.length);
+        ).toBeLessThanOrEqual(pairs);
         expectChoice(points[0], chokePoints.first, result, all);
         for (const choice of chokePoints.includes) {
           expectChoice(

@@ -4,14 +4,14 @@ import type { Reach } from './search.js';
 
 /**
  * The fix-first list: greedy set cover over the entry point → target pairs. Each round picks the finding or binding
- * whose fix removes the most pairs still standing (a pair falls when any step of its path loses every way of being
- * made), until no fix removes any. Greedy is within a logarithmic factor of the smallest cover, and it ranks fixes by
+ * whose fix removes the most pairs still standing (a pair falls when every one of its shortest paths has a step that
+ * loses every way of being made), until no fix removes any. Greedy is within a logarithmic factor of the smallest cover, and it ranks fixes by
  * what each adds to the ones before it, which is the order to apply them in.
  */
 export function chokePoints(reaches: readonly Reach[], cuts: ReadonlyMap<string, Cut>): ChokePoint[] {
   const holders = new Map<string, number[]>();
-  const itemCuts: string[][] = reaches.map((reach, item) => {
-    const own = [...new Set([...reach.first, ...reach.rest])];
+  const itemCuts: (readonly string[])[] = reaches.map((reach, item) => {
+    const own = reach.cuts;
     for (const cut of own) {
       const list = holders.get(cut);
       if (list) list.push(item);

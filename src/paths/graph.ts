@@ -752,8 +752,9 @@ class Builder {
       const gap = (this.#byCheck.get('pod-security-admission') ?? []).filter(
         (finding) => finding.resource.kind === 'Namespace' && finding.resource.name === namespace,
       );
+      // A new container (MS-TA9008) whatever gave the power: creating pods, or binding oneself a role that creates them.
       this.#edge(hub, ANY_NODE, {
-        techniques: ['MS-TA9018'],
+        techniques: ['MS-TA9008', 'MS-TA9018'],
         text: 'runs a privileged pod, which admission does not reject there, and escapes to its node',
         severity: 'critical',
         findings: gap,

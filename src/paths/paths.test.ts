@@ -219,7 +219,7 @@ describe('permission edges', () => {
     const open = pathsOf(`apiVersion: v1\nkind: Namespace\nmetadata: {name: app}\n---\n${yaml}`);
     expect(edgeOf(open, CI, hub)?.techniques).toEqual(['MS-TA9008']);
     expect(edgeOf(open, hub, CI)?.techniques).toEqual(['MS-TA9016']);
-    expect(edgeOf(open, hub, 'node:*')?.techniques).toEqual(['MS-TA9018']);
+    expect(edgeOf(open, hub, 'node:*')?.techniques).toEqual(['MS-TA9008', 'MS-TA9018']);
     const enforced = pathsOf(
       `apiVersion: v1\nkind: Namespace\nmetadata: {name: app, labels: {pod-security.kubernetes.io/enforce: baseline}}\n---\n${yaml}`,
     );
@@ -280,6 +280,23 @@ metadata: {name: deployer-token, namespace: app, annotations: {kubernetes.io/ser
       ),
     );
     expect(create.edges.filter((edge) => edge.from === CI)).toEqual([]);
+  });
+
+  it('binding roles in a namespace makes one its admin: a new privileged pod there (MS-TA9019, MS-TA9008, MS-TA9018)', () => {
+    const bind = granted(
+      '{apiGroups: [rbac.authorization.k8s.io], resources: [roles, clusterroles], verbs: [bind]}, {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [create]}',
+    );
+    const result = pathsOf(pod('shell', `serviceAccountName: ci\n${PLAIN}`) + bind);
+    expect(edgeOf(result, CI, hub)?.techniques).toEqual(['MS-TA9019']);
+    const path = result.paths.find(
+      (found) => found.from === 'workload:app/Pod/shell' && found.to === 'target:node-root',
+    );
+    expect(path?.steps.map((step) => step.techniques)).toEqual([
+      ['MS-TA9016'],
+      ['MS-TA9019'],
+      ['MS-TA9008', 'MS-TA9018'],
+    ]);
+    expect(reaches(result, 'workload:app/Pod/shell', 'target:cluster-admin')).toBe(false);
   });
 
   it('a cluster-admin binding is the target itself', () => {
@@ -418,6 +435,25 @@ spec: {containers: [{name: c, image: app:1, securityContext: {privileged: true}}
 `;
     const edge = edgeOf(pathsOf(yaml), 'workload:app/Pod/p', 'node:*');
     expect(edge?.evidence[0]?.text).toMatch(/suppressed: node agent/);
+  });
+
+  it('a choke point cuts every shortest path of a pair, not only the one shown', () => {
+    // ci creates pods in any namespace, and neither enforces Pod Security: a privileged pod in app or in other is
+    // as short a way onto a node. Enforcing it in one namespace leaves the other; taking the power away cuts both.
+    const namespaces = ['app', 'other']
+      .map((name) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n---\n`)
+      .join('');
+    const result = pathsOf(
+      namespaces +
+        pod('a', `serviceAccountName: ci\n${PLAIN}`) +
+        granted('{apiGroups: [""], resources: [pods], verbs: [create]}', 'ClusterRole'),
+      { to: ['target:node-root'] },
+    );
+    expect(edgeOf(result, 'permission:app/run-pods', 'node:*')?.findings).toHaveLength(1);
+    expect(edgeOf(result, 'permission:other/run-pods', 'node:*')?.findings).toHaveLength(1);
+    expect(result.chokePoints.map(({ label, removes }) => ({ label, removes }))).toEqual([
+      { label: 'RBAC: create pods or pod controllers: ServiceAccount app/ci', removes: 1 },
+    ]);
   });
 
   it('choke points on a multi-namespace fixture: greedy set cover, each counting the pairs it removes', async () => {

@@ -17,17 +17,20 @@ interface Goal {
   readonly members: readonly number[];
 }
 
-/** One entry point → target pair, as the choke-point cover counts it: the cuts of every step of its path. */
+/**
+ * One entry point → target pair, as the choke-point cover counts it: the cuts that lie on every shortest path of the
+ * pair, not only on the one shown. A fix on one of several equally short routes leaves the pair reachable as near.
+ */
 export interface Reach {
-  readonly first: readonly string[];
-  /** The cuts of the steps after the first, shared by every entry of a group. */
-  readonly rest: readonly string[];
+  readonly cuts: readonly string[];
 }
 
 export interface SearchResult {
   readonly paths: AttackPath[];
   readonly reaches: Reach[];
 }
+
+const NONE: readonly number[] = [];
 
 const ENTRY_ORDER: Readonly<Record<NonNullable<GraphNode['entry']>, number>> = {
   internet: 0,
@@ -48,11 +51,27 @@ export function shortestPaths(graph: Graph, options: SearchOptions = {}): Search
   const from = new Int32Array(edges.length);
   const to = new Int32Array(edges.length);
   const rank = new Int8Array(edges.length);
+  // Cuts as sorted numbers, so that the sets along the search merge and intersect cheaply.
+  const cutNumber = new Map<string, number>();
+  const cutKeys: string[] = [];
+  const edgeCuts: (readonly number[])[] = [];
   edges.forEach((edge, i) => {
     from[i] = index.get(edge.from) ?? -1;
     to[i] = index.get(edge.to) ?? -1;
     rank[i] = severityRank(edge.severity);
     incoming[to[i] as number]?.push(i);
+    edgeCuts.push(
+      edge.cuts
+        .map((cut) => {
+          let number = cutNumber.get(cut);
+          if (number === undefined) {
+            number = cutKeys.push(cut) - 1;
+            cutNumber.set(cut, number);
+          }
+          return number;
+        })
+        .sort((a, b) => a - b),
+    );
   });
   const entries = selectEntries(nodes, options.from);
   const goals = selectGoals(nodes, index, options.to);
@@ -62,6 +81,8 @@ export function shortestPaths(graph: Graph, options: SearchOptions = {}): Search
   const next = new Int32Array(nodes.length);
   const weakest = new Int8Array(nodes.length);
   const queue = new Int32Array(nodes.length);
+  /** Per node, the cuts on every shortest path from it to the goal. */
+  const must: (readonly number[])[] = nodes.map(() => NONE);
   const paths: AttackPath[] = [];
   const reaches: Reach[] = [];
   for (const goal of goals) {
@@ -72,6 +93,7 @@ export function shortestPaths(graph: Graph, options: SearchOptions = {}): Search
       if (dist[member] === 0) continue;
       dist[member] = 0;
       weakest[member] = 0;
+      must[member] = NONE;
       queue[tail++] = member;
     }
     while (head < tail) {
@@ -82,37 +104,39 @@ export function shortestPaths(graph: Graph, options: SearchOptions = {}): Search
         const source = from[edge] as number;
         // The weakest link is the least severe step: the highest rank along the path.
         const link = Math.max(rank[edge] as number, weakest[node] as number);
+        // Nodes leave the queue in order of distance: `must` of a node is complete before it is read here.
         if (dist[source] === -1) {
           dist[source] = depth;
           next[source] = edge;
           weakest[source] = link;
+          must[source] = union(edgeCuts[edge] ?? NONE, must[node] ?? NONE);
           queue[tail++] = source;
-        } else if (dist[source] === depth && link < (weakest[source] as number)) {
-          next[source] = edge;
-          weakest[source] = link;
+        } else if (dist[source] === depth) {
+          if (link < (weakest[source] as number)) {
+            next[source] = edge;
+            weakest[source] = link;
+          }
+          if ((must[source] ?? NONE).length > 0)
+            must[source] = intersection(must[source] ?? NONE, union(edgeCuts[edge] ?? NONE, must[node] ?? NONE));
         }
       }
     }
-    const groups = new Map<string, { entries: number[]; rest: readonly string[] }>();
+    const groups = new Map<string, number[]>();
     for (const entry of entries) {
       if ((dist[entry] as number) <= 0) continue;
       const first = edges[next[entry] as number] as Edge;
       const kind = nodes[entry]?.entry ?? 'assume-breach';
       const key = `${kind}\u0000${first.to}\u0000${first.techniques.join(',')}`;
       const group = groups.get(key);
-      if (group) group.entries.push(entry);
-      else
-        groups.set(key, {
-          entries: [entry],
-          rest: restCuts(edges, next, to, to[next[entry] as number] as number, dist),
-        });
+      if (group) group.push(entry);
+      else groups.set(key, [entry]);
     }
-    for (const { entries: members, rest } of groups.values()) {
+    for (const members of groups.values()) {
       members.sort(
         (a, b) => (weakest[a] as number) - (weakest[b] as number) || compare(nodeId(nodes, a), nodeId(nodes, b)),
       );
       const [lead = 0, ...others] = members;
-      for (const member of members) reaches.push({ first: (edges[next[member] as number] as Edge).cuts, rest });
+      for (const member of members) reaches.push({ cuts: (must[member] ?? NONE).map((cut) => cutKeys[cut] as string) });
       const steps: PathStep[] = [];
       for (let at = lead; (dist[at] as number) > 0; at = to[next[at] as number] as number) {
         steps.push(step(edges[next[at] as number] as Edge));
@@ -138,19 +162,35 @@ export function shortestPaths(graph: Graph, options: SearchOptions = {}): Search
   return { paths, reaches };
 }
 
-/** The cuts of the path from `node` to the goal, following the search's choices. */
-function restCuts(
-  edges: readonly Edge[],
-  next: Int32Array,
-  to: Int32Array,
-  node: number,
-  dist: Int32Array,
-): readonly string[] {
-  const cuts = new Set<string>();
-  for (let at = node; (dist[at] as number) > 0; at = to[next[at] as number] as number) {
-    for (const cut of (edges[next[at] as number] as Edge).cuts) cuts.add(cut);
+/** Two sorted sets merged; either one itself when the other is empty (the search shares them). */
+function union(a: readonly number[], b: readonly number[]): readonly number[] {
+  if (!a.length) return b;
+  if (!b.length) return a;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i] ?? Number.POSITIVE_INFINITY;
+    const y = b[j] ?? Number.POSITIVE_INFINITY;
+    out.push(Math.min(x, y));
+    if (x <= y) i++;
+    if (y <= x) j++;
   }
-  return [...cuts];
+  return out;
+}
+
+function intersection(a: readonly number[], b: readonly number[]): readonly number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x === y) out.push(x);
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  return out.length === a.length ? a : out;
 }
 
 function step({ from, to, techniques, text, evidence, severity, findings }: Edge): PathStep {

@@ -119,6 +119,28 @@ describe('renderPathsTable', () => {
     expect(out).toContain('2 paths rest on no single finding or binding to fix');
   });
 
+  it('names the other entry points of a grouped path, and counts each in the summary and the fixes', () => {
+    const users = ['u1', 'u2', 'u3', 'u4'].map((name) => ({
+      id: `identity:user:${name}`,
+      kind: 'identity' as const,
+      label: `User ${name}`,
+      entry: 'subject' as const,
+    }));
+    const [first, ...others] = many(1).paths;
+    if (!first || others.length) throw new Error('sample changed');
+    const grouped = AttackPaths.parse({
+      ...many(1),
+      nodes: [...many(1).nodes, ...users],
+      paths: [{ ...first, alsoFrom: users.map((user) => user.id) }],
+      chokePoints: [{ ...many(1).chokePoints[0], removes: 3 }],
+    });
+    const out = renderPathsTable(grouped, { ...options, all: true }).replace(/\s+/g, ' ');
+    expect(out).toContain('1 path (5 counting each entry point of a grouped path) from 5 entry points reach');
+    expect(out).toContain('also from User u1, User u2, User u3 and 1 more, the same way');
+    expect(out).toContain('1. removes 3 of 5 paths:');
+    expect(out).toContain('2 paths rest on no single finding or binding to fix');
+  });
+
   it('escapes control characters of input text: no terminal sequence gets through', () => {
     const hostile = 'web\u001b]8;;https://evil.example\u0007\u202eevil';
     const nodes = samplePaths.nodes.map((node) =>

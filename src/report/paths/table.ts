@@ -11,6 +11,8 @@ export const PATHS_SHOWN_PER_TARGET = 5;
 export const CHOKE_POINTS_SHOWN = 10;
 /** Places shown per step: its evidence can name many bindings or rules. */
 const PLACES_SHOWN = 3;
+/** Other entry points named under a grouped path. */
+const ALSO_FROM_SHOWN = 3;
 
 export interface PathsTableOptions {
   readonly width: number;
@@ -24,6 +26,11 @@ const entryText: Readonly<Record<NonNullable<GraphNode['entry']>, string>> = {
   'assume-breach': 'assume breach',
   subject: 'subject',
 };
+
+/** A grouped path stands for each of its entry points: choke points count those entry point → target pairs. */
+function pairsOf(paths: readonly AttackPath[]): number {
+  return paths.reduce((sum, path) => sum + 1 + (path.alsoFrom?.length ?? 0), 0);
+}
 
 /** Shorter first (fewer steps to stop), then the worse weakest link; ties keep the order they came in. */
 export function rankPaths(paths: readonly AttackPath[]): AttackPath[] {
@@ -56,8 +63,9 @@ export function renderPathsTable(input: AttackPaths, { width, color, all }: Path
     lines.push(`  … ${more} more ${more === 1 ? 'fix' : 'fixes'}: --all lists every one`);
   }
   const cut = graph.chokePoints.reduce((sum, fix) => sum + fix.removes, 0);
-  if (cut < ranked.length) {
-    lines.push(`  ${plural(ranked.length - cut, 'path')} rest on no single finding or binding to fix`);
+  const pairs = pairsOf(ranked);
+  if (cut < pairs) {
+    lines.push(`  ${plural(pairs - cut, 'path')} rest on no single finding or binding to fix`);
   }
   lines.push('');
 
@@ -91,12 +99,14 @@ function summary(
   const targets = graph.nodes.filter((node) => node.kind === 'target');
   const reached = new Map<string, number>();
   for (const path of ranked) reached.set(path.to, (reached.get(path.to) ?? 0) + 1);
-  const starts = new Set(ranked.map((path) => path.from)).size;
+  const starts = new Set(ranked.flatMap((path) => [path.from, ...(path.alsoFrom ?? [])])).size;
+  const pairs = pairsOf(ranked);
+  const grouped = pairs > ranked.length ? ` (${pairs} counting each entry point of a grouped path)` : '';
   const missed = targets.filter((target) => !reached.has(target.id)).map((target) => target.label);
   const lines = [
     `Entry points: ${entries.length}${kinds.length ? ` (${kinds.join(', ')})` : ''}; targets: ${targets.length}.`,
     ranked.length
-      ? `${plural(ranked.length, 'path')} from ${plural(starts, 'entry point')} reach ${reached.size} of ${plural(targets.length, 'target')}: ${[
+      ? `${plural(ranked.length, 'path')}${grouped} from ${plural(starts, 'entry point')} reach ${reached.size} of ${plural(targets.length, 'target')}: ${[
           ...reached,
         ]
           .map(([id, count]) => `${name(id)} (${count})`)
@@ -116,7 +126,7 @@ function chokePoint(
   width: number,
 ): string[] {
   const head = `  ${String(index + 1).padStart(digits)}. `;
-  const removes = `removes ${fix.removes} of ${plural(graph.paths.length, 'path')}: `;
+  const removes = `removes ${fix.removes} of ${plural(pairsOf(graph.paths), 'path')}: `;
   const [first = '', ...rest] = wrap(`${removes}${fix.label}`, width - head.length);
   const pad = ' '.repeat(head.length);
   const place = fix.location ? where(fix.location) : fix.uri;
@@ -142,10 +152,21 @@ function renderPath(
   const lines = [
     `  ${paint('bold', `#${rank}`.padEnd(4))} ${head}`,
     ...indent(rest, '       '),
+    ...alsoFrom(path, nodes, width),
     `       ${plural(path.steps.length, 'step')}, weakest link ${label(path.severity, paint).trimEnd()}`,
   ];
   for (const [index, step] of path.steps.entries()) lines.push(...renderStep(step, index, width));
   return lines;
+}
+
+/** The other entry points of a grouped path: the same first step into the same node, the same rest. */
+function alsoFrom(path: AttackPath, nodes: ReadonlyMap<string, GraphNode>, width: number): string[] {
+  const others = path.alsoFrom ?? [];
+  if (!others.length) return [];
+  const shown = others.slice(0, ALSO_FROM_SHOWN).map((id) => nodes.get(id)?.label ?? id);
+  const more = others.length > shown.length ? ` and ${others.length - shown.length} more` : '';
+  const [head = '', ...rest] = wrap(`also from ${shown.join(', ')}${more}, the same way`, width - 6);
+  return [`       ${head}`, ...indent(rest, '       ')];
 }
 
 /** `1. MS-TA9018 Privileged container — escapes to the node … — deploy/web.yaml:24:21`. */
