@@ -122,8 +122,8 @@ export const techniques: readonly Technique[] = [
     summary:
       "Management tools such as the Kubernetes Dashboard, Argo CD, Jupyter notebooks, Kubeflow or Apache NiFi are reachable from the internet without strong authentication. An attacker who finds one uses the tool's own features to deploy workloads, read secrets or run code in the cluster. The exposure typically comes from a `LoadBalancer` or `NodePort` Service or an Ingress routing to the tool.",
     detection: {
-      signals: ['manifest', 'question'],
-      text: 'kubematrix recognises well-known management interfaces (Dashboard, Argo CD, Jupyter and similar) by image, command or port, raises those that `LoadBalancer` or `NodePort` Services, `externalIPs`, Ingress rules or Gateway API routes expose, and for the Kubernetes Dashboard names the service account it acts as and what that account may do. It also flags `hostPort` and RBAC grants to anonymous users. Whether each endpoint enforces authentication or sits behind a firewall is for the organization to confirm.',
+      signals: ['manifest', 'audit', 'question'],
+      text: 'kubematrix recognises well-known management interfaces (Dashboard, Argo CD, Jupyter and similar) by image, command or port, raises those that `LoadBalancer` or `NodePort` Services, `externalIPs`, Ingress rules or Gateway API routes expose, and for the Kubernetes Dashboard names the service account it acts as and what that account may do. It also flags `hostPort` and RBAC grants to anonymous users; in audit logs, `kubematrix audit` reports anonymous requests the API server served (`anonymous-request`). Whether each endpoint enforces authentication or sits behind a firewall is for the organization to confirm.',
       question:
         'Which management interfaces in the cluster are reachable from the internet, and does each one require strong authentication?',
     },
@@ -154,7 +154,7 @@ export const techniques: readonly Technique[] = [
       "With `create` on the `pods/exec` subresource (older clusters also accept `get`), an attacker runs arbitrary commands in an existing container, for example `kubectl exec -it <pod> -- sh`. The commands run with the container's user, file system, mounted secrets and network access. No new object is created, which makes this a quiet way to execute code in a workload.",
     detection: {
       signals: ['rbac', 'audit'],
-      text: "kubematrix lists subjects whose RBAC allows `create` or `get` on `pods/exec` or `pods/attach`, adds ephemeral containers, or reaches the kubelet's exec endpoint through `nodes/proxy`. Interactive exec by people into production workloads deserves attention. Planned: counting `pods/exec` audit events by user, namespace and pod.",
+      text: "kubematrix lists subjects whose RBAC allows `create` or `get` on `pods/exec` or `pods/attach`, adds ephemeral containers, or reaches the kubelet's exec endpoint through `nodes/proxy`. Interactive exec by people into production workloads deserves attention. In audit logs, `kubematrix audit` reports every exec and attach into a pod (`pod-exec`), and kubelet commands run through `nodes/proxy` (`node-proxy`).",
     },
     mitigations: [
       {
@@ -182,7 +182,7 @@ export const techniques: readonly Technique[] = [
       'Once inside a container, through exec, an exploited application or a backdoor, the attacker starts a shell (sh, bash or cmd.exe) and uses ordinary utilities. Tools left in the image, such as curl, wget, package managers or netcat, let them fetch payloads, call the API server with the mounted token or probe the network. Production containers rarely have a legitimate reason to run a shell.',
     detection: {
       signals: ['audit', 'question'],
-      text: 'The API server only sees the `pods/exec` request that may open a shell. The commands typed afterwards, and shells spawned by an exploited process, are visible only to runtime monitoring on the node such as Falco or a cloud defender agent. kubematrix flags containers without a seccomp profile or with AppArmor turned off, the profiles that narrow what a shell can do. Planned: counting exec requests from audit logs.',
+      text: 'The API server only sees the `pods/exec` request that may open a shell. The commands typed afterwards, and shells spawned by an exploited process, are visible only to runtime monitoring on the node such as Falco or a cloud defender agent. kubematrix flags containers without a seccomp profile or with AppArmor turned off, the profiles that narrow what a shell can do. In audit logs, `kubematrix audit` reports exec requests that start a shell or an interpreter (`exec-shell`), read from the command the API server records in `requestURI`.',
       question:
         'Does a runtime sensor alert you when a shell or an unexpected binary starts inside a production container?',
     },
@@ -208,7 +208,7 @@ export const techniques: readonly Technique[] = [
       'An attacker allowed to create pods, or controllers that create them (Deployments, DaemonSets, Jobs and the like), starts a container of their own to run code in the cluster. By choosing the image, service account, node and volumes, they can also pick up credentials or land on a chosen node. A DaemonSet puts the container on every node at once.',
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix lists subjects allowed to create pods and workload controllers or to patch their pod templates, flags mounted container runtime sockets (a way to start containers the API server never sees) and images from unapproved registries. Planned: looking in audit logs for pod creations by identities that do not normally deploy.',
+      text: 'kubematrix lists subjects allowed to create pods and workload controllers or to patch their pod templates, flags mounted container runtime sockets (a way to start containers the API server never sees) and images from unapproved registries. In audit logs, `kubematrix audit` reports workloads created by people rather than controllers or deployment tools (`workload-created-by-user`).',
     },
     mitigations: [
       {
@@ -237,7 +237,7 @@ export const techniques: readonly Technique[] = [
       "A flaw in an application running in a pod, such as command injection in a web handler, lets a remote attacker execute code inside that container. The code runs with the container's user, file system, service account token and network reach. It is the execution step that typically follows an exploited application vulnerability.",
     detection: {
       signals: ['manifest', 'question'],
-      text: "kubematrix assesses what an exploited process could reach: the container's `securityContext` (runAsNonRoot, readOnlyRootFilesystem, capabilities, seccomp, AppArmor), service account token mounting and the permissions behind it. Spotting the exploit itself needs vulnerability scanning and runtime monitoring the organization runs. Planned: listing every workload exposed through Services and Ingress rules.",
+      text: "kubematrix assesses what an exploited process could reach: the container's `securityContext` (runAsNonRoot, readOnlyRootFilesystem, capabilities, seccomp, AppArmor), service account token mounting and the permissions behind it. Spotting the exploit itself needs vulnerability scanning and runtime monitoring the organization runs.",
       question:
         'Are running images scanned for exploitable vulnerabilities, and does a runtime sensor alert on unexpected processes spawned by application containers?',
     },
@@ -298,7 +298,7 @@ export const techniques: readonly Technique[] = [
       "Rather than creating a conspicuous pod, the attacker adds an extra container to the pod template of an existing Deployment, StatefulSet or DaemonSet. The injected sidecar shares the pod's network namespace and can mount its volumes, so it can read traffic, files and secrets while hiding in a legitimate workload. A rogue mutating admission webhook can inject such a sidecar into every new pod automatically.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix lists subjects with `update` or `patch` on pods and workload controllers and with write access to `mutatingwebhookconfigurations`, and flags containers whose images come from unapproved registries. Planned: looking in audit logs for patches that add containers to existing workloads.',
+      text: 'kubematrix lists subjects with `update` or `patch` on pods and workload controllers and with write access to `mutatingwebhookconfigurations`, and flags containers whose images come from unapproved registries. In audit logs, `kubematrix audit` reports patches and updates that add containers to existing pods and workloads, ephemeral containers included (`container-added-to-workload`).',
     },
     mitigations: [
       {
@@ -326,7 +326,7 @@ export const techniques: readonly Technique[] = [
       'To keep access, the attacker runs a container carrying malicious code, often as a DaemonSet so a copy runs on every node, or as a Deployment that controllers recreate whenever it is deleted. The container may open a reverse shell, mine cryptocurrency or wait for commands, frequently with host mounts or privileges to reach the node.',
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix lists who can create DaemonSets and Deployments or patch their templates, and flags DaemonSets outside the system namespaces whose pods reach the node (privileged, escape capabilities, writable hostPath, runtime socket, host namespaces). Planned: looking in audit logs for new workload controllers in system namespaces such as kube-system.',
+      text: 'kubematrix lists who can create DaemonSets and Deployments or patch their templates, and flags DaemonSets outside the system namespaces whose pods reach the node (privileged, escape capabilities, writable hostPath, runtime socket, host namespaces). In audit logs, `kubematrix audit` reports DaemonSets created or changed (`daemonset-written`) and workloads placed in system namespaces (`workload-in-system-namespace`).',
     },
     mitigations: [
       {
@@ -354,7 +354,7 @@ export const techniques: readonly Technique[] = [
       "A pod that mounts a node directory through a `hostPath` volume without `readOnly` can write to the node's file system. An attacker who creates or controls such a pod can plant a cron job or SSH key, overwrite binaries or drop a manifest into the static pod directory, gaining code execution and persistence on the node. Mounting the node's root or the container runtime socket hands over the node entirely.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix flags `hostPath` volumes mounted without `readOnly: true`, or read-only but not recursively over directories that hold other mounts, weighting sensitive paths such as `/`, `/etc`, `/var/lib/kubelet` and runtime sockets, and lists subjects who can create pods or patch pod templates. Planned: telling apart namespaces where Pod Security admission would reject such pods, and showing from audit events which identity created pods with hostPath volumes.',
+      text: 'kubematrix flags `hostPath` volumes mounted without `readOnly: true`, or read-only but not recursively over directories that hold other mounts, weighting sensitive paths such as `/`, `/etc`, `/var/lib/kubelet` and runtime sockets, and lists subjects who can create pods or patch pod templates. `kubematrix paths` tells apart namespaces where Pod Security admission would reject such pods. In audit logs, `kubematrix audit` reports who created pods with writable hostPath volumes (`writable-host-path-pod`).',
     },
     mitigations: [
       {
@@ -388,7 +388,7 @@ export const techniques: readonly Technique[] = [
       'The attacker creates a CronJob whose pod template runs their code on a schedule. Every run gets a fresh container, so killing one pod does not remove the foothold, and a short-lived job may finish before anyone looks. The scheduled pod can reuse a privileged service account or host mounts to reach further.',
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix lists subjects with `create`, `update` or `patch` on `cronjobs`, and lists every CronJob, raising those whose pods reach the node. Planned: looking for CronJob creations in audit logs by identities other than the usual deployers.',
+      text: 'kubematrix lists subjects with `create`, `update` or `patch` on `cronjobs`, and lists every CronJob, raising those whose pods reach the node. In audit logs, `kubematrix audit` reports CronJobs created or changed (`cronjob-written`).',
     },
     mitigations: [
       {
@@ -416,7 +416,7 @@ export const techniques: readonly Technique[] = [
       'An attacker able to create `MutatingWebhookConfiguration` or `ValidatingWebhookConfiguration` objects registers a webhook that points to a service or URL they control. The API server then sends it every matching request, which can include Secrets and pod specs, and a mutating webhook can rewrite pods on creation, e.g. adding a backdoor container. The foothold survives the deletion of individual workloads.',
     detection: {
       signals: ['cluster', 'rbac', 'audit'],
-      text: 'kubematrix lists subjects with `create`, `update` or `patch` on `mutatingwebhookconfigurations` and `validatingwebhookconfigurations`, and reads the webhook configurations themselves: webhooks calling URLs outside the cluster, seeing Secrets or every resource, mutating pods, failing open, or served from a namespace ordinary users can write. Planned: looking for changes to them in audit logs.',
+      text: 'kubematrix lists subjects with `create`, `update` or `patch` on `mutatingwebhookconfigurations` and `validatingwebhookconfigurations`, and reads the webhook configurations themselves: webhooks calling URLs outside the cluster, seeing Secrets or every resource, mutating pods, failing open, or served from a namespace ordinary users can write. In audit logs, `kubematrix audit` reports every write to them (`admission-webhook-written`).',
     },
     mitigations: [
       {
@@ -435,7 +435,7 @@ export const techniques: readonly Technique[] = [
       "Unless automounting is turned off, each pod receives its service account token under /var/run/secrets/kubernetes.io/serviceaccount. An attacker running code in the pod reads the token and calls the API server with the service account's permissions, which may allow reading secrets, creating pods or reaching other namespaces. Legacy token Secrets keep working even after the pod is gone.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: "kubematrix checks `automountServiceAccountToken` on pods and service accounts, resolves the RBAC permissions of every service account a workload mounts, lists who can create tokens or secrets, and flags hostPath mounts exposing the kubelet's directory with other pods' tokens. Planned: flagging legacy `kubernetes.io/service-account-token` Secrets, and looking in audit logs for service account requests from unexpected source IPs or with unusual verbs.",
+      text: "kubematrix checks `automountServiceAccountToken` on pods and service accounts, resolves the RBAC permissions of every service account a workload mounts, lists who can create tokens or secrets, and flags hostPath mounts exposing the kubelet's directory with other pods' tokens. In audit logs, `kubematrix audit` reports token requests (`serviceaccount-token-request`), service account tokens used from a person's tool (`serviceaccount-client-tool`) or from a network the account was not seen on before (`serviceaccount-new-source`). Planned: flagging legacy `kubernetes.io/service-account-token` Secrets.",
     },
     mitigations: [
       {
@@ -458,8 +458,8 @@ export const techniques: readonly Technique[] = [
     summary:
       'The kubelet runs static pods straight from manifests in its staticPodPath, usually /etc/kubernetes/manifests, or from a manifest URL, without the scheduler. An attacker who can write there, via a writable hostPath mount or node access, or who controls the URL, gets a pod the kubelet restarts on every boot. The API server only holds a mirror pod, and deleting it there does not stop the container.',
     detection: {
-      signals: ['manifest', 'cluster', 'question'],
-      text: "kubematrix flags pods with writable `hostPath` mounts of /etc/kubernetes or its parents, mirror pods (annotation `kubernetes.io/config.mirror`) in a cluster dump that are not control-plane components in kube-system, and kubelet configurations (files or kubeadm's ConfigMap) that set `staticPodURL`. The staticPodPath directory contents live on the node and must be checked there. Planned: reading mirror pods straight from a live cluster.",
+      signals: ['manifest', 'cluster', 'audit', 'question'],
+      text: "kubematrix flags pods with writable `hostPath` mounts of /etc/kubernetes or its parents, mirror pods (annotation `kubernetes.io/config.mirror`) in a cluster dump that are not control-plane components in kube-system, and kubelet configurations (files or kubeadm's ConfigMap) that set `staticPodURL`. The staticPodPath directory contents live on the node and must be checked there. A live cluster's mirror pods are read the same way. In audit logs, `kubematrix audit` reports static pods as the kubelet registers them (`static-pod-created`).",
       question:
         "Do you monitor the kubelet's static pod directory and configuration on every node for new or changed manifests?",
     },
@@ -485,7 +485,7 @@ export const techniques: readonly Technique[] = [
       "A container with `securityContext.privileged: true` gets every Linux capability and access to the node's devices, so little separates it from the host. An attacker running code in it can mount the node's disk, load kernel modules or enter host namespaces with nsenter, turning a pod foothold into root on the node. Host PID or network namespaces and capabilities such as SYS_ADMIN give comparable reach.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix flags `securityContext.privileged: true`, escape capabilities such as SYS_ADMIN, unmasked `/proc`, mounted runtime sockets, `hostPID` and missing `allowPrivilegeEscalation: false`, and lists subjects who can create pods or patch pod templates. Planned: telling apart namespaces where Pod Security admission would reject privileged pods, and counting privileged pod creations in audit logs.',
+      text: 'kubematrix flags `securityContext.privileged: true`, escape capabilities such as SYS_ADMIN, unmasked `/proc`, mounted runtime sockets, `hostPID` and missing `allowPrivilegeEscalation: false`, and lists subjects who can create pods or patch pod templates. `kubematrix paths` tells apart namespaces where Pod Security admission would reject privileged pods. In audit logs, `kubematrix audit` reports pods created privileged or with host namespaces and escape capabilities (`privileged-pod-created`).',
     },
     mitigations: [
       {
@@ -513,7 +513,7 @@ export const techniques: readonly Technique[] = [
       'An attacker allowed to create or modify ClusterRoleBindings, or holding the `bind` or `escalate` verbs, attaches the `cluster-admin` ClusterRole to an identity they control. That identity can then do anything in any namespace, including reading every Secret and running privileged pods. Binding it to a service account keeps the access alive after the original credentials are rotated.',
     detection: {
       signals: ['rbac', 'audit'],
-      text: 'kubematrix lists subjects bound to `cluster-admin` or holding full wildcard access, and subjects able to write role bindings, use `bind`, `escalate` or `impersonate`, or approve certificate signing requests. Planned: watching audit logs for create, update and patch on `clusterrolebindings` and `rolebindings` that reference cluster-admin.',
+      text: 'kubematrix lists subjects bound to `cluster-admin` or holding full wildcard access, and subjects able to write role bindings, use `bind`, `escalate` or `impersonate`, or approve certificate signing requests. In audit logs, `kubematrix audit` reports bindings that hand out cluster-admin or other powerful roles (`powerful-role-bound`) and roles written with such rules (`powerful-role-written`).',
     },
     mitigations: [
       {
@@ -594,7 +594,7 @@ export const techniques: readonly Technique[] = [
       'Kubernetes records scheduling decisions, image pulls, restarts and failures as Event objects. An attacker with `delete` or `deletecollection` on `events` removes them, for example with `kubectl delete events --all`, to hide evidence of pods they created or broke. Events already expire after an hour by default, so deletion wipes even that short window.',
     detection: {
       signals: ['rbac', 'audit'],
-      text: 'kubematrix lists subjects allowed to `delete` or `deletecollection` on `events` in the core and `events.k8s.io` groups. Planned: looking for those verbs on events in the audit log, where legitimate use is rare.',
+      text: 'kubematrix lists subjects allowed to `delete` or `deletecollection` on `events` in the core and `events.k8s.io` groups. In audit logs, `kubematrix audit` reports every deletion of events (`events-deleted`).',
     },
     mitigations: [
       {
@@ -617,7 +617,7 @@ export const techniques: readonly Technique[] = [
       "The attacker names a pod, Deployment or container so it blends in with legitimate ones, for example copying the generated suffix of a Deployment's pods or the name of a system component such as kube-proxy or coredns. Placed in kube-system or a busy namespace, it is easy to overlook in `kubectl get pods`. A lookalike repository name can disguise the image as well.",
     detection: {
       signals: ['manifest', 'audit'],
-      text: "kubematrix flags workloads named like system components (coredns, kube-proxy, kube-apiserver, etcd, metrics-server, CNI agents), by the same name with a generated suffix in a system namespace or a near-miss spelling anywhere, that are not deployed by the component's usual controller or run none of its images; it also flags images from unapproved registries and by mutable tag. Planned: showing from audit logs which identity created each pod.",
+      text: "kubematrix flags workloads named like system components (coredns, kube-proxy, kube-apiserver, etcd, metrics-server, CNI agents), by the same name with a generated suffix in a system namespace or a near-miss spelling anywhere, that are not deployed by the component's usual controller or run none of its images; it also flags images from unapproved registries and by mutable tag. In audit logs, `kubematrix audit` reports workloads named like system components (`system-name-workload`) and workloads placed in system namespaces by identities other than the system's own (`workload-in-system-namespace`).",
     },
     mitigations: [
       {
@@ -636,7 +636,7 @@ export const techniques: readonly Technique[] = [
       'To hide where they are, the attacker sends requests to the API server, kubelets or exposed applications through proxies, VPN exit nodes or Tor. The requests arrive from addresses unrelated to the attacker, defeating IP-based attribution and simple blocking. Anonymous access paths make this easier because no identity ties the requests together.',
     detection: {
       signals: ['cluster', 'rbac', 'audit', 'question'],
-      text: 'kubematrix lists what `system:anonymous`, `system:unauthenticated` and every authenticated user may do through RBAC, and flags API server manifests that leave anonymous authentication on. Matching addresses against proxy and Tor lists needs threat intelligence the organization supplies. Planned: reviewing `sourceIPs` in audit logs for unexpected ranges.',
+      text: 'kubematrix lists what `system:anonymous`, `system:unauthenticated` and every authenticated user may do through RBAC, and flags API server manifests that leave anonymous authentication on. In audit logs, `kubematrix audit --proxy-list FILE` reports requests whose `sourceIPs` are in the proxy and Tor exit list the organization supplies (`proxy-source`).',
       question:
         'Do you detect or block access to the API server and exposed services from anonymizing proxies, VPN services or Tor exit nodes?',
     },
@@ -672,7 +672,7 @@ export const techniques: readonly Technique[] = [
       'Secrets hold service account tokens, registry credentials, TLS keys and application passwords. An attacker with `get`, `list` or `watch` on `secrets` in a namespace or cluster-wide reads them through the API, for example with `kubectl get secrets -o yaml`. A `list` returns full secret values, not just names, so it is as powerful as `get`.',
     detection: {
       signals: ['rbac', 'audit'],
-      text: 'kubematrix lists subjects with `get`, `list` or `watch` on `secrets`, cluster-wide, per namespace or by name, and workloads whose mounted token holds such rights. Planned: looking in audit logs for secret reads and lists by users or service accounts that do not normally touch them.',
+      text: 'kubematrix lists subjects with `get`, `list` or `watch` on `secrets`, cluster-wide, per namespace or by name, and workloads whose mounted token holds such rights. In audit logs, `kubematrix audit` reports lists and watches of Secrets (`secrets-list`) and bursts of reads of many Secrets by one identity (`secrets-bulk-read`).',
     },
     mitigations: [
       {
@@ -730,8 +730,8 @@ export const techniques: readonly Technique[] = [
     summary:
       'Passwords, API keys or connection strings are sometimes written straight into pod specs as environment variables, into ConfigMaps, or into files baked into the image. Anyone able to read those objects, for example with `get` on deployments, pods or configmaps, or to pull the image, obtains the credentials without touching Secrets. The same values often sit in Git next to the manifests.',
     detection: {
-      signals: ['manifest', 'rbac', 'question'],
-      text: 'kubematrix scans container `env` values and ConfigMap data (whole configuration files inside them included) for credential names and recognisable token formats, and flags hostPath mounts of SSH keys and home directories; `kubematrix rbac who-can get configmaps` answers who can read them. Credentials built into images or committed to source repositories need a scanner outside Kubernetes.',
+      signals: ['manifest', 'rbac', 'audit', 'question'],
+      text: 'kubematrix scans container `env` values and ConfigMap data (whole configuration files inside them included) for credential names and recognisable token formats, and flags hostPath mounts of SSH keys and home directories; `kubematrix rbac who-can get configmaps` answers who can read them. In audit logs, `kubematrix audit` reports ConfigMaps written with credential-looking values, naming the key and never the value (`configmap-credentials-written`). Credentials built into images or committed to source repositories need a scanner outside Kubernetes.',
       question: 'Are images and manifest repositories scanned for embedded credentials before they are deployed?',
     },
     mitigations: [
@@ -755,8 +755,8 @@ export const techniques: readonly Technique[] = [
     summary:
       "Cloud nodes obtain tokens for their managed identity or instance role from the instance metadata service at 169.254.169.254. A pod that can reach that endpoint, which is often the default, requests a token and acts in the cloud as the node. With workload identity, tokens for the pod's own cloud identity can also be taken from a compromised pod.",
     detection: {
-      signals: ['manifest', 'cluster', 'question'],
-      text: 'The rights of the node identity are set in the cloud. kubematrix flags `hostNetwork` pods, which pod-level network blocks do not cover, and pods whose egress NetworkPolicies do not keep from 169.254.169.254 (or fd00:ec2::254). Planned: checking in a live cluster whether pods can actually reach it.',
+      signals: ['manifest', 'cluster', 'audit', 'question'],
+      text: 'The rights of the node identity are set in the cloud. kubematrix flags `hostNetwork` pods, which pod-level network blocks do not cover, and pods whose egress NetworkPolicies do not keep from 169.254.169.254 (or fd00:ec2::254). In audit logs, `kubematrix audit` reports exec commands that reach the credential paths of a metadata endpoint (`exec-metadata-address`). Planned: checking in a live cluster whether pods can actually reach it.',
       question:
         "Which cloud roles are assigned to the nodes' managed identity, and is metadata access from pods blocked?",
     },
@@ -782,7 +782,7 @@ export const techniques: readonly Technique[] = [
       'From inside a pod or with stolen credentials, the attacker queries the API server to learn the cluster layout: namespaces, pods, services, nodes, roles, and their own rights via `kubectl auth can-i --list`. This map shows where secrets and privileged service accounts are and guides the next steps. Pods reach the API server at kubernetes.default.svc by default.',
     detection: {
       signals: ['rbac', 'audit'],
-      text: 'kubematrix lists what anonymous and all authenticated users may do, and `kubematrix rbac who-can list` answers who may enumerate a resource. Planned: listing subjects, workload service accounts included, that can `list` or `watch` broadly across namespaces, and looking in audit logs for enumeration patterns such as bursts of list requests or `selfsubjectrulesreviews` created by a service account.',
+      text: 'kubematrix lists what anonymous and all authenticated users may do, and `kubematrix rbac who-can list` answers who may enumerate a resource. In audit logs, `kubematrix audit` reports access and rules reviews (`permission-review`) and bursts of refused requests by one identity (`denied-request-burst`). Planned: listing subjects, workload service accounts included, that can `list` or `watch` broadly across namespaces.',
     },
     mitigations: [
       {
@@ -806,7 +806,7 @@ export const techniques: readonly Technique[] = [
       "Each kubelet serves an HTTPS API on port 10250 (older setups also a read-only port 10255) that lists its node's pods and can run commands in them. An attacker who reaches it while anonymous access is allowed, or who holds `get` on `nodes/proxy`, can list workloads and exec into containers via the kubelet, leaving no `pods/exec` audit event. NodeRestriction stops a stolen kubelet credential from altering other nodes.",
     detection: {
       signals: ['manifest', 'cluster', 'rbac', 'audit'],
-      text: "kubematrix lists subjects with access to `nodes/proxy`, and workloads whose token holds it, and reads KubeletConfiguration files and kubeadm's kubelet ConfigMap for `authentication.anonymous.enabled`, `authorization.mode: AlwaysAllow` and a nonzero `readOnlyPort`. Calls made straight to the kubelet never reach the API server. Planned: reading each node's configuration from a live cluster, and looking in audit logs for `nodes/proxy` requests.",
+      text: "kubematrix lists subjects with access to `nodes/proxy`, and workloads whose token holds it, and reads KubeletConfiguration files and kubeadm's kubelet ConfigMap for `authentication.anonymous.enabled`, `authorization.mode: AlwaysAllow` and a nonzero `readOnlyPort`. Calls made straight to the kubelet never reach the API server. In audit logs, `kubematrix audit` reports `nodes/proxy` requests other than metrics scrapes (`node-proxy`). Planned: reading each node's configuration from a live cluster.",
     },
     mitigations: [
       {
@@ -857,8 +857,8 @@ export const techniques: readonly Technique[] = [
     summary:
       'Cloud VMs expose a metadata service at 169.254.169.254 that describes the node: account or subscription, region, network layout, tags and startup data, and on many clouds identity tokens too. A compromised pod queries it to learn about the surrounding cloud environment and sometimes to find credentials. Many clusters leave it reachable from every pod.',
     detection: {
-      signals: ['manifest', 'cluster'],
-      text: 'kubematrix reports pods whose egress NetworkPolicies do not keep from 169.254.169.254 (or fd00:ec2::254): no policy isolates their egress, or a rule allows it by ipBlock and port. `hostNetwork` pods, which pod-level policies do not cover, are reported on their own. Planned: checking in a live cluster whether pods can reach the endpoint.',
+      signals: ['manifest', 'cluster', 'audit'],
+      text: 'kubematrix reports pods whose egress NetworkPolicies do not keep from 169.254.169.254 (or fd00:ec2::254): no policy isolates their egress, or a rule allows it by ipBlock and port. `hostNetwork` pods, which pod-level policies do not cover, are reported on their own. In audit logs, `kubematrix audit` reports exec commands that reach a metadata endpoint (`exec-metadata-address`). Planned: checking in a live cluster whether pods can reach the endpoint.',
     },
     mitigations: [
       {
@@ -901,7 +901,7 @@ export const techniques: readonly Technique[] = [
       "Cluster DNS is served by CoreDNS, configured through the `coredns` ConfigMap in kube-system. An attacker who can edit that ConfigMap adds rewrite or hosts entries that resolve service or external names to addresses they control, redirecting other pods' traffic to capture credentials or data. Changing the CoreDNS Deployment achieves the same.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: "kubematrix lists subjects who may update or patch the `coredns` ConfigMap in kube-system, and those who may patch workloads there, and lists the Corefile's `rewrite` rules and `forward` upstreams outside private and link-local ranges for review. Planned: looking for changes to it in audit logs.",
+      text: "kubematrix lists subjects who may update or patch the `coredns` ConfigMap in kube-system, and those who may patch workloads there, and lists the Corefile's `rewrite` rules and `forward` upstreams outside private and link-local ranges for review. In audit logs, `kubematrix audit` reports changes to it (`coredns-config-changed`).",
     },
     mitigations: [
       {
@@ -967,7 +967,7 @@ export const techniques: readonly Technique[] = [
       'The attacker deletes or corrupts what the cluster depends on: Deployments, StatefulSets, namespaces, PersistentVolumeClaims and the data on their volumes, or etcd itself. Deleting a namespace removes everything in it, and a PersistentVolume with reclaim policy `Delete` takes its backing disk with it. The goal is disruption or ransom.',
     detection: {
       signals: ['manifest', 'rbac', 'audit', 'question'],
-      text: 'kubematrix lists subjects with `delete` or `deletecollection` on namespaces, workloads, pods, secrets, persistentvolumeclaims and persistentvolumes. Whether backups exist and can be restored is outside Kubernetes. Planned: flagging volumes and StorageClasses with reclaim policy `Delete`, and counting bulk deletions in audit logs.',
+      text: 'kubematrix lists subjects with `delete` or `deletecollection` on namespaces, workloads, pods, secrets, persistentvolumeclaims and persistentvolumes. Whether backups exist and can be restored is outside Kubernetes. In audit logs, `kubematrix audit` reports deletions of namespaces, workloads and volumes, weighted by breadth (`destructive-delete`). Planned: flagging volumes and StorageClasses with reclaim policy `Delete`.',
       question:
         'Are etcd and persistent volume data backed up outside the cluster, and when was a restore last tested?',
     },
@@ -1047,7 +1047,7 @@ export const techniques: readonly Technique[] = [
       "The attacker copies data out of running workloads, such as files, database dumps or application state. With `pods/exec` they run commands or `kubectl cp`, which streams a tar archive over exec, and with `pods/attach` they join a running process's terminal. Creating a new pod that mounts the same PersistentVolumeClaim or hostPath lets them read the data at rest.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix lists subjects with `pods/exec` or `pods/attach`, where `kubectl cp` is an exec running `tar`. Planned: subjects who can create pods mounting existing PersistentVolumeClaims or hostPath volumes, and counting exec and attach calls in audit logs.',
+      text: 'kubematrix lists subjects with `pods/exec` or `pods/attach`, where `kubectl cp` is an exec running `tar`. In audit logs, `kubematrix audit` reports `tar` archives created by exec, which is how `kubectl cp` copies files out (`exec-copy-from-pod`). Planned: subjects who can create pods mounting existing PersistentVolumeClaims or hostPath volumes.',
     },
     mitigations: [
       {

@@ -24,8 +24,8 @@ export interface Tactic {
 }
 
 /**
- * Where a technique shows (kubematrix reads manifests and RBAC today; live-cluster and audit-log inputs are planned,
- * and detection texts say so):
+ * Where a technique shows (kubematrix reads all four: manifests, live clusters and their snapshots, RBAC, and audit
+ * logs; what it does not read yet, detection texts list after `Planned:`):
  * - `manifest`: workload and object configuration, from files or a cluster alike;
  * - `cluster`: state only a live cluster or its snapshot shows (node, admission, API-server settings);
  * - `rbac`: effective permissions of subjects;

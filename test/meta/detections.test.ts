@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allDetections } from '../../src/detections/index.js';
-import { isTechniqueId } from '../../src/matrix/index.js';
+import { getTechnique, isTechniqueId, techniques } from '../../src/matrix/index.js';
 import { repoRoot } from '../paths.js';
 
 const detectionsDir = path.join(repoRoot, 'src/detections');
@@ -29,4 +29,23 @@ describe('the detections, as a whole', () => {
       if (detection.baseline !== undefined) expect(detection.baseline.length).toBeGreaterThan(20);
     },
   );
+
+  it('are named in the knowledge base: each technique a rule reports has the audit signal and names the rule', () => {
+    for (const detection of allDetections) {
+      for (const id of detection.techniques) {
+        const technique = getTechnique(id);
+        expect(technique?.detection.signals, `${id} (${detection.id})`).toContain('audit');
+        const [now] = technique?.detection.text.split('Planned:') ?? [''];
+        expect(now, `${id} names ${detection.id}`).toContain(`\`${detection.id}\``);
+      }
+    }
+  });
+
+  it('back every audit-log claim of the knowledge base: a technique said to be seen in audit logs has a rule', () => {
+    const reported = new Set(allDetections.flatMap((detection) => detection.techniques));
+    for (const technique of techniques) {
+      const [now = ''] = technique.detection.text.split('Planned:');
+      if (/audit log/i.test(now)) expect(reported.has(technique.id), technique.id).toBe(true);
+    }
+  });
 });
