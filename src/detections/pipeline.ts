@@ -1,7 +1,7 @@
 import type { AuditEvent, SourcedEvent } from '../inputs/audit/event.js';
 import type { TechniqueId } from '../matrix/types.js';
 import type { Alert } from '../model/alert.js';
-import type { AlertDraft, AnyDetection, DetectionSettings } from './define.js';
+import type { AlertDraft, AnyDetection, DetectionContext, DetectionSettings } from './define.js';
 
 /**
  * Identities whose routine work looks like an attack to most rules (controllers create pods and read secrets, nodes
@@ -53,7 +53,7 @@ export interface Pipeline {
 }
 
 /**
- * How many (rule, auditID) pairs are remembered to alert once per request: an audit policy often logs a request at
+ * How many requests (auditIDs) that raised alerts are remembered to alert once per request: an audit policy often logs a request at
  * two or three stages, written close together, so a bounded window is enough and memory stays flat.
  */
 export const ALERTED_WINDOW = 65_536;
@@ -71,21 +71,56 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const allow = options.allow ?? DEFAULT_ALLOW;
   const allowedUser = globs(allow.users);
   const allowedGroup = globs(allow.groups);
-  const states = new Map(options.detections.map((detection) => [detection, detection.initialState?.()]));
   const since = options.since?.getTime();
   const until = options.until?.getTime();
   const byKey = new Map<string, AnyDetection[]>();
   const stats: PipelineStats = { events: 0, outsideWindow: 0, alerts: 0, byTechnique: new Map(), byRule: new Map() };
-  let alerted = new Set<string>();
-  let previous = new Set<string>();
+  // auditID → the rules that alerted on it, in two generations: the window of requests remembered to alert once.
+  let alerted = new Map<string, string[]>();
+  let previous = new Map<string, string[]>();
+  // What the detection running now is looking at: each rule's context is built once and reads these, so that the
+  // hot path allocates nothing per rule and event.
+  let event: AuditEvent;
+  let source: SourcedEvent['source'];
+  let raised: Alert[] = [];
+  let done: string[] | undefined;
 
-  const candidates = (event: AuditEvent): AnyDetection[] => {
-    const resource = resourceKey(event);
-    const key = `${event.verb} ${resource}`;
+  const contexts = new Map(
+    options.detections.map((detection) => {
+      const context = {
+        settings,
+        state: detection.initialState?.(),
+        allowed: false,
+        alert(draft: AlertDraft) {
+          if (done?.includes(detection.id)) return;
+          if (!done) {
+            done = [];
+            alerted.set(event.auditID, done);
+            if (alerted.size >= ALERTED_WINDOW) {
+              previous = alerted;
+              alerted = new Map();
+            }
+          }
+          done.push(detection.id);
+          const alert = toAlert(detection, draft, event, source);
+          raised.push(alert);
+          stats.alerts++;
+          stats.byRule.set(detection.id, (stats.byRule.get(detection.id) ?? 0) + 1);
+          for (const technique of alert.techniques as TechniqueId[]) {
+            stats.byTechnique.set(technique, (stats.byTechnique.get(technique) ?? 0) + 1);
+          }
+        },
+      };
+      return [detection, context];
+    }),
+  );
+
+  const candidates = (resource: string, verb: string): AnyDetection[] => {
+    const key = `${verb} ${resource}`;
     let found = byKey.get(key);
     if (!found) {
       found = options.detections.filter(
-        ({ on }) => (!on.verbs || on.verbs.includes(event.verb)) && (!on.resources || on.resources.includes(resource)),
+        ({ on }) => (!on.verbs || on.verbs.includes(verb)) && (!on.resources || on.resources.includes(resource)),
       );
       if (byKey.size >= CANDIDATE_CACHE) byKey.clear();
       byKey.set(key, found);
@@ -95,47 +130,32 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   return {
     stats,
-    push({ event, source }) {
+    push(sourced) {
       stats.events++;
       if (since !== undefined || until !== undefined) {
-        const time = Date.parse(eventTime(event) ?? '');
+        const time = Date.parse(eventTime(sourced.event) ?? '');
         if (Number.isNaN(time) || (since !== undefined && time < since) || (until !== undefined && time >= until)) {
           stats.outsideWindow++;
           return [];
         }
       }
-      const rules = candidates(event);
+      const rules = candidates(resourceKey(sourced.event), sourced.event.verb);
       if (!rules.length) return [];
+      ({ event, source } = sourced);
+      const { user, auditID } = event;
       const allowed =
-        (event.user.username !== undefined && allowedUser(event.user.username)) ||
-        (event.user.groups?.some(allowedGroup) ?? false);
-      const alerts: Alert[] = [];
+        (user.username !== undefined && allowedUser(user.username)) || (user.groups?.some(allowedGroup) ?? false);
+      raised = [];
+      done = alerted.get(auditID) ?? previous.get(auditID);
       for (const detection of rules) {
         if (allowed && !detection.everyone) continue;
-        const once = `${detection.id}\0${event.auditID}`;
-        if (alerted.has(once) || previous.has(once)) continue;
-        detection.detect(event, {
-          settings,
-          state: states.get(detection),
-          allowed,
-          alert(draft: AlertDraft) {
-            if (alerted.has(once) || previous.has(once)) return;
-            alerted.add(once);
-            if (alerted.size >= ALERTED_WINDOW) {
-              previous = alerted;
-              alerted = new Set();
-            }
-            const alert = toAlert(detection, draft, event, source);
-            alerts.push(alert);
-            stats.alerts++;
-            stats.byRule.set(detection.id, (stats.byRule.get(detection.id) ?? 0) + 1);
-            for (const technique of alert.techniques as TechniqueId[]) {
-              stats.byTechnique.set(technique, (stats.byTechnique.get(technique) ?? 0) + 1);
-            }
-          },
-        });
+        // A rule that alerted on this request at an earlier stage does not look again.
+        if (done?.includes(detection.id)) continue;
+        const context = contexts.get(detection) as DetectionContext<unknown> & { allowed: boolean };
+        context.allowed = allowed;
+        detection.detect(event, context);
       }
-      return alerts;
+      return raised;
     },
   };
 }
