@@ -269,7 +269,8 @@ class Builder {
       if (pod.owner.ref.kind === 'PodTemplate') continue;
       const hosts = [...(hostsOf.get(pod) ?? [ANY_NODE])].sort();
       for (const host of hosts) this.#host(host);
-      if (isControlPlanePod(pod)) for (const host of hosts) if (host !== ANY_NODE) controlPlane.add(host);
+      const system = isControlPlanePod(pod);
+      if (system) for (const host of hosts) if (host !== ANY_NODE) controlPlane.add(host);
       const { owner } = pod;
       let id = workloadId(owner.ref);
       // Files may define one workload several times (overlays): each definition is a node of its own.
@@ -280,7 +281,9 @@ class Builder {
         id,
         kind: 'workload',
         label: refName(owner.ref),
-        entry: external ? 'internet' : 'assume-breach',
+        // A control-plane component is not assumed breached: holding it is already holding the cluster, and its
+        // host mounts are how it has to run. It stays a node that other paths may reach.
+        ...(external ? { entry: 'internet' as const } : system ? {} : { entry: 'assume-breach' as const }),
         resource: owner.ref,
         ...(location ? { location } : {}),
         ...(owner.uri ? { uri: owner.uri } : {}),

@@ -105,6 +105,21 @@ describe('escape edges: workload → node', () => {
       expect(edgeOf(result, `workload:app/Pod/${name}`, 'node:*')).toBeUndefined();
   });
 
+  it('a control-plane static pod is no assumed-breach entry point, though its host mounts stay edges', () => {
+    const result = pathsOf(`apiVersion: v1
+kind: Pod
+metadata: {name: etcd-cp-1, namespace: kube-system}
+spec:
+  hostNetwork: true
+  volumes: [{name: data, hostPath: {path: /var/lib/etcd}}]
+  containers: [{name: etcd, image: registry.k8s.io/etcd:3.5.15-0, command: [etcd], volumeMounts: [{name: data, mountPath: /var/lib/etcd}]}]
+`);
+    const etcd = result.nodes.find((node) => node.id === 'workload:kube-system/Pod/etcd-cp-1');
+    expect(etcd).toBeDefined();
+    expect(etcd?.entry).toBeUndefined();
+    expect(result.paths.filter((path) => path.from === etcd?.id)).toEqual([]);
+  });
+
   const varLog = `serviceAccountName: ci
 volumes: [{name: logs, hostPath: {path: /var/log}}]
 containers: [{name: c, image: app:1, volumeMounts: [{name: logs, mountPath: /logs}]}]`;

@@ -65,7 +65,9 @@ export function renderPathsTable(input: AttackPaths, { width, color, all }: Path
   const cut = graph.chokePoints.reduce((sum, fix) => sum + fix.removes, 0);
   const pairs = pairsOf(ranked);
   if (cut < pairs) {
-    lines.push(`  ${plural(pairs - cut, 'path')} ${pairs - cut === 1 ? 'rests' : 'rest'} on no single finding or binding to fix`);
+    lines.push(
+      `  ${plural(pairs - cut, 'path')} ${pairs - cut === 1 ? 'rests' : 'rest'} on no single finding or binding to fix`,
+    );
   }
   lines.push('');
 
