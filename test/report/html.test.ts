@@ -7,9 +7,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { scanManifests } from '../../src/engine/scan.js';
 import { Report } from '../../src/model/report.js';
 import { reportFormat } from '../../src/report/index.js';
+import { activityMark } from '../../src/report/statuses.js';
 import { cli } from '../cli/run.js';
 import { chromiumPath, describeBrowser } from '../paths.js';
-import { samplePaths } from '../support/attack-paths.js';
+import { groupedPaths, samplePaths } from '../support/attack-paths.js';
+import { sampleActivity, withActivity } from '../support/reports.js';
 
 /** Where the test leaves its screenshot of the example's report (docs/html-report.png is a copy of one). */
 export const screenshotPath = path.join(tmpdir(), 'kubematrix-html-report.png');
@@ -334,6 +336,87 @@ describeBrowser('html report in Chromium', () => {
       await page.keyboard.press('Escape');
       expect(await onStep.count()).toBe(0);
       expect(await page.locator('button.cell.off-path').count()).toBe(0);
+      expect(await page.locator('img').count()).toBe(0);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([url]);
+    },
+    STEPS,
+  );
+
+  it(
+    'marks the techniques the audit log showed happening, names the rules in their panel, and filters to them',
+    async () => {
+      // The example's scan has no audit log: no mark, no legend entry, no filter.
+      const plain = await open(browser, example.html);
+      expect(await plain.page.locator('button.cell .activity').count()).toBe(0);
+      expect(await plain.page.locator('.legend').textContent()).not.toContain(activityMark.meaning);
+      expect(await plain.page.locator('input[name="activity"]').count()).toBe(0);
+
+      const render = await reportFormat('html')?.load();
+      const html = [...(render?.(withActivity(example.report), options) ?? [])].join('');
+      const { page, url, requests, errors } = await open(browser, html);
+      const id = 'MS-TA9006';
+      // Exec into container sits in one tactic's column: its cell alone carries the mark.
+      expect(await page.locator('button.cell .activity').count()).toBe(1);
+      expect(await cell(page, id).locator('.activity').textContent()).toBe(activityMark.mark);
+      expect(await cell(page, id).getAttribute('aria-label')).toContain('4 audit alerts (worst high)');
+      expect(await page.locator('.legend').textContent()).toContain(`${activityMark.mark} ${activityMark.meaning}`);
+      expect(await page.locator('#activity').textContent()).toContain('Audit log: 4 alerts on 1 technique');
+
+      await cell(page, id).click();
+      const activity = page.locator('#panel-activity');
+      expect(await activity.textContent()).toContain('Audit log: 4 alerts');
+      expect(await activity.locator('.sev').textContent()).toBe('high');
+      const rules = activity.locator('.rule');
+      expect(await rules.count()).toBe(2);
+      expect(await rules.nth(0).textContent()).toBe('pod-exec Exec or attach into a container — 3 alerts');
+      // A rule id holding markup is named as it is, as text.
+      expect(await rules.nth(1).textContent()).toBe(`${sampleActivity[id]?.rules[1]?.id} — 1 alert`);
+      expect(await page.locator('img').count()).toBe(0);
+      // A technique without activity has no such section.
+      await cell(page, 'MS-TA9016').click();
+      expect(await page.locator('#panel-activity').count()).toBe(0);
+
+      await page.locator('input[name="activity"]').check();
+      expect(await cell(page, id).getAttribute('class')).not.toContain('out');
+      expect(await cell(page, 'MS-TA9016').getAttribute('class')).toContain('out');
+      await page.locator('input[name="activity"]').uncheck();
+      expect(await cell(page, 'MS-TA9016').getAttribute('class')).not.toContain('out');
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([url]);
+    },
+    STEPS,
+  );
+
+  it(
+    'names a grouped path’s other entry points, and counts what a choke point removes out of every entry point → target pair',
+    async () => {
+      // The last fix left out: the pair it removes rests on no fix listed.
+      const graph = groupedPaths(['User bob', `User ${hostile}`]);
+      const { report } = await scanManifests(['examples/shop'], {
+        paths: () => ({ ...graph, chokePoints: graph.chokePoints.slice(0, -1) }),
+      });
+      const render = await reportFormat('html')?.load();
+      const { page, url, requests, errors } = await open(browser, [...(render?.(report, options) ?? [])].join(''));
+      // Seven paths; alice's two stand for bob and the hostile user too: eleven pairs.
+      expect(await page.locator('#paths h2').textContent()).toContain('7 paths (11 entry point → target pairs) reach');
+      const chokes = page.locator('#paths .choke');
+      expect(await chokes.nth(0).textContent()).toContain('removes 9 of 11 entry point → target pairs:');
+      expect(await chokes.nth(1).textContent()).toContain('removes 1 of 11 entry point → target pairs:');
+      expect(await page.locator('#paths .uncut').textContent()).toBe(
+        '1 entry point → target pair rests on no single finding or binding to fix',
+      );
+
+      const grouped = page.locator('button.path', { hasText: 'User alice' });
+      expect(await grouped.count()).toBe(2);
+      expect(await grouped.first().textContent()).toContain('also from 2 other entry points');
+      expect(await page.locator('button.path', { hasText: 'Deployment shop/web' }).first().textContent()).not.toContain(
+        'also from',
+      );
+      await grouped.first().click();
+      const others = page.locator('#panel .also-from li');
+      expect(await others.allTextContents()).toEqual(['User bob', `User ${hostile}`]);
+      expect(await page.locator('#panel .also-from').textContent()).toContain('Also from 2 other entry points');
       expect(await page.locator('img').count()).toBe(0);
       expect(errors).toEqual([]);
       expect(requests).toEqual([url]);

@@ -308,3 +308,25 @@ export function clusterPaths(paths: AttackPaths = samplePaths, context = 'prod')
     chokePoints: paths.chokePoints.map(move),
   });
 }
+
+/**
+ * The sample paths with alice's two paths grouped: each `label` is another user whose binding lets them create pods in
+ * shop as alice's does, an entry point the paths name in `alsoFrom`. The binding's choke point removes those pairs too.
+ */
+export function groupedPaths(labels: readonly string[]): AttackPaths {
+  const users = labels.map((label, index) => ({
+    id: `identity:user:u${index + 1}`,
+    kind: 'identity' as const,
+    label,
+    entry: 'subject' as const,
+  }));
+  const alsoFrom = users.map((user) => user.id);
+  return AttackPaths.parse({
+    ...samplePaths,
+    nodes: [...samplePaths.nodes, ...users],
+    paths: samplePaths.paths.map((path) => (path.from === 'identity:user:alice' ? { ...path, alsoFrom } : path)),
+    chokePoints: samplePaths.chokePoints.map((point) =>
+      point.kind === 'binding' ? { ...point, removes: point.removes + 2 * users.length } : point,
+    ),
+  });
+}

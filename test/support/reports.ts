@@ -1,5 +1,5 @@
 import { scanCollection, scanManifests } from '../../src/engine/scan.js';
-import type { Report } from '../../src/model/report.js';
+import type { Report, TechniqueActivity } from '../../src/model/report.js';
 import { repoRoot } from '../paths.js';
 import { sampleCluster } from './cluster.js';
 
@@ -32,4 +32,29 @@ export async function clusterReport(): Promise<Report> {
     objects: await sampleCluster(),
   });
   return timeless(report);
+}
+
+/**
+ * What `scan --audit` adds to a report whose audit log showed exec into pods (MS-TA9006): alerts of a known rule, and
+ * of a rule id this version does not know, holding markup (a report read back may come from anywhere).
+ */
+export const sampleActivity: Readonly<Record<string, TechniqueActivity>> = {
+  'MS-TA9006': {
+    alerts: 4,
+    severity: 'high',
+    rules: [
+      { id: 'pod-exec', alerts: 3 },
+      { id: '</code><img src=x onerror=alert(5)>', alerts: 1 },
+    ],
+  },
+};
+
+/** The report with `activity` set on the techniques `activity` names, as `scan --audit` sets it. */
+export function withActivity(report: Report, activity = sampleActivity): Report {
+  return {
+    ...report,
+    techniques: report.techniques.map((technique) =>
+      activity[technique.id] ? { ...technique, activity: activity[technique.id] } : technique,
+    ),
+  };
 }

@@ -50,6 +50,12 @@ export function client(): void {
     status?: string;
     evidence?: string[];
   }
+  interface Activity {
+    alerts: number;
+    severity?: string;
+    /** Most alerts first. */
+    rules: { id: string; alerts: number }[];
+  }
   interface TechniqueView {
     name: string;
     summary: string;
@@ -61,6 +67,8 @@ export function client(): void {
     assessedBy: string[];
     reason?: string;
     onPaths?: number;
+    /** What the audit log showed happening (`scan --audit`). */
+    activity?: Activity;
     exposing: number[];
     gaps: number[];
     mitigations: MitigationView[];
@@ -82,6 +90,8 @@ export function client(): void {
   interface AttackPath {
     from: string;
     to: string;
+    /** Other entry points that reach `to` the same way. */
+    alsoFrom?: string[];
     steps: PathStep[];
     severity: string;
   }
@@ -113,8 +123,14 @@ export function client(): void {
     tactics: { name: string; techniques: string[] }[];
     techniques: Record<string, TechniqueView>;
     checks: Record<string, { title: string; remediation: string }>;
-    /** Ranked: fewest steps, then the worst weakest link, first. */
-    attackPaths?: { nodes: PathNode[]; paths: AttackPath[]; chokePoints: ChokePoint[] };
+    /** Titles of the audit rules named in `techniques[].activity`. */
+    detections: Record<string, { title: string }>;
+    marks: Record<'onPath' | 'activity', { mark: string; meaning: string }>;
+    /**
+     * Paths ranked: fewest steps, then the worst weakest link, first. `pairs`: entry point → target pairs, each
+     * path counted once for `from` and once per `alsoFrom`, as choke points' `removes` counts them.
+     */
+    attackPaths?: { nodes: PathNode[]; paths: AttackPath[]; chokePoints: ChokePoint[]; pairs: number };
   }
   type Child = Node | string | null | undefined | false;
 
@@ -176,6 +192,10 @@ export function client(): void {
   ].filter((status) => Object.values(data.techniques).some((t) => t.status === status));
   const shownStatuses = new Set(statusesInReport);
   let namespace = '*';
+  /** Techniques the audit log showed happening; the filter keeps only them when `onlyActive`. */
+  const alertsOf = (technique: TechniqueView) => technique.activity?.alerts ?? 0;
+  const happening = Object.values(data.techniques).filter(alertsOf);
+  let onlyActive = false;
   const matches = (finding: Finding) =>
     shownSeverities.has(finding.severity) &&
     (namespace === '*' || (finding.resource.namespace ?? NO_NAMESPACE) === namespace);
@@ -245,6 +265,15 @@ export function client(): void {
       el('h1', {}, 'Threat matrix for Kubernetes: this scan'),
       el('p', { class: 'meta', id: 'source' }, from),
       el('p', { class: 'meta' }, `Scanned at ${data.scannedAt} by kubematrix ${data.version}`),
+      happening.length > 0 &&
+        el(
+          'p',
+          { class: 'meta', id: 'activity' },
+          `Audit log: ${plural(
+            happening.reduce((sum, technique) => sum + alertsOf(technique), 0),
+            'alert',
+          )} on ${plural(happening.length, 'technique')}, marked ${data.marks.activity.mark} in the matrix`,
+        ),
       el(
         'div',
         { class: 'summary' },
@@ -297,7 +326,22 @@ export function client(): void {
       checkboxes('Severity', 'severity', SEVERITIES, (s) => el('span', { class: `sev ${severityClass(s)}` }, s)),
       el('label', { class: 'namespace' }, 'Namespace ', select),
       checkboxes('Status', 'status', statusesInReport, (s) => `${statusOf(s).mark} ${statusOf(s).label}`),
+      happening.length > 0 && activityFilter(),
       shown,
+    );
+  }
+
+  function activityFilter(): HTMLElement {
+    const box = el('input', { type: 'checkbox', name: 'activity' }) as HTMLInputElement;
+    box.addEventListener('change', () => {
+      onlyActive = box.checked;
+      update();
+    });
+    return el(
+      'fieldset',
+      {},
+      el('legend', {}, 'Audit log'),
+      el('label', {}, box, `only ${data.marks.activity.mark} techniques with alerts`),
     );
   }
 
@@ -328,8 +372,15 @@ export function client(): void {
           el(
             'li',
             {},
-            el('span', { class: 'badge count-sample' }, '>'),
+            el('span', { class: 'badge count-sample' }, data.marks.onPath.mark),
             ' on an attack path to a target: pick a path above to number its steps on the matrix',
+          ),
+        happening.length > 0 &&
+          el(
+            'li',
+            {},
+            el('span', { class: 'badge count-sample' }, data.marks.activity.mark),
+            ` ${data.marks.activity.meaning}: the technique's panel names the rules`,
           ),
       ),
     );
@@ -360,7 +411,12 @@ export function client(): void {
                   'aria-controls': 'panel',
                 },
                 el('span', { class: 'mark', 'aria-hidden': 'true' }, statusOf(technique.status).mark),
-                technique.onPaths ? el('span', { class: 'onpath', 'aria-hidden': 'true' }, '>') : null,
+                technique.onPaths
+                  ? el('span', { class: 'onpath', 'aria-hidden': 'true' }, data.marks.onPath.mark)
+                  : null,
+                alertsOf(technique)
+                  ? el('span', { class: 'activity', 'aria-hidden': 'true' }, data.marks.activity.mark)
+                  : null,
                 el('span', { class: 'tid' }, id.slice(5)),
                 el('span', { class: 'tname' }, technique.name),
                 el('span', { class: 'steps', 'aria-hidden': 'true' }),
@@ -504,6 +560,7 @@ export function client(): void {
         technique.severity ? `; worst severity ${technique.severity}, ${plural(technique.findings, 'finding')}` : '',
       ),
       el('p', {}, prose(technique.summary)),
+      ...(technique.activity && alertsOf(technique) ? [activitySection(technique.activity)] : []),
       el('h3', {}, 'Why'),
       el(
         'ul',
@@ -536,6 +593,44 @@ export function client(): void {
     );
   }
 
+  /** What the audit log showed: the alerts, the worst severity, and each rule that raised them. */
+  function activitySection(activity: Activity): HTMLElement {
+    return el(
+      'section',
+      { id: 'panel-activity' },
+      el('h3', {}, `${data.marks.activity.mark} Audit log: ${plural(activity.alerts, 'alert')}`),
+      el(
+        'p',
+        {},
+        activity.severity && 'Worst severity ',
+        activity.severity && el('span', { class: `sev ${severityClass(activity.severity)}` }, activity.severity),
+        `${activity.severity ? '; raised' : 'Raised'} by ${plural(activity.rules.length, 'rule')}:`,
+      ),
+      el(
+        'ul',
+        { class: 'rules' },
+        ...activity.rules.map((rule) =>
+          el(
+            'li',
+            { class: 'rule' },
+            el('code', {}, rule.id),
+            data.detections[rule.id] && ` ${data.detections[rule.id]?.title}`,
+            ` — ${plural(rule.alerts, 'alert')}`,
+          ),
+        ),
+      ),
+      el(
+        'p',
+        { class: 'hint' },
+        'What each rule watches and its benign cases: ',
+        el('code', {}, 'docs/detections.md'),
+        ', a section per rule id. The alerts themselves: ',
+        el('code', {}, 'kubematrix audit LOG'),
+        '.',
+      ),
+    );
+  }
+
   const placeOf = (item: { location?: Location; uri?: string }) =>
     item.location ? where(item.location) : (item.uri ?? '');
 
@@ -550,6 +645,7 @@ export function client(): void {
         el('h2', {}, 'No attack path reaches a target'),
       );
     }
+    const { pairs } = attack;
     const list = el('ol', { class: 'path-list' });
     const more = el('button', { type: 'button', class: 'more' }) as HTMLButtonElement;
     const draw = () => {
@@ -566,7 +662,9 @@ export function client(): void {
           el(
             'span',
             { class: 'path-meta' },
-            ` ${start ? `${ENTRIES[start] ?? start}, ` : ''}${plural(path.steps.length, 'step')}`,
+            ` ${start ? `${ENTRIES[start] ?? start}, ` : ''}${plural(path.steps.length, 'step')}${
+              path.alsoFrom?.length ? `, also from ${plural(path.alsoFrom.length, 'other entry point')}` : ''
+            }`,
           ),
         ) as HTMLButtonElement;
         button.addEventListener('click', () => selectPath(selectedPath === index ? null : index));
@@ -579,10 +677,16 @@ export function client(): void {
     more.addEventListener('click', draw);
     draw();
     const reached = new Set(paths.map((path) => path.to));
+    const grouped = pairs > paths.length ? ` (${plural(pairs, 'entry point → target pair')})` : '';
+    const cut = chokePoints.reduce((sum, fix) => sum + fix.removes, 0);
     return el(
       'section',
       { id: 'paths', 'aria-label': 'Attack paths' },
-      el('h2', {}, `Attack paths: ${plural(paths.length, 'path')} reach ${[...reached].map(nodeLabel).join(', ')}`),
+      el(
+        'h2',
+        {},
+        `Attack paths: ${plural(paths.length, 'path')}${grouped} reach ${[...reached].map(nodeLabel).join(', ')}`,
+      ),
       el(
         'div',
         { class: 'paths-grid' },
@@ -597,12 +701,18 @@ export function client(): void {
               el(
                 'li',
                 { class: 'choke' },
-                el('strong', {}, `removes ${plural(fix.removes, 'path')}: `),
+                el('strong', {}, `removes ${fix.removes} of ${plural(pairs, 'entry point → target pair')}: `),
                 fix.label,
                 placeOf(fix) && el('code', {}, ` ${placeOf(fix)}`),
               ),
             ),
           ),
+          cut < pairs &&
+            el(
+              'p',
+              { class: 'uncut' },
+              `${plural(pairs - cut, 'entry point → target pair')} ${pairs - cut === 1 ? 'rests' : 'rest'} on no single finding or binding to fix`,
+            ),
         ),
         el('div', {}, el('h3', {}, 'Paths, shortest and surest first: pick one to draw it on the matrix'), list, more),
       ),
@@ -618,6 +728,7 @@ export function client(): void {
         el('span', { class: `sev ${severityClass(path.severity)}` }, path.severity),
         ` weakest link; ${plural(path.steps.length, 'step')} from ${nodeLabel(path.from)} to ${nodeLabel(path.to)}`,
       ),
+      ...alsoFrom(path),
       el(
         'ol',
         { class: 'path-steps' },
@@ -670,6 +781,26 @@ export function client(): void {
     ];
   }
 
+  /** A grouped path's other entry points: the same first step into the same node, then the same steps. */
+  function alsoFrom(path: AttackPath): HTMLElement[] {
+    const others = path.alsoFrom ?? [];
+    if (!others.length) return [];
+    const shown = others.slice(0, PAGE);
+    return [
+      el(
+        'div',
+        { class: 'also-from' },
+        el('p', {}, `Also from ${plural(others.length, 'other entry point')}, the same way:`),
+        el(
+          'ul',
+          {},
+          ...shown.map((id) => el('li', {}, nodeLabel(id))),
+          others.length > shown.length && el('li', {}, `… and ${others.length - shown.length} more`),
+        ),
+      ),
+    ];
+  }
+
   /** Draws a path on the matrix: its steps' cells outlined and numbered in step order, the others faded. */
   function selectPath(index: number | null): void {
     selectedPath = index;
@@ -713,7 +844,8 @@ export function client(): void {
       if (!technique) continue;
       const count = listed(technique.exposing).length;
       const gaps = listed(technique.gaps).length;
-      const out = !shownStatuses.has(technique.status);
+      const alerts = alertsOf(technique);
+      const out = !shownStatuses.has(technique.status) || (onlyActive && !alerts);
       const status = statusOf(technique.status);
       for (const button of buttons) {
         const [badge, gapBadge] = [button.querySelector('.count'), button.querySelector('.gaps')];
@@ -721,7 +853,10 @@ export function client(): void {
         if (gapBadge) gapBadge.textContent = gaps ? `~${gaps}` : '';
         button.classList.toggle('out', out);
         const onPaths = technique.onPaths ? `, on ${plural(technique.onPaths, 'attack path')}` : '';
-        const label = `${id} ${technique.name}: ${status.label}, ${plural(count, 'finding')}, ${plural(gaps, 'hardening gap')}${onPaths}${out ? ' (status filtered out)' : ''}`;
+        const activity = alerts
+          ? `, ${plural(alerts, 'audit alert')}${technique.activity?.severity ? ` (worst ${technique.activity.severity})` : ''}`
+          : '';
+        const label = `${id} ${technique.name}: ${status.label}, ${plural(count, 'finding')}, ${plural(gaps, 'hardening gap')}${onPaths}${activity}${out ? ' (filtered out)' : ''}`;
         button.setAttribute('aria-label', label);
         button.title = label;
       }

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { samplePaths } from '../../../test/support/attack-paths.js';
+import { groupedPaths, samplePaths } from '../../../test/support/attack-paths.js';
+import { sampleActivity, withActivity } from '../../../test/support/reports.js';
+import { allDetections } from '../../detections/index.js';
 import { scanManifests } from '../../engine/scan.js';
 import type { Finding, Report } from '../../model/report.js';
 import { renderJson } from '../json/report.js';
+import { pairsOf } from '../paths/table.js';
+import { activityMark, onPathMark } from '../statuses.js';
 import { renderHtml, scriptJson } from './index.js';
 
 const options = { width: 80, color: false, showSuppressed: false, all: false };
@@ -86,6 +90,33 @@ describe('renderHtml', () => {
     );
     expect(page.techniques['MS-TA9019'].onPaths).toBe(3);
     expect(page.techniques['MS-TA9039'].onPaths).toBe(0);
+  });
+
+  it('embeds how many entry point → target pairs the paths hold, counting each entry point of a grouped path', async () => {
+    const grouped = groupedPaths(['User bob', 'User carol']);
+    const { report } = await scanManifests(['examples/shop'], { paths: () => grouped });
+    const page = JSON.parse(scripts(render(report))[0] ?? '');
+    // Seven paths, two of them (alice's) each standing for two more users.
+    expect(page.attackPaths.pairs).toBe(11);
+    expect(page.attackPaths.pairs).toBe(pairsOf(grouped.paths));
+    const alice = page.attackPaths.paths.filter((path: { from: string }) => path.from === 'identity:user:alice');
+    expect(alice.map((path: { alsoFrom: string[] }) => path.alsoFrom)).toEqual([
+      ['identity:user:u1', 'identity:user:u2'],
+      ['identity:user:u1', 'identity:user:u2'],
+    ]);
+  });
+
+  it("embeds each technique's audit activity, the titles of the rules that raised it, and the text formats' marks", async () => {
+    const { report } = await scanManifests(['examples/shop'], { paths: false });
+    const html = render(withActivity(report));
+    expect(html).not.toContain('<img');
+    const page = JSON.parse(scripts(html)[0] ?? '');
+    expect(page.techniques['MS-TA9006'].activity).toEqual(sampleActivity['MS-TA9006']);
+    expect(page.techniques['MS-TA9016'].activity).toBeUndefined();
+    // Only the rules named, by their own titles; an id no rule has is named as it is.
+    expect(page.detections).toEqual({ 'pod-exec': { title: allDetections.find((d) => d.id === 'pod-exec')?.title } });
+    expect(page.marks).toEqual({ onPath: onPathMark, activity: activityMark });
+    expect(JSON.parse(scripts(render(report))[0] ?? '').detections).toEqual({});
   });
 
   it('embeds no attack paths for a scan without them', async () => {

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mitigates } from '../../coverage/index.js';
+import { allDetections } from '../../detections/index.js';
 import { getMitigation, tactics, techniques } from '../../matrix/index.js';
 import type { Finding, Report } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
-import { rankPaths } from '../paths/table.js';
+import { pairsOf, rankPaths } from '../paths/table.js';
+import { activityMark, onPathMark } from '../statuses.js';
 import { client } from './client.js';
 import { style } from './style.js';
 
@@ -29,6 +31,7 @@ interface MitigationStates {
 function pageData(report: Report) {
   const statusById = new Map(report.techniques.map((status) => [status.id, status]));
   const listed = findingsByTechnique(report.findings);
+  const rules = new Set(report.techniques.flatMap((status) => status.activity?.rules.map(({ id }) => id) ?? []));
   return {
     tool: report.tool,
     version: report.version,
@@ -39,7 +42,7 @@ function pageData(report: Report) {
     tactics: tactics.map((tactic) => ({ name: tactic.name, techniques: tactic.techniques })),
     techniques: Object.fromEntries(
       techniques.map((technique) => {
-        const { id, status, findings, severity, assessedBy, reason, onPaths, ...more } = statusById.get(
+        const { id, status, findings, severity, assessedBy, reason, onPaths, activity, ...more } = statusById.get(
           technique.id,
         ) ?? {
           id: technique.id,
@@ -71,6 +74,7 @@ function pageData(report: Report) {
             assessedBy,
             reason,
             onPaths,
+            activity,
             ...listed.get(id),
             mitigations: [...advised, ...extra].map((entry) => ({
               ...entry,
@@ -82,8 +86,19 @@ function pageData(report: Report) {
     ),
     // Check titles and remediations are the same for most findings of a check: written once here.
     checks: checksOf(report.findings),
-    // The path view lists them in the order the terminal does: fewest steps, then the worst weakest link, first.
-    attackPaths: report.attackPaths && { ...report.attackPaths, paths: rankPaths(report.attackPaths.paths) },
+    // The titles of the audit rules that raised alerts, to name them in the panel.
+    detections: Object.fromEntries(
+      allDetections.filter(({ id }) => rules.has(id)).map(({ id, title }) => [id, { title }]),
+    ),
+    // The marks the text formats set beside the status, so that a reader learns them once.
+    marks: { onPath: onPathMark, activity: activityMark },
+    // The path view lists them in the order the terminal does: fewest steps, then the worst weakest link, first;
+    // `pairs` is what choke points' `removes` counts, of all paths.
+    attackPaths: report.attackPaths && {
+      ...report.attackPaths,
+      paths: rankPaths(report.attackPaths.paths),
+      pairs: pairsOf(report.attackPaths.paths),
+    },
   };
 }
 

@@ -85,7 +85,11 @@ button.path[aria-pressed="true"] { border-color: #6d28d9; box-shadow: 0 0 0 2px 
 .path-steps { padding-left: 1.4rem; margin: 0; }
 .step { margin-bottom: .6rem; padding-bottom: .5rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
 .step p { margin: .2rem 0; }
-.cell .onpath { font-weight: 700; margin-right: .25rem; }
+.cell .onpath, .cell .activity { font-weight: 700; margin-right: .25rem; }
+.cell .activity { padding: 0 .2rem; border-radius: 3px; background: #fff; color: #9a3412; }
+#panel-activity .rules { padding-left: 1.1rem; margin: .2rem 0; }
+.also-from ul { padding-left: 1.1rem; margin: .2rem 0 .5rem; overflow-wrap: anywhere; }
+.uncut { color: var(--muted); margin: .3rem 0 0; }
 .cell .steps:empty { display: none; }
 .cell .steps { position: absolute; left: .3rem; bottom: .2rem; padding: 0 .4rem; border-radius: 999px; background: #6d28d9; color: #fff; font-weight: 700; }
 .cell.on-step { outline: 3px solid #6d28d9; outline-offset: 1px; }

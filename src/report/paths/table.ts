@@ -27,8 +27,11 @@ const entryText: Readonly<Record<NonNullable<GraphNode['entry']>, string>> = {
   subject: 'subject',
 };
 
-/** A grouped path stands for each of its entry points: choke points count those entry point → target pairs. */
-function pairsOf(paths: readonly AttackPath[]): number {
+/**
+ * A grouped path stands for each of its entry points: choke points count those entry point → target pairs, and every
+ * report that says how many a fix removes says of how many.
+ */
+export function pairsOf(paths: readonly AttackPath[]): number {
   return paths.reduce((sum, path) => sum + 1 + (path.alsoFrom?.length ?? 0), 0);
 }
 
