@@ -299,9 +299,11 @@ function readPodSpec(resource: Resource): PodSpecView | { readonly error: ScanEr
   if (!specPath) return undefined;
   const rawSpec = withoutNulls(dig(resource.object, specPath));
   if (rawSpec === undefined) return undefined;
-  const parsed = PodSpec.safeParse(rawSpec, { error: issueMessage });
-  if (!parsed.success) return { error: specError(resource, specPath, parsed.error, 'its pod spec was not checked') };
-  return podSpecView(resource, specPath, parsed.data);
+  // Without an error map first: zod parses several times faster without one, and only a failure needs the message.
+  const parsed = PodSpec.safeParse(rawSpec);
+  if (parsed.success) return podSpecView(resource, specPath, parsed.data);
+  const { error } = PodSpec.safeParse(rawSpec, { error: issueMessage });
+  return { error: specError(resource, specPath, error ?? parsed.error, 'its pod spec was not checked') };
 }
 
 /**
