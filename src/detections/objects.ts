@@ -37,16 +37,28 @@ export function writtenObject(
   event: AuditEvent,
   patch: 'result' | 'body' = 'result',
 ): Record<string, unknown> | undefined {
+  const body = writtenBody(event, patch);
+  return body && objectOf(event, body);
+}
+
+/** Which of the event's bodies {@link writtenObject} reads, as it is logged. */
+function writtenBody(event: AuditEvent, patch: 'result' | 'body'): Record<string, unknown> | undefined {
   // A delete's body is its DeleteOptions, not the object.
   if (event.verb === 'delete' || event.verb === 'deletecollection') return undefined;
   const request = isObject(event.requestObject) ? event.requestObject : undefined;
-  const response =
-    isObject(event.responseObject) && event.responseObject.kind !== 'Status' ? event.responseObject : undefined;
-  const body = event.verb !== 'patch' ? (request ?? response) : patch === 'body' ? request : (response ?? request);
-  if (!body) return undefined;
+  const response = responseOf(event);
+  return event.verb !== 'patch' ? (request ?? response) : patch === 'body' ? request : (response ?? request);
+}
+
+function responseOf(event: AuditEvent): Record<string, unknown> | undefined {
+  return isObject(event.responseObject) && event.responseObject.kind !== 'Status' ? event.responseObject : undefined;
+}
+
+/** The body with the kind, namespace and name the event gives filled in. */
+function objectOf(event: AuditEvent, body: Record<string, unknown>): Record<string, unknown> {
   const ref = event.objectRef ?? {};
   const metadata = asRecord(body.metadata);
-  const name = metadata.name ?? ref.name ?? asRecord(response?.metadata).name;
+  const name = metadata.name ?? ref.name ?? asRecord(responseOf(event)?.metadata).name;
   const kind = body.kind ?? WORKLOAD_KINDS[ref.resource ?? ''] ?? KINDS[ref.resource ?? ''];
   return {
     ...body,
@@ -59,19 +71,22 @@ export function writtenObject(
   };
 }
 
-/** Pod specs already read, per event and way of reading a patch: several rules judge each pod a controller creates. */
-const podSpecs = {
-  result: new WeakMap<AuditEvent, PodSpecView | undefined>(),
-  body: new WeakMap<AuditEvent, PodSpecView | undefined>(),
-};
+/**
+ * Pod specs already read, per event and body: several rules judge each pod written, and both ways of reading a
+ * create or update (and a patch logged without its result) come to the same body, read once.
+ */
+const podSpecs = new WeakMap<AuditEvent, { body: object; pod: PodSpecView | undefined }[]>();
 
 /** The pod template of the object written (of a patch, what it sets), read as the checks read pod specs. */
 export function writtenPodSpec(event: AuditEvent, patch: 'result' | 'body' = 'body'): PodSpecView | undefined {
-  const cache = podSpecs[patch];
-  if (cache.has(event)) return cache.get(event);
-  const object = writtenObject(event, patch);
-  const pod = object && podSpecOf(object);
-  cache.set(event, pod);
+  const body = writtenBody(event, patch);
+  if (!body) return undefined;
+  let read = podSpecs.get(event);
+  const known = read?.find((entry) => entry.body === body);
+  if (known) return known.pod;
+  const pod = podSpecOf(objectOf(event, body));
+  if (!read) podSpecs.set(event, (read = []));
+  read.push({ body, pod });
   return pod;
 }
 

@@ -53,7 +53,6 @@ export default defineDetection<Recent<readonly string[]>>({
   initialState: () => new Recent<readonly string[]>(),
   detect(event, { state, alert }) {
     if (!applied(event)) return;
-    const target = describeTarget(event);
     if (event.objectRef?.subresource === 'ephemeralcontainers') {
       if (event.verb === 'create') return;
       const pod = writtenPodSpec(event, 'body');
@@ -63,7 +62,7 @@ export default defineDetection<Recent<readonly string[]>>({
         image: container.spec.image ?? 'no image',
       }));
       alert({
-        message: `${target} got an ephemeral container${added.length ? ` ${describeAdded(added)}` : ''}: a shell-like process inside the running pod`,
+        message: `${describeTarget(event)} got an ephemeral container${added.length ? ` ${describeAdded(added)}` : ''}: a shell-like process inside the running pod`,
       });
       return;
     }
@@ -87,7 +86,7 @@ export default defineDetection<Recent<readonly string[]>>({
     const unique = [...new Map(added.map((container) => [container.name, container])).values()];
     if (!unique.length) return;
     alert({
-      message: `${target} was ${wrote(event)} adding container${unique.length > 1 ? 's' : ''} ${describeAdded(unique)} to its pod template`,
+      message: `${describeTarget(event)} was ${wrote(event)} adding container${unique.length > 1 ? 's' : ''} ${describeAdded(unique)} to its pod template`,
     });
   },
 });

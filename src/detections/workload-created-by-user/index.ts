@@ -24,12 +24,11 @@ export default defineDetection({
   detect(event, { alert }) {
     if (!applied(event)) return;
     const user = event.user.username ?? '';
-    const target = describeTarget(event);
     if (user.startsWith(SERVICE_ACCOUNT)) {
       if (!event.userAgent?.startsWith('kubectl/')) return;
       alert({
         severity: 'high',
-        message: `${target} was created with service account ${user.slice(SERVICE_ACCOUNT.length).replace(':', '/')}'s token from kubectl: the token is being used by hand, outside its pod`,
+        message: `${describeTarget(event)} was created with service account ${user.slice(SERVICE_ACCOUNT.length).replace(':', '/')}'s token from kubectl: the token is being used by hand, outside its pod`,
       });
       return;
     }
@@ -38,7 +37,7 @@ export default defineDetection({
     const bare = event.objectRef?.resource === 'pods';
     alert({
       severity: bare ? 'medium' : 'low',
-      message: `${target} was created by hand${bare ? ', a bare pod no controller manages' : ''}, not by a controller or deployment tool`,
+      message: `${describeTarget(event)} was created by hand${bare ? ', a bare pod no controller manages' : ''}, not by a controller or deployment tool`,
     });
   },
 });

@@ -39,10 +39,9 @@ export default defineDetection<Recent>({
   detect(event, { state, allowed, alert }) {
     const namespace = event.objectRef?.namespace ?? '';
     if (!SYSTEM_NAMESPACES.has(namespace) || !applied(event)) return;
-    const target = describeTarget(event);
     if (!allowed) {
       alert({
-        message: `${target} was created in system namespace ${namespace} by an identity that is not a system component`,
+        message: `${describeTarget(event)} was created in system namespace ${namespace} by an identity that is not a system component`,
       });
       return;
     }
@@ -53,7 +52,7 @@ export default defineDetection<Recent>({
     if (!firstOfController(state, event, pod.owner.object)) return;
     alert({
       severity: 'low',
-      message: `${target} was started in system namespace ${namespace} running ${imagesOf(pod)}, none of them a known system component's image`,
+      message: `${describeTarget(event)} was started in system namespace ${namespace} running ${imagesOf(pod)}, none of them a known system component's image`,
     });
   },
 });
