@@ -1,4 +1,5 @@
 import type { AuditEvent, SourcedEvent } from '../inputs/audit/event.js';
+import { RecentIds } from '../inputs/audit/recent-ids.js';
 import type { TechniqueId } from '../matrix/types.js';
 import type { Alert } from '../model/alert.js';
 import type { AlertDraft, AnyDetection, DetectionContext, DetectionSettings } from './define.js';
@@ -75,9 +76,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const until = options.until?.getTime();
   const byKey = new Map<string, AnyDetection[]>();
   const stats: PipelineStats = { events: 0, outsideWindow: 0, alerts: 0, byTechnique: new Map(), byRule: new Map() };
-  // auditID → the rules that alerted on it, in two generations: the window of requests remembered to alert once.
-  let alerted = new Map<string, string[]>();
-  let previous = new Map<string, string[]>();
+  // auditID → the rules that alerted on it: the window of requests remembered to alert once.
+  const alerted = new RecentIds<string[]>(ALERTED_WINDOW);
   // What the detection running now is looking at: each rule's context is built once and reads these, so that the
   // hot path allocates nothing per rule and event.
   let event: AuditEvent;
@@ -96,10 +96,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           if (!done) {
             done = [];
             alerted.set(event.auditID, done);
-            if (alerted.size >= ALERTED_WINDOW) {
-              previous = alerted;
-              alerted = new Map();
-            }
           }
           done.push(detection.id);
           const alert = toAlert(detection, draft, event, source);
@@ -146,7 +142,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const allowed =
         (user.username !== undefined && allowedUser(user.username)) || (user.groups?.some(allowedGroup) ?? false);
       raised = [];
-      done = alerted.get(auditID) ?? previous.get(auditID);
+      done = alerted.get(auditID);
       for (const detection of rules) {
         if (allowed && !detection.everyone) continue;
         // A rule that alerted on this request at an earlier stage does not look again.

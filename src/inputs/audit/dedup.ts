@@ -1,4 +1,5 @@
 import type { AuditEvent } from './event.js';
+import { RecentIds } from './recent-ids.js';
 
 /**
  * How many (auditID, stage) pairs are remembered: copies of one event (two log shippers, overlapping exports, a
@@ -13,17 +14,12 @@ export const DEDUP_WINDOW = 65_536;
  */
 export function createDeduplicator(window = DEDUP_WINDOW): (event: AuditEvent) => boolean {
   // Per auditID, the stages seen as bits: no key to build per event, which a million events a second would feel.
-  let current = new Map<string, number>();
-  let previous = new Map<string, number>();
+  const seen = new RecentIds<number>(window);
   return (event) => {
     const stage = stageBit(event.stage);
-    const seen = (current.get(event.auditID) ?? 0) | (previous.get(event.auditID) ?? 0);
-    if (seen & stage) return true;
-    current.set(event.auditID, seen | stage);
-    if (current.size >= window) {
-      previous = current;
-      current = new Map();
-    }
+    const stages = seen.get(event.auditID) ?? 0;
+    if (stages & stage) return true;
+    seen.set(event.auditID, stages | stage);
     return false;
   };
 }
