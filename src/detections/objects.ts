@@ -81,11 +81,11 @@ const podSpecs = new WeakMap<AuditEvent, { body: object; pod: PodSpecView | unde
 export function writtenPodSpec(event: AuditEvent, patch: 'result' | 'body' = 'body'): PodSpecView | undefined {
   const body = writtenBody(event, patch);
   if (!body) return undefined;
-  let read = podSpecs.get(event);
-  const known = read?.find((entry) => entry.body === body);
+  const read = podSpecs.get(event) ?? [];
+  const known = read.find((entry) => entry.body === body);
   if (known) return known.pod;
   const pod = podSpecOf(objectOf(event, body));
-  if (!read) podSpecs.set(event, (read = []));
+  if (!read.length) podSpecs.set(event, read);
   read.push({ body, pod });
   return pod;
 }
