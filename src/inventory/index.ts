@@ -375,13 +375,31 @@ function configMapErrors(configMap: Resource): ScanError[] {
     .map(([key]) => locatedError(configMap, ['data', key], 'expected a string (quote it); this value was not checked'));
 }
 
-/** The API server treats `field: null` (e.g. an empty `securityContext:` in YAML) as an absent field. */
+/**
+ * The API server treats `field: null` (e.g. an empty `securityContext:` in YAML) as an absent field. Copied only when
+ * a field is null: most objects have none, and audit logs bring a pod spec to read with every workload written.
+ */
 function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
+  return hasNullField(value) ? copyWithoutNulls(value) : value;
+}
+
+function copyWithoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyWithoutNulls);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) if (child !== null) out[key] = withoutNulls(child);
+  for (const [key, child] of Object.entries(value)) if (child !== null) out[key] = copyWithoutNulls(child);
   return out;
+}
+
+function hasNullField(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasNullField);
+  if (value === null || typeof value !== 'object') return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const child = (value as Record<string, unknown>)[key];
+    if (child === null || hasNullField(child)) return true;
+  }
+  return false;
 }
 
 export function dig(object: unknown, path: FieldPath): unknown {

@@ -68,7 +68,12 @@ type Likeness = 'same' | 'typo';
  * ten characters or more): `core-dns`, `kube-pr0xy`, `metrics-servers-x7k2p`. Names under six characters never
  * count as typos: `etc` or `etcd2` are too common to mean anything.
  */
-function likeness(name: string, component: SystemComponent, nodeName: string | undefined): Likeness | undefined {
+function likeness(
+  name: string,
+  words: readonly string[],
+  component: SystemComponent,
+  nodeName: string | undefined,
+): Likeness | undefined {
   const { name: target } = component;
   if (name === target) return 'same';
   if (name.startsWith(target)) {
@@ -78,9 +83,12 @@ function likeness(name: string, component: SystemComponent, nodeName: string | u
   }
   if (target.length < 6) return undefined;
   const limit = target.length >= 10 ? 2 : 1;
-  const words = name.split('-');
   const size = target.split('-').length;
   for (let count = Math.max(1, size - 1); count <= Math.min(words.length, size + 1); count++) {
+    // Heads whose length alone puts them past the limit are not worth building.
+    let length = count - 1;
+    for (let index = 0; index < count; index++) length += words[index]?.length ?? 0;
+    if (Math.abs(length - target.length) > limit) continue;
     const head = words.slice(0, count).join('-');
     const rest = words.slice(count).join('-');
     // The head is not the component's name itself: `coredns-autoscaler` is another component, not a typo.
@@ -114,8 +122,9 @@ const EXPECTED_KINDS: Readonly<Record<Kind, readonly string[]>> = {
  */
 export function imitation(pod: PodSpecView): string | undefined {
   const { namespace, name } = pod.owner.ref;
+  const words = name.split('-');
   for (const component of COMPONENTS) {
-    const like = likeness(name, component, pod.spec.nodeName);
+    const like = likeness(name, words, component, pod.spec.nodeName);
     if (!like) continue;
     const home = SYSTEM_NAMESPACES.has(namespace ?? '') || component.namespaces?.includes(namespace ?? '');
     if (like === 'same' && !home) continue;
