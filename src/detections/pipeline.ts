@@ -66,6 +66,12 @@ export const ALERTED_WINDOW = 65_536;
  */
 export const CANDIDATE_CACHE = 4096;
 
+type Context = DetectionContext<unknown> & { allowed: boolean };
+interface Candidate {
+  readonly detection: AnyDetection;
+  readonly context: Context;
+}
+
 /** The detection pipeline: one per run (per file set, or for the life of the webhook backend). */
 export function createPipeline(options: PipelineOptions): Pipeline {
   const settings: DetectionSettings = { proxyAddresses: new Set(), ...options.settings };
@@ -74,7 +80,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const allowedGroup = globs(allow.groups);
   const since = options.since?.getTime();
   const until = options.until?.getTime();
-  const byKey = new Map<string, AnyDetection[]>();
   const stats: PipelineStats = { events: 0, outsideWindow: 0, alerts: 0, byTechnique: new Map(), byRule: new Map() };
   // auditID → the rules that alerted on it: the window of requests remembered to alert once.
   const alerted = new RecentIds<string[]>(ALERTED_WINDOW);
@@ -111,17 +116,30 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }),
   );
 
-  const candidates = (resource: string, verb: string): AnyDetection[] => {
-    const key = `${verb} ${resource}`;
-    let found = byKey.get(key);
-    if (!found) {
-      found = options.detections.filter(
-        ({ on }) => (!on.verbs || on.verbs.includes(verb)) && (!on.resources || on.resources.includes(resource)),
-      );
-      if (byKey.size >= CANDIDATE_CACHE) byKey.clear();
-      byKey.set(key, found);
+  // verb → resource → subresource ('' for none) → the rules that want such events, with their contexts: nested maps
+  // of the event's own strings, as a key built per event would cost an allocation and a hash of it every time.
+  const byKey = new Map<string, Map<string, Map<string, Candidate[]>>>();
+  let cached = 0;
+  const candidates = (event: AuditEvent): Candidate[] => {
+    const resource = event.objectRef?.resource ?? '';
+    const subresource = (resource && event.objectRef?.subresource) || '';
+    const found = byKey.get(event.verb)?.get(resource)?.get(subresource);
+    if (found) return found;
+    const key = resourceKey(event);
+    const wanted: Candidate[] = options.detections
+      .filter(({ on }) => (!on.verbs || on.verbs.includes(event.verb)) && (!on.resources || on.resources.includes(key)))
+      .map((detection) => ({ detection, context: contexts.get(detection) as Context }));
+    if (cached >= CANDIDATE_CACHE) {
+      byKey.clear();
+      cached = 0;
     }
-    return found;
+    const byResource = byKey.get(event.verb) ?? new Map<string, Map<string, Candidate[]>>();
+    byKey.set(event.verb, byResource);
+    const bySubresource = byResource.get(resource) ?? new Map<string, Candidate[]>();
+    byResource.set(resource, bySubresource);
+    bySubresource.set(subresource, wanted);
+    cached++;
+    return wanted;
   };
 
   return {
@@ -135,7 +153,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           return [];
         }
       }
-      const rules = candidates(resourceKey(sourced.event), sourced.event.verb);
+      const rules = candidates(sourced.event);
       if (!rules.length) return [];
       ({ event, source } = sourced);
       const { user, auditID } = event;
@@ -143,11 +161,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         (user.username !== undefined && allowedUser(user.username)) || (user.groups?.some(allowedGroup) ?? false);
       raised = [];
       done = alerted.get(auditID);
-      for (const detection of rules) {
+      for (const { detection, context } of rules) {
         if (allowed && !detection.everyone) continue;
         // A rule that alerted on this request at an earlier stage does not look again.
         if (done?.includes(detection.id)) continue;
-        const context = contexts.get(detection) as DetectionContext<unknown> & { allowed: boolean };
         context.allowed = allowed;
         detection.detect(event, context);
       }
