@@ -49,7 +49,7 @@ export interface PipelineStats {
 
 export interface Pipeline {
   /** Runs every detection that wants the event; returns its alerts (usually none). */
-  push(sourced: SourcedEvent): Alert[];
+  push(sourced: SourcedEvent): readonly Alert[];
   readonly stats: PipelineStats;
 }
 
@@ -72,6 +72,9 @@ interface Candidate {
   readonly context: Context;
 }
 
+/** What most events raise, shared: nothing to allocate per event. */
+const NONE: Alert[] = [];
+
 /** The detection pipeline: one per run (per file set, or for the life of the webhook backend). */
 export function createPipeline(options: PipelineOptions): Pipeline {
   const settings: DetectionSettings = { proxyAddresses: new Set(), ...options.settings };
@@ -87,7 +90,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   // hot path allocates nothing per rule and event.
   let event: AuditEvent;
   let source: SourcedEvent['source'];
-  let raised: Alert[] = [];
+  let raised: Alert[] = NONE;
   let done: string[] | undefined;
 
   const contexts = new Map(
@@ -104,6 +107,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           }
           done.push(detection.id);
           const alert = toAlert(detection, draft, event, source);
+          if (raised === NONE) raised = [];
           raised.push(alert);
           stats.alerts++;
           stats.byRule.set(detection.id, (stats.byRule.get(detection.id) ?? 0) + 1);
@@ -150,16 +154,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         const time = Date.parse(eventTime(sourced.event) ?? '');
         if (Number.isNaN(time) || (since !== undefined && time < since) || (until !== undefined && time >= until)) {
           stats.outsideWindow++;
-          return [];
+          return NONE;
         }
       }
       const rules = candidates(sourced.event);
-      if (!rules.length) return [];
+      if (!rules.length) return NONE;
       ({ event, source } = sourced);
       const { user, auditID } = event;
       const allowed =
         (user.username !== undefined && allowedUser(user.username)) || (user.groups?.some(allowedGroup) ?? false);
-      raised = [];
+      raised = NONE;
       done = alerted.get(auditID);
       for (const { detection, context } of rules) {
         if (allowed && !detection.everyone) continue;
