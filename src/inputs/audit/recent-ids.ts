@@ -9,11 +9,8 @@ export class RecentIds<V> {
   #previous: IdTable<V>;
 
   constructor(readonly window: number) {
-    // At most `window` IDs per table: at least half its slots stay free, so probes are short and always end.
-    let capacity = 8;
-    while (capacity < 2 * window) capacity *= 2;
-    this.#current = new IdTable(capacity);
-    this.#previous = new IdTable(capacity);
+    this.#current = new IdTable();
+    this.#previous = new IdTable();
   }
 
   get(id: string): V | undefined {
@@ -30,15 +27,20 @@ export class RecentIds<V> {
   }
 }
 
+/** At least half its slots stay free (it doubles past that), so probes are short and always end. */
 class IdTable<V> {
   size = 0;
-  private readonly mask: number;
+  private mask = 0;
   /** 0 marks a free slot: {@link hashOf} never returns it. */
-  private readonly hashes: Int32Array;
-  private readonly ids: (string | undefined)[];
-  private readonly values: (V | undefined)[];
+  private hashes = new Int32Array(0);
+  private ids: (string | undefined)[] = [];
+  private values: (V | undefined)[] = [];
 
-  constructor(capacity: number) {
+  constructor() {
+    this.allocate(64);
+  }
+
+  private allocate(capacity: number): void {
     this.mask = capacity - 1;
     this.hashes = new Int32Array(capacity);
     this.ids = new Array<string | undefined>(capacity).fill(undefined);
@@ -64,7 +66,8 @@ class IdTable<V> {
     this.hashes[slot] = hash;
     this.ids[slot] = id;
     this.values[slot] = value;
-    return ++this.size;
+    if (++this.size * 2 > this.hashes.length) this.grow();
+    return this.size;
   }
 
   clear(): void {
@@ -72,6 +75,20 @@ class IdTable<V> {
     this.ids.fill(undefined);
     this.values.fill(undefined);
     this.size = 0;
+  }
+
+  private grow(): void {
+    const { hashes, ids, values } = this;
+    this.allocate(hashes.length * 2);
+    for (let slot = 0; slot < hashes.length; slot++) {
+      const hash = hashes[slot] as number;
+      if (hash === 0) continue;
+      let free = hash & this.mask;
+      while (this.hashes[free] !== 0) free = (free + 1) & this.mask;
+      this.hashes[free] = hash;
+      this.ids[free] = ids[slot];
+      this.values[free] = values[slot];
+    }
   }
 }
 
