@@ -229,6 +229,12 @@ describe('kubematrix audit', () => {
 describe('kubematrix scan --audit', () => {
   const logs = ['--audit', path.join(dir, log)];
 
+  it('refuses standard input for both the manifests and the audit log', async () => {
+    const { status, stderr } = await cli(['scan', '-', '--audit', '-'], { cwd: repoRoot });
+    expect(status).toBe(2);
+    expect(stderr).toContain("standard input ('-') can hold the manifests or an --audit log, not both");
+  });
+
   it('marks the techniques the audit log shows happening, in the table, the JSON and Markdown', async () => {
     const table = await cli(['scan', 'examples/shop', ...logs], { cwd: repoRoot });
     expect(table.status).toBe(0);

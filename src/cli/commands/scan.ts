@@ -26,6 +26,9 @@ export interface ScanCommandOptions extends ClusterOptions {
 export default async function scanCommand(io: Io, paths: string[], options: ScanCommandOptions): Promise<number> {
   const outputs = planOutputs(options.output, options.outputFile, io.cwd);
   checkInput(paths, options);
+  if (paths.includes('-') && options.audit?.includes('-')) {
+    throw new UsageError("standard input ('-') can hold the manifests or an --audit log, not both");
+  }
   const config = await configFor(io, options.config);
   const controls = await loadControls(options.controls, io.cwd).catch((error: unknown) => {
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
