@@ -44,8 +44,14 @@ export function chokePoints(reaches: readonly Reach[], cuts: ReadonlyMap<string,
   return chosen;
 }
 
-/** Ties: a finding (it comes with a remediation) before a binding, then by id for a stable order. */
+/**
+ * Ties: a finding (it comes with a remediation) before a binding, then by label and id, so that the order is the
+ * same wherever the files are (finding ids hash the file path).
+ */
 function prefer(a: string, b: string, cuts: ReadonlyMap<string, Cut>): boolean {
-  const kind = (key: string) => (cuts.get(key)?.kind === 'finding' ? 0 : 1);
-  return kind(a) - kind(b) < 0 || (kind(a) === kind(b) && a < b);
+  const [first, second] = [cuts.get(a), cuts.get(b)];
+  const kind = (cut: Cut | undefined) => (cut?.kind === 'finding' ? 0 : 1);
+  if (kind(first) !== kind(second)) return kind(first) < kind(second);
+  const label = (first?.label ?? '').localeCompare(second?.label ?? '', 'en');
+  return label < 0 || (label === 0 && a < b);
 }
