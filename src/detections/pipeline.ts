@@ -184,6 +184,14 @@ export function resourceKey(event: AuditEvent): string {
   return ref.subresource ? `${ref.resource}/${ref.subresource}` : ref.resource;
 }
 
+/** As alerts name it: `pods/exec`, `deployments.apps`, `deployments.apps/scale`; empty outside the resource API. */
+export function qualifiedResource(event: AuditEvent): string {
+  const ref = event.objectRef;
+  if (!ref?.resource) return '';
+  const resource = ref.apiGroup ? `${ref.resource}.${ref.apiGroup}` : ref.resource;
+  return ref.subresource ? `${resource}/${ref.subresource}` : resource;
+}
+
 export function eventTime(event: AuditEvent): string | undefined {
   return event.requestReceivedTimestamp ?? event.stageTimestamp;
 }
@@ -194,7 +202,7 @@ function toAlert(detection: AnyDetection, draft: AlertDraft, event: AuditEvent, 
     throw new Error(`detection '${detection.id}' alerted a technique it does not declare`);
   }
   const ref = event.objectRef;
-  const resource = resourceKey(event);
+  const resource = qualifiedResource(event);
   const time = eventTime(event);
   return {
     rule: detection.id,
@@ -205,7 +213,7 @@ function toAlert(detection: AnyDetection, draft: AlertDraft, event: AuditEvent, 
     ...(event.impersonatedUser?.username ? { impersonatedUser: event.impersonatedUser.username } : {}),
     sourceIPs: [...(event.sourceIPs ?? [])],
     verb: event.verb,
-    ...(resource ? { resource: ref?.apiGroup ? `${resource.replace(/\/|$/, `.${ref.apiGroup}$&`)}` : resource } : {}),
+    ...(resource ? { resource } : {}),
     ...(ref?.namespace ? { namespace: ref.namespace } : {}),
     ...(ref?.name ? { name: ref.name } : {}),
     auditID: event.auditID,

@@ -1,5 +1,5 @@
 import { defineDetection } from '../define.js';
-import { resourceKey } from '../pipeline.js';
+import { qualifiedResource } from '../pipeline.js';
 import { pathOf, timeOf } from '../request.js';
 import { BurstCounter } from '../window.js';
 
@@ -34,8 +34,7 @@ export default defineDetection({
     const user = event.user.username;
     const time = timeOf(event);
     if (!user || time === undefined) return;
-    const ref = event.objectRef;
-    const what = ref?.resource ? `${resourceKey(event)}${ref.apiGroup ? `.${ref.apiGroup}` : ''}` : pathOf(event);
+    const what = qualifiedResource(event) || pathOf(event);
     const burst = ctx.state.add(user, `${event.verb} ${what}`, time);
     if (!burst) return;
     ctx.alert({
