@@ -1,5 +1,6 @@
 import type { FieldPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
+import { evidenceAt } from '../k8s/evidence.js';
 import type { TechniqueId } from '../matrix/types.js';
 import { type Evidence, type Severity, severityRank } from '../model/report.js';
 import { isDefaultRole } from '../rbac/defaults.js';
@@ -27,7 +28,6 @@ import {
 import { isExpected, subjectKey, subjectResource } from '../rbac/subjects.js';
 import type { Role, Subject } from '../rbac/types.js';
 import { type Check, defineCheck, EXPECTED, type FindingDraft } from './define.js';
-import { evidenceAt } from './evidence.js';
 
 type Metadata = Pick<Check, 'id' | 'title' | 'description' | 'rationale' | 'remediation'>;
 

@@ -1,7 +1,7 @@
-import { policedWorkloads } from '../checks/network-isolation.js';
 import type { Inventory, PodSpecView } from '../inventory/index.js';
 import { tokenMount } from '../inventory/pods.js';
 import { admissionPluginOn, auditBackend, componentsOf } from '../k8s/components.js';
+import { policedWorkloads } from '../k8s/network-isolation.js';
 import { METADATA_ENDPOINTS, networkPolicies } from '../k8s/network-policies.js';
 import { SYSTEM_NAMESPACES } from '../k8s/pod-security.js';
 import { admissionDefenses, type Control, type Defense, enforcedIn } from '../k8s/policy-engines.js';

@@ -1,5 +1,4 @@
 import type { AnyCheck } from '../checks/define.js';
-import { compareText } from '../engine/analyze.js';
 import { techniques } from '../matrix/index.js';
 import type { Technique } from '../matrix/types.js';
 import {
@@ -9,6 +8,7 @@ import {
   severityRank,
   type TechniqueStatus,
 } from '../model/report.js';
+import { compareText } from '../util/text.js';
 import type { DeclaredControl } from './controls.js';
 import type { ObservedMitigation } from './defenses.js';
 

@@ -8,6 +8,7 @@ import { locatedError } from '../inventory/located.js';
 import { logReads, unreadableKinds } from '../inventory/reads.js';
 import { isControlPlanePod } from '../k8s/components.js';
 import { type Finding, type ScanError, type Suppression, severityRank } from '../model/report.js';
+import { compareText, globMatch } from '../util/text.js';
 
 export const IGNORE_ANNOTATION = 'kubematrix.io/ignore';
 export const IGNORE_REASON_ANNOTATION = 'kubematrix.io/ignore-reason';
@@ -149,11 +150,6 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
-/** Code-point order: the same on every machine whatever its locale, and far cheaper than localeCompare. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function applySuppression(finding: Finding, resource: Resource, rules: readonly IgnoreRule[], now: Date): void {
   const suppression = fromConfig(finding, rules) ?? fromAnnotation(finding, resource);
   if (!suppression) return;
@@ -179,9 +175,4 @@ function fromAnnotation(finding: Finding, resource: Resource): Suppression | und
   const listed = annotations[IGNORE_ANNOTATION]?.split(',').map((id) => id.trim());
   if (!listed?.includes(finding.checkId) && !listed?.includes('*')) return undefined;
   return { reason: annotations[IGNORE_REASON_ANNOTATION] ?? `annotation ${IGNORE_ANNOTATION}`, by: 'annotation' };
-}
-
-export function globMatch(pattern: string, text: string): boolean {
-  const regex = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${regex.join('.*')}$`).test(text);
 }

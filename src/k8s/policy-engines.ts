@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { globMatch } from '../engine/analyze.js';
 import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';
 import { asRecord, type Inventory, type Resource } from '../inventory/index.js';
 import type { MitigationId } from '../matrix/types.js';
+import { globMatch } from '../util/text.js';
 import { type PsaLevel, podSecurityOf } from './pod-security.js';
 import type { Problem } from './webhooks.js';
 

@@ -1,13 +1,13 @@
 import { EXPECTED } from '../checks/define.js';
-import { evidenceAt } from '../checks/evidence.js';
-import { type HostPathVolume, mountedHostPaths, writableBelow, writableMounts } from '../checks/host-paths.js';
-import { escapeCapabilities, privileged } from '../checks/node-exposure.js';
 import { grantEvidence, TAKEOVER_CHECK } from '../checks/rbac-findings.js';
 import type { PathTargets } from '../config/index.js';
 import { formatPath } from '../inputs/path.js';
 import { asRecord, controller, type Inventory, type PodSpecView, type Resource } from '../inventory/index.js';
 import { tokenMount } from '../inventory/pods.js';
 import { isControlPlanePod } from '../k8s/components.js';
+import { evidenceAt } from '../k8s/evidence.js';
+import { type HostPathVolume, mountedHostPaths, writableBelow, writableMounts } from '../k8s/host-paths.js';
+import { escapeCapabilities, privileged } from '../k8s/node-exposure.js';
 import { admissionDefenses, type Control, enforcedIn } from '../k8s/policy-engines.js';
 import { routesTo } from '../k8s/services.js';
 import { getTechnique } from '../matrix/index.js';

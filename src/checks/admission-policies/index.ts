@@ -1,7 +1,7 @@
+import { evidenceAt } from '../../k8s/evidence.js';
 import { admissionDefenses, CONTROL_MITIGATIONS, type Defense } from '../../k8s/policy-engines.js';
 import { getMitigation } from '../../matrix/index.js';
 import { defineCheck } from '../define.js';
-import { evidenceAt } from '../evidence.js';
 
 function scopeText({ scope }: Defense): string {
   const where = scope.namespaces

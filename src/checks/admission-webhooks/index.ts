@@ -1,4 +1,5 @@
 import type { Inventory } from '../../inventory/index.js';
+import { evidenceAt } from '../../k8s/evidence.js';
 import {
   interceptsEverything,
   interceptsSecrets,
@@ -16,7 +17,6 @@ import { worst } from '../../rbac/risky.js';
 import { isSystemSubject, subjectKey } from '../../rbac/subjects.js';
 import type { Grant } from '../../rbac/types.js';
 import { defineCheck } from '../define.js';
-import { evidenceAt } from '../evidence.js';
 
 interface Part {
   readonly text: string;

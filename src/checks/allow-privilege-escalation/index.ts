@@ -1,5 +1,5 @@
+import { securityField, unprivilegedContainers } from '../../k8s/hardening.js';
 import { defineCheck } from '../define.js';
-import { securityField, unprivilegedContainers } from '../hardening.js';
 
 export default defineCheck({
   id: 'allow-privilege-escalation',

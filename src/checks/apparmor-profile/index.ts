@@ -1,5 +1,5 @@
+import { profileOf, unprivilegedContainers } from '../../k8s/hardening.js';
 import { defineCheck } from '../define.js';
-import { profileOf, unprivilegedContainers } from '../hardening.js';
 
 export default defineCheck({
   id: 'apparmor-profile',

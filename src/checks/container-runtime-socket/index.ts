@@ -1,5 +1,5 @@
+import { describeMounts, mountedHostPaths } from '../../k8s/host-paths.js';
 import { defineCheck } from '../define.js';
-import { describeMounts, mountedHostPaths } from '../host-paths.js';
 
 export default defineCheck({
   id: 'container-runtime-socket',

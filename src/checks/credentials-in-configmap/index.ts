@@ -1,4 +1,4 @@
-import { configMapCredentials } from '../credentials.js';
+import { configMapCredentials } from '../../k8s/credentials.js';
 import { defineCheck } from '../define.js';
 
 export default defineCheck({

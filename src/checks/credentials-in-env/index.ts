@@ -1,4 +1,4 @@
-import { credentialSeverity, describeCredentials, findCredentials } from '../credentials.js';
+import { credentialSeverity, describeCredentials, findCredentials } from '../../k8s/credentials.js';
 import { defineCheck } from '../define.js';
 
 export default defineCheck({

@@ -1,5 +1,5 @@
+import { nodeLevelExposures } from '../../k8s/node-exposure.js';
 import { defineCheck } from '../define.js';
-import { nodeLevelExposures } from '../node-exposure.js';
 
 export default defineCheck({
   id: 'cronjob',

@@ -1,6 +1,6 @@
 import { SYSTEM_NAMESPACES } from '../../inventory/pods.js';
+import { nodeLevelExposures } from '../../k8s/node-exposure.js';
 import { defineCheck } from '../define.js';
-import { nodeLevelExposures } from '../node-exposure.js';
 
 export default defineCheck({
   id: 'daemonset-node-access',

@@ -1,6 +1,6 @@
 import { capabilities } from '../../inventory/pods.js';
+import { unprivilegedContainers } from '../../k8s/hardening.js';
 import { defineCheck } from '../define.js';
-import { unprivilegedContainers } from '../hardening.js';
 
 export default defineCheck({
   id: 'drop-all-capabilities',

@@ -1,5 +1,5 @@
+import { escapeCapabilities } from '../../k8s/node-exposure.js';
 import { defineCheck } from '../define.js';
-import { escapeCapabilities } from '../node-exposure.js';
 
 export default defineCheck({
   id: 'escape-capabilities',

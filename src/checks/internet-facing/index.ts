@@ -1,10 +1,10 @@
 import { asRecord } from '../../inventory/index.js';
+import { evidenceAt } from '../../k8s/evidence.js';
+import { podLabelsPath, workloadName } from '../../k8s/network-isolation.js';
 import { routesTo } from '../../k8s/services.js';
 import type { Evidence } from '../../model/report.js';
 import { listSome } from '../../rbac/format.js';
 import { defineCheck } from '../define.js';
-import { evidenceAt } from '../evidence.js';
-import { podLabelsPath, workloadName } from '../network-isolation.js';
 
 export default defineCheck({
   id: 'internet-facing',

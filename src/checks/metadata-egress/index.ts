@@ -1,4 +1,12 @@
 import type { PodSpecView } from '../../inventory/index.js';
+import { evidenceAt } from '../../k8s/evidence.js';
+import {
+  inNamespace,
+  namespaceFinding,
+  podLabelsPath,
+  policedWorkloads,
+  workloadName,
+} from '../../k8s/network-isolation.js';
 import {
   METADATA_ENDPOINTS,
   type NetworkPolicyIndex,
@@ -7,8 +15,6 @@ import {
 } from '../../k8s/network-policies.js';
 import type { Evidence } from '../../model/report.js';
 import { defineCheck } from '../define.js';
-import { evidenceAt } from '../evidence.js';
-import { inNamespace, namespaceFinding, podLabelsPath, policedWorkloads, workloadName } from '../network-isolation.js';
 
 const REACH = "the cloud instance-metadata API, and through it the node's cloud credentials unless the nodes block it";
 

@@ -1,8 +1,8 @@
 import type { FieldPath } from '../../inputs/path.js';
 import type { ContainerView } from '../../inventory/index.js';
 import { capabilities } from '../../inventory/pods.js';
+import { privileged } from '../../k8s/node-exposure.js';
 import { defineCheck } from '../define.js';
-import { privileged } from '../node-exposure.js';
 
 /** Where the container gets NET_RAW from; undefined if only the runtime default grants it, off the host network. */
 function netRaw(container: ContainerView, hostNetwork: boolean): { path: FieldPath; why: string } | undefined {

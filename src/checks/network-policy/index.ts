@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import type { PodSpecView } from '../../inventory/index.js';
+import { evidenceAt } from '../../k8s/evidence.js';
+import {
+  inNamespace,
+  namespaceFinding,
+  podLabelsPath,
+  policedWorkloads,
+  workloadName,
+} from '../../k8s/network-isolation.js';
 import { type Direction, type NetworkPolicyIndex, networkPolicies } from '../../k8s/network-policies.js';
 import type { TechniqueId } from '../../matrix/types.js';
 import type { Evidence } from '../../model/report.js';
 import { defineCheck } from '../define.js';
-import { evidenceAt } from '../evidence.js';
-import { inNamespace, namespaceFinding, podLabelsPath, policedWorkloads, workloadName } from '../network-isolation.js';
 
 const Options = z.object({
   /** Also require a policy restricting the pods' egress; turn off where only ingress is segmented by design. */

@@ -1,5 +1,5 @@
+import { privileged } from '../../k8s/node-exposure.js';
 import { defineCheck } from '../define.js';
-import { privileged } from '../node-exposure.js';
 
 export default defineCheck({
   id: 'privileged-container',

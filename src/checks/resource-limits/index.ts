@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { asRecord, dig, type Inventory } from '../../inventory/index.js';
+import { hardenableContainers } from '../../k8s/hardening.js';
 import { defineCheck } from '../define.js';
-import { hardenableContainers } from '../hardening.js';
 
 const RESOURCES = { cpu: 'CPU', memory: 'memory' } as const;
 

@@ -1,5 +1,5 @@
+import { hardenableContainers, securityField } from '../../k8s/hardening.js';
 import { defineCheck } from '../define.js';
-import { hardenableContainers, securityField } from '../hardening.js';
 
 export default defineCheck({
   id: 'run-as-non-root',

@@ -1,5 +1,5 @@
+import { profileOf, securityField, unprivilegedContainers } from '../../k8s/hardening.js';
 import { defineCheck } from '../define.js';
-import { profileOf, securityField, unprivilegedContainers } from '../hardening.js';
 
 export default defineCheck({
   id: 'seccomp-profile',

@@ -1,5 +1,5 @@
+import { describeMounts, mountedHostPaths, writableBelow, writableMounts } from '../../k8s/host-paths.js';
 import { defineCheck } from '../define.js';
-import { describeMounts, mountedHostPaths, writableBelow, writableMounts } from '../host-paths.js';
 
 const READS: Readonly<Record<string, string>> = {
   'MS-TA9016': "other pods' service-account tokens",

@@ -1,10 +1,10 @@
 import type { PodSpecView } from '../../inventory/index.js';
 import { tokenMount } from '../../inventory/pods.js';
+import { evidenceAt } from '../../k8s/evidence.js';
+import { workloadName } from '../../k8s/network-isolation.js';
 import { formatSubject, listSome } from '../../rbac/format.js';
 import { accountField } from '../account-power.js';
 import { defineCheck } from '../define.js';
-import { evidenceAt } from '../evidence.js';
-import { workloadName } from '../network-isolation.js';
 
 interface Provider {
   readonly annotation: string;

@@ -1,5 +1,3 @@
-import type { TechniqueId } from '../../matrix/types.js';
-import { defineCheck } from '../define.js';
 import {
   describeMounts,
   describeWritableBelow,
@@ -8,7 +6,9 @@ import {
   RECURSIVE_READ_ONLY,
   writableBelow,
   writableMounts,
-} from '../host-paths.js';
+} from '../../k8s/host-paths.js';
+import type { TechniqueId } from '../../matrix/types.js';
+import { defineCheck } from '../define.js';
 
 /** Writing a node directory reads it too, and reaches what lives there. */
 function techniques(hostPath: Pick<HostPathClass, 'credentials' | 'containerLogs' | 'staticPods'>): TechniqueId[] {

@@ -1,4 +1,4 @@
-import { configMapCredentials } from '../../checks/credentials.js';
+import { configMapCredentials } from '../../k8s/credentials.js';
 import { worst } from '../../rbac/risky.js';
 import { defineDetection } from '../define.js';
 import { applied, describeTarget, writtenObject, wrote } from '../objects.js';

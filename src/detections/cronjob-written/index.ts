@@ -1,5 +1,5 @@
-import { nodeLevelExposures } from '../../checks/node-exposure.js';
 import { asRecord } from '../../inventory/index.js';
+import { nodeLevelExposures } from '../../k8s/node-exposure.js';
 import { defineDetection } from '../define.js';
 import { applied, describeTarget, imagesOf, touches, writtenObject, writtenPodSpec, wrote } from '../objects.js';
 

@@ -1,4 +1,4 @@
-import { nodeLevelExposures } from '../../checks/node-exposure.js';
+import { nodeLevelExposures } from '../../k8s/node-exposure.js';
 import { defineDetection } from '../define.js';
 import { applied, describeTarget, imagesOf, touches, writtenPodSpec, wrote } from '../objects.js';
 

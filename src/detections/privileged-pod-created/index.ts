@@ -1,4 +1,4 @@
-import { nodeLevelExposures } from '../../checks/node-exposure.js';
+import { nodeLevelExposures } from '../../k8s/node-exposure.js';
 import { worst } from '../../rbac/risky.js';
 import { defineDetection } from '../define.js';
 import {

@@ -1,4 +1,4 @@
-import { describeMounts, mountedHostPaths, writableBelow, writableMounts } from '../../checks/host-paths.js';
+import { describeMounts, mountedHostPaths, writableBelow, writableMounts } from '../../k8s/host-paths.js';
 import { worst } from '../../rbac/risky.js';
 import { defineDetection } from '../define.js';
 import {

@@ -1,4 +1,3 @@
-import { compareText } from '../../engine/analyze.js';
 import { getMitigation, getTactic, getTechnique } from '../../matrix/index.js';
 import {
   type Evidence,
@@ -11,6 +10,7 @@ import {
   severityRank,
   type TechniqueStatusValue,
 } from '../../model/report.js';
+import { compareText } from '../../util/text.js';
 import type { ReportOptions } from '../index.js';
 import { activityMark } from '../statuses.js';
 import { formatInputError } from './errors.js';

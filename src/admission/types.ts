@@ -1,0 +1,64 @@
+import type { FieldPath } from '../inputs/path.js';
+import type { Inventory, Resource } from '../inventory/index.js';
+
+/**
+ * The admission engine's contract: for one object in one namespace, what the cluster's own admission control would
+ * do with a request to create it. Each engine (Pod Security admission, ValidatingAdmissionPolicy, Kyverno,
+ * Gatekeeper) answers for the policies of its kind; `admit` combines their answers as the API server does.
+ */
+
+/** What the cluster does with the request, worst first: one rejecting policy rejects it whatever the others say. */
+export const VERDICTS = ['rejected', 'unproven', 'warned', 'audited', 'admitted'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export type EngineId = 'pod-security-admission' | 'validating-admission-policy' | 'kyverno' | 'gatekeeper';
+
+/** The request as the API server hands it to admission: `object`, its kind and resource, the operation. */
+export interface AdmissionRequest {
+  readonly object: Readonly<Record<string, unknown>>;
+  /** The namespace the object is created in; null for a cluster-scoped object. */
+  readonly namespace: string | null;
+  readonly operation: 'CREATE' | 'UPDATE';
+  readonly kind: { readonly group: string; readonly version: string; readonly kind: string };
+  readonly resource: { readonly group: string; readonly version: string; readonly resource: string };
+  /** Set for subresource requests (`ephemeralcontainers`); empty otherwise. */
+  readonly subResource: string;
+  /** The existing object for UPDATE. */
+  readonly oldObject?: Readonly<Record<string, unknown>>;
+}
+
+/** What one policy (or one validation of it) decided. */
+export interface PolicyOutcome {
+  readonly engine: EngineId;
+  /** The object that decided: a Namespace (PSA labels), a policy, a constraint. */
+  readonly policy: Resource;
+  /** The field that decided: a validation, a Kyverno rule, a label. */
+  readonly path: FieldPath;
+  /** How it is named in messages: `ValidatingAdmissionPolicy pod-hardening validation 0`. */
+  readonly name: string;
+  /**
+   * `deny`: rejects the request; `warn`/`audit`: lets it through and records it; `pass`: the policy applies and the
+   * object satisfies it; `unproven`: it applies (or may) and could not be evaluated — `reason` says why.
+   */
+  readonly outcome: 'deny' | 'warn' | 'audit' | 'pass' | 'unproven';
+  /** The policy's own message for a violation. */
+  readonly message?: string;
+  /** Why the outcome is `unproven`, or what was evaluated. */
+  readonly reason?: string;
+  /** Objects the decision also rests on: a binding, a constraint's template, a params object. */
+  readonly related?: readonly Resource[];
+}
+
+export interface AdmissionEngine {
+  readonly id: EngineId;
+  /** Outcomes of this engine's policies that apply to the request; none when none applies. */
+  evaluate(request: AdmissionRequest, inventory: Inventory): PolicyOutcome[];
+}
+
+export interface AdmissionResult {
+  readonly verdict: Verdict;
+  /** The outcomes behind the verdict: every deny for `rejected`, every unproven for `unproven`, … */
+  readonly by: readonly PolicyOutcome[];
+  /** One sentence: why this verdict. */
+  readonly reason: string;
+}
