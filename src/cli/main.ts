@@ -58,8 +58,10 @@ Exit codes:
 
   program
     .command('explain')
-    .description('explain a technique or mitigation: by ID (MS-TA9013, ms-m9013) or name fragment (hostpath)')
-    .argument('<id-or-name>', 'technique or mitigation ID, or part of its name')
+    .description(
+      'explain a technique or mitigation (MS-TA9013, ms-m9013, or a name fragment: hostpath), a check (privileged-container) or an audit rule (exec-shell)',
+    )
+    .argument('<id-or-name>', 'technique or mitigation ID or part of its name, check id or audit rule id')
     .addOption(outputOption(['table', 'json'], 'table'))
     .action(lazy(async () => (await import('./commands/explain.js')).default));
 

@@ -16,7 +16,7 @@ export default defineCheck<z.infer<typeof Options>>({
   description:
     'A mirror pod (annotation `kubernetes.io/config.mirror`) shows a static pod that is not a control-plane component (kube-apiserver, kube-controller-manager, kube-scheduler, etcd, or `options.expected`) in kube-system.',
   rationale:
-    'The kubelet runs static pods from files on its node, or a URL, without the API server admitting them: no admission policy, no RBAC on who created them, and deleting the mirror pod does not stop them. It is how an attacker with write access to /etc/kubernetes/manifests persists on a node; a static pod nobody planned is worth a look.',
+    'The kubelet runs static pods from files on its node, or a URL, without the API server admitting them: no admission policy, no RBAC on who created them, and deleting the mirror pod does not stop them. It is how an attacker with write access to /etc/kubernetes/manifests persists on a node; a static pod nobody put there on purpose is worth a look.',
   remediation:
     'Find the manifest in the staticPodPath (or staticPodURL) of the node the pod runs on; if nobody put it there on purpose, remove it, treat the node as compromised and find out how it was written. Run intended workloads as DaemonSets instead.',
   options: Options,
