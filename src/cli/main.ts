@@ -129,12 +129,12 @@ Exit codes:
     )
     .option(
       '--from <where>',
-      'only paths from here (repeatable): a node id, NAMESPACE, NAMESPACE/NAME or KIND/NAME (docs/paths.md)',
+      'only paths from here (repeatable): NAMESPACE, NAMESPACE/NAME, KIND/NAME, KIND/NAMESPACE/NAME, sa:NAMESPACE/NAME, user:NAME, group:NAME or a node id (docs/paths.md)',
       repeatable,
     )
     .option(
       '--to <where>',
-      'only paths to here (repeatable): a target (cluster-admin, all-secrets, node-root, …) or any node, as --from',
+      'only paths to here (repeatable): a target (cluster-admin, all-secrets, node-root, control-plane, cloud) or anything --from takes, any node of the graph',
       repeatable,
     )
     .option('--max-depth <steps>', 'drop paths longer than this many steps')

@@ -27,14 +27,19 @@ export function editDistance(a: string, b: string, limit: number): number {
 
 /**
  * The candidates nearest to what was typed, for a "did you mean": those containing it, then those a few edits away
- * (a quarter of its length, at least two), nearest first; at most `count`.
+ * (a quarter of its length, at least two), nearest first; at most `count`. `key` picks the part of each candidate
+ * compared (its name without a path, say); the whole by default.
  */
-export function closest(typed: string, candidates: Iterable<string>, count = 5): string[] {
+export function closest(
+  typed: string,
+  candidates: Iterable<string>,
+  { count = 5, key = (candidate: string) => candidate }: { count?: number; key?: (candidate: string) => string } = {},
+): string[] {
   const needle = typed.toLowerCase();
   const limit = Math.max(2, Math.floor(needle.length / 4));
   const scored: [string, number][] = [];
   for (const candidate of new Set(candidates)) {
-    const text = candidate.toLowerCase();
+    const text = key(candidate).toLowerCase();
     const score = needle && text.includes(needle) ? 0 : editDistance(needle, text, limit);
     if (score <= limit) scored.push([candidate, score]);
   }
