@@ -202,7 +202,7 @@ Exit codes:
   const subject = rbac
     .command('subject')
     .description("a subject's effective permissions (its groups' included), grouped by the techniques they open")
-    .argument('<kind/name>', 'sa/NAME, user/NAME or group/NAME')
+    .argument('<kind/name>', 'sa/NAME, sa/NAMESPACE/NAME, user/NAME or group/NAME')
     .argument('[paths...]', 'YAML/JSON files or directories; - reads standard input')
     .option('-n, --namespace <namespace>', "the ServiceAccount's namespace (default: every one found)")
     .addOption(outputOption(['table', 'json'], 'table'));
