@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { allChecks } from '../../checks/index.js';
 import { type Config, ConfigError } from '../../config/index.js';
 import { loadControls } from '../../coverage/controls.js';
 import { type Finding, type Report, type Severity, severityRank } from '../../model/report.js';
@@ -30,9 +31,10 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
     throw new UsageError("standard input ('-') can hold the manifests or an --audit log, not both");
   }
   const config = await configFor(io, options.config);
-  const controls = await loadControls(options.controls, io.cwd).catch((error: unknown) => {
+  const { controls, warnings } = await loadControls(options.controls, io.cwd, allChecks).catch((error: unknown) => {
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
   });
+  for (const warning of warnings) io.stderr.write(`kubematrix: warning: ${warning}\n`);
   const files = await openAll(outputs.map((output) => output.file));
   try {
     const collection = await collectionFor(io, paths, options);
