@@ -177,7 +177,9 @@ Exit codes:
     .command('controls')
     .description('the controls file: mitigations no scan can observe, for your organization to declare')
     .command('init')
-    .description('write a commented controls file listing every mitigation no scan can observe')
+    .description(
+      'write a commented controls file listing every mitigation no scan can observe, each unanswered (status: unknown) until you edit it',
+    )
     .option('-o, --output <file>', 'write it to FILE (never overwriting one) instead of standard output')
     .action(lazy(async () => (await import('./commands/controls.js')).init));
 

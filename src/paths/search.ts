@@ -269,7 +269,11 @@ const TARGET_NAMES: ReadonlySet<string> = new Set([
 ]);
 const NODE_PREFIXES = ['identity:', 'workload:', 'target:'] as const;
 /** Kinds a pattern's first segment may name; any other first segment is a namespace. */
-const WORKLOAD_KINDS = new Map(Object.keys(POD_SPEC_PATHS).map((kind) => [kind.toLowerCase(), kind]));
+const KINDS: ReadonlySet<string> = new Set([
+  ...Object.keys(POD_SPEC_PATHS).map((kind) => kind.toLowerCase()),
+  'serviceaccount',
+  'sa',
+]);
 const SERVICE_ACCOUNT = new Set(['serviceaccount', 'sa']);
 
 /** A `--from`/`--to` pattern, with its one meaning decided from its shape alone, never from what the graph holds. */
@@ -314,8 +318,7 @@ function parsePattern(text: string): Pattern {
   return { text, matches: (node) => node.id === text };
 }
 
-const isKind = (segment: string) =>
-  WORKLOAD_KINDS.has(segment.toLowerCase()) || SERVICE_ACCOUNT.has(segment.toLowerCase());
+const isKind = (segment: string) => KINDS.has(segment.toLowerCase());
 
 /** A workload or service account of this kind (any case) and name, in this namespace or any. */
 const ofKind =

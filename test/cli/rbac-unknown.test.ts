@@ -29,7 +29,10 @@ describe('kubematrix rbac subject for a subject the input does not name', () => 
     expect(inline).toEqual(withFlag);
     expect(inline.stdout).toContain('ServiceAccount ci/runner');
     const both = await cli(['rbac', 'subject', 'sa/ci/runner', '-n', 'ops', FIXTURE]);
-    expect(both.status).toBe(2);
+    expect(both).toMatchObject({
+      status: 2,
+      stderr: "kubematrix: 'sa/ci/runner' and -n ops name different namespaces: give one of them\n",
+    });
     expect((await cli(['rbac', 'subject', 'sa/ci/', FIXTURE])).status).toBe(2);
     expect((await cli(['rbac', 'subject', 'sa/a/b/c', FIXTURE])).status).toBe(2);
   });

@@ -44,7 +44,7 @@ export async function subject(io: Io, spec: string, paths: string[], options: Rb
     );
   }
   if (inNamespace !== undefined && options.namespace !== undefined && options.namespace !== inNamespace) {
-    throw new UsageError(`'${spec}' names namespace ${inNamespace}, -n another: give one`);
+    throw new UsageError(`'${spec}' and -n ${options.namespace} name different namespaces: give one of them`);
   }
   const namespace = inNamespace ?? options.namespace;
   const inventory = await load(io, paths, options);
