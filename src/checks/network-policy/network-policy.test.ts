@@ -349,7 +349,9 @@ spec:
   podSelector: {}
   policyTypes: [Ingress, Egress]
 `,
-      findings: [{ line: 4, path: 'metadata.labels', message: /selects any pod in namespace 'default' \(Pod 'debug'\)/ }],
+      findings: [
+        { line: 4, path: 'metadata.labels', message: /selects any pod in namespace 'default' \(Pod 'debug'\)/ },
+      ],
     },
     {
       name: 'CronJob template labels',
