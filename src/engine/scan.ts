@@ -5,7 +5,7 @@ import type { DeclaredControl } from '../coverage/controls.js';
 import { observedMitigations } from '../coverage/defenses.js';
 import { techniqueStatuses } from '../coverage/index.js';
 import { reportPaths, withPaths } from '../coverage/paths.js';
-import { type Collection, objectUri } from '../inputs/cluster/collection.js';
+import type { Collection } from '../inputs/cluster/collection.js';
 import { type ReadOptions, readManifests } from '../inputs/manifests.js';
 import { buildInventory, type Inventory, type InventoryOptions, type SourceObject } from '../inventory/index.js';
 import type { AttackPaths } from '../model/paths.js';
@@ -63,7 +63,7 @@ export async function scanManifests(
  * Objects have no file: findings carry their `k8s://` address instead.
  */
 export function scanCollection(collection: Collection, options: ScanOptions = {}): ScanResult<ClusterSource> {
-  const sources = collection.objects.map((object) => ({ object, uri: objectUri(collection.context, object) }));
+  const sources = collection.objects.map((object) => ({ object, context: collection.context }));
   const source: ClusterSource = {
     type: 'cluster',
     context: collection.context,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { z } from 'zod';
+import { objectUri } from '../inputs/cluster/collection.js';
 import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';
 import type { ResourceRef, ScanError, ScanWarning, SourceLocation } from '../model/report.js';
@@ -20,8 +21,8 @@ export interface SourceObject {
   locate?(path: FieldPath): SourceLocation;
   /** The input this object came from, for error messages. */
   readonly file?: string;
-  /** Where a live cluster keeps it, for objects without a file: see `Finding.uri`. */
-  readonly uri?: string;
+  /** The context of the live cluster it was read from: it is addressed there, as `Finding.uri` says. */
+  readonly context?: string;
 }
 
 export interface Resource {
@@ -309,7 +310,7 @@ function toResource(source: SourceObject, { namespace: fallback, namespaced }: P
     ref: { apiVersion, kind, namespace, name },
     object,
     ...(source.file !== undefined ? { file: source.file } : {}),
-    ...(source.uri !== undefined ? { uri: source.uri } : {}),
+    ...(source.context !== undefined ? { uri: objectUri(source.context, object) } : {}),
     labels: stringRecord(metadata.labels),
     annotations: stringRecord(metadata.annotations),
     locate: defaulted

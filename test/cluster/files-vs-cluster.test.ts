@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ScanResult, scanCollection, scanManifests } from '../../src/engine/scan.js';
 import { collectCluster } from '../../src/inputs/cluster/collect.js';
+import type { Collection } from '../../src/inputs/cluster/collection.js';
+import { decodeSnapshot, encodeSnapshot } from '../../src/inputs/cluster/snapshot.js';
 import { readManifests } from '../../src/inputs/manifests.js';
 import type { Evidence, Finding, Report } from '../../src/model/report.js';
 import { repoRoot } from '../paths.js';
@@ -15,6 +17,7 @@ const FOLDER = 'test/fixtures/unnamespaced';
 let server: KubeApiServer;
 let files: ScanResult;
 let cluster: ScanResult;
+let collection: Collection;
 
 beforeAll(async () => {
   const read = await readManifests([FOLDER], { cwd: repoRoot });
@@ -22,7 +25,8 @@ beforeAll(async () => {
   // As `kubectl apply -f` leaves them: namespaced objects in default, cluster-scoped ones in none.
   server = await startKubeApiServer({ objects: asCluster(read.objects.map((manifest) => manifest.object)) });
   files = await scanManifests([FOLDER], { cwd: repoRoot, namespace: 'default' });
-  cluster = scanCollection(await collectCluster({ kubeconfig: server.kubeconfig(), env: {}, cwd: repoRoot }));
+  collection = await collectCluster({ kubeconfig: server.kubeconfig(), env: {}, cwd: repoRoot });
+  cluster = scanCollection(collection);
 }, 30_000);
 afterAll(() => server.close());
 
@@ -65,6 +69,25 @@ describe('objects without a namespace: files and the cluster they make', { timeo
     expect(fromFiles.techniques).toEqual(fromCluster.techniques);
     expect(fromFiles.paths.length).toBeGreaterThan(0);
     expect(fromFiles.paths).toEqual(fromCluster.paths);
+  });
+
+  it('gives them from a snapshot of the cluster, and from one whose objects lost their namespace', () => {
+    const snapshot = decodeSnapshot(encodeSnapshot(collection, 'lab.json')) as Collection;
+    expect(answers(scanCollection(snapshot).report)).toEqual(answers(cluster.report));
+    // A snapshot written by hand, or by a tool that leaves default out: the same objects.
+    const stripped = {
+      ...snapshot,
+      objects: snapshot.objects.map((object) => {
+        const { namespace, ...metadata } = object.metadata as Record<string, unknown>;
+        return namespace === 'default' ? { ...object, metadata } : object;
+      }),
+    };
+    expect(stripped.objects).not.toEqual(snapshot.objects);
+    const restored = scanCollection(stripped).report;
+    expect(answers(restored)).toEqual(answers(cluster.report));
+    expect(restored.findings.map((finding) => finding.uri)).toEqual(
+      cluster.report.findings.map((finding) => finding.uri),
+    );
   });
 
   it('finds the attack-lab path: the Pod runs as a ServiceAccount that can escalate and bind, so to cluster-admin', () => {
