@@ -54,7 +54,9 @@ describe('-n on files', { timeout: 30_000 }, () => {
   it('asks the rbac question in the namespace the manifests are placed in', async () => {
     const whoCan = await cli(['rbac', 'who-can', 'create', 'pods', FOLDER, '-n', 'shop']);
     expect(whoCan.stdout).toContain('ServiceAccount shop/deployer  in namespace shop');
-    expect(whoCan.stdout).toMatch(/RoleBinding shop\/deployer-edit → .*app\.yaml:\d+ \(namespace defaulted to shop, -n\)/);
+    expect(whoCan.stdout).toMatch(
+      /RoleBinding shop\/deployer-edit → .*app\.yaml:\d+ \(namespace defaulted to shop, -n\)/,
+    );
     const subject = await cli(['rbac', 'subject', 'sa/deployer', FOLDER, '-o', 'json']);
     expect(JSON.parse(subject.stdout)).toMatchObject({ subject: { namespace: 'default', name: 'deployer' } });
   });
