@@ -93,8 +93,9 @@ export interface Inventory {
   /** Objects of a kind in one namespace (`null`: cluster-scoped ones), indexed on first use. */
   inNamespace(kind: string, namespace: string | null): readonly Resource[];
   /**
-   * The object of that kind and name in that namespace (`null` for a cluster-scoped kind). Files may define one identity several times (a base and its overlays, one folder per environment): a reference
-   * from `near` resolves to the definition in the same file, else the same folder, else the closest folder.
+   * The object of that kind and name in that namespace (`null` for a cluster-scoped kind). Files may define one
+   * identity several times (a base and its overlays, one folder per environment): a reference from `near` resolves
+   * to the definition in the same file, else the same folder, else the closest folder.
    */
   find(kind: string, namespace: string | null, name: string, near?: Resource): Resource | undefined;
 }
@@ -388,6 +389,7 @@ function podSpecView(owner: Resource, path: FieldPath, spec: PodSpec): PodSpecVi
     podLabels: stringRecord(asRecord(templateMetadata).labels),
     podAnnotations: stringRecord(asRecord(templateMetadata).annotations),
     containers,
+    // Only a custom kind that a CustomResourceDefinition makes cluster-scoped, and names like a workload, has none.
     namespace: owner.ref.namespace ?? DEFAULT_NAMESPACE,
     serviceAccountName: spec.serviceAccountName || spec.serviceAccount || 'default',
   };

@@ -231,7 +231,15 @@ spec: {group: example.com, scope: ${scope}, names: {kind: ${kind}, plural: ${kin
           resource('ClusterThing') +
           resource('ClusterPolicy', 'kyverno.io/v1') +
           resource('Policy', 'kyverno.io/v1') +
-          resource('K8sRequiredLabels', 'constraints.gatekeeper.sh/v1beta1'),
+          resource('K8sRequiredLabels', 'constraints.gatekeeper.sh/v1beta1') +
+          // A CRD cannot redefine a built-in kind: the API server serves the group itself.
+          `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: rolebindings.rbac.authorization.k8s.io}
+spec: {group: rbac.authorization.k8s.io, scope: Cluster, names: {kind: RoleBinding, plural: rolebindings}}
+---
+` +
+          resource('RoleBinding', 'rbac.authorization.k8s.io/v1'),
       ),
     ).toEqual([
       // Unknown kinds: namespaced, as most custom resources are, but for the Cluster… naming convention.
@@ -245,6 +253,8 @@ spec: {group: example.com, scope: ${scope}, names: {kind: ${kind}, plural: ${kin
       'ClusterPolicy null',
       'Policy default',
       'K8sRequiredLabels null',
+      'CustomResourceDefinition null',
+      'RoleBinding default',
     ]);
   });
 

@@ -44,6 +44,36 @@ const BUILT_IN_CLUSTER_SCOPED: Readonly<Record<string, readonly string[]>> = {
   'templates.gatekeeper.sh': ['ConstraintTemplate'],
 };
 
+/** Groups the API server serves itself: no CustomResourceDefinition can define a kind in them. */
+const BUILT_IN_GROUPS = new Set([
+  '',
+  'apps',
+  'batch',
+  'autoscaling',
+  'policy',
+  'extensions',
+  ...[
+    'admissionregistration',
+    'apiextensions',
+    'apiregistration',
+    'authentication',
+    'authorization',
+    'certificates',
+    'coordination',
+    'discovery',
+    'events',
+    'flowcontrol.apiserver',
+    'internal.apiserver',
+    'networking',
+    'node',
+    'rbac.authorization',
+    'resource',
+    'scheduling',
+    'storage',
+    'storagemigration',
+  ].map((name) => `${name}.k8s.io`),
+]);
+
 /**
  * Groups whose every kind is cluster-scoped: Gatekeeper's constraints, and the configuration files components read
  * (KubeletConfiguration, kubeadm's, audit policies, Kustomizations), which are no API objects and live nowhere.
@@ -70,7 +100,8 @@ export function namespacedKinds(objects: Iterable<Readonly<Record<string, unknow
       continue;
     const spec = asRecord(object.spec);
     const kind = asRecord(spec.names).kind;
-    if (typeof spec.group !== 'string' || typeof kind !== 'string') continue;
+    // One claiming a built-in kind would move Deployments or RoleBindings out of their namespaces: never so.
+    if (typeof spec.group !== 'string' || typeof kind !== 'string' || BUILT_IN_GROUPS.has(spec.group)) continue;
     defined.set(identity(spec.group, kind), spec.scope !== 'Cluster');
   }
   return (apiVersion: string, kind: string): boolean => {
