@@ -197,7 +197,10 @@ Exit codes:
     .argument('<verb>', 'get, list, create, escalate, impersonate, …')
     .argument('<resource>', 'resource, resource/subresource or resource.group (a URL such as /metrics too)')
     .argument('[paths...]', 'YAML/JSON files or directories; - reads standard input')
-    .option('-n, --namespace <namespace>', 'only grants that apply in this namespace')
+    .option(
+      '-n, --namespace <namespace>',
+      'only grants that apply in this namespace; with files, also where objects naming none are placed (default: default)',
+    )
     .addOption(outputOption(['table', 'json'], 'table'));
   clusterOptions(whoCan, { namespaces: false });
   whoCan.action(lazy(async () => (await import('./commands/rbac.js')).whoCan));
@@ -206,7 +209,10 @@ Exit codes:
     .description("a subject's effective permissions (its groups' included), grouped by the techniques they open")
     .argument('<kind/name>', 'sa/NAME, sa/NAMESPACE/NAME, user/NAME or group/NAME')
     .argument('[paths...]', 'YAML/JSON files or directories; - reads standard input')
-    .option('-n, --namespace <namespace>', "the ServiceAccount's namespace (default: every one found)")
+    .option(
+      '-n, --namespace <namespace>',
+      "the ServiceAccount's namespace (default: every one found); with files, also where objects naming none are placed (default: default)",
+    )
     .addOption(outputOption(['table', 'json'], 'table'));
   clusterOptions(subject, { namespaces: false });
   subject.action(lazy(async () => (await import('./commands/rbac.js')).subject));
@@ -237,8 +243,10 @@ Exit codes:
 
 /**
  * The options that pick a live cluster and what of it to read; `--cluster` alone means the current context.
- * The rbac commands keep `-n` for their question: a grant in one namespace may come from a ClusterRoleBinding and a
- * subject from another namespace, so it must not narrow what is read.
+ * `-n` means what it means to kubectl: on a cluster, the namespaces to read (`kubectl get -n`); on files, where objects
+ * naming no namespace are placed (`kubectl apply -n`). The rbac commands keep it for their question: a grant in one
+ * namespace may come from a ClusterRoleBinding and a subject from another namespace, so it must not narrow what is
+ * read.
  */
 function clusterOptions(command: commander.Command, { namespaces = true } = {}): void {
   command
@@ -248,7 +256,7 @@ function clusterOptions(command: commander.Command, { namespaces = true } = {}):
   if (namespaces) {
     command.option(
       '-n, --namespace <namespaces>',
-      'only these namespaces (comma-separated); cluster-scoped kinds are read too',
+      'with a cluster: only these namespaces (comma-separated; cluster-scoped kinds are read too); with files: the namespace of objects naming none, as kubectl apply -n (default: default)',
     );
   }
   command

@@ -10,8 +10,7 @@ import type { MitigationId } from '../matrix/types.js';
 /**
  * Mitigations observed in place: each derivation says whether the input shows the mitigation everywhere it
  * matters, and on what it rests. "Everywhere" is every non-system namespace (or workload, or API server) the input
- * holds, and at least one of them: a defense that protects nothing in the input is not evidence. A workload with no
- * namespace may land anywhere, so only a cluster-wide defense covers it. Files are a sample of a cluster: what they
+ * holds, and at least one of them: a defense that protects nothing in the input is not evidence. Files are a sample of a cluster: what they
  * show is said to hold "in the input"; a cluster's listing is complete ("in the cluster").
  * Coverage drops any of these that a finding reports missing (a finding is more specific than a derivation).
  */
@@ -25,17 +24,15 @@ interface Scope {
   readonly inventory: Inventory;
   /** `in the input` or `in the cluster`. */
   readonly where: string;
-  /** Non-system namespaces the input knows of (`null`: workloads that name none). */
-  readonly namespaces: readonly (string | null)[];
+  /** Non-system namespaces the input knows of. */
+  readonly namespaces: readonly string[];
   /** Workloads outside the system namespaces. */
   readonly workloads: readonly PodSpecView[];
 }
 
 type Derive = (scope: Scope) => string[] | undefined;
 
-/** Namespace-scoped settings never reach an object that names no namespace. */
-const label = (namespace: string | null) => (namespace === null ? 'workloads naming no namespace' : namespace);
-const isSystem = (namespace: string | null) => namespace !== null && SYSTEM_NAMESPACES.has(namespace);
+const isSystem = (namespace: string) => SYSTEM_NAMESPACES.has(namespace);
 
 /**
  * Every namespace has enforcing defenses covering every one of `controls`: the descriptions of those used.
@@ -61,7 +58,7 @@ function admissionCovers(
       used.add(defense.description);
     }
   }
-  return [`${claim} in every non-system namespace ${scope.where} (${scope.namespaces.map(label).join(', ')})`, ...used];
+  return [`${claim} in every non-system namespace ${scope.where} (${scope.namespaces.join(', ')})`, ...used];
 }
 
 /** The controls (CONTROL_MITIGATIONS maps both to MS-M9013) that stand for that mitigation: the matrix's own examples. */
@@ -84,7 +81,7 @@ const derivations: Readonly<Partial<Record<MitigationId, Derive>>> = {
     if (!policies.every((policy) => policy !== undefined)) return undefined;
     return [
       `a default-deny ingress NetworkPolicy in every namespace with workloads ${where}`,
-      ...namespaces.map((namespace, i) => `NetworkPolicy ${policies[i]?.resource.ref.name} in ${label(namespace)}`),
+      ...namespaces.map((namespace, i) => `NetworkPolicy ${policies[i]?.resource.ref.name} in ${namespace}`),
     ];
   },
   'MS-M9025': ({ inventory, where, workloads }) => {
@@ -92,12 +89,12 @@ const derivations: Readonly<Partial<Record<MitigationId, Derive>>> = {
     return [`automountServiceAccountToken is false for all ${workloads.length} workloads ${where}`];
   },
   'MS-M9029': ({ inventory, where, workloads }) => {
-    const namespaces = [...new Set(workloads.map((pod) => pod.owner.ref.namespace))];
+    const namespaces = [...new Set(workloads.map((pod) => pod.namespace))];
     const ranges = namespaces.map((namespace) => inventory.inNamespace('LimitRange', namespace)[0]);
     if (!namespaces.length || !ranges.every((range) => range !== undefined)) return undefined;
     return [
       `a LimitRange in every namespace with workloads ${where}`,
-      ...namespaces.map((namespace, i) => `LimitRange ${ranges[i]?.ref.name} in ${label(namespace)}`),
+      ...namespaces.map((namespace, i) => `LimitRange ${ranges[i]?.ref.name} in ${namespace}`),
     ];
   },
   'MS-M9020': ({ inventory, where }) => {
@@ -134,17 +131,16 @@ const derivations: Readonly<Partial<Record<MitigationId, Derive>>> = {
 export const derivableMitigations = Object.keys(derivations) as MitigationId[];
 
 function podName(pod: PodSpecView): string {
-  const { kind, namespace, name } = pod.owner.ref;
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+  return `${pod.owner.ref.kind} ${pod.namespace}/${pod.owner.ref.name}`;
 }
 
 /** The mitigations the input shows in place everywhere they matter, with what they rest on. */
 export function observedMitigations(inventory: Inventory): ObservedMitigation[] {
-  const workloads = inventory.podSpecs.filter((pod) => !isSystem(pod.owner.ref.namespace));
+  const workloads = inventory.podSpecs.filter((pod) => !isSystem(pod.namespace));
   const namespaces = [
     ...new Set([
       ...inventory.ofKind('Namespace').map((namespace) => namespace.ref.name),
-      ...workloads.map((pod) => pod.owner.ref.namespace),
+      ...workloads.map((pod) => pod.namespace),
     ]),
   ].filter((namespace) => !isSystem(namespace));
   const scope: Scope = {

@@ -160,11 +160,11 @@ function scopeOf(namespaces: unknown, excluded: unknown, selectors: readonly unk
 }
 
 /** Whether an admission defense rejects violating pods in the namespace. Selectors cannot be resolved: not proven. */
-export function enforcedIn(defense: Defense, namespace: string | null): boolean {
+export function enforcedIn(defense: Defense, namespace: string): boolean {
   const { mode, scope } = defense;
   if (mode !== 'enforce' || scope.selectors) return false;
   const matches = (patterns: readonly string[] | undefined) =>
-    namespace !== null && (patterns ?? []).some((pattern) => globMatch(pattern, namespace));
+    (patterns ?? []).some((pattern) => globMatch(pattern, namespace));
   return (!scope.namespaces || matches(scope.namespaces)) && !matches(scope.excludedNamespaces);
 }
 

@@ -110,12 +110,13 @@ const EXPECTED_KINDS: Readonly<Record<Kind, readonly string[]>> = {
  * Undefined for an honest name. The scan's check and the audit detection both judge names by this.
  */
 export function imitation(pod: PodSpecView): string | undefined {
-  const { namespace, name } = pod.owner.ref;
+  const { namespace } = pod;
+  const { name } = pod.owner.ref;
   const words = name.split('-');
   for (const component of COMPONENTS) {
     const like = likeness(name, words, component, pod.spec.nodeName);
     if (!like) continue;
-    const home = SYSTEM_NAMESPACES.has(namespace ?? '') || component.namespaces?.includes(namespace ?? '');
+    const home = SYSTEM_NAMESPACES.has(namespace) || component.namespaces?.includes(namespace);
     if (like === 'same' && !home) continue;
     const kind = deployedBy(pod);
     const rightKind = EXPECTED_KINDS[component.kind].includes(kind);

@@ -27,11 +27,11 @@ export default defineCheck<z.infer<typeof Options>>({
       if (expectedStaticPod(pod, extra)) continue;
       const node = pod.spec.nodeName ? `node '${pod.spec.nodeName}'` : 'its node';
       const programs = [...new Set(pod.containers.map(runs))].filter(Boolean).join(', ') || 'no recognisable program';
-      const { namespace } = pod.owner.ref;
+      const { namespace } = pod;
       const reason =
         namespace === 'kube-system'
           ? `it runs ${programs}, not a control-plane component`
-          : `it runs ${programs} in namespace '${namespace ?? ''}', not in kube-system with the control plane`;
+          : `it runs ${programs} in namespace '${namespace}', not in kube-system with the control plane`;
       report({
         resource: pod.owner,
         path: ['metadata', 'annotations', MIRROR_ANNOTATION],

@@ -10,11 +10,14 @@ import { renderSubjects, renderWhoCan } from '../../report/terminal/rbac.js';
 import { ExitCode, type Io, UsageError } from '../io.js';
 import { parseOutput } from '../options.js';
 import type { ClusterOptions } from './cluster.js';
-import { checkInput, collectionFor, nothingRead, scanInput } from './input.js';
+import { checkInput, collectionFor, nothingRead, placementNamespace, scanInput } from './input.js';
 
 export interface RbacCommandOptions extends ClusterOptions {
   output: string;
-  /** The question's namespace, never a limit on what is read from a cluster. */
+  /**
+   * The question's namespace, never a limit on what is read from a cluster; with files, also the one objects naming
+   * none are placed in, as `kubectl apply -n NS` then `kubectl auth can-i -n NS` would ask.
+   */
   namespace?: string;
 }
 
@@ -64,8 +67,9 @@ export async function subject(io: Io, spec: string, paths: string[], options: Rb
  */
 async function load(io: Io, paths: string[], options: RbacCommandOptions) {
   checkInput(paths, options, 'read');
+  const namespace = placementNamespace(options);
   const collection = await collectionFor(io, paths, { ...options, namespace: undefined });
-  const { report, inventory } = await scanInput(io, paths, collection, { checks: [], paths: false });
+  const { report, inventory } = await scanInput(io, paths, collection, { checks: [], paths: false, namespace });
   for (const error of report.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);
   return nothingRead(report) ? undefined : inventory;
 }

@@ -9,7 +9,7 @@ import { type ReportFormat, reportFormat, reportFormats } from '../../report/ind
 import { plural } from '../../report/terminal/findings.js';
 import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError } from '../io.js';
 import type { ClusterOptions } from './cluster.js';
-import { checkInput, collectionFor, configFor, nothingRead, openAll, scanInput } from './input.js';
+import { checkInput, collectionFor, configFor, nothingRead, openAll, placementNamespace, scanInput } from './input.js';
 
 export interface ScanCommandOptions extends ClusterOptions {
   /** Each `--output`: a format for standard output, or FORMAT=FILE. */
@@ -27,6 +27,7 @@ export interface ScanCommandOptions extends ClusterOptions {
 export default async function scanCommand(io: Io, paths: string[], options: ScanCommandOptions): Promise<number> {
   const outputs = planOutputs(options.output, options.outputFile, io.cwd);
   checkInput(paths, options);
+  const namespace = placementNamespace(options);
   if (paths.includes('-') && options.audit?.includes('-')) {
     throw new UsageError("standard input ('-') can hold the manifests or an --audit log, not both");
   }
@@ -39,7 +40,7 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
   try {
     const collection = await collectionFor(io, paths, options);
     const [{ report: scanned }, renderers] = await Promise.all([
-      scanInput(io, paths, collection, { config, controls }),
+      scanInput(io, paths, collection, { config, controls, namespace }),
       Promise.all(outputs.map((output) => output.format.load())),
     ]);
     const report = options.audit?.length ? await withActivity(io, scanned, options.audit, config) : scanned;
