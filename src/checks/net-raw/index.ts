@@ -1,7 +1,7 @@
 import type { FieldPath } from '../../inputs/path.js';
 import type { ContainerView } from '../../inventory/index.js';
 import { capabilities } from '../../inventory/pods.js';
-import { privileged } from '../../k8s/node-exposure.js';
+import { privileged } from '../../k8s/identity.js';
 import { defineCheck } from '../define.js';
 
 /** Where the container gets NET_RAW from; undefined if only the runtime default grants it, off the host network. */
