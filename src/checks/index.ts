@@ -46,6 +46,7 @@ import rbacNodeProxy from './rbac-node-proxy/index.js';
 import rbacPrivilegeEscalationVerbs from './rbac-privilege-escalation-verbs/index.js';
 import rbacPullSecrets from './rbac-pull-secrets/index.js';
 import rbacReadSecrets from './rbac-read-secrets/index.js';
+import rbacServiceStatus from './rbac-service-status/index.js';
 import rbacTokenCreation from './rbac-token-creation/index.js';
 import rbacWebhookConfig from './rbac-webhook-config/index.js';
 import readOnlyRootFilesystem from './read-only-root-filesystem/index.js';
@@ -92,6 +93,7 @@ export const allChecks: readonly AnyCheck[] = [
   rbacTokenCreation,
   rbacNodeProxy,
   rbacCoredns,
+  rbacServiceStatus,
   rbacDeleteEvents,
   rbacDestructiveDelete,
   workloadTokenPermissions,

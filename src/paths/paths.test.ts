@@ -361,6 +361,7 @@ metadata: {name: deployer-token, namespace: app, annotations: {kubernetes.io/ser
       'rbac-cronjobs: create or change CronJobs',
       "rbac-coredns: rewrite the cluster's DNS configuration",
       'rbac-destructive-delete: delete workloads, pods, secrets, volumes or namespaces',
+      "rbac-service-status: rewrite Services' status (a LoadBalancer ingress IP that takes other pods' traffic to it, CVE-2020-8554)",
       'rbac-pull-secrets: read image pull secrets',
     ]);
   });
