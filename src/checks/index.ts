@@ -1,3 +1,4 @@
+import addedCapabilities from './added-capabilities/index.js';
 import admissionPolicies from './admission-policies/index.js';
 import admissionWebhooks from './admission-webhooks/index.js';
 import allowPrivilegeEscalation from './allow-privilege-escalation/index.js';
@@ -69,6 +70,7 @@ import writableHostPath from './writable-host-path/index.js';
 export const allChecks: readonly AnyCheck[] = [
   privilegedContainer,
   escapeCapabilities,
+  addedCapabilities,
   unmaskedProcMount,
   writableHostPath,
   containerRuntimeSocket,

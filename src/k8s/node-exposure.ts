@@ -38,6 +38,39 @@ export function escapeCapabilities(pod: PodSpecView, container: ContainerView): 
   return found;
 }
 
+/**
+ * The capabilities containerd and Docker give every container (and the baseline Pod Security Standard lets one add),
+ * NET_RAW included: adding one of these changes nothing.
+ */
+const RUNTIME_DEFAULT_CAPABILITIES = new Set([
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'NET_RAW',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+]);
+
+/**
+ * Added capabilities beyond the runtime's default set that escape-capabilities does not report (NET_ADMIN, SYS_TIME,
+ * SYS_PTRACE without hostPID, …), each with the path of its list entry. Empty for privileged containers.
+ */
+export function extraCapabilities(pod: PodSpecView, container: ContainerView): { name: string; path: FieldPath }[] {
+  if (privileged(container)) return [];
+  const escapes = new Set(escapeCapabilities(pod, container).map((capability) => capability.name));
+  return [...capabilities(container, 'add')]
+    .filter(([name]) => !RUNTIME_DEFAULT_CAPABILITIES.has(name) && !escapes.has(name))
+    .map(([name, path]) => ({ name, path }));
+}
+
 export interface NodeLevelExposure {
   /** What kind of setting grants it: audit detections split these between techniques. */
   readonly setting: 'privileged' | 'capability' | 'runtime-socket' | 'host-path' | 'host-namespace';

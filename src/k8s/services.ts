@@ -80,7 +80,8 @@ export function unmatchedExternalServices(inventory: Inventory): UnmatchedServic
     const spec = asRecord(service.object.spec);
     const selector = asRecord(spec.selector);
     const labels = Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`);
-    if (labels.length && (inventory.complete || inventory.podSpecs.some((pod) => serviceSelects(service, pod)))) continue;
+    if (labels.length && (inventory.complete || inventory.podSpecs.some((pod) => serviceSelects(service, pod))))
+      continue;
     found.push({
       service,
       description,
