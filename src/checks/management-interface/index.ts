@@ -14,8 +14,10 @@ import {
 import type { Severity } from '../../model/report.js';
 import { formatBinding, formatRole, formatSubject } from '../../rbac/format.js';
 import { type RiskIndex, riskOf, worst } from '../../rbac/risky.js';
+import { subjectKey } from '../../rbac/subjects.js';
+import type { Subject } from '../../rbac/types.js';
 import { accountField, accountPower, podAccount } from '../account-power.js';
-import { defineCheck } from '../define.js';
+import { defineCheck, type FindingDraft } from '../define.js';
 
 interface ManagementInterface {
   readonly name: string;
@@ -198,6 +200,47 @@ function recogniseService({ service }: UnmatchedService): { entry: ManagementInt
   return undefined;
 }
 
+/** The Dashboard's own accounts: `kubernetes-dashboard`, and its chart's `kubernetes-dashboard-api`, `-web`, … */
+function isDashboardAccount(subject: Subject): boolean {
+  return (
+    subject.kind === 'ServiceAccount' &&
+    DASHBOARD_NAMESPACES.has(subject.namespace ?? '') &&
+    DASHBOARD_ROLE.test(subject.name)
+  );
+}
+
+/**
+ * Access to the Dashboard through RBAC, where no workload of the input says it: another subject bound to the
+ * Dashboard's roles holds what the Dashboard holds; the Dashboard's account bound to another role hands that role to
+ * whoever reaches the Dashboard. Accounts a workload of the input runs as are judged on that workload.
+ */
+function reportDashboardBindings(inventory: Inventory, risk: RiskIndex, report: (draft: FindingDraft) => void): void {
+  const runAs = new Set(inventory.podSpecs.map((pod) => subjectKey(podAccount(pod))));
+  for (const binding of risk.rbac.bindings) {
+    if (binding.origin !== 'input' || !binding.resource) continue;
+    const dashboardRole = DASHBOARD_ROLE.test(binding.roleRef.name);
+    const role = binding.role ? formatRole(binding.role) : `${binding.roleRef.kind} ${binding.roleRef.name}`;
+    for (const { subject, index } of binding.subjects) {
+      if (runAs.has(subjectKey(subject)) || dashboardRole === isDashboardAccount(subject)) continue;
+      if (dashboardRole) {
+        report({
+          resource: binding.resource,
+          path: ['subjects', index],
+          message: `${formatSubject(subject)} is bound to the Kubernetes Dashboard's ${role} by ${formatBinding(binding)}: it holds the access meant for the Dashboard alone`,
+        });
+        continue;
+      }
+      const power = accountPower(risk, subject);
+      report({
+        resource: binding.resource,
+        path: ['roleRef'],
+        severity: worst(['medium', power?.severity ?? 'medium']) ?? 'medium',
+        message: `${formatSubject(subject)}, the Kubernetes Dashboard's account, is bound to ${role} by ${formatBinding(binding)}: whoever reaches the Dashboard acts with it${power ? `, and can ${power.can}` : ''}`,
+      });
+    }
+  }
+}
+
 interface Reach {
   readonly severity: Severity;
   readonly text: string;
@@ -233,7 +276,7 @@ export default defineCheck({
   exposes: ['MS-TA9005'],
   missing: [],
   description:
-    "A container runs a management UI or API (Kubernetes Dashboard, Argo, Jupyter, Kubeflow, Tiller, etcd, the kubelet API, the Docker API, Kibana, Grafana, Prometheus, Consul, …), recognised by image, command or port, unless its command binds it to the loopback interface only (`--listen=localhost:44134`, `-H tcp://127.0.0.1:2375`); or a workload runs as the Kubernetes Dashboard's ServiceAccount (`kubernetes-dashboard` in namespace `kubernetes-dashboard` or `kube-system`, or one bound to a role named `kubernetes-dashboard…`) whatever its image. High when a LoadBalancer or NodePort Service, `externalIPs`, an Ingress or a Gateway API route (HTTPRoute, GRPCRoute attached to a Gateway) exposes it. Such a Service whose workload is not in the input is reported itself (high) when its name or selector is the Dashboard's or a port identifies the interface (Tiller, etcd, the kubelet, the Docker API, Kibana, Consul). For the Dashboard, the finding names the account it acts as and that account's risky permissions, and is as severe as they are.",
+    "A container runs a management UI or API (Kubernetes Dashboard, Argo, Jupyter, Kubeflow, Tiller, etcd, the kubelet API, the Docker API, Kibana, Grafana, Prometheus, Consul, …), recognised by image, command or port, unless its command binds it to the loopback interface only (`--listen=localhost:44134`, `-H tcp://127.0.0.1:2375`); or a workload runs as the Kubernetes Dashboard's ServiceAccount (`kubernetes-dashboard` in namespace `kubernetes-dashboard` or `kube-system`, or one bound to a role named `kubernetes-dashboard…`) whatever its image; or RBAC opens the Dashboard's access where no workload of the input shows it: another subject bound to its roles, or its account bound to another role (with what that role can do). High when a LoadBalancer or NodePort Service, `externalIPs`, an Ingress or a Gateway API route (HTTPRoute, GRPCRoute attached to a Gateway) exposes it. Such a Service whose workload is not in the input is reported itself (high) when its name or selector is the Dashboard's or a port identifies the interface (Tiller, etcd, the kubelet, the Docker API, Kibana, Consul). For the Dashboard, the finding names the account it acts as and that account's risky permissions, and is as severe as they are.",
   rationale:
     'These tools exist to run things: deploy workloads, execute notebooks, read secrets and metrics. Many ship without authentication or with default credentials, so whoever reaches one drives it with its own, usually broad, service account. Exposed to the internet they are found by scanners within hours; inside the cluster they turn any compromised pod into a cluster operator. The Dashboard with `--enable-skip-login`, or in front of a proxy that logs in for the user, acts with its own account: bound to cluster-admin, it hands the cluster to whoever opens it.',
   remediation:
@@ -271,6 +314,7 @@ export default defineCheck({
         message: `${ref.kind} '${ref.name}' serves ${DASHBOARD.name}, ${where.text}`,
       });
     }
+    reportDashboardBindings(inventory, risk, report);
     // The interface's workload may be deployed from elsewhere; its Service here still opens it to the outside.
     for (const unmatched of unmatchedExternalServices(inventory)) {
       const recognised = recogniseService(unmatched);

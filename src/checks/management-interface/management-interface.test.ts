@@ -4,6 +4,24 @@ import check from './index.js';
 testCheck(check, {
   valid: [
     {
+      name: "the Dashboard's own bindings to its own roles",
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: kubernetes-dashboard, namespace: kubernetes-dashboard}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: kubernetes-dashboard}
+subjects:
+- {kind: ServiceAccount, name: kubernetes-dashboard, namespace: kubernetes-dashboard}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: kubernetes-dashboard-api}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kubernetes-dashboard-api}
+subjects:
+- {kind: ServiceAccount, name: kubernetes-dashboard-api, namespace: kubernetes-dashboard}
+`,
+    },
+    {
       name: 'Tiller and the Docker API bound to the loopback interface only',
       yaml: `
 apiVersion: apps/v1
@@ -585,6 +603,42 @@ spec:
           line: 26,
           path: 'spec.ports[0].targetPort',
           message: /ClusterIP Service 'kubelet' with externalIPs exposes the kubelet API .* it has no selector/,
+        },
+      ],
+    },
+    {
+      name: 'RBAC into the Dashboard: its account made cluster-admin, a user bound to its role, a decoy account of another namespace',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: dashboard-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: ServiceAccount, name: kubernetes-dashboard, namespace: kubernetes-dashboard}
+- {kind: ServiceAccount, name: kubernetes-dashboard, namespace: shop}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: alice-dashboard, namespace: kubernetes-dashboard}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: kubernetes-dashboard}
+subjects:
+- {kind: User, name: alice}
+`,
+      findings: [
+        {
+          line: 5,
+          path: 'roleRef',
+          severity: 'critical',
+          techniques: ['MS-TA9005'],
+          message:
+            /^ServiceAccount kubernetes-dashboard\/kubernetes-dashboard, the Kubernetes Dashboard's account, is bound to ClusterRole cluster-admin by ClusterRoleBinding dashboard-admin: whoever reaches the Dashboard acts with it, and can do anything/,
+        },
+        {
+          line: 15,
+          path: 'subjects[0]',
+          severity: 'medium',
+          message:
+            /^User alice is bound to the Kubernetes Dashboard's Role kubernetes-dashboard by RoleBinding kubernetes-dashboard\/alice-dashboard: it holds the access meant for the Dashboard alone$/,
         },
       ],
     },
