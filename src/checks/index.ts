@@ -1,3 +1,4 @@
+import addedCapabilities from './added-capabilities/index.js';
 import admissionPolicies from './admission-policies/index.js';
 import admissionWebhooks from './admission-webhooks/index.js';
 import allowPrivilegeEscalation from './allow-privilege-escalation/index.js';
@@ -46,6 +47,7 @@ import rbacNodeProxy from './rbac-node-proxy/index.js';
 import rbacPrivilegeEscalationVerbs from './rbac-privilege-escalation-verbs/index.js';
 import rbacPullSecrets from './rbac-pull-secrets/index.js';
 import rbacReadSecrets from './rbac-read-secrets/index.js';
+import rbacServiceStatus from './rbac-service-status/index.js';
 import rbacTokenCreation from './rbac-token-creation/index.js';
 import rbacWebhookConfig from './rbac-webhook-config/index.js';
 import readOnlyRootFilesystem from './read-only-root-filesystem/index.js';
@@ -68,6 +70,7 @@ import writableHostPath from './writable-host-path/index.js';
 export const allChecks: readonly AnyCheck[] = [
   privilegedContainer,
   escapeCapabilities,
+  addedCapabilities,
   unmaskedProcMount,
   writableHostPath,
   containerRuntimeSocket,
@@ -92,6 +95,7 @@ export const allChecks: readonly AnyCheck[] = [
   rbacTokenCreation,
   rbacNodeProxy,
   rbacCoredns,
+  rbacServiceStatus,
   rbacDeleteEvents,
   rbacDestructiveDelete,
   workloadTokenPermissions,
