@@ -80,10 +80,14 @@ function nothingRead(result: AuditLogResult): boolean {
 export async function detectionOptions(
   io: Io,
   options: { config?: string; proxyList?: string },
-): Promise<{ allow: AllowList; settings?: { proxyAddresses: AddressSet } }> {
+): Promise<{ allow: AllowList; maxDecompressedBytes: number; settings?: { proxyAddresses: AddressSet } }> {
   const config = await configFor(io, options.config);
   const proxies = options.proxyList === undefined ? undefined : await readProxyList(io, options.proxyList);
-  return { allow: auditAllowList(config.audit), ...(proxies ? { settings: { proxyAddresses: proxies } } : {}) };
+  return {
+    allow: auditAllowList(config.audit),
+    maxDecompressedBytes: config.limits.decompressedBytes,
+    ...(proxies ? { settings: { proxyAddresses: proxies } } : {}),
+  };
 }
 
 async function readProxyList(io: Io, file: string): Promise<AddressSet> {

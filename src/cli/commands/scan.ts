@@ -21,6 +21,9 @@ export interface ScanCommandOptions extends ClusterOptions {
   all?: boolean;
   /** Audit logs whose activity is shown on the matrix (`--audit`, repeatable). */
   audit?: string[];
+  /** `--no-inline-suppressions`: false, and the input's `kubematrix.io/ignore` annotations suppress nothing. */
+  inlineSuppressions?: boolean;
+  followSymlinks?: boolean;
 }
 
 export default async function scanCommand(io: Io, paths: string[], options: ScanCommandOptions): Promise<number> {
@@ -29,15 +32,16 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
   if (paths.includes('-') && options.audit?.includes('-')) {
     throw new UsageError("standard input ('-') can hold the manifests or an --audit log, not both");
   }
-  const config = await configFor(io, options.config);
+  const configured = await configFor(io, options.config);
+  const config = options.inlineSuppressions === false ? { ...configured, suppressions: { inline: false } } : configured;
   const controls = await loadControls(options.controls, io.cwd).catch((error: unknown) => {
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
   });
   const files = await openAll(outputs.map((output) => output.file));
   try {
-    const collection = await collectionFor(io, paths, options);
+    const collection = await collectionFor(io, paths, options, config.limits);
     const [{ report: scanned }, renderers] = await Promise.all([
-      scanInput(io, paths, collection, { config, controls }),
+      scanInput(io, paths, collection, { config, controls, followSymlinks: !!options.followSymlinks }),
       Promise.all(outputs.map((output) => output.format.load())),
     ]);
     const report = options.audit?.length ? await withActivity(io, scanned, options.audit, config) : scanned;
@@ -146,7 +150,12 @@ function gate(io: Io, findings: readonly Finding[], { failOn, quiet }: ScanComma
  */
 async function withActivity(io: Io, report: Report, logs: readonly string[], config: Config): Promise<Report> {
   const { auditAllowList, auditLog } = await import('../../engine/audit.js');
-  const audit = await auditLog(logs, { cwd: io.cwd, stdin: stdinChunks(io), allow: auditAllowList(config.audit) });
+  const audit = await auditLog(logs, {
+    cwd: io.cwd,
+    stdin: stdinChunks(io),
+    allow: auditAllowList(config.audit),
+    maxDecompressedBytes: config.limits.decompressedBytes,
+  });
   const active = new Map(audit.techniques.filter((technique) => technique.status === 'active').map((t) => [t.id, t]));
   return {
     ...report,

@@ -1,11 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
 import type { ScanError } from '../../model/report.js';
+import { DecompressionLimitError, decompressed } from '../gunzip.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 import { decodeRecord } from './decode.js';
 import { createDeduplicator } from './dedup.js';
 import type { AuditEvent, SourcedEvent } from './event.js';
@@ -25,6 +24,8 @@ export interface AuditReadOptions {
   /** Standard input as it arrives (`-`); the process's by default. */
   readonly stdin?: () => AsyncIterable<Uint8Array>;
   readonly maxRecordLength?: number;
+  /** What one gzipped input may expand to; `limits.decompressedBytes` of the config. */
+  readonly maxDecompressedBytes?: number;
   /** The de-duplication window; see {@link createDeduplicator}. */
   readonly dedupWindow?: number;
 }
@@ -65,6 +66,7 @@ export async function readAuditLog(
   const errors: ScanError[] = [];
   const seen = createDeduplicator(options.dedupWindow);
   const maxLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
+  const maxDecompressed = options.maxDecompressedBytes ?? DEFAULT_LIMITS.decompressedBytes;
   const cwd = options.cwd ?? process.cwd();
 
   const readOne = async (name: string, bytes: () => AsyncIterable<Uint8Array>) => {
@@ -99,7 +101,7 @@ export async function readAuditLog(
       },
     );
     try {
-      for await (const chunk of decompressed(bytes())) {
+      for await (const chunk of decompressed(bytes(), maxDecompressed)) {
         for (const batch of records.push(chunk)) {
           for (const sourced of batch) {
             stats.events++;
@@ -161,6 +163,7 @@ async function filesOf(target: string): Promise<string[]> {
 
 /** Why an input could not be read, from the error's code: never its text, which may quote the input. */
 function readFailure(error: unknown): string {
+  if (error instanceof DecompressionLimitError) return `${error.message}; the events before were read`;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':
@@ -178,33 +181,6 @@ function readFailure(error: unknown): string {
     default:
       return `cannot read${code ? `: ${code}` : ''}`;
   }
-}
-
-/** The bytes of an input, gunzipped when they start with gzip's magic number. */
-async function* decompressed(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const iterator = source[Symbol.asyncIterator]();
-  let head = Buffer.alloc(0);
-  while (head.length < 2) {
-    const next = await iterator.next();
-    if (next.done) {
-      if (head.length) yield head;
-      return;
-    }
-    head = head.length ? Buffer.concat([head, next.value]) : Buffer.from(next.value);
-  }
-  async function* all() {
-    yield head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-  }
-  if (head[0] !== 0x1f || head[1] !== 0x8b) {
-    yield* all();
-    return;
-  }
-  const gunzip = createGunzip();
-  // An error on either side destroys the gunzip stream with it, and so ends the iteration below with the error.
-  const flowing = pipeline(Readable.from(all()), gunzip).catch(() => {});
-  yield* gunzip;
-  await flowing;
 }
 
 /**
