@@ -114,6 +114,22 @@ function end(node: unknown): number {
   return (node as Node | null)?.range?.[1] ?? start(node);
 }
 
+const keyIndexes = new WeakMap<(string | number)[], Map<string, number>>();
+
+/**
+ * Where each key of a mapping's position table stands, built on first use: locating every key of a mapping with
+ * 80,000 keys (one finding each) must not scan the table once per key.
+ */
+function keyIndex(table: (string | number)[]): Map<string, number> {
+  let index = keyIndexes.get(table);
+  if (!index) {
+    index = new Map();
+    for (let i = 0; i < table.length; i += 3) index.set(table[i] as string, i);
+    keyIndexes.set(table, index);
+  }
+  return index;
+}
+
 /** Walks `path` through a converted value; a missing step stops at the nearest existing parent. */
 export function locate(
   root: unknown,
@@ -135,10 +151,8 @@ export function locate(
         found = [table[2 * segment] as number, table[2 * segment + 1] as number];
       }
     } else {
-      const key = String(segment);
-      for (let i = 0; i < table.length && !found; i += 3) {
-        if (table[i] === key) found = [table[i + 1] as number, table[i + 2] as number];
-      }
+      const at = keyIndex(table).get(String(segment));
+      if (at !== undefined) found = [table[at + 1] as number, table[at + 2] as number];
     }
     if (!found) break;
     range = found;
