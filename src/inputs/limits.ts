@@ -45,3 +45,23 @@ export function overLimit(key: keyof InputLimits, limit: number, unit = ''): str
 function formatBytes(bytes: number): string {
   return bytes >= MiB && bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes.toLocaleString('en')} bytes`;
 }
+
+/**
+ * Objects and arrays in JSON text (brackets outside strings), counted in one pass without building them: checked
+ * against `nodesPerDocument` before `JSON.parse`, so that a small text of countless empty objects cannot take
+ * gigabytes of heap.
+ */
+export function countJsonContainers(json: string): number {
+  let count = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const char = json.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x7b || char === 0x5b) count++;
+  }
+  return count;
+}

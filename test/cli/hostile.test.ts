@@ -398,6 +398,23 @@ describe('no input can stall, exhaust or widen a scan', () => {
     });
   });
 
+  it('counts the mappings and lists of a long audit record before parsing it, and reads the next one', async () => {
+    const event = JSON.stringify(auditEvent({ auditID: 'after' }));
+    const empties = `[${Array.from({ length: 400_000 }, () => '{}').join(',')}]`;
+    const dir = folder({ 'audit.log': `${empties}\n${event}\n`, 'c.yml': limits({ nodesPerDocument: 1000 }) });
+    const { stdout } = await cli(['audit', 'audit.log', '--config', 'c.yml', '-o', 'json'], { cwd: dir, env: plain });
+    const report = JSON.parse(stdout);
+    expect(report.errors).toEqual([
+      {
+        source: 'audit.log',
+        line: 1,
+        message:
+          'a record of more than 1,000 mappings and lists (limits.nodesPerDocument in .kubematrix.yaml), skipped',
+      },
+    ]);
+    expect(report.source.events).toBe(1);
+  });
+
   describe('inline suppressions', () => {
     const ignored = pod(
       'ignored',

@@ -81,12 +81,18 @@ function nothingRead(result: AuditLogResult): boolean {
 export async function detectionOptions(
   io: Io,
   options: { config?: string; proxyList?: string },
-): Promise<{ allow: AllowList; maxDecompressedBytes: number; settings?: { proxyAddresses: AddressSet } }> {
+): Promise<{
+  allow: AllowList;
+  maxDecompressedBytes: number;
+  maxNodes: number;
+  settings?: { proxyAddresses: AddressSet };
+}> {
   const config = await configFor(io, options.config);
   const proxies = options.proxyList === undefined ? undefined : await readProxyList(io, options.proxyList);
   return {
     allow: auditAllowList(config.audit),
     maxDecompressedBytes: config.limits.decompressedBytes,
+    maxNodes: config.limits.nodesPerDocument,
     ...(proxies ? { settings: { proxyAddresses: proxies } } : {}),
   };
 }

@@ -155,6 +155,7 @@ async function withActivity(io: Io, report: Report, logs: readonly string[], con
     stdin: stdinChunks(io),
     allow: auditAllowList(config.audit),
     maxDecompressedBytes: config.limits.decompressedBytes,
+    maxNodes: config.limits.nodesPerDocument,
   });
   const active = new Map(audit.techniques.filter((technique) => technique.status === 'active').map((t) => [t.id, t]));
   return {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { ScanError } from '../../model/report.js';
 import { DecompressionLimitError, decompressed } from '../gunzip.js';
-import { DEFAULT_LIMITS } from '../limits.js';
+import { countJsonContainers, DEFAULT_LIMITS, overLimit } from '../limits.js';
 import { decodeRecord } from './decode.js';
 import { createDeduplicator } from './dedup.js';
 import type { AuditEvent, SourcedEvent } from './event.js';
@@ -14,6 +14,9 @@ import type { AuditEvent, SourcedEvent } from './event.js';
  * or one multi-line JSON document. Longer ones are skipped, reported, without being held in memory.
  */
 export const MAX_RECORD_LENGTH = 64 * 1024 * 1024;
+
+/** Records longer than this have their mappings and lists counted before they are parsed. */
+const COUNTED_LENGTH = 1024 * 1024;
 
 /** Malformed records listed per input; past that they are only counted, so a file of garbage cannot flood a report. */
 export const LISTED_PER_INPUT = 100;
@@ -26,6 +29,8 @@ export interface AuditReadOptions {
   readonly maxRecordLength?: number;
   /** What one gzipped input may expand to; `limits.decompressedBytes` of the config. */
   readonly maxDecompressedBytes?: number;
+  /** Mappings and lists one record may hold; `limits.nodesPerDocument` of the config. */
+  readonly maxNodes?: number;
   /** The de-duplication window; see {@link createDeduplicator}. */
   readonly dedupWindow?: number;
 }
@@ -99,6 +104,7 @@ export async function readAuditLog(
         stats.malformed++;
         report(message, line);
       },
+      options.maxNodes,
     );
     try {
       for await (const chunk of decompressed(bytes(), maxDecompressed)) {
@@ -206,7 +212,28 @@ export class RecordReader<T> {
       itemLine?: (index: number, count: number) => number,
     ) => T | undefined,
     private readonly malformed: (message: string, line: number) => void,
+    private readonly maxNodes: number = DEFAULT_LIMITS.nodesPerDocument,
   ) {}
+
+  /**
+   * A record's text parsed; undefined when it is not JSON, `too large` (reported) when it holds more mappings and
+   * lists than the bound: a long line of empty objects would otherwise take gigabytes. Lines of real events are
+   * short, and skip the count.
+   */
+  private parse(text: string, line: number): { value: unknown } | 'too large' | undefined {
+    if (text.length > COUNTED_LENGTH && countJsonContainers(text) > this.maxNodes) {
+      this.malformed(
+        `a record of ${overLimit('nodesPerDocument', this.maxNodes, 'mappings and lists')}, skipped`,
+        line,
+      );
+      return 'too large';
+    }
+    try {
+      return { value: JSON.parse(text) };
+    } catch {
+      return undefined;
+    }
+  }
 
   /** The records completed by this chunk. */
   push(chunk: Uint8Array): T[] {
@@ -263,10 +290,9 @@ export class RecordReader<T> {
     }
     // The hot path: a line of JSON lines starts with its brace, and parses.
     if (line.charCodeAt(0) !== 123 && !line.trim()) return;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
+    const record = this.parse(line, this.line);
+    if (record === 'too large') return;
+    if (!record) {
       const trimmed = line.trim();
       if (trimmed === '{' || trimmed === '[') {
         this.document = new DocumentState(this.line);
@@ -274,7 +300,7 @@ export class RecordReader<T> {
       } else this.malformed('not valid JSON', this.line);
       return;
     }
-    const decoded = this.decode(record, this.line);
+    const decoded = this.decode(record.value, this.line);
     if (decoded !== undefined) this.out.push(decoded);
   }
 
@@ -295,14 +321,13 @@ export class RecordReader<T> {
       );
       return;
     }
-    let record: unknown;
-    try {
-      record = JSON.parse(document.parts.join('\n'));
-    } catch {
+    const record = this.parse(document.parts.join('\n'), document.start);
+    if (record === 'too large') return;
+    if (!record) {
       this.malformed('a multi-line JSON document that is not valid JSON', document.start);
       return;
     }
-    const decoded = this.decode(record, document.start, (index, count) => document.itemLine(index, count));
+    const decoded = this.decode(record.value, document.start, (index, count) => document.itemLine(index, count));
     if (decoded !== undefined) this.out.push(decoded);
   }
 }

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { DecompressionLimitError, decompressedWhole, isGzip } from '../gunzip.js';
-import { DEFAULT_LIMITS, type InputLimits, overLimit } from '../limits.js';
+import { countJsonContainers, DEFAULT_LIMITS, type InputLimits, overLimit } from '../limits.js';
 import { Collection } from './collection.js';
 
 /** The first key of a snapshot file: how `kubematrix scan` tells a snapshot from a manifest. */
@@ -43,10 +43,10 @@ export async function decodeSnapshot(
   if (whole.length > limits.decompressedBytes) {
     throw new SnapshotError(`is ${overLimit('decompressedBytes', limits.decompressedBytes)}`);
   }
-  if (containers(whole) > limits.nodesPerDocument) {
+  const text = whole.toString('utf8');
+  if (countJsonContainers(text) > limits.nodesPerDocument) {
     throw new SnapshotError(`holds ${overLimit('nodesPerDocument', limits.nodesPerDocument, 'mappings and lists')}`);
   }
-  const text = whole.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -73,20 +73,4 @@ export async function decodeSnapshot(
 /** Whether a file that starts with these bytes (its first 100 are enough) is a snapshot: gzip, or JSON saying so. */
 export function isSnapshotStart(bytes: Buffer): boolean {
   return isGzip(bytes) || /^\s*\{\s*"snapshot"\s*:/.test(bytes.subarray(0, 100).toString('utf8'));
-}
-
-/** Objects and arrays in JSON text (brackets outside strings), counted in one pass without building them. */
-function containers(json: Buffer): number {
-  let count = 0;
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const byte = json[i];
-    if (inString) {
-      if (byte === 0x5c)
-        i++; // a backslash escapes the next byte
-      else if (byte === 0x22) inString = false;
-    } else if (byte === 0x22) inString = true;
-    else if (byte === 0x7b || byte === 0x5b) count++;
-  }
-  return count;
 }
