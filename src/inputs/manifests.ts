@@ -74,6 +74,7 @@ export async function readManifests(inputs: readonly string[], options: ReadOpti
     for (const source of listSources(input, walker)) {
       let bytes: Buffer | string;
       try {
+        // Synchronous reads: thousands of small files parse faster without an event-loop turn per file.
         bytes =
           source === '-'
             ? await readStdin(options.stdin, limits.fileBytes)
