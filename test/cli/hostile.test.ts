@@ -263,7 +263,7 @@ describe('no input can stall, exhaust or widen a scan', () => {
     const { report } = await scanJson(['.', '--config', 'c.yml'], dir);
     const message = 'a document of more than 50 values (limits.nodesPerDocument in .kubematrix.yaml)';
     expect(report.errors).toEqual([
-      // Located at the value past the bound: for an alias, where its anchor defines it.
+      // Located at the value past the bound: in an expansion, inside the anchor expanded (as alias bombs are).
       { source: 'aliases.yaml', line: 22, column: 10, message },
       { source: 'keys.yaml', line: 49, column: 8, message },
     ]);
