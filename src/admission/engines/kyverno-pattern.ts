@@ -1,0 +1,268 @@
+/**
+ * Kyverno's validate pattern language, compiled once per pattern: maps and lists matched as Kyverno's engine walks
+ * them, the anchors `(key)` (condition), `=(key)` (equality: checked when present), `X(key)` (negation: must be
+ * absent), `^(key)` (existence: some list element matches), `<(key)` (global condition: the rule is skipped unless
+ * it holds), wildcard keys and values (`*`, `?`), and value operators `!`, `|`, `&`, `>`, `<`, `>=`, `<=`, ranges
+ * `a-b` and `!a-b` on numbers and quantities. `+(key)` adds a field in a mutate rule and means nothing in a
+ * validation: a pattern with one does not compile ({@link UnsupportedPattern}).
+ */
+
+export class UnsupportedPattern extends Error {}
+
+/** `pass`; `skip`: a condition anchor does not hold, so the pattern says nothing; `fail` with where. */
+export type PatternResult =
+  | { readonly status: 'pass' }
+  | { readonly status: 'skip'; readonly global: boolean }
+  | { readonly status: 'fail'; readonly path: readonly (string | number)[]; readonly detail: string };
+
+type Path = readonly (string | number)[];
+type Matcher = (value: unknown, path: Path) => PatternResult;
+
+const PASS: PatternResult = { status: 'pass' };
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+const fail = (path: Path, detail: string): PatternResult => ({ status: 'fail', path, detail });
+
+/** `*` any run, `?` one character; compiled to a RegExp once. */
+export function compileWildcard(pattern: string): (text: string) => boolean {
+  if (!/[*?]/.test(pattern)) return (text) => text === pattern;
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  const regex = new RegExp(`^${source}$`, 's');
+  return (text) => regex.test(text);
+}
+
+const UNITS: Readonly<Record<string, number>> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** A number, or a Kubernetes quantity (`500m`, `2Gi`) as a number; undefined for anything else. */
+export function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return undefined;
+  const match = /^([+-]?\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?$/.exec(value.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * (UNITS[match[2] ?? ''] as number);
+}
+
+/** How Kyverno compares a value with a string: numbers and booleans as they print. */
+function asText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+type ValueTest = (value: unknown) => boolean;
+
+/** One operand of a string pattern (`>0`, `!a*`, `5000-6000`, `RuntimeDefault`). */
+function compileOperand(operand: string): ValueTest {
+  const range = /^(!?)([^-\s!<>][^\s]*?)-([^\s]+)$/.exec(operand);
+  if (range) {
+    const low = toNumber(range[2]);
+    const high = toNumber(range[3]);
+    if (low !== undefined && high !== undefined) {
+      const inside = (value: unknown) => {
+        const number = toNumber(value);
+        return number !== undefined && number >= low && number <= high;
+      };
+      return range[1] ? (value) => toNumber(value) !== undefined && !inside(value) : inside;
+    }
+  }
+  const operator = /^(>=|<=|>|<|!)?(.*)$/s.exec(operand) as RegExpExecArray;
+  const [, op = '', rest = ''] = operator;
+  const target = rest.trim();
+  const number = toNumber(target);
+  if (op === '>' || op === '<' || op === '>=' || op === '<=') {
+    if (number === undefined) return () => false;
+    return (value) => {
+      const actual = toNumber(value);
+      if (actual === undefined) return false;
+      if (op === '>') return actual > number;
+      if (op === '<') return actual < number;
+      if (op === '>=') return actual >= number;
+      return actual <= number;
+    };
+  }
+  const matches = compileWildcard(target);
+  const equal: ValueTest = (value) => {
+    if (number !== undefined && typeof value === 'number') return value === number;
+    const text = asText(value);
+    return text !== undefined && matches(text);
+  };
+  // `!x` holds for a present value other than x; an absent value is neither equal nor unequal.
+  return op === '!' ? (value) => asText(value) !== undefined && !equal(value) : equal;
+}
+
+/** A string pattern: alternatives by `|`, each a conjunction by `&`. `*` alone: any value that is there. */
+export function compileValuePattern(pattern: string): ValueTest {
+  const alternatives = pattern.split('|').map((alternative) =>
+    alternative
+      .split('&')
+      .map((operand) => operand.trim())
+      .map((operand) =>
+        operand === '*' ? (value: unknown) => value !== null && value !== undefined : compileOperand(operand),
+      ),
+  );
+  return (value) => alternatives.some((operands) => operands.every((test) => test(value)));
+}
+
+function compileScalar(pattern: unknown): ValueTest {
+  if (pattern === null)
+    return (value) => value === null || value === undefined || value === 0 || value === '' || value === false;
+  if (typeof pattern === 'boolean') return (value) => value === pattern;
+  if (typeof pattern === 'number') return (value) => toNumber(value) === pattern;
+  if (typeof pattern === 'string') return compileValuePattern(pattern);
+  throw new UnsupportedPattern(`a pattern value of type ${typeof pattern}`);
+}
+
+type Anchor = 'condition' | 'equality' | 'negation' | 'existence' | 'global' | 'plain';
+
+interface KeyMatcher {
+  readonly anchor: Anchor;
+  readonly key: string;
+  /** Keys with `*`/`?` stand for every resource key they match (labels, annotations). */
+  readonly wildcard?: (key: string) => boolean;
+  readonly match: Matcher;
+}
+
+function parseKey(raw: string): { anchor: Anchor; key: string } {
+  const anchored = /^(\^|=|X|<|\+)?\((.+)\)$/.exec(raw);
+  if (!anchored) return { anchor: 'plain', key: raw };
+  const [, sigil = '', key = ''] = anchored;
+  if (sigil === '+') throw new UnsupportedPattern(`the add anchor +(${key}) belongs to mutate rules`);
+  const anchors: Readonly<Record<string, Anchor>> = {
+    '': 'condition',
+    '=': 'equality',
+    X: 'negation',
+    '^': 'existence',
+    '<': 'global',
+  };
+  return { anchor: anchors[sigil] as Anchor, key };
+}
+
+/** The order Kyverno checks a map's keys in: global and condition anchors decide whether the rest applies. */
+const ORDER: readonly Anchor[] = ['global', 'condition', 'existence', 'equality', 'negation', 'plain'];
+
+function compileMap(pattern: Readonly<Record<string, unknown>>): Matcher {
+  const keys: KeyMatcher[] = Object.entries(pattern).map(([raw, value]) => {
+    const { anchor, key } = parseKey(raw);
+    if (anchor === 'existence' && !Array.isArray(value)) {
+      throw new UnsupportedPattern(`the existence anchor ^(${key}) needs a list`);
+    }
+    return {
+      anchor,
+      key,
+      ...(/[*?]/.test(key) ? { wildcard: compileWildcard(key) } : {}),
+      match: compile(anchor === 'existence' ? (value as unknown[])[0] : value),
+    };
+  });
+  keys.sort((a, b) => ORDER.indexOf(a.anchor) - ORDER.indexOf(b.anchor));
+
+  return (resource, path) => {
+    if (!isObject(resource)) return fail(path, 'expected an object');
+    let skipped: PatternResult | undefined;
+    for (const { anchor, key, wildcard, match } of keys) {
+      const present = wildcard ? Object.keys(resource).filter(wildcard) : key in resource ? [key] : [];
+      if (anchor === 'negation') {
+        const found = present.find((name) => resource[name] !== undefined);
+        if (found !== undefined) return fail([...path, found], `field ${found} is not allowed`);
+        continue;
+      }
+      if (!present.length) {
+        if (anchor === 'plain') return fail([...path, key], `field ${key} is required`);
+        if (anchor === 'condition' || anchor === 'global') return { status: 'skip', global: anchor === 'global' };
+        if (anchor === 'existence') return fail([...path, key], `field ${key} is required`);
+        continue;
+      }
+      for (const name of present) {
+        const value = resource[name];
+        const at = [...path, name];
+        if (anchor === 'existence') {
+          if (!Array.isArray(value) || !value.some((item, index) => match(item, [...at, index]).status === 'pass')) {
+            return fail(at, `no element of ${name} matches`);
+          }
+          continue;
+        }
+        const result = match(value, at);
+        if (result.status === 'pass') continue;
+        if (anchor === 'condition' || anchor === 'global') {
+          return { status: 'skip', global: anchor === 'global' || (result.status === 'skip' && result.global) };
+        }
+        if (result.status === 'fail') return result;
+        // A condition deeper down did not hold: this part of the pattern is skipped, unless a global one says all.
+        if (result.global) return result;
+        if (anchor === 'plain') skipped = result;
+      }
+    }
+    return skipped ?? PASS;
+  };
+}
+
+function compileList(pattern: readonly unknown[]): Matcher {
+  if (!pattern.length) throw new UnsupportedPattern('an empty list in a pattern');
+  const [first] = pattern;
+  if (isObject(first)) {
+    const element = compileMap(first);
+    return (resource, path) => {
+      if (!Array.isArray(resource)) return fail(path, 'expected a list');
+      let applied = resource.length === 0;
+      for (const [index, item] of resource.entries()) {
+        const result = element(item, [...path, index]);
+        if (result.status === 'fail') return result;
+        if (result.status === 'skip' && result.global) return result;
+        if (result.status === 'pass') applied = true;
+      }
+      return applied ? PASS : { status: 'skip', global: false };
+    };
+  }
+  const elements = pattern.map(compile);
+  return (resource, path) => {
+    if (!Array.isArray(resource)) return fail(path, 'expected a list');
+    if (resource.length < elements.length) return fail(path, `expected at least ${elements.length} elements`);
+    for (const [index, element] of elements.entries()) {
+      const result = element(resource[index], [...path, index]);
+      if (result.status !== 'pass') return result;
+    }
+    return PASS;
+  };
+}
+
+function compile(pattern: unknown): Matcher {
+  if (Array.isArray(pattern)) return compileList(pattern);
+  if (isObject(pattern)) return compileMap(pattern);
+  const test = compileScalar(pattern);
+  return (value, path) =>
+    test(value) ? PASS : fail(path, `value ${JSON.stringify(value ?? null)} does not match ${JSON.stringify(pattern)}`);
+}
+
+export interface CompiledPattern {
+  match(resource: unknown): PatternResult;
+}
+
+/** Compiles a `validate.pattern` (or one of `anyPattern`); throws {@link UnsupportedPattern} for what it cannot read. */
+export function compilePattern(pattern: unknown): CompiledPattern {
+  const matcher = compile(pattern);
+  return { match: (resource) => matcher(resource, []) };
+}
+
+/** Kyverno's `/spec/containers/0/securityContext/privileged/`. */
+export function patternPath(path: readonly (string | number)[]): string {
+  return `/${path.map(String).join('/')}/`;
+}
