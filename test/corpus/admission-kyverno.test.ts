@@ -80,7 +80,7 @@ function verdict(inventory: Inventory, object: Record<string, unknown>, rule?: s
 
 function ruleIndex(inventory: Inventory, rule: string): string {
   const [policy] = inventory.ofKind('ClusterPolicy');
-  const rules = (policy?.object.spec as { rules: { name: string }[] }).rules;
+  const rules = (policy?.object.spec as { rules?: { name: string }[] } | undefined)?.rules ?? [];
   return `spec.rules.${rules.findIndex((candidate) => candidate.name === rule)}`;
 }
 
