@@ -12,6 +12,10 @@ import { type PssCheckId, type PssPod, podSecurityMessage, podSecurityViolations
 type Pod = { metadata: Record<string, unknown>; spec: Record<string, unknown> };
 type Change = (pod: Pod) => void;
 
+function set(target: Record<string, unknown>, key: string, value: unknown): void {
+  target[key] = value;
+}
+
 const hardened = () => ({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
 function restrictedPod(): Pod {
   return {
@@ -53,19 +57,19 @@ const CASES: readonly CheckCase[] = [
     level: 'baseline',
     since: 0,
     fail: [
-      ['pod hostProcess', (p) => void (sc(p).windowsOptions = { hostProcess: true })],
-      ['second container hostProcess', (p) => void (csc(p).windowsOptions = { hostProcess: true })],
+      ['pod hostProcess', (p) => set(sc(p), 'windowsOptions', { hostProcess: true })],
+      ['second container hostProcess', (p) => set(csc(p), 'windowsOptions', { hostProcess: true })],
     ],
-    pass: [['hostProcess false', (p) => void (csc(p).windowsOptions = { hostProcess: false })]],
+    pass: [['hostProcess false', (p) => set(csc(p), 'windowsOptions', { hostProcess: false })]],
   },
   {
     check: 'hostNamespaces',
     level: 'baseline',
     since: 0,
     fail: [
-      ['hostNetwork', (p) => void (p.spec.hostNetwork = true)],
-      ['hostPID', (p) => void (p.spec.hostPID = true)],
-      ['hostIPC', (p) => void (p.spec.hostIPC = true)],
+      ['hostNetwork', (p) => set(p.spec, 'hostNetwork', true)],
+      ['hostPID', (p) => set(p.spec, 'hostPID', true)],
+      ['hostIPC', (p) => set(p.spec, 'hostIPC', true)],
     ],
     pass: [['all false', (p) => Object.assign(p.spec, { hostNetwork: false, hostPID: false, hostIPC: false })]],
   },
@@ -74,25 +78,25 @@ const CASES: readonly CheckCase[] = [
     level: 'baseline',
     since: 0,
     fail: [
-      ['second container', (p) => void (csc(p).privileged = true)],
-      ['init container', (p) => void ((init(p).securityContext as Record<string, unknown>).privileged = true)],
+      ['second container', (p) => set(csc(p), 'privileged', true)],
+      ['init container', (p) => set(init(p).securityContext as Record<string, unknown>, 'privileged', true)],
       ['ephemeral container', (p) => ephemeral(p, { privileged: true })],
     ],
-    pass: [['privileged false', (p) => void (csc(p).privileged = false)]],
+    pass: [['privileged false', (p) => set(csc(p), 'privileged', false)]],
   },
   {
     check: 'capabilities_baseline',
     level: 'baseline',
     since: 0,
     fail: [
-      ['SYS_ADMIN', (p) => void (csc(p).capabilities = { add: ['SYS_ADMIN'] })],
+      ['SYS_ADMIN', (p) => set(csc(p), 'capabilities', { add: ['SYS_ADMIN'] })],
       // Upstream compares the names as written.
-      ['CAP_CHOWN', (p) => void (csc(p).capabilities = { add: ['CAP_CHOWN'] })],
+      ['CAP_CHOWN', (p) => set(csc(p), 'capabilities', { add: ['CAP_CHOWN'] })],
     ],
     pass: [
       [
         'the baseline list',
-        (p) => void (csc(p).capabilities = { drop: ['ALL'], add: ['CHOWN', 'KILL', 'SYS_CHROOT'] }),
+        (p) => set(csc(p), 'capabilities', { drop: ['ALL'], add: ['CHOWN', 'KILL', 'SYS_CHROOT'] }),
       ],
     ],
   },
@@ -100,15 +104,15 @@ const CASES: readonly CheckCase[] = [
     check: 'hostPathVolumes',
     level: 'baseline',
     since: 0,
-    fail: [['hostPath', (p) => void (p.spec.volumes = [{ name: 'root', hostPath: { path: '/' } }])]],
-    pass: [['emptyDir', (p) => void (p.spec.volumes = [{ name: 'tmp', emptyDir: {} }])]],
+    fail: [['hostPath', (p) => set(p.spec, 'volumes', [{ name: 'root', hostPath: { path: '/' } }])]],
+    pass: [['emptyDir', (p) => set(p.spec, 'volumes', [{ name: 'tmp', emptyDir: {} }])]],
   },
   {
     check: 'hostPorts',
     level: 'baseline',
     since: 0,
-    fail: [['hostPort 80', (p) => void (container(p).ports = [{ containerPort: 80, hostPort: 80 }])]],
-    pass: [['hostPort 0', (p) => void (container(p).ports = [{ containerPort: 80, hostPort: 0 }])]],
+    fail: [['hostPort 80', (p) => set(container(p), 'ports', [{ containerPort: 80, hostPort: 80 }])]],
+    pass: [['hostPort 0', (p) => set(container(p), 'ports', [{ containerPort: 80, hostPort: 0 }])]],
   },
   {
     check: 'appArmorProfile',
@@ -117,15 +121,15 @@ const CASES: readonly CheckCase[] = [
     fail: [
       [
         'unconfined annotation',
-        (p) => void (p.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' }),
+        (p) => set(p.metadata, 'annotations', { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' }),
       ],
     ],
     pass: [
       [
         'localhost annotation',
-        (p) => void (p.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'localhost/x' }),
+        (p) => set(p.metadata, 'annotations', { 'container.apparmor.security.beta.kubernetes.io/app': 'localhost/x' }),
       ],
-      ['RuntimeDefault field', (p) => void (csc(p).appArmorProfile = { type: 'RuntimeDefault' })],
+      ['RuntimeDefault field', (p) => set(csc(p), 'appArmorProfile', { type: 'RuntimeDefault' })],
     ],
   },
   {
@@ -133,72 +137,72 @@ const CASES: readonly CheckCase[] = [
     level: 'baseline',
     since: 30,
     fail: [
-      ['Unconfined field on a container', (p) => void (csc(p).appArmorProfile = { type: 'Unconfined' })],
-      ['Unconfined field on the pod', (p) => void (sc(p).appArmorProfile = { type: 'Unconfined' })],
+      ['Unconfined field on a container', (p) => set(csc(p), 'appArmorProfile', { type: 'Unconfined' })],
+      ['Unconfined field on the pod', (p) => set(sc(p), 'appArmorProfile', { type: 'Unconfined' })],
     ],
-    pass: [['Localhost field', (p) => void (sc(p).appArmorProfile = { type: 'Localhost', localhostProfile: 'x' })]],
+    pass: [['Localhost field', (p) => set(sc(p), 'appArmorProfile', { type: 'Localhost', localhostProfile: 'x' })]],
   },
   {
     check: 'seLinuxOptions',
     level: 'baseline',
     since: 0,
     fail: [
-      ['spc_t type', (p) => void (csc(p).seLinuxOptions = { type: 'spc_t' })],
-      ['a user', (p) => void (sc(p).seLinuxOptions = { user: 'system_u' })],
-      ['a role', (p) => void (csc(p).seLinuxOptions = { role: 'system_r' })],
+      ['spc_t type', (p) => set(csc(p), 'seLinuxOptions', { type: 'spc_t' })],
+      ['a user', (p) => set(sc(p), 'seLinuxOptions', { user: 'system_u' })],
+      ['a role', (p) => set(csc(p), 'seLinuxOptions', { role: 'system_r' })],
     ],
     pass: [
-      ['container_t', (p) => void (csc(p).seLinuxOptions = { type: 'container_t', level: 's0:c1,c2' })],
-      ['container_kvm_t', (p) => void (sc(p).seLinuxOptions = { type: 'container_kvm_t' })],
+      ['container_t', (p) => set(csc(p), 'seLinuxOptions', { type: 'container_t', level: 's0:c1,c2' })],
+      ['container_kvm_t', (p) => set(sc(p), 'seLinuxOptions', { type: 'container_kvm_t' })],
     ],
   },
   {
     check: 'procMount',
     level: 'baseline',
     since: 0,
-    fail: [['Unmasked', (p) => void (csc(p).procMount = 'Unmasked')]],
-    pass: [['Default', (p) => void (csc(p).procMount = 'Default')]],
+    fail: [['Unmasked', (p) => set(csc(p), 'procMount', 'Unmasked')]],
+    pass: [['Default', (p) => set(csc(p), 'procMount', 'Default')]],
   },
   {
     check: 'seccompProfile_baseline',
     level: 'baseline',
     since: 19,
     fail: [
-      ['Unconfined on the pod', (p) => void (sc(p).seccompProfile = { type: 'Unconfined' })],
-      ['Unconfined on a container', (p) => void (csc(p).seccompProfile = { type: 'Unconfined' })],
+      ['Unconfined on the pod', (p) => set(sc(p), 'seccompProfile', { type: 'Unconfined' })],
+      ['Unconfined on a container', (p) => set(csc(p), 'seccompProfile', { type: 'Unconfined' })],
     ],
-    pass: [['Localhost', (p) => void (csc(p).seccompProfile = { type: 'Localhost', localhostProfile: 'x.json' })]],
+    pass: [['Localhost', (p) => set(csc(p), 'seccompProfile', { type: 'Localhost', localhostProfile: 'x.json' })]],
   },
   {
     check: 'sysctls',
     level: 'baseline',
     since: 0,
-    fail: [['kernel.msgmax', (p) => void (sc(p).sysctls = [{ name: 'kernel.msgmax', value: '1' }])]],
-    pass: [['a safe one', (p) => void (sc(p).sysctls = [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }])]],
+    fail: [['kernel.msgmax', (p) => set(sc(p), 'sysctls', [{ name: 'kernel.msgmax', value: '1' }])]],
+    pass: [['a safe one', (p) => set(sc(p), 'sysctls', [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }])]],
   },
   {
     check: 'hostProbesAndhostLifecycle',
     level: 'baseline',
     since: 34,
     fail: [
-      ['liveness probe host', (p) => void (container(p).livenessProbe = { httpGet: { host: '10.0.0.1', port: 80 } })],
-      ['preStop host', (p) => void (container(p).lifecycle = { preStop: { tcpSocket: { host: 'node', port: 22 } } })],
+      ['liveness probe host', (p) => set(container(p), 'livenessProbe', { httpGet: { host: '10.0.0.1', port: 80 } })],
+      ['preStop host', (p) => set(container(p), 'lifecycle', { preStop: { tcpSocket: { host: 'node', port: 22 } } })],
     ],
-    pass: [['probe without host', (p) => void (container(p).readinessProbe = { httpGet: { port: 80, path: '/' } })]],
+    pass: [['probe without host', (p) => set(container(p), 'readinessProbe', { httpGet: { port: 80, path: '/' } })]],
   },
   {
     check: 'restrictedVolumes',
     level: 'restricted',
     since: 0,
     fail: [
-      ['nfs', (p) => void (p.spec.volumes = [{ name: 'n', nfs: { server: 'x', path: '/' } }])],
-      ['hostPath', (p) => void (p.spec.volumes = [{ name: 'h', hostPath: { path: '/var' } }])],
+      ['nfs', (p) => set(p.spec, 'volumes', [{ name: 'n', nfs: { server: 'x', path: '/' } }])],
+      ['hostPath', (p) => set(p.spec, 'volumes', [{ name: 'h', hostPath: { path: '/var' } }])],
     ],
     pass: [
       [
         'the allowed sources',
         (p) =>
-          void (p.spec.volumes = [
+          set(p.spec, 'volumes', [
             { name: 'a', configMap: { name: 'c' } },
             { name: 'b', secret: { secretName: 's' } },
             { name: 'c', projected: { sources: [] } },
@@ -215,7 +219,7 @@ const CASES: readonly CheckCase[] = [
       ['unset on the second container', (p) => void delete csc(p).allowPrivilegeEscalation],
       [
         'true on an init container',
-        (p) => void ((init(p).securityContext as Record<string, unknown>).allowPrivilegeEscalation = true),
+        (p) => set(init(p).securityContext as Record<string, unknown>, 'allowPrivilegeEscalation', true),
       ],
     ],
     pass: [],
@@ -226,8 +230,8 @@ const CASES: readonly CheckCase[] = [
     since: 0,
     fail: [
       ['unset everywhere', (p) => void delete sc(p).runAsNonRoot],
-      ['false on a container', (p) => void (csc(p).runAsNonRoot = false)],
-      ['false on the pod', (p) => void (sc(p).runAsNonRoot = false)],
+      ['false on a container', (p) => set(csc(p), 'runAsNonRoot', false)],
+      ['false on the pod', (p) => set(sc(p), 'runAsNonRoot', false)],
     ],
     pass: [
       [
@@ -246,10 +250,10 @@ const CASES: readonly CheckCase[] = [
     level: 'restricted',
     since: 23,
     fail: [
-      ['0 on a container', (p) => void (csc(p).runAsUser = 0)],
-      ['0 on the pod', (p) => void (sc(p).runAsUser = 0)],
+      ['0 on a container', (p) => set(csc(p), 'runAsUser', 0)],
+      ['0 on the pod', (p) => set(sc(p), 'runAsUser', 0)],
     ],
-    pass: [['1000', (p) => void (csc(p).runAsUser = 1000)]],
+    pass: [['1000', (p) => set(csc(p), 'runAsUser', 1000)]],
   },
   {
     check: 'seccompProfile_restricted',
@@ -257,7 +261,7 @@ const CASES: readonly CheckCase[] = [
     since: 19,
     fail: [
       ['unset everywhere', (p) => void delete sc(p).seccompProfile],
-      ['Unconfined on a container', (p) => void (csc(p).seccompProfile = { type: 'Unconfined' })],
+      ['Unconfined on a container', (p) => set(csc(p), 'seccompProfile', { type: 'Unconfined' })],
     ],
     pass: [
       [
@@ -276,10 +280,10 @@ const CASES: readonly CheckCase[] = [
     level: 'restricted',
     since: 22,
     fail: [
-      ['no drop ALL', (p) => void (csc(p).capabilities = { drop: ['NET_RAW'] })],
-      ['adds CHOWN', (p) => void (csc(p).capabilities = { drop: ['ALL'], add: ['CHOWN'] })],
+      ['no drop ALL', (p) => set(csc(p), 'capabilities', { drop: ['NET_RAW'] })],
+      ['adds CHOWN', (p) => set(csc(p), 'capabilities', { drop: ['ALL'], add: ['CHOWN'] })],
     ],
-    pass: [['adds NET_BIND_SERVICE', (p) => void (csc(p).capabilities = { drop: ['ALL'], add: ['NET_BIND_SERVICE'] })]],
+    pass: [['adds NET_BIND_SERVICE', (p) => set(csc(p), 'capabilities', { drop: ['ALL'], add: ['NET_BIND_SERVICE'] })]],
   },
 ];
 
@@ -321,22 +325,22 @@ it.each([
   [
     'seLinuxOptions type container_engine_t',
     31,
-    (p: Pod) => void (csc(p).seLinuxOptions = { type: 'container_engine_t' }),
+    (p: Pod) => set(csc(p), 'seLinuxOptions', { type: 'container_engine_t' }),
   ],
   [
     'sysctl net.ipv4.ip_local_reserved_ports',
     27,
-    (p: Pod) => void (sc(p).sysctls = [{ name: 'net.ipv4.ip_local_reserved_ports', value: '80' }]),
+    (p: Pod) => set(sc(p), 'sysctls', [{ name: 'net.ipv4.ip_local_reserved_ports', value: '80' }]),
   ],
   [
     'sysctl net.ipv4.tcp_keepalive_time',
     29,
-    (p: Pod) => void (sc(p).sysctls = [{ name: 'net.ipv4.tcp_keepalive_time', value: '1' }]),
+    (p: Pod) => set(sc(p), 'sysctls', [{ name: 'net.ipv4.tcp_keepalive_time', value: '1' }]),
   ],
   [
     'sysctl net.ipv4.tcp_rmem',
     32,
-    (p: Pod) => void (sc(p).sysctls = [{ name: 'net.ipv4.tcp_rmem', value: '4096 87380 6291456' }]),
+    (p: Pod) => set(sc(p), 'sysctls', [{ name: 'net.ipv4.tcp_rmem', value: '4096 87380 6291456' }]),
   ],
 ])('allows %s from v1.%i on, not before', (_name, since, change) => {
   expect(violations(change, 'baseline', since - 1)).toHaveLength(1);
