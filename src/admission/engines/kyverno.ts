@@ -667,7 +667,7 @@ export const kyverno: AdmissionEngine = {
           outcomes.push({
             ...base,
             outcome: action === 'enforce' ? 'deny' : 'audit',
-            message: `validation error: ${result.message}. rule ${rule.name} failed${result.detail ? `: ${result.detail}` : ''}`,
+            message: `validation error: ${result.message.replace(/\.$/, '')}. rule ${rule.name} failed${result.detail ? `: ${result.detail}` : ''}`,
             reason:
               action === 'enforce'
                 ? 'the policy enforces: Kyverno rejects the request'
