@@ -23,15 +23,25 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 const fail = (path: Path, detail: string): PatternResult => ({ status: 'fail', path, detail });
 
+const wildcards = new Map<string, (text: string) => boolean>();
+/** Conditions compare with values known only per request: compiled wildcards are kept, up to a bound. */
+const WILDCARD_CACHE_SIZE = 1000;
+
 /** `*` any run, `?` one character; compiled to a RegExp once. */
 export function compileWildcard(pattern: string): (text: string) => boolean {
   if (!/[*?]/.test(pattern)) return (text) => text === pattern;
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  const regex = new RegExp(`^${source}$`, 's');
-  return (text) => regex.test(text);
+  let test = wildcards.get(pattern);
+  if (!test) {
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
+    const regex = new RegExp(`^${source}$`, 's');
+    test = (text) => regex.test(text);
+    if (wildcards.size >= WILDCARD_CACHE_SIZE) wildcards.clear();
+    wildcards.set(pattern, test);
+  }
+  return test;
 }
 
 const UNITS: Readonly<Record<string, number>> = {

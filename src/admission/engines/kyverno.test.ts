@@ -229,8 +229,44 @@ describe('Kyverno: decoys', () => {
     expect(outcomes(policy({ match: selected }), pod([privileged]))).toEqual([]);
   });
 
-  it('Kyverno leaves kube-system alone by default', () => {
+  it('Kyverno leaves kube-system alone by default, and what its ConfigMap’s resourceFilters name', () => {
     expect(outcomes(policy(), pod([privileged], {}, 'kube-system'), 'kube-system')).toEqual([]);
+    const filters = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: kyverno, namespace: kyverno}
+data:
+  resourceFilters: "[Event,*,*][*/*,sh*,*]"
+---
+`;
+    expect(outcomes(filters + policy(), pod([privileged]))).toEqual([]);
+    expect(outcomes(filters + policy(), pod([privileged], {}, 'kube-system'), 'kube-system')).toEqual(['deny']);
+  });
+
+  it('a PolicyException exempts the pods it matches from the rules it names', () => {
+    const exception = (ruleNames: string, namespaces = '[shop]') => `apiVersion: kyverno.io/v2
+kind: PolicyException
+metadata: {name: debug-tools, namespace: shop}
+spec:
+  exceptions:
+  - policyName: disallow-privileged
+    ruleNames: ${ruleNames}
+  match:
+    any:
+    - resources:
+        kinds: [Pod, Deployment]
+        namespaces: ${namespaces}
+---
+`;
+    const exempt = exception('[privileged-containers]');
+    expect(kyverno.evaluate(requestFor(pod([privileged])), inventoryOf(exempt + policy()))).toMatchObject([
+      { outcome: 'pass', reason: 'exempted by PolicyException shop/debug-tools' },
+    ]);
+    // Kyverno names the generated rule: an exception for the Pod rule does not cover the Deployment.
+    expect(outcomes(exempt + policy(), deployment([privileged]))).toEqual(['deny']);
+    expect(outcomes(exception('[autogen-privileged-containers]') + policy(), deployment([privileged]))).toEqual([
+      'pass',
+    ]);
+    expect(outcomes(exception('[privileged-containers]', '[web]') + policy(), pod([privileged]))).toEqual(['deny']);
   });
 });
 

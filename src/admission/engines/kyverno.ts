@@ -63,7 +63,6 @@ interface Subject {
   readonly object: Readonly<Record<string, unknown>>;
   readonly kind: string;
   readonly namespaceObject: Resource | undefined;
-  readonly inventory: Inventory;
   /** The controller kind when the rule is applied through autogen. */
   readonly autogen?: string;
 }
@@ -567,26 +566,124 @@ function templateAsPod(request: AdmissionRequest): Readonly<Record<string, unkno
   };
 }
 
-/** Namespaces (and kinds) Kyverno's `resourceFilters` leave alone: its ConfigMap's, else the chart's defaults. */
-function filtered(request: AdmissionRequest, inventory: Inventory): boolean {
+/** What the engine reads from an inventory once: the policies, Kyverno's resource filters, the exceptions. */
+interface Setup {
+  readonly policies: readonly Resource[];
+  /** Whether Kyverno's `resourceFilters` leave the request alone: its ConfigMap's, else the chart's defaults. */
+  readonly filtered: (request: AdmissionRequest) => boolean;
+  readonly exceptions: readonly CompiledException[];
+}
+
+interface CompiledException {
+  readonly resource: Resource;
+  /** `policy name` → rule names (autogen names included, as Kyverno writes them). */
+  readonly rules: ReadonlyMap<string, readonly string[]>;
+  readonly match: FilterTest;
+  readonly conditions?: Conditions;
+  /** Set when what it exempts cannot be evaluated. */
+  readonly unproven?: string;
+}
+
+const setups = new WeakMap<Inventory, Setup>();
+
+function setupOf(inventory: Inventory): Setup {
+  let setup = setups.get(inventory);
+  if (!setup) {
+    const kyvernoObjects = (kind: string) =>
+      inventory.ofKind(kind).filter((resource) => resource.ref.apiVersion.startsWith('kyverno.io/'));
+    setup = {
+      policies: [...kyvernoObjects('ClusterPolicy'), ...kyvernoObjects('Policy')],
+      filtered: resourceFilters(inventory),
+      exceptions: kyvernoObjects('PolicyException').map(compileException),
+    };
+    setups.set(inventory, setup);
+  }
+  return setup;
+}
+
+function resourceFilters(inventory: Inventory): Setup['filtered'] {
   const config = inventory
     .ofKind('ConfigMap')
     .find((map) => map.ref.name === 'kyverno' && typeof asRecord(map.object.data).resourceFilters === 'string');
-  const name = asRecord(request.object.metadata).name;
-  if (!config) return request.namespace !== null && DEFAULT_FILTERED_NAMESPACES.includes(request.namespace);
-  const filters = String(asRecord(config.object.data).resourceFilters).matchAll(/\[([^\]]*)\]/g);
-  for (const [, body = ''] of filters) {
-    const [kind = '*', namespace = '*', objectName = '*'] = body.split(',').map((part) => part.trim());
-    const kindOk = kind.split('/')[0] === '*' || compileWildcard(kind.split('/').pop() ?? kind)(request.kind.kind);
-    const namespaceOk =
-      namespace === '*' || (request.namespace !== null && compileWildcard(namespace)(request.namespace));
-    const nameOk = objectName === '*' || (typeof name === 'string' && compileWildcard(objectName)(name));
-    if (kindOk && namespaceOk && nameOk) return true;
+  if (!config) {
+    return (request) => request.namespace !== null && DEFAULT_FILTERED_NAMESPACES.includes(request.namespace);
   }
-  return false;
+  const filters = [...String(asRecord(config.object.data).resourceFilters).matchAll(/\[([^\]]*)\]/g)].map(
+    ([, body = '']) => {
+      const [kind = '*', namespace = '*', name = '*'] = body.split(',').map((part) => part.trim());
+      return {
+        kind: compileWildcard(kind.split('/').pop() ?? kind),
+        namespace: compileWildcard(namespace),
+        name: compileWildcard(name),
+      };
+    },
+  );
+  return (request) => {
+    const name = asRecord(request.object.metadata).name;
+    return filters.some(
+      (filter) =>
+        filter.kind(request.kind.kind) &&
+        filter.namespace(request.namespace ?? '') &&
+        filter.name(typeof name === 'string' ? name : ''),
+    );
+  };
 }
 
-function ruleResult(rule: CompiledRule, subject: Subject): RuleResult | undefined {
+function compileException(resource: Resource): CompiledException {
+  const spec = asRecord(resource.object.spec);
+  const rules = new Map<string, string[]>();
+  for (const entry of Array.isArray(spec.exceptions) ? spec.exceptions : []) {
+    const { policyName, ruleNames } = asRecord(entry);
+    if (typeof policyName === 'string') rules.set(policyName, strings(ruleNames));
+  }
+  const base = { resource, rules, match: compileBlock(spec.match, 'match').test };
+  if (spec.podSecurity !== undefined) {
+    return { ...base, unproven: 'its podSecurity control exemptions are not evaluated' };
+  }
+  try {
+    return { ...base, ...(spec.conditions !== undefined ? { conditions: compileConditions(spec.conditions) } : {}) };
+  } catch (error) {
+    if (error instanceof UnsupportedJmesPath) return { ...base, unproven: `its conditions: ${error.message}` };
+    throw error;
+  }
+}
+
+/** The PolicyException that exempts the subject from a rule, if one does (or may). */
+function exceptionFor(
+  exceptions: readonly CompiledException[],
+  policy: Resource,
+  ruleName: string,
+  subject: Subject,
+  scope: VariableScope,
+): RuleResult | undefined {
+  // Kyverno names a policy by name for a ClusterPolicy and by namespace/name for a Policy.
+  const policyName = policy.ref.kind === 'Policy' ? `${policy.ref.namespace}/${policy.ref.name}` : policy.ref.name;
+  for (const exception of exceptions) {
+    const names = exception.rules.get(policyName);
+    if (!names?.includes(ruleName)) continue;
+    const matched = exception.match(subject);
+    if ('value' in matched && !matched.value) continue;
+    const label = `PolicyException ${exception.resource.ref.namespace ?? ''}/${exception.resource.ref.name}`;
+    const doubt = 'unproven' in matched ? matched.unproven : exception.unproven;
+    if (doubt) return { status: 'unproven', reason: `${label} may exempt the request: ${doubt}` };
+    const conditions = exception.conditions;
+    if (conditions) {
+      const held = guarded(() => (conditions(scope) ? { status: 'pass' } : { status: 'skip' }));
+      if (held.status === 'unproven')
+        return { status: 'unproven', reason: `${label} may exempt the request: ${held.reason}` };
+      if (held.status !== 'pass') continue;
+    }
+    return { status: 'skip', reason: `exempted by ${label}` };
+  }
+  return undefined;
+}
+
+function ruleResult(
+  rule: CompiledRule,
+  subject: Subject,
+  policy: Resource,
+  exceptions: readonly CompiledException[],
+): RuleResult | undefined {
   if (rule.inert) return undefined;
   const matched = rule.match(subject);
   if ('value' in matched && !matched.value) return undefined;
@@ -603,6 +700,9 @@ function ruleResult(rule: CompiledRule, subject: Subject): RuleResult | undefine
       ...(subject.request.oldObject ? { oldObject: subject.request.oldObject } : {}),
     },
   };
+  const ruleName = subject.autogen ? autogenName(rule.name, subject.autogen) : rule.name;
+  const exempted = exceptions.length ? exceptionFor(exceptions, policy, ruleName, subject, scope) : undefined;
+  if (exempted) return exempted;
   if (rule.preconditions) {
     const preconditions = rule.preconditions;
     const held = guarded(() =>
@@ -624,13 +724,16 @@ function rendered(message: string, scope: VariableScope): string {
   }
 }
 
+/** The name Kyverno gives a rule it generates for a controller. */
+function autogenName(rule: string, controller: string): string {
+  return `${controller === 'CronJob' ? 'autogen-cronjob' : 'autogen'}-${rule}`;
+}
+
 export const kyverno: AdmissionEngine = {
   id: 'kyverno',
   evaluate(request, inventory) {
-    const policies = [...inventory.ofKind('ClusterPolicy'), ...inventory.ofKind('Policy')].filter((policy) =>
-      policy.ref.apiVersion.startsWith('kyverno.io/'),
-    );
-    if (!policies.length || filtered(request, inventory)) return [];
+    const { policies, filtered, exceptions } = setupOf(inventory);
+    if (!policies.length || filtered(request)) return [];
     const namespaceObject =
       request.namespace === null ? undefined : inventory.find('Namespace', null, request.namespace);
     const asPod = templateAsPod(request);
@@ -651,16 +754,15 @@ export const kyverno: AdmissionEngine = {
           object: request.object,
           kind: request.kind.kind,
           namespaceObject,
-          inventory,
         };
         let subject = direct;
-        let result = ruleResult(rule, direct);
+        let result = ruleResult(rule, direct, policy, exceptions);
         if (result === undefined && asPod && rule.autogen.includes(request.kind.kind)) {
           subject = { ...direct, object: asPod, kind: 'Pod', autogen: request.kind.kind };
-          result = ruleResult(rule, subject);
+          result = ruleResult(rule, subject, policy, exceptions);
         }
         if (!result) continue;
-        const name = `${label} rule ${subject.autogen ? `${subject.autogen === 'CronJob' ? 'autogen-cronjob' : 'autogen'}-${rule.name}` : rule.name}`;
+        const name = `${label} rule ${subject.autogen ? autogenName(rule.name, subject.autogen) : rule.name}`;
         const base = { engine: 'kyverno' as const, policy, path: rule.path, name };
         if (result.status === 'fail') {
           const action = rule.action(request.namespace, namespaceObject);

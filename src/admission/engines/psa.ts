@@ -28,8 +28,19 @@ export interface PodSecurityConfig {
 const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 
+const configs = new WeakMap<Inventory, { config: PodSecurityConfig | undefined }>();
+
 /** The PodSecurity configuration the input holds, if any: the first AdmissionConfiguration or PodSecurityConfiguration. */
 export function podSecurityConfigOf(inventory: Inventory): PodSecurityConfig | undefined {
+  let entry = configs.get(inventory);
+  if (!entry) {
+    entry = { config: readPodSecurityConfig(inventory) };
+    configs.set(inventory, entry);
+  }
+  return entry.config;
+}
+
+function readPodSecurityConfig(inventory: Inventory): PodSecurityConfig | undefined {
   for (const resource of inventory.ofKind('AdmissionConfiguration')) {
     const plugins = resource.object.plugins;
     if (!Array.isArray(plugins)) continue;
