@@ -16,12 +16,18 @@ export type PatternResult =
   | { readonly status: 'fail'; readonly path: readonly (string | number)[]; readonly detail: string };
 
 type Path = readonly (string | number)[];
-type Matcher = (value: unknown, path: Path) => PatternResult;
+/** Paths are relative to the value matched: a failure's path is built as it returns up, so a pass allocates nothing. */
+type Matcher = (value: unknown) => PatternResult;
 
 const PASS: PatternResult = { status: 'pass' };
+const SKIP: PatternResult = { status: 'skip', global: false };
+const GLOBAL_SKIP: PatternResult = { status: 'skip', global: true };
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 const fail = (path: Path, detail: string): PatternResult => ({ status: 'fail', path, detail });
+/** A failure below `key`, seen from here. */
+const under = (key: string | number, result: PatternResult): PatternResult =>
+  result.status === 'fail' ? { ...result, path: [key, ...result.path] } : result;
 
 const wildcards = new Map<string, (text: string) => boolean>();
 /** Conditions compare with values known only per request: compiled wildcards are kept, up to a bound. */
@@ -149,8 +155,12 @@ interface KeyMatcher {
   readonly key: string;
   /** Keys with `*`/`?` stand for every resource key they match (labels, annotations). */
   readonly wildcard?: (key: string) => boolean;
+  /** `[key]`, kept so that matching allocates nothing. */
+  readonly only: readonly string[];
   readonly match: Matcher;
 }
+
+const NONE: readonly string[] = [];
 
 function parseKey(raw: string): { anchor: Anchor; key: string } {
   const anchored = /^(\^|=|X|<|\+)?\((.+)\)$/.exec(raw);
@@ -179,43 +189,43 @@ function compileMap(pattern: Readonly<Record<string, unknown>>): Matcher {
     return {
       anchor,
       key,
+      only: [key],
       ...(/[*?]/.test(key) ? { wildcard: compileWildcard(key) } : {}),
       match: compile(anchor === 'existence' ? (value as unknown[])[0] : value),
     };
   });
   keys.sort((a, b) => ORDER.indexOf(a.anchor) - ORDER.indexOf(b.anchor));
 
-  return (resource, path) => {
-    if (!isObject(resource)) return fail(path, 'expected an object');
+  return (resource) => {
+    if (!isObject(resource)) return fail([], 'expected an object');
     let skipped: PatternResult | undefined;
-    for (const { anchor, key, wildcard, match } of keys) {
-      const present = wildcard ? Object.keys(resource).filter(wildcard) : key in resource ? [key] : [];
+    for (const { anchor, key, wildcard, only, match } of keys) {
+      const present = wildcard ? Object.keys(resource).filter(wildcard) : key in resource ? only : NONE;
       if (anchor === 'negation') {
         const found = present.find((name) => resource[name] !== undefined);
-        if (found !== undefined) return fail([...path, found], `field ${found} is not allowed`);
+        if (found !== undefined) return fail([found], `field ${found} is not allowed`);
         continue;
       }
       if (!present.length) {
-        if (anchor === 'plain') return fail([...path, key], `field ${key} is required`);
-        if (anchor === 'condition' || anchor === 'global') return { status: 'skip', global: anchor === 'global' };
-        if (anchor === 'existence') return fail([...path, key], `field ${key} is required`);
+        if (anchor === 'plain' || anchor === 'existence') return fail([key], `field ${key} is required`);
+        if (anchor === 'condition') return SKIP;
+        if (anchor === 'global') return GLOBAL_SKIP;
         continue;
       }
       for (const name of present) {
         const value = resource[name];
-        const at = [...path, name];
         if (anchor === 'existence') {
-          if (!Array.isArray(value) || !value.some((item, index) => match(item, [...at, index]).status === 'pass')) {
-            return fail(at, `no element of ${name} matches`);
+          if (!Array.isArray(value) || !value.some((item) => match(item).status === 'pass')) {
+            return fail([name], `no element of ${name} matches`);
           }
           continue;
         }
-        const result = match(value, at);
+        const result = match(value);
         if (result.status === 'pass') continue;
         if (anchor === 'condition' || anchor === 'global') {
-          return { status: 'skip', global: anchor === 'global' || (result.status === 'skip' && result.global) };
+          return anchor === 'global' || (result.status === 'skip' && result.global) ? GLOBAL_SKIP : SKIP;
         }
-        if (result.status === 'fail') return result;
+        if (result.status === 'fail') return under(name, result);
         // A condition deeper down did not hold: this part of the pattern is skipped, unless a global one says all.
         if (result.global) return result;
         if (anchor === 'plain') skipped = result;
@@ -230,25 +240,25 @@ function compileList(pattern: readonly unknown[]): Matcher {
   const [first] = pattern;
   if (isObject(first)) {
     const element = compileMap(first);
-    return (resource, path) => {
-      if (!Array.isArray(resource)) return fail(path, 'expected a list');
+    return (resource) => {
+      if (!Array.isArray(resource)) return fail([], 'expected a list');
       let applied = resource.length === 0;
-      for (const [index, item] of resource.entries()) {
-        const result = element(item, [...path, index]);
-        if (result.status === 'fail') return result;
+      for (let index = 0; index < resource.length; index++) {
+        const result = element(resource[index]);
+        if (result.status === 'fail') return under(index, result);
         if (result.status === 'skip' && result.global) return result;
         if (result.status === 'pass') applied = true;
       }
-      return applied ? PASS : { status: 'skip', global: false };
+      return applied ? PASS : SKIP;
     };
   }
   const elements = pattern.map(compile);
-  return (resource, path) => {
-    if (!Array.isArray(resource)) return fail(path, 'expected a list');
-    if (resource.length < elements.length) return fail(path, `expected at least ${elements.length} elements`);
-    for (const [index, element] of elements.entries()) {
-      const result = element(resource[index], [...path, index]);
-      if (result.status !== 'pass') return result;
+  return (resource) => {
+    if (!Array.isArray(resource)) return fail([], 'expected a list');
+    if (resource.length < elements.length) return fail([], `expected at least ${elements.length} elements`);
+    for (let index = 0; index < elements.length; index++) {
+      const result = (elements[index] as Matcher)(resource[index]);
+      if (result.status !== 'pass') return under(index, result);
     }
     return PASS;
   };
@@ -258,8 +268,8 @@ function compile(pattern: unknown): Matcher {
   if (Array.isArray(pattern)) return compileList(pattern);
   if (isObject(pattern)) return compileMap(pattern);
   const test = compileScalar(pattern);
-  return (value, path) =>
-    test(value) ? PASS : fail(path, `value ${JSON.stringify(value ?? null)} does not match ${JSON.stringify(pattern)}`);
+  return (value) =>
+    test(value) ? PASS : fail([], `value ${JSON.stringify(value ?? null)} does not match ${JSON.stringify(pattern)}`);
 }
 
 export interface CompiledPattern {
@@ -268,8 +278,7 @@ export interface CompiledPattern {
 
 /** Compiles a `validate.pattern` (or one of `anyPattern`); throws {@link UnsupportedPattern} for what it cannot read. */
 export function compilePattern(pattern: unknown): CompiledPattern {
-  const matcher = compile(pattern);
-  return { match: (resource) => matcher(resource, []) };
+  return { match: compile(pattern) };
 }
 
 /** Kyverno's `/spec/containers/0/securityContext/privileged/`. */

@@ -50,6 +50,8 @@ const DEFAULT_FILTERED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-le
 type Tri = { readonly value: boolean } | { readonly unproven: string };
 const YES: Tri = { value: true };
 const NO: Tri = { value: false };
+/** Shared: most rules pass most requests. */
+const PASSED: RuleResult = { status: 'pass' };
 
 /** What a rule's evaluation found. */
 type RuleResult =
@@ -65,10 +67,12 @@ interface Subject {
   readonly namespaceObject: Resource | undefined;
   /** The controller kind when the rule is applied through autogen. */
   readonly autogen?: string;
+  /** The variables `{{ … }}` resolve against. */
+  readonly scope: VariableScope;
 }
 
 type FilterTest = (subject: Subject) => Tri;
-type Validation = (subject: Subject, scope: VariableScope) => RuleResult;
+type Validation = (subject: Subject) => RuleResult;
 
 interface CompiledRule {
   readonly name: string;
@@ -85,10 +89,14 @@ interface CompiledRule {
   readonly validate?: Validation;
   readonly message: string;
   readonly action: (namespace: string | null, namespaceObject: Resource | undefined) => 'enforce' | 'audit';
+  /** The pass outcome, once built, per autogen controller ('' for the object itself). */
+  readonly passes: Map<string, PolicyOutcome>;
 }
 
 interface CompiledPolicy {
   readonly rules: readonly CompiledRule[];
+  /** `Kyverno ClusterPolicy disallow-privileged`. */
+  readonly label: string;
   /** Set when the whole policy cannot be read. */
   readonly broken?: string;
 }
@@ -98,13 +106,25 @@ const cache = new WeakMap<Resource, CompiledPolicy>();
 const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 
-function all(results: readonly Tri[]): Tri {
-  if (results.some((result) => 'value' in result && !result.value)) return NO;
-  return results.find((result) => 'unproven' in result) ?? YES;
+/** Every test holds (a failing one decides over a doubtful one); evaluated in order, without allocating. */
+function all(tests: readonly FilterTest[], subject: Subject): Tri {
+  let doubt: Tri | undefined;
+  for (const test of tests) {
+    const result = test(subject);
+    if (!('value' in result)) doubt ??= result;
+    else if (!result.value) return NO;
+  }
+  return doubt ?? YES;
 }
-function any(results: readonly Tri[]): Tri {
-  if (results.some((result) => 'value' in result && result.value)) return YES;
-  return results.find((result) => 'unproven' in result) ?? NO;
+/** Some test holds (a holding one decides over a doubtful one). */
+function any(tests: readonly FilterTest[], subject: Subject): Tri {
+  let doubt: Tri | undefined;
+  for (const test of tests) {
+    const result = test(subject);
+    if (!('value' in result)) doubt ??= result;
+    else if (result.value) return YES;
+  }
+  return doubt ?? NO;
 }
 
 /** `Pod`, `v1/Pod`, `apps/v1/Deployment`, `Pod/ephemeralcontainers`, `*`: the kind (and subresource) a request has. */
@@ -193,7 +213,7 @@ function compileFilter(
     );
   }
   return {
-    test: (subject) => all(tests.map((test) => test(subject))),
+    test: (subject) => all(tests, subject),
     kinds,
     narrow: names.length > 0 || resources.selector !== undefined || annotations.length > 0,
   };
@@ -219,14 +239,14 @@ function compileBlock(
   const single = legacy ? [compileFilter(block, side)] : [];
   const filters = [...anyOf, ...allOf, ...single];
   const empty = filters.length === 0;
+  const parts: FilterTest[] = [];
+  const tests = (list: readonly { test: FilterTest }[]) => list.map((filter) => filter.test);
+  const [anyTests, allTests, singleTests] = [tests(anyOf), tests(allOf), tests(single)];
+  if (anyTests.length) parts.push((subject) => any(anyTests, subject));
+  if (allTests.length) parts.push((subject) => all(allTests, subject));
+  if (singleTests.length) parts.push((subject) => all(singleTests, subject));
   return {
-    test(subject) {
-      const results: Tri[] = [];
-      if (anyOf.length) results.push(any(anyOf.map((filter) => filter.test(subject))));
-      if (allOf.length) results.push(all(allOf.map((filter) => filter.test(subject))));
-      if (single.length) results.push(all(single.map((filter) => filter.test(subject))));
-      return results.length ? all(results) : NO;
-    },
+    test: (subject) => (parts.length ? all(parts, subject) : NO),
     kinds: filters.flatMap((filter) => filter.kinds),
     narrow: filters.some((filter) => filter.narrow),
     empty,
@@ -305,8 +325,14 @@ function compileValidation(
 }
 
 function patternOutcome(patterns: readonly CompiledPattern[], target: unknown, message: string): RuleResult {
-  const results: PatternResult[] = patterns.map((pattern) => pattern.match(target));
-  if (results.some((result) => result.status === 'pass')) return { status: 'pass' };
+  // The common case, one pattern that holds, decides without collecting results.
+  const first = patterns[0]?.match(target);
+  if (first?.status === 'pass') return PASSED;
+  const results: PatternResult[] = [
+    first as PatternResult,
+    ...patterns.slice(1).map((pattern) => pattern.match(target)),
+  ];
+  if (results.some((result) => result.status === 'pass')) return PASSED;
   if (results.every((result) => result.status === 'skip'))
     return { status: 'skip', reason: 'a condition anchor does not hold' };
   const failed = results.find((result) => result.status === 'fail');
@@ -336,7 +362,7 @@ function guarded(run: () => RuleResult): RuleResult {
 
 function denyValidation(conditions: unknown, message: string): Validation {
   const deny = compileConditions(conditions);
-  return (_subject, scope) => guarded(() => (deny(scope) ? { status: 'fail', message } : { status: 'pass' }));
+  return ({ scope }) => guarded(() => (deny(scope) ? { status: 'fail', message } : PASSED));
 }
 
 function foreachValidation(raw: unknown, message: string): Validation {
@@ -359,7 +385,7 @@ function foreachValidation(raw: unknown, message: string): Validation {
     if (!deny && !patterns) throw new UnsupportedPattern('a foreach without deny or pattern is not evaluated');
     return { list, preconditions, deny, patterns };
   });
-  return (_subject, scope) =>
+  return ({ scope }) =>
     guarded(() => {
       for (const { list, preconditions, deny, patterns } of loops) {
         const elements = list.search(scope);
@@ -416,7 +442,7 @@ function podSecurityValidation(raw: Readonly<Record<string, unknown>>): Validati
           return exclude.images.some((test) => test(violation.container?.image ?? ''));
         }),
     );
-    if (!violations.length) return { status: 'pass' };
+    if (!violations.length) return PASSED;
     return {
       status: 'fail',
       message: `Validation rule failed: ${violations.map((violation) => `${PSS_CONTROL_NAMES[violation.check]}: ${violation.detail}`).join('; ')}`,
@@ -503,6 +529,7 @@ function compileRule(
     autogen,
     message,
     action: compileAction(spec, validate),
+    passes: new Map<string, PolicyOutcome>(),
   };
   const unproven = (reason: string): CompiledRule => ({ ...base, unproven: reason });
   if (rule.verifyImages !== undefined)
@@ -528,7 +555,8 @@ function compileRule(
 
 function compilePolicy(policy: Resource): CompiledPolicy {
   const spec = asRecord(policy.object.spec);
-  if (!Array.isArray(spec.rules)) return { rules: [], broken: 'the policy has no rules list' };
+  const label = `Kyverno ${policy.ref.kind} ${policy.ref.name}`;
+  if (!Array.isArray(spec.rules)) return { rules: [], label, broken: 'the policy has no rules list' };
   const annotation = policy.annotations[AUTOGEN_ANNOTATION];
   const autogenControllers =
     annotation === undefined
@@ -539,7 +567,7 @@ function compilePolicy(policy: Resource): CompiledPolicy {
             .split(',')
             .map((kind) => kind.trim())
             .filter(Boolean);
-  return { rules: spec.rules.map((rule, index) => compileRule(rule, index, spec, autogenControllers)) };
+  return { label, rules: spec.rules.map((rule, index) => compileRule(rule, index, spec, autogenControllers)) };
 }
 
 function compiled(policy: Resource): CompiledPolicy {
@@ -692,25 +720,18 @@ function ruleResult(
   const doubt = 'unproven' in matched ? matched.unproven : 'unproven' in excluded ? excluded.unproven : undefined;
   if (doubt) return { status: 'unproven', reason: doubt };
   if (rule.unproven) return { status: 'unproven', reason: rule.unproven };
-  const scope: VariableScope = {
-    request: {
-      object: subject.object,
-      operation: subject.request.operation,
-      namespace: subject.request.namespace,
-      ...(subject.request.oldObject ? { oldObject: subject.request.oldObject } : {}),
-    },
-  };
+  const { scope } = subject;
   const ruleName = subject.autogen ? autogenName(rule.name, subject.autogen) : rule.name;
   const exempted = exceptions.length ? exceptionFor(exceptions, policy, ruleName, subject, scope) : undefined;
   if (exempted) return exempted;
   if (rule.preconditions) {
     const preconditions = rule.preconditions;
     const held = guarded(() =>
-      preconditions(scope) ? { status: 'pass' } : { status: 'skip', reason: 'preconditions do not hold' },
+      preconditions(scope) ? PASSED : { status: 'skip', reason: 'preconditions do not hold' },
     );
     if (held.status !== 'pass') return held;
   }
-  const result = rule.validate?.(subject, scope);
+  const result = rule.validate?.(subject);
   return result?.status === 'fail' ? { ...result, message: rendered(result.message, scope) } : result;
 }
 
@@ -729,6 +750,29 @@ function autogenName(rule: string, controller: string): string {
   return `${controller === 'CronJob' ? 'autogen-cronjob' : 'autogen'}-${rule}`;
 }
 
+function subjectOf(
+  request: AdmissionRequest,
+  object: Readonly<Record<string, unknown>>,
+  namespaceObject: Resource | undefined,
+  autogen?: string,
+): Subject {
+  return {
+    request,
+    object,
+    kind: autogen ? 'Pod' : request.kind.kind,
+    namespaceObject,
+    ...(autogen ? { autogen } : {}),
+    scope: {
+      request: {
+        object,
+        operation: request.operation,
+        namespace: request.namespace,
+        ...(request.oldObject ? { oldObject: request.oldObject } : {}),
+      },
+    },
+  };
+}
+
 export const kyverno: AdmissionEngine = {
   id: 'kyverno',
   evaluate(request, inventory) {
@@ -736,52 +780,64 @@ export const kyverno: AdmissionEngine = {
     if (!policies.length || filtered(request)) return [];
     const namespaceObject =
       request.namespace === null ? undefined : inventory.find('Namespace', null, request.namespace);
-    const asPod = templateAsPod(request);
+    const direct = subjectOf(request, request.object, namespaceObject);
+    let viaTemplate: Subject | undefined;
     const outcomes: PolicyOutcome[] = [];
     for (const policy of policies) {
       // A namespaced Policy applies only to requests in its own namespace.
       if (policy.ref.kind === 'Policy' && policy.ref.namespace !== request.namespace) continue;
       if (asRecord(policy.object.spec).admission === false) continue;
-      const { rules, broken } = compiled(policy);
-      const label = `Kyverno ${policy.ref.kind} ${policy.ref.name}`;
+      const { rules, broken, label } = compiled(policy);
       if (broken) {
         outcomes.push({ engine: 'kyverno', policy, path: ['spec'], name: label, outcome: 'unproven', reason: broken });
         continue;
       }
       for (const rule of rules) {
-        const direct: Subject = {
-          request,
-          object: request.object,
-          kind: request.kind.kind,
-          namespaceObject,
-        };
         let subject = direct;
         let result = ruleResult(rule, direct, policy, exceptions);
-        if (result === undefined && asPod && rule.autogen.includes(request.kind.kind)) {
-          subject = { ...direct, object: asPod, kind: 'Pod', autogen: request.kind.kind };
+        if (result === undefined && rule.autogen.includes(request.kind.kind)) {
+          if (!viaTemplate) {
+            const asPod = templateAsPod(request);
+            if (!asPod) continue;
+            viaTemplate = subjectOf(request, asPod, namespaceObject, request.kind.kind);
+          }
+          subject = viaTemplate;
           result = ruleResult(rule, subject, policy, exceptions);
         }
-        if (!result) continue;
-        const name = `${label} rule ${subject.autogen ? autogenName(rule.name, subject.autogen) : rule.name}`;
-        const base = { engine: 'kyverno' as const, policy, path: rule.path, name };
-        if (result.status === 'fail') {
-          const action = rule.action(request.namespace, namespaceObject);
-          outcomes.push({
-            ...base,
-            outcome: action === 'enforce' ? 'deny' : 'audit',
-            message: `validation error: ${result.message.replace(/\.$/, '')}. rule ${rule.name} failed${result.detail ? `: ${result.detail}` : ''}`,
-            reason:
-              action === 'enforce'
-                ? 'the policy enforces: Kyverno rejects the request'
-                : 'the policy audits: Kyverno admits the request and records it in a policy report',
-          });
-        } else if (result.status === 'unproven') {
-          outcomes.push({ ...base, outcome: 'unproven', reason: result.reason });
-        } else {
-          outcomes.push({ ...base, outcome: 'pass', ...(result.reason ? { reason: result.reason } : {}) });
-        }
+        if (result) outcomes.push(outcomeOf(policy, label, rule, subject, result));
       }
     }
     return outcomes;
   },
 };
+
+function outcomeOf(
+  policy: Resource,
+  label: string,
+  rule: CompiledRule,
+  subject: Subject,
+  result: RuleResult,
+): PolicyOutcome {
+  const variant = subject.autogen ?? '';
+  // Most rules pass most requests: their outcome is the same object every time.
+  const cached = result.status === 'pass' && !result.reason ? rule.passes.get(variant) : undefined;
+  if (cached) return cached;
+  const name = `${label} rule ${subject.autogen ? autogenName(rule.name, subject.autogen) : rule.name}`;
+  const base = { engine: 'kyverno' as const, policy, path: rule.path, name };
+  if (result.status === 'fail') {
+    const action = rule.action(subject.request.namespace, subject.namespaceObject);
+    return {
+      ...base,
+      outcome: action === 'enforce' ? 'deny' : 'audit',
+      message: `validation error: ${result.message.replace(/\.$/, '')}. rule ${rule.name} failed${result.detail ? `: ${result.detail}` : ''}`,
+      reason:
+        action === 'enforce'
+          ? 'the policy enforces: Kyverno rejects the request'
+          : 'the policy audits: Kyverno admits the request and records it in a policy report',
+    };
+  }
+  if (result.status === 'unproven') return { ...base, outcome: 'unproven', reason: result.reason };
+  const outcome: PolicyOutcome = { ...base, outcome: 'pass', ...(result.reason ? { reason: result.reason } : {}) };
+  if (!result.reason) rule.passes.set(variant, outcome);
+  return outcome;
+}

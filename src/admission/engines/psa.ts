@@ -95,6 +95,19 @@ function parseVersion(value: string | undefined): PssVersion | undefined {
   return minor === undefined ? undefined : Number(minor);
 }
 
+const policiesByNamespace = new WeakMap<Resource, { config: PodSecurityConfig | undefined; policies: ModePolicy[] }>();
+
+/** {@link modePolicies}, read once per Namespace object. */
+function namespacePolicies(namespace: Resource | undefined, config: PodSecurityConfig | undefined): ModePolicy[] {
+  if (!namespace) return modePolicies(undefined, config);
+  let entry = policiesByNamespace.get(namespace);
+  if (!entry || entry.config !== config) {
+    entry = { config, policies: modePolicies(namespace, config) };
+    policiesByNamespace.set(namespace, entry);
+  }
+  return entry.policies;
+}
+
 /** The namespace's policy per mode: its labels, else the configuration's defaults; the privileged level is none. */
 function modePolicies(namespace: Resource | undefined, config: PodSecurityConfig | undefined): ModePolicy[] {
   const labelled = new Map(namespace ? podSecurityOf(namespace).map((setting) => [setting.mode, setting]) : []);
@@ -220,7 +233,7 @@ export const podSecurityAdmission: AdmissionEngine = {
 
     const exemptUsers = config?.exemptUsernames ?? [];
     const results: PolicyOutcome[] = [];
-    for (const policy of modePolicies(namespace, config)) {
+    for (const policy of namespacePolicies(namespace, config)) {
       const name = `Pod Security admission ${policy.mode}=${policy.level ?? '?'}:${versionText(policy.version)} on ${
         policy.source.ref.kind
       } ${policy.source.ref.name}`;

@@ -462,20 +462,18 @@ const CHECKS: readonly PssCheck[] = [
     since: 34,
     run: (pod) =>
       pod.containers.flatMap((container) =>
-        HANDLER_PATHS.flatMap((handler) =>
-          (['httpGet', 'tcpSocket'] as const).flatMap((action) => {
-            const host = valueAt(container.raw, [...handler, action, 'host']);
-            if (typeof host !== 'string' || host === '') return [];
-            return [
-              {
-                reason: 'probe or lifecycle host',
-                detail: `container ${JSON.stringify(container.name)} uses probe or lifecycle host ${JSON.stringify(host)}`,
-                path: [...container.path, ...handler, action, 'host'],
-                container: containerRef(container),
-              },
-            ];
-          }),
-        ),
+        HANDLER_HOSTS.flatMap((field) => {
+          const host = valueAt(container.raw, field);
+          if (typeof host !== 'string' || host === '') return [];
+          return [
+            {
+              reason: 'probe or lifecycle host',
+              detail: `container ${JSON.stringify(container.name)} uses probe or lifecycle host ${JSON.stringify(host)}`,
+              path: [...container.path, ...field],
+              container: containerRef(container),
+            },
+          ];
+        }),
       ),
   },
   {
@@ -498,17 +496,8 @@ const CHECKS: readonly PssCheck[] = [
     id: 'allowPrivilegeEscalation',
     level: 'restricted',
     since: 8,
-    run: (pod) =>
-      // From v1.25 Windows pods are exempt: the field has no meaning there.
-      pod.windows && pod.minor >= 25
-        ? []
-        : perContainer(
-            'allowPrivilegeEscalation != false',
-            ['securityContext', 'allowPrivilegeEscalation'],
-            (value) => value !== false,
-            (container) =>
-              `container ${JSON.stringify(container.name)} must set securityContext.allowPrivilegeEscalation=false`,
-          )(pod),
+    // From v1.25 Windows pods are exempt: the field has no meaning there.
+    run: (pod) => (pod.windows && pod.minor >= 25 ? [] : privilegeEscalation(pod)),
   },
   {
     id: 'runAsNonRoot',
@@ -627,14 +616,24 @@ const CHECKS: readonly PssCheck[] = [
   },
 ];
 
-/** Where a container's probes and lifecycle hooks keep their handlers. */
-const HANDLER_PATHS: readonly FieldPath[] = [
+const privilegeEscalation = perContainer(
+  'allowPrivilegeEscalation != false',
+  ['securityContext', 'allowPrivilegeEscalation'],
+  (value) => value !== false,
+  (container) => `container ${JSON.stringify(container.name)} must set securityContext.allowPrivilegeEscalation=false`,
+);
+
+/** The `host` fields of a container's probe and lifecycle handlers. */
+const HANDLER_HOSTS: readonly FieldPath[] = [
   ['livenessProbe'],
   ['readinessProbe'],
   ['startupProbe'],
   ['lifecycle', 'postStart'],
   ['lifecycle', 'preStop'],
-];
+].flatMap((handler) => [
+  [...handler, 'httpGet', 'host'],
+  [...handler, 'tcpSocket', 'host'],
+]);
 
 function addedCapabilities(pod: PodFacts, reason: string, allowed: (name: string) => boolean): Found[] {
   return pod.containers.flatMap((container) => {
@@ -667,8 +666,20 @@ export function pssMinor(version: PssVersion): number {
   return version === 'latest' ? PSS_LATEST_MINOR : Math.min(version, PSS_LATEST_MINOR);
 }
 
+const checksByLevel = new Map<string, readonly PssCheck[]>();
+
 /** The checks a level runs at a version, restricted replacing the baseline checks it overrides. */
 function checksFor(level: PsaLevel, minor: number): readonly PssCheck[] {
+  const key = `${level}:${minor}`;
+  let checks = checksByLevel.get(key);
+  if (!checks) {
+    checks = selectChecks(level, minor);
+    checksByLevel.set(key, checks);
+  }
+  return checks;
+}
+
+function selectChecks(level: PsaLevel, minor: number): readonly PssCheck[] {
   if (level === 'privileged') return [];
   const active = CHECKS.filter(
     (check) => minor >= check.since && (level === 'restricted' || check.level === 'baseline'),
