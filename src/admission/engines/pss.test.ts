@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatPath } from '../../inputs/path.js';
 import type { PsaLevel } from '../../k8s/pod-security.js';
-import { type PssCheckId, type PssPod, podSecurityMessage, podSecurityViolations } from './pss.js';
+import { inventoryOf } from './engines.fixtures.js';
+import { type PssCheckId, type PssPod, podOfSpecView, podSecurityMessage, podSecurityViolations } from './pss.js';
 
 /**
  * The Pod Security Standards, check by check, on pod shapes written from the published standard the way upstream's
@@ -415,4 +416,28 @@ describe('what a violation says', () => {
     expect(podSecurityViolations(pod, 'baseline', 18).map((v) => v.check)).toEqual(['seccompProfile_baseline']);
     expect(podSecurityViolations(pod, 'baseline', 19)).toEqual([]);
   });
+});
+
+it('reads a workload of the inventory where it is written', () => {
+  const [view] = inventoryOf(`apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup, namespace: shop}
+spec:
+  schedule: "@daily"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          annotations: {container.apparmor.security.beta.kubernetes.io/backup: unconfined}
+        spec:
+          containers:
+          - name: backup
+            image: busybox
+            securityContext: {privileged: true}
+`).podSpecs;
+  if (!view) throw new Error('no pod spec');
+  expect(podSecurityViolations(podOfSpecView(view), 'baseline').map((v) => formatPath(v.path))).toEqual([
+    'spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged',
+    'spec.jobTemplate.spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/backup"]',
+  ]);
 });

@@ -1,5 +1,5 @@
 import type { FieldPath } from '../../inputs/path.js';
-import { asRecord } from '../../inventory/index.js';
+import { asRecord, type PodSpecView } from '../../inventory/index.js';
 import type { PsaLevel } from '../../k8s/pod-security.js';
 
 /**
@@ -730,6 +730,17 @@ export function podSecurityViolations(pod: PssPod, level: PsaLevel, version: Pss
   return checks.flatMap((check) =>
     check.run(facts).map((found) => ({ check: check.id, level: check.level, ...found })),
   );
+}
+
+/** The pod a workload in the inventory declares, as {@link podSecurityViolations} reads it: the object as written. */
+export function podOfSpecView(view: PodSpecView): PssPod {
+  const metadataPath = view.owner.ref.kind === 'Pod' ? ['metadata'] : [...view.path.slice(0, -1), 'metadata'];
+  return {
+    metadata: valueAt(view.owner.object, metadataPath),
+    spec: valueAt(view.owner.object, view.path),
+    metadataPath,
+    specPath: view.path,
+  };
 }
 
 /**
