@@ -88,7 +88,7 @@ function tokenize(text: string): Token[] {
     } else if (char === '"' || char === "'" || char === '`') {
       const end = closing(text, at, char);
       const body = text.slice(at + 1, end);
-      if (char === '"') tokens.push({ type: 'name', value: JSON.parse(`"${body}"`) });
+      if (char === '"') tokens.push({ type: 'name', value: quotedName(body) });
       else if (char === "'") tokens.push({ type: 'literal', value: body.replace(/\\'/g, "'") });
       else tokens.push({ type: 'literal', value: parseLiteral(body.replace(/\\`/g, '`')) });
       at = end + 1;
@@ -124,6 +124,14 @@ function closing(text: string, start: number, quote: string): number {
     else if (text[at] === quote) return at;
   }
   throw new UnsupportedJmesPath(`unterminated ${quote}`);
+}
+
+function quotedName(body: string): string {
+  try {
+    return JSON.parse(`"${body}"`) as string;
+  } catch {
+    throw new UnsupportedJmesPath(`bad quoted name "${body}"`);
+  }
 }
 
 /** A JSON literal; JMESPath's older form allows a bare string there. */

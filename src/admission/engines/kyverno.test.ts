@@ -306,6 +306,23 @@ describe('Kyverno: what is unproven', () => {
     expect(outcomes(policy({ extra: exclude }), pod([privileged]))).toEqual(['deny']);
   });
 
+  it('a rule it cannot read is unproven, and the policy’s other rules still count', () => {
+    const broken = policy().replace(
+      '  rules:',
+      `  rules:
+    - name: odd
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      validate:
+        deny:
+          conditions:
+            any:
+            - key: "{{ request.object.metadata.{a: name} }}"
+              operator: Equals
+              value: x`,
+    );
+    expect(outcomes(broken, pod([privileged]))).toEqual(['unproven', 'deny']);
+  });
+
   it('nothing applies to an empty input', () => {
     expect(kyverno.evaluate(requestFor(pod([privileged])), inventoryOf(''))).toEqual([]);
   });

@@ -83,11 +83,10 @@ interface CompiledRule {
   readonly inert?: boolean;
   readonly match: FilterTest;
   readonly exclude: FilterTest;
-  /** The kinds the rule names itself, and the controllers autogen extends it to. */
+  /** The controllers whose pod templates autogen checks with this (Pod) rule. */
   readonly autogen: readonly string[];
   readonly preconditions?: Conditions;
   readonly validate?: Validation;
-  readonly message: string;
   readonly action: (namespace: string | null, namespaceObject: Resource | undefined) => 'enforce' | 'audit';
   /** The pass outcome, once built, per autogen controller ('' for the object itself). */
   readonly passes: Map<string, PolicyOutcome>;
@@ -518,8 +517,7 @@ function compileRule(
   const exclude = compileBlock(rule.exclude, 'exclude');
   const validate = asRecord(rule.validate);
   const message = typeof validate.message === 'string' ? validate.message.trim() : `rule ${name} failed`;
-  const podOnly =
-    match.kinds.length > 0 && match.kinds.every((kind) => kind.split('/').pop() === 'Pod' || kind === 'v1/Pod');
+  const podOnly = match.kinds.length > 0 && match.kinds.every((kind) => kind.split('/').pop() === 'Pod');
   const autogen = podOnly && !match.narrow && !exclude.narrow ? autogenControllers : [];
   const base = {
     name,
@@ -527,7 +525,6 @@ function compileRule(
     match: match.test,
     exclude: exclude.empty ? () => NO : exclude.test,
     autogen,
-    message,
     action: compileAction(spec, validate),
     passes: new Map<string, PolicyOutcome>(),
   };
@@ -567,7 +564,24 @@ function compilePolicy(policy: Resource): CompiledPolicy {
             .split(',')
             .map((kind) => kind.trim())
             .filter(Boolean);
-  return { label, rules: spec.rules.map((rule, index) => compileRule(rule, index, spec, autogenControllers)) };
+  return {
+    label,
+    rules: spec.rules.map((rule, index) => {
+      try {
+        return compileRule(rule, index, spec, autogenControllers);
+      } catch (error) {
+        // A rule written in a way no case above foresaw is unproven; the policy's other rules still count.
+        const reason = `the rule could not be read: ${error instanceof Error ? error.message : String(error)}`;
+        return {
+          ...INERT_RULE,
+          name: `#${index}`,
+          path: ['spec', 'rules', index],
+          unproven: reason,
+          passes: new Map(),
+        };
+      }
+    }),
+  };
 }
 
 function compiled(policy: Resource): CompiledPolicy {
