@@ -564,24 +564,7 @@ function compilePolicy(policy: Resource): CompiledPolicy {
             .split(',')
             .map((kind) => kind.trim())
             .filter(Boolean);
-  return {
-    label,
-    rules: spec.rules.map((rule, index) => {
-      try {
-        return compileRule(rule, index, spec, autogenControllers);
-      } catch (error) {
-        // A rule written in a way no case above foresaw is unproven; the policy's other rules still count.
-        const reason = `the rule could not be read: ${error instanceof Error ? error.message : String(error)}`;
-        return {
-          ...INERT_RULE,
-          name: `#${index}`,
-          path: ['spec', 'rules', index],
-          unproven: reason,
-          passes: new Map(),
-        };
-      }
-    }),
-  };
+  return { label, rules: spec.rules.map((rule, index) => compileRule(rule, index, spec, autogenControllers)) };
 }
 
 function compiled(policy: Resource): CompiledPolicy {
