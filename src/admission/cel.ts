@@ -45,6 +45,8 @@ export interface CelProgram {
    */
   readonly reads: ReadonlySet<string>;
   evaluate(variables: Readonly<Record<string, unknown>>): CelOutcome;
+  /** The same, with the value as CEL holds it, to bind it into another expression (a policy's `variables`). */
+  evaluateCel(variables: Readonly<Record<string, unknown>>): CelOutcome;
 }
 
 /** Why an expression does not compile; `unsupported` when valid CEL uses what this evaluator lacks. */
@@ -459,7 +461,7 @@ const KUBERNETES: CelFunc[] = [
 // ---------------------------------------------------------------------------------------------------------------
 // The environment: the library's functions, its strings extension, Kubernetes' libraries, each call counted.
 
-const budget = { used: 0 };
+const budget = { used: 0, depth: 0 };
 
 function countingEnv(base: CelEnv): CelEnv {
   const funcs = base.funcs;
@@ -629,18 +631,28 @@ function compile(expression: string): CelProgram | CelCompileError {
       unsupported: true,
     };
   const run = plan(env, ast);
-  return {
+  const program: CelProgram = {
     expression,
     reads,
     evaluate(variables) {
+      const outcome = program.evaluateCel(variables);
+      return outcome.ok ? { ok: true, value: fromCel(outcome.value as CelValue) } : outcome;
+    },
+    evaluateCel(variables) {
       const bindings: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(variables)) bindings[name] = toCel(value);
-      budget.used = 0;
-      const value = run(bindings as never);
-      if (isCelError(value)) return { ok: false, error: value.message, unsupported: value.message === COST_EXCEEDED };
-      return { ok: true, value: fromCel(value) };
+      // An expression evaluated inside another (a lazy variable) spends the outer one's budget.
+      if (budget.depth++ === 0) budget.used = 0;
+      try {
+        const value = run(bindings as never);
+        if (isCelError(value)) return { ok: false, error: value.message, unsupported: value.message === COST_EXCEEDED };
+        return { ok: true, value };
+      } finally {
+        budget.depth -= 1;
+      }
     },
   };
+  return program;
 }
 
 const CONVERTED = new WeakMap<object, CelValue>();

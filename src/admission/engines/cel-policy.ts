@@ -1,6 +1,7 @@
+import { celMap } from '@bufbuild/cel';
 import type { FieldPath } from '../../inputs/path.js';
 import { asRecord, type Resource } from '../../inventory/index.js';
-import { type CelCompileError, type CelProgram, compileCel } from '../cel.js';
+import { type CelCompileError, type CelProgram, compileCel, toCel } from '../cel.js';
 import type { AdmissionRequest, EngineId, PolicyOutcome } from '../types.js';
 
 /**
@@ -83,41 +84,75 @@ export type BodyResult =
   | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'evaluated'; readonly results: readonly ValidationResult[] };
 
-function evaluate(expression: Compiled, inputs: BodyInputs, variables: ReadonlyMap<string, Evaluation>): Evaluation {
+/**
+ * The `variables` of one request, each evaluated on first use, as the API server does: a variable that errors
+ * matters only to an expression that reaches it. The evaluator reads the map through `get`.
+ */
+class LazyVariables extends Map<string, unknown> {
+  readonly #values = new Map<string, Evaluation>();
+  readonly #body: CelPolicyBody;
+  readonly #inputs: BodyInputs;
+  /** The first variable that failed during the current expression, to name instead of a bare "no such key". */
+  failed: Evaluation | undefined;
+
+  constructor(body: CelPolicyBody, inputs: BodyInputs) {
+    super(Object.entries(inputs.presetVariables ?? {}).map(([name, value]) => [name, toCel(value)]));
+    this.#body = body;
+    this.#inputs = inputs;
+    for (const variable of body.variables) super.set(variable.name, null);
+  }
+
+  override get(name: string): unknown {
+    const variable = this.#body.variables.find((v) => v.name === name);
+    if (!variable) return super.get(name);
+    let value = this.#values.get(name);
+    if (!value) {
+      value = evaluate(variable.expression, this.#inputs, this, true);
+      this.#values.set(name, value);
+    }
+    if (value.kind === 'value') return value.value;
+    this.failed ??= value;
+    return undefined;
+  }
+
+  override has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+}
+
+function evaluate(expression: Compiled, inputs: BodyInputs, variables: LazyVariables, raw = false): Evaluation {
   const { program } = expression;
+  const source = `\`${expression.source.trim()}\``;
   if ('error' in program) {
-    return program.unsupported
-      ? { kind: 'unproven', reason: `\`${expression.source.trim()}\` ${program.error}` }
-      : { kind: 'unproven', reason: `\`${expression.source.trim()}\` does not compile here: ${program.error}` };
+    const reason = program.unsupported ? program.error : `does not compile here: ${program.error}`;
+    return { kind: 'unproven', reason: `${source} ${reason}` };
   }
   for (const read of program.reads) {
     const why = inputs.unknown.get(read);
     if (why) return { kind: 'unproven', reason: why };
-    if (read.startsWith('variables.')) {
-      const variable = variables.get(read.slice('variables.'.length));
-      if (variable && variable.kind !== 'value') return variable;
-    }
   }
-  const values: Record<string, unknown> = { ...inputs.presetVariables };
-  for (const [name, variable] of variables) if (variable.kind === 'value') values[name] = variable.value;
-  const outcome = program.evaluate({ ...inputs.bindings, variables: values });
+  const failedBefore = variables.failed;
+  variables.failed = undefined;
+  const bindings = { ...inputs.bindings, variables: celMap(variables as unknown as Map<string, never>) };
+  const outcome = raw ? program.evaluateCel(bindings) : program.evaluate(bindings);
+  const failed = variables.failed;
+  variables.failed = failedBefore;
   if (outcome.ok) return { kind: 'value', value: outcome.value };
+  if (failed) return failed;
   return outcome.unsupported
-    ? { kind: 'unproven', reason: `\`${expression.source.trim()}\`: ${outcome.error}` }
+    ? { kind: 'unproven', reason: `${source}: ${outcome.error}` }
     : { kind: 'error', message: outcome.error };
 }
 
-/** Runs the body as the API server does: match conditions, then variables (each once), then every validation. */
+/** Runs the body as the API server does: match conditions, then every validation, variables as they are used. */
 export function runBody(body: CelPolicyBody, inputs: BodyInputs): BodyResult {
-  const none = new Map<string, Evaluation>();
+  const variables = new LazyVariables(body, inputs);
   const conditions = body.matchConditions.map((condition) => ({
     name: condition.name,
-    result: evaluate(condition.expression, inputs, none),
+    result: evaluate(condition.expression, inputs, variables),
   }));
   const excluded = conditions.find(({ result }) => result.kind === 'value' && result.value === false);
   if (excluded) return { kind: 'skipped', reason: `matchCondition ${excluded.name} is false for it` };
-  const variables = new Map<string, Evaluation>();
-  for (const variable of body.variables) variables.set(variable.name, evaluate(variable.expression, inputs, variables));
   // A match condition that could not be evaluated decides for every validation: unknown, or an error.
   const blocked = conditions.find(({ result }) => result.kind !== 'value');
   const results = body.validations.map((validation): ValidationResult => {
@@ -135,7 +170,7 @@ export function runBody(body: CelPolicyBody, inputs: BodyInputs): BodyResult {
   return { kind: 'evaluated', results };
 }
 
-function messageOf(validation: Validation, inputs: BodyInputs, variables: ReadonlyMap<string, Evaluation>): string {
+function messageOf(validation: Validation, inputs: BodyInputs, variables: LazyVariables): string {
   if (validation.messageExpression) {
     const message = evaluate(validation.messageExpression, inputs, variables);
     if (message.kind === 'value' && typeof message.value === 'string' && message.value.trim() !== '')
