@@ -6,7 +6,6 @@ import {
   CelScalar,
   type CelValue,
   celEnv,
-  celError,
   celFunc,
   celList,
   celMap,
@@ -56,10 +55,14 @@ export interface CelCompileError {
 }
 
 /**
- * Function calls one evaluation may make (about a second of work), like the API server's cost limit: a pathological
- * expression (nested comprehensions over long lists) ends in an error instead of hanging the scan.
+ * Function calls one evaluation may make (well under a second of work), like the API server's cost limit: a
+ * pathological expression ends in an error instead of hanging the scan. Loops that call nothing are bounded by
+ * {@link CEL_MAX_NESTING} instead.
  */
 export const CEL_CALL_BUDGET = 100_000;
+
+/** Comprehensions (`all`, `exists`, `map`, …) nested deeper than this are not evaluated: their cost is unbounded. */
+export const CEL_MAX_NESTING = 4;
 
 const COST_EXCEEDED = 'evaluation cost budget exceeded';
 
@@ -475,7 +478,8 @@ function countingEnv(base: CelEnv): CelEnv {
         name: group.name,
         [Symbol.iterator]: () => group[Symbol.iterator](),
         call(id: number, target: CelValue | undefined, args: CelValue[]) {
-          if (++budget.used > CEL_CALL_BUDGET) return celError(COST_EXCEEDED, id);
+          // Thrown, not returned: comprehensions absorb error values and would go on looping.
+          if (++budget.used > CEL_CALL_BUDGET) throw new Error(COST_EXCEEDED);
           return group.call(id, target, args);
         },
       };
@@ -529,7 +533,9 @@ interface AstNode {
 }
 
 /** Top-level identifiers read, and functions called that the environment lacks. */
-function scan(root: AstNode): { reads: Set<string>; missing: Set<string> } {
+function scan(root: AstNode): { reads: Set<string>; missing: Set<string>; nesting: number } {
+  let depth = 0;
+  let nesting = 0;
   const reads = new Set<string>();
   const missing = new Set<string>();
   const bound = new Set<string>();
@@ -579,7 +585,10 @@ function scan(root: AstNode): { reads: Set<string>; missing: Set<string> } {
         visit(v.iterRange as AstNode);
         visit(v.accuInit as AstNode);
         for (const name of added) bound.add(name);
+        depth += 1;
+        nesting = Math.max(nesting, depth);
         for (const part of ['loopCondition', 'loopStep', 'result']) visit(v[part] as AstNode);
+        depth -= 1;
         for (const name of added) bound.delete(name);
         return;
       }
@@ -588,7 +597,7 @@ function scan(root: AstNode): { reads: Set<string>; missing: Set<string> } {
     }
   };
   visit(root);
-  return { reads, missing };
+  return { reads, missing, nesting };
 }
 
 function qualifiedName(node: AstNode): string | undefined {
@@ -624,7 +633,9 @@ function compile(expression: string): CelProgram | CelCompileError {
       unsupported,
     };
   }
-  const { reads, missing } = scan(ast.expr as unknown as AstNode);
+  const { reads, missing, nesting } = scan(ast.expr as unknown as AstNode);
+  if (nesting > CEL_MAX_NESTING)
+    return { error: `nests comprehensions ${nesting} deep, beyond this evaluator's cost bound`, unsupported: true };
   if (missing.size > 0)
     return {
       error: `uses ${[...missing].map((name) => `${name}()`).join(', ')}, which this evaluator does not implement`,
