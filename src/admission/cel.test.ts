@@ -39,6 +39,10 @@ describe('CEL for Kubernetes admission', () => {
       value('object.metadata.labels.?app.hasValue() && !object.metadata.labels.?tier.hasValue()', { object: POD }),
     ).toBe(true);
     expect(value("optional.none().or(optional.of('x')).value()")).toBe('x');
+    // Once optional, a chain stays optional: plain selections and indexes after `.?` too.
+    expect(value("object.?spec.containers[1].name.orValue('')", { object: POD })).toBe('b');
+    expect(value("object.?spec.containers[5].name.orValue('none')", { object: POD })).toBe('none');
+    expect(value('object.spec.containers[0].?securityContext.runAsUser.orValue(-1)', { object: POD })).toBe(-1n);
     expect(value('\'a.?b\' + ".?c"')).toBe('a.?b.?c');
     expect(run('optional.none().value()')).toMatchObject({ ok: false, unsupported: false });
   });
@@ -113,6 +117,9 @@ describe('CEL for Kubernetes admission', () => {
     expect(compileCel('cel.bind(x, 1, x)')).toMatchObject({ unsupported: true });
     expect(compileCel('[?optional.none()]')).toMatchObject({ unsupported: true });
     expect(compileCel('a +')).toMatchObject({ unsupported: false });
+    // A type mismatch is for the API server's type checker to catch; its runtime answer is not ours to guess.
+    expect(run("['x'].orValue([]).size() == 1")).toMatchObject({ ok: false, unsupported: true });
+    expect(run('object.spec.missing', { object: POD })).toMatchObject({ ok: false, unsupported: false });
   });
 
   it('compiles each text once', () => {

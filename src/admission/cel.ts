@@ -66,6 +66,12 @@ export const CEL_MAX_NESTING = 4;
 
 const COST_EXCEEDED = 'evaluation cost budget exceeded';
 
+/**
+ * Errors that say more about this evaluator than about the object: our own budget, and type mismatches, which the
+ * API server's type checker (it knows each field's schema) would have reported when the policy was created.
+ */
+const UNSUPPORTED_ERROR = new RegExp(`^${COST_EXCEEDED}$|no (such|matching) overload`);
+
 // ---------------------------------------------------------------------------------------------------------------
 // Values the Kubernetes libraries add: optionals, quantities, IPs, CIDRs and URLs. The evaluator accepts only its
 // own value kinds, so each is a map holding its canonical value (equal values compare equal), tagged by identity.
@@ -110,6 +116,22 @@ function selectOptional(target: CelValue, field: string): CelMap {
   }
   if (!isCelMap(value)) throw new Error(`no such overload: optional field selection on a non-map`);
   const found = value.get(field);
+  return found === undefined ? NONE() : some(found);
+}
+
+/** `x[i]` after an optional selection: the element or entry as an optional, none where it is missing. */
+function indexOptional(target: CelValue, index: CelValue): CelMap {
+  const tag = typeof target === 'object' && target !== null ? TAGS.get(target) : undefined;
+  const value = tag?.kind === 'optional' ? tag.value : target;
+  if (value === undefined) return NONE();
+  if (isCelList(value)) {
+    const position = typeof index === 'bigint' ? Number(index) : Number.NaN;
+    const found = Number.isInteger(position) ? value.get(position) : undefined;
+    return found === undefined ? NONE() : some(found);
+  }
+  if (!isCelMap(value)) throw new Error('no such overload: optional index on a non-container');
+  const found =
+    typeof index === 'string' || typeof index === 'bigint' || typeof index === 'boolean' ? value.get(index) : undefined;
   return found === undefined ? NONE() : some(found);
 }
 
@@ -262,6 +284,9 @@ const KUBERNETES: CelFunc[] = [
   // Optionals.
   celMethod('_opt_select', DYN, [STRING], DYN, function (field) {
     return selectOptional(this, field);
+  }),
+  celMethod('_opt_index', DYN, [DYN], DYN, function (index) {
+    return indexOptional(this, index);
   }),
   celFunc('optional.of', [DYN], DYN, (value) => some(value)),
   celFunc('optional.ofNonZeroValue', [DYN], DYN, (value) => (isZero(value) ? NONE() : some(value))),
@@ -495,31 +520,65 @@ const env = countingEnv(celEnv({ funcs: [...strings, ...KUBERNETES] }));
 /** Macros and operators the planner implements itself; every other call must name a function of the environment. */
 const BUILT_IN_CALL = /^(?:_|@|!_$|-_$|has$|size$|dyn$|type$)/;
 
+/** Where the string literal opening at `i` ends (after its closing quote); `raw` for `r'…'`. */
+function stringEnd(expression: string, i: number, raw: boolean): number {
+  const quote = expression[i] as string;
+  const delimiter = expression.startsWith(quote.repeat(3), i) ? quote.repeat(3) : quote;
+  let end = i + delimiter.length;
+  while (end < expression.length && !expression.startsWith(delimiter, end))
+    end += !raw && expression[end] === '\\' ? 2 : 1;
+  return end + delimiter.length;
+}
+
+/** The index of the `]` closing the `[` at `open`, skipping strings and nested brackets; -1 if none. */
+function closingBracket(expression: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < expression.length; i += 1) {
+    const char = expression[i];
+    if (char === '"' || char === "'") i = stringEnd(expression, i, false) - 1;
+    else if (char === '[' || char === '(') depth += 1;
+    else if (char === ']' || char === ')') {
+      depth -= 1;
+      if (depth === 0) return char === ']' ? i : -1;
+    }
+  }
+  return -1;
+}
+
+const OPTIONAL_FIELD = /^\.\?\s*([A-Za-z_][A-Za-z0-9_]*)/;
+/** A field selection, not a method call: `.name` not followed by `(`. */
+const FIELD = /^\.\s*([A-Za-z_][A-Za-z0-9_]*)(?!\s*[(\w])/;
+
 /**
- * `a.?b` becomes `a._opt_select('b')`, outside string literals. Optional indexing and optional list or map entries
- * (`a[?k]`, `[?x]`, `{?k: v}`) stay as written and so fail to parse: unsupported.
+ * `a.?b` becomes `a._opt_select('b')`, outside string literals; selections and indexes after it in the same chain
+ * stay optional, as CEL's optional types propagate (`a.?b.c[0]`). Optional indexing and optional list or map
+ * entries (`a[?k]`, `[?x]`, `{?k: v}`) stay as written and so fail to parse: unsupported.
  */
 function rewriteOptionals(expression: string): string {
   let out = '';
   let i = 0;
+  let chained = false;
   while (i < expression.length) {
     const char = expression[i] as string;
-    if (char === '"' || char === "'") {
-      const raw = /[rR]$/.test(out) && !/[A-Za-z0-9_][rR]$/.test(out);
-      const delimiter = expression.startsWith(char.repeat(3), i) ? char.repeat(3) : char;
-      let end = i + delimiter.length;
-      while (end < expression.length && !expression.startsWith(delimiter, end))
-        end += !raw && expression[end] === '\\' ? 2 : 1;
-      end += delimiter.length;
-      out += expression.slice(i, end);
-      i = end;
-      continue;
-    }
-    const optional =
-      char === '.' && expression[i + 1] === '?' ? /^\.\?\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(expression.slice(i)) : null;
+    const rest = expression.slice(i, i + 200);
+    const optional = char === '.' ? (OPTIONAL_FIELD.exec(rest) ?? (chained ? FIELD.exec(rest) : null)) : null;
     if (optional) {
       out += `._opt_select('${optional[1]}')`;
       i += optional[0].length;
+      chained = true;
+      continue;
+    }
+    const close = chained && char === '[' && expression[i + 1] !== '?' ? closingBracket(expression, i) : -1;
+    if (close > 0) {
+      out += `._opt_index(${rewriteOptionals(expression.slice(i + 1, close))})`;
+      i = close + 1;
+      continue;
+    }
+    chained = false;
+    if (char === '"' || char === "'") {
+      const end = stringEnd(expression, i, /(^|[^A-Za-z0-9_])[rR]$/.test(out));
+      out += expression.slice(i, end);
+      i = end;
       continue;
     }
     out += char;
@@ -656,7 +715,8 @@ function compile(expression: string): CelProgram | CelCompileError {
       if (budget.depth++ === 0) budget.used = 0;
       try {
         const value = run(bindings as never);
-        if (isCelError(value)) return { ok: false, error: value.message, unsupported: value.message === COST_EXCEEDED };
+        if (isCelError(value))
+          return { ok: false, error: value.message, unsupported: UNSUPPORTED_ERROR.test(value.message) };
         return { ok: true, value };
       } finally {
         budget.depth -= 1;
