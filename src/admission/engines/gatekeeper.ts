@@ -152,7 +152,9 @@ function evaluateConstraint(
   if (namespace?.labels[IGNORE_LABEL] !== undefined) return [];
   if (!template) return unproven(`no ConstraintTemplate for kind ${constraint.ref.kind} is in the input`);
   if ('rego' in template)
-    return unproven(`ConstraintTemplate ${template.template.ref.name} has only Rego, which does not run in-process`);
+    return unproven(
+      `ConstraintTemplate ${template.template.ref.name} has only Rego code: Rego does not run in-process`,
+    );
   const unknown = new Map(UNKNOWABLE);
   if (request.namespace !== null && !namespace)
     unknown.set('namespaceObject', `reads namespaceObject, and namespace ${request.namespace} is not in the input`);
