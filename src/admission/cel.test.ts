@@ -86,6 +86,12 @@ describe('CEL for Kubernetes admission', () => {
       '10.0.0.0/8 2001:db8::/32',
     );
     expect(value("ip('169.254.169.254').isLinkLocalUnicast() && !ip('169.254.169.254').isGlobalUnicast()")).toBe(true);
+    expect(value("string(cidr('2001:0:0:1:0:0:0:1/128').masked())")).toBe('2001:0:0:1::1/128');
+    expect(
+      value(
+        "ip.isCanonical('2001:db8::1') && !ip.isCanonical('2001:DB8::1') && !ip.isCanonical('2001:db8:0:0:0:0:0:1')",
+      ),
+    ).toBe(true);
   });
 
   it('has URLs', () => {

@@ -252,15 +252,24 @@ const inRange = (ip: IpAddress, block: string) => {
   return cidr !== undefined && cidrContains(cidr, ip);
 };
 
+/** The canonical text of an address (RFC 5952 for IPv6: lower case, the longest run of zero groups as `::`). */
+function formatIp({ version, value }: IpAddress): string {
+  if (version === 4) return [24n, 16n, 8n, 0n].map((shift) => (value >> shift) & 255n).join('.');
+  const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
+  let best = { start: -1, length: 1 };
+  for (let i = 0; i < 8; i += 1) {
+    let end = i;
+    while (end < 8 && groups[end] === '0') end += 1;
+    if (end - i > best.length) best = { start: i, length: end - i };
+    i = Math.max(i, end);
+  }
+  if (best.start < 0) return groups.join(':');
+  return `${groups.slice(0, best.start).join(':')}::${groups.slice(best.start + best.length).join(':')}`;
+}
+
 function maskedText(cidr: Cidr): string {
   const host = BigInt(BITS[cidr.version] - cidr.prefix);
-  const value = (cidr.value >> host) << host;
-  if (cidr.version === 4)
-    return `${[24n, 16n, 8n, 0n].map((shift) => (value >> shift) & 255n).join('.')}/${cidr.prefix}`;
-  const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
-  // The shortest form: the longest run of zero groups becomes `::`.
-  const joined = `:${groups.join(':')}:`.replace(/(:0)+:/, (run) => (run.length > 3 ? '::' : run));
-  return `${joined.replace(/^:(?!:)/, '').replace(/(?<!:):$/, '')}/${cidr.prefix}`;
+  return `${formatIp({ version: cidr.version, value: (cidr.value >> host) << host })}/${cidr.prefix}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -392,10 +401,7 @@ const KUBERNETES: CelFunc[] = [
     }
   }),
   celFunc('ip', [STRING], DYN, ipOf),
-  celFunc('ip.isCanonical', [STRING], BOOL, (text) => {
-    const { ip } = tagOf(ipOf(text), 'ip');
-    return text === text.toLowerCase() && (ip.version === 4 || !/(^|:)0[0-9a-f]|::.*::|:0:0:/i.test(text));
-  }),
+  celFunc('ip.isCanonical', [STRING], BOOL, (text) => text === formatIp(tagOf(ipOf(text), 'ip').ip)),
   celMethod('family', TAGGED, [], INT, function () {
     const tag = typeof this === 'object' && this !== null ? TAGS.get(this) : undefined;
     if (tag?.kind === 'ip') return BigInt(tag.ip.version);
