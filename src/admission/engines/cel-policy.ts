@@ -85,21 +85,27 @@ export type BodyResult =
   | { readonly kind: 'evaluated'; readonly results: readonly ValidationResult[] };
 
 /**
- * The `variables` of one request, each evaluated on first use, as the API server does: a variable that errors
- * matters only to an expression that reaches it. The evaluator reads the map through `get`.
+ * One request's evaluation: its bindings, converted once, and its `variables`, each evaluated on first use, as the
+ * API server does: a variable that errors matters only to an expression that reaches it. The evaluator reads the
+ * map through `get`.
  */
-class LazyVariables extends Map<string, unknown> {
+class Scope extends Map<string, unknown> {
   readonly #values = new Map<string, Evaluation>();
   readonly #body: CelPolicyBody;
-  readonly #inputs: BodyInputs;
+  readonly unknown: ReadonlyMap<string, string>;
+  /** `object`, `request`, …, and `variables`: this map as CEL reads it. */
+  readonly bindings: Readonly<Record<string, unknown>>;
   /** The first variable that failed during the current expression, to name instead of a bare "no such key". */
   failed: Evaluation | undefined;
 
   constructor(body: CelPolicyBody, inputs: BodyInputs) {
     super(Object.entries(inputs.presetVariables ?? {}).map(([name, value]) => [name, toCel(value)]));
     this.#body = body;
-    this.#inputs = inputs;
+    this.unknown = inputs.unknown;
     for (const variable of body.variables) super.set(variable.name, null);
+    const bindings: Record<string, unknown> = { variables: celMap(this as unknown as Map<string, never>) };
+    for (const [name, value] of Object.entries(inputs.bindings)) bindings[name] = toCel(value);
+    this.bindings = bindings;
   }
 
   override get(name: string): unknown {
@@ -107,7 +113,7 @@ class LazyVariables extends Map<string, unknown> {
     if (!variable) return super.get(name);
     let value = this.#values.get(name);
     if (!value) {
-      value = evaluate(variable.expression, this.#inputs, this, true);
+      value = evaluate(variable.expression, this, true);
       this.#values.set(name, value);
     }
     if (value.kind === 'value') return value.value;
@@ -120,36 +126,35 @@ class LazyVariables extends Map<string, unknown> {
   }
 }
 
-function evaluate(expression: Compiled, inputs: BodyInputs, variables: LazyVariables, raw = false): Evaluation {
+function evaluate(expression: Compiled, scope: Scope, raw = false): Evaluation {
   const { program } = expression;
-  const source = `\`${expression.source.trim()}\``;
+  const quoted = () => `\`${expression.source.trim()}\``;
   if ('error' in program) {
     const reason = program.unsupported ? program.error : `does not compile here: ${program.error}`;
-    return { kind: 'unproven', reason: `${source} ${reason}` };
+    return { kind: 'unproven', reason: `${quoted()} ${reason}` };
   }
   for (const read of program.reads) {
-    const why = inputs.unknown.get(read);
+    const why = scope.unknown.get(read);
     if (why) return { kind: 'unproven', reason: why };
   }
-  const failedBefore = variables.failed;
-  variables.failed = undefined;
-  const bindings = { ...inputs.bindings, variables: celMap(variables as unknown as Map<string, never>) };
-  const outcome = raw ? program.evaluateCel(bindings) : program.evaluate(bindings);
-  const failed = variables.failed;
-  variables.failed = failedBefore;
+  const failedBefore = scope.failed;
+  scope.failed = undefined;
+  const outcome = raw ? program.evaluateCel(scope.bindings) : program.evaluate(scope.bindings);
+  const failed = scope.failed;
+  scope.failed = failedBefore;
   if (outcome.ok) return { kind: 'value', value: outcome.value };
   if (failed) return failed;
   return outcome.unsupported
-    ? { kind: 'unproven', reason: `${source}: ${outcome.error}` }
+    ? { kind: 'unproven', reason: `${quoted()}: ${outcome.error}` }
     : { kind: 'error', message: outcome.error };
 }
 
 /** Runs the body as the API server does: match conditions, then every validation, variables as they are used. */
 export function runBody(body: CelPolicyBody, inputs: BodyInputs): BodyResult {
-  const variables = new LazyVariables(body, inputs);
+  const scope = new Scope(body, inputs);
   const conditions = body.matchConditions.map((condition) => ({
     name: condition.name,
-    result: evaluate(condition.expression, inputs, variables),
+    result: evaluate(condition.expression, scope),
   }));
   const excluded = conditions.find(({ result }) => result.kind === 'value' && result.value === false);
   if (excluded) return { kind: 'skipped', reason: `matchCondition ${excluded.name} is false for it` };
@@ -160,19 +165,19 @@ export function runBody(body: CelPolicyBody, inputs: BodyInputs): BodyResult {
     if (blocked?.result.kind === 'unproven') return { kind: 'unproven', path, reason: blocked.result.reason };
     if (blocked?.result.kind === 'error')
       return { kind: 'error', path, message: `matchCondition ${blocked.name}: ${blocked.result.message}` };
-    const result = evaluate(validation.expression, inputs, variables);
+    const result = evaluate(validation.expression, scope);
     if (result.kind === 'unproven') return { kind: 'unproven', path, reason: result.reason };
     if (result.kind === 'error') return { kind: 'error', path, message: result.message };
     if (result.value === true) return { kind: 'pass', path };
     if (result.value !== false) return { kind: 'error', path, message: 'the validation did not evaluate to a boolean' };
-    return { kind: 'fail', path, message: messageOf(validation, inputs, variables) };
+    return { kind: 'fail', path, message: messageOf(validation, scope) };
   });
   return { kind: 'evaluated', results };
 }
 
-function messageOf(validation: Validation, inputs: BodyInputs, variables: LazyVariables): string {
+function messageOf(validation: Validation, scope: Scope): string {
   if (validation.messageExpression) {
-    const message = evaluate(validation.messageExpression, inputs, variables);
+    const message = evaluate(validation.messageExpression, scope);
     if (message.kind === 'value' && typeof message.value === 'string' && message.value.trim() !== '')
       return message.value.trim();
   }
@@ -182,8 +187,10 @@ function messageOf(validation: Validation, inputs: BodyInputs, variables: LazyVa
 export type Action = 'Deny' | 'Warn' | 'Audit';
 
 /** The `request` variable: the requesting user is unknown, so `request.userInfo` is in {@link BodyInputs.unknown}. */
-export function requestVariable(request: AdmissionRequest, name: string): Record<string, unknown> {
-  return {
+export function requestVariable(request: AdmissionRequest, name: string): unknown {
+  let variable = REQUEST_VARIABLES.get(request);
+  if (variable) return variable;
+  variable = toCel({
     kind: request.kind,
     resource: request.resource,
     subResource: request.subResource,
@@ -195,8 +202,13 @@ export function requestVariable(request: AdmissionRequest, name: string): Record
     operation: request.operation,
     dryRun: false,
     options: {},
-  };
+  });
+  REQUEST_VARIABLES.set(request, variable);
+  return variable;
 }
+
+/** Each request's `request` variable, converted once for all the policies that read it. */
+const REQUEST_VARIABLES = new WeakMap<AdmissionRequest, unknown>();
 
 /** Reads no scan can answer, whatever the input. */
 export const UNKNOWABLE: ReadonlyMap<string, string> = new Map([

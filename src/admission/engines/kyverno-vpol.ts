@@ -48,8 +48,18 @@ function autogenControllers(policy: Resource): ReadonlySet<string> {
   return Array.isArray(listed) ? new Set(listed.map((c) => String(c).toLowerCase())) : AUTOGEN_DEFAULT;
 }
 
+/** Each controller request's pod, made once for all the policies. */
+const PODS = new WeakMap<AdmissionRequest, AdmissionRequest | undefined>();
+
 /** The pod a controller's template makes, as the request autogen evaluates in its place. */
 function podOfController(request: AdmissionRequest): AdmissionRequest | undefined {
+  if (PODS.has(request)) return PODS.get(request);
+  const pod = makePod(request);
+  PODS.set(request, pod);
+  return pod;
+}
+
+function makePod(request: AdmissionRequest): AdmissionRequest | undefined {
   const path = POD_SPEC_PATHS[request.kind.kind];
   if (!path || request.kind.kind === 'Pod') return undefined;
   const template = path.slice(0, -1).reduce<unknown>((node, key) => asRecord(node)[key], request.object);
