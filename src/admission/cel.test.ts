@@ -60,6 +60,7 @@ describe('CEL for Kubernetes admission', () => {
     expect(value("'a1b22c333'.findAll('[0-9]+')")).toEqual(['1', '22', '333']);
     expect(value("'a1b22c333'.findAll('[0-9]+', 2)")).toEqual(['1', '22']);
     expect(value("'abc'.find('x') == '' && 'ABC'.find('(?i)b') == 'B' && 'abc'.matches('^a')")).toBe(true);
+    expect(run("'abc'.find('(?P<x>a)')")).toMatchObject({ ok: false, unsupported: true });
   });
 
   it('has quantities: parse, compare and add exactly across suffixes', () => {

@@ -70,7 +70,8 @@ const COST_EXCEEDED = 'evaluation cost budget exceeded';
  * Errors that say more about this evaluator than about the object: our own budget, and type mismatches, which the
  * API server's type checker (it knows each field's schema) would have reported when the policy was created.
  */
-const UNSUPPORTED_ERROR = new RegExp(`^${COST_EXCEEDED}$|no (such|matching) overload`);
+const UNSUPPORTED_REGEX = 'regular expression not supported by this evaluator';
+const UNSUPPORTED_ERROR = new RegExp(`^${COST_EXCEEDED}$|no (such|matching) overload|^${UNSUPPORTED_REGEX}`);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Values the Kubernetes libraries add: optionals, quantities, IPs, CIDRs and URLs. The evaluator accepts only its
@@ -222,7 +223,14 @@ function regex(pattern: string): RegExp {
   let compiled = REGEXES.get(pattern);
   if (!compiled) {
     const flags = /^\(\?([ims]+)\)/.exec(pattern);
-    compiled = new RegExp(flags ? pattern.slice(flags[0].length) : pattern, `gu${flags?.[1] ?? ''}`);
+    try {
+      compiled = new RegExp(flags ? pattern.slice(flags[0].length) : pattern, `gu${flags?.[1] ?? ''}`);
+    } catch {
+      // RE2 syntax JavaScript lacks (`\z`, `(?P<name>…)`): unknown here, not an error of the policy.
+      throw new Error(`${UNSUPPORTED_REGEX}: ${pattern}`);
+    }
+    // Patterns built from object fields could be endless: keep the cache bounded.
+    if (REGEXES.size >= 1024) REGEXES.clear();
     REGEXES.set(pattern, compiled);
   }
   compiled.lastIndex = 0;
