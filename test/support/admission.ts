@@ -7,6 +7,14 @@ export function inventoryOf(...objects: readonly Record<string, unknown>[]): Inv
   return buildInventory(objects.map((object) => ({ object }))).inventory;
 }
 
+/** The same, as a live cluster gives them: everything of the kinds read, so an absent object does not exist. */
+export function clusterOf(...objects: readonly Record<string, unknown>[]): Inventory {
+  return buildInventory(
+    objects.map((object) => ({ object })),
+    { complete: true },
+  ).inventory;
+}
+
 /** Every document of a YAML text that is an object. */
 export function documents(text: string): Record<string, unknown>[] {
   return parseAllDocuments(text)

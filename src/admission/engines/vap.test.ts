@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inventoryOf, requestFor } from '../../../test/support/admission.js';
+import { clusterOf, inventoryOf, requestFor } from '../../../test/support/admission.js';
 import { validatingAdmissionPolicyEngine } from './vap.js';
 
 const SHOP = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { tier: 'apps' } } };
@@ -157,6 +157,20 @@ describe('ValidatingAdmissionPolicy', () => {
     const ref = binding({ paramRef: { name: 'rules', parameterNotFoundAction: 'Deny' } });
     expect(outcomes([withParams, ref, params], [BENIGN])).toEqual({ benign: ['deny'] });
     const [missing] = validatingAdmissionPolicyEngine.evaluate(requestFor(BENIGN), inventoryOf(SHOP, withParams, ref));
+    // A live cluster holds every ConfigMap: a missing one is missing, and parameterNotFoundAction decides.
+    const inCluster = (action?: string) =>
+      validatingAdmissionPolicyEngine
+        .evaluate(
+          requestFor(BENIGN),
+          clusterOf(
+            SHOP,
+            withParams,
+            binding({ paramRef: { name: 'rules', ...(action ? { parameterNotFoundAction: action } : {}) } }),
+          ),
+        )
+        .map((o) => o.outcome);
+    expect(inCluster('Allow')).toEqual([]);
+    expect(inCluster()).toEqual(['deny']);
     expect(missing).toMatchObject({
       outcome: 'unproven',
       reason: 'ConfigMap rules for binding pod-hardening-binding is not in the input',

@@ -24,7 +24,7 @@ const EVERYTHING = { operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], re
 
 const BODIES = new WeakMap<Resource, CelPolicyBody>();
 
-export function policyBody(policy: Resource): CelPolicyBody {
+function policyBody(policy: Resource): CelPolicyBody {
   let body = BODIES.get(policy);
   if (!body) {
     body = compileBody(asRecord(policy.object.spec), ['spec']);
@@ -41,7 +41,12 @@ function actionsOf(binding: Resource): Set<Action> | undefined {
   return String(binding.object.apiVersion).endsWith('/v1alpha1') ? new Set(['Deny']) : undefined;
 }
 
-type Params = { readonly objects: readonly Resource[] } | { readonly unproven: string } | { readonly error: string };
+type Params =
+  | { readonly objects: readonly Resource[] }
+  | { readonly unproven: string }
+  | { readonly error: string }
+  /** No params object and `parameterNotFoundAction: Allow`: the binding does nothing. */
+  | { readonly allowed: true };
 
 /** The params objects a binding's `paramRef` picks, from the input; none when the policy takes no params. */
 function paramsOf(policy: Resource, binding: Resource, request: AdmissionRequest, inventory: Inventory): Params {
@@ -66,9 +71,10 @@ function paramsOf(policy: Resource, binding: Resource, request: AdmissionRequest
   if (found.length > 0) return { objects: found };
   const wanted = typeof paramRef.name === 'string' ? `${paramKind.kind} ${paramRef.name}` : `${paramKind.kind} params`;
   if (!inventory.complete) return { unproven: `${wanted} for binding ${binding.ref.name} is not in the input` };
-  if (paramRef.parameterNotFoundAction === 'Deny')
+  // Deny is what the API server defaults an absent parameterNotFoundAction to.
+  if (paramRef.parameterNotFoundAction !== 'Allow')
     return { error: `no ${wanted} found (parameterNotFoundAction Deny)` };
-  return { objects: [] };
+  return { allowed: true };
 }
 
 function evaluateBinding(
@@ -95,6 +101,7 @@ function evaluateBinding(
   const body = policyBody(policy);
   const params = paramsOf(policy, binding, request, inventory);
   if ('unproven' in params) return unproven(params.unproven);
+  if ('allowed' in params) return [];
   const context = {
     engine: 'validating-admission-policy' as const,
     policy,
