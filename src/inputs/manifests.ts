@@ -2,6 +2,7 @@ import { type Dirent, readdirSync, readFileSync, realpathSync, type Stats, statS
 import path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { ScanError, SourceLocation } from '../model/report.js';
+import { globMatch } from '../util/text.js';
 import { yamlErrorMessage } from './errors.js';
 import type { FieldPath } from './path.js';
 import { ConversionError, locate, type Positions, toPlain } from './yaml.js';
@@ -35,6 +36,8 @@ export interface ReadOptions {
   stdin?: () => Promise<Buffer>;
   /** Relative paths are read from here (the process's working directory by default); they are reported as given. */
   cwd?: string;
+  /** `--skip-path`: files, or folders, matching one of these patterns (`*` globs, relative to `cwd`) are not read. */
+  skipPaths?: readonly string[];
 }
 
 /** Reads files, directories (recursively) and `-` (stdin). One unreadable input never stops the others. */
@@ -43,6 +46,8 @@ export async function readManifests(inputs: readonly string[], options: ReadOpti
   const resolve = (file: string) => path.resolve(options.cwd ?? '.', file);
   for (const input of inputs) {
     for (const source of listSources(input, resolve, result.errors)) {
+      if (options.skipPaths?.length && skipped(path.relative(resolve('.'), resolve(source)), options.skipPaths))
+        continue;
       let bytes: Buffer;
       try {
         // Synchronous reads: thousands of small files parse faster without an event-loop turn per file.
@@ -60,6 +65,15 @@ export async function readManifests(inputs: readonly string[], options: ReadOpti
     }
   }
   return result;
+}
+
+/** Whether a file, relative to the working directory, or a folder it is in, matches one of `patterns`. */
+function skipped(relative: string, patterns: readonly string[]): boolean {
+  const parts = relative.split(path.sep);
+  return parts.some((_, end) => {
+    const prefix = parts.slice(0, end + 1).join('/');
+    return patterns.some((pattern) => globMatch(pattern.replace(/\/+$/, ''), prefix));
+  });
 }
 
 function* listSources(input: string, resolve: Resolve, errors: ScanError[]): Generator<string> {

@@ -2,9 +2,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../config/index.js';
-import { type ScanOptions, type ScanResult, scanCollection, scanManifests } from '../../engine/scan.js';
+import { NOTHING_READ, type ScanOptions, type ScanResult, scanCollection, scanManifests } from '../../engine/scan.js';
 import type { Collection } from '../../inputs/cluster/collection.js';
 import type { Report } from '../../model/report.js';
+import { plural } from '../../report/terminal/findings.js';
 import { type Io, UsageError } from '../io.js';
 import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
 
@@ -50,9 +51,16 @@ export async function scanInput(
     : scanManifests(paths, { ...options, cwd: io.cwd, stdin: io.stdin });
 }
 
-/** Nothing readable at all is an input error; a few broken files among many are reported and the rest stands. */
-export function nothingRead(report: Report): boolean {
-  return report.source.type === 'manifests' && report.source.files === 0 && report.errors.length > 0;
+/**
+ * A scan that read no Kubernetes object (an empty folder, comments only, every file broken) assessed nothing: a gate
+ * must not pass on it, so it is unusable input, said on standard error. A few broken files beside good objects are
+ * reported and the rest stands.
+ */
+export function nothingRead(io: Io, report: Report): boolean {
+  if (report.source.objects > 0) return false;
+  const read = report.source.type === 'manifests' ? `${plural(report.source.files, 'file')}, ` : '';
+  io.stderr.write(`kubematrix: ${NOTHING_READ} (${read}${plural(report.errors.length, 'input error')})\n`);
+  return true;
 }
 
 /**

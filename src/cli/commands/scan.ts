@@ -6,6 +6,7 @@ import { loadControls } from '../../coverage/controls.js';
 import { type Finding, type Report, type Severity, severityRank } from '../../model/report.js';
 import { type ReportFormat, reportFormat, reportFormats } from '../../report/index.js';
 import { plural } from '../../report/terminal/findings.js';
+import { globMatch } from '../../util/text.js';
 import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError } from '../io.js';
 import type { ClusterOptions } from './cluster.js';
 import { checkInput, collectionFor, configFor, nothingRead, openAll, scanInput } from './input.js';
@@ -21,6 +22,12 @@ export interface ScanCommandOptions extends ClusterOptions {
   all?: boolean;
   /** Audit logs whose activity is shown on the matrix (`--audit`, repeatable). */
   audit?: string[];
+  failOnInputErrors?: boolean;
+  /** A JSON report of an earlier scan (`--baseline`). */
+  baseline?: string;
+  check?: string[];
+  skipCheck?: string[];
+  skipPath?: string[];
 }
 
 export default async function scanCommand(io: Io, paths: string[], options: ScanCommandOptions): Promise<number> {
@@ -33,14 +40,17 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
   const controls = await loadControls(options.controls, io.cwd).catch((error: unknown) => {
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
   });
+  const selection = await checkSelection(options);
+  const baseline = options.baseline === undefined ? undefined : await baselineReport(io, options.baseline);
   const files = await openAll(outputs.map((output) => output.file));
   try {
     const collection = await collectionFor(io, paths, options);
     const [{ report: scanned }, renderers] = await Promise.all([
-      scanInput(io, paths, collection, { config, controls }),
+      scanInput(io, paths, collection, { config, controls, ...selection, skipPaths: options.skipPath }),
       Promise.all(outputs.map((output) => output.format.load())),
     ]);
-    const report = options.audit?.length ? await withActivity(io, scanned, options.audit, config) : scanned;
+    const active = options.audit?.length ? await withActivity(io, scanned, options.audit, config) : scanned;
+    const report = baseline ? baseline.compare(active) : active;
     const terminal = detectTerminal(io);
     const shared = { showSuppressed: !!options.showSuppressed, all: !!options.all, cwd: io.cwd };
     for (const [index, render] of renderers.entries()) {
@@ -55,7 +65,13 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
         for (const piece of render(report, { ...terminal, ...shared })) io.stdout.write(piece);
       }
     }
-    if (nothingRead(report)) return ExitCode.usage;
+    if (nothingRead(io, report)) return ExitCode.usage;
+    if (options.failOnInputErrors && report.errors.length) {
+      if (!options.quiet) {
+        io.stderr.write(`kubematrix: ${plural(report.errors.length, 'input error')} (--fail-on-input-errors)\n`);
+      }
+      return ExitCode.usage;
+    }
     return gate(io, report.findings, options);
   } finally {
     await Promise.all(files.map((file) => file?.close()));
@@ -82,6 +98,7 @@ const formatByExtension: readonly (readonly [string, string])[] = [
   ['.md', 'markdown'],
   ['.markdown', 'markdown'],
   ['.txt', 'table'],
+  ['.xml', 'junit'],
 ];
 
 /**
@@ -128,16 +145,45 @@ function formatNamed(name: string): ReportFormat {
   return format;
 }
 
-/** The CI gate: exit 1 when an unsuppressed finding is at or above `--fail-on`, saying how many on standard error. */
-function gate(io: Io, findings: readonly Finding[], { failOn, quiet }: ScanCommandOptions): number {
+/**
+ * The CI gate: exit 1 when an unsuppressed finding is at or above `--fail-on`, saying how many on standard error.
+ * Against a baseline only new findings count: the gate holds a change to what it adds.
+ */
+function gate(io: Io, findings: readonly Finding[], { failOn, quiet, baseline }: ScanCommandOptions): number {
   if (!failOn) return ExitCode.ok;
   const failing = findings.filter(
-    (finding) => !finding.suppressed && severityRank(finding.severity) <= severityRank(failOn),
+    (finding) =>
+      !finding.suppressed && finding.baseline !== 'unchanged' && severityRank(finding.severity) <= severityRank(failOn),
   ).length;
   if (!failing) return ExitCode.ok;
-  if (!quiet)
-    io.stderr.write(`kubematrix: ${plural(failing, 'unsuppressed finding')} at or above ${failOn} (--fail-on)\n`);
+  const what = baseline === undefined ? 'unsuppressed finding' : 'new unsuppressed finding';
+  if (!quiet) io.stderr.write(`kubematrix: ${plural(failing, what)} at or above ${failOn} (--fail-on)\n`);
   return ExitCode.findings;
+}
+
+/** `--check` and `--skip-check`: a pattern that matches no check is a typo, which would silently run nothing. */
+async function checkSelection({ check, skipCheck }: ScanCommandOptions) {
+  if (!check?.length && !skipCheck?.length) return {};
+  const { allChecks } = await import('../../checks/index.js');
+  for (const [option, patterns] of [
+    ['--check', check],
+    ['--skip-check', skipCheck],
+  ] as const) {
+    const unmatched = patterns?.find((pattern) => !allChecks.some((c) => globMatch(pattern, c.id)));
+    if (unmatched !== undefined) {
+      throw new UsageError(`${option} '${unmatched}' matches no check (see kubematrix explain, docs/checks.md)`);
+    }
+  }
+  return { only: check, skip: skipCheck };
+}
+
+/** The `--baseline` report, read and checked before the scan, so that a wrong file fails at once. */
+async function baselineReport(io: Io, file: string) {
+  const { readReport, ReportFileError, withBaseline } = await import('../../engine/baseline.js');
+  const before = await readReport(file, io.cwd).catch((error: unknown) => {
+    throw error instanceof ReportFileError ? new UsageError(`--baseline ${error.message}`) : error;
+  });
+  return { compare: (report: Report) => withBaseline(report, before, file) };
 }
 
 /**
