@@ -1,5 +1,5 @@
-import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type SpawnSyncOptions, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +57,8 @@ beforeAll(() => {
   mustRun('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', path.join(work, packed.filename)], { cwd: app });
 }, 600_000);
 
-afterAll(() => rmSync(work, { recursive: true, force: true }), 60_000);
+// Several copies of node_modules (the install, the image's layers): removed in the background, not waited for.
+afterAll(() => spawn('rm', ['-rf', work], { detached: true, stdio: 'ignore' }).unref());
 
 describe('the npm package', () => {
   const files = () => packed.files.map((file) => file.path);
@@ -183,7 +184,11 @@ describeWithTool('buildah', 'the container image', () => {
     for (const binary of [process.execPath, '/usr/bin/env']) {
       for (const [, library] of mustRun('ldd', [binary]).stdout.matchAll(/(\/\S+) \(0x/g)) copy(library as string);
     }
-    cpSync(path.join(app, 'node_modules'), path.join(root, 'opt/kubematrix/node_modules'), { recursive: true });
+    // Relative links kept as they are (node_modules/.bin), as COPY keeps them.
+    cpSync(path.join(app, 'node_modules'), path.join(root, 'opt/kubematrix/node_modules'), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
     const storage = [
       '--root',
       path.join(work, 'storage'),
