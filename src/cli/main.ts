@@ -185,6 +185,8 @@ Exit codes:
     .option('--until <time>', 'only events before TIME, in the same forms')
     .option('--proxy-list <file>', 'known proxy and Tor exit addresses: one IP or CIDR per line, # comments')
     .option('-c, --config <file>', 'the audit allow-list and other settings (default: .kubematrix.yaml if present)')
+    .option('--check <ids>', 'run only these detection rules (comma-separated or repeated; * globs)', list)
+    .option('--skip-check <ids>', 'do not run these detection rules (comma-separated or repeated; * globs)', list)
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when an alert is at or above SEVERITY').choices([
         'critical',

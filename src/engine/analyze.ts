@@ -8,7 +8,7 @@ import { locatedError } from '../inventory/located.js';
 import { logReads, unreadableKinds } from '../inventory/reads.js';
 import { isControlPlanePod } from '../k8s/components.js';
 import { type Finding, type ScanError, type ScanWarning, type Suppression, severityRank } from '../model/report.js';
-import { compareText, globMatch } from '../util/text.js';
+import { compareText, globMatch, selectedBy } from '../util/text.js';
 
 export const IGNORE_ANNOTATION = 'kubematrix.io/ignore';
 export const IGNORE_REASON_ANNOTATION = 'kubematrix.io/ignore-reason';
@@ -35,16 +35,6 @@ export interface Analysis {
   readonly warnings: ScanWarning[];
 }
 
-/** Whether a check is selected by `--check` (`only`) and `--skip-check` (`skip`) patterns. */
-export function selected(
-  id: string,
-  only: readonly string[] | undefined,
-  skip: readonly string[] | undefined,
-): boolean {
-  const matches = (pattern: string) => globMatch(pattern, id);
-  return (!only?.length || only.some(matches)) && !skip?.some(matches);
-}
-
 /** Runs every enabled check over the inventory and applies suppressions. Findings come out in a stable order. */
 export function analyze(
   inventory: Inventory,
@@ -60,7 +50,7 @@ export function analyze(
   const warnings = unknownSuppressions(config, inventory, checks);
   for (const check of checks) {
     const settings = config.checks[check.id];
-    if (settings?.enabled === false || !selected(check.id, only, skip)) continue;
+    if (settings?.enabled === false || !selectedBy(check.id, only, skip)) continue;
     const options = check.options?.safeParse(settings?.options ?? {}, { error: issueMessage });
     if (options && !options.success) {
       const [issue] = options.error.issues;

@@ -8,3 +8,9 @@ export function globMatch(pattern: string, text: string): boolean {
   const regex = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`^${regex.join('.*')}$`).test(text);
 }
+
+/** Whether an id is chosen by `only` patterns (every id when there are none) and not by a `skip` pattern. */
+export function selectedBy(id: string, only: readonly string[] = [], skip: readonly string[] = []): boolean {
+  const matches = (pattern: string) => globMatch(pattern, id);
+  return (!only.length || only.some(matches)) && !skip.some(matches);
+}

@@ -6,6 +6,7 @@ import { NOTHING_READ, type ScanOptions, type ScanResult, scanCollection, scanMa
 import type { Collection } from '../../inputs/cluster/collection.js';
 import type { Report } from '../../model/report.js';
 import { plural } from '../../report/terminal/findings.js';
+import { globMatch } from '../../util/text.js';
 import { type Io, UsageError } from '../io.js';
 import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
 
@@ -13,6 +14,27 @@ import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
  * What the commands that read `scan`'s inputs share: manifests (files, directories, `-`), one snapshot file, or a
  * live cluster, checked the same way and scanned by the same engine.
  */
+
+/** `--check` and `--skip-check`, as `scan` and `audit` take them. */
+export interface SelectionOptions {
+  check?: string[];
+  skipCheck?: string[];
+}
+
+/**
+ * `--check` and `--skip-check` patterns against the ids they choose among (checks, detection rules): a pattern that
+ * matches none is a typo, which would silently run nothing, or skip nothing.
+ */
+export function selectionOf(ids: readonly string[], { check, skipCheck }: SelectionOptions, what: string) {
+  for (const [option, patterns] of [
+    ['--check', check],
+    ['--skip-check', skipCheck],
+  ] as const) {
+    const unmatched = patterns?.find((pattern) => !ids.some((id) => globMatch(pattern, id)));
+    if (unmatched !== undefined) throw new UsageError(`${option} '${unmatched}' matches no ${what}`);
+  }
+  return { only: check, skip: skipCheck };
+}
 
 /** The config file's suppressions and settings (`-c FILE`, else `.kubematrix.yaml` if present). */
 export async function configFor(io: Io, file: string | undefined) {

@@ -6,12 +6,20 @@ import { loadControls } from '../../coverage/controls.js';
 import { type Finding, type Report, type Severity, severityRank } from '../../model/report.js';
 import { type ReportFormat, reportFormat, reportFormats } from '../../report/index.js';
 import { plural } from '../../report/terminal/findings.js';
-import { globMatch } from '../../util/text.js';
 import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError } from '../io.js';
 import type { ClusterOptions } from './cluster.js';
-import { checkInput, collectionFor, configFor, nothingRead, openAll, scanInput } from './input.js';
+import {
+  checkInput,
+  collectionFor,
+  configFor,
+  nothingRead,
+  openAll,
+  type SelectionOptions,
+  scanInput,
+  selectionOf,
+} from './input.js';
 
-export interface ScanCommandOptions extends ClusterOptions {
+export interface ScanCommandOptions extends ClusterOptions, SelectionOptions {
   /** Each `--output`: a format for standard output, or FORMAT=FILE. */
   output: string[];
   outputFile?: string;
@@ -25,8 +33,6 @@ export interface ScanCommandOptions extends ClusterOptions {
   failOnInputErrors?: boolean;
   /** A JSON report of an earlier scan (`--baseline`). */
   baseline?: string;
-  check?: string[];
-  skipCheck?: string[];
   skipPath?: string[];
 }
 
@@ -161,20 +167,12 @@ function gate(io: Io, findings: readonly Finding[], { failOn, quiet, baseline }:
   return ExitCode.findings;
 }
 
-/** `--check` and `--skip-check`: a pattern that matches no check is a typo, which would silently run nothing. */
-async function checkSelection({ check, skipCheck }: ScanCommandOptions) {
-  if (!check?.length && !skipCheck?.length) return {};
+/** `--check` and `--skip-check` among the checks, loaded only when asked for. */
+async function checkSelection(options: ScanCommandOptions) {
+  if (!options.check?.length && !options.skipCheck?.length) return {};
   const { allChecks } = await import('../../checks/index.js');
-  for (const [option, patterns] of [
-    ['--check', check],
-    ['--skip-check', skipCheck],
-  ] as const) {
-    const unmatched = patterns?.find((pattern) => !allChecks.some((c) => globMatch(pattern, c.id)));
-    if (unmatched !== undefined) {
-      throw new UsageError(`${option} '${unmatched}' matches no check (see kubematrix explain, docs/checks.md)`);
-    }
-  }
-  return { only: check, skip: skipCheck };
+  const ids = allChecks.map((check) => check.id);
+  return selectionOf(ids, options, 'check (see kubematrix explain, docs/checks.md)');
 }
 
 /** The `--baseline` report, read and checked before the scan, so that a wrong file fails at once. */
