@@ -174,7 +174,7 @@ describe('the Dockerfile and deploy/', () => {
 });
 
 describeWithTool('buildah', 'the container image', () => {
-  it('holds everything a scan needs: built from scratch as the final stage is, it scans the example as user 65532', () => {
+  it('holds everything a scan needs: built from scratch as the final stage is, it scans the example as user 65532 on a read-only root', () => {
     // The final stage's filesystem: Node and the libraries it links, /usr/bin/env for the bin's #!, and the
     // production install of the tarball, as `npm install --omit=dev` left it in the build stage.
     const root = path.join(work, 'rootfs');
@@ -235,18 +235,23 @@ describeWithTool('buildah', 'the container image', () => {
 
     // The entrypoint, resolved on the image's PATH, with nothing from this machine beside it.
     const env = Object.fromEntries((config.Env as string[]).map((entry) => entry.split(/=(.*)/s).slice(0, 2)));
-    // chroot itself is found on this machine's PATH; what it runs, on the image's.
-    const chroot = mustRun('sh', ['-c', 'command -v chroot']).stdout.trim();
-    const scan = run(
-      chroot,
-      ['--userspec=65532:65532', unpacked, ...config.Entrypoint, 'scan', '/work/shop', '-o', 'json'],
-      { env },
+    // The tools come from this machine's PATH, what they run from the image's. In a mount namespace of its own the
+    // root filesystem is remounted read-only, as `readOnlyRootFilesystem: true` leaves it, then entered as 65532.
+    const [unshare = 'unshare', mount, chroot] = ['unshare', 'mount', 'chroot'].map((tool) =>
+      mustRun('sh', ['-c', `command -v ${tool}`]).stdout.trim(),
     );
+    const enter = `${mount} --bind "$0" "$0" && ${mount} -o remount,bind,ro "$0" && exec ${chroot} --userspec=65532:65532 "$0" "$@"`;
+    const inImage = (...args: string[]) =>
+      run(unshare, ['--mount', '--propagation', 'private', '/bin/sh', '-c', enter, unpacked, ...args], { env });
+    const scan = inImage(...config.Entrypoint, 'scan', '/work/shop', '-o', 'json');
     expect(scan.stderr).toBe('');
     expect(scan.status).toBe(0);
     const report = JSON.parse(scan.stdout);
     expect(report.source.objects).toBe(13);
     expect(report.findings.length).toBeGreaterThan(10);
+    // The decoy: the same mount refuses a write, so the scan above wrote nothing to the root filesystem.
+    const write = inImage('/usr/local/bin/node', '-e', "require('fs').writeFileSync('/work/x', '')");
+    expect(write.stderr).toMatch(/EROFS: read-only file system/);
   }, 180_000);
 });
 
