@@ -136,7 +136,10 @@ function unknownSuppressions(config: Config, inventory: Inventory, checks: reado
 
 /** The check ids a resource's ignore annotation lists. */
 function ignoredIds(resource: Resource): string[] | undefined {
-  return resource.annotations[IGNORE_ANNOTATION]?.split(',').map((id) => id.trim());
+  return resource.annotations[IGNORE_ANNOTATION]
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
 }
 
 function toFinding(check: AnyCheck, draft: FindingDraft, severityOverride: Finding['severity'] | undefined): Finding {
