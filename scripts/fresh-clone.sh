@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves that the repository works on its own: clones the committed HEAD into an empty temporary folder, with
-# nothing beside it (so no ../shared), and runs the two commands of the README's "From a checkout" there as a
+# nothing beside it (so no ../shared), and runs the README's first two commands there as a
 # newcomer would.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,13 +26,13 @@ git clone --quiet "$repo" "$clone"
 cd "$clone"
 # As on a newcomer's machine: without CI the corpus tests skip visibly instead of failing for want of ../shared.
 unset CI
-# "From a checkout", first line; --prefer-offline takes packages from the npm cache the outer install filled.
+# The README's first line; --prefer-offline takes packages from the npm cache the outer install filled.
 scan="$(npm ci --prefer-offline --no-audit --no-fund >&2 && npx kubematrix scan examples/shop)" ||
   fail "npm ci && npx kubematrix scan examples/shop exited non-zero"
 summary="$(grep -E '^[1-9][0-9]* findings ' <<<"$scan")" || fail "the scan of examples/shop printed no findings"
 say "npx kubematrix scan examples/shop: $summary"
 
-# "From a checkout", second line.
+# The README's second line.
 npm test 2>&1 | tee "$log" || fail "npm test failed in the fresh clone"
 grep -q '\.\./shared not found: corpus tests skipped' "$log" ||
   fail "no corpus test said it was skipped: did the clone see a ../shared?"
