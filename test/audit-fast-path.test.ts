@@ -117,6 +117,12 @@ describe('the fast path: parsing only what some rule needs', () => {
     });
   });
 
+  it('is the same on a log written with spaces after colons, as Python and some shippers write JSON', async () => {
+    const spaced = mixedLog().map((event) => `${JSON.stringify(event, null, 1).replace(/\n */g, ' ')}\n`);
+    writeFileSync(path.join(dir, 'spaced.log'), spaced.join(''));
+    expect((await expectSameRuns(['spaced.log'], { cwd: dir })).alerts.length).toBeGreaterThan(10);
+  });
+
   it('is the same on the empty input', async () => {
     writeFileSync(path.join(dir, 'empty.log'), '');
     expect((await expectSameRuns(['empty.log'], { cwd: dir })).alerts).toEqual([]);

@@ -32,6 +32,12 @@ describe('lineFacts', () => {
     });
   });
 
+  it('reads the same with spaces after colons and commas, as Python writes JSON', () => {
+    const spaced = JSON.stringify(read, null, 1).replace(/\n */g, ' ');
+    expect(spaced).toContain('"user": { "username": "system:kube-scheduler"');
+    expect(lineFacts(spaced)).toEqual(lineFacts(line(read)));
+  });
+
   it('leaves to the parser every line whose text leaves a doubt', () => {
     const doubtful = {
       'a body, which may hold the same keys': { ...read, requestObject: { verb: 'create' } },
@@ -41,9 +47,10 @@ describe('lineFacts', () => {
       'no objectRef (a non-resource request)': { ...read, objectRef: undefined, requestURI: '/healthz' },
       'no user name first in user': { ...read, user: { groups: ['g'], username: 'x' } },
       'no verb': { ...read, verb: undefined },
+      'a verb that is not text': { ...read, verb: 7 },
+      'an objectRef that is not an object': { ...read, objectRef: 'pods', resource: 'pods' },
     };
     for (const [name, value] of Object.entries(doubtful)) expect(lineFacts(line(value)), name).toBeUndefined();
-    expect(lineFacts(JSON.stringify(read, null, 1).replace(/\n/g, ' ')), 'spaces after colons').toBeUndefined();
     expect(lineFacts(`${line(read)}\r`), 'a carriage return').toBeUndefined();
     expect(lineFacts(line({ properties: { log: line(read) } })), 'an AKS record, its event as text').toBeUndefined();
     expect(lineFacts(line({ kind: 'EventList', items: [read, read] })), 'a list of two').toBeUndefined();

@@ -12,36 +12,41 @@ export interface LineFacts {
   readonly username: string;
 }
 
-const AUDIT_ID = '"auditID":"';
-const STAGE = '"stage":"';
-const VERB = '"verb":"';
-const USER = '"user":{"username":"';
-const OBJECT_REF = '"objectRef":{';
-const RESOURCE = '"resource":"';
-const SUBRESOURCE = '"subresource":"';
+const AUDIT_ID = '"auditID":';
+const STAGE = '"stage":';
+const VERB = '"verb":';
+const USER = '"user":';
+const USERNAME = '"username":';
+const OBJECT_REF = '"objectRef":';
+const RESOURCE = '"resource":';
+const SUBRESOURCE = '"subresource":';
 
 /**
- * The facts of a line as kube-apiserver writes an Event (compact JSON, no spaces after colons), or `undefined` when
- * the line is anything else or leaves a doubt, and must be parsed: each key must occur at most once (a body or a
- * second user could hold the same key), the event must have a verb, a user name and an objectRef with a resource,
- * no value may hold an escape, and the line must be one object. Inside a JSON string every quote is escaped, so a
- * key pattern with its quotes cannot match text within a value.
+ * The facts of a line as API servers and most shippers write an Event (one JSON object, a key's colon right after
+ * it, spaces after colons or not), or `undefined` when the line is anything else or leaves a doubt, and must be
+ * parsed: each key must occur at most once (a body or a second user could hold the same key), the event must have
+ * a verb, a user object opening with its name and an objectRef with a resource, and no value may hold an escape.
+ * Inside a JSON string every quote is escaped, so a key pattern with its quotes cannot match text within a value.
  */
 export function lineFacts(line: string): LineFacts | undefined {
   if (line.charCodeAt(0) !== 123 || line.charCodeAt(line.length - 1) !== 125) return undefined;
   if (line.includes('"requestObject"') || line.includes('"responseObject"') || line.includes('"impersonatedUser"'))
     return undefined;
-  const verb = only(line, VERB);
-  const username = only(line, USER);
-  if (!verb || username === undefined || once(line, OBJECT_REF) === -1) return undefined;
-  const resource = only(line, RESOURCE);
-  if (!resource) return undefined;
-  const subresource = only(line, SUBRESOURCE);
-  const auditID = only(line, AUDIT_ID);
-  const stage = only(line, STAGE);
+  const verb = text(line, VERB);
+  const resource = text(line, RESOURCE);
+  if (!verb || !resource) return undefined;
+  // The user's name must be the first key of the one user object, and the objectRef an object.
+  const user = once(line, USER);
+  const name = once(line, USERNAME);
+  if (user < 0 || name < 0 || skipSpaces(line, skipSpaces(line, user + USER.length) + 1) !== name) return undefined;
+  const ref = once(line, OBJECT_REF);
+  if (ref < 0 || line.charCodeAt(skipSpaces(line, ref + OBJECT_REF.length)) !== 123) return undefined;
+  const username = text(line, USERNAME);
+  const subresource = text(line, SUBRESOURCE);
+  const auditID = text(line, AUDIT_ID);
+  const stage = text(line, STAGE);
   // `null`: the key is there twice, or its value is not plain text.
-  if (subresource === null || auditID === null || stage === null || verb === null || username === null)
-    return undefined;
+  if (username == null || subresource === null || auditID === null || stage === null) return undefined;
   return {
     ...(auditID !== undefined ? { auditID } : {}),
     ...(stage !== undefined ? { stage } : {}),
@@ -59,14 +64,25 @@ function once(line: string, key: string): number {
   return line.indexOf(key, at + key.length) === -1 ? at : -2;
 }
 
-/** The string value after `key`: `undefined` without the key, `null` when it is there twice or holds an escape. */
-function only(line: string, key: string): string | null | undefined {
+/** The first position from `at` that is not a space. */
+function skipSpaces(line: string, at: number): number {
+  let position = at;
+  while (line.charCodeAt(position) === 32) position++;
+  return position;
+}
+
+/**
+ * The string value of `key`: `undefined` without the key, `null` when the key is there twice or its value is not a
+ * string without escapes.
+ */
+function text(line: string, key: string): string | null | undefined {
   const at = once(line, key);
   if (at === -1) return undefined;
   if (at === -2) return null;
-  const start = at + key.length;
-  const end = line.indexOf('"', start);
+  const start = skipSpaces(line, at + key.length);
+  if (line.charCodeAt(start) !== 34) return null;
+  const end = line.indexOf('"', start + 1);
   if (end === -1) return null;
-  const value = line.slice(start, end);
+  const value = line.slice(start + 1, end);
   return value.includes('\\') ? null : value;
 }
