@@ -32,6 +32,22 @@ describe('lineFacts', () => {
     });
   });
 
+  it('takes keys where they belong, whatever their order and whatever nested objects say', () => {
+    const nested = {
+      annotations: { verb: 'delete' },
+      user: { groups: ['g'], extra: { username: ['x'] }, username: 'system:kube-scheduler' },
+      objectRef: { resource: 'pods' },
+      verb: 'watch',
+    };
+    expect(lineFacts(line(nested))).toEqual({
+      verb: 'watch',
+      resource: 'pods',
+      subresource: '',
+      username: 'system:kube-scheduler',
+    });
+    expect(lineFacts(`${line(read)}\r`), 'a carriage return').toEqual(lineFacts(line(read)));
+  });
+
   it('reads the same with spaces after colons and commas, as Python writes JSON', () => {
     const spaced = JSON.stringify(read, null, 1).replace(/\n */g, ' ');
     expect(spaced).toContain('"user": { "username": "system:kube-scheduler"');
@@ -42,16 +58,17 @@ describe('lineFacts', () => {
     const doubtful = {
       'a body, which may hold the same keys': { ...read, requestObject: { verb: 'create' } },
       'an impersonated user': { ...read, impersonatedUser: { username: 'bob' } },
-      'a key twice': { ...read, annotations: { x: 'y' }, extra: { objectRef: { resource: 'secrets' } } },
       'an escaped value': { ...read, user: { username: 'eve\\"' } },
       'no objectRef (a non-resource request)': { ...read, objectRef: undefined, requestURI: '/healthz' },
-      'no user name first in user': { ...read, user: { groups: ['g'], username: 'x' } },
+      'a user without a name': { ...read, user: { groups: ['g'] } },
       'no verb': { ...read, verb: undefined },
       'a verb that is not text': { ...read, verb: 7 },
       'an objectRef that is not an object': { ...read, objectRef: 'pods', resource: 'pods' },
     };
     for (const [name, value] of Object.entries(doubtful)) expect(lineFacts(line(value)), name).toBeUndefined();
-    expect(lineFacts(`${line(read)}\r`), 'a carriage return').toBeUndefined();
+    expect(lineFacts(line(read).replace(/}$/, ',"verb":"create"}')), 'a key twice').toBeUndefined();
+    expect(lineFacts(`${line(read)} {}`), 'text after the object').toBeUndefined();
+    expect(lineFacts(line(read).slice(0, -1)), 'a truncated line').toBeUndefined();
     expect(lineFacts(line({ properties: { log: line(read) } })), 'an AKS record, its event as text').toBeUndefined();
     expect(lineFacts(line({ kind: 'EventList', items: [read, read] })), 'a list of two').toBeUndefined();
     expect(lineFacts(''), 'the empty line').toBeUndefined();
