@@ -48,13 +48,6 @@ export interface EventFilter {
   readonly verbs?: readonly string[];
   /** `resource` or `resource/subresource` as in `objectRef`, without the group: `pods`, `pods/exec`, `daemonsets`. */
   readonly resources?: readonly string[];
-  /**
-   * Text the event's raw line must hold (one of them) for the rule to be able to alert, given the settings: `[]`
-   * when it cannot alert at all, `undefined` when it may alert on any line. Lets `kubematrix audit` skip parsing
-   * events no rule needs (a rule without a resource filter that says nothing here has every event parsed for it).
-   * A promise: when unsure, answer `undefined`.
-   */
-  readonly lineHolds?: (settings: DetectionSettings) => readonly string[] | undefined;
 }
 
 export interface Detection<State = undefined> {

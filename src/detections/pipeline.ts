@@ -1,5 +1,4 @@
 import type { AuditEvent, SourcedEvent } from '../inputs/audit/event.js';
-import type { LineFacts } from '../inputs/audit/line-facts.js';
 import { RecentIds } from '../inputs/audit/recent-ids.js';
 import type { TechniqueId } from '../matrix/types.js';
 import type { Alert } from '../model/alert.js';
@@ -51,12 +50,6 @@ export interface PipelineStats {
 export interface Pipeline {
   /** Runs every detection that wants the event; returns its alerts (usually none). */
   push(sourced: SourcedEvent): readonly Alert[];
-  /**
-   * Whether some rule could alert on the event a raw line holds, from the facts read off its text: false only when
-   * none can (no rule wants its verb and resource, or its user is allow-listed for those that do and the others
-   * promise text the line lacks), so that it need not be parsed. Pushing it would raise nothing.
-   */
-  needs(facts: LineFacts, line: string): boolean;
   readonly stats: PipelineStats;
 }
 
@@ -132,19 +125,21 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   // of the event's own strings, as a key built per event would cost an allocation and a hash of it every time.
   const byKey = new Map<string, Map<string, Map<string, Candidate[]>>>();
   let cached = 0;
-  const candidates = (verb: string, resource: string, subresource: string): Candidate[] => {
-    const found = byKey.get(verb)?.get(resource)?.get(subresource);
+  const candidates = (event: AuditEvent): Candidate[] => {
+    const resource = event.objectRef?.resource ?? '';
+    const subresource = (resource && event.objectRef?.subresource) || '';
+    const found = byKey.get(event.verb)?.get(resource)?.get(subresource);
     if (found) return found;
-    const key = resource && subresource ? `${resource}/${subresource}` : resource;
+    const key = resourceKey(event);
     const wanted: Candidate[] = options.detections
-      .filter(({ on }) => (!on.verbs || on.verbs.includes(verb)) && (!on.resources || on.resources.includes(key)))
+      .filter(({ on }) => (!on.verbs || on.verbs.includes(event.verb)) && (!on.resources || on.resources.includes(key)))
       .map((detection) => ({ detection, context: contexts.get(detection) as Context }));
     if (cached >= CANDIDATE_CACHE) {
       byKey.clear();
       cached = 0;
     }
-    const byResource = byKey.get(verb) ?? new Map<string, Map<string, Candidate[]>>();
-    byKey.set(verb, byResource);
+    const byResource = byKey.get(event.verb) ?? new Map<string, Map<string, Candidate[]>>();
+    byKey.set(event.verb, byResource);
     const bySubresource = byResource.get(resource) ?? new Map<string, Candidate[]>();
     byResource.set(resource, bySubresource);
     bySubresource.set(subresource, wanted);
@@ -152,23 +147,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return wanted;
   };
 
-  // What each rule promises a line must hold for it to alert (see `EventFilter.lineHolds`), for `needs`.
-  const lineHolds = new Map(options.detections.map((detection) => [detection, detection.on.lineHolds?.(settings)]));
-  // Outside the window nothing alerts, but the window is judged on the parsed event's time.
-  const windowed = since !== undefined || until !== undefined;
-
   return {
     stats,
-    needs(facts, line) {
-      if (windowed) return true;
-      const allowed = allowedUser(facts.username);
-      for (const { detection } of candidates(facts.verb, facts.resource, facts.subresource)) {
-        if (allowed && !detection.everyone) continue;
-        const holds = lineHolds.get(detection);
-        if (!holds || holds.some((text) => line.includes(text))) return true;
-      }
-      return false;
-    },
     push(sourced) {
       stats.events++;
       if (since !== undefined || until !== undefined) {
@@ -178,9 +158,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           return NONE;
         }
       }
-      const ref = sourced.event.objectRef;
-      const resource = ref?.resource ?? '';
-      const rules = candidates(sourced.event.verb, resource, (resource && ref?.subresource) || '');
+      const rules = candidates(sourced.event);
       if (!rules.length) return NONE;
       ({ event, source } = sourced);
       const { user, auditID } = event;

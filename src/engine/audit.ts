@@ -22,11 +22,6 @@ export interface AuditLogOptions extends AuditReadOptions {
    * many to hold. A returned promise (a writer waiting to drain) pauses reading until it settles.
    */
   readonly onAlert?: (alert: Alert) => void | Promise<void>;
-  /**
-   * Parse every event, even those whose raw line shows no rule can alert on them (skipped by default, which is
-   * most of a log and where the time goes): the same alerts either way, for comparing the two.
-   */
-  readonly parseEvery?: boolean;
 }
 
 export interface AuditLogResult {
@@ -64,7 +59,7 @@ export async function auditLog(inputs: readonly string[], options: AuditLogOptio
         }
       })();
     },
-    options.parseEvery ? options : { ...options, needs: pipeline.needs },
+    options,
   );
   const source: AuditSource = {
     type: 'audit-log',

@@ -17,8 +17,7 @@ export default defineDetection({
   benign:
     "A corporate VPN or egress proxy that happens to be on the supplied list; take its addresses out of the list. The rule says nothing when no list is given, and knows only the list's addresses.",
   everyone: true,
-  // Without a list nothing is listed; a list may hold blocks, which no text search matches.
-  on: { lineHolds: (settings) => (settings.proxyAddresses.size ? undefined : []) },
+  on: {},
   detect(event, ctx) {
     if (event.stage === 'RequestReceived') return;
     const listed = event.sourceIPs?.find((ip) => ctx.settings.proxyAddresses.has(ip));

@@ -9,7 +9,6 @@ import type { ScanError } from '../../model/report.js';
 import { decodeRecord } from './decode.js';
 import { createDeduplicator } from './dedup.js';
 import type { AuditEvent, SourcedEvent } from './event.js';
-import { type LineFacts, lineFacts } from './line-facts.js';
 
 /**
  * The longest record read, in characters (bytes, for the ASCII that audit logs mostly are): one line of JSON lines,
@@ -20,8 +19,6 @@ export const MAX_RECORD_LENGTH = 64 * 1024 * 1024;
 /** Malformed records listed per input; past that they are only counted, so a file of garbage cannot flood a report. */
 export const LISTED_PER_INPUT = 100;
 
-const NOTHING: readonly SourcedEvent[] = [];
-
 export interface AuditReadOptions {
   /** Relative paths are read from here; the process's by default. */
   readonly cwd?: string;
@@ -30,12 +27,6 @@ export interface AuditReadOptions {
   readonly maxRecordLength?: number;
   /** The de-duplication window; see {@link createDeduplicator}. */
   readonly dedupWindow?: number;
-  /**
-   * Whether an event some rule may alert on is worth parsing, told from its raw line's {@link LineFacts}: an event
-   * it answers false for is counted and de-duplicated as any other, but not parsed nor handed to `onEvent`. Lines
-   * whose facts cannot be read from the text are always parsed. Without it, every event is.
-   */
-  readonly needs?: (facts: LineFacts, line: string) => boolean;
 }
 
 export interface AuditReadStats {
@@ -91,23 +82,6 @@ export async function readAuditLog(
     stats.files++;
     let listed = 0;
     const lenient: LenientCount = { file: name, withoutAuditID: 0, withoutStage: 0 };
-    /** Counts an event read, leniently or not; true when it is a copy of one already read. */
-    const counted = (event: Pick<AuditEvent, 'auditID' | 'stage'>): boolean => {
-      if (event.auditID === undefined) lenient.withoutAuditID++;
-      if (event.stage === undefined) lenient.withoutStage++;
-      if (!seen(event)) return false;
-      stats.duplicates++;
-      return true;
-    };
-    const needs = options.needs;
-    const unneeded =
-      needs &&
-      ((line: string): readonly SourcedEvent[] | undefined => {
-        const facts = lineFacts(line);
-        if (!facts || needs(facts, line)) return undefined;
-        if (!counted(facts)) stats.events++;
-        return NOTHING;
-      });
     const report = (message: string, line?: number) => {
       if (listed++ < LISTED_PER_INPUT) errors.push({ source: name, message, ...(line ? { line } : {}) });
     };
@@ -123,7 +97,10 @@ export async function readAuditLog(
         const sourced: SourcedEvent[] = [];
         for (let index = 0; index < decoded.length; index++) {
           const event = decoded[index] as AuditEvent;
-          if (!counted(event)) {
+          if (event.auditID === undefined) lenient.withoutAuditID++;
+          if (event.stage === undefined) lenient.withoutStage++;
+          if (seen(event)) stats.duplicates++;
+          else {
             const at = itemLine ? itemLine(index, decoded.length) : line;
             sourced.push({ event, source: { file: name, line: at } });
           }
@@ -134,7 +111,6 @@ export async function readAuditLog(
         stats.malformed++;
         report(message, line);
       },
-      unneeded,
     );
     try {
       for await (const chunk of decompressed(bytes())) {
@@ -269,8 +245,6 @@ export class RecordReader<T> {
       itemLine?: (index: number, count: number) => number,
     ) => T | undefined,
     private readonly malformed: (message: string, line: number) => void,
-    /** What a line stands for without being parsed, when its text alone tells; see `AuditReadOptions.needs`. */
-    private readonly unparsed?: (line: string) => T | undefined,
   ) {}
 
   /** The records completed by this chunk. */
@@ -328,11 +302,6 @@ export class RecordReader<T> {
     }
     // The hot path: a line of JSON lines starts with its brace, and parses.
     if (line.charCodeAt(0) !== 123 && !line.trim()) return;
-    const known = this.unparsed?.(line);
-    if (known !== undefined) {
-      this.out.push(known);
-      return;
-    }
     let record: unknown;
     try {
       record = JSON.parse(line);
