@@ -20,6 +20,23 @@ describe('execRequest', () => {
     expect(execRequest(event)).toEqual({ kind: 'exec', command: ['ls -l'], interactive: true });
   });
 
+  it('reads the command from a PodExecOptions body when the URI has none, the URI winning when both do', () => {
+    const body = { kind: 'PodExecOptions', command: ['sh', 7, '-c', 'id'], container: 'app', stdin: true, tty: true };
+    const bare = execEvent({}, { requestURI: '/api/v1/namespaces/a/pods/b/exec', requestObject: body });
+    expect(execRequest(bare)).toEqual({
+      kind: 'exec',
+      command: ['sh', '-c', 'id'],
+      container: 'app',
+      interactive: true,
+    });
+    const { requestURI: _uri, ...exported } = execEvent();
+    expect(execRequest({ ...exported, requestObject: body })).toMatchObject({ command: ['sh', '-c', 'id'] });
+    const both = execEvent({ command: ['ls'], container: 'web' }, { requestObject: body });
+    expect(execRequest(both)).toEqual({ kind: 'exec', command: ['ls'], container: 'web', interactive: false });
+    // A body that is no options object adds nothing.
+    expect(execRequest(execEvent({}, { requestURI: '/x/exec', requestObject: 'sh' }))?.command).toEqual([]);
+  });
+
   it('knows attach, which has no command', () => {
     expect(execRequest(execEvent({ kind: 'attach', interactive: true }))).toMatchObject({
       kind: 'attach',

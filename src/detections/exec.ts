@@ -19,7 +19,8 @@ const parsed = new WeakMap<AuditEvent, ExecRequest | null>();
 
 /**
  * The exec or attach an event records, once the API server let it through (`ResponseStarted` with 101 for a stream,
- * or `ResponseComplete`); `undefined` for anything else. The command only shows URL-encoded in `requestURI`.
+ * or `ResponseComplete`); `undefined` for anything else. The command shows URL-encoded in `requestURI` or, at level
+ * `Request` and in exports that drop the URI, in the request body (`PodExecOptions`); the URI wins when both do.
  * Parsed once per event however many rules ask.
  */
 export function execRequest(event: AuditEvent): ExecRequest | undefined {
@@ -30,16 +31,31 @@ export function execRequest(event: AuditEvent): ExecRequest | undefined {
   let request: ExecRequest | null = null;
   if ((kind === 'exec' || kind === 'attach') && succeeded(event)) {
     const query = queryOf(event);
-    const container = query.get('container') ?? undefined;
+    const body = optionsOf(event.requestObject);
+    const container = query.get('container') ?? body.container;
+    const option = (name: 'stdin' | 'tty') => (query.has(name) ? query.get(name) === 'true' : body[name] === true);
+    const command = query.getAll('command');
     request = {
       kind,
-      command: kind === 'exec' ? query.getAll('command') : [],
+      command: kind !== 'exec' ? [] : command.length ? command : body.command,
       ...(container ? { container } : {}),
-      interactive: query.get('stdin') === 'true' && query.get('tty') === 'true',
+      interactive: option('stdin') && option('tty'),
     };
   }
   parsed.set(event, request);
   return request ?? undefined;
+}
+
+/** The fields of a `PodExecOptions`/`PodAttachOptions` body the rules read; what is not there is empty. */
+function optionsOf(body: unknown): { command: string[]; container?: string; stdin?: unknown; tty?: unknown } {
+  if (typeof body !== 'object' || body === null) return { command: [] };
+  const { command, container, stdin, tty } = body as Record<string, unknown>;
+  return {
+    command: Array.isArray(command) ? command.filter((word): word is string => typeof word === 'string') : [],
+    ...(typeof container === 'string' && container ? { container } : {}),
+    stdin,
+    tty,
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import deniedRequestBurst from './denied-request-burst/index.js';
 import destructiveDelete from './destructive-delete/index.js';
 import eventsDeleted from './events-deleted/index.js';
 import execCopyFromPod from './exec-copy-from-pod/index.js';
+import execCredentialRead from './exec-credential-read/index.js';
 import execMetadataAddress from './exec-metadata-address/index.js';
 import execShell from './exec-shell/index.js';
 import nodeProxy from './node-proxy/index.js';
@@ -19,9 +20,12 @@ import powerfulRoleBound from './powerful-role-bound/index.js';
 import powerfulRoleWritten from './powerful-role-written/index.js';
 import privilegedPodCreated from './privileged-pod-created/index.js';
 import proxySource from './proxy-source/index.js';
+import rbacDiscovery from './rbac-discovery/index.js';
+import secretsAccessDenied from './secrets-access-denied/index.js';
 import secretsBulkRead from './secrets-bulk-read/index.js';
 import secretsList from './secrets-list/index.js';
 import serviceaccountClientTool from './serviceaccount-client-tool/index.js';
+import serviceaccountInSystemNamespace from './serviceaccount-in-system-namespace/index.js';
 import serviceaccountNewSource from './serviceaccount-new-source/index.js';
 import serviceaccountTokenRequest from './serviceaccount-token-request/index.js';
 import staticPodCreated from './static-pod-created/index.js';
@@ -43,6 +47,7 @@ export const allDetections: readonly AnyDetection[] = [
   destructiveDelete,
   eventsDeleted,
   execCopyFromPod,
+  execCredentialRead,
   execMetadataAddress,
   execShell,
   nodeProxy,
@@ -52,9 +57,12 @@ export const allDetections: readonly AnyDetection[] = [
   powerfulRoleWritten,
   privilegedPodCreated,
   proxySource,
+  rbacDiscovery,
+  secretsAccessDenied,
   secretsBulkRead,
   secretsList,
   serviceaccountClientTool,
+  serviceaccountInSystemNamespace,
   serviceaccountNewSource,
   serviceaccountTokenRequest,
   staticPodCreated,

@@ -103,7 +103,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           if (done?.includes(detection.id)) return;
           if (!done) {
             done = [];
-            alerted.set(event.auditID, done);
+            // Without an auditID the request's other stages cannot be told apart from other requests.
+            if (event.auditID !== undefined) alerted.set(event.auditID, done);
           }
           done.push(detection.id);
           const alert = toAlert(detection, draft, event, source);
@@ -164,7 +165,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const allowed =
         (user.username !== undefined && allowedUser(user.username)) || (user.groups?.some(allowedGroup) ?? false);
       raised = NONE;
-      done = alerted.get(auditID);
+      done = auditID === undefined ? undefined : alerted.get(auditID);
       for (const { detection, context } of rules) {
         if (allowed && !detection.everyone) continue;
         // A rule that alerted on this request at an earlier stage does not look again.
@@ -216,7 +217,7 @@ function toAlert(detection: AnyDetection, draft: AlertDraft, event: AuditEvent, 
     ...(resource ? { resource } : {}),
     ...(ref?.namespace ? { namespace: ref.namespace } : {}),
     ...(ref?.name ? { name: ref.name } : {}),
-    auditID: event.auditID,
+    ...(event.auditID !== undefined ? { auditID: event.auditID } : {}),
     message: draft.message,
     source: { file: source.file, line: source.line },
   };

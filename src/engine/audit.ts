@@ -69,6 +69,7 @@ export async function auditLog(inputs: readonly string[], options: AuditLogOptio
     events: stats.events,
     duplicates: stats.duplicates,
     malformed: stats.malformed,
+    lenient: stats.lenient,
     outsideWindow: pipeline.stats.outsideWindow,
     ...(options.since ? { since: options.since.toISOString() } : {}),
     ...(options.until ? { until: options.until.toISOString() } : {}),

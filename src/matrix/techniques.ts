@@ -435,7 +435,7 @@ export const techniques: readonly Technique[] = [
       "Unless automounting is turned off, each pod receives its service account token under /var/run/secrets/kubernetes.io/serviceaccount. An attacker running code in the pod reads the token and calls the API server with the service account's permissions, which may allow reading secrets, creating pods or reaching other namespaces. Legacy token Secrets keep working even after the pod is gone.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: "kubematrix checks `automountServiceAccountToken` on pods and service accounts, resolves the RBAC permissions of every service account a workload mounts, lists who can create tokens or secrets, and flags hostPath mounts exposing the kubelet's directory with other pods' tokens. In audit logs, `kubematrix audit` reports token requests (`serviceaccount-token-request`), service account tokens used from a person's tool (`serviceaccount-client-tool`) or from a network the account was not seen on before (`serviceaccount-new-source`).",
+      text: "kubematrix checks `automountServiceAccountToken` on pods and service accounts, resolves the RBAC permissions of every service account a workload mounts, lists who can create tokens or secrets, and flags hostPath mounts exposing the kubelet's directory with other pods' tokens. In audit logs, `kubematrix audit` reports token requests (`serviceaccount-token-request`), service account tokens used from a person's tool (`serviceaccount-client-tool`) or from a network the account was not seen on before (`serviceaccount-new-source`), exec commands reading a pod's token (`exec-credential-read`) and ServiceAccounts created in system namespaces (`serviceaccount-in-system-namespace`).",
     },
     mitigations: [
       {
@@ -672,7 +672,7 @@ export const techniques: readonly Technique[] = [
       'Secrets hold service account tokens, registry credentials, TLS keys and application passwords. An attacker with `get`, `list` or `watch` on `secrets` in a namespace or cluster-wide reads them through the API, for example with `kubectl get secrets -o yaml`. A `list` returns full secret values, not just names, so it is as powerful as `get`.',
     detection: {
       signals: ['rbac', 'audit'],
-      text: 'kubematrix lists subjects with `get`, `list` or `watch` on `secrets`, cluster-wide, per namespace or by name, and workloads whose mounted token holds such rights. In audit logs, `kubematrix audit` reports lists and watches of Secrets (`secrets-list`) and bursts of reads of many Secrets by one identity (`secrets-bulk-read`).',
+      text: 'kubematrix lists subjects with `get`, `list` or `watch` on `secrets`, cluster-wide, per namespace or by name, and workloads whose mounted token holds such rights. In audit logs, `kubematrix audit` reports lists and watches of Secrets (`secrets-list`), bursts of reads of many Secrets by one identity (`secrets-bulk-read`) and refused attempts to read them (`secrets-access-denied`).',
     },
     mitigations: [
       {
@@ -705,8 +705,8 @@ export const techniques: readonly Technique[] = [
     summary:
       "Some clusters, notably older AKS setups, keep the cloud service principal credential in a file on every node, such as /etc/kubernetes/azure.json. An attacker who can create a pod with a hostPath mount of that path, or who reaches the node, reads the credential and signs in to the cloud as the cluster's identity. That identity often has rights over networking, disks and registries in the subscription.",
     detection: {
-      signals: ['manifest', 'rbac', 'question'],
-      text: 'kubematrix flags `hostPath` volumes that expose /etc/kubernetes or cloud provider credential files, and lists subjects who can create pods, and so such mounts. Whether nodes hold a service principal secret at all depends on how the cluster was provisioned.',
+      signals: ['manifest', 'rbac', 'audit', 'question'],
+      text: 'kubematrix flags `hostPath` volumes that expose /etc/kubernetes or cloud provider credential files, and lists subjects who can create pods, and so such mounts. Whether nodes hold a service principal secret at all depends on how the cluster was provisioned. In audit logs, `kubematrix audit` reports exec commands reading cloud credential files or projected cloud-identity tokens (`exec-credential-read`).',
       question:
         'Does the cluster still authenticate to the cloud with a service principal secret stored on the nodes rather than a managed identity?',
     },
@@ -782,7 +782,7 @@ export const techniques: readonly Technique[] = [
       'From inside a pod or with stolen credentials, the attacker queries the API server to learn the cluster layout: namespaces, pods, services, nodes, roles, and their own rights via `kubectl auth can-i --list`. This map shows where secrets and privileged service accounts are and guides the next steps. Pods reach the API server at kubernetes.default.svc by default.',
     detection: {
       signals: ['rbac', 'audit'],
-      text: 'kubematrix lists what anonymous and all authenticated users may do, and `kubematrix rbac who-can list` answers who may enumerate a resource. In audit logs, `kubematrix audit` reports access and rules reviews (`permission-review`) and bursts of refused requests by one identity (`denied-request-burst`).',
+      text: 'kubematrix lists what anonymous and all authenticated users may do, and `kubematrix rbac who-can list` answers who may enumerate a resource. In audit logs, `kubematrix audit` reports access and rules reviews (`permission-review`), one identity listing its way through the RBAC objects (`rbac-discovery`) and bursts of refused requests by one identity (`denied-request-burst`).',
     },
     mitigations: [
       {

@@ -21,7 +21,8 @@ export const Alert = z.object({
   resource: z.string().optional(),
   namespace: z.string().optional(),
   name: z.string().optional(),
-  auditID: z.string(),
+  /** Absent when the input's pipeline dropped it. */
+  auditID: z.string().optional(),
   /** One sentence in our words: what happened and why it matters. */
   message: z.string(),
   /** The input file (as given, `-` for standard input, `webhook` for the backend) and the 1-based line the event starts on. */

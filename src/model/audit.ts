@@ -15,6 +15,17 @@ export const AuditSource = z.object({
   duplicates: z.number().int().nonnegative(),
   /** Records that held no audit event (listed in `errors`, the first hundred of each input). */
   malformed: z.number().int().nonnegative(),
+  /**
+   * Per input that had any: events read although their pipeline dropped the `auditID` (never taken for copies) or
+   * the `stage` (taken as `ResponseComplete`).
+   */
+  lenient: z.array(
+    z.object({
+      file: z.string(),
+      withoutAuditID: z.number().int().nonnegative(),
+      withoutStage: z.number().int().nonnegative(),
+    }),
+  ),
   /** Events outside `--since`/`--until`, left out (as those without a timestamp when a window is set). */
   outsideWindow: z.number().int().nonnegative(),
   since: z.string().optional(),

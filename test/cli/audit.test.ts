@@ -141,6 +141,27 @@ describe('kubematrix audit', () => {
     expect(stdout).not.toContain('\u001b');
   });
 
+  it('reads a SIEM export without audit IDs or stages, alerting on each event and saying what it assumed', async () => {
+    const stripped = (event: AuditEvent) => {
+      const { auditID: _id, stage: _stage, ...rest } = event;
+      return rest as AuditEvent;
+    };
+    const siem = write('siem.log', jsonl([stripped(exec('s1')), stripped(exec('s2')), quiet('s3')]));
+    const json = await cli(['audit', siem, '-o', 'json'], { cwd: dir });
+    const report = AuditReport.parse(JSON.parse(json.stdout));
+    expect(report.source.lenient).toEqual([{ file: 'siem.log', withoutAuditID: 2, withoutStage: 2 }]);
+    // Two execs without an ID are two requests, not a copy: both alert, neither with an auditID.
+    expect(report.alerts.map((alert) => [alert.rule, alert.source.line, alert.auditID])).toEqual([
+      ['test-exec', 1, undefined],
+      ['test-exec', 2, undefined],
+    ]);
+    const table = await cli(['audit', siem], { cwd: dir });
+    expect(table.stdout).toContain(
+      '  siem.log: 2 events read without an audit ID; 2 events without a stage, taken as ResponseComplete.',
+    );
+    expect((await cli(['audit', log], { cwd: dir })).stdout).not.toContain('without an audit ID');
+  });
+
   it('reads standard input', async () => {
     const { status, stdout } = await cli(['audit', '-', '-o', 'jsonl'], { input: jsonl([exec('stdin')]) });
     expect(status).toBe(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditEvent } from '../../detections/tester.js';
 import { decodeRecord } from './decode.js';
+import type { AuditEvent } from './event.js';
 
 const event = auditEvent({ auditID: 'wrapped-1', verb: 'get', objectRef: { resource: 'secrets', name: 'db' } });
 
@@ -49,7 +50,7 @@ describe('decodeRecord', () => {
     expect(decodeRecord(subscription)).toEqual([event]);
     expect(decodeRecord({ events: [{ message: JSON.stringify(event) }], searchedLogStreams: [] })).toEqual([event]);
     expect(decodeRecord({ message: '{"not": "an event"}' })).toBe(
-      'a CloudWatch record (message) holding not an audit event (no auditID)',
+      'a CloudWatch record (message) holding an audit event without a verb',
     );
   });
 
@@ -125,5 +126,58 @@ describe('decodeRecord', () => {
     expect(gke({ methodName: 'google.container.v1.ClusterManager.CreateCluster' })).toBe(
       'a GKE audit entry holding no Kubernetes API call (methodName is not io.k8s.…)',
     );
+  });
+
+  describe('reads what pipelines deliver, dropped and renamed fields aside', () => {
+    const { auditID: _id, stage: _stage, ...bare } = event;
+
+    it('reads an Event without auditID, stage, apiVersion and kind, leaving them unset', () => {
+      expect(decodeRecord(bare)).toEqual([bare]);
+      const [read] = decodeRecord(bare) as [AuditEvent];
+      expect(read.auditID).toBeUndefined();
+      expect(read.stage).toBeUndefined();
+    });
+
+    it('reads a non-resource request by its URI, and refuses an event missing a verb, a user or what it acted on', () => {
+      const { objectRef: _ref, ...noObject } = bare;
+      expect(decodeRecord({ ...noObject, requestURI: '/healthz' })).toHaveLength(1);
+      expect(decodeRecord({ ...noObject, requestURI: undefined })).toBe(
+        'an audit event without what it acted on (no objectRef or requestURI)',
+      );
+      expect(decodeRecord({ ...bare, verb: '' })).toBe('an audit event without a verb');
+      expect(decodeRecord({ ...bare, user: undefined })).toBe('an audit event without a user');
+      expect(decodeRecord({ ...bare, auditID: 7 })).toBe('an audit event whose auditID is not text');
+      // A Kubernetes object that is no event, with the words of one.
+      expect(decodeRecord({ kind: 'Event', metadata: { name: 'x' }, reason: 'Created' })).toBe(
+        'not an audit event (no verb, user or object)',
+      );
+    });
+
+    it('reads the same inside an AKS record', () => {
+      expect(decodeRecord({ properties: { log: JSON.stringify(bare) } })).toEqual([bare]);
+    });
+
+    it('reads a GKE entry without insertId or operation, resource and subresource from its methodName', () => {
+      const [entry] = decodeRecord({
+        protoPayload: {
+          methodName: 'io.k8s.apps.v1.deployments.scale.update',
+          resourceName: 'apps/v1/namespaces/shop/deployments/web',
+          authenticationInfo: { principalEmail: 'bob@example.com' },
+        },
+      }) as [AuditEvent];
+      expect(entry.auditID).toBeUndefined();
+      expect(entry).toMatchObject({
+        verb: 'update',
+        user: { username: 'bob@example.com' },
+        objectRef: { resource: 'deployments', subresource: 'scale', apiGroup: 'apps', namespace: 'shop', name: 'web' },
+      });
+      const [unnamed] = decodeRecord({
+        protoPayload: { methodName: 'io.k8s.core.v1.secrets.list', authenticationInfo: {} },
+      }) as [AuditEvent];
+      expect(unnamed).toMatchObject({ verb: 'list', objectRef: { resource: 'secrets', apiVersion: 'v1' } });
+      expect(decodeRecord({ protoPayload: { methodName: 'io.k8s.list', authenticationInfo: {} } })).toBe(
+        'a GKE audit entry holding a Kubernetes API call without what it acted on (no resource in methodName or resourceName)',
+      );
+    });
   });
 });

@@ -10,8 +10,9 @@ import type { AuditEvent } from './event.js';
  * Returns the reason, in our words, when the record holds none; never quotes the record.
  */
 export function decodeRecord(record: unknown): AuditEvent[] | string {
-  // The common case first: one Event per line, read a million times a run.
-  if (isObject(record) && typeof record.auditID === 'string') {
+  // The common case first: one Event per line, read a million times a run. Pipelines that drop `auditID` (and
+  // `apiVersion`/`kind`) still leave the verb, which no wrapper has at its top.
+  if (isObject(record) && (typeof record.auditID === 'string' || typeof record.verb === 'string')) {
     const event = asEvent(record);
     return typeof event === 'string' ? event : [event];
   }
@@ -32,7 +33,7 @@ export function decodeRecord(record: unknown): AuditEvent[] | string {
   for (const key of ['logEvents', 'events'] as const) {
     if (Array.isArray(record[key])) return decodeAll(record[key], 'a CloudWatch log event');
   }
-  return 'not an audit event (no auditID)';
+  return 'not an audit event (no verb, user or object)';
 }
 
 /** Every record of a batch; one that holds no event rejects the batch, as the webhook backend answers 400 for it. */
@@ -62,13 +63,20 @@ function embedded(value: unknown): unknown {
   }
 }
 
-/** An Event needs what identifies it and what every rule dispatches on; the rest is optional (see {@link AuditEvent}). */
+/**
+ * An Event needs what every rule dispatches on: a verb, a user and what was acted on (an objectRef, or the request
+ * URI of a non-resource request). The rest is optional (see {@link AuditEvent}): SIEMs and log shippers drop or
+ * rename fields, and an event without its `auditID` or `stage` still shows what happened.
+ */
 function asEvent(value: unknown): AuditEvent | string {
   if (!isObject(value)) return 'not a JSON object';
-  if (typeof value.auditID !== 'string' || !value.auditID) return 'not an audit event (no auditID)';
-  if (typeof value.verb !== 'string') return 'an audit event without a verb';
-  if (typeof value.stage !== 'string') return 'an audit event without a stage';
+  if (value.auditID !== undefined && typeof value.auditID !== 'string')
+    return 'an audit event whose auditID is not text';
+  if (typeof value.verb !== 'string' || !value.verb) return 'an audit event without a verb';
+  if (value.stage !== undefined && typeof value.stage !== 'string') return 'an audit event whose stage is not text';
   if (!isObject(value.user)) return 'an audit event without a user';
+  if (!isObject(value.objectRef) && typeof value.requestURI !== 'string')
+    return 'an audit event without what it acted on (no objectRef or requestURI)';
   if (value.objectRef !== undefined && !isObject(value.objectRef))
     return 'an audit event whose objectRef is not an object';
   if (value.sourceIPs !== undefined && !Array.isArray(value.sourceIPs))
@@ -85,10 +93,12 @@ const HTTP_OF_RPC = [200, 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400,
 
 /**
  * A GKE Cloud Audit Logs entry as the Event it records. The facts map one to one: `methodName`
- * (`io.k8s.core.v1.pods.exec.create`) ends with the verb; `resourceName` (`core/v1/namespaces/shop/pods/api/exec`)
- * gives group, version, namespace, resource, name and subresource; `authenticationInfo.principalEmail` the user;
+ * (`io.k8s.<group>.<version>.<resource>[.<subresource>].<verb>`, `io.k8s.core.v1.pods.exec.create`) gives verb,
+ * resource and subresource; `resourceName` (`core/v1/namespaces/shop/pods/api/exec`) gives namespace and name (and
+ * the resource when the method name does not parse); `authenticationInfo.principalEmail` the user;
  * `requestMetadata` the caller's address and user agent; `request`/`response` the bodies; `status` the outcome;
- * `operation.id` the API server's audit ID (else the entry's `insertId`); `labels` the audit annotations. GKE logs a
+ * `operation.id` the API server's audit ID (else the entry's `insertId`; exports may drop both, and the event is
+ * read without one); `labels` the audit annotations. GKE logs a
  * long-running request (exec, watch) twice, `operation.last` false while it runs: those are `ResponseStarted`.
  * What GKE does not log stays unset: the request URI (so exec commands), the user's groups.
  */
@@ -97,7 +107,6 @@ function fromGke(entry: Record<string, unknown>, payload: Record<string, unknown
   if (!method.startsWith('io.k8s.')) return 'no Kubernetes API call (methodName is not io.k8s.…)';
   const operation = isObject(entry.operation) ? entry.operation : {};
   const auditID = str(operation.id) ?? str(entry.insertId);
-  if (!auditID) return 'no audit ID (operation.id or insertId)';
   const authentication = isObject(payload.authenticationInfo) ? payload.authenticationInfo : {};
   const caller = isObject(payload.requestMetadata) ? payload.requestMetadata : {};
   const status = isObject(payload.status) ? payload.status : {};
@@ -107,20 +116,45 @@ function fromGke(entry: Record<string, unknown>, payload: Record<string, unknown
   const callerIp = str(caller.callerIp);
   const userAgent = str(caller.callerSuppliedUserAgent);
   const time = str(entry.timestamp);
+  const called = methodOf(method);
+  const named = objectRefOf(str(payload.resourceName)).objectRef;
+  const objectRef = called.resource ? { ...named, ...called.objectRef } : named;
+  if (!objectRef) return 'a Kubernetes API call without what it acted on (no resource in methodName or resourceName)';
   return {
-    auditID,
+    ...(auditID ? { auditID } : {}),
     stage: operation.last === false ? 'ResponseStarted' : 'ResponseComplete',
     level: payload.response !== undefined ? 'RequestResponse' : payload.request !== undefined ? 'Request' : 'Metadata',
-    verb: method.slice(method.lastIndexOf('.') + 1),
+    verb: called.verb,
     user: username ? { username } : {},
     ...(callerIp ? { sourceIPs: [callerIp] } : {}),
     ...(userAgent ? { userAgent } : {}),
-    ...objectRefOf(str(payload.resourceName)),
+    objectRef,
     responseStatus: { code: HTTP_OF_RPC[rpc] ?? 500 },
     ...(payload.request !== undefined ? { requestObject: payload.request } : {}),
     ...(payload.response !== undefined ? { responseObject: payload.response } : {}),
     ...(time ? { requestReceivedTimestamp: time } : {}),
     ...(labels ? { annotations: labels } : {}),
+  };
+}
+
+/** An API version as methodName writes it between group and resource: `v1`, `v1beta1`, `v2alpha1`. */
+const API_VERSION = /^v\d+(?:(?:alpha|beta)\d+)?$/;
+
+/**
+ * `io.k8s.apps.v1.deployments.scale.update` as verb `update`, resource `deployments`, subresource `scale`. The group
+ * is left to resourceName (methodName spells it its own way, `authorization.rbac`); without a version the resource
+ * is unknown, and only the verb is taken.
+ */
+function methodOf(method: string): { verb: string; resource?: string; objectRef: Record<string, string> } {
+  const parts = method.split('.');
+  const verb = parts.at(-1) ?? '';
+  const version = parts.findIndex((part, index) => index > 2 && API_VERSION.test(part));
+  const [resource, subresource] = version === -1 ? [] : parts.slice(version + 1, -1);
+  if (!resource) return { verb, objectRef: {} };
+  return {
+    verb,
+    resource,
+    objectRef: { resource, ...(subresource ? { subresource } : {}), apiVersion: parts[version] as string },
   };
 }
 

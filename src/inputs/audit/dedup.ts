@@ -9,13 +9,14 @@ export const DEDUP_WINDOW = 65_536;
 
 /**
  * A filter that is true for an event already seen (same `auditID` and `stage`) within the last `window` to
- * `2 × window` distinct events. Stages of one request are distinct events: rules see `RequestReceived` and
+ * `2 × window` distinct events; one without an `auditID` is never a copy. Stages of one request are distinct events: rules see `RequestReceived` and
  * `ResponseComplete` both, and the pipeline alerts once per request.
  */
 export function createDeduplicator(window = DEDUP_WINDOW): (event: AuditEvent) => boolean {
   // Per auditID, the stages seen as bits: no key to build per event, which a million events a second would feel.
   const seen = new RecentIds<number>(window);
   return (event) => {
+    if (event.auditID === undefined) return false;
     const stage = stageBit(event.stage);
     const stages = seen.get(event.auditID) ?? 0;
     if (stages & stage) return true;
@@ -25,12 +26,13 @@ export function createDeduplicator(window = DEDUP_WINDOW): (event: AuditEvent) =
 }
 
 /** The stage's bit; a stage this version does not know shares one with every other unknown stage. */
-function stageBit(stage: string): number {
+function stageBit(stage: string | undefined): number {
   switch (stage) {
     case 'RequestReceived':
       return 1;
     case 'ResponseStarted':
       return 2;
+    case undefined:
     case 'ResponseComplete':
       return 4;
     case 'Panic':

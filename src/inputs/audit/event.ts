@@ -1,12 +1,17 @@
 /**
- * The fields of an `audit.k8s.io/v1` Event that detections read. Everything is optional beyond what identifies the
- * event: API servers, audit levels and managed-cluster exports each leave different parts out, and a rule that needs
- * a field it does not get stays quiet rather than guessing.
+ * The fields of an `audit.k8s.io/v1` Event that detections read. Everything is optional beyond what every rule
+ * dispatches on (verb, user, and an objectRef or request URI): API servers, audit levels, managed-cluster exports,
+ * SIEMs and log shippers each leave different parts out, and a rule that needs a field it does not get stays quiet
+ * rather than guessing.
  */
 export interface AuditEvent {
-  readonly auditID: string;
-  /** `RequestReceived`, `ResponseStarted` (long-running requests such as exec and watch), `ResponseComplete`, `Panic`. */
-  readonly stage: string;
+  /** Absent when a pipeline dropped it: the event is read, and never taken for a copy of another. */
+  readonly auditID?: string;
+  /**
+   * `RequestReceived`, `ResponseStarted` (long-running requests such as exec and watch), `ResponseComplete`, `Panic`.
+   * Absent when a pipeline dropped it, and then taken as `ResponseComplete` (what exports keep, when they keep one).
+   */
+  readonly stage?: string;
   /** `Metadata`, `Request` or `RequestResponse`: what the audit policy logged of the request. */
   readonly level?: string;
   /** The API verb (`get`, `list`, `watch`, `create`, `update`, `patch`, `delete`, `deletecollection`, …). */

@@ -122,6 +122,27 @@ describe('readAuditLog', () => {
     expect(stats.duplicates).toBe(2);
   });
 
+  it('reads events a pipeline stripped of auditID or stage, counting them per file, de-duplicating none by ID', async () => {
+    const { auditID: _id, ...anonymous } = event('x');
+    const { stage: _stage, ...stageless } = event('s');
+    const exported = file('export.log', [anonymous, anonymous, stageless, stageless, event('k')].map(line).join(''));
+    const clean = file('clean.log', line(event('c')));
+    const { events, stats } = await read([exported, clean]);
+    // The same line twice without an ID may be two requests: both are read. A stageless copy is a copy.
+    expect(events.map(({ source }) => `${source.file}:${source.line}`)).toEqual([
+      'export.log:1',
+      'export.log:2',
+      'export.log:3',
+      'export.log:5',
+      'clean.log:1',
+    ]);
+    expect(stats).toMatchObject({ events: 5, duplicates: 1 });
+    expect(stats.lenient).toEqual([{ file: 'export.log', withoutAuditID: 2, withoutStage: 2 }]);
+    // Without a stage an event is its request's ResponseComplete: the complete one with its ID is its copy.
+    const both = await read([file('stages.log', [stageless, event('s')].map(line).join(''))]);
+    expect(both.stats).toMatchObject({ events: 1, duplicates: 1 });
+  });
+
   it('remembers a bounded window of events: a copy far enough apart is read again', async () => {
     const text = [event('w0'), event('w1'), event('w2'), event('w3'), event('w0')].map(line).join('');
     const { stats } = await read([file('window.log', text)], { dedupWindow: 2 });
@@ -154,7 +175,7 @@ describe('readAuditLog', () => {
     expect(errors.map(({ message }) => message)).toEqual([
       'not valid JSON',
       'not valid JSON',
-      'not an audit event (no auditID)',
+      'not an audit event (no verb, user or object)',
       'an audit event without a user',
     ]);
     expect(JSON.stringify(errors)).not.toContain(secret);

@@ -45,6 +45,17 @@ export interface AuditReadStats {
   duplicates: number;
   /** Records (lines, or multi-line documents) that held no audit event: listed in the errors, the first of each input. */
   malformed: number;
+  /** Per input that had any, the events read although a pipeline had dropped their `auditID` or `stage`. */
+  lenient: LenientCount[];
+}
+
+/** Events of one input read without fields a pipeline dropped: counted, so that a user knows what was assumed. */
+export interface LenientCount {
+  readonly file: string;
+  /** Events without an `auditID`: none of them is taken for a copy of another. */
+  withoutAuditID: number;
+  /** Events without a `stage`: taken as `ResponseComplete`. */
+  withoutStage: number;
 }
 
 export interface AuditReadResult {
@@ -67,7 +78,7 @@ export async function readAuditLog(
   onEvent: (sourced: SourcedEvent) => void | Promise<void>,
   options: AuditReadOptions = {},
 ): Promise<AuditReadResult> {
-  const stats: AuditReadStats = { files: 0, lines: 0, events: 0, duplicates: 0, malformed: 0 };
+  const stats: AuditReadStats = { files: 0, lines: 0, events: 0, duplicates: 0, malformed: 0, lenient: [] };
   const errors: ScanError[] = [];
   const seen = createDeduplicator(options.dedupWindow);
   const maxLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
@@ -77,6 +88,7 @@ export async function readAuditLog(
   const readOne = async (name: string, bytes: () => AsyncIterable<Uint8Array>) => {
     stats.files++;
     let listed = 0;
+    const lenient: LenientCount = { file: name, withoutAuditID: 0, withoutStage: 0 };
     const report = (message: string, line?: number) => {
       if (listed++ < LISTED_PER_INPUT) errors.push({ source: name, message, ...(line ? { line } : {}) });
     };
@@ -92,6 +104,8 @@ export async function readAuditLog(
         const sourced: SourcedEvent[] = [];
         for (let index = 0; index < decoded.length; index++) {
           const event = decoded[index] as AuditEvent;
+          if (event.auditID === undefined) lenient.withoutAuditID++;
+          if (event.stage === undefined) lenient.withoutStage++;
           if (seen(event)) stats.duplicates++;
           else {
             const at = itemLine ? itemLine(index, decoded.length) : line;
@@ -128,6 +142,7 @@ export async function readAuditLog(
       report(readFailure(error), records.line || undefined);
     } finally {
       stats.lines += records.line;
+      if (lenient.withoutAuditID || lenient.withoutStage) stats.lenient.push(lenient);
       if (listed > LISTED_PER_INPUT) {
         errors.push({ source: name, message: `${listed - LISTED_PER_INPUT} more malformed records, not listed` });
       }

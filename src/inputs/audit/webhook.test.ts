@@ -229,7 +229,11 @@ describe('the audit webhook backend', () => {
     ['not JSON', '{"kind":"EventList","items":[', /not valid JSON/],
     ['a single Event, not an EventList', JSON.stringify(auditEvent()), /not an audit.k8s.io EventList/],
     ['a JSON array', '[]', /not an audit.k8s.io EventList/],
-    ['an EventList holding a non-event', eventList([{ verb: 'get' } as AuditEvent]), /no auditID/],
+    [
+      'an EventList holding a non-event',
+      eventList([{ verb: 'get' } as AuditEvent]),
+      /an EventList item is an audit event without a user/,
+    ],
   ])('refuses %s with 400, naming the problem without quoting the body', async (_name, body, reason) => {
     const output = await start();
     const answer = await send({ body });

@@ -21,7 +21,11 @@ export function renderAuditTable(
   const text = Math.max(Math.min(width, 120) - 4, 40);
   const alerts = report.rules.reduce((sum, rule) => sum + rule.alerts, 0);
   const active = report.techniques.filter((technique) => technique.status === 'active');
-  const lines = [paint(['bold', 'underline'], 'Audit log'), ...wrap(readLine(report), text)];
+  const lines = [
+    paint(['bold', 'underline'], 'Audit log'),
+    ...wrap(readLine(report), text),
+    ...report.source.lenient.flatMap((count) => wrap(lenientLine(count), text).map((line) => `  ${line}`)),
+  ];
   lines.push(
     `${plural(alerts, 'alert')} on ${plural(active.length, 'technique')} from ${plural(report.rules.length, 'detection')}.`,
     '',
@@ -85,6 +89,17 @@ function readLine({ source }: Pick<AuditReport, 'source'>): string {
   return printable(
     `${plural(source.events, 'event')} in ${plural(source.lines, 'line')} of ${plural(source.files, 'file')} (${source.inputs.join(', ')})${left.length ? `; ${left.join(', ')}` : ''}${window}.`,
   );
+}
+
+/** What was assumed of one input's events: `access.log: 212 events read without an audit ID.` */
+function lenientLine(count: AuditReport['source']['lenient'][number]): string {
+  const parts = [
+    ...(count.withoutAuditID ? [`${plural(count.withoutAuditID, 'event')} read without an audit ID`] : []),
+    ...(count.withoutStage
+      ? [`${plural(count.withoutStage, 'event')} without a stage, taken as ResponseComplete`]
+      : []),
+  ];
+  return printable(`${count.file}: ${parts.join('; ')}.`);
 }
 
 function label(severity: keyof typeof severityStyle, paint: Paint): string {
