@@ -1,0 +1,7 @@
+import type { AdmissionEngine } from '../types.js';
+
+/**
+ * The admission engines `admit` consults, one per kind of policy. Each answers only for its own policies; the order
+ * is the order their outcomes are listed in.
+ */
+export const ENGINES: readonly AdmissionEngine[] = [];
