@@ -1,11 +1,11 @@
-import { formatPath } from '../inputs/path.js';
+import { type FieldPath, formatPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
 import { derived } from '../inventory/reads.js';
 import { SYSTEM_NAMESPACES } from '../k8s/pod-security.js';
 import { rbacOf } from '../rbac/model.js';
 import { ENGINES } from './engines/index.js';
 import { admissionRequest, outcomesOf, requestsFrom } from './index.js';
-import { CONTROL_NAMES, type Control, PROBES, type Probe, probeObject } from './probes.js';
+import { CONTROL_NAMES, CONTROLS, type Control, PROBES, type Probe, probeObject } from './probes.js';
 import type { AdmissionEngine, PolicyOutcome } from './types.js';
 
 /**
@@ -46,7 +46,10 @@ export interface ClusterControl {
 }
 
 export interface Simulation {
-  /** Namespaces that run workloads (outside the system ones), and {@link NEW_NAMESPACE} where one may be created. */
+  /**
+   * Namespaces the input declares or runs workloads in (outside the system ones), and {@link NEW_NAMESPACE} where
+   * one may be created or a workload names none.
+   */
   readonly namespaces: readonly string[];
   /** Some subject of the input may create namespaces: a new one must be defended too. */
   readonly newNamespace: boolean;
@@ -62,6 +65,9 @@ export interface Simulation {
  * no labels but the one the API server adds.
  */
 export const NEW_NAMESPACE = 'kubematrix-new-namespace';
+
+/** How a simulated namespace reads in messages. */
+export const namespaceName = (namespace: string) => (namespace === NEW_NAMESPACE ? 'a new namespace' : namespace);
 
 /** The image compliant containers run when the input runs none. */
 const FALLBACK_IMAGE = 'registry.k8s.io/pause:3.10';
@@ -100,12 +106,17 @@ class Simulator implements Simulation {
 
   constructor(inventory: Inventory, engines: readonly AdmissionEngine[]) {
     this.#engines = engines;
-    const workloads = inventory.podSpecs.filter((pod) => !isSystem(pod.owner.ref.namespace));
-    const named = [...new Set(workloads.map((pod) => pod.owner.ref.namespace ?? NEW_NAMESPACE))];
+    // Files are a sample of a cluster: a namespace they declare may run workloads they do not show.
+    const named = [
+      ...new Set([
+        ...inventory.ofKind('Namespace').map((namespace) => namespace.ref.name),
+        ...inventory.podSpecs.map((pod) => pod.owner.ref.namespace ?? NEW_NAMESPACE),
+      ]),
+    ].filter((namespace) => !isSystem(namespace));
     this.newNamespace = creatableNamespaces(inventory);
     this.namespaces = this.newNamespace && !named.includes(NEW_NAMESPACE) ? [...named, NEW_NAMESPACE] : named;
     this.image = commonImage(inventory);
-    this.#inventory = this.namespaces.includes(NEW_NAMESPACE) ? withNewNamespace(inventory) : inventory;
+    this.#inventory = withNewNamespace(inventory);
   }
 
   cluster(control: Control): ClusterControl | undefined {
@@ -308,4 +319,82 @@ function withNewNamespace(inventory: Inventory): Inventory {
     find: (kind, namespaceOf, name, near) =>
       isIt(kind, namespaceOf) && name === NEW_NAMESPACE ? namespace : inventory.find(kind, namespaceOf, name, near),
   };
+}
+
+/** An outcome named with where it is written: `ValidatingAdmissionPolicy pod-hardening validation 0 (p.yaml:12)`. */
+export function outcomeLabel(outcome: PolicyOutcome): string {
+  const location = outcome.policy.locate(outcome.path);
+  return location ? `${outcome.name} (${location.file}:${location.line})` : outcome.name;
+}
+
+/** A probe's result where it was submitted. */
+export interface PlacedProbe {
+  readonly namespace: string;
+  readonly result: ProbeResult;
+}
+
+/** What one policy does to the probes of one control, across the simulated namespaces. */
+export interface PolicyControl {
+  readonly policy: Resource;
+  readonly engine: PolicyOutcome['engine'];
+  /** Where findings on it point: the field of its first deciding outcome. */
+  readonly path: FieldPath;
+  /** `ValidatingAdmissionPolicy pod-hardening`; for Pod Security admission, the label's outcome name. */
+  readonly name: string;
+  readonly related: readonly Resource[];
+  readonly control: Control;
+  /** Probes it rejects for their violation. */
+  readonly rejects: PlacedProbe[];
+  /** Admitted probes it only warns about or audits. */
+  readonly notes: PlacedProbe[];
+  /** Probes no policy rejects, in namespaces where it rejects other probes of the control: what gets past it. */
+  readonly through: PlacedProbe[];
+  /** Probes it may reject but that could not be decided. */
+  readonly undecided: PlacedProbe[];
+}
+
+const policyKey = (outcome: PolicyOutcome) => {
+  const { kind, namespace, name } = outcome.policy.ref;
+  return `${outcome.engine}\u0000${kind}\u0000${namespace ?? ''}\u0000${name}`;
+};
+
+/** Per policy and control, what the policy rejects, only records, and lets through. */
+export function policyControls(simulation: Simulation): PolicyControl[] {
+  const entries = new Map<string, PolicyControl>();
+  for (const control of CONTROLS) {
+    for (const namespace of simulation.namespaces) {
+      const { probes } = simulation.inNamespace(control, namespace);
+      const rejecting = new Set<PolicyControl>();
+      for (const result of probes) {
+        for (const outcome of result.by) {
+          const key = `${policyKey(outcome)}\u0000${control}`;
+          let entry = entries.get(key);
+          if (!entry) {
+            const { kind, name } = outcome.policy.ref;
+            entry = {
+              policy: outcome.policy,
+              engine: outcome.engine,
+              path: outcome.path,
+              name: outcome.engine === 'pod-security-admission' ? outcome.name : `${kind} ${name}`,
+              related: outcome.related ?? [],
+              control,
+              rejects: [],
+              notes: [],
+              through: [],
+              undecided: [],
+            };
+            entries.set(key, entry);
+          }
+          if (result.verdict === 'rejected') {
+            entry.rejects.push({ namespace, result });
+            rejecting.add(entry);
+          } else if (result.verdict === 'admitted') entry.notes.push({ namespace, result });
+          else entry.undecided.push({ namespace, result });
+        }
+      }
+      const admitted = probes.filter((result) => result.verdict === 'admitted');
+      for (const entry of rejecting) entry.through.push(...admitted.map((result) => ({ namespace, result })));
+    }
+  }
+  return [...entries.values()];
 }

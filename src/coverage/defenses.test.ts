@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CONTROL_MITIGATIONS } from '../admission/probes.js';
 import { parseManifest } from '../inputs/manifests.js';
 import { buildInventory } from '../inventory/index.js';
-import { CONTROL_MITIGATIONS } from '../k8s/policy-engines.js';
 import { derivableMitigations, observedMitigations } from './defenses.js';
 
 function observed(yaml: string, complete = false) {
