@@ -349,7 +349,7 @@ export interface PolicyControl {
   readonly notes: PlacedProbe[];
   /** Probes no policy rejects, in namespaces where it rejects other probes of the control: what gets past it. */
   readonly through: PlacedProbe[];
-  /** Probes it may reject but that could not be decided. */
+  /** Probes it may reject but could not be evaluated on. */
   readonly undecided: PlacedProbe[];
 }
 
@@ -389,7 +389,8 @@ export function policyControls(simulation: Simulation): PolicyControl[] {
             entry.rejects.push({ namespace, result });
             rejecting.add(entry);
           } else if (result.verdict === 'admitted') entry.notes.push({ namespace, result });
-          else entry.undecided.push({ namespace, result });
+          // Not a policy that rejects the compliant reference too: that one was evaluated.
+          else if (outcome.outcome === 'unproven') entry.undecided.push({ namespace, result });
         }
       }
       const admitted = probes.filter((result) => result.verdict === 'admitted');
