@@ -172,11 +172,18 @@ class Simulator implements Simulation {
     return { control, namespace, enforcement, probes, reason };
   }
 
-  #outcomes(probe: Probe, namespace: string, violating: boolean): PolicyOutcome[] {
+  /**
+   * The outcomes of the probe's requests (the workload's, then its Job's and Pod's). `enough` ends the walk early:
+   * once the violation is rejected, what the controllers would make of it does not matter.
+   */
+  #outcomes(probe: Probe, namespace: string, violating: boolean, enough?: (outcome: PolicyOutcome) => boolean) {
     const { object, options } = probeObject(probe, this.image, violating);
-    return requestsFrom(admissionRequest(object, namespace, options)).flatMap((request) =>
-      outcomesOf(request, this.#inventory, this.#engines),
-    );
+    const outcomes: PolicyOutcome[] = [];
+    for (const request of requestsFrom(admissionRequest(object, namespace, options))) {
+      outcomes.push(...outcomesOf(request, this.#inventory, this.#engines));
+      if (enough && outcomes.some(enough)) break;
+    }
+    return outcomes;
   }
 
   #probe(probe: Probe, namespace: string): ProbeResult {
@@ -187,10 +194,12 @@ class Simulator implements Simulation {
       this.#references.set(referenceKey, reference);
     }
     const referenceDenies = new Set(reference.filter((o) => o.outcome === 'deny').map(outcomeKey));
-    const outcomes = this.#outcomes(probe, namespace, true);
+    const forTheViolation = (outcome: PolicyOutcome) =>
+      outcome.outcome === 'deny' && !referenceDenies.has(outcomeKey(outcome));
+    const outcomes = this.#outcomes(probe, namespace, true, forTheViolation);
     const what = `${probe.description} in ${namespace}`;
     const denies = outcomes.filter((outcome) => outcome.outcome === 'deny');
-    const forViolation = denies.filter((outcome) => !referenceDenies.has(outcomeKey(outcome)));
+    const forViolation = denies.filter(forTheViolation);
     if (forViolation.length) {
       return { probe, verdict: 'rejected', by: forViolation, reason: `${what} is rejected by ${names(forViolation)}` };
     }
@@ -353,6 +362,14 @@ export interface PolicyControl {
   readonly undecided: PlacedProbe[];
 }
 
+/** Policy kinds that do not say which engine reads them. */
+const ENGINE_PREFIX: Readonly<Record<PolicyOutcome['engine'], string>> = {
+  'pod-security-admission': '',
+  'validating-admission-policy': '',
+  kyverno: 'Kyverno ',
+  gatekeeper: 'Gatekeeper ',
+};
+
 const policyKey = (outcome: PolicyOutcome) => {
   const { kind, namespace, name } = outcome.policy.ref;
   return `${outcome.engine}\u0000${kind}\u0000${namespace ?? ''}\u0000${name}`;
@@ -375,7 +392,10 @@ export function policyControls(simulation: Simulation): PolicyControl[] {
               policy: outcome.policy,
               engine: outcome.engine,
               path: outcome.path,
-              name: outcome.engine === 'pod-security-admission' ? outcome.name : `${kind} ${name}`,
+              name:
+                outcome.engine === 'pod-security-admission'
+                  ? outcome.name
+                  : `${ENGINE_PREFIX[outcome.engine]}${kind} ${name}`,
               related: outcome.related ?? [],
               control,
               rejects: [],

@@ -47,7 +47,7 @@ testCheck(check, {
           path: 'spec.template.spec',
           message:
             /^would be rejected now: Pod web-1 in shop is rejected by Pod Security admission enforce=baseline:latest on Namespace shop \(violates PodSecurity "baseline:latest": privileged/,
-          evidence: [{ type: 'policy', line: 5 }],
+          evidence: [{ type: 'policy', line: 4 }],
         },
       ],
     },

@@ -41,11 +41,11 @@ testCheck(check, {
       yaml: `${shop}${policy('[object.spec.containers[0]]')}`,
       findings: [
         {
-          line: 13,
+          line: 14,
           severity: 'medium',
           mitigations: ['MS-M9013'],
           message:
-            /^ValidatingAdmissionPolicy pod-hardening rejects 8 probes of privileged containers but not all: a privileged container in a second container of a labelled Pod is admitted in shop; a privileged container in a second container of an unlabelled Pod is admitted in shop; a privileged container in an init container of a labelled Pod is admitted in shop; and 3 more probes$/,
+            /^ValidatingAdmissionPolicy pod-hardening rejects 9 probes of privileged containers but not all: a privileged container in a second container of a labelled Pod is admitted in shop; a privileged container in a second container of an unlabelled Pod is admitted in shop; a privileged container in an init container of a labelled Pod is admitted in shop; and 3 more probes$/,
           evidence: [{ type: 'policy', line: 17 }],
         },
       ],
@@ -76,7 +76,7 @@ spec:
 `,
       findings: [
         {
-          line: 13,
+          line: 12,
           message:
             /^Kyverno ClusterPolicy disallow-privileged rejects \d+ probes of privileged containers but not all: a privileged container in an ephemeral container added to a running pod of a labelled Pod is admitted in shop; a privileged container in an ephemeral container added to a running pod of an unlabelled Pod is admitted in shop$/,
         },

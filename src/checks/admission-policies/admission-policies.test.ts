@@ -80,7 +80,7 @@ spec:
 `,
       findings: [
         {
-          line: 13,
+          line: 12,
           severity: 'info',
           mitigations: [],
           techniques: [],
@@ -94,7 +94,7 @@ spec:
       yaml: `${shop}${privilegedPolicy('Deny')}`,
       findings: [
         {
-          line: 13,
+          line: 14,
           severity: 'info',
           message:
             /^defense present: ValidatingAdmissionPolicy no-privileged rejects every probe of privileged containers in shop \(MS-M9013/,
@@ -107,7 +107,7 @@ spec:
       yaml: `${shop}${privilegedPolicy('Warn')}`,
       findings: [
         {
-          line: 13,
+          line: 14,
           severity: 'low',
           mitigations: ['MS-M9013'],
           message:
