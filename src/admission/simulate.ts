@@ -48,7 +48,7 @@ export interface ClusterControl {
 export interface Simulation {
   /**
    * Namespaces the input declares or runs workloads in (outside the system ones), and {@link NEW_NAMESPACE} where
-   * one may be created or a workload names none.
+   * one may be created.
    */
   readonly namespaces: readonly string[];
   /** Some subject of the input may create namespaces: a new one must be defended too. */
@@ -61,7 +61,7 @@ export interface Simulation {
 }
 
 /**
- * The namespace a workload naming none may land in, and one a subject may create: a name no policy names, with
+ * A namespace a subject may create: a name no policy names, with
  * no labels but the one the API server adds.
  */
 export const NEW_NAMESPACE = 'kubematrix-new-namespace';
@@ -110,11 +110,11 @@ class Simulator implements Simulation {
     const named = [
       ...new Set([
         ...inventory.ofKind('Namespace').map((namespace) => namespace.ref.name),
-        ...inventory.podSpecs.map((pod) => pod.owner.ref.namespace ?? NEW_NAMESPACE),
+        ...inventory.podSpecs.map((pod) => pod.namespace),
       ]),
     ].filter((namespace) => !isSystem(namespace));
     this.newNamespace = creatableNamespaces(inventory);
-    this.namespaces = this.newNamespace && !named.includes(NEW_NAMESPACE) ? [...named, NEW_NAMESPACE] : named;
+    this.namespaces = this.newNamespace ? [...named, NEW_NAMESPACE] : named;
     this.image = commonImage(inventory);
     this.#inventory = withNewNamespace(inventory);
   }

@@ -58,8 +58,10 @@ Exit codes:
 
   program
     .command('explain')
-    .description('explain a technique or mitigation: by ID (MS-TA9013, ms-m9013) or name fragment (hostpath)')
-    .argument('<id-or-name>', 'technique or mitigation ID, or part of its name')
+    .description(
+      'explain a technique or mitigation (MS-TA9013, ms-m9013, or a name fragment: hostpath), a check (privileged-container) or an audit rule (exec-shell)',
+    )
+    .argument('<id-or-name>', 'technique or mitigation ID or part of its name, check id or audit rule id')
     .addOption(outputOption(['table', 'json'], 'table'))
     .action(lazy(async () => (await import('./commands/explain.js')).default));
 
@@ -127,12 +129,12 @@ Exit codes:
     )
     .option(
       '--from <where>',
-      'only paths from here (repeatable): a node id, NAMESPACE, NAMESPACE/NAME or KIND/NAME (docs/paths.md)',
+      'only paths from here (repeatable): NAMESPACE, NAMESPACE/NAME, KIND/NAME, KIND/NAMESPACE/NAME, sa:NAMESPACE/NAME, user:NAME, group:NAME or a node id (docs/paths.md)',
       repeatable,
     )
     .option(
       '--to <where>',
-      'only paths to here (repeatable): a target (cluster-admin, all-secrets, node-root, …) or any node, as --from',
+      'only paths to here (repeatable): a target (cluster-admin, all-secrets, node-root, control-plane, cloud) or anything --from takes, any node of the graph',
       repeatable,
     )
     .option('--max-depth <steps>', 'drop paths longer than this many steps')
@@ -175,7 +177,9 @@ Exit codes:
     .command('controls')
     .description('the controls file: mitigations no scan can observe, for your organization to declare')
     .command('init')
-    .description('write a commented controls file listing every mitigation no scan can observe')
+    .description(
+      'write a commented controls file listing every mitigation no scan can observe, each unanswered (status: unknown) until you edit it',
+    )
     .option('-o, --output <file>', 'write it to FILE (never overwriting one) instead of standard output')
     .action(lazy(async () => (await import('./commands/controls.js')).init));
 
@@ -193,16 +197,22 @@ Exit codes:
     .argument('<verb>', 'get, list, create, escalate, impersonate, …')
     .argument('<resource>', 'resource, resource/subresource or resource.group (a URL such as /metrics too)')
     .argument('[paths...]', 'YAML/JSON files or directories; - reads standard input')
-    .option('-n, --namespace <namespace>', 'only grants that apply in this namespace')
+    .option(
+      '-n, --namespace <namespace>',
+      'only grants that apply in this namespace; with files, also where objects naming none are placed (default: default)',
+    )
     .addOption(outputOption(['table', 'json'], 'table'));
   clusterOptions(whoCan, { namespaces: false });
   whoCan.action(lazy(async () => (await import('./commands/rbac.js')).whoCan));
   const subject = rbac
     .command('subject')
     .description("a subject's effective permissions (its groups' included), grouped by the techniques they open")
-    .argument('<kind/name>', 'sa/NAME, user/NAME or group/NAME')
+    .argument('<kind/name>', 'sa/NAME, sa/NAMESPACE/NAME, user/NAME or group/NAME')
     .argument('[paths...]', 'YAML/JSON files or directories; - reads standard input')
-    .option('-n, --namespace <namespace>', "the ServiceAccount's namespace (default: every one found)")
+    .option(
+      '-n, --namespace <namespace>',
+      "the ServiceAccount's namespace (default: every one found); with files, also where objects naming none are placed (default: default)",
+    )
     .addOption(outputOption(['table', 'json'], 'table'));
   clusterOptions(subject, { namespaces: false });
   subject.action(lazy(async () => (await import('./commands/rbac.js')).subject));
@@ -233,8 +243,10 @@ Exit codes:
 
 /**
  * The options that pick a live cluster and what of it to read; `--cluster` alone means the current context.
- * The rbac commands keep `-n` for their question: a grant in one namespace may come from a ClusterRoleBinding and a
- * subject from another namespace, so it must not narrow what is read.
+ * `-n` means what it means to kubectl: on a cluster, the namespaces to read (`kubectl get -n`); on files, where objects
+ * naming no namespace are placed (`kubectl apply -n`). The rbac commands keep it for their question: a grant in one
+ * namespace may come from a ClusterRoleBinding and a subject from another namespace, so it must not narrow what is
+ * read.
  */
 function clusterOptions(command: commander.Command, { namespaces = true } = {}): void {
   command
@@ -244,7 +256,7 @@ function clusterOptions(command: commander.Command, { namespaces = true } = {}):
   if (namespaces) {
     command.option(
       '-n, --namespace <namespaces>',
-      'only these namespaces (comma-separated); cluster-scoped kinds are read too',
+      'with a cluster: only these namespaces (comma-separated; cluster-scoped kinds are read too); with files: the namespace of objects naming none, as kubectl apply -n (default: default)',
     );
   }
   command

@@ -13,8 +13,7 @@ import type { SimulatedProbe } from '../model/report.js';
 /**
  * Mitigations observed in place: each derivation says whether the input shows the mitigation everywhere it
  * matters, and on what it rests. "Everywhere" is every non-system namespace (or workload, or API server) the input
- * holds, and at least one of them: a defense that protects nothing in the input is not evidence. A workload with no
- * namespace may land anywhere, so only a cluster-wide defense covers it. Files are a sample of a cluster: what they
+ * holds, and at least one of them: a defense that protects nothing in the input is not evidence. Files are a sample of a cluster: what they
  * show is said to hold "in the input"; a cluster's listing is complete ("in the cluster").
  * Coverage drops any of these that a finding reports missing (a finding is more specific than a derivation).
  */
@@ -39,9 +38,7 @@ interface Scope {
 
 type Derive = (scope: Scope) => string[] | Omit<ObservedMitigation, 'id'> | undefined;
 
-/** Namespace-scoped settings never reach an object that names no namespace. */
-const label = (namespace: string | null) => (namespace === null ? 'workloads naming no namespace' : namespace);
-const isSystem = (namespace: string | null) => namespace !== null && SYSTEM_NAMESPACES.has(namespace);
+const isSystem = (namespace: string) => SYSTEM_NAMESPACES.has(namespace);
 
 /**
  * Admission proven by simulation: every probe of each of `controls` is rejected in every namespace the input
@@ -137,7 +134,7 @@ const derivations: Readonly<Partial<Record<MitigationId, Derive>>> = {
     if (!policies.every((policy) => policy !== undefined)) return undefined;
     return [
       `a default-deny ingress NetworkPolicy in every namespace with workloads ${where}`,
-      ...namespaces.map((namespace, i) => `NetworkPolicy ${policies[i]?.resource.ref.name} in ${label(namespace)}`),
+      ...namespaces.map((namespace, i) => `NetworkPolicy ${policies[i]?.resource.ref.name} in ${namespace}`),
     ];
   },
   'MS-M9025': ({ inventory, where, workloads }) => {
@@ -145,12 +142,12 @@ const derivations: Readonly<Partial<Record<MitigationId, Derive>>> = {
     return [`automountServiceAccountToken is false for all ${workloads.length} workloads ${where}`];
   },
   'MS-M9029': ({ inventory, where, workloads }) => {
-    const namespaces = [...new Set(workloads.map((pod) => pod.owner.ref.namespace))];
+    const namespaces = [...new Set(workloads.map((pod) => pod.namespace))];
     const ranges = namespaces.map((namespace) => inventory.inNamespace('LimitRange', namespace)[0]);
     if (!namespaces.length || !ranges.every((range) => range !== undefined)) return undefined;
     return [
       `a LimitRange in every namespace with workloads ${where}`,
-      ...namespaces.map((namespace, i) => `LimitRange ${ranges[i]?.ref.name} in ${label(namespace)}`),
+      ...namespaces.map((namespace, i) => `LimitRange ${ranges[i]?.ref.name} in ${namespace}`),
     ];
   },
   'MS-M9020': ({ inventory, where }) => {
@@ -187,13 +184,12 @@ const derivations: Readonly<Partial<Record<MitigationId, Derive>>> = {
 export const derivableMitigations = Object.keys(derivations) as MitigationId[];
 
 function podName(pod: PodSpecView): string {
-  const { kind, namespace, name } = pod.owner.ref;
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+  return `${pod.owner.ref.kind} ${pod.namespace}/${pod.owner.ref.name}`;
 }
 
 /** The mitigations the input shows in place everywhere they matter, with what they rest on. */
 export function observedMitigations(inventory: Inventory): ObservedMitigation[] {
-  const workloads = inventory.podSpecs.filter((pod) => !isSystem(pod.owner.ref.namespace));
+  const workloads = inventory.podSpecs.filter((pod) => !isSystem(pod.namespace));
   const scope: Scope = {
     inventory,
     where: inventory.complete ? 'in the cluster' : 'in the input',

@@ -9,7 +9,7 @@ import {
   type TechniqueStatus,
 } from '../model/report.js';
 import { compareText } from '../util/text.js';
-import type { DeclaredControl } from './controls.js';
+import { type DeclaredControl, observedBy } from './controls.js';
 import type { ObservedMitigation } from './defenses.js';
 
 /** A mitigation counts against a technique when the technique lists it or its parent (MS-M9005.003 → MS-M9005). */
@@ -43,7 +43,8 @@ function declaredEvidence(control: DeclaredControl): string[] {
  * question (see `TechniqueStatusValue`). A technique is mitigated (or declared) when nothing exposes or weakens it
  * and at least one of its mitigations is in place: the matrix lists alternatives and layers, any of which blocks
  * the technique where it holds, and a derivation only counts one that holds everywhere in the input.
- * A mitigation some finding reports missing is missing, whatever a derivation or a declaration says.
+ * A mitigation some finding reports missing is missing, whatever a derivation says; a declaration counts only for a
+ * mitigation no scan can observe (`unobservableMitigations`).
  * `blind` checks (see `Analysis.blind`) read kinds the input could not list: what they found stands, but their
  * silence proves nothing, so a technique they assess is not-assessed, with the reason, rather than not-observed.
  */
@@ -79,8 +80,9 @@ export function techniqueStatuses(
     by: 'observed',
     evidence: [...byCheck].map(([check, count]) => `${check}: ${count} finding${count === 1 ? '' : 's'}`),
   }));
+  // A mitigation the scan observes is judged on its evidence, whatever a declaration says (the controls file warns).
   const declaredStates: MitigationState[] = declared
-    .filter((control) => !missing.has(control.mitigation))
+    .filter((control) => !observedBy(control.mitigation, checks))
     .map((control) => ({
       id: control.mitigation,
       by: 'declared',
@@ -97,8 +99,7 @@ export function techniqueStatuses(
   const seenInPlace = new Set<string>(proven.map((mitigation) => mitigation.id));
   const present: MitigationState[] = [
     ...proven.filter((mitigation) => !missing.has(mitigation.id)).map(stateOf),
-    // What was seen in place needs no declaration.
-    ...declaredStates.filter((state) => state.status === 'implemented' && !seenInPlace.has(state.id)),
+    ...declaredStates.filter((state) => state.status === 'implemented'),
   ];
   const absent = [...observedMissing, ...declaredStates.filter((state) => state.status !== 'implemented')];
   // Shown as such: neither in place nor missing. A finding or a declaration says more.

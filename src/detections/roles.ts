@@ -18,7 +18,8 @@ export function scopeOf(
   kind: 'Role' | 'ClusterRole' | 'RoleBinding' | 'ClusterRoleBinding',
   namespace?: string,
 ): Scope {
-  return kind.startsWith('Cluster') ? CLUSTER : inNamespace(namespace ?? null);
+  // An event always names the namespace of a namespaced object; without one, the grant applies nowhere.
+  return kind.startsWith('Cluster') ? CLUSTER : inNamespace(namespace ?? '');
 }
 
 let builtIn: ReadonlyMap<string, readonly PolicyRule[]> | undefined;

@@ -5,7 +5,7 @@ import type { DeclaredControl } from '../coverage/controls.js';
 import { observedMitigations } from '../coverage/defenses.js';
 import { techniqueStatuses } from '../coverage/index.js';
 import { reportPaths, withPaths } from '../coverage/paths.js';
-import { type Collection, objectUri } from '../inputs/cluster/collection.js';
+import type { Collection } from '../inputs/cluster/collection.js';
 import { type ReadOptions, readManifests } from '../inputs/manifests.js';
 import { buildInventory, type Inventory, type InventoryOptions, type SourceObject } from '../inventory/index.js';
 import type { AttackPaths } from '../model/paths.js';
@@ -19,6 +19,11 @@ export interface ScanOptions extends ReadOptions {
   config?: Config;
   /** The checks to run; all of them by default. */
   checks?: readonly AnyCheck[];
+  /**
+   * Where namespaced objects that name no namespace live, as `kubectl apply -n NS` puts them (`-n` on files):
+   * `default` unless given. A cluster's objects all name theirs.
+   */
+  namespace?: string;
   /** What the organization declares of mitigations no scan observes (the controls file); none by default. */
   controls?: readonly DeclaredControl[];
   now?: Date;
@@ -50,7 +55,7 @@ export async function scanManifests(
     ignored: read.ignored,
     complete: false,
   };
-  return assess(read.objects, { complete: false }, source, read.errors, options);
+  return assess(read.objects, { complete: false, ...placement(options) }, source, read.errors, options);
 }
 
 /**
@@ -58,7 +63,7 @@ export async function scanManifests(
  * Objects have no file: findings carry their `k8s://` address instead.
  */
 export function scanCollection(collection: Collection, options: ScanOptions = {}): ScanResult<ClusterSource> {
-  const sources = collection.objects.map((object) => ({ object, uri: objectUri(collection.context, object) }));
+  const sources = collection.objects.map((object) => ({ object, context: collection.context }));
   const source: ClusterSource = {
     type: 'cluster',
     context: collection.context,
@@ -73,8 +78,10 @@ export function scanCollection(collection: Collection, options: ScanOptions = {}
     complete: true,
   };
   const unreadable = new Map(collection.unavailable.map((kind) => [kind.kind, kind.reason]));
-  return assess(sources, { complete: true, unreadable }, source, collection.errors, options);
+  return assess(sources, { complete: true, unreadable, ...placement(options) }, source, collection.errors, options);
 }
+
+const placement = ({ namespace }: ScanOptions) => (namespace === undefined ? {} : { namespace });
 
 function assess<Source extends ReportSource>(
   objects: readonly SourceObject[],

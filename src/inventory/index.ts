@@ -1,13 +1,17 @@
 import path from 'node:path';
 import type { z } from 'zod';
+import { objectUri } from '../inputs/cluster/collection.js';
 import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';
 import type { ResourceRef, ScanError, ScanWarning, SourceLocation } from '../model/report.js';
 import { type KubeletConfigView, kubeletConfigOf } from './kubelet.js';
 import { locatedError } from './located.js';
+import { asRecord, dig } from './records.js';
 import { type Container, NetworkPolicySpec, PodSpec, type SecurityContext } from './schema.js';
+import { namespacedKinds } from './scope.js';
 
 export type { KubeletConfigView } from './kubelet.js';
+export { asRecord, dig } from './records.js';
 export type { Container, PodSpec, SecurityContext, Volume } from './schema.js';
 
 /** Anything an input produced: an object plus, where it came from a file, the means to locate its fields. */
@@ -17,11 +21,12 @@ export interface SourceObject {
   locate?(path: FieldPath): SourceLocation;
   /** The input this object came from, for error messages. */
   readonly file?: string;
-  /** Where a live cluster keeps it, for objects without a file: see `Finding.uri`. */
-  readonly uri?: string;
+  /** The context of the live cluster it was read from: it is addressed there, as `Finding.uri` says. */
+  readonly context?: string;
 }
 
 export interface Resource {
+  /** Its namespace as it lives in the cluster: see {@link InventoryOptions.namespace}. */
   readonly ref: ResourceRef;
   /** The file the object was read from, as given; undefined for a live cluster. */
   readonly file?: string;
@@ -30,6 +35,7 @@ export interface Resource {
   readonly object: Readonly<Record<string, unknown>>;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /** Where a field is written; for an object placed in the namespace the input defaults to, the location says so. */
   locate(path: FieldPath): SourceLocation | undefined;
 }
 
@@ -65,6 +71,8 @@ export interface PodSpecView {
   readonly podAnnotations: Readonly<Record<string, string>>;
   /** Every container, init and ephemeral ones included. */
   readonly containers: readonly ContainerView[];
+  /** The namespace its pods run in. */
+  readonly namespace: string;
   /** `default` when the spec names none, as the API server does. */
   readonly serviceAccountName: string;
 }
@@ -82,12 +90,12 @@ export interface Inventory {
   /** KubeletConfiguration objects, and those kubeadm keeps in kube-system ConfigMaps, parsed. */
   readonly kubeletConfigs: readonly KubeletConfigView[];
   ofKind(kind: string): readonly Resource[];
-  /** Objects of a kind in one namespace (`null`: manifests that set none), indexed on first use. */
+  /** Objects of a kind in one namespace (`null`: cluster-scoped ones), indexed on first use. */
   inNamespace(kind: string, namespace: string | null): readonly Resource[];
   /**
-   * The object of that kind and name in that namespace (manifests without a namespace count as one namespace).
-   * Files may define one identity several times (a base and its overlays, one folder per environment): a reference
-   * from `near` resolves to the definition in the same file, else the same folder, else the closest folder.
+   * The object of that kind and name in that namespace (`null` for a cluster-scoped kind). Files may define one
+   * identity several times (a base and its overlays, one folder per environment): a reference from `near` resolves
+   * to the definition in the same file, else the same folder, else the closest folder.
    */
   find(kind: string, namespace: string | null, name: string, near?: Resource): Resource | undefined;
 }
@@ -110,12 +118,29 @@ export interface InventoryOptions {
   readonly complete?: boolean;
   /** See {@link Inventory.unreadable}. */
   readonly unreadable?: ReadonlyMap<string, string>;
+  /**
+   * Where a namespaced object that names no namespace lives, as `kubectl apply -n NS` and `helm template -n NS` put
+   * it: `default` unless given. Cluster-scoped kinds (see src/inventory/scope.ts) never have one.
+   */
+  readonly namespace?: string;
 }
+
+/** Where the objects of an input live: the namespace for those naming none, and which kinds have a namespace. */
+interface Placement {
+  readonly namespace: string;
+  readonly namespaced: (apiVersion: string, kind: string) => boolean;
+}
+
+/** The namespace `kubectl apply` uses when neither the object nor the command line names one. */
+export const DEFAULT_NAMESPACE = 'default';
 
 export function buildInventory(
   sources: Iterable<SourceObject>,
-  { complete = false, unreadable = new Map() }: InventoryOptions = {},
+  { complete = false, unreadable = new Map(), namespace = DEFAULT_NAMESPACE }: InventoryOptions = {},
 ): { inventory: Inventory; errors: ScanError[]; warnings: ScanWarning[] } {
+  const all = [...sources];
+  // The input's CustomResourceDefinitions say where their kinds live, wherever they come in it.
+  const placement: Placement = { namespace, namespaced: namespacedKinds(all.map((source) => source.object)) };
   const resources: Resource[] = [];
   const podSpecs: PodSpecView[] = [];
   const kubeletConfigs: KubeletConfigView[] = [];
@@ -123,8 +148,8 @@ export function buildInventory(
   const byKind = new Map<string, Resource[]>();
   const byKey = new Map<string, Resource[]>();
 
-  for (const source of sources) {
-    const resource = toResource(source);
+  for (const source of all) {
+    const resource = toResource(source, placement);
     resources.push(resource);
     const sameKind = byKind.get(resource.ref.kind);
     if (sameKind) sameKind.push(resource);
@@ -265,8 +290,16 @@ function redactSecret(object: Readonly<Record<string, unknown>>): Readonly<Recor
 /** What a Secret's values read as anywhere after the input. */
 export const REDACTED = '<redacted>';
 
-function toResource(source: SourceObject): Resource {
-  const object = source.object.kind === 'Secret' ? redactSecret(source.object) : source.object;
+function toResource(source: SourceObject, { namespace: fallback, namespaced }: Placement): Resource {
+  const redacted = source.object.kind === 'Secret' ? redactSecret(source.object) : source.object;
+  const written = asRecord(redacted.metadata).namespace;
+  const named = typeof written === 'string' && written ? written : undefined;
+  const apiVersion = String(redacted.apiVersion);
+  const kind = String(redacted.kind);
+  const namespace = namespaced(apiVersion, kind) ? (named ?? fallback) : null;
+  // The object reads as the API server would store it, so that whatever reads its metadata sees the same namespace.
+  const object = (namespace ?? undefined) === written ? redacted : withNamespace(redacted, namespace);
+  const defaulted = namespace !== null && named === undefined;
   const metadata = asRecord(object.metadata);
   const name =
     typeof metadata.name === 'string'
@@ -275,19 +308,27 @@ function toResource(source: SourceObject): Resource {
         ? `${metadata.generateName}*`
         : '';
   return {
-    ref: {
-      apiVersion: String(object.apiVersion),
-      kind: String(object.kind),
-      namespace: typeof metadata.namespace === 'string' && metadata.namespace ? metadata.namespace : null,
-      name,
-    },
+    ref: { apiVersion, kind, namespace, name },
     object,
     ...(source.file !== undefined ? { file: source.file } : {}),
-    ...(source.uri !== undefined ? { uri: source.uri } : {}),
+    ...(source.context !== undefined ? { uri: objectUri(source.context, object) } : {}),
     labels: stringRecord(metadata.labels),
     annotations: stringRecord(metadata.annotations),
-    locate: (path) => source.locate?.(path),
+    locate: defaulted
+      ? (path) => {
+          const location = source.locate?.(path);
+          return location && { ...location, namespaceDefaulted: namespace };
+        }
+      : (path) => source.locate?.(path),
   };
+}
+
+function withNamespace(
+  object: Readonly<Record<string, unknown>>,
+  namespace: string | null,
+): Readonly<Record<string, unknown>> {
+  const { namespace: _written, ...metadata } = asRecord(object.metadata);
+  return { ...object, metadata: namespace === null ? metadata : { ...metadata, namespace } };
 }
 
 /**
@@ -306,13 +347,16 @@ function readPodSpec(resource: Resource): PodSpecView | { readonly error: ScanEr
   return { error: specError(resource, specPath, error ?? parsed.error, 'its pod spec was not checked') };
 }
 
+/** An object outside any input lives where the API server puts it: its own namespace, else `default`. */
+const OUTSIDE_ANY_INPUT: Placement = { namespace: DEFAULT_NAMESPACE, namespaced: namespacedKinds([]) };
+
 /**
  * The pod template of one object outside any input, such as the body of an API request in an audit event: the same
  * view the checks read, so that detections judge a pod spec exactly as they do. Undefined when the object's kind
  * holds no pod template or its spec is not one.
  */
 export function podSpecOf(object: Readonly<Record<string, unknown>>): PodSpecView | undefined {
-  const read = readPodSpec(toResource({ object }));
+  const read = readPodSpec(toResource({ object }, OUTSIDE_ANY_INPUT));
   return read && 'error' in read ? undefined : read;
 }
 
@@ -345,6 +389,8 @@ function podSpecView(owner: Resource, path: FieldPath, spec: PodSpec): PodSpecVi
     podLabels: stringRecord(asRecord(templateMetadata).labels),
     podAnnotations: stringRecord(asRecord(templateMetadata).annotations),
     containers,
+    // Only a custom kind that a CustomResourceDefinition makes cluster-scoped, and names like a workload, has none.
+    namespace: owner.ref.namespace ?? DEFAULT_NAMESPACE,
     serviceAccountName: spec.serviceAccountName || spec.serviceAccount || 'default',
   };
 }
@@ -400,19 +446,6 @@ function hasNullField(value: unknown): boolean {
     if (child === null || hasNullField(child)) return true;
   }
   return false;
-}
-
-export function dig(object: unknown, path: FieldPath): unknown {
-  let node = object;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[segment];
-  }
-  return node;
-}
-
-export function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 /** Labels and annotations as Kubernetes means them: strings. Numbers and booleans YAML gave us are stringified. */

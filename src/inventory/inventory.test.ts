@@ -145,6 +145,138 @@ data:
   });
 });
 
+describe('buildInventory: where objects without a namespace live', () => {
+  const placed = (yaml: string, namespace?: string) =>
+    buildInventory(parseManifest('in.yaml', Buffer.from(yaml)).objects, namespace ? { namespace } : {}).inventory;
+  const where = (yaml: string, namespace?: string) =>
+    placed(yaml, namespace).resources.map((resource) => `${resource.ref.kind} ${resource.ref.namespace}`);
+
+  it('puts a namespaced object naming none in default, or the namespace given, as kubectl apply -n does', () => {
+    const yaml = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+`;
+    expect(where(yaml)).toEqual(['Deployment default', 'ServiceAccount shop']);
+    expect(where(yaml, 'payments')).toEqual(['Deployment payments', 'ServiceAccount shop']);
+  });
+
+  it('says where the namespace was defaulted, in every location of the object, and writes it into the object', () => {
+    const inventory = placed(
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n',
+      'lab',
+    );
+    const [pod] = inventory.resources;
+    expect(pod?.locate(['spec', 'containers', 0])).toMatchObject({ line: 4, namespaceDefaulted: 'lab' });
+    expect(pod?.object.metadata).toEqual({ name: 'p', namespace: 'lab' });
+    expect(inventory.podSpecs[0]?.namespace).toBe('lab');
+    expect(inventory.find('Pod', 'lab', 'p')).toBe(pod);
+    expect(inventory.find('Pod', null, 'p')).toBeUndefined();
+    // An object naming its namespace is where it says, and its locations say nothing more.
+    const named = placed('apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: lab}\n', 'lab').resources[0];
+    expect(named?.locate(['metadata'])).not.toHaveProperty('namespaceDefaulted');
+  });
+
+  it('never gives a cluster-scoped kind a namespace, even one written in it', () => {
+    const yaml = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader, namespace: shop}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: hook}
+`;
+    expect(where(yaml, 'lab')).toEqual([
+      'ClusterRole null',
+      'Namespace null',
+      'KubeletConfiguration null',
+      'ValidatingWebhookConfiguration null',
+    ]);
+    const inventory = placed(yaml, 'lab');
+    expect(inventory.resources[0]?.object.metadata).toEqual({ name: 'reader' });
+    expect(inventory.resources[0]?.locate(['metadata'])).not.toHaveProperty('namespaceDefaulted');
+  });
+
+  it('reads the scope of custom kinds from the CustomResourceDefinitions in the input, wherever they are', () => {
+    const resource = (kind: string, apiVersion = 'example.com/v1') =>
+      `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: x}\n---\n`;
+    const crd = (kind: string, scope: string) => `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ${kind.toLowerCase()}s.example.com}
+spec: {group: example.com, scope: ${scope}, names: {kind: ${kind}, plural: ${kind.toLowerCase()}s}}
+---
+`;
+    expect(
+      where(
+        resource('Widget') +
+          resource('ClusterWidget') +
+          resource('Gadget') +
+          // The same kind in another group is another kind: the CRD says nothing of it.
+          resource('Gadget', 'other.io/v1') +
+          crd('Gadget', 'Cluster') +
+          crd('ClusterThing', 'Namespaced') +
+          resource('ClusterThing') +
+          resource('ClusterPolicy', 'kyverno.io/v1') +
+          resource('Policy', 'kyverno.io/v1') +
+          resource('K8sRequiredLabels', 'constraints.gatekeeper.sh/v1beta1') +
+          // A CRD cannot redefine a built-in kind: the API server serves the group itself.
+          `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: rolebindings.rbac.authorization.k8s.io}
+spec: {group: rbac.authorization.k8s.io, scope: Cluster, names: {kind: RoleBinding, plural: rolebindings}}
+---
+` +
+          resource('RoleBinding', 'rbac.authorization.k8s.io/v1'),
+      ),
+    ).toEqual([
+      // Unknown kinds: namespaced, as most custom resources are, but for the Cluster… naming convention.
+      'Widget default',
+      'ClusterWidget null',
+      'Gadget null',
+      'Gadget default',
+      'CustomResourceDefinition null',
+      'CustomResourceDefinition null',
+      'ClusterThing default',
+      'ClusterPolicy null',
+      'Policy default',
+      'K8sRequiredLabels null',
+      'CustomResourceDefinition null',
+      'RoleBinding default',
+    ]);
+  });
+
+  it('counts an object written with and without its namespace as one identity, defined twice', () => {
+    const { warnings } = buildInventory(
+      parseManifest(
+        'in.yaml',
+        Buffer.from(
+          'kind: ServiceAccount\napiVersion: v1\nmetadata: {name: a}\n---\nkind: ServiceAccount\napiVersion: v1\nmetadata: {name: a, namespace: default}\n',
+        ),
+      ).objects,
+    );
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      expect.stringMatching(/^ServiceAccount default\/a is defined 2 times/),
+    ]);
+  });
+
+  it('reads nothing into an empty input', () => {
+    expect(placed('', 'lab').resources).toEqual([]);
+  });
+});
+
 describe('tokenMount', () => {
   it('finds the token a pod projects with automount off, at the volume source that asks for it', () => {
     const { inventory } = inventoryOf(`

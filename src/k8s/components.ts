@@ -116,11 +116,11 @@ export function componentOf(container: ContainerView, pod: PodSpecView): Control
 
 /**
  * A control-plane static pod, as kubeadm and most installers run it: a Pod (a manifest or its mirror) in kube-system
- * (or with no namespace, as a manifest file may be) whose every container runs a control-plane component.
+ * whose every container runs a control-plane component. The kubelet puts a static pod naming no namespace in
+ * `default`, as `kubectl apply` does: such a pod is not one.
  */
 export function isControlPlanePod(pod: PodSpecView): boolean {
-  const { kind, namespace } = pod.owner.ref;
-  if (kind !== 'Pod' || (namespace !== null && namespace !== 'kube-system')) return false;
+  if (pod.owner.ref.kind !== 'Pod' || pod.namespace !== 'kube-system') return false;
   const running = pod.containers.filter((container) => container.group === 'containers');
   return running.length > 0 && running.every((container) => componentOf(container, pod) !== undefined);
 }

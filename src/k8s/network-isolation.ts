@@ -8,14 +8,13 @@ import { evidenceAt } from './evidence.js';
  * Workloads NetworkPolicy applies to, by namespace, in input order. hostNetwork pods are left out: no pod-level
  * policy reaches them, and the host-network check reports what they reach.
  */
-export function policedWorkloads(inventory: Inventory): Map<string | null, PodSpecView[]> {
-  const byNamespace = new Map<string | null, PodSpecView[]>();
+export function policedWorkloads(inventory: Inventory): Map<string, PodSpecView[]> {
+  const byNamespace = new Map<string, PodSpecView[]>();
   for (const pod of inventory.podSpecs) {
     if (pod.spec.hostNetwork === true) continue;
-    const namespace = pod.owner.ref.namespace;
-    const list = byNamespace.get(namespace);
+    const list = byNamespace.get(pod.namespace);
     if (list) list.push(pod);
-    else byNamespace.set(namespace, [pod]);
+    else byNamespace.set(pod.namespace, [pod]);
   }
   return byNamespace;
 }
@@ -29,8 +28,8 @@ export function workloadName(pod: PodSpecView): string {
   return `${pod.owner.ref.kind} '${pod.owner.ref.name}'`;
 }
 
-export function inNamespace(namespace: string | null): string {
-  return namespace ? `in namespace '${namespace}'` : 'in their namespace';
+export function inNamespace(namespace: string): string {
+  return `in namespace '${namespace}'`;
 }
 
 /**
@@ -39,10 +38,10 @@ export function inNamespace(namespace: string | null): string {
  */
 export function namespaceFinding(
   inventory: Inventory,
-  namespace: string | null,
+  namespace: string,
   pods: readonly PodSpecView[],
 ): { resource: Resource; path: FieldPath; workloads: string; evidence: Evidence[] } {
-  const object = namespace === null ? undefined : inventory.find('Namespace', null, namespace);
+  const object = inventory.find('Namespace', null, namespace);
   const [first] = pods as [PodSpecView];
   return {
     resource: object ?? first.owner,

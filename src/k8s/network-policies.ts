@@ -77,13 +77,13 @@ export interface EgressVerdict {
 
 export interface NetworkPolicyIndex {
   /** The namespace's well-formed policies (malformed ones are the inventory's errors, and ignored). */
-  inNamespace(namespace: string | null): readonly NetworkPolicy[];
+  inNamespace(namespace: string): readonly NetworkPolicy[];
   /** The policies that select the pod, for any direction. */
   selecting(pod: PodSpecView): readonly NetworkPolicy[];
   /** Those that isolate it in one direction: empty when that direction is open to all traffic. */
   isolating(pod: PodSpecView, direction: Direction): readonly NetworkPolicy[];
   /** A policy that selects every pod of the namespace and allows nothing in that direction. */
-  defaultDeny(namespace: string | null, direction: Direction): NetworkPolicy | undefined;
+  defaultDeny(namespace: string, direction: Direction): NetworkPolicy | undefined;
   /** The Namespace object's labels when the input holds it, and the `kubernetes.io/metadata.name` every one has. */
   namespaceLabels(namespace: string): Readonly<Record<string, string>>;
   /**
@@ -110,7 +110,7 @@ export function networkPolicies(inventory: Inventory): NetworkPolicyIndex {
 
 function buildIndex(inventory: Inventory): NetworkPolicyIndex {
   const byNamespace = new Map<string | null, NetworkPolicy[]>();
-  const inNamespace = (namespace: string | null): NetworkPolicy[] => {
+  const inNamespace = (namespace: string): NetworkPolicy[] => {
     let policies = byNamespace.get(namespace);
     if (!policies) {
       policies = inventory.inNamespace('NetworkPolicy', namespace).flatMap((resource) => {
@@ -126,9 +126,7 @@ function buildIndex(inventory: Inventory): NetworkPolicyIndex {
     let policies = selected.get(pod);
     if (!policies) {
       // The API server reads a missing podSelector as `{}`: all pods.
-      policies = inNamespace(pod.owner.ref.namespace).filter((policy) =>
-        selects(policy.spec.podSelector ?? {}, pod.podLabels),
-      );
+      policies = inNamespace(pod.namespace).filter((policy) => selects(policy.spec.podSelector ?? {}, pod.podLabels));
       selected.set(pod, policies);
     }
     return policies;
@@ -149,11 +147,11 @@ function buildIndex(inventory: Inventory): NetworkPolicyIndex {
     return labels;
   };
   let namespaces: string[] | undefined;
-  /** Every named namespace the input knows of: where its workloads run, and its Namespace objects. */
+  /** Every namespace the input knows of: where its workloads run, and its Namespace objects. */
   const knownNamespaces = () => {
     namespaces ??= [
       ...new Set([
-        ...inventory.podSpecs.flatMap((pod) => pod.owner.ref.namespace ?? []),
+        ...inventory.podSpecs.map((pod) => pod.namespace),
         ...inventory.ofKind('Namespace').map((namespace) => namespace.ref.name),
       ]),
     ];

@@ -1,5 +1,6 @@
 import { asRecord, type PodSpecView } from '../inventory/index.js';
 import { SYSTEM_NAMESPACES } from '../inventory/pods.js';
+import { editDistance } from '../util/text.js';
 import { parseImage } from './images.js';
 
 type Kind = 'Deployment' | 'DaemonSet' | 'static';
@@ -43,22 +44,6 @@ const GENERATED = '[bcdfghjklmnpqrstvwxz2456789]';
 /** `-x7k2p` (a DaemonSet's or bare generated pod), `-5d78c9869d` (a ReplicaSet), `-5d78c9869d-x7k2p` (its pod). */
 const GENERATED_SUFFIX = new RegExp(`^-(?:${GENERATED}{5}|${GENERATED}{6,10}(?:-${GENERATED}{5})?)$`);
 
-/** Levenshtein distance, stopping early once it exceeds `limit`. */
-function distance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    if (Math.min(...current) > limit) return limit + 1;
-    previous = current;
-  }
-  return previous[b.length] ?? limit + 1;
-}
-
 type Likeness = 'same' | 'typo';
 
 /**
@@ -92,7 +77,11 @@ function likeness(
     const head = words.slice(0, count).join('-');
     const rest = words.slice(count).join('-');
     // The head is not the component's name itself: `coredns-autoscaler` is another component, not a typo.
-    if (head !== target && (rest === '' || GENERATED_SUFFIX.test(`-${rest}`)) && distance(head, target, limit) <= limit)
+    if (
+      head !== target &&
+      (rest === '' || GENERATED_SUFFIX.test(`-${rest}`)) &&
+      editDistance(head, target, limit) <= limit
+    )
       return 'typo';
   }
   return undefined;
@@ -121,12 +110,13 @@ const EXPECTED_KINDS: Readonly<Record<Kind, readonly string[]>> = {
  * Undefined for an honest name. The scan's check and the audit detection both judge names by this.
  */
 export function imitation(pod: PodSpecView): string | undefined {
-  const { namespace, name } = pod.owner.ref;
+  const { namespace } = pod;
+  const { name } = pod.owner.ref;
   const words = name.split('-');
   for (const component of COMPONENTS) {
     const like = likeness(name, words, component, pod.spec.nodeName);
     if (!like) continue;
-    const home = SYSTEM_NAMESPACES.has(namespace ?? '') || component.namespaces?.includes(namespace ?? '');
+    const home = SYSTEM_NAMESPACES.has(namespace) || component.namespaces?.includes(namespace);
     if (like === 'same' && !home) continue;
     const kind = deployedBy(pod);
     const rightKind = EXPECTED_KINDS[component.kind].includes(kind);

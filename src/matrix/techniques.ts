@@ -10,7 +10,7 @@ export const techniques: readonly Technique[] = [
       "An attacker holding credentials for the cloud account behind a managed cluster (AKS, EKS, GKE) uses the provider's API to obtain a working kubeconfig, e.g. with `az aks get-credentials` or `aws eks update-kubeconfig`. Because cloud identities map onto Kubernetes users and groups, owning the cloud account means owning the cluster. Leaked keys, phished passwords and broad cloud roles are the usual way in.",
     detection: {
       signals: ['rbac', 'audit', 'question'],
-      text: 'Fetching cluster credentials is recorded by the cloud control plane, not by Kubernetes, so this is mostly for the organization to answer. kubematrix reports the users and groups, cloud-mapped ones included, that RBAC binds to cluster-admin or other broad power (see MS-TA9019). Planned: flagging audit events from unfamiliar user names or source IPs.',
+      text: 'Fetching cluster credentials is recorded by the cloud control plane, not by Kubernetes, so this is mostly for the organization to answer. kubematrix reports the users and groups, cloud-mapped ones included, that RBAC binds to cluster-admin or other broad power (see MS-TA9019).',
       question:
         'Do all cloud identities that can fetch cluster credentials require MFA, and are those credential retrievals logged and reviewed?',
     },
@@ -41,7 +41,7 @@ export const techniques: readonly Technique[] = [
       "The attacker places a backdoored image in a registry the cluster pulls from, by pushing with stolen registry credentials or publishing a lookalike on a public registry. When a workload references it, the kubelet pulls the image and runs the attacker's code with the pod's service account, volumes and network access. Mutable tags such as `latest` let that content be swapped silently.",
     detection: {
       signals: ['manifest', 'cluster', 'question'],
-      text: 'kubematrix reads the `image` fields of workloads and flags images outside the registries you allow and references by mutable tag rather than `@sha256:` digest. Who can push to the registry is outside what Kubernetes records. Planned: checking a live cluster for an admission policy that restricts registries or verifies signatures.',
+      text: 'kubematrix reads the `image` fields of workloads and flags images outside the registries you allow and references by mutable tag rather than `@sha256:` digest. Who can push to the registry is outside what Kubernetes records.',
       question:
         'Who can push images to the registries your clusters pull from, and are images scanned and signed before they are deployed?',
     },
@@ -66,7 +66,7 @@ export const techniques: readonly Technique[] = [
       "A kubeconfig file holds the API server address plus client certificates, bearer tokens or exec plugin settings. An attacker who copies one from a laptop, CI runner, backup or public repository runs kubectl against the cluster with that identity's rights. Admin kubeconfigs from cluster setup, such as /etc/kubernetes/admin.conf, are prized: their certificates are hard to revoke and often grant full control.",
     detection: {
       signals: ['rbac', 'audit', 'question'],
-      text: 'The theft happens off the cluster, so the organization has to say where kubeconfigs live. kubematrix shows what each identity could do through RBAC (`kubematrix rbac subject`), bindings to cluster-admin included. Planned: flagging audit events where a known user shows up from an unfamiliar source IP or user agent.',
+      text: 'The theft happens off the cluster, so the organization has to say where kubeconfigs live. kubematrix shows what each identity could do through RBAC (`kubematrix rbac subject`), bindings to cluster-admin included.',
       question:
         'Where are kubeconfig files with embedded certificates or tokens stored, and could you revoke a leaked one quickly?',
     },
@@ -435,7 +435,7 @@ export const techniques: readonly Technique[] = [
       "Unless automounting is turned off, each pod receives its service account token under /var/run/secrets/kubernetes.io/serviceaccount. An attacker running code in the pod reads the token and calls the API server with the service account's permissions, which may allow reading secrets, creating pods or reaching other namespaces. Legacy token Secrets keep working even after the pod is gone.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: "kubematrix checks `automountServiceAccountToken` on pods and service accounts, resolves the RBAC permissions of every service account a workload mounts, lists who can create tokens or secrets, and flags hostPath mounts exposing the kubelet's directory with other pods' tokens. In audit logs, `kubematrix audit` reports token requests (`serviceaccount-token-request`), service account tokens used from a person's tool (`serviceaccount-client-tool`) or from a network the account was not seen on before (`serviceaccount-new-source`). Planned: flagging legacy `kubernetes.io/service-account-token` Secrets.",
+      text: "kubematrix checks `automountServiceAccountToken` on pods and service accounts, resolves the RBAC permissions of every service account a workload mounts, lists who can create tokens or secrets, and flags hostPath mounts exposing the kubelet's directory with other pods' tokens. In audit logs, `kubematrix audit` reports token requests (`serviceaccount-token-request`), service account tokens used from a person's tool (`serviceaccount-client-tool`) or from a network the account was not seen on before (`serviceaccount-new-source`).",
     },
     mitigations: [
       {
@@ -532,7 +532,7 @@ export const techniques: readonly Technique[] = [
       "From a compromised pod or node the attacker uses cloud credentials found there: the node's managed identity or instance role via the metadata endpoint, workload identity tokens, or keys in mounted files and environment variables. Depending on the role, they read storage or change cloud resources beyond the cluster. An over-privileged node identity turns a container escape into a cloud account compromise.",
     detection: {
       signals: ['manifest', 'cluster', 'question'],
-      text: 'What node and workload identities may do in the cloud is configured outside Kubernetes. kubematrix reports cloud keys in `env` values and ConfigMaps (MS-TA9027) and node credential files mounted through hostPath (MS-TA9026). It reports service accounts annotated for a cloud workload identity (EKS IAM roles, GKE and Azure workload identity) with the workloads that use them, and pods whose egress NetworkPolicies do not keep from 169.254.169.254. Planned: checking in a live cluster whether pods can reach it.',
+      text: 'What node and workload identities may do in the cloud is configured outside Kubernetes. kubematrix reports cloud keys in `env` values and ConfigMaps (MS-TA9027) and node credential files mounted through hostPath (MS-TA9026). It reports service accounts annotated for a cloud workload identity (EKS IAM roles, GKE and Azure workload identity) with the workloads that use them, and pods whose egress NetworkPolicies do not keep from 169.254.169.254.',
       question:
         'What cloud permissions do the node identity and each workload identity hold, and are they limited to what the workloads need?',
     },
@@ -756,7 +756,7 @@ export const techniques: readonly Technique[] = [
       "Cloud nodes obtain tokens for their managed identity or instance role from the instance metadata service at 169.254.169.254. A pod that can reach that endpoint, which is often the default, requests a token and acts in the cloud as the node. With workload identity, tokens for the pod's own cloud identity can also be taken from a compromised pod.",
     detection: {
       signals: ['manifest', 'cluster', 'audit', 'question'],
-      text: 'The rights of the node identity are set in the cloud. kubematrix flags `hostNetwork` pods, which pod-level network blocks do not cover, and pods whose egress NetworkPolicies do not keep from 169.254.169.254 (or fd00:ec2::254). In audit logs, `kubematrix audit` reports exec commands that reach the credential paths of a metadata endpoint (`exec-metadata-address`). Planned: checking in a live cluster whether pods can actually reach it.',
+      text: 'The rights of the node identity are set in the cloud. kubematrix flags `hostNetwork` pods, which pod-level network blocks do not cover, and pods whose egress NetworkPolicies do not keep from 169.254.169.254 (or fd00:ec2::254). In audit logs, `kubematrix audit` reports exec commands that reach the credential paths of a metadata endpoint (`exec-metadata-address`).',
       question:
         "Which cloud roles are assigned to the nodes' managed identity, and is metadata access from pods blocked?",
     },
@@ -782,7 +782,7 @@ export const techniques: readonly Technique[] = [
       'From inside a pod or with stolen credentials, the attacker queries the API server to learn the cluster layout: namespaces, pods, services, nodes, roles, and their own rights via `kubectl auth can-i --list`. This map shows where secrets and privileged service accounts are and guides the next steps. Pods reach the API server at kubernetes.default.svc by default.',
     detection: {
       signals: ['rbac', 'audit'],
-      text: 'kubematrix lists what anonymous and all authenticated users may do, and `kubematrix rbac who-can list` answers who may enumerate a resource. In audit logs, `kubematrix audit` reports access and rules reviews (`permission-review`) and bursts of refused requests by one identity (`denied-request-burst`). Planned: listing subjects, workload service accounts included, that can `list` or `watch` broadly across namespaces.',
+      text: 'kubematrix lists what anonymous and all authenticated users may do, and `kubematrix rbac who-can list` answers who may enumerate a resource. In audit logs, `kubematrix audit` reports access and rules reviews (`permission-review`) and bursts of refused requests by one identity (`denied-request-burst`).',
     },
     mitigations: [
       {
@@ -806,7 +806,7 @@ export const techniques: readonly Technique[] = [
       "Each kubelet serves an HTTPS API on port 10250 (older setups also a read-only port 10255) that lists its node's pods and can run commands in them. An attacker who reaches it while anonymous access is allowed, or who holds `get` on `nodes/proxy`, can list workloads and exec into containers via the kubelet, leaving no `pods/exec` audit event. NodeRestriction stops a stolen kubelet credential from altering other nodes.",
     detection: {
       signals: ['manifest', 'cluster', 'rbac', 'audit'],
-      text: "kubematrix lists subjects with access to `nodes/proxy`, and workloads whose token holds it, and reads KubeletConfiguration files and kubeadm's kubelet ConfigMap for `authentication.anonymous.enabled`, `authorization.mode: AlwaysAllow` and a nonzero `readOnlyPort`. Calls made straight to the kubelet never reach the API server. In audit logs, `kubematrix audit` reports `nodes/proxy` requests other than metrics scrapes (`node-proxy`). Planned: reading each node's configuration from a live cluster.",
+      text: "kubematrix lists subjects with access to `nodes/proxy`, and workloads whose token holds it, and reads KubeletConfiguration files and kubeadm's kubelet ConfigMap for `authentication.anonymous.enabled`, `authorization.mode: AlwaysAllow` and a nonzero `readOnlyPort`. Calls made straight to the kubelet never reach the API server. In audit logs, `kubematrix audit` reports `nodes/proxy` requests other than metrics scrapes (`node-proxy`).",
     },
     mitigations: [
       {
@@ -858,7 +858,7 @@ export const techniques: readonly Technique[] = [
       'Cloud VMs expose a metadata service at 169.254.169.254 that describes the node: account or subscription, region, network layout, tags and startup data, and on many clouds identity tokens too. A compromised pod queries it to learn about the surrounding cloud environment and sometimes to find credentials. Many clusters leave it reachable from every pod.',
     detection: {
       signals: ['manifest', 'cluster', 'audit'],
-      text: 'kubematrix reports pods whose egress NetworkPolicies do not keep from 169.254.169.254 (or fd00:ec2::254): no policy isolates their egress, or a rule allows it by ipBlock and port. `hostNetwork` pods, which pod-level policies do not cover, are reported on their own. In audit logs, `kubematrix audit` reports exec commands that reach a metadata endpoint (`exec-metadata-address`). Planned: checking in a live cluster whether pods can reach the endpoint.',
+      text: 'kubematrix reports pods whose egress NetworkPolicies do not keep from 169.254.169.254 (or fd00:ec2::254): no policy isolates their egress, or a rule allows it by ipBlock and port. `hostNetwork` pods, which pod-level policies do not cover, are reported on their own. In audit logs, `kubematrix audit` reports exec commands that reach a metadata endpoint (`exec-metadata-address`).',
     },
     mitigations: [
       {
@@ -877,7 +877,7 @@ export const techniques: readonly Technique[] = [
       'With a foothold in one pod, the attacker connects to services in other namespaces, databases, internal dashboards or kubelets, since the default Kubernetes network lets any pod talk to any other. Services reached this way often trust in-cluster callers and skip authentication. One compromised workload thus becomes access across the cluster.',
     detection: {
       signals: ['manifest', 'cluster'],
-      text: 'kubematrix reports workloads that no NetworkPolicy selects for ingress or egress (a namespace without any once), policies with rules open to every pod, and `hostNetwork` pods. Planned: checking in a live cluster whether the CNI actually enforces NetworkPolicy.',
+      text: 'kubematrix reports workloads that no NetworkPolicy selects for ingress or egress (a namespace without any once), policies with rules open to every pod, and `hostNetwork` pods.',
     },
     mitigations: [
       {
@@ -919,7 +919,7 @@ export const techniques: readonly Technique[] = [
       'On CNIs that attach pods to a shared layer-2 bridge, such as kubenet, a container with the NET_RAW capability can send forged ARP replies or packets with spoofed source addresses. The attacker then intercepts traffic between pods on the node, or impersonates another pod or the DNS service, to steal data or credentials. NET_RAW is in the default capability set of many container runtimes.',
     detection: {
       signals: ['manifest', 'cluster'],
-      text: 'kubematrix flags containers that keep NET_RAW, because it is added, granted by privilege, or not dropped in a `hostNetwork` pod. Planned: identifying the CNI plugin of a live cluster.',
+      text: 'kubematrix flags containers that keep NET_RAW, because it is added, granted by privilege, or not dropped in a `hostNetwork` pod.',
     },
     mitigations: [
       {
@@ -943,7 +943,7 @@ export const techniques: readonly Technique[] = [
       "Private registry images can hold proprietary code, internal configuration and baked-in secrets. An attacker with a foothold reads image pull secrets (`kubernetes.io/dockerconfigjson` Secrets referenced by `imagePullSecrets`), or borrows the node's cloud identity through the metadata service, to authenticate to the registry and pull those images. Node pull rights often cover every repository.",
     detection: {
       signals: ['manifest', 'cluster', 'rbac'],
-      text: 'kubematrix lists subjects who can read image pull secrets: those pods and service accounts name in `imagePullSecrets`, and `dockerconfigjson` Secrets. Planned: checking whether pods can reach the metadata endpoint through which a node identity could be used to pull images.',
+      text: 'kubematrix lists subjects who can read image pull secrets: those pods and service accounts name in `imagePullSecrets`, and `dockerconfigjson` Secrets.',
     },
     mitigations: [
       {
@@ -967,7 +967,7 @@ export const techniques: readonly Technique[] = [
       'The attacker deletes or corrupts what the cluster depends on: Deployments, StatefulSets, namespaces, PersistentVolumeClaims and the data on their volumes, or etcd itself. Deleting a namespace removes everything in it, and a PersistentVolume with reclaim policy `Delete` takes its backing disk with it. The goal is disruption or ransom.',
     detection: {
       signals: ['manifest', 'rbac', 'audit', 'question'],
-      text: 'kubematrix lists subjects with `delete` or `deletecollection` on namespaces, workloads, pods, secrets, persistentvolumeclaims and persistentvolumes. Whether backups exist and can be restored is outside Kubernetes. In audit logs, `kubematrix audit` reports deletions of namespaces, workloads and volumes, weighted by breadth (`destructive-delete`). Planned: flagging volumes and StorageClasses with reclaim policy `Delete`.',
+      text: 'kubematrix lists subjects with `delete` or `deletecollection` on namespaces, workloads, pods, secrets, persistentvolumeclaims and persistentvolumes. Whether backups exist and can be restored is outside Kubernetes. In audit logs, `kubematrix audit` reports deletions of namespaces, workloads and volumes, weighted by breadth (`destructive-delete`).',
       question:
         'Are etcd and persistent volume data backed up outside the cluster, and when was a restore last tested?',
     },
@@ -993,7 +993,7 @@ export const techniques: readonly Technique[] = [
       "The attacker uses the cluster's compute for their own purposes, most often cryptocurrency mining, by deploying miner containers or running miners inside compromised pods. A DaemonSet spreads the miner across all nodes, and missing CPU limits let it consume whole nodes. The victim pays for the compute while other workloads slow down.",
     detection: {
       signals: ['manifest', 'audit', 'question'],
-      text: 'kubematrix flags known miner images and mining pool arguments, containers without CPU limits and images from unapproved registries. A miner running inside an existing container shows up only in usage metrics or runtime monitoring. Planned: looking in audit logs for new DaemonSets or Deployments created by unusual identities.',
+      text: 'kubematrix flags known miner images and mining pool arguments, containers without CPU limits and images from unapproved registries. A miner running inside an existing container shows up only in usage metrics or runtime monitoring.',
       question:
         'Do you alert on sustained unexpected CPU or GPU usage and on connections from the cluster to mining pools?',
     },
@@ -1019,7 +1019,7 @@ export const techniques: readonly Technique[] = [
       'The attacker makes the cluster or its applications unavailable: flooding the API server or exposed services, exhausting node CPU, memory or disk from pods without limits, deleting or scaling down workloads, or filling etcd with objects. A single pod without limits can starve its neighbours and trigger evictions on the node.',
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix flags containers without CPU and memory limits that no LimitRange fills in, and lists subjects who can delete workloads. Planned: namespaces without a ResourceQuota, subjects who can scale workloads, and spikes of delete or create requests in audit logs.',
+      text: 'kubematrix flags containers without CPU and memory limits that no LimitRange fills in, and lists subjects who can delete workloads.',
     },
     mitigations: [
       {
@@ -1047,7 +1047,7 @@ export const techniques: readonly Technique[] = [
       "The attacker copies data out of running workloads, such as files, database dumps or application state. With `pods/exec` they run commands or `kubectl cp`, which streams a tar archive over exec, and with `pods/attach` they join a running process's terminal. Creating a new pod that mounts the same PersistentVolumeClaim or hostPath lets them read the data at rest.",
     detection: {
       signals: ['manifest', 'rbac', 'audit'],
-      text: 'kubematrix lists subjects with `pods/exec` or `pods/attach`, where `kubectl cp` is an exec running `tar`. In audit logs, `kubematrix audit` reports `tar` archives created by exec, which is how `kubectl cp` copies files out (`exec-copy-from-pod`). Planned: subjects who can create pods mounting existing PersistentVolumeClaims or hostPath volumes.',
+      text: 'kubematrix lists subjects with `pods/exec` or `pods/attach`, where `kubectl cp` is an exec running `tar`. In audit logs, `kubematrix audit` reports `tar` archives created by exec, which is how `kubectl cp` copies files out (`exec-copy-from-pod`).',
     },
     mitigations: [
       {

@@ -25,7 +25,7 @@ export interface Tactic {
 
 /**
  * Where a technique shows (kubematrix reads all four: manifests, live clusters and their snapshots, RBAC, and audit
- * logs; what it does not read yet, detection texts list after `Planned:`):
+ * logs; detection texts say only what exists, never what might come):
  * - `manifest`: workload and object configuration, from files or a cluster alike;
  * - `cluster`: state only a live cluster or its snapshot shows (node, admission, API-server settings);
  * - `rbac`: effective permissions of subjects;
@@ -50,7 +50,7 @@ export interface Technique {
   readonly summary: string;
   readonly detection: {
     readonly signals: readonly Signal[];
-    /** How an organization sees this technique, what kubematrix assesses today, and after `Planned:` what it will. */
+    /** How an organization sees this technique, and what kubematrix assesses. */
     readonly text: string;
     /** Set when part of the technique is invisible to Kubernetes data: what to ask the organization. */
     readonly question?: string;

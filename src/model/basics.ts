@@ -17,7 +17,10 @@ export const MitigationIdSchema = z.string().regex(/^MS-M9\d{3}(\.\d{3})?$/);
 export const ResourceRef = z.object({
   apiVersion: z.string(),
   kind: z.string(),
-  /** `null` when the object does not set one (a manifest that will land in whatever namespace it is applied to). */
+  /**
+   * `null` for a cluster-scoped kind only. A namespaced object that names none is in the namespace it would be
+   * applied to (`-n`, `default` unless given); its locations say so (`namespaceDefaulted`).
+   */
   namespace: z.string().nullable(),
   name: z.string(),
 });
@@ -30,6 +33,11 @@ export const SourceLocation = z.object({
   column: z.number().int().positive(),
   endLine: z.number().int().positive().optional(),
   endColumn: z.number().int().positive().optional(),
+  /**
+   * Set when the object there names no namespace: the one it was placed in, as `kubectl apply -n` would (`-n`,
+   * `default` unless given).
+   */
+  namespaceDefaulted: z.string().optional(),
 });
 export type SourceLocation = z.infer<typeof SourceLocation>;
 /**

@@ -30,7 +30,7 @@ export const GraphNode = z.object({
    * `identity:user:alice`, `identity:group:ops`, `node:worker-1` (`node:*`: any node, for manifests),
    * `permission:shop/run-pods`, `permission:shop/exec`, `target:cluster-admin`, `target:all-secrets`, `target:node-root`,
    * `target:control-plane`, `target:cloud`, and configured targets `target:secret:shop/db`, `target:namespace:pay`.
-   * An object without a namespace has an empty namespace segment: `workload:/Deployment/web`, `identity:sa:/web`.
+   * A manifest naming no namespace is in the one it is applied to (`-n`, `default`): `workload:default/Deployment/web`.
    */
   id: z.string(),
   kind: GraphNodeKind,

@@ -1,5 +1,5 @@
 import type { Control } from '../admission/probes.js';
-import { NEW_NAMESPACE, simulate } from '../admission/simulate.js';
+import { simulate } from '../admission/simulate.js';
 import type { PathTargets } from '../config/index.js';
 import { formatPath } from '../inputs/path.js';
 import { asRecord, controller, type Inventory, type PodSpecView, type Resource } from '../inventory/index.js';
@@ -81,8 +81,8 @@ export const identityId = (subject: Subject) =>
   subject.kind === 'ServiceAccount'
     ? `identity:sa:${ns(subject.namespace)}/${subject.name}`
     : `identity:${subject.kind.toLowerCase()}:${subject.name}`;
-export const runPodsId = (namespace: string | null) => `permission:${ns(namespace)}/run-pods`;
-export const execId = (namespace: string | null) => `permission:${ns(namespace)}/exec`;
+export const runPodsId = (namespace: string) => `permission:${namespace}/run-pods`;
+export const execId = (namespace: string) => `permission:${namespace}/exec`;
 const secretTargetId = (namespace: string, name: string) => `target:secret:${namespace}/${name}`;
 export const namespaceTargetId = (namespace: string) => `target:namespace:${namespace}`;
 const refName = (ref: ResourceRef) => `${ref.kind} ${ref.namespace === null ? '' : `${ref.namespace}/`}${ref.name}`;
@@ -112,7 +112,7 @@ class Builder {
   /** Grants are shared by every step they make: their evidence is built once. */
   readonly #grantEvidence = new Map<RiskyGrant, Evidence[]>();
   readonly #evidenceByFinding = new Map<Finding, Evidence>();
-  readonly #namespaces = new Set<string | null>();
+  readonly #namespaces = new Set<string>();
   /** Accounts whose token some pod mounts, with the hosts those pods run on. */
   readonly #tokens = new Map<string, { subject: Subject; hosts: Set<string> }>();
 
@@ -288,13 +288,13 @@ class Builder {
         ...(location ? { location } : {}),
         ...(owner.uri ? { uri: owner.uri } : {}),
       });
-      this.#namespaces.add(owner.ref.namespace);
+      this.#namespaces.add(pod.namespace);
       this.#account({ kind: 'ServiceAccount', namespace: owner.ref.namespace, name: pod.serviceAccountName });
       this.#workloads.push({ pod, id, hosts });
       append(this.#workloadsByNamespace, owner.ref.namespace, { id });
     }
     for (const account of inventory.ofKind('ServiceAccount')) {
-      this.#namespaces.add(account.ref.namespace);
+      if (account.ref.namespace !== null) this.#namespaces.add(account.ref.namespace);
       this.#account({ kind: 'ServiceAccount', namespace: account.ref.namespace, name: account.ref.name });
     }
     for (const namespace of inventory.ofKind('Namespace')) this.#namespaces.add(namespace.ref.name);
@@ -346,7 +346,7 @@ class Builder {
     });
   }
 
-  #accountsIn(namespace: string | null | undefined, names?: readonly string[]): Subject[] {
+  #accountsIn(namespace: string | undefined, names?: readonly string[]): Subject[] {
     const accounts =
       namespace === undefined ? [...this.#accounts.values()] : (this.#accountsByNamespace.get(namespace) ?? []);
     return names ? accounts.filter((account) => names.includes(account.name)) : accounts;
@@ -561,7 +561,7 @@ class Builder {
       for (const grant of held.grants) {
         const { scope, names } = grant;
         const namespaces = scope.cluster ? [...this.#namespaces] : [scope.namespace];
-        const where = scope.cluster ? 'in any namespace' : `in namespace ${scope.namespace ?? '(unset)'}`;
+        const where = scope.cluster ? 'in any namespace' : `in namespace ${scope.namespace}`;
         const full = grant.severity === held.permission.severity.cluster && !names;
         switch (power) {
           case 'takeover':
@@ -733,12 +733,12 @@ class Builder {
       const hub = this.#node({
         id: runPodsId(namespace),
         kind: 'permission',
-        label: `run a pod of one's choosing in namespace ${namespace ?? '(unset)'}`,
+        label: `run a pod of one's choosing in namespace ${namespace}`,
       });
       // Cluster-admin runs anything anywhere.
       this.#edge(TARGETS.clusterAdmin, hub, {
         techniques: ['MS-TA9008'],
-        text: `creates pods in namespace ${namespace ?? '(unset)'}`,
+        text: `creates pods in namespace ${namespace}`,
         severity: 'critical',
       });
       for (const account of this.#accountsIn(namespace)) {
@@ -750,7 +750,7 @@ class Builder {
       }
       // Proven by the admission simulation: every probe of each route is rejected there.
       const blocked = ESCAPE_CONTROLS.every(
-        (control) => simulation.inNamespace(control, namespace ?? NEW_NAMESPACE).enforcement === 'enforced',
+        (control) => simulation.inNamespace(control, namespace).enforcement === 'enforced',
       );
       if (blocked) continue;
       const gap = (this.#byCheck.get('pod-security-admission') ?? []).filter(
@@ -792,7 +792,7 @@ class Builder {
       this.#node({
         id: hub,
         kind: 'permission',
-        label: `run commands in any pod of namespace ${namespace ?? '(unset)'}`,
+        label: `run commands in any pod of namespace ${namespace}`,
       });
       for (const { id, label } of (this.#workloadsByNamespace.get(namespace) ?? []).map(
         ({ id }) => this.#nodes.get(id) as GraphNode,

@@ -11,10 +11,14 @@ export { PathFilterError } from './search.js';
 export interface PathOptions {
   /**
    * Only paths starting at these entry points: node ids, `sa:ns/name`, `user:name`, `group:name`, `ns/Kind/name`,
-   * `Kind/name` (any namespace) or a namespace (docs/paths.md). A pattern naming no entry point is a PathFilterError.
+   * `Kind/ns/name`, `Kind/name` (any namespace), `ns/name` or a namespace (docs/paths.md). A pattern naming no entry
+   * point is a PathFilterError.
    */
   readonly from?: readonly string[];
-  /** Only paths ending at these targets or nodes, same patterns; a namespace is reached at any of its workloads. */
+  /**
+   * Only paths ending at these targets (`node-root`, `target:node-root`) or nodes, same patterns; a namespace is reached
+   * at any of its workloads.
+   */
   readonly to?: readonly string[];
   /** Longest path kept, in steps. */
   readonly maxDepth?: number;

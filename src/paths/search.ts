@@ -1,5 +1,7 @@
+import { POD_SPEC_PATHS } from '../inventory/index.js';
 import type { AttackPath, GraphNode, PathStep } from '../model/paths.js';
 import { severities, severityRank } from '../model/report.js';
+import { closest } from '../util/text.js';
 import { type Edge, execId, type Graph, namespaceTargetId, runPodsId } from './graph.js';
 
 /** A `--from`/`--to` pattern that names nothing in the graph: a usage error, not an empty answer. */
@@ -203,18 +205,24 @@ function nodeId(nodes: readonly GraphNode[], index: number): string {
 
 function selectEntries(nodes: readonly GraphNode[], patterns: readonly string[] | undefined): number[] {
   const entries: number[] = [];
-  const used = new Set<string>();
+  const parsed = (patterns ?? []).map(parsePattern);
+  const used = new Set<Pattern>();
   nodes.forEach((node, i) => {
     if (!node.entry) return;
-    if (patterns?.length) {
-      const pattern = patterns.find((candidate) => matches(candidate, node));
+    if (parsed.length) {
+      const pattern = parsed.find((candidate) => candidate.matches(node));
       if (pattern === undefined) return;
       used.add(pattern);
     }
     entries.push(i);
   });
-  const unused = patterns?.find((pattern) => !used.has(pattern));
-  if (unused !== undefined) throw new PathFilterError(`--from '${unused}' names no entry point of the graph`);
+  const unused = parsed.find((pattern) => !used.has(pattern));
+  if (unused !== undefined) {
+    const names = nodes.filter((node) => node.entry).map(shortName);
+    throw new PathFilterError(
+      `--from '${unused.text}' names no entry point of the graph${choices(unused.text, names, 'entry points')}`,
+    );
+  }
   return entries;
 }
 
@@ -229,16 +237,20 @@ function selectGoals(
   });
   if (!patterns?.length) return nodes.filter((node) => node.kind === 'target').map(goalOf);
   const goals = new Map<string, Goal>();
-  for (const pattern of patterns) {
-    const found = nodes.filter((node) => matches(pattern, node));
-    if (!found.length && isNamespace(pattern)) {
-      throw new PathFilterError(`--to '${pattern}' names no namespace of the graph`);
+  for (const pattern of patterns.map(parsePattern)) {
+    const found = nodes.filter((node) => pattern.matches(node));
+    if (!found.length) {
+      const what = pattern.namespace === undefined ? 'node' : 'namespace';
+      const names = [...new Set([...nodes.map(shortName), ...namespacesOf(nodes)])];
+      throw new PathFilterError(
+        `--to '${pattern.text}' names no ${what} of the graph${choices(pattern.text, names, 'nodes and namespaces')}`,
+      );
     }
-    if (!found.length) throw new PathFilterError(`--to '${pattern}' names no node of the graph`);
-    if (isNamespace(pattern)) {
+    if (pattern.namespace !== undefined) {
       // A namespace is one goal: whatever of it is reached first.
-      const id = namespaceTargetId(pattern);
-      const members = [...found.map((node) => node.id), runPodsId(pattern), execId(pattern)];
+      const { namespace } = pattern;
+      const id = namespaceTargetId(namespace);
+      const members = [...found.map((node) => node.id), runPodsId(namespace), execId(namespace)];
       goals.set(id, { id, members: members.flatMap((member) => index.get(member) ?? []) });
       continue;
     }
@@ -247,23 +259,117 @@ function selectGoals(
   return [...goals.values()];
 }
 
-const isNamespace = (pattern: string) => !pattern.includes('/') && !pattern.includes(':');
+/** The built-in targets, which a bare word names before a namespace does (docs/paths.md). */
+const TARGET_NAMES: ReadonlySet<string> = new Set([
+  'cluster-admin',
+  'all-secrets',
+  'node-root',
+  'control-plane',
+  'cloud',
+]);
+const NODE_PREFIXES = ['identity:', 'workload:', 'target:'] as const;
+/** Kinds a pattern's first segment may name; any other first segment is a namespace. */
+const KINDS: ReadonlySet<string> = new Set([
+  ...Object.keys(POD_SPEC_PATHS).map((kind) => kind.toLowerCase()),
+  'serviceaccount',
+  'sa',
+]);
+const SERVICE_ACCOUNT = new Set(['serviceaccount', 'sa']);
+
+/** A `--from`/`--to` pattern, with its one meaning decided from its shape alone, never from what the graph holds. */
+interface Pattern {
+  readonly text: string;
+  /** Set when the pattern is a namespace: one goal for `--to`. */
+  readonly namespace?: string;
+  matches(node: GraphNode): boolean;
+}
 
 /**
- * Whether a `--from`/`--to` pattern names the node: its id, or the id without its `identity:` or `workload:` prefix
- * (`sa:shop/web`, `user:alice`, `shop/Deployment/web`), `Kind/name` of a workload in any namespace (the kind in any
- * case), or a namespace: its workloads and service accounts.
+ * What a pattern names (docs/paths.md): with a `:`, a node id with or without its `identity:`, `workload:` or
+ * `target:` prefix (`sa:shop/web`, `user:alice`, `target:cluster-admin`, `node:worker-1`); a bare word, a built-in
+ * target (`node-root`) or else a namespace (its workloads and service accounts); `KIND/NAME` (any namespace) when the
+ * first segment is a workload kind in any case, else `NAMESPACE/NAME` (its workloads and service account of that
+ * name); `KIND/NAMESPACE/NAME`, else `NAMESPACE/KIND/NAME`. `ServiceAccount` (or `sa`) counts as a kind.
  */
-export function matches(pattern: string, node: GraphNode): boolean {
-  if (node.id === pattern || node.id === `identity:${pattern}` || node.id === `workload:${pattern}`) return true;
-  const { resource } = node;
-  if (!resource) return false;
-  if (isNamespace(pattern)) {
-    return (node.kind === 'workload' || node.kind === 'identity') && resource.namespace === pattern;
+function parsePattern(text: string): Pattern {
+  if (text.includes(':')) {
+    return { text, matches: (node) => node.id === text || NODE_PREFIXES.some((prefix) => node.id === prefix + text) };
   }
-  const parts = pattern.split('/');
-  if (node.kind !== 'workload' || parts.length !== 2 || pattern.includes(':')) return false;
-  return resource.kind.toLowerCase() === parts[0]?.toLowerCase() && resource.name === parts[1];
+  const parts = text.split('/');
+  const [first = '', second = '', third = ''] = parts;
+  if (parts.length === 1) {
+    if (TARGET_NAMES.has(text)) return { text, matches: (node) => node.id === `target:${text}` };
+    const inNamespace = (node: GraphNode) =>
+      (node.kind === 'workload' || node.kind === 'identity') && node.resource?.namespace === text;
+    return { text, namespace: text, matches: inNamespace };
+  }
+  if (parts.length === 2) {
+    if (isKind(first)) return { text, matches: ofKind(first, undefined, second) };
+    return {
+      text,
+      matches: (node) => isObject(node, first, undefined, second) || isServiceAccount(node, first, second),
+    };
+  }
+  if (parts.length === 3) {
+    if (isKind(first)) return { text, matches: ofKind(first, second, third) };
+    // An id's form: a workload defined in several files has `@file` after its name.
+    return { text, matches: (node) => node.id === `workload:${text}` || ofKind(second, first, third)(node) };
+  }
+  return { text, matches: (node) => node.id === text };
+}
+
+const isKind = (segment: string) => KINDS.has(segment.toLowerCase());
+
+/** A workload or service account of this kind (any case) and name, in this namespace or any. */
+const ofKind =
+  (kind: string, namespace: string | undefined, name: string) =>
+  (node: GraphNode): boolean =>
+    SERVICE_ACCOUNT.has(kind.toLowerCase())
+      ? isServiceAccount(node, namespace, name)
+      : isObject(node, namespace, kind.toLowerCase(), name);
+
+function isObject(node: GraphNode, namespace: string | undefined, kind: string | undefined, name: string): boolean {
+  const { resource } = node;
+  return (
+    node.kind === 'workload' &&
+    resource?.name === name &&
+    (namespace === undefined || (resource.namespace ?? '') === namespace) &&
+    (kind === undefined || resource.kind.toLowerCase() === kind)
+  );
+}
+
+/** Service account nodes are named by id: the `default` account of a namespace has no object in the input. */
+function isServiceAccount(node: GraphNode, namespace: string | undefined, name: string): boolean {
+  if (namespace !== undefined) return node.id === `identity:sa:${namespace}/${name}`;
+  return node.id.startsWith('identity:sa:') && node.id.endsWith(`/${name}`);
+}
+
+/** How a node is given on the command line: its id without the prefix a pattern may leave out. */
+function shortName(node: GraphNode): string {
+  const prefix = NODE_PREFIXES.find((candidate) => node.id.startsWith(candidate));
+  return prefix ? node.id.slice(prefix.length) : node.id;
+}
+
+function namespacesOf(nodes: readonly GraphNode[]): string[] {
+  return nodes.flatMap((node) =>
+    node.kind === 'workload' && node.resource?.namespace ? [node.resource.namespace] : [],
+  );
+}
+
+/**
+ * The valid choices, bounded: how many there are and the few nearest to what was typed, by the whole or by the
+ * name after the last `/` or `:` (a graph may hold ten thousand workloads), or the first few when none is near.
+ */
+function choices(typed: string, names: readonly string[], what: string): string {
+  const unique = [...new Set(names)].sort(compare);
+  const lastName = (text: string) => text.slice(Math.max(text.lastIndexOf('/'), text.lastIndexOf(':')) + 1);
+  const near = [...new Set([...closest(typed, unique), ...closest(lastName(typed), unique, { key: lastName })])].slice(
+    0,
+    5,
+  );
+  const shown = near.length ? near : unique.slice(0, 5);
+  const more = unique.length > shown.length ? `, and ${unique.length - shown.length} more` : '';
+  return `; it has ${unique.length} ${what}, ${near.length ? 'closest' : 'such as'}: ${shown.join(', ')}${more}`;
 }
 
 function compare(a: string, b: string): number {

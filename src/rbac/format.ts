@@ -4,6 +4,7 @@ import type { Binding, Grant, PolicyRule, Role, Scope, Subject } from './types.j
 
 /** How messages and the CLI name RBAC objects: `ServiceAccount ci/runner`, `RoleBinding ci/deploy`. */
 
+/** Unset only for a ServiceAccount a ClusterRoleBinding names without its namespace, which the API server rejects. */
 function formatNamespace(namespace: string | null): string {
   return namespace ?? '(unset)';
 }
@@ -14,15 +15,13 @@ export function formatSubject(subject: Subject): string {
 }
 
 export function formatScope(scope: Scope): string {
-  return scope.cluster ? 'cluster-wide' : `in namespace ${formatNamespace(scope.namespace)}`;
+  return scope.cluster ? 'cluster-wide' : `in namespace ${scope.namespace}`;
 }
 
 /** Several scopes in one phrase: `cluster-wide and in namespaces a, b`. */
 export function formatScopes(scopes: readonly Scope[]): string {
   const cluster = scopes.some((scope) => scope.cluster);
-  const namespaces = [
-    ...new Set(scopes.flatMap((scope) => (scope.cluster ? [] : [formatNamespace(scope.namespace)]))),
-  ].sort();
+  const namespaces = [...new Set(scopes.flatMap((scope) => (scope.cluster ? [] : [scope.namespace])))].sort();
   const inNamespaces = namespaces.length
     ? `in namespace${namespaces.length > 1 ? 's' : ''} ${namespaces.join(', ')}`
     : '';

@@ -4,10 +4,10 @@ import { buildInventory, type SourceObject } from '../inventory/index.js';
 import { buildRbac } from './model.js';
 import type { Request, Subject } from './types.js';
 
-function rbacFrom(yaml: string) {
+function rbacFrom(yaml: string, namespace?: string) {
   const { objects, errors } = parseManifest('test.yaml', Buffer.from(yaml));
   if (errors.length) throw new Error(JSON.stringify(errors));
-  return buildRbac(buildInventory(objects).inventory);
+  return buildRbac(buildInventory(objects, namespace ? { namespace } : {}).inventory);
 }
 
 const sa = (namespace: string | null, name: string): Subject => ({ kind: 'ServiceAccount', namespace, name });
@@ -297,9 +297,30 @@ ${binding('ClusterRoleBinding', 'view', '[{kind: Group, name: "system:authentica
     expect(rbac.can(sa('ci', 'deployer'), { verb: 'get', resource: 'configmaps', namespace: 'ci' }).allowed).toBe(true);
   });
 
-  it('manifests without namespace share one namespace of their own', () => {
-    expect(rbac.can(sa(null, 'app'), { verb: 'list', resource: 'secrets', namespace: null }).allowed).toBe(true);
-    expect(rbac.can(sa(null, 'app'), { verb: 'list', resource: 'secrets', namespace: 'default' }).allowed).toBe(false);
+  it('manifests without namespace live in default, their ServiceAccount subjects too, as kubectl applies them', () => {
+    expect(rbac.can(sa('default', 'app'), { verb: 'list', resource: 'secrets', namespace: 'default' }).allowed).toBe(
+      true,
+    );
+    expect(rbac.can(sa('default', 'app'), { verb: 'list', resource: 'secrets', namespace: 'ci' }).allowed).toBe(false);
+    expect(rbac.can(sa(null, 'app'), { verb: 'list', resource: 'secrets', namespace: null }).allowed).toBe(false);
+  });
+
+  it('with -n NS, manifests without namespace live in NS; those naming theirs stay there', () => {
+    const placed = rbacFrom(
+      `${binding('RoleBinding', 'Role:reader', '[{kind: ServiceAccount, name: builder}]', 'ci')}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [list]}]
+---
+${binding('RoleBinding', 'Role:reader', '[{kind: ServiceAccount, name: app}]')}`,
+      'shop',
+    );
+    const listSecrets = (namespace: string) => ({ verb: 'list', resource: 'secrets', namespace });
+    expect(placed.can(sa('shop', 'app'), listSecrets('shop')).allowed).toBe(true);
+    expect(placed.can(sa('default', 'app'), listSecrets('default')).allowed).toBe(false);
+    // The binding in ci names a Role reader that only the shop namespace holds: it grants nothing.
+    expect(placed.can(sa('ci', 'builder'), listSecrets('ci')).allowed).toBe(false);
   });
 
   it('a binding to a missing role says so and grants nothing', () => {

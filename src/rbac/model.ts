@@ -151,7 +151,7 @@ export class Rbac {
         if (clusterOnly && !scope.cluster) continue;
         if (namespace !== undefined && !covers(scope, namespace)) continue;
         for (const entry of binding.subjects) {
-          const key = `${subjectKey(entry.subject)}\u0000${scope.cluster ? '*' : (scope.namespace ?? '')}`;
+          const key = `${subjectKey(entry.subject)}\u0000${scope.cluster ? '*' : scope.namespace}`;
           let who = found.get(key);
           if (!who) {
             who = { subject: entry.subject, scope, grants: [], names: new Set() };
@@ -217,7 +217,7 @@ function grantOf(binding: Binding, entry: BindingSubject, rule: RoleRule, scope:
 }
 
 function compareWhoCan(a: WhoCan, b: WhoCan): number {
-  const scope = (who: WhoCan) => (who.scope.cluster ? '' : `\u0001${who.scope.namespace ?? ''}`);
+  const scope = (who: WhoCan) => (who.scope.cluster ? '' : `\u0001${who.scope.namespace}`);
   return (
     compare(scope(a), scope(b)) ||
     compare(a.subject.kind, b.subject.kind) ||
@@ -319,7 +319,8 @@ export function buildRbac(inventory: Inventory): Rbac {
       bindings.push({
         kind,
         namespace,
-        scope: kind === 'ClusterRoleBinding' ? CLUSTER : inNamespace(namespace),
+        // Every RoleBinding has its namespace: the one it names, else the one the input is applied to.
+        scope: namespace === null ? CLUSTER : inNamespace(namespace),
         name: resource.ref.name,
         origin: 'input',
         roleRef: { kind: String(roleRef.kind ?? ''), name: refName },

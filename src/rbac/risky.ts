@@ -422,11 +422,11 @@ export class RiskIndex {
     // Without targets a match depends only on whether the scope is the cluster: compute it once per kind.
     const matches = new Map<string, Match | undefined>();
     const matchAt = (scope: Scope) => {
-      const key = scope.cluster ? '' : targets ? `\u0000${scope.namespace ?? ''}` : '\u0000';
+      const key = scope.cluster ? '' : targets ? `\u0000${scope.namespace}` : '\u0000';
       if (!matches.has(key)) matches.set(key, matchRule(parsed, rule, scope, targets));
       return matches.get(key);
     };
-    const widest = role.kind === 'ClusterRole' ? CLUSTER : inNamespace(role.namespace);
+    const widest = role.namespace === null ? CLUSTER : inNamespace(role.namespace);
     const latent = matchAt(widest);
     if (latent) append(this.#byRole, role, risky(permission, requirement, role, rule, widest, latent));
     for (const binding of this.rbac.bindingsOf(role)) {

@@ -3,7 +3,7 @@ import type { PolicyRule, Scope } from './types.js';
 
 export const CLUSTER: Scope = { cluster: true };
 
-export function inNamespace(namespace: string | null): Scope {
+export function inNamespace(namespace: string): Scope {
   return { cluster: false, namespace };
 }
 

@@ -62,7 +62,7 @@ export interface Binding {
 }
 
 /** Where a grant applies: everywhere (cluster-scoped objects included), or in one namespace. */
-export type Scope = { readonly cluster: true } | { readonly cluster: false; readonly namespace: string | null };
+export type Scope = { readonly cluster: true } | { readonly cluster: false; readonly namespace: string };
 
 /** One rule a binding hands to one of its subjects. */
 export interface Grant {

@@ -8,3 +8,41 @@ export function globMatch(pattern: string, text: string): boolean {
   const regex = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`^${regex.join('.*')}$`).test(text);
 }
+
+/** Levenshtein distance, stopping early once it exceeds `limit`. */
+export function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    if (Math.min(...current) > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length] ?? limit + 1;
+}
+
+/**
+ * The candidates nearest to what was typed, for a "did you mean": those containing it, then those a few edits away
+ * (a quarter of its length, at least two), nearest first; at most `count`. `key` picks the part of each candidate
+ * compared (its name without a path, say); the whole by default.
+ */
+export function closest(
+  typed: string,
+  candidates: Iterable<string>,
+  { count = 5, key = (candidate: string) => candidate }: { count?: number; key?: (candidate: string) => string } = {},
+): string[] {
+  const needle = typed.toLowerCase();
+  const limit = Math.max(2, Math.floor(needle.length / 4));
+  const scored: [string, number][] = [];
+  for (const candidate of new Set(candidates)) {
+    const text = key(candidate).toLowerCase();
+    const score = needle && text.includes(needle) ? 0 : editDistance(needle, text, limit);
+    if (score <= limit) scored.push([candidate, score]);
+  }
+  scored.sort(([a, x], [b, y]) => x - y || compareText(a, b));
+  return scored.slice(0, count).map(([candidate]) => candidate);
+}

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -22,13 +23,77 @@ describe('kubematrix audit serve', () => {
     ['a bad --listen', [...tlsArgs, '--token-file', tokenFile, '--listen', '8443'], /--listen must be HOST:PORT/],
     ['a bad --queue', [...tlsArgs, '--token-file', tokenFile, '--queue', '0'], /--queue must be a positive/],
     ['an unknown --output', [...tlsArgs, '--token-file', tokenFile, '-o', 'json'], /--output must be jsonl/],
-    ['a missing token file', [...tlsArgs, '--token-file', path.join(dir, 'none')], /cannot read --token-file .*ENOENT/],
+    [
+      'a missing token file',
+      [...tlsArgs, '--token-file', path.join(dir, 'none')],
+      /--token-file .*none: cannot read: no such file/,
+    ],
     ['a missing key', ['--tls-cert', 'x.crt', '--tls-key', 'x.key', '--token-file', tokenFile], /--tls-cert x.crt/],
     ['no certificate', ['--token-file', tokenFile], /required option '--tls-cert <file>'/],
   ])('refuses %s as a usage error', async (_name, args, message) => {
     const result = await cli(['audit', 'serve', ...args]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+
+  describe('refuses unusable TLS files in one sentence naming the file, without a stack', () => {
+    const file = (name: string, content: string | Buffer) => {
+      writeFileSync(path.join(dir, name), content);
+      return path.join(dir, name);
+    };
+    const serverCrt = path.join(fixtures, 'server.crt');
+    const serverKey = path.join(fixtures, 'server.key');
+    const der = file('server.der', new X509Certificate(readFileSync(serverCrt)).raw);
+    const notPem = file('notes.txt', 'this is not a certificate\n');
+    const broken = file('broken.crt', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    const encrypted = file(
+      'encrypted.key',
+      generateKeyPairSync('ec', {
+        namedCurve: 'P-256',
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'pass' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      }).privateKey,
+    );
+    const missing = path.join(dir, 'missing.crt');
+    it.each([
+      [
+        'a missing certificate',
+        missing,
+        serverKey,
+        [],
+        `--tls-cert ${missing}: cannot read: no such file or directory`,
+      ],
+      ['a directory as the key', serverCrt, dir, [], `--tls-key ${dir}: cannot read: a directory`],
+      ['a certificate not in PEM', notPem, serverKey, [], `--tls-cert ${notPem} holds no PEM certificate`],
+      ['a DER certificate', der, serverKey, [], `--tls-cert ${der} holds no PEM certificate`],
+      ['a PEM block that is no certificate', broken, serverKey, [], `--tls-cert ${broken}: certificate 1 of 1 cannot`],
+      ['a certificate as the key', serverCrt, serverCrt, [], `--tls-key ${serverCrt} holds no PEM private key`],
+      ['an encrypted key', serverCrt, encrypted, [], `--tls-key ${encrypted} is encrypted: give the key unencrypted`],
+      [
+        "another certificate's key",
+        serverCrt,
+        path.join(fixtures, 'stranger.key'),
+        [],
+        `--tls-key ${path.join(fixtures, 'stranger.key')} is not the key of the first certificate in --tls-cert ${serverCrt}`,
+      ],
+      ['a key as the CA', serverCrt, serverKey, ['--client-ca', serverKey], `--client-ca ${serverKey} holds no PEM`],
+      ['a text file as the CA', serverCrt, serverKey, ['--client-ca', notPem], `--client-ca ${notPem} holds no PEM`],
+    ])('%s', async (_name, cert, key, more, message) => {
+      const result = await cli([
+        'audit',
+        'serve',
+        '--tls-cert',
+        cert,
+        '--tls-key',
+        key,
+        '--token-file',
+        tokenFile,
+        ...more,
+      ]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(`kubematrix: ${message}`);
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
   });
 
   it('refuses an empty token file, and never prints a token it read', async () => {

@@ -67,15 +67,50 @@ describe('kubematrix scan --controls', () => {
 });
 
 describe('kubematrix controls init', () => {
-  it('prints the template, whose every entry a scan then reads', async () => {
+  it('prints the template, every entry unanswered: a scan with it is the scan without it', async () => {
     const { status, stdout } = await cli(['controls', 'init']);
     expect(status).toBe(0);
-    expect(stdout).toContain('  - mitigation: MS-M9031\n    status: not-implemented');
-    const dir = workspace({ 'pod.yaml': pod, 'kubematrix-controls.yaml': stdout });
-    const scan = await cli(['scan', 'pod.yaml', '-o', 'json'], { cwd: dir });
-    expect(scan.status).toBe(0);
-    // Unanswered, MFA counts as not implemented.
-    expect(cloudCredentials(scan.stdout)?.status).toBe('weakened');
+    expect(stdout).toContain('  - mitigation: MS-M9031\n    status: unknown # implemented | partial | not-implemented');
+    expect(stdout).toContain('  # MS-M9001 Multi-factor authentication\n  # What counts: Require multi-factor');
+    const scan = async (files: Record<string, string>) => {
+      const result = await cli(['scan', 'pod.yaml', '-o', 'json'], { cwd: workspace({ 'pod.yaml': pod, ...files }) });
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+      const { scannedAt: _, ...report } = JSON.parse(result.stdout);
+      return report;
+    };
+    const without = await scan({});
+    expect(await scan({ 'kubematrix-controls.yaml': stdout })).toEqual(without);
+    // The decoy: one entry answered, and only that one counts.
+    const answered = stdout.replace(
+      '- mitigation: MS-M9001\n    status: unknown',
+      '- mitigation: MS-M9001\n    status: not-implemented',
+    );
+    const withAnswer = await scan({ 'kubematrix-controls.yaml': answered });
+    expect(withAnswer).not.toEqual(without);
+    expect(withAnswer.techniques.find((technique: { id: string }) => technique.id === 'MS-TA9001')).toMatchObject({
+      status: 'weakened',
+      mitigations: { missing: [{ id: 'MS-M9001', by: 'declared', status: 'not-implemented' }] },
+    });
+  });
+
+  it('warns that an answer for a mitigation the scan observes is not used, and which evidence is', async () => {
+    const declared = 'controls:\n- mitigation: MS-M9025\n  status: implemented\n';
+    const dir = workspace({ 'pod.yaml': pod, 'kubematrix-controls.yaml': declared });
+    const { status, stdout, stderr } = await cli(['scan', 'pod.yaml', '-o', 'json'], { cwd: dir });
+    expect(status).toBe(0);
+    expect(stderr).toBe(
+      'kubematrix: warning: kubematrix-controls.yaml:2: MS-M9025 Disable service account auto mount is observed by the scan: the declaration is not used, the scan uses the findings of service-account-token, which report it missing, and the defenses it sees in place everywhere they matter (docs/report.md)\n',
+    );
+    // The pod mounts its token: the scan's own evidence says missing, the declaration changes nothing.
+    const report = Report.parse(JSON.parse(stdout));
+    const states = report.techniques.flatMap((technique) => [
+      ...technique.mitigations.present,
+      ...technique.mitigations.missing,
+    ]);
+    const tokenStates = states.filter((state) => state.id === 'MS-M9025');
+    expect(tokenStates.length).toBeGreaterThan(0);
+    expect(tokenStates.every((state) => state.by === 'observed')).toBe(true);
+    expect(states.some((state) => state.by === 'declared')).toBe(false);
   });
 
   it('writes -o FILE, and never overwrites one', async () => {

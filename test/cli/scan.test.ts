@@ -38,7 +38,7 @@ describe('kubematrix scan', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-cli-'));
     for (const n of [1, 2, 3, 4, 5])
       writeFileSync(path.join(dir, `pod-${n}.yaml`), privilegedPod.replace('piped', `pod-${n}`));
-    const instances = (stdout: string) => stdout.split('\n').filter((line) => /^ {4}- Pod\/pod-\d/.test(line));
+    const instances = (stdout: string) => stdout.split('\n').filter((line) => /^ {4}- Pod\/default\/pod-\d/.test(line));
     const some = await cli(['scan', '.'], { cwd: dir });
     expect(some.stdout).toContain('5 findings on 5 resources; 3 shown, --all lists every one');
     const every = await cli(['scan', '.', '--all'], { cwd: dir });

@@ -12,7 +12,7 @@ describe('a folder of broken inputs', async () => {
 
   it('still reports the finding of the one healthy file, at its line', () => {
     const finding = report.findings.find((f) => f.checkId === 'privileged-container');
-    expect(finding?.resource).toEqual({ apiVersion: 'v1', kind: 'Pod', namespace: null, name: 'survivor' });
+    expect(finding?.resource).toEqual({ apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'survivor' });
     expect(finding?.location).toMatchObject({ file: file('good.yaml'), line: 11, column: 9 });
   });
 

@@ -17,9 +17,7 @@ export default defineCheck({
   run({ inventory, report }) {
     for (const pod of inventory.podSpecs) {
       const { owner } = pod;
-      // Where an object naming no namespace lands is the user's context's business: not known here.
-      if (owner.ref.namespace === null) continue;
-      const result = admit(owner.object, owner.ref.namespace, inventory);
+      const result = admit(owner.object, pod.namespace, inventory);
       if (result.verdict !== 'rejected') continue;
       report({
         resource: owner,

@@ -17,7 +17,7 @@ export default defineCheck({
   run({ inventory, report }) {
     for (const pod of inventory.podSpecs) {
       const { owner } = pod;
-      if (owner.ref.kind !== 'DaemonSet' || SYSTEM_NAMESPACES.has(owner.ref.namespace ?? '')) continue;
+      if (owner.ref.kind !== 'DaemonSet' || SYSTEM_NAMESPACES.has(pod.namespace)) continue;
       const exposures = nodeLevelExposures(pod);
       const [first] = exposures;
       if (!first) continue;

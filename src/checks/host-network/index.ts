@@ -16,7 +16,7 @@ export default defineCheck({
     for (const pod of inventory.podSpecs) {
       if (pod.spec.hostNetwork !== true) continue;
       // Node agents (CNI, kube-proxy) legitimately live there; elsewhere it is an application asking for the node.
-      const system = SYSTEM_NAMESPACES.has(pod.owner.ref.namespace ?? '');
+      const system = SYSTEM_NAMESPACES.has(pod.namespace);
       report({
         resource: pod.owner,
         path: [...pod.path, 'hostNetwork'],

@@ -71,7 +71,7 @@ export default defineCheck({
         report({
           resource: pod.owner,
           path: podLabelsPath(pod),
-          message: `the pods of ${workloadName(pod)} ${inNamespace(pod.owner.ref.namespace)}: ${why}, ${REACH}`,
+          message: `the pods of ${workloadName(pod)} ${inNamespace(pod.namespace)}: ${why}, ${REACH}`,
           evidence,
         });
       }

@@ -99,7 +99,7 @@ export default defineCheck<z.infer<typeof Options>>({
           resource: pod.owner,
           path: podLabelsPath(pod),
           techniques: techniquesFor(gaps.map((g) => g.direction)),
-          message: `the pods of ${workloadName(pod)} ${inNamespace(pod.owner.ref.namespace)}: ${gaps.map((g) => g.text).join('; ')}`,
+          message: `the pods of ${workloadName(pod)} ${inNamespace(pod.namespace)}: ${gaps.map((g) => g.text).join('; ')}`,
           evidence: [
             ...gaps.flatMap((g) => g.evidence ?? []),
             ...index.selecting(pod).map((policy) => {

@@ -28,6 +28,25 @@ spec:
 testCheck(check, {
   valid: [
     {
+      name: 'a Pod without namespace is in default, where a default-deny policy isolates it',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: debug}
+spec:
+  containers:
+  - name: debug
+    image: busybox:1.36
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: default}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+`,
+    },
+    {
       name: 'default-deny policy with an empty podSelector',
       yaml: `${DEPLOYMENT}---
 apiVersion: networking.k8s.io/v1
@@ -313,7 +332,7 @@ spec:
       ],
     },
     {
-      name: 'unlabelled Pod without namespace: at the pod metadata; a namespaced policy does not apply',
+      name: 'unlabelled Pod without namespace is in default: a policy in another namespace does not apply',
       yaml: `
 apiVersion: v1
 kind: Pod
@@ -325,12 +344,14 @@ spec:
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata: {name: default-deny, namespace: default}
+metadata: {name: default-deny, namespace: shop}
 spec:
   podSelector: {}
   policyTypes: [Ingress, Egress]
 `,
-      findings: [{ line: 4, path: 'metadata.labels', message: /selects any pod in their namespace \(Pod 'debug'\)/ }],
+      findings: [
+        { line: 4, path: 'metadata.labels', message: /selects any pod in namespace 'default' \(Pod 'debug'\)/ },
+      ],
     },
     {
       name: 'CronJob template labels',

@@ -142,7 +142,7 @@ subjects:
       ],
     },
     {
-      name: 'manifests without namespace: their own namespace',
+      name: 'manifests without namespace: in default, as kubectl applies them',
       yaml: `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
@@ -161,7 +161,7 @@ subjects:
         {
           line: 13,
           severity: 'medium',
-          message: /ServiceAccount \(unset\)\/app can read secrets in namespace \(unset\)/,
+          message: /ServiceAccount default\/app can read secrets in namespace default \(RoleBinding default\/reader/,
         },
       ],
     },

@@ -16,7 +16,7 @@ export default defineCheck<z.infer<typeof Options>>({
   description:
     'A mirror pod (annotation `kubernetes.io/config.mirror`) shows a static pod that is not a control-plane component (kube-apiserver, kube-controller-manager, kube-scheduler, etcd, or `options.expected`) in kube-system.',
   rationale:
-    'The kubelet runs static pods from files on its node, or a URL, without the API server admitting them: no admission policy, no RBAC on who created them, and deleting the mirror pod does not stop them. It is how an attacker with write access to /etc/kubernetes/manifests persists on a node; a static pod nobody planned is worth a look.',
+    'The kubelet runs static pods from files on its node, or a URL, without the API server admitting them: no admission policy, no RBAC on who created them, and deleting the mirror pod does not stop them. It is how an attacker with write access to /etc/kubernetes/manifests persists on a node; a static pod nobody put there on purpose is worth a look.',
   remediation:
     'Find the manifest in the staticPodPath (or staticPodURL) of the node the pod runs on; if nobody put it there on purpose, remove it, treat the node as compromised and find out how it was written. Run intended workloads as DaemonSets instead.',
   options: Options,
@@ -27,11 +27,11 @@ export default defineCheck<z.infer<typeof Options>>({
       if (expectedStaticPod(pod, extra)) continue;
       const node = pod.spec.nodeName ? `node '${pod.spec.nodeName}'` : 'its node';
       const programs = [...new Set(pod.containers.map(runs))].filter(Boolean).join(', ') || 'no recognisable program';
-      const { namespace } = pod.owner.ref;
+      const { namespace } = pod;
       const reason =
         namespace === 'kube-system'
           ? `it runs ${programs}, not a control-plane component`
-          : `it runs ${programs} in namespace '${namespace ?? ''}', not in kube-system with the control plane`;
+          : `it runs ${programs} in namespace '${namespace}', not in kube-system with the control plane`;
       report({
         resource: pod.owner,
         path: ['metadata', 'annotations', MIRROR_ANNOTATION],

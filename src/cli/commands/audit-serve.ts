@@ -1,9 +1,11 @@
+import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { allDetections } from '../../detections/index.js';
 import { createPipeline } from '../../detections/pipeline.js';
+import { readFailure } from '../../inputs/audit/read.js';
 import { createAuditWebhook } from '../../inputs/audit/webhook.js';
 import { describe } from '../../inputs/cluster/connect.js';
 import { type Io, UsageError } from '../io.js';
@@ -37,20 +39,21 @@ export default async function serve(io: Io, options: ServeOptions): Promise<numb
     );
   }
   const token = options.tokenFile ? readToken(io, options.tokenFile) : undefined;
+  const tls = readTls(io, options);
   const detection = await detectionOptions(io, options);
   const output = await openOutput(io, options.output);
   const pipeline = createPipeline({ detections: allDetections, ...detection });
-  const backend = createAuditWebhook({
-    cert: read(io, options.tlsCert, '--tls-cert'),
-    key: read(io, options.tlsKey, '--tls-key'),
-    ...(token ? { token } : {}),
-    ...(options.clientCa ? { clientCa: read(io, options.clientCa, '--client-ca') } : {}),
-    pipeline,
-    output: output.stream,
-    maxBody,
-    queue,
-    log: (line) => io.stderr.write(`kubematrix: ${line}\n`),
-  });
+  const backend = tlsErrors(options, () =>
+    createAuditWebhook({
+      ...tls,
+      ...(token ? { token } : {}),
+      pipeline,
+      output: output.stream,
+      maxBody,
+      queue,
+      log: (line) => io.stderr.write(`kubematrix: ${line}\n`),
+    }),
+  );
   const address = await backend.listen(host, port).catch((error: unknown) => {
     throw new UsageError(`cannot listen on ${options.listen}: ${describe(error, 'listen failed')}`);
   });
@@ -102,8 +105,67 @@ function read(io: Io, file: string, option: string): Buffer {
   try {
     return readFileSync(path.resolve(io.cwd, file));
   } catch (error) {
-    throw new UsageError(`cannot read ${option} ${file}: ${describe(error, 'read failed')}`);
+    throw new UsageError(`${option} ${file}: ${readFailure(error)}`);
   }
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
+
+/**
+ * The certificate, key and CA files, checked here so that each mistake is one sentence naming the file, not an
+ * OpenSSL error from deep in the TLS server: PEM as the server needs it, every certificate parseable, and the key
+ * the one of the first certificate.
+ */
+function readTls(
+  io: Io,
+  { tlsCert, tlsKey, clientCa }: ServeOptions,
+): { cert: Buffer; key: Buffer; clientCa?: Buffer } {
+  const cert = read(io, tlsCert, '--tls-cert');
+  const [leaf] = certificates(cert, '--tls-cert', tlsCert);
+  const key = read(io, tlsKey, '--tls-key');
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch {
+    // Node's error for a passphrase it was not given differs between versions: the PEM headers say it.
+    const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(key.toString('latin1'));
+    throw new UsageError(
+      encrypted
+        ? `--tls-key ${tlsKey} is encrypted: give the key unencrypted (openssl pkey -in KEY -out KEY.plain)`
+        : `--tls-key ${tlsKey} holds no PEM private key`,
+    );
+  }
+  if (!leaf?.checkPrivateKey(privateKey)) {
+    throw new UsageError(`--tls-key ${tlsKey} is not the key of the first certificate in --tls-cert ${tlsCert}`);
+  }
+  if (clientCa === undefined) return { cert, key };
+  const ca = read(io, clientCa, '--client-ca');
+  certificates(ca, '--client-ca', clientCa);
+  return { cert, key, clientCa: ca };
+}
+
+/** What OpenSSL still refuses after the checks above (a key too small for its security level): one sentence too. */
+function tlsErrors<T>({ tlsCert, tlsKey }: ServeOptions, create: () => T): T {
+  try {
+    return create();
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (!code?.startsWith('ERR_OSSL')) throw error;
+    throw new UsageError(`cannot serve TLS with --tls-cert ${tlsCert} and --tls-key ${tlsKey}: ${message}`);
+  }
+}
+
+/** Every PEM certificate of a file, at least one, each parseable. */
+function certificates(pem: Buffer, option: string, file: string): X509Certificate[] {
+  const blocks = pem.toString('latin1').match(PEM_CERTIFICATE) ?? [];
+  if (!blocks.length) throw new UsageError(`${option} ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  return blocks.map((block, i) => {
+    try {
+      return new X509Certificate(block);
+    } catch {
+      throw new UsageError(`${option} ${file}: certificate ${i + 1} of ${blocks.length} cannot be parsed`);
+    }
+  });
 }
 
 /** The token file's content without its final line break; never printed. */

@@ -38,6 +38,21 @@ export async function collectionFor(
   return wantsCluster(options) ? collectFor(io, options) : snapshotIn(io, paths);
 }
 
+/**
+ * `-n` as kubectl means it: on a cluster, the namespaces to read; on files, the one namespace objects that name none
+ * are applied to (`kubectl apply -n NS -f …`). Undefined when not given for files.
+ */
+export function placementNamespace(options: ClusterOptions): string | undefined {
+  if (wantsCluster(options) || options.namespace === undefined) return undefined;
+  const namespace = options.namespace.trim();
+  if (!namespace || namespace.includes(',')) {
+    throw new UsageError(
+      `with files, -n names the one namespace objects naming none are placed in, as kubectl apply -n does (got '${options.namespace}'); several namespaces are for --cluster`,
+    );
+  }
+  return namespace;
+}
+
 /** Scans the input `collectionFor` found: the cluster or snapshot, else the manifests. */
 export async function scanInput(
   io: Io,

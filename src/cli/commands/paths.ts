@@ -10,7 +10,7 @@ import { formatInputError } from '../../report/terminal/errors.js';
 import { plural } from '../../report/terminal/findings.js';
 import { detectTerminal, ExitCode, type Io, UsageError } from '../io.js';
 import type { ClusterOptions } from './cluster.js';
-import { checkInput, collectionFor, configFor, nothingRead, openAll, scanInput } from './input.js';
+import { checkInput, collectionFor, configFor, nothingRead, openAll, placementNamespace, scanInput } from './input.js';
 
 export interface PathsCommandOptions extends ClusterOptions {
   output?: 'table' | 'json';
@@ -31,13 +31,14 @@ export default async function pathsCommand(io: Io, paths: string[], options: Pat
   const format = formatOf(options);
   const filters = pathOptions(options);
   checkInput(paths, options, 'read');
+  const namespace = placementNamespace(options);
   const config = await configFor(io, options.config);
   const file = options.outputFile === undefined ? undefined : path.resolve(io.cwd, options.outputFile);
   const [handle] = await openAll([file]);
   try {
     const collection = await collectionFor(io, paths, options);
     // The paths are built below, with the filters: the scan's own would be thrown away.
-    const { report, inventory } = await scanInput(io, paths, collection, { config, paths: false });
+    const { report, inventory } = await scanInput(io, paths, collection, { config, paths: false, namespace });
     for (const error of report.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);
     if (nothingRead(report)) return ExitCode.usage;
     const graph = graphOf(inventory, report.findings, { ...filters, targets: config.paths.targets });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { allChecks } from '../../checks/index.js';
 import { type Config, ConfigError } from '../../config/index.js';
 import { loadControls } from '../../coverage/controls.js';
 import { type Finding, type Report, type Severity, severityRank } from '../../model/report.js';
@@ -8,7 +9,7 @@ import { type ReportFormat, reportFormat, reportFormats } from '../../report/ind
 import { plural } from '../../report/terminal/findings.js';
 import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError } from '../io.js';
 import type { ClusterOptions } from './cluster.js';
-import { checkInput, collectionFor, configFor, nothingRead, openAll, scanInput } from './input.js';
+import { checkInput, collectionFor, configFor, nothingRead, openAll, placementNamespace, scanInput } from './input.js';
 
 export interface ScanCommandOptions extends ClusterOptions {
   /** Each `--output`: a format for standard output, or FORMAT=FILE. */
@@ -26,18 +27,20 @@ export interface ScanCommandOptions extends ClusterOptions {
 export default async function scanCommand(io: Io, paths: string[], options: ScanCommandOptions): Promise<number> {
   const outputs = planOutputs(options.output, options.outputFile, io.cwd);
   checkInput(paths, options);
+  const namespace = placementNamespace(options);
   if (paths.includes('-') && options.audit?.includes('-')) {
     throw new UsageError("standard input ('-') can hold the manifests or an --audit log, not both");
   }
   const config = await configFor(io, options.config);
-  const controls = await loadControls(options.controls, io.cwd).catch((error: unknown) => {
+  const { controls, warnings } = await loadControls(options.controls, io.cwd, allChecks).catch((error: unknown) => {
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
   });
+  for (const warning of warnings) io.stderr.write(`kubematrix: warning: ${warning}\n`);
   const files = await openAll(outputs.map((output) => output.file));
   try {
     const collection = await collectionFor(io, paths, options);
     const [{ report: scanned }, renderers] = await Promise.all([
-      scanInput(io, paths, collection, { config, controls }),
+      scanInput(io, paths, collection, { config, controls, namespace }),
       Promise.all(outputs.map((output) => output.format.load())),
     ]);
     const report = options.audit?.length ? await withActivity(io, scanned, options.audit, config) : scanned;

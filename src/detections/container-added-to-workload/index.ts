@@ -43,7 +43,7 @@ export default defineDetection<Recent<readonly string[]>>({
   ],
   level: 'Request',
   benign:
-    'Planned releases that add a sidecar (a log forwarder, a proxy), `kubectl debug` sessions by on-call engineers, and tools that patch templates to inject agents. Deployment tools doing this routinely may be allow-listed in `audit.allow.users`.',
+    'Releases that add a sidecar (a log forwarder, a proxy), `kubectl debug` sessions by on-call engineers, and tools that patch templates to inject agents. Deployment tools doing this routinely may be allow-listed in `audit.allow.users`.',
   baseline:
     'Outside JSON patches and ephemeral containers, an addition is seen only against the containers the same log (or a long-running `audit serve`) showed for the object before; the first write seen of an object only teaches its containers.',
   on: {

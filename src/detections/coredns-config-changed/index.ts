@@ -18,7 +18,7 @@ export default defineDetection({
   fields: ['verb', 'objectRef.namespace', 'objectRef.name', 'requestObject.metadata.name'],
   level: 'Metadata',
   benign:
-    "Planned DNS changes (stub domains, forwarders), cluster upgrades and the cloud provider's add-on manager reconciling the default Corefile; allow-list the add-on manager's identity in `audit.allow.users` if it is not already covered.",
+    "Intended DNS changes (stub domains, forwarders), cluster upgrades and the cloud provider's add-on manager reconciling the default Corefile; allow-list the add-on manager's identity in `audit.allow.users` if it is not already covered.",
   on: { verbs: ['create', 'update', 'patch', 'delete'], resources: ['configmaps'] },
   detect(event, { alert }) {
     if (event.objectRef?.namespace !== 'kube-system' || !applied(event)) return;

@@ -12,7 +12,7 @@ export default defineDetection({
   rationale:
     'A DaemonSet puts a copy of its pod on every node, new nodes included, and the controller recreates it whenever it is deleted: a backdoor container planted this way persists across the whole cluster. With node-level settings it is a foothold on every node at once.',
   response:
-    'Check that the DaemonSet belongs to a known agent (CNI, CSI, logging, monitoring) and that the change matches a planned upgrade: compare its images with the previous revision (`kubectl rollout history ds/NAME`). Delete it and inspect the nodes if nobody vouches for it.',
+    'Check that the DaemonSet belongs to a known agent (CNI, CSI, logging, monitoring) and that the change matches a scheduled upgrade: compare its images with the previous revision (`kubectl rollout history ds/NAME`). Delete it and inspect the nodes if nobody vouches for it.',
   fields: ['verb', 'objectRef.resource', 'requestObject.spec.template.spec', 'responseObject.spec.template.spec'],
   level: 'Request',
   benign:

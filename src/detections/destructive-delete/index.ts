@@ -39,7 +39,7 @@ export default defineDetection({
   rationale:
     "Deleting namespaces, volumes and workloads destroys data and stops services, and bulk deletes do it at scale: ransom, sabotage, or cover for other activity. Deleting the built-in roles breaks the control plane's own access.",
   response:
-    'Confirm with the user that the delete was planned; if not, revoke their access, restore from backups (etcd snapshot, Velero, volume snapshots; a PersistentVolume with `Retain` keeps its data) and look for what else the identity did.',
+    'Confirm with the user that the delete was intended; if not, revoke their access, restore from backups (etcd snapshot, Velero, volume snapshots; a PersistentVolume with `Retain` keeps its data) and look for what else the identity did.',
   fields: ['verb', 'objectRef.resource', 'objectRef.namespace', 'objectRef.name', 'responseStatus.code'],
   level: 'Metadata',
   benign:

@@ -19,7 +19,7 @@ export default defineDetection<Recent<readonly PolicyRule[]>>({
   rationale:
     'Binding cluster-admin (or a role as strong) to an account the attacker holds turns a foothold into the whole cluster, and it persists after the original way in is closed. `edit` bound in one namespace is routine; bound cluster-wide it reads every Secret of every namespace, service-account tokens included.',
   response:
-    "Check the binding's subjects and who created it; remove it unless it is a planned, documented grant, and review what the subjects did since (their requests in the audit log).",
+    "Check the binding's subjects and who created it; remove it unless it is an intended, documented grant, and review what the subjects did since (their requests in the audit log).",
   fields: [
     'verb',
     'objectRef.resource',

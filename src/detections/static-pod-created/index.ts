@@ -12,7 +12,7 @@ export default defineDetection({
   description:
     'A mirror pod (annotation `kubernetes.io/config.mirror`) is created for a static pod that is not a control-plane component (kube-apiserver, kube-controller-manager, kube-scheduler, etcd, or kube-proxy, kube-vip, haproxy, keepalived) in kube-system. Kubelets create mirror pods as `system:node:NAME`, an identity every other rule skips; this one sees them.',
   rationale:
-    "The kubelet runs static pods from manifest files on its node (or a URL), without admission control or RBAC, and deleting the mirror pod does not stop them. A static pod nobody planned means someone wrote into the node's manifest directory: a foothold that survives anything done through the API.",
+    "The kubelet runs static pods from manifest files on its node (or a URL), without admission control or RBAC, and deleting the mirror pod does not stop them. A static pod nobody put there on purpose means someone wrote into the node's manifest directory: a foothold that survives anything done through the API.",
   response:
     "Find the manifest in the kubelet's staticPodPath (by default /etc/kubernetes/manifests) on the node named in the user (`system:node:NAME`) or the pod's name suffix; if nobody put it there, remove it, treat the node as compromised and find out how the file was written.",
   fields: [
@@ -24,7 +24,7 @@ export default defineDetection({
   ],
   level: 'Request',
   benign:
-    "kubeadm's control-plane pods (kube-apiserver-NODE, etcd-NODE, …) are recognised and stay quiet; other planned static pods (a load balancer, a node-local agent) alert each time their kubelet starts and recreates the mirror. Custom images of control-plane components are recognised by their command (`kube-apiserver …`).",
+    "kubeadm's control-plane pods (kube-apiserver-NODE, etcd-NODE, …) are recognised and stay quiet; other intended static pods (a load balancer, a node-local agent) alert each time their kubelet starts and recreates the mirror. Custom images of control-plane components are recognised by their command (`kube-apiserver …`).",
   everyone: true,
   on: { verbs: ['create'], resources: ['pods'] },
   detect(event, { alert }) {

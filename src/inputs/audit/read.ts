@@ -160,7 +160,7 @@ async function filesOf(target: string): Promise<string[]> {
 }
 
 /** Why an input could not be read, from the error's code: never its text, which may quote the input. */
-function readFailure(error: unknown): string {
+export function readFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':

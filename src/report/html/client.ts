@@ -17,6 +17,7 @@ export function client(): void {
     file: string;
     line: number;
     column: number;
+    namespaceDefaulted?: string;
   }
   interface Evidence {
     type: string;
@@ -181,7 +182,10 @@ export function client(): void {
    */
   const prose = (text: string) =>
     el('span', {}, ...text.split('`').map((part, index) => (index % 2 ? el('code', {}, part) : part)));
-  const where = (location: Location) => `${location.file}:${location.line}:${location.column}`;
+  const where = (location: Location) =>
+    `${location.file}:${location.line}:${location.column}${
+      location.namespaceDefaulted === undefined ? '' : ` (namespace defaulted to ${location.namespaceDefaulted}, -n)`
+    }`;
   const resourceText = (resource: Resource) =>
     `${resource.kind} ${resource.namespace === null ? '' : `${resource.namespace}/`}${resource.name}`;
 
@@ -314,7 +318,7 @@ export function client(): void {
       'select',
       { id: 'namespace' },
       el('option', { value: '*' }, 'All namespaces'),
-      ...namespaces.map((ns) => el('option', { value: ns }, ns === NO_NAMESPACE ? '(no namespace)' : ns)),
+      ...namespaces.map((ns) => el('option', { value: ns }, ns === NO_NAMESPACE ? '(cluster-scoped)' : ns)),
     ) as HTMLSelectElement;
     select.addEventListener('change', () => {
       namespace = select.value;

@@ -60,7 +60,15 @@ function bindingJson(binding: Binding, subjectIndex?: number) {
     namespace: binding.namespace,
     name: binding.name,
     origin: binding.origin,
-    ...(location ? { location: { file: location.file, line: location.line } } : {}),
+    ...(location
+      ? {
+          location: {
+            file: location.file,
+            line: location.line,
+            ...(location.namespaceDefaulted === undefined ? {} : { namespaceDefaulted: location.namespaceDefaulted }),
+          },
+        }
+      : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import type { Technique } from '../../matrix/types.js';
 import type { Finding, Report, Severity, SourceLocation } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
 import { severityScore } from '../scores.js';
-import { resourceName } from '../terminal/findings.js';
+import { namespaceNote, resourceName } from '../terminal/findings.js';
 
 /** The OASIS schema of SARIF 2.1.0 (errata 01), the version GitHub code scanning reads. */
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -150,26 +150,33 @@ function result(finding: Finding, ruleIndex: number | undefined, cwd: string): J
   const physical = finding.location && physicalLocation(finding.location, cwd);
   const related = (finding.evidence ?? []).flatMap((evidence) => {
     const location = evidence.location && physicalLocation(evidence.location, cwd);
-    return location ? [{ physicalLocation: location, message: { text: evidence.text } }] : [];
+    const note = namespaceNote(evidence.location);
+    return location
+      ? [{ physicalLocation: location, message: { text: note ? `${evidence.text} (${note})` : evidence.text } }]
+      : [];
   });
+  const note = namespaceNote(finding.location);
   return {
     ruleId: finding.checkId,
     ...(ruleIndex === undefined ? {} : { ruleIndex }),
     level: levels[finding.severity],
     message: { text: `${resourceName(finding.resource)}: ${finding.message}` },
     locations: [
-      physical
-        ? { physicalLocation: physical }
-        : {
-            // No file (a live cluster, standard input): the object itself, by its address.
-            logicalLocations: [
-              {
-                name: finding.resource.name,
-                fullyQualifiedName: finding.uri ?? resourceName(finding.resource),
-                kind: 'resource',
-              },
-            ],
-          },
+      {
+        ...(note ? { message: { text: note } } : {}),
+        ...(physical
+          ? { physicalLocation: physical }
+          : {
+              // No file (a live cluster, standard input): the object itself, by its address.
+              logicalLocations: [
+                {
+                  name: finding.resource.name,
+                  fullyQualifiedName: finding.uri ?? resourceName(finding.resource),
+                  kind: 'resource',
+                },
+              ],
+            }),
+      },
     ],
     ...(related.length ? { relatedLocations: related.map((location, id) => ({ id, ...location })) } : {}),
     partialFingerprints: { [FINGERPRINT]: finding.id },

@@ -1,4 +1,6 @@
-import type { MatrixEntry, Mitigation, Technique } from '../../matrix/index.js';
+import type { AnyCheck } from '../../checks/define.js';
+import type { AnyDetection } from '../../detections/define.js';
+import type { MatrixEntry, Mitigation, MitigationId, Technique, TechniqueId } from '../../matrix/index.js';
 import { getMitigation, getTactic, getTechnique } from '../../matrix/index.js';
 import type { Paint } from './paint.js';
 import { indent, printed, wrap } from './text.js';
@@ -56,6 +58,49 @@ function explainMitigation(mitigation: Mitigation, { width, paint }: ExplainOpti
     if (advice) lines.push(...indent(wrap(advice.action, text - 4), '    '));
   }
   return lines;
+}
+
+/** A check, from the metadata docs/checks.md is generated from. */
+export function renderCheckExplain(check: AnyCheck, { width, paint }: ExplainOptions): string {
+  const text = Math.min(width, 100) - 2;
+  const lines = [
+    `${paint('bold', check.id)}  ${paint('bold', check.title)}`,
+    `Check, default severity ${check.severity}`,
+    '',
+    ...wrap(check.description, text),
+    ...section('Why it matters', check.rationale, text, paint),
+    ...section('How to fix', check.remediation, text, paint),
+    ...matrixList('Exposes', check.exposes, paint),
+    ...matrixList('Missing mitigations', check.missing, paint),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** An audit rule, from the metadata docs/detections.md is generated from. */
+export function renderDetectionExplain(detection: AnyDetection, { width, paint }: ExplainOptions): string {
+  const text = Math.min(width, 100) - 2;
+  const lines = [
+    `${paint('bold', detection.id)}  ${paint('bold', detection.title)}`,
+    `Audit rule, default severity ${detection.severity}, needs audit level ${detection.level}`,
+    '',
+    ...wrap(detection.description, text),
+    ...section('Why it matters', detection.rationale, text, paint),
+    ...section('When it fires', detection.response, text, paint),
+    ...section('Known benign cases', detection.benign, text, paint),
+    ...(detection.baseline ? section('Needs a baseline', detection.baseline, text, paint) : []),
+    ...matrixList('Techniques', detection.techniques, paint),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function section(title: string, body: string, width: number, paint: Paint): string[] {
+  return ['', paint('bold', title), ...indent(wrap(body, width - 2), '  ')];
+}
+
+function matrixList(title: string, ids: readonly (TechniqueId | MitigationId)[], paint: Paint): string[] {
+  if (!ids.length) return [];
+  const name = (id: string) => (getTechnique(id) ?? getMitigation(id))?.name ?? '';
+  return ['', paint('bold', title), ...ids.map((id) => `  ${id.padEnd(13)} ${name(id)}`)];
 }
 
 export function renderCandidates(query: string, candidates: readonly MatrixEntry[]): string {

@@ -259,8 +259,17 @@ export function resourceName({ kind, namespace, name }: Finding['resource']): st
   return `${kind}/${namespace ? `${namespace}/` : ''}${name}`;
 }
 
+/** `file:line:column`, and the namespace the object was placed in when it names none. */
 export function where(location: SourceLocation): string {
-  return `${location.file}:${location.line}:${location.column}`;
+  const note = namespaceNote(location);
+  return `${location.file}:${location.line}:${location.column}${note ? ` (${note})` : ''}`;
+}
+
+/** What a location says of an object naming no namespace: where it was placed, and by what. */
+export function namespaceNote(location: SourceLocation | undefined): string | undefined {
+  return location?.namespaceDefaulted === undefined
+    ? undefined
+    : `namespace defaulted to ${location.namespaceDefaulted}, -n`;
 }
 
 /** `1 finding`, `10,000 findings`: the same digits on every machine, whatever its locale. */

@@ -10,6 +10,7 @@ import {
 import type { WhoCan } from '../../rbac/model.js';
 import { bindingLocation, type SubjectProfile, type WhoCanQuery } from '../../rbac/queries.js';
 import type { Binding, Grant } from '../../rbac/types.js';
+import { namespaceNote } from './findings.js';
 import { printable, printed } from './text.js';
 
 // Names, namespaces, rules and file names come from the input: every interpolation is made printable.
@@ -83,5 +84,7 @@ function ruleRef(grant: Grant): string {
 
 function locationOf(binding: Binding, subjectIndex?: number): string {
   const location = bindingLocation(binding, subjectIndex);
-  return location ? printed`  ${location.file}:${location.line}` : '';
+  if (!location) return '';
+  const note = namespaceNote(location);
+  return printed`  ${location.file}:${location.line}${note ? ` (${note})` : ''}`;
 }
