@@ -186,6 +186,27 @@ function benchCorpus(label, kinds, tail = []) {
   console.log(`memory    peak RSS of collection + scan: ${live.maxRssMb.toFixed(0)} MB (target ≤ 1024 MB)`);
 }
 
+// 7. Hostile inputs at the default bounds: each must end in well under a few seconds with an error or a result.
+{
+  const { parseManifest } = await import('../dist/inputs/manifests.js');
+  const { decodeSnapshot } = await import('../dist/inputs/cluster/snapshot.js');
+  const { gzipSync } = await import('node:zlib');
+  const keys = Array.from({ length: 80_000 }, (_, i) => `  k${i}: v`).join('\n');
+  const configMap = Buffer.from(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${keys}\n`);
+  const cases = [
+    ['80,000-key ConfigMap', () => parseManifest('cm.yaml', configMap)],
+    ['2,000,000 empty documents', () => parseManifest('docs.yaml', Buffer.from('---\n'.repeat(2_000_000)))],
+  ];
+  for (const [label, run] of cases) console.log(`hostile   ${label}: ${time(run).toFixed(0)} ms`);
+  const bomb = gzipSync(Buffer.alloc(256 * 1024 * 1024, ' '));
+  const start = process.hrtime.bigint();
+  await decodeSnapshot(bomb).catch(() => {});
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  console.log(
+    `hostile   gzip snapshot of ${(bomb.length / 1e6).toFixed(1)} MB that expands to 256 MiB: refused in ${ms.toFixed(0)} ms`,
+  );
+}
+
 function meta(kind, n, apiVersion) {
   return `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${kind.toLowerCase()}-${n}\n  namespace: team-${n % 50}\n  labels:\n    app: app-${n % 200}\n`;
 }

@@ -51,7 +51,7 @@ describe('the library API, as a dependent imports it', () => {
     const now = new Date('2026-11-27T03:00:00.000Z');
     const { report } = kubematrix.scanCollection(collection, { now });
     expect(report.findings.find((f) => f.checkId === 'privileged-container')?.uri).toBe('k8s://prod/shop/Pod/p');
-    const snapshot = kubematrix.decodeSnapshot(kubematrix.encodeSnapshot(collection, 'prod.json.gz'));
+    const snapshot = await kubematrix.decodeSnapshot(kubematrix.encodeSnapshot(collection, 'prod.json.gz'));
     expect(snapshot && kubematrix.scanCollection(snapshot, { now }).report).toEqual(report);
   });
 

@@ -1,3 +1,4 @@
+import addedCapabilities from './added-capabilities/index.js';
 import admissionDrift from './admission-drift/index.js';
 import admissionGap from './admission-gap/index.js';
 import admissionPolicies from './admission-policies/index.js';
@@ -48,6 +49,7 @@ import rbacNodeProxy from './rbac-node-proxy/index.js';
 import rbacPrivilegeEscalationVerbs from './rbac-privilege-escalation-verbs/index.js';
 import rbacPullSecrets from './rbac-pull-secrets/index.js';
 import rbacReadSecrets from './rbac-read-secrets/index.js';
+import rbacServiceStatus from './rbac-service-status/index.js';
 import rbacTokenCreation from './rbac-token-creation/index.js';
 import rbacWebhookConfig from './rbac-webhook-config/index.js';
 import readOnlyRootFilesystem from './read-only-root-filesystem/index.js';
@@ -70,6 +72,7 @@ import writableHostPath from './writable-host-path/index.js';
 export const allChecks: readonly AnyCheck[] = [
   privilegedContainer,
   escapeCapabilities,
+  addedCapabilities,
   unmaskedProcMount,
   writableHostPath,
   containerRuntimeSocket,
@@ -94,6 +97,7 @@ export const allChecks: readonly AnyCheck[] = [
   rbacTokenCreation,
   rbacNodeProxy,
   rbacCoredns,
+  rbacServiceStatus,
   rbacDeleteEvents,
   rbacDestructiveDelete,
   workloadTokenPermissions,

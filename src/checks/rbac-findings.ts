@@ -17,7 +17,7 @@ import {
   worst,
 } from '../rbac/risky.js';
 import { isExpected, subjectKey, subjectResource } from '../rbac/subjects.js';
-import type { Role, Subject } from '../rbac/types.js';
+import type { Role, RoleRule, Subject } from '../rbac/types.js';
 import { type Check, defineCheck, type FindingDraft } from './define.js';
 
 type Metadata = Pick<Check, 'id' | 'title' | 'description' | 'rationale' | 'remediation'>;
@@ -132,10 +132,12 @@ function reportSubjects(
 }
 
 function reportRoles(check: string, risk: RiskIndex, report: (draft: FindingDraft) => void): void {
+  const takeover = check === TAKEOVER_CHECK;
   for (const { role, held } of risk.grantors(check)) {
     const { resource } = role;
     // Kubernetes' own roles are part of every cluster: only bindings to them say something about this input.
     if (role.origin !== 'input' || !resource || isDefaultRole(role.name, resource.labels)) continue;
+    const wildcards = latentWildcards(risk, role);
     // One finding per rule that grants something, at that rule.
     const byRule = new Map<
       string,
@@ -145,14 +147,18 @@ function reportRoles(check: string, risk: RiskIndex, report: (draft: FindingDraf
       for (const grant of entry.grants) {
         // Power a binding hands to someone is reported on that subject, with this rule as its evidence.
         if (risk.handsOut(grant.rule, entry.permission)) continue;
+        // A `*` on `*` in `*` rule is one fact: rbac-cluster-admin reports it, naming every technique it opens.
+        const wildcard = wildcards.get(grant.rule);
+        if (wildcard && !takeover) continue;
         const path = rulePath(role, grant);
         const key = path.join('.');
         const found = byRule.get(key) ?? { path, parts: [], techniques: new Set(), severity: [] };
         byRule.set(key, found);
         const aggregated =
           grant.rule.declaredBy === role ? '' : ` (aggregated from ${formatRole(grant.rule.declaredBy)})`;
-        found.parts.push(`${describeHeld(entry.permission, [grant], false)}${aggregated}`);
-        for (const technique of entry.permission.techniques) found.techniques.add(technique);
+        const every = wildcard ? `, and so every technique RBAC opens (${wildcard.size})` : '';
+        found.parts.push(`${describeHeld(entry.permission, [grant], false)}${aggregated}${every}`);
+        for (const technique of wildcard ?? entry.permission.techniques) found.techniques.add(technique);
         found.severity.push(grant.severity);
       }
     }
@@ -166,6 +172,27 @@ function reportRoles(check: string, risk: RiskIndex, report: (draft: FindingDraf
       });
     }
   }
+}
+
+/**
+ * The role's rules that grant everything (`*` verbs on `*` resources of `*` groups) and that no binding hands out,
+ * each with the techniques of every risky permission it carries at the role's widest scope.
+ */
+function latentWildcards(risk: RiskIndex, role: Role): Map<RoleRule, Set<TechniqueId>> {
+  const latent = risk.latent(role);
+  const wildcards = new Map<RoleRule, Set<TechniqueId>>();
+  for (const entry of latent) {
+    if (entry.permission.check !== TAKEOVER_CHECK) continue;
+    for (const grant of entry.grants) {
+      if (!risk.handsOut(grant.rule, entry.permission)) wildcards.set(grant.rule, new Set());
+    }
+  }
+  for (const entry of latent) {
+    for (const grant of entry.grants) {
+      for (const technique of entry.permission.techniques) wildcards.get(grant.rule)?.add(technique);
+    }
+  }
+  return wildcards;
 }
 
 /** Several grants share a binding or a rule: each piece of evidence once. */

@@ -106,6 +106,11 @@ Exit codes:
     )
     .option('--show-suppressed', 'list suppressed findings too, marked with their reason')
     .option('--all', 'list every finding in the table, not only the first few of each group')
+    .option(
+      '--no-inline-suppressions',
+      'ignore kubematrix.io/ignore annotations: only the config file suppresses (for untrusted pull requests)',
+    )
+    .option('--follow-symlinks', 'follow symbolic links that lead out of the directories scanned')
     .addHelpText(
       'after',
       `\nOutput formats:\n${reportFormats.map((format) => `  ${format.name.padEnd(10)} ${format.description}`).join('\n')}`,

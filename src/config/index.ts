@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse, YAMLError } from 'yaml';
 import { z } from 'zod';
 import { issueMessage, yamlErrorMessage } from '../inputs/errors.js';
+import { DEFAULT_LIMITS } from '../inputs/limits.js';
 import { formatPath } from '../inputs/path.js';
 import { Severity } from '../model/report.js';
 
@@ -53,8 +54,25 @@ export const AuditConfig = z.strictObject({
 });
 export type AuditConfig = z.infer<typeof AuditConfig>;
 
+const bound = (fallback: number) => z.number().int().positive().default(fallback);
+
+/** What one input may cost before it is refused (src/inputs/limits.ts says why each default is what it is). */
+export const Limits = z.strictObject({
+  fileBytes: bound(DEFAULT_LIMITS.fileBytes),
+  documentsPerFile: bound(DEFAULT_LIMITS.documentsPerFile),
+  nodesPerDocument: bound(DEFAULT_LIMITS.nodesPerDocument),
+  decompressedBytes: bound(DEFAULT_LIMITS.decompressedBytes),
+  objects: bound(DEFAULT_LIMITS.objects),
+});
+
 export const Config = z.strictObject({
   ignore: z.array(IgnoreRule).default([]),
+  /**
+   * `inline: false`: the `kubematrix.io/ignore` annotation suppresses nothing, so that a scanned manifest (an
+   * untrusted pull request) cannot switch off the gate for itself; this file's `ignore` rules still apply.
+   */
+  suppressions: z.strictObject({ inline: z.boolean().default(true) }).prefault({}),
+  limits: Limits.prefault({}),
   checks: z.record(z.string(), CheckSettings).default({}),
   paths: z.strictObject({ targets: PathTargets.prefault({}) }).prefault({}),
   audit: AuditConfig.optional(),

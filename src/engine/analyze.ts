@@ -59,7 +59,7 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
             finding.severity = 'info';
             finding.message = `${EXPECTED}${finding.message}`;
           }
-          applySuppression(finding, draft.resource, config.ignore, now);
+          applySuppression(finding, draft.resource, config, now);
           findings.push(finding);
         },
         error: (resource, path, message) => errors.push(locatedError(resource, path, message)),
@@ -150,8 +150,10 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
-function applySuppression(finding: Finding, resource: Resource, rules: readonly IgnoreRule[], now: Date): void {
-  const suppression = fromConfig(finding, rules) ?? fromAnnotation(finding, resource);
+function applySuppression(finding: Finding, resource: Resource, config: Config, now: Date): void {
+  // Without inline suppressions, only the config file (trusted, unlike the input it scans) can suppress.
+  const suppression =
+    fromConfig(finding, config.ignore) ?? (config.suppressions.inline ? fromAnnotation(finding, resource) : undefined);
   if (!suppression) return;
   // An expired suppression is as if it had never been written: the finding comes back.
   if (suppression.expires && Date.parse(suppression.expires) < now.getTime()) return;

@@ -9,7 +9,15 @@ import type { Collection } from '../inputs/cluster/collection.js';
 import { type ReadOptions, readManifests } from '../inputs/manifests.js';
 import { buildInventory, type Inventory, type InventoryOptions, type SourceObject } from '../inventory/index.js';
 import type { AttackPaths } from '../model/paths.js';
-import type { ClusterSource, Finding, ManifestSource, Report, ReportSource, ScanError } from '../model/report.js';
+import type {
+  ClusterSource,
+  Finding,
+  ManifestSource,
+  Report,
+  ReportSource,
+  ScanError,
+  ScanWarning,
+} from '../model/report.js';
 import { attackPaths } from '../paths/index.js';
 import { version } from '../version.js';
 import { analyze } from './analyze.js';
@@ -46,7 +54,7 @@ export async function scanManifests(
   inputs: readonly string[],
   options: ScanOptions = {},
 ): Promise<ScanResult<ManifestSource>> {
-  const read = await readManifests(inputs, options);
+  const read = await readManifests(inputs, { ...options, limits: options.limits ?? options.config?.limits });
   const source: ManifestSource = {
     type: 'manifests',
     inputs: [...inputs],
@@ -55,7 +63,7 @@ export async function scanManifests(
     ignored: read.ignored,
     complete: false,
   };
-  return assess(read.objects, { complete: false, ...placement(options) }, source, read.errors, options);
+  return assess(read.objects, { complete: false, ...placement(options) }, source, read.errors, options, read.warnings);
 }
 
 /**
@@ -89,6 +97,7 @@ function assess<Source extends ReportSource>(
   source: Source,
   inputErrors: readonly ScanError[],
   options: ScanOptions,
+  inputWarnings: readonly ScanWarning[] = [],
 ): ScanResult<Source> {
   const now = options.now ?? new Date();
   const config = options.config ?? Config.parse({});
@@ -117,7 +126,7 @@ function assess<Source extends ReportSource>(
     findings: analysis.findings,
     techniques: paths ? withPaths(techniques, paths) : techniques,
     errors: [...inputErrors, ...inventoryErrors, ...analysis.errors],
-    warnings,
+    warnings: [...inputWarnings, ...warnings],
     ...(paths && { attackPaths: reportPaths(paths) }),
   };
   return { report, inventory };

@@ -1,8 +1,20 @@
-import { type Dirent, readdirSync, readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  type Dirent,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
-import type { ScanError, SourceLocation } from '../model/report.js';
+import { Composer, type Document, LineCounter, Parser } from 'yaml';
+import type { ScanError, ScanWarning, SourceLocation } from '../model/report.js';
 import { yamlErrorMessage } from './errors.js';
+import { DEFAULT_LIMITS, type InputLimits, overLimit } from './limits.js';
 import type { FieldPath } from './path.js';
 import { ConversionError, locate, type Positions, toPlain } from './yaml.js';
 
@@ -18,6 +30,8 @@ export interface ManifestObject {
 export interface ManifestInput {
   readonly objects: ManifestObject[];
   readonly errors: ScanError[];
+  /** Paths left unread on purpose: FIFOs, sockets, devices, symbolic links out of the scanned folders. */
+  readonly warnings: ScanWarning[];
   /** Files read (or standard input). */
   readonly files: number;
   /** Documents that were not Kubernetes objects. */
@@ -31,57 +45,99 @@ const HELM_HINT =
   "looks like an unrendered Helm template ({{ … }}): render it first, e.g. 'helm template RELEASE CHART | kubematrix scan -'";
 
 export interface ReadOptions {
-  /** Where `-` reads from; standard input by default. */
-  stdin?: () => Promise<Buffer>;
+  /** Where `-` reads from, whole or as it arrives; standard input by default. */
+  stdin?: () => Promise<Buffer> | AsyncIterable<Uint8Array>;
   /** Relative paths are read from here (the process's working directory by default); they are reported as given. */
   cwd?: string;
+  /** Bounds on what an input may cost; {@link DEFAULT_LIMITS} by default. */
+  limits?: InputLimits;
+  /** Follow symbolic links that lead out of the folders given (`--follow-symlinks`); by default they are skipped. */
+  followSymlinks?: boolean;
 }
 
-/** Reads files, directories (recursively) and `-` (stdin). One unreadable input never stops the others. */
+/**
+ * Reads files, directories (recursively) and `-` (stdin). One unreadable input never stops the others. Only regular
+ * files are read (a FIFO would block the scan forever), each only when under the byte bound, never whole beyond it.
+ */
 export async function readManifests(inputs: readonly string[], options: ReadOptions = {}): Promise<ManifestInput> {
-  const result = { objects: [] as ManifestObject[], errors: [] as ScanError[], files: 0, ignored: 0 };
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const result = {
+    objects: [] as ManifestObject[],
+    errors: [] as ScanError[],
+    warnings: [] as ScanWarning[],
+    files: 0,
+    ignored: 0,
+  };
   const resolve = (file: string) => path.resolve(options.cwd ?? '.', file);
+  const walker: Walker = { resolve, result, follow: !!options.followSymlinks, roots: [], seen: new Set() };
   for (const input of inputs) {
-    for (const source of listSources(input, resolve, result.errors)) {
-      let bytes: Buffer;
+    for (const source of listSources(input, walker)) {
+      let bytes: Buffer | string;
       try {
         // Synchronous reads: thousands of small files parse faster without an event-loop turn per file.
-        bytes = source === '-' ? await (options.stdin ?? readStdin)() : readFileSync(resolve(source));
+        bytes =
+          source === '-'
+            ? await readStdin(options.stdin, limits.fileBytes)
+            : readRegularFile(resolve(source), limits.fileBytes);
       } catch (error) {
         result.errors.push({ source, message: `cannot read: ${describe(error)}` });
         continue;
       }
+      if (typeof bytes === 'string') {
+        result.errors.push({ source, message: bytes });
+        continue;
+      }
       result.files++;
-      const parsed = parseManifest(source, bytes);
+      const parsed = parseManifest(source, bytes, limits);
       // A loop, not push(...): one `kubectl get -o yaml` dump can hold more objects than a call takes arguments.
       for (const object of parsed.objects) result.objects.push(object);
       for (const error of parsed.errors) result.errors.push(error);
       result.ignored += parsed.ignored;
+      if (result.objects.length > limits.objects) {
+        result.objects.length = limits.objects;
+        const message = `brings the scan to ${overLimit('objects', limits.objects, 'objects')}; the first were scanned, no further file was read`;
+        result.errors.push({ source, message });
+        return result;
+      }
     }
   }
   return result;
 }
 
-function* listSources(input: string, resolve: Resolve, errors: ScanError[]): Generator<string> {
+/** What a walk over the inputs shares: where it reports, the folders given, the directories already entered. */
+interface Walker {
+  readonly resolve: Resolve;
+  readonly result: { errors: ScanError[]; warnings: ScanWarning[] };
+  readonly follow: boolean;
+  /** Real paths of the directories given: symbolic links that resolve outside all of them are not followed. */
+  readonly roots: string[];
+  readonly seen: Set<string>;
+}
+
+function* listSources(input: string, walker: Walker): Generator<string> {
   if (input === '-') {
     yield '-';
     return;
   }
   let info: Stats;
   try {
-    info = statSync(resolve(input));
+    info = statSync(walker.resolve(input));
   } catch (error) {
-    errors.push({ source: input, message: `cannot read: ${describe(error)}` });
+    walker.result.errors.push({ source: input, message: `cannot read: ${describe(error)}` });
     return;
   }
-  if (info.isDirectory()) yield* walk(input, resolve, new Set(), errors);
-  else yield input;
+  if (info.isDirectory()) {
+    walker.roots.push(realpathSync(walker.resolve(input)));
+    yield* walk(input, walker);
+  } else if (info.isFile()) yield input;
+  else skip(walker, input, `is ${specialFile(info)}, not a regular file; skipped`);
 }
 
 /** The path to open for a path as the user gave it. */
 type Resolve = (file: string) => string;
 
-function* walk(directory: string, resolve: Resolve, seen: Set<string>, errors: ScanError[]): Generator<string> {
+function* walk(directory: string, walker: Walker): Generator<string> {
+  const { resolve, result, seen } = walker;
   let entries: Dirent[];
   try {
     // Symlinks may point back up the tree: each real directory is entered once.
@@ -90,11 +146,11 @@ function* walk(directory: string, resolve: Resolve, seen: Set<string>, errors: S
     seen.add(real);
     entries = readdirSync(resolve(directory), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
   } catch (error) {
-    errors.push({ source: directory, message: `cannot read directory: ${describe(error)}` });
+    result.errors.push({ source: directory, message: `cannot read directory: ${describe(error)}` });
     return;
   }
   if (entries.some((entry) => entry.name === 'Chart.yaml')) {
-    errors.push({
+    result.errors.push({
       source: directory,
       message: `is a Helm chart: its templates must be rendered first, e.g. 'helm template ${directory} | kubematrix scan -'`,
     });
@@ -102,38 +158,108 @@ function* walk(directory: string, resolve: Resolve, seen: Set<string>, errors: S
   }
   for (const entry of entries) {
     const child = path.join(directory, entry.name);
-    let isDirectory = entry.isDirectory();
+    const manifest = EXTENSIONS.has(path.extname(entry.name).toLowerCase());
+    let info: Dirent | Stats = entry;
     if (entry.isSymbolicLink()) {
       try {
-        isDirectory = statSync(resolve(child)).isDirectory();
+        info = statSync(resolve(child));
+        if (!walker.follow && !inside(realpathSync(resolve(child)), walker.roots)) {
+          if (manifest || info.isDirectory()) {
+            skip(
+              walker,
+              child,
+              'is a symbolic link to outside the scanned folders; not followed (--follow-symlinks to allow)',
+            );
+          }
+          continue;
+        }
       } catch (error) {
-        errors.push({ source: child, message: `cannot read: ${describe(error)}` });
+        result.errors.push({ source: child, message: `cannot read: ${describe(error)}` });
         continue;
       }
     }
-    if (isDirectory) {
-      if (!SKIPPED_DIRECTORIES.has(entry.name)) yield* walk(child, resolve, seen, errors);
-    } else if (EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
-      yield child;
+    if (info.isDirectory()) {
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) yield* walk(child, walker);
+    } else if (manifest) {
+      if (info.isFile()) yield child;
+      else skip(walker, child, `is ${specialFile(info)}, not a regular file; skipped`);
     }
   }
 }
 
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+function inside(real: string, roots: readonly string[]): boolean {
+  return roots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+}
+
+function skip(walker: Walker, file: string, message: string): void {
+  walker.result.warnings.push({ code: 'skipped-input', message: `${file} ${message}`, locations: [] });
+}
+
+function specialFile(info: Dirent | Stats): string {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isBlockDevice() || info.isCharacterDevice()) return 'a device';
+  return 'not a file';
+}
+
+/**
+ * A regular file's bytes, or why they were not read. Opened without blocking and checked on the open descriptor, so
+ * that a FIFO put in the file's place after the walk cannot hang the read; never more than `maxBytes` read. `bound`
+ * names the limit in the message; `head` reads the first `maxBytes` bytes, however long the file is.
+ */
+export function readRegularFile(
+  file: string,
+  maxBytes: number,
+  bound: 'fileBytes' | 'decompressedBytes' | 'head' = 'fileBytes',
+): Buffer | string {
+  const head = bound === 'head';
+  const tooLarge = () => `is ${overLimit(head ? 'fileBytes' : bound, maxBytes)}; not read`;
+  const descriptor = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = fstatSync(descriptor);
+    if (!info.isFile()) return `is ${specialFile(info)}, not a regular file; not read`;
+    if (info.size > maxBytes && !head) return tooLarge();
+    // One byte more than allowed: a file that grew since fstat is caught too.
+    const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1);
+    let length = 0;
+    for (let read = 1; read > 0 && length < buffer.length; length += read) {
+      read = readSync(descriptor, buffer, length, buffer.length - length, null);
+    }
+    if (length > maxBytes && !head) return tooLarge();
+    return buffer.subarray(0, Math.min(length, maxBytes));
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** Standard input, up to the byte bound: what arrives beyond it is not kept. */
+async function readStdin(stdin: ReadOptions['stdin'], maxBytes: number): Promise<Buffer | string> {
+  const source = stdin?.() ?? process.stdin;
+  const tooLarge = `is ${overLimit('fileBytes', maxBytes)}; not read`;
+  if (source instanceof Promise) {
+    const whole = await source;
+    return whole.length > maxBytes ? tooLarge : whole;
+  }
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of source) {
+    length += chunk.length;
+    if (length > maxBytes) return tooLarge;
+    chunks.push(chunk);
+  }
   return Buffer.concat(chunks);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Parses one file's bytes: every document, `List`s unwrapped; problems become located errors. */
-export function parseManifest(file: string, bytes: Buffer): ManifestInput {
-  const result = { objects: [] as ManifestObject[], errors: [] as ScanError[], files: 1, ignored: 0 };
+export function parseManifest(file: string, bytes: Buffer, limits: InputLimits = DEFAULT_LIMITS): ManifestInput {
+  const result = { objects: [] as ManifestObject[], errors: [] as ScanError[], warnings: [], files: 1, ignored: 0 };
   const fail = (message: string, line?: number, column?: number) => {
     result.errors.push({ source: file, message, ...(line ? { line, column: column ?? 1 } : {}) });
     return result;
   };
+  if (bytes.length > limits.fileBytes) return fail(`is ${overLimit('fileBytes', limits.fileBytes)}; not read`);
   if (bytes.includes(0)) return fail('is a binary file, not YAML or JSON');
   let text: string;
   try {
@@ -146,22 +272,31 @@ export function parseManifest(file: string, bytes: Buffer): ManifestInput {
   }
 
   const lineCounter = new LineCounter();
-  // YAML 1.1 because that is how Kubernetes reads manifests: `privileged: yes` is true, not the string "yes".
-  const documents = parseAllDocuments(text, { version: '1.1', lineCounter, uniqueKeys: true });
   const positions: Positions = new Map();
   const helmHint = text.includes('{{');
-  for (const document of Array.isArray(documents) ? documents : [documents]) {
+  let count = 0;
+  // One document at a time, each syntax tree dropped once converted, and none composed past the bound.
+  for (const document of documentsOf(text, lineCounter)) {
+    if (++count > limits.documentsPerFile) {
+      const at = lineCounter.linePos(document.range[0]);
+      fail(
+        `holds ${overLimit('documentsPerFile', limits.documentsPerFile, 'documents')}; the rest of the file was not read`,
+        at.line,
+        at.col,
+      );
+      break;
+    }
     const [error] = document.errors;
     if (error) {
-      const position = error.linePos?.[0];
-      fail(helmHint ? HELM_HINT : yamlErrorMessage(error), position?.line, position?.col);
+      const position = lineCounter.linePos(error.pos[0]);
+      fail(helmHint ? HELM_HINT : yamlErrorMessage(error), position.line, position.col);
       continue;
     }
     if (document.contents === null) continue; // an empty document, as between two `---`
     const rootOffset = document.contents.range?.[0] ?? 0;
     let value: unknown;
     try {
-      value = toPlain(document, positions);
+      value = toPlain(document, positions, limits.nodesPerDocument);
     } catch (caught) {
       if (!(caught instanceof ConversionError)) throw caught;
       const at = lineCounter.linePos(caught.offset);
@@ -174,6 +309,15 @@ export function parseManifest(file: string, bytes: Buffer): ManifestInput {
     collect(value, [], where, result);
   }
   return result;
+}
+
+/**
+ * The documents of a YAML stream, composed as they are reached. YAML 1.1 because that is how Kubernetes reads
+ * manifests: `privileged: yes` is true, not the string "yes". Duplicate keys are found by `toPlain`, in linear time.
+ */
+function documentsOf(text: string, lineCounter: LineCounter): Iterable<Document.Parsed> {
+  const composer = new Composer({ version: '1.1', uniqueKeys: false });
+  return composer.compose(new Parser(lineCounter.addNewLine).parse(text));
 }
 
 /** What a converted document needs to locate its fields later, without its syntax tree. */

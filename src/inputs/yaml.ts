@@ -1,6 +1,7 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node, parseDocument } from 'yaml';
 import type { SourceLocation } from '../model/report.js';
 import { yamlErrorMessage } from './errors.js';
+import { DEFAULT_LIMITS, overLimit } from './limits.js';
 import type { FieldPath } from './path.js';
 
 /** Aliases a document may expand: generous for real manifests, fatal for a "billion laughs" bomb. */
@@ -26,11 +27,21 @@ export type Positions = Map<object, (string | number)[]>;
 /**
  * Converts a parsed YAML document to plain JSON-like values as Kubernetes reads them (YAML 1.1 scalars, merge keys,
  * aliases), recording where every key and item stands so that findings can point at a line and column.
- * Refuses alias bombs, excessive nesting and mapping keys that are themselves collections.
+ * Refuses alias bombs, excessive nesting, more than `maxNodes` values (alias expansions counted), mapping keys that
+ * are themselves collections, and duplicate keys, as kubectl does. Duplicates are found here, with a set per mapping,
+ * because the `yaml` library's own check (`uniqueKeys`) compares every key with every other: quadratic.
  */
-export function toPlain(document: Document, positions: Positions): unknown {
+export function toPlain(
+  document: Document,
+  positions: Positions,
+  maxNodes: number = DEFAULT_LIMITS.nodesPerDocument,
+): unknown {
   let aliases = 0;
+  let nodes = 0;
   const convert = (node: unknown, depth: number): unknown => {
+    if (++nodes > maxNodes) {
+      throw new ConversionError(`a document of ${overLimit('nodesPerDocument', maxNodes, 'values')}`, start(node));
+    }
     if (depth > MAX_DEPTH) {
       throw new ConversionError(`nesting deeper than ${MAX_DEPTH} levels; not a Kubernetes object`, start(node));
     }
@@ -61,6 +72,7 @@ export function toPlain(document: Document, positions: Positions): unknown {
     if (isMap(node)) {
       const object: Record<string, unknown> = {};
       const table: (string | number)[] = [];
+      const seen = new Set<string>();
       for (const pair of node.items) {
         const key = pair.key;
         if (isMap(key) || isSeq(key)) {
@@ -78,6 +90,9 @@ export function toPlain(document: Document, positions: Positions): unknown {
           continue;
         }
         const field = String(name);
+        // Kubernetes reads keys as JSON strings: `1` and `"1"` are the same key there.
+        if (seen.has(field)) throw new ConversionError(yamlErrorMessage({ code: 'DUPLICATE_KEY' }), start(key));
+        seen.add(field);
         // A plain assignment to `__proto__` would replace the object's prototype.
         if (field === '__proto__') Object.defineProperty(object, field, { value, enumerable: true, writable: true });
         else object[field] = value;
@@ -97,6 +112,22 @@ function start(node: unknown): number {
 
 function end(node: unknown): number {
   return (node as Node | null)?.range?.[1] ?? start(node);
+}
+
+const keyIndexes = new WeakMap<(string | number)[], Map<string, number>>();
+
+/**
+ * Where each key of a mapping's position table stands, built on first use: locating every key of a mapping with
+ * 80,000 keys (one finding each) must not scan the table once per key.
+ */
+function keyIndex(table: (string | number)[]): Map<string, number> {
+  let index = keyIndexes.get(table);
+  if (!index) {
+    index = new Map();
+    for (let i = 0; i < table.length; i += 3) index.set(table[i] as string, i);
+    keyIndexes.set(table, index);
+  }
+  return index;
 }
 
 /** Walks `path` through a converted value; a missing step stops at the nearest existing parent. */
@@ -120,10 +151,8 @@ export function locate(
         found = [table[2 * segment] as number, table[2 * segment + 1] as number];
       }
     } else {
-      const key = String(segment);
-      for (let i = 0; i < table.length && !found; i += 3) {
-        if (table[i] === key) found = [table[i + 1] as number, table[i + 2] as number];
-      }
+      const at = keyIndex(table).get(String(segment));
+      if (at !== undefined) found = [table[at + 1] as number, table[at + 2] as number];
     }
     if (!found) break;
     range = found;
@@ -139,7 +168,7 @@ export function locate(
  * no alias bombs or excessive nesting. The error says what is wrong from its code, never quoting the text.
  */
 export function parseEmbedded(text: string): { value: unknown } | { error: string } {
-  const document = parseDocument(text, { version: '1.1', uniqueKeys: true });
+  const document = parseDocument(text, { version: '1.1', uniqueKeys: false });
   const [error] = document.errors;
   if (error) return { error: yamlErrorMessage(error) };
   try {

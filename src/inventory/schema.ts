@@ -30,6 +30,7 @@ const securityContextShape = {
   capabilities: Capabilities.optional(),
   seccompProfile: SeccompProfile.optional(),
   appArmorProfile: AppArmorProfile.optional(),
+  windowsOptions: z.looseObject({ hostProcess: z.boolean().optional() }).optional(),
 };
 export const SecurityContext = z.looseObject(securityContextShape);
 /** The securityContext fields kubematrix reads, without the pass-through index signature. */
@@ -39,8 +40,11 @@ export const PodSecurityContext = z.looseObject({
   runAsNonRoot: z.boolean().optional(),
   runAsUser: z.number().int().optional(),
   runAsGroup: z.number().int().optional(),
+  supplementalGroups: z.array(z.number().int()).optional(),
+  fsGroup: z.number().int().optional(),
   seccompProfile: SeccompProfile.optional(),
   appArmorProfile: AppArmorProfile.optional(),
+  windowsOptions: z.looseObject({ hostProcess: z.boolean().optional() }).optional(),
   sysctls: z.array(z.looseObject({ name: z.string(), value: z.string().optional() })).optional(),
 });
 export type PodSecurityContext = z.infer<typeof PodSecurityContext>;
@@ -111,6 +115,7 @@ export const PodSpec = z.looseObject({
   automountServiceAccountToken: z.boolean().optional(),
   securityContext: PodSecurityContext.optional(),
   nodeName: z.string().optional(),
+  os: z.looseObject({ name: z.string().optional() }).optional(),
 });
 export type PodSpec = z.infer<typeof PodSpec>;
 

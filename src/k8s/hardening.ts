@@ -1,6 +1,6 @@
 import type { FieldPath } from '../inputs/path.js';
 import type { ContainerView, Inventory, PodSpecView, SecurityContext } from '../inventory/index.js';
-import { privileged } from './node-exposure.js';
+import { privileged } from './identity.js';
 
 /**
  * Every container that per-container hardening (securityContext, resource limits) applies to. Ephemeral containers

@@ -1,8 +1,9 @@
 import type { FieldPath } from '../inputs/path.js';
-import type { ContainerView, Located, PodSpecView } from '../inventory/index.js';
-import { capabilities } from '../inventory/pods.js';
+import type { ContainerView, PodSpecView } from '../inventory/index.js';
+import { capabilities, type VolumeMountView } from '../inventory/pods.js';
 import type { Severity } from '../model/report.js';
-import { mountedHostPaths, writableBelow, writableMounts } from './host-paths.js';
+import { type HostPathVolume, mountedHostPaths, writableBelow, writableMounts } from './host-paths.js';
+import { OUT_OF_REACH_SEVERITY, privileged, unprivilegedMounts } from './identity.js';
 
 /** Capabilities that let a container break out to the node, and how. */
 const ESCAPE_CAPABILITIES: Readonly<Record<string, { severity: Severity; grants: string }>> = {
@@ -25,12 +26,6 @@ export interface EscapeCapability {
   readonly grants: string;
 }
 
-/** `privileged: true`, where the container sets it. */
-export function privileged(container: ContainerView): Located<boolean> | undefined {
-  const field = container.security('privileged');
-  return field?.value === true ? field : undefined;
-}
-
 /** Added capabilities that reach the node. Empty for privileged containers, which hold them all anyway. */
 export function escapeCapabilities(pod: PodSpecView, container: ContainerView): EscapeCapability[] {
   if (privileged(container)) return [];
@@ -46,6 +41,39 @@ export function escapeCapabilities(pod: PodSpecView, container: ContainerView): 
   return found;
 }
 
+/**
+ * The capabilities containerd and Docker give every container (and the baseline Pod Security Standard lets one add),
+ * NET_RAW included: adding one of these changes nothing.
+ */
+const RUNTIME_DEFAULT_CAPABILITIES = new Set([
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'NET_RAW',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+]);
+
+/**
+ * Added capabilities beyond the runtime's default set that escape-capabilities does not report (NET_ADMIN, SYS_TIME,
+ * SYS_PTRACE without hostPID, …), each with the path of its list entry. Empty for privileged containers.
+ */
+export function extraCapabilities(pod: PodSpecView, container: ContainerView): { name: string; path: FieldPath }[] {
+  if (privileged(container)) return [];
+  const escapes = new Set(escapeCapabilities(pod, container).map((capability) => capability.name));
+  return [...capabilities(container, 'add')]
+    .filter(([name]) => !RUNTIME_DEFAULT_CAPABILITIES.has(name) && !escapes.has(name))
+    .map(([name, path]) => ({ name, path }));
+}
+
 export interface NodeLevelExposure {
   /** What kind of setting grants it: audit detections split these between techniques. */
   readonly setting: 'privileged' | 'capability' | 'runtime-socket' | 'host-path' | 'host-namespace';
@@ -55,6 +83,16 @@ export interface NodeLevelExposure {
   readonly what: string;
   /** How much of the node it hands over. */
   readonly severity: Severity;
+  /**
+   * Set where the containers using it provably run as an unprivileged user (`as UID 65534 without DAC capabilities`):
+   * the root-owned socket and files are out of its reach, and the exposure is `low`.
+   */
+  readonly outOfReach?: string;
+}
+
+/** Whether some exposure hands over the node: one not merely out of an unprivileged user's reach. */
+export function reachesNode(exposures: readonly NodeLevelExposure[]): boolean {
+  return exposures.some((exposure) => !exposure.outOfReach);
 }
 
 /**
@@ -82,34 +120,7 @@ export function nodeLevelExposures(pod: PodSpecView): NodeLevelExposure[] {
       });
     }
   }
-  for (const volume of mountedHostPaths(pod)) {
-    if (volume.hostPath.runtimeSocket) {
-      found.push({
-        setting: 'runtime-socket',
-        path: volume.path,
-        what: `container runtime socket in hostPath '${volume.declared}'`,
-        severity: 'critical',
-      });
-    }
-    if (writableMounts(volume).length > 0) {
-      found.push({
-        setting: 'host-path',
-        path: volume.path,
-        what: `writable hostPath '${volume.declared}'`,
-        severity: volume.hostPath.writeSeverity,
-      });
-    } else {
-      const below = writableBelow(volume);
-      if (below) {
-        found.push({
-          setting: 'host-path',
-          path: volume.path,
-          what: `hostPath '${volume.declared}', writable below (not recursively read-only)`,
-          severity: below.hostPath.writeSeverity,
-        });
-      }
-    }
-  }
+  for (const volume of mountedHostPaths(pod)) found.push(...hostPathExposures(pod, volume));
   // The node's processes, and its network stack with what listens only there (the kubelet, the metadata endpoint).
   if (pod.spec.hostNetwork === true) {
     found.push({
@@ -121,6 +132,52 @@ export function nodeLevelExposures(pod: PodSpecView): NodeLevelExposure[] {
   }
   if (pod.spec.hostPID === true) {
     found.push({ setting: 'host-namespace', path: [...pod.path, 'hostPID'], what: 'hostPID', severity: 'high' });
+  }
+  return found;
+}
+
+/** A runtime socket and writable node files, as the volume's containers reach them. */
+function hostPathExposures(pod: PodSpecView, volume: HostPathVolume): NodeLevelExposure[] {
+  const found: NodeLevelExposure[] = [];
+  const reach = (mounts: readonly VolumeMountView[], exposure: Omit<NodeLevelExposure, 'outOfReach'>) => {
+    const user = unprivilegedMounts(pod, mounts);
+    found.push(
+      user
+        ? {
+            ...exposure,
+            what: `${exposure.what} (out of reach ${user})`,
+            severity: OUT_OF_REACH_SEVERITY,
+            outOfReach: user,
+          }
+        : exposure,
+    );
+  };
+  if (volume.hostPath.runtimeSocket) {
+    reach(volume.mounts, {
+      setting: 'runtime-socket',
+      path: volume.path,
+      what: `container runtime socket in hostPath '${volume.declared}'`,
+      severity: 'critical',
+    });
+  }
+  const writable = writableMounts(volume);
+  if (writable.length > 0) {
+    reach(writable, {
+      setting: 'host-path',
+      path: volume.path,
+      what: `writable hostPath '${volume.declared}'`,
+      severity: volume.hostPath.writeSeverity,
+    });
+    return found;
+  }
+  const below = writableBelow(volume);
+  if (below) {
+    reach(below.mounts, {
+      setting: 'host-path',
+      path: volume.path,
+      what: `hostPath '${volume.declared}', writable below (not recursively read-only)`,
+      severity: below.hostPath.writeSeverity,
+    });
   }
   return found;
 }

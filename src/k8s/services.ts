@@ -56,6 +56,44 @@ export function serviceExposure(service: Resource): Pick<Route, 'external' | 'de
   };
 }
 
+/** An outside-facing Service that forwards to no workload of the input, and why. */
+export interface UnmatchedService {
+  readonly service: Resource;
+  /** `LoadBalancer Service 'api'`, `ClusterIP Service 'db' with externalIPs`. */
+  readonly description: string;
+  /** Where the exposure is set: `spec.type` or `spec.externalIPs`. */
+  readonly path: FieldPath;
+  /** `its selector (app=api) matches no workload in the input`, `it has no selector: its endpoints are set by hand`. */
+  readonly why: string;
+}
+
+/**
+ * LoadBalancer and NodePort Services and Services with `externalIPs` whose pods the input does not hold: the workload
+ * may live in another repository, or its endpoints are set by hand (no selector). Each is an entry point all the
+ * same. A complete input (a live cluster) proves that a selector matching nothing forwards nowhere: left out.
+ */
+export function unmatchedExternalServices(inventory: Inventory): UnmatchedService[] {
+  const found: UnmatchedService[] = [];
+  for (const service of inventory.ofKind('Service')) {
+    const { external, description } = serviceExposure(service);
+    if (!external) continue;
+    const spec = asRecord(service.object.spec);
+    const selector = asRecord(spec.selector);
+    const labels = Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`);
+    if (labels.length && (inventory.complete || inventory.podSpecs.some((pod) => serviceSelects(service, pod))))
+      continue;
+    found.push({
+      service,
+      description,
+      path: ['spec', spec.externalIPs !== undefined ? 'externalIPs' : 'type'],
+      why: labels.length
+        ? `its selector (${labels.join(', ')}) matches no workload in the input`
+        : 'it has no selector: its endpoints are set outside the input',
+    });
+  }
+  return found;
+}
+
 /**
  * Services in the pod's namespace that select its pods and forward to one of `ports` (any port when absent), and
  * the Ingresses and Gateway API routes forwarding to those Service ports.

@@ -188,11 +188,12 @@ export const ScanError = z.object({
 export type ScanError = z.infer<typeof ScanError>;
 
 /**
- * Something that was read but is worth a second look, without being an error: the same object defined in
- * several files, each definition assessed where it is written.
+ * Something worth a second look, without being an error: the same object defined in several files, each
+ * definition assessed where it is written (`repeated-identity`); a path left unread on purpose, as a FIFO or a
+ * symbolic link out of the scanned folders (`skipped-input`).
  */
 export const ScanWarning = z.object({
-  code: z.enum(['repeated-identity']),
+  code: z.enum(['repeated-identity', 'skipped-input']),
   message: z.string(),
   resource: ResourceRef.optional(),
   /** Every place the warning concerns. */

@@ -7,7 +7,8 @@ import { tokenMount } from '../inventory/pods.js';
 import { isControlPlanePod } from '../k8s/components.js';
 import { evidenceAt } from '../k8s/evidence.js';
 import { type HostPathVolume, mountedHostPaths, writableBelow, writableMounts } from '../k8s/host-paths.js';
-import { escapeCapabilities, privileged } from '../k8s/node-exposure.js';
+import { privileged, unprivilegedMounts } from '../k8s/identity.js';
+import { escapeCapabilities } from '../k8s/node-exposure.js';
 import { routesTo } from '../k8s/services.js';
 import { getTechnique } from '../matrix/index.js';
 import type { TechniqueId } from '../matrix/types.js';
@@ -387,7 +388,9 @@ class Builder {
     const account: Subject = { kind: 'ServiceAccount', namespace: owner.ref.namespace, name: pod.serviceAccountName };
     for (const volume of mountedHostPaths(pod)) {
       escapes.push(...this.#hostPathEscapes(pod, volume, mount.mounted ? account : undefined));
-      if (volume.hostPath.credentials.includes('MS-TA9016')) this.#tokenTheft(pod, id, volume, hosts);
+      if (volume.hostPath.credentials.includes('MS-TA9016') && !unprivilegedMounts(pod, volume.mounts)) {
+        this.#tokenTheft(pod, id, volume, hosts);
+      }
     }
     for (const way of escapes) for (const host of hosts) this.#edge(id, host, way);
     if (mount.mounted) {
@@ -432,7 +435,8 @@ class Builder {
   #hostPathEscapes(pod: PodSpecView, volume: HostPathVolume, account: Subject | undefined): Way[] {
     const { owner } = pod;
     const ways: Way[] = [];
-    if (volume.hostPath.runtimeSocket) {
+    // An unprivileged user reaches none of the root-owned socket and files these steps need.
+    if (volume.hostPath.runtimeSocket && !unprivilegedMounts(pod, volume.mounts)) {
       ways.push(
         this.#findingWay('container-runtime-socket', owner, volume.path, 'critical', {
           techniques: ['MS-TA9018', 'MS-TA9013'],
@@ -440,10 +444,11 @@ class Builder {
         }),
       );
     }
-    const writable = writableMounts(volume).length > 0;
+    const writableBy = writableMounts(volume);
+    const writable = writableBy.length > 0;
     const below = writable ? undefined : writableBelow(volume);
     const reach = writable ? volume.hostPath : below?.hostPath;
-    if (!reach) return ways;
+    if (!reach || unprivilegedMounts(pod, below?.mounts ?? writableBy)) return ways;
     const where = writable ? `hostPath '${volume.declared}'` : `the mounts below hostPath '${volume.declared}'`;
     if (reach.writeSeverity === 'critical') {
       ways.push(
@@ -823,7 +828,7 @@ class Builder {
     }
     for (const { pod, id } of this.#workloads) {
       for (const volume of mountedHostPaths(pod)) {
-        if (!volume.hostPath.credentials.includes('MS-TA9026')) continue;
+        if (!volume.hostPath.credentials.includes('MS-TA9026') || unprivilegedMounts(pod, volume.mounts)) continue;
         this.#edge(
           id,
           TARGETS.cloud,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/paths.js';
+import { IDENTITIES, nodeAgent } from '../checks/node-agent.fixtures.js';
 import { scanManifests } from '../engine/scan.js';
 import { AttackPaths } from '../model/paths.js';
 import { RISKY_PERMISSIONS } from '../rbac/risky.js';
@@ -103,6 +104,18 @@ describe('escape edges: workload → node', () => {
     );
     for (const name of ['plain', 'ptrace', 'ro'])
       expect(edgeOf(result, `workload:app/Pod/${name}`, 'node:*')).toBeUndefined();
+  });
+
+  it('node-exporter as nobody without capabilities reaches no node through /, the same pod as root does', () => {
+    for (const { name, agent, unprivileged } of IDENTITIES) {
+      const result = pathsOf(nodeAgent({ ...agent, spec: 'serviceAccountName: exporter' }));
+      const edge = edgeOf(result, 'workload:monitoring/DaemonSet/node-exporter', 'node:*');
+      expect(edge === undefined, name).toBe(unprivileged);
+      // The kubelet's pod volumes and /etc/kubernetes are root's too.
+      expect(edgeOf(result, 'workload:monitoring/DaemonSet/node-exporter', 'target:cloud') === undefined, name).toBe(
+        unprivileged,
+      );
+    }
   });
 
   it('a control-plane static pod is no assumed-breach entry point, though its host mounts stay edges', () => {
@@ -348,6 +361,7 @@ metadata: {name: deployer-token, namespace: app, annotations: {kubernetes.io/ser
       'rbac-cronjobs: create or change CronJobs',
       "rbac-coredns: rewrite the cluster's DNS configuration",
       'rbac-destructive-delete: delete workloads, pods, secrets, volumes or namespaces',
+      "rbac-service-status: rewrite Services' status (a LoadBalancer ingress IP that takes other pods' traffic to it, CVE-2020-8554)",
       'rbac-pull-secrets: read image pull secrets',
     ]);
   });

@@ -24,7 +24,7 @@ describe('RBAC of a chart-like set: operator, CI runner, dashboard', () => {
       'rbac-create-workloads ServiceAccount ci/runner medium MS-TA9008,MS-TA9018,MS-TA9013',
       // Deleting its own namespace's pods is data destruction too, on the small scale a namespace allows.
       'rbac-destructive-delete ServiceAccount ci/runner medium MS-TA9038',
-      'workload-token-permissions Deployment ops/operator critical MS-TA9016,MS-TA9019,MS-TA9008,MS-TA9018,MS-TA9013,MS-TA9006,MS-TA9041,MS-TA9011,MS-TA9025,MS-TA9030,MS-TA9015,MS-TA9014,MS-TA9035,MS-TA9038,MS-TA9022',
+      'workload-token-permissions Deployment ops/operator critical MS-TA9016,MS-TA9019,MS-TA9008,MS-TA9018,MS-TA9013,MS-TA9006,MS-TA9041,MS-TA9011,MS-TA9025,MS-TA9030,MS-TA9015,MS-TA9014,MS-TA9035,MS-TA9038,MS-TA9036,MS-TA9022',
     ]);
   });
 

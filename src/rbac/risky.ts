@@ -238,6 +238,14 @@ export const RISKY_PERMISSIONS: readonly RiskyPermission[] = [
     takeover: true,
   },
   {
+    check: 'rbac-service-status',
+    action: "rewrite Services' status (a LoadBalancer ingress IP that takes other pods' traffic to it, CVE-2020-8554)",
+    requires: [{ verbs: WRITE, resources: ['services/status'] }],
+    techniques: ['MS-TA9036'],
+    // The address a Service claims is routed on every node, whatever its namespace.
+    severity: { cluster: 'high', namespace: 'high' },
+  },
+  {
     check: 'rbac-pull-secrets',
     action: 'read image pull secrets',
     requires: [{ verbs: READ, resources: ['secrets'] }],

@@ -1,8 +1,21 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { auditEvent } from '../../src/detections/tester.js';
+import { parseManifest } from '../../src/inputs/manifests.js';
 import { Report } from '../../src/model/report.js';
 import { reportFormats } from '../../src/report/index.js';
 import { printable } from '../../src/report/terminal/text.js';
@@ -162,5 +175,337 @@ describe('no input reaches the terminal as control characters', () => {
     const report = Report.parse(JSON.parse(stdout));
     expect(report.findings.map((finding) => finding.resource.name)).toContain(name);
     expect(report.findings.map((finding) => finding.location?.file)).toContain(hostileFile);
+  });
+});
+
+describe('no input can stall, exhaust or widen a scan', () => {
+  const pod = (name: string, annotations = '') =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: app\n${annotations}spec:\n  containers:\n  - name: c\n    image: nginx:1.25\n    securityContext: {privileged: true}\n`;
+  /** A fresh folder holding `files`, and the well-formed pod `kept` beside them: it must be scanned whatever they do. */
+  const folder = (files: Record<string, string | Buffer>) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-bounds-'));
+    for (const [name, content] of Object.entries({ 'kept.yaml': pod('kept'), ...files })) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), content);
+    }
+    return dir;
+  };
+  const scanJson = async (args: string[], cwd: string, input?: string) => {
+    const { stdout, stderr, status } = await cli(['scan', ...args, '-o', 'json'], { cwd, env: plain, input });
+    return { report: Report.parse(JSON.parse(stdout)), stderr, status };
+  };
+  const names = (report: Report) => [...new Set(report.findings.map((finding) => finding.resource.name))].sort();
+  const limits = (bounds: Record<string, number>) =>
+    `limits:\n${Object.entries(bounds)
+      .map(([key, value]) => `  ${key}: ${value}`)
+      .join('\n')}\n`;
+
+  it('refuses a file over limits.fileBytes without reading it, and scans the rest', async () => {
+    const dir = folder({
+      'big.yaml': pod('big').padEnd(2000, '#'),
+      'small.yaml': pod('small'),
+      'c.yml': limits({ fileBytes: 1000 }),
+    });
+    const { report } = await scanJson(['big.yaml', 'small.yaml', 'kept.yaml', '--config', 'c.yml'], dir);
+    expect(report.errors).toEqual([
+      { source: 'big.yaml', message: 'is more than 1,000 bytes (limits.fileBytes in .kubematrix.yaml); not read' },
+    ]);
+    expect(names(report)).toEqual(['kept', 'small']);
+  });
+
+  it('refuses a 200 MB manifest at the default bound without reading it (a sparse file: nothing is written)', async () => {
+    const dir = folder({});
+    writeFileSync(path.join(dir, 'huge.yaml'), '');
+    truncateSync(path.join(dir, 'huge.yaml'), 200 * 1024 * 1024);
+    const { report } = await scanJson(['.'], dir);
+    expect(report.errors).toEqual([
+      { source: 'huge.yaml', message: 'is more than 32 MiB (limits.fileBytes in .kubematrix.yaml); not read' },
+    ]);
+    expect(names(report)).toEqual(['kept']);
+  });
+
+  it('keeps no more of standard input than limits.fileBytes', async () => {
+    const dir = folder({ 'c.yml': limits({ fileBytes: 1000 }) });
+    const { report } = await scanJson(['-', 'kept.yaml', '--config', 'c.yml'], dir, pod('piped').padEnd(5000, '#'));
+    expect(report.errors).toEqual([
+      { source: '-', message: 'is more than 1,000 bytes (limits.fileBytes in .kubematrix.yaml); not read' },
+    ]);
+    expect(names(report)).toEqual(['kept']);
+  });
+
+  it('reads no document past limits.documentsPerFile (2,000,000 empty ones took 29 s), the earlier ones kept', async () => {
+    const dir = folder({
+      'many.yaml': `${pod('first')}${'---\n'.repeat(50)}`,
+      'c.yml': limits({ documentsPerFile: 10 }),
+    });
+    const { report } = await scanJson(['.', '--config', 'c.yml'], dir);
+    expect(report.errors).toEqual([
+      {
+        source: 'many.yaml',
+        line: 20,
+        column: 1,
+        message:
+          'holds more than 10 documents (limits.documentsPerFile in .kubematrix.yaml); the rest of the file was not read',
+      },
+    ]);
+    expect(names(report)).toEqual(['first', 'kept']);
+  });
+
+  it('refuses a document over limits.nodesPerDocument, alias expansions counted, at the value past the bound', async () => {
+    const keys = Array.from({ length: 60 }, (_, i) => `  k${i}: v`).join('\n');
+    // Under the bound as written (an anchor of 20 values), over it once each alias expands.
+    const anchored = Array.from({ length: 20 }, (_, i) => `    k${i}: v`).join('\n');
+    const dir = folder({
+      'keys.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: keys}\ndata:\n${keys}\n`,
+      'aliases.yaml': `apiVersion: v1\nkind: List\nitems:\n- &a\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: aliased}\n  data:\n${anchored}\n- *a\n- *a\n`,
+      'c.yml': limits({ nodesPerDocument: 50 }),
+    });
+    const { report } = await scanJson(['.', '--config', 'c.yml'], dir);
+    const message = 'a document of more than 50 values (limits.nodesPerDocument in .kubematrix.yaml)';
+    expect(report.errors).toEqual([
+      // Located at the value past the bound: in an expansion, inside the anchor expanded (as alias bombs are).
+      { source: 'aliases.yaml', line: 22, column: 10, message },
+      { source: 'keys.yaml', line: 49, column: 8, message },
+    ]);
+    expect(names(report)).toEqual(['kept']);
+  });
+
+  it('stops at limits.objects in all, saying in which file', async () => {
+    const dir = folder({
+      'a.yaml': pod('a'),
+      'b.yaml': `${pod('b1')}---\n${pod('b2')}`,
+      'c.yml': limits({ objects: 2 }),
+    });
+    const { report } = await scanJson(['a.yaml', 'b.yaml', 'kept.yaml', '--config', 'c.yml'], dir);
+    expect(report.errors).toEqual([
+      {
+        source: 'b.yaml',
+        message:
+          'brings the scan to more than 2 objects (limits.objects in .kubematrix.yaml); the first were scanned, no further file was read',
+      },
+    ]);
+    expect(report.source.objects).toBe(2);
+    expect(names(report)).toEqual(['a', 'b1']);
+  });
+
+  it('finds duplicate keys in linear time: 80,000 keys at the default bounds, the duplicate located', () => {
+    const keys = Array.from({ length: 80_000 }, (_, i) => `  k${i}: v`).join('\n');
+    const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${keys}\n`;
+    const unique = parseManifest('big.yaml', Buffer.from(manifest));
+    expect(unique.errors).toEqual([]);
+    expect(Object.keys(unique.objects[0]?.object.data as object)).toHaveLength(80_000);
+    expect(unique.objects[0]?.locate(['data', 'k79999'])).toMatchObject({ line: 80_005, column: 3 });
+    const duplicated = parseManifest('big.yaml', Buffer.from(`${manifest}  k17: again\n`));
+    expect(duplicated.errors).toEqual([
+      { source: 'big.yaml', line: 80_006, column: 3, message: 'invalid YAML: map keys must be unique' },
+    ]);
+    // A JSON object, and keys Kubernetes reads as the same JSON string.
+    const json = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'j' }, data: { a: '1' } });
+    expect(parseManifest('j.json', Buffer.from(json.replace('"a":"1"', '"a":"1","a":"2"'))).errors).toHaveLength(1);
+    expect(parseManifest('n.yaml', Buffer.from('kind: X\napiVersion: v1\n1: a\n"1": b\n')).errors).toEqual([
+      { source: 'n.yaml', line: 4, column: 1, message: 'invalid YAML: map keys must be unique' },
+    ]);
+  });
+
+  it('ends deep nesting and alias bombs with a located error, not a crash', async () => {
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++)
+      laughs.push(
+        `${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${`*${'abcdefghi'[i - 1]}, `.repeat(9)}*${'abcdefghi'[i - 1]}]`,
+      );
+    const dir = folder({
+      'deep.yaml': `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      'laughs.yaml': `kind: X\n${laughs.join('\n')}\n`,
+    });
+    const { report } = await scanJson(['.'], dir);
+    expect(report.errors.map((error) => [error.source, error.message])).toEqual([
+      ['deep.yaml', 'nesting too deep to parse; not a Kubernetes object'],
+      ['laughs.yaml', 'too many alias expansions (over 200): refusing a possible YAML alias bomb'],
+    ]);
+    expect(names(report)).toEqual(['kept']);
+  });
+
+  it('skips FIFOs, named or found in a folder, with a warning, instead of hanging on them', async () => {
+    const dir = folder({ 'found/pod.yaml': pod('found') });
+    execFileSync('mkfifo', [path.join(dir, 'found/pipe.yaml'), path.join(dir, 'named.yaml')]);
+    const { report } = await scanJson(['found', 'named.yaml', 'kept.yaml'], dir);
+    expect(report.warnings).toEqual([
+      { code: 'skipped-input', message: 'found/pipe.yaml is a FIFO, not a regular file; skipped', locations: [] },
+      { code: 'skipped-input', message: 'named.yaml is a FIFO, not a regular file; skipped', locations: [] },
+    ]);
+    expect(report.errors).toEqual([]);
+    expect(names(report)).toEqual(['found', 'kept']);
+  });
+
+  it('follows no symbolic link out of the folders scanned, unless --follow-symlinks', async () => {
+    const outside = folder({ 'theirs.yaml': pod('other-repository') });
+    // A decoy: a link that stays inside is followed, here to a folder the walk itself skips.
+    const dir = folder({ 'node_modules/pod.yaml': pod('inner') });
+    symlinkSync(path.join(outside, 'theirs.yaml'), path.join(dir, 'theirs.yaml'));
+    symlinkSync(outside, path.join(dir, 'their-folder'));
+    symlinkSync(path.join(dir, 'node_modules/pod.yaml'), path.join(dir, 'inner.yaml'));
+    const { report } = await scanJson(['.'], dir);
+    expect(report.warnings.map((warning) => warning.message)).toEqual([
+      'their-folder is a symbolic link to outside the scanned folders; not followed (--follow-symlinks to allow)',
+      'theirs.yaml is a symbolic link to outside the scanned folders; not followed (--follow-symlinks to allow)',
+    ]);
+    expect(names(report)).toEqual(['inner', 'kept']);
+    const followed = await scanJson(['.', '--follow-symlinks'], dir);
+    expect(followed.report.warnings.filter((warning) => warning.code === 'skipped-input')).toEqual([]);
+    expect(names(followed.report)).toEqual(['inner', 'kept', 'other-repository']);
+  });
+
+  describe('a gzip snapshot or audit log expands no further than limits.decompressedBytes', () => {
+    const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024, ' '));
+
+    it('refuses a snapshot bomb (28 MB that expand to 6 GB) at the bound, streamed', async () => {
+      const dir = folder({ 'bomb.json.gz': bomb, 'c.yml': limits({ decompressedBytes: 1024 * 1024 }) });
+      const { status, stderr } = await cli(['scan', 'bomb.json.gz', '--config', 'c.yml'], { cwd: dir, env: plain });
+      expect(status).toBe(2);
+      expect(stderr).toContain(
+        'bomb.json.gz: expands to more than 1 MiB (limits.decompressedBytes in .kubematrix.yaml) when decompressed',
+      );
+    });
+
+    it('refuses a snapshot of countless empty objects before building them', async () => {
+      const objects = Array.from({ length: 1000 }, () => '{}').join(',');
+      const snapshot = gzipSync(`{"snapshot":"kubematrix.io/snapshot/v1","objects":[${objects}]}`);
+      const dir = folder({ 'empty.json.gz': snapshot, 'c.yml': limits({ nodesPerDocument: 500 }) });
+      const { status, stderr } = await cli(['scan', 'empty.json.gz', '--config', 'c.yml'], { cwd: dir, env: plain });
+      expect(status).toBe(2);
+      expect(stderr).toContain(
+        'empty.json.gz: holds more than 500 mappings and lists (limits.nodesPerDocument in .kubematrix.yaml)',
+      );
+    });
+
+    it('reads an audit log up to the bound: the events before it count, the error says where it stopped', async () => {
+      const events = Array.from({ length: 3 }, (_, i) => `${JSON.stringify(auditEvent({ auditID: `id-${i}` }))}\n`);
+      const log = gzipSync(`${events.join('')}${' '.repeat(4 * 1024 * 1024)}\n`);
+      const dir = folder({ 'audit.log.gz': log, 'c.yml': limits({ decompressedBytes: 1024 * 1024 }) });
+      const { stdout } = await cli(['audit', 'audit.log.gz', '--config', 'c.yml', '-o', 'json'], {
+        cwd: dir,
+        env: plain,
+      });
+      const report = JSON.parse(stdout);
+      expect(report.source.events).toBe(3);
+      expect(report.errors).toEqual([
+        expect.objectContaining({
+          source: 'audit.log.gz',
+          message:
+            'expands to more than 1 MiB (limits.decompressedBytes in .kubematrix.yaml) when decompressed; the events before were read',
+        }),
+      ]);
+    });
+  });
+
+  it('counts the mappings and lists of a long audit record before parsing it, and reads the next one', async () => {
+    const event = JSON.stringify(auditEvent({ auditID: 'after' }));
+    const empties = `[${Array.from({ length: 400_000 }, () => '{}').join(',')}]`;
+    const dir = folder({ 'audit.log': `${empties}\n${event}\n`, 'c.yml': limits({ nodesPerDocument: 1000 }) });
+    const { stdout } = await cli(['audit', 'audit.log', '--config', 'c.yml', '-o', 'json'], { cwd: dir, env: plain });
+    const report = JSON.parse(stdout);
+    expect(report.errors).toEqual([
+      {
+        source: 'audit.log',
+        line: 1,
+        message:
+          'a record of more than 1,000 mappings and lists (limits.nodesPerDocument in .kubematrix.yaml), skipped',
+      },
+    ]);
+    expect(report.source.events).toBe(1);
+  });
+
+  describe('inline suppressions', () => {
+    const ignored = pod(
+      'ignored',
+      '  annotations:\n    kubematrix.io/ignore: "*"\n    kubematrix.io/ignore-reason: mine\n',
+    );
+    const gate = async (args: string[], files: Record<string, string> = {}) => {
+      const dir = folder({ 'kept.yaml': ignored, ...files });
+      return (await cli(['scan', '.', '--fail-on', 'high', ...args], { cwd: dir, env: plain })).status;
+    };
+
+    it('let the scanned input pass the gate by default', async () => {
+      expect(await gate([])).toBe(0);
+    });
+
+    it('suppress nothing with --no-inline-suppressions or suppressions.inline: false', async () => {
+      expect(await gate(['--no-inline-suppressions'])).toBe(1);
+      expect(await gate(['--config', 'c.yml'], { 'c.yml': 'suppressions: {inline: false}\n' })).toBe(1);
+    });
+
+    it("leave the config file's own rules in force", async () => {
+      const config = 'suppressions: {inline: false}\nignore: [{check: "*", name: ignored, reason: accepted}]\n';
+      expect(await gate(['--config', 'c.yml'], { 'c.yml': config })).toBe(0);
+    });
+  });
+
+  describe('invisible and control characters', () => {
+    const hidden = [
+      '\u200b',
+      '\u200c',
+      '\u200d',
+      '\u2060',
+      '\ufeff',
+      '\u00ad',
+      '\u180e',
+      '\u206a',
+      '\u206f',
+      '\ufff9',
+      '\ufffb',
+      '\u{e0001}',
+      '\u{e0041}',
+      '\u{e007f}',
+    ];
+    const raw = ['\u0085', '\u009b', '\u202e', '\u2066', '\u2028', '\u2029'];
+
+    it('escapes every format and tag character on the terminal, as it escapes bidi', () => {
+      for (const char of hidden) expect(printable(`ad${char}min`)).not.toContain(char);
+      expect(printable('ad\u200bmin')).toBe('ad\\u200bmin');
+      expect(printable('a\u{e0041}')).toBe('a\\u{e0041}');
+      // Decoys: visible text outside ASCII stays as written.
+      expect(printable('café Ünïcödé 名前 ✓')).toBe('café Ünïcödé 名前 ✓');
+    });
+
+    it('shows `ad\\u200bmin` apart from `admin` in the table and in rbac', async () => {
+      const name = `ad${hidden.join('')}min`;
+      const role = `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: "${name}"}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nsubjects: [{kind: ServiceAccount, name: "${name}", namespace: app}]\n`;
+      const dir = folder({ 'kept.yaml': pod(`"${name}"`), 'role.yaml': role });
+      for (const args of [
+        ['scan', '.'],
+        ['rbac', 'who-can', 'get', 'secrets', '.'],
+      ]) {
+        const { stdout } = await cli(args, { cwd: dir, env: plain });
+        expect(stdout).toContain(printable(name));
+        for (const char of hidden) expect(stdout).not.toContain(char);
+      }
+    });
+
+    it('escapes C1 controls, bidi and U+2028/2029 in JSON, and parses back to the exact value', async () => {
+      const name = `nm${raw.join('')}${hidden.join('')}`;
+      const dir = folder({ 'kept.yaml': pod(JSON.stringify(name)) });
+      for (const args of [
+        ['scan', '.', '-o', 'json'],
+        ['scan', '.', '-o', 'sarif'],
+      ]) {
+        const { stdout } = await cli(args, { cwd: dir, env: plain });
+        for (const char of [...raw, ...hidden]) expect(stdout).not.toContain(char);
+        expect(stdout).toContain('\\u009b');
+        if (args.includes('json')) expect(Report.parse(JSON.parse(stdout)).findings[0]?.resource.name).toBe(name);
+      }
+    });
+
+    it('sets a name that GitHub would autolink in a code span in Markdown', async () => {
+      const dir = folder({
+        'kept.yaml': pod('web').replace(
+          'name: c',
+          'name: "c x https://evil.example/phish www.evil.example a@evil.example"',
+        ),
+      });
+      const { stdout } = await cli(['scan', '.', '-o', 'markdown'], { cwd: dir, env: plain });
+      expect(stdout).toContain('`https://evil.example/phish`');
+      expect(stdout).toContain('`www.evil.example`');
+      expect(stdout.replace(/`[^`]*`/g, '')).not.toMatch(/https:|www\.|@evil/);
+    });
   });
 });

@@ -71,8 +71,8 @@ describe('objects without a namespace: files and the cluster they make', { timeo
     expect(fromFiles.paths).toEqual(fromCluster.paths);
   });
 
-  it('gives them from a snapshot of the cluster, and from one whose objects lost their namespace', () => {
-    const snapshot = decodeSnapshot(encodeSnapshot(collection, 'lab.json')) as Collection;
+  it('gives them from a snapshot of the cluster, and from one whose objects lost their namespace', async () => {
+    const snapshot = (await decodeSnapshot(encodeSnapshot(collection, 'lab.json'))) as Collection;
     expect(answers(scanCollection(snapshot).report)).toEqual(answers(cluster.report));
     // A snapshot written by hand, or by a tool that leaves default out: the same objects.
     const stripped = {

@@ -1,3 +1,4 @@
+import { IDENTITIES, nodeAgent } from '../node-agent.fixtures.js';
 import { testCheck } from '../tester.js';
 import check from './index.js';
 
@@ -144,5 +145,26 @@ spec:
 `,
       findings: [{ line: 12, severity: 'critical', techniques: ['MS-TA9008', 'MS-TA9018'] }],
     },
+    // The node's / holds the runtime sockets: connecting takes root's uid or group, or a DAC capability.
+    ...IDENTITIES.map(({ name, agent, unprivileged }) => ({
+      name: `node root: ${name}`,
+      yaml: nodeAgent(agent),
+      findings: [
+        {
+          line: 17,
+          techniques: ['MS-TA9008', 'MS-TA9018'] as const,
+          ...(unprivileged
+            ? {
+                severity: 'low' as const,
+                message:
+                  /runs as (UID 65534|a non-root UID) without DAC capabilities: the root-owned socket is out of reach/,
+              }
+            : {
+                severity: 'critical' as const,
+                message: /: the container can start a privileged container on the node$/,
+              }),
+        },
+      ],
+    })),
   ],
 });

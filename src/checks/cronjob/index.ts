@@ -1,4 +1,5 @@
-import { nodeLevelExposures } from '../../k8s/node-exposure.js';
+import { OUT_OF_REACH_SEVERITY } from '../../k8s/identity.js';
+import { nodeLevelExposures, reachesNode } from '../../k8s/node-exposure.js';
 import { defineCheck } from '../define.js';
 
 export default defineCheck({
@@ -7,7 +8,8 @@ export default defineCheck({
   severity: 'info',
   exposes: ['MS-TA9014'],
   missing: [],
-  description: 'Lists every CronJob; one whose pod has node-level access is reported high.',
+  description:
+    'Lists every CronJob; one whose pod has node-level access is reported high (low when that access is only hostPaths and runtime sockets its containers provably reach as an unprivileged user).',
   rationale:
     'A CronJob reruns its pod on a schedule, so a malicious one survives the deletion of any single pod and may finish before anyone looks. With node-level access each run can reach the node.',
   remediation:
@@ -21,7 +23,7 @@ export default defineCheck({
       report({
         resource: cronJob,
         path: ['spec', 'schedule'],
-        severity: exposures.length ? 'high' : 'info',
+        severity: reachesNode(exposures) ? 'high' : exposures.length ? OUT_OF_REACH_SEVERITY : 'info',
         message: exposures.length
           ? `scheduled workload with node-level access: ${exposures.map((exposure) => exposure.what).join('; ')}`
           : 'inventory: scheduled workload; review it',

@@ -1,3 +1,4 @@
+import { IDENTITIES, nodeAgent } from '../node-agent.fixtures.js';
 import { testCheck } from '../tester.js';
 import check from './index.js';
 
@@ -119,6 +120,33 @@ spec:
       - name: cache
 `,
       findings: [{ line: 8, path: 'spec.template.spec.hostNetwork', message: /with hostNetwork$/ }],
+    },
+    // Its hostPath and sockets out of reach, the DaemonSet hands over no node: low, saying why.
+    ...IDENTITIES.map(({ name, agent, unprivileged }) => ({
+      name: `node root: ${name}`,
+      yaml: nodeAgent(agent),
+      findings: [
+        {
+          // A privileged container is the first exposure, and the worst.
+          line: agent.container?.includes('privileged') ? 12 : 17,
+          ...(unprivileged
+            ? {
+                severity: 'low' as const,
+                message:
+                  /container runtime socket in hostPath '\/' \(out of reach as (UID 65534|a non-root UID) without DAC capabilities\); hostPath '\/', writable below \(not recursively read-only\) \(out of reach/,
+              }
+            : {
+                severity: 'high' as const,
+                message:
+                  /runtime socket in hostPath '\/'; hostPath '\/', writable below \(not recursively read-only\)$/,
+              }),
+        },
+      ],
+    })),
+    {
+      name: 'node-exporter as nobody on the host network: the network still reaches the node',
+      yaml: nodeAgent({ spec: 'hostNetwork: true' }),
+      findings: [{ line: 17, severity: 'high', message: /out of reach as UID 65534 .*; hostNetwork$/ }],
     },
   ],
 });

@@ -20,33 +20,15 @@ spec:
 testCheck(check, {
   valid: [
     {
-      name: 'a LoadBalancer Service whose selector matches no pod, another namespace, and one without a selector',
-      yaml: `${WEB}---
+      name: 'a ClusterIP Service selecting nothing exposes nothing outside',
+      yaml: `
 apiVersion: v1
 kind: Service
-metadata: {name: api, namespace: shop}
+metadata: {name: cache, namespace: shop}
 spec:
-  type: LoadBalancer
-  selector: {app: api}
+  selector: {app: cache}
   ports:
-  - {port: 443, targetPort: 8443}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: other}
-spec:
-  type: NodePort
-  selector: {app: web}
-  ports:
-  - {port: 80}
----
-apiVersion: v1
-kind: Service
-metadata: {name: external-db, namespace: shop}
-spec:
-  type: LoadBalancer
-  ports:
-  - {port: 5432}
+  - {port: 6379}
 `,
     },
     {
@@ -83,6 +65,57 @@ spec:
     },
   ],
   invalid: [
+    {
+      name: 'Services selecting no workload of the input: one whose pods live elsewhere, another namespace, none at all',
+      yaml: `${WEB}---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  type: LoadBalancer
+  selector: {app: api}
+  ports:
+  - {port: 443, targetPort: 8443}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: other}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports:
+  - {port: 80}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: external-db, namespace: shop}
+spec:
+  type: LoadBalancer
+  ports:
+  - {port: 5432}
+`,
+      // The workload in shop is no Service's: each Service is an entry point of its own.
+      findings: [
+        {
+          line: 20,
+          techniques: ['MS-TA9004'],
+          severity: 'info',
+          path: 'spec.type',
+          message:
+            /^LoadBalancer Service 'api' is reachable from outside the cluster, and its selector \(app=api\) matches no workload in the input: whatever serves it is an entry point$/,
+        },
+        {
+          line: 29,
+          path: 'spec.type',
+          message: /^NodePort Service 'web' is reachable .* its selector \(app=web\) matches no workload/,
+        },
+        {
+          line: 38,
+          path: 'spec.type',
+          message: /LoadBalancer Service 'external-db' .* it has no selector: its endpoints are set outside the input/,
+        },
+      ],
+    },
     {
       name: 'one finding per workload, every route as evidence: LoadBalancer, Ingress and HTTPRoute',
       yaml: `${WEB}---

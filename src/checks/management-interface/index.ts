@@ -1,13 +1,23 @@
 import type { FieldPath } from '../../inputs/path.js';
-import type { ContainerView, Inventory, PodSpecView } from '../../inventory/index.js';
+import { asRecord, type ContainerView, type Inventory, type PodSpecView } from '../../inventory/index.js';
 import { type CommandWord, commandWords, programName, tokenMount } from '../../inventory/pods.js';
 import { imageName, parseImage } from '../../k8s/images.js';
-import { declaredPorts, routesTo, type TargetPort } from '../../k8s/services.js';
+import { type Cidr, cidrContains, parseCidr, parseIp } from '../../k8s/ip.js';
+import {
+  declaredPorts,
+  portNumber,
+  routesTo,
+  type TargetPort,
+  type UnmatchedService,
+  unmatchedExternalServices,
+} from '../../k8s/services.js';
 import type { Severity } from '../../model/report.js';
 import { formatBinding, formatRole, formatSubject } from '../../rbac/format.js';
 import { type RiskIndex, riskOf, worst } from '../../rbac/risky.js';
+import { subjectKey } from '../../rbac/subjects.js';
+import type { Subject } from '../../rbac/types.js';
 import { accountField, accountPower, podAccount } from '../account-power.js';
-import { defineCheck } from '../define.js';
+import { defineCheck, type FindingDraft } from '../define.js';
 
 interface ManagementInterface {
   readonly name: string;
@@ -122,6 +132,42 @@ function recognise(container: ContainerView): Recognised | undefined {
   return undefined;
 }
 
+/** Flags that set where a server listens: Tiller's `--listen`, dockerd's `-H`/`--host`, `--bind-address`, … */
+const LISTEN_FLAG = /^--?(?:listen(?:-address|-addr)?|address|addr|bind(?:-address)?|host|H|web\.listen-address)$/;
+const LOOPBACK = ['127.0.0.0/8', '::1/128'].map((block) => parseCidr(block) as Cidr);
+
+/** The host of a listen address (`localhost:44134`, `tcp://127.0.0.1:2375`, `[::1]:80`, `:8080`); none for a socket file. */
+function listenHost(value: string): string | undefined {
+  if (value.startsWith('unix:') || value.startsWith('/')) return undefined;
+  const address = value.replace(/^[a-z]+:\/\//, '');
+  const bracketed = /^\[([^\]]*)\]/.exec(address);
+  if (bracketed) return bracketed[1];
+  const colons = address.split(':').length - 1;
+  // One colon separates the port; more are an IPv6 address without one.
+  return colons === 1 ? address.slice(0, address.indexOf(':')) : address;
+}
+
+function isLoopback(host: string): boolean {
+  const address = parseIp(host);
+  return host === 'localhost' || (address !== undefined && LOOPBACK.some((block) => cidrContains(block, address)));
+}
+
+/**
+ * Whether the container's command binds its server to the loopback interface only (`tiller --listen=localhost:44134`,
+ * `dockerd -H tcp://127.0.0.1:2375`): then only its own pod reaches it, and no Service or other pod does.
+ */
+function listensOnLoopbackOnly(container: ContainerView): boolean {
+  const words = commandWords(container);
+  const hosts = words.flatMap(({ word }, index) => {
+    const [flag = '', inline] = word.split(/=(.*)/s);
+    if (!LISTEN_FLAG.test(flag)) return [];
+    const value = inline ?? words[index + 1]?.word;
+    const host = value === undefined ? undefined : listenHost(value);
+    return host === undefined ? [] : [host];
+  });
+  return hosts.length > 0 && hosts.every(isLoopback);
+}
+
 /** Why the pod's ServiceAccount is the Dashboard's, when it is: its name, or a binding to the Dashboard's role. */
 function dashboardAccount(pod: PodSpecView, risk: RiskIndex): string | undefined {
   const account = podAccount(pod);
@@ -134,6 +180,65 @@ function dashboardAccount(pod: PodSpecView, risk: RiskIndex): string | undefined
   if (!binding) return undefined;
   const role = binding.role ? formatRole(binding.role) : `${binding.roleRef.kind} ${binding.roleRef.name}`;
   return `bound to the Kubernetes Dashboard's ${role} by ${formatBinding(binding)}`;
+}
+
+/**
+ * The interface an outside-facing Service without a workload in the input fronts: the Dashboard by its manifests'
+ * name or selector, others by a port that identifies them (Tiller's 44134, etcd's 2379, the kubelet's 10250, …).
+ */
+function recogniseService({ service }: UnmatchedService): { entry: ManagementInterface; path: FieldPath } | undefined {
+  const spec = asRecord(service.object.spec);
+  if (service.ref.name === DASHBOARD_ACCOUNT || asRecord(spec.selector)['k8s-app'] === DASHBOARD_ACCOUNT) {
+    return { entry: DASHBOARD, path: ['metadata', 'name'] };
+  }
+  const ports = (Array.isArray(spec.ports) ? spec.ports : []).map(asRecord);
+  for (const [index, port] of ports.entries()) {
+    const number = portNumber(port.targetPort ?? port.port);
+    const entry = CATALOGUE.find((candidate) => candidate.portIdentifies && candidate.ports.includes(number));
+    if (entry) return { entry, path: ['spec', 'ports', index, port.targetPort === undefined ? 'port' : 'targetPort'] };
+  }
+  return undefined;
+}
+
+/** The Dashboard's own accounts: `kubernetes-dashboard`, and its chart's `kubernetes-dashboard-api`, `-web`, … */
+function isDashboardAccount(subject: Subject): boolean {
+  return (
+    subject.kind === 'ServiceAccount' &&
+    DASHBOARD_NAMESPACES.has(subject.namespace ?? '') &&
+    DASHBOARD_ROLE.test(subject.name)
+  );
+}
+
+/**
+ * Access to the Dashboard through RBAC, where no workload of the input says it: another subject bound to the
+ * Dashboard's roles holds what the Dashboard holds; the Dashboard's account bound to another role hands that role to
+ * whoever reaches the Dashboard. Accounts a workload of the input runs as are judged on that workload.
+ */
+function reportDashboardBindings(inventory: Inventory, risk: RiskIndex, report: (draft: FindingDraft) => void): void {
+  const runAs = new Set(inventory.podSpecs.map((pod) => subjectKey(podAccount(pod))));
+  for (const binding of risk.rbac.bindings) {
+    if (binding.origin !== 'input' || !binding.resource) continue;
+    const dashboardRole = DASHBOARD_ROLE.test(binding.roleRef.name);
+    const role = binding.role ? formatRole(binding.role) : `${binding.roleRef.kind} ${binding.roleRef.name}`;
+    for (const { subject, index } of binding.subjects) {
+      if (runAs.has(subjectKey(subject)) || dashboardRole === isDashboardAccount(subject)) continue;
+      if (dashboardRole) {
+        report({
+          resource: binding.resource,
+          path: ['subjects', index],
+          message: `${formatSubject(subject)} is bound to the Kubernetes Dashboard's ${role} by ${formatBinding(binding)}: it holds the access meant for the Dashboard alone`,
+        });
+        continue;
+      }
+      const power = accountPower(risk, subject);
+      report({
+        resource: binding.resource,
+        path: ['roleRef'],
+        severity: worst(['medium', power?.severity ?? 'medium']) ?? 'medium',
+        message: `${formatSubject(subject)}, the Kubernetes Dashboard's account, is bound to ${role} by ${formatBinding(binding)}: whoever reaches the Dashboard acts with it${power ? `, and can ${power.can}` : ''}`,
+      });
+    }
+  }
 }
 
 interface Reach {
@@ -171,7 +276,7 @@ export default defineCheck({
   exposes: ['MS-TA9005'],
   missing: [],
   description:
-    "A container runs a management UI or API (Kubernetes Dashboard, Argo, Jupyter, Kubeflow, Tiller, etcd, the kubelet API, the Docker API, Kibana, Grafana, Prometheus, Consul, …), recognised by image, command or port; or a workload runs as the Kubernetes Dashboard's ServiceAccount (`kubernetes-dashboard` in namespace `kubernetes-dashboard` or `kube-system`, or one bound to a role named `kubernetes-dashboard…`) whatever its image. High when a LoadBalancer or NodePort Service, `externalIPs`, an Ingress or a Gateway API route (HTTPRoute, GRPCRoute attached to a Gateway) exposes it. For the Dashboard, the finding names the account it acts as and that account's risky permissions, and is as severe as they are.",
+    "A container runs a management UI or API (Kubernetes Dashboard, Argo, Jupyter, Kubeflow, Tiller, etcd, the kubelet API, the Docker API, Kibana, Grafana, Prometheus, Consul, …), recognised by image, command or port, unless its command binds it to the loopback interface only (`--listen=localhost:44134`, `-H tcp://127.0.0.1:2375`); or a workload runs as the Kubernetes Dashboard's ServiceAccount (`kubernetes-dashboard` in namespace `kubernetes-dashboard` or `kube-system`, or one bound to a role named `kubernetes-dashboard…`) whatever its image; or RBAC opens the Dashboard's access where no workload of the input shows it: another subject bound to its roles, or its account bound to another role (with what that role can do). High when a LoadBalancer or NodePort Service, `externalIPs`, an Ingress or a Gateway API route (HTTPRoute, GRPCRoute attached to a Gateway) exposes it. Such a Service whose workload is not in the input is reported itself (high) when its name or selector is the Dashboard's or a port identifies the interface (Tiller, etcd, the kubelet, the Docker API, Kibana, Consul). For the Dashboard, the finding names the account it acts as and that account's risky permissions, and is as severe as they are.",
   rationale:
     'These tools exist to run things: deploy workloads, execute notebooks, read secrets and metrics. Many ship without authentication or with default credentials, so whoever reaches one drives it with its own, usually broad, service account. Exposed to the internet they are found by scanners within hours; inside the cluster they turn any compromised pod into a cluster operator. The Dashboard with `--enable-skip-login`, or in front of a proxy that logs in for the user, acts with its own account: bound to cluster-admin, it hands the cluster to whoever opens it.',
   remediation:
@@ -182,7 +287,7 @@ export default defineCheck({
       let recognisedAny = false;
       for (const container of pod.containers) {
         const recognised = recognise(container);
-        if (!recognised) continue;
+        if (!recognised || listensOnLoopbackOnly(container)) continue;
         recognisedAny = true;
         const { entry, path } = recognised;
         const ports = [...declaredPorts(container), ...entry.ports.map((number) => ({ number }))];
@@ -207,6 +312,18 @@ export default defineCheck({
         path: accountField(pod),
         severity: where.severity,
         message: `${ref.kind} '${ref.name}' serves ${DASHBOARD.name}, ${where.text}`,
+      });
+    }
+    reportDashboardBindings(inventory, risk, report);
+    // The interface's workload may be deployed from elsewhere; its Service here still opens it to the outside.
+    for (const unmatched of unmatchedExternalServices(inventory)) {
+      const recognised = recogniseService(unmatched);
+      if (!recognised) continue;
+      report({
+        resource: unmatched.service,
+        path: recognised.path,
+        severity: 'high',
+        message: `${unmatched.description} exposes ${recognised.entry.name} outside the cluster, and ${unmatched.why}`,
       });
     }
   },

@@ -4,6 +4,60 @@ import check from './index.js';
 testCheck(check, {
   valid: [
     {
+      name: "the Dashboard's own bindings to its own roles",
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: kubernetes-dashboard, namespace: kubernetes-dashboard}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: kubernetes-dashboard}
+subjects:
+- {kind: ServiceAccount, name: kubernetes-dashboard, namespace: kubernetes-dashboard}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: kubernetes-dashboard-api}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kubernetes-dashboard-api}
+subjects:
+- {kind: ServiceAccount, name: kubernetes-dashboard-api, namespace: kubernetes-dashboard}
+`,
+    },
+    {
+      name: 'Tiller and the Docker API bound to the loopback interface only',
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tiller-deploy, namespace: kube-system}
+spec:
+  template:
+    spec:
+      containers:
+      - name: tiller
+        image: gcr.io/kubernetes-helm/tiller:v2.16.12
+        command: [/tiller, --storage=secret, --listen=localhost:44134]
+        ports:
+        - containerPort: 44134
+      - name: tiller-v4
+        image: gcr.io/kubernetes-helm/tiller:v2.16.12
+        args: [--listen, 127.0.0.1:44134]
+      - name: docker
+        image: ghcr.io/acme/builder:1.0
+        command: [dockerd, --host=unix:///var/run/docker.sock, -H, "tcp://[::1]:2375"]
+`,
+    },
+    {
+      name: 'an outside-facing Service without workload that names no interface',
+      yaml: `
+apiVersion: v1
+kind: Service
+metadata: {name: shop, namespace: web}
+spec:
+  type: LoadBalancer
+  selector: {app: shop}
+  ports:
+  - {port: 443, targetPort: 8443}
+`,
+    },
+    {
       name: "the dashboard's metrics scraper, Argo CD's repo server and the argo CLI are not UIs",
       yaml: `
 apiVersion: v1
@@ -475,6 +529,116 @@ spec:
           path: 'spec.template.spec.containers[1].ports[0].containerPort',
           message:
             /'node-api' runs the kubelet API, reachable from outside the cluster through ClusterIP Service 'agent' with externalIPs/,
+        },
+      ],
+    },
+    {
+      name: 'decoys: Tiller listening on every address, or on a host merely named like localhost',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: tiller}
+spec:
+  containers:
+  - name: all
+    image: gcr.io/kubernetes-helm/tiller:v2.16.12
+    command: [/tiller, --listen=:44134]
+  - name: named
+    image: gcr.io/kubernetes-helm/tiller:v2.16.12
+    command: [/tiller, --listen=localhost.attacker.example:44134]
+  - name: both
+    image: gcr.io/kubernetes-helm/tiller:v2.16.12
+    command: [/tiller, --listen=localhost:44134, --listen=0.0.0.0:44135]
+`,
+      findings: [
+        { line: 8, message: /'all' runs Helm Tiller/ },
+        { line: 11, message: /'named' runs Helm Tiller/ },
+        { line: 14, message: /'both' runs Helm Tiller/ },
+      ],
+    },
+    {
+      name: "outside-facing Services whose workloads are elsewhere: the Dashboard's by name, Tiller and the kubelet by port",
+      yaml: `
+apiVersion: v1
+kind: Service
+metadata: {name: kubernetes-dashboard, namespace: kubernetes-dashboard}
+spec:
+  type: NodePort
+  selector: {k8s-app: kubernetes-dashboard}
+  ports:
+  - {port: 443, targetPort: 8443}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: tiller-deploy, namespace: kube-system}
+spec:
+  type: LoadBalancer
+  selector: {app: helm}
+  ports:
+  - {port: 44134}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kubelet, namespace: ops}
+spec:
+  externalIPs: [203.0.113.10]
+  ports:
+  - {port: 443, targetPort: 10250}
+`,
+      findings: [
+        {
+          line: 4,
+          severity: 'high',
+          techniques: ['MS-TA9005'],
+          message:
+            /^NodePort Service 'kubernetes-dashboard' exposes the Kubernetes Dashboard outside the cluster, and its selector \(k8s-app=kubernetes-dashboard\) matches no workload in the input$/,
+        },
+        {
+          line: 18,
+          path: 'spec.ports[0].port',
+          severity: 'high',
+          message: /LoadBalancer Service 'tiller-deploy' exposes Helm Tiller/,
+        },
+        {
+          line: 26,
+          path: 'spec.ports[0].targetPort',
+          message: /ClusterIP Service 'kubelet' with externalIPs exposes the kubelet API .* it has no selector/,
+        },
+      ],
+    },
+    {
+      name: 'RBAC into the Dashboard: its account made cluster-admin, a user bound to its role, a decoy account of another namespace',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: dashboard-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: ServiceAccount, name: kubernetes-dashboard, namespace: kubernetes-dashboard}
+- {kind: ServiceAccount, name: kubernetes-dashboard, namespace: shop}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: alice-dashboard, namespace: kubernetes-dashboard}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: kubernetes-dashboard}
+subjects:
+- {kind: User, name: alice}
+`,
+      findings: [
+        {
+          line: 5,
+          path: 'roleRef',
+          severity: 'critical',
+          techniques: ['MS-TA9005'],
+          message:
+            /^ServiceAccount kubernetes-dashboard\/kubernetes-dashboard, the Kubernetes Dashboard's account, is bound to ClusterRole cluster-admin by ClusterRoleBinding dashboard-admin: whoever reaches the Dashboard acts with it, and can do anything/,
+        },
+        {
+          line: 15,
+          path: 'subjects[0]',
+          severity: 'medium',
+          message:
+            /^User alice is bound to the Kubernetes Dashboard's Role kubernetes-dashboard by RoleBinding kubernetes-dashboard\/alice-dashboard: it holds the access meant for the Dashboard alone$/,
         },
       ],
     },

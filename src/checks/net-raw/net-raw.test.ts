@@ -26,7 +26,22 @@ spec:
 `,
     },
     {
-      name: 'runtime default NET_RAW off the host network is not this check',
+      name: 'the default NET_RAW of a provably unprivileged container is never effective',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  securityContext: {runAsUser: 10001, runAsGroup: 10001}
+  containers:
+  - name: web
+    securityContext: {allowPrivilegeEscalation: false}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "the default NET_RAW kept off the host network, by root or the image's user: a hardening gap weakening MS-TA9036",
       yaml: `
 apiVersion: v1
 kind: Pod
@@ -37,10 +52,23 @@ spec:
     securityContext:
       capabilities:
         add: [NET_ADMIN]
+  - name: may-escalate
+    securityContext: {runAsUser: 10001, runAsGroup: 10001}
 `,
+      findings: [
+        {
+          line: 9,
+          path: 'spec.containers[0].securityContext.capabilities.drop',
+          severity: 'low',
+          techniques: [],
+          mitigations: ['MS-M9013'],
+          message:
+            /^container 'web' keeps the runtime's default NET_RAW \(not dropped\): as root it can forge packets, .*weakens MS-TA9036$/,
+        },
+        // Non-root, but setuid or file-capability binaries (ping) may give NET_RAW back without no_new_privs.
+        { line: 12, severity: 'low', message: /container 'may-escalate' keeps the runtime's default NET_RAW/ },
+      ],
     },
-  ],
-  invalid: [
     {
       name: 'NET_RAW added, on the pod network',
       yaml: `

@@ -1,4 +1,4 @@
-import { privileged } from '../../k8s/node-exposure.js';
+import { privileged } from '../../k8s/identity.js';
 import { defineCheck } from '../define.js';
 
 export default defineCheck({

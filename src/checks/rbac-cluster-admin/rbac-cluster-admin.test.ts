@@ -83,7 +83,7 @@ subjects:
       ],
     },
     {
-      name: 'a full-wildcard ClusterRole of a chart, bound to nobody yet: latent, at its rule',
+      name: 'a full-wildcard ClusterRole of a chart, bound to nobody yet: latent, at its rule, every technique in one',
       yaml: `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -99,7 +99,8 @@ rules:
           line: 7,
           path: 'rules[1]',
           severity: 'critical',
-          techniques: ['MS-TA9019'],
+          // The other RBAC checks leave the rule to this one: one fact, one finding.
+          techniques: RBAC_TECHNIQUES.filter((id) => id !== 'MS-TA9037'),
           message:
             /^ClusterRole my-operator would let its holders do anything.*; no binding here gives anyone this yet$/,
         },
@@ -407,6 +408,42 @@ subjects:
           techniques: RBAC_TECHNIQUES,
           message: /^expected for a system component: ServiceAccount kube-system\/cni has cluster-admin power/,
           evidence: [{ type: 'binding', line: 12 }, { type: 'rule' }],
+        },
+      ],
+    },
+    {
+      name: 'an unbound `*` on `*` in `*` ClusterRole and Role: one finding per rule, naming every technique it opens',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: everything}
+rules:
+- apiGroups: ["*"]
+  resources: ["*"]
+  verbs: ["*"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: everything, namespace: app}
+rules:
+- {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}
+`,
+      findings: [
+        {
+          line: 6,
+          severity: 'critical',
+          techniques: RBAC_TECHNIQUES.filter((id) => id !== 'MS-TA9037'),
+          message:
+            /^ClusterRole everything would let its holders do anything \(`\*` verbs on `\*` resources of `\*` API groups\), and so every technique RBAC opens \(\d+\); no binding here gives anyone this yet$/,
+        },
+        {
+          line: 14,
+          severity: 'high',
+          // In a namespace: no nodes/proxy, webhook configurations or the coredns ConfigMap of kube-system.
+          techniques: RBAC_TECHNIQUES.filter(
+            (id) => !['MS-TA9037', 'MS-TA9030', 'MS-TA9015', 'MS-TA9035'].includes(id),
+          ),
+          message: /^Role app\/everything would let its holders do anything .*every technique RBAC opens \(\d+\)/,
         },
       ],
     },

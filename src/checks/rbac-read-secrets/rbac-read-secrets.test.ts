@@ -4,6 +4,16 @@ import check from './index.js';
 testCheck(check, {
   valid: [
     {
+      name: "an unbound `*` on `*` in `*` ClusterRole is rbac-cluster-admin's one finding",
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: everything}
+rules:
+- {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}
+`,
+    },
+    {
       name: 'config maps, and creating secrets without reading them',
       yaml: `
 apiVersion: rbac.authorization.k8s.io/v1

@@ -1,4 +1,5 @@
 import { describeMounts, mountedHostPaths, writableBelow, writableMounts } from '../../k8s/host-paths.js';
+import { OUT_OF_REACH_SEVERITY, unprivilegedMounts } from '../../k8s/identity.js';
 import { defineCheck } from '../define.js';
 
 const READS: Readonly<Record<string, string>> = {
@@ -14,7 +15,7 @@ export default defineCheck({
   exposes: ['MS-TA9016', 'MS-TA9026', 'MS-TA9027'],
   missing: [],
   description:
-    "A container mounts, read-only, a node directory that holds credentials: the kubelet's directory with other pods' service-account tokens, /etc/kubernetes with cloud provider credentials, or SSH keys and home directories. Credentials on mounts that stay writable below a non-recursive read-only mount are left to writable-host-path.",
+    "A container mounts, read-only, a node directory that holds credentials: the kubelet's directory with other pods' service-account tokens, /etc/kubernetes with cloud provider credentials, or SSH keys and home directories. Credentials on mounts that stay writable below a non-recursive read-only mount are left to writable-host-path. Where every container mounting it provably runs as an unprivileged user (a non-root UID and groups, no DAC capabilities, no privilege escalation), it is `low`: the credentials are root's (0600, in 0700 or 0750 directories), and only world-readable files remain.",
   rationale:
     "Read-only stops the container from changing the node, not from reading it: it can take the service-account tokens of every pod on the node, the cluster's cloud identity (such as /etc/kubernetes/azure.json) or users' SSH keys, and act as them.",
   remediation:
@@ -28,11 +29,16 @@ export default defineCheck({
         const written = writableBelow(volume)?.hostPath.credentials ?? [];
         const credentials = volume.hostPath.credentials.filter((id) => !written.includes(id));
         if (credentials.length === 0) continue;
+        const user = unprivilegedMounts(pod, volume.mounts);
+        const exposed = `${describeMounts(volume, volume.mounts)} exposes ${credentials.map((id) => READS[id]).join(', ')}`;
         report({
           resource: pod.owner,
           path: volume.path,
           techniques: credentials,
-          message: `${describeMounts(volume, volume.mounts)} exposes ${credentials.map((id) => READS[id]).join(', ')} to the container`,
+          ...(user ? { severity: OUT_OF_REACH_SEVERITY } : {}),
+          message: user
+            ? `${exposed}, but the container runs ${user}: root-owned credential files are out of reach, world-readable files remain`
+            : `${exposed} to the container`,
         });
       }
     }

@@ -1,3 +1,4 @@
+import { IDENTITIES, nodeAgent } from '../node-agent.fixtures.js';
 import { testCheck } from '../tester.js';
 import check from './index.js';
 
@@ -170,5 +171,23 @@ spec:
         { line: 21, techniques: ['MS-TA9026', 'MS-TA9027'], message: /'\/etc\/\.\/' \(\/etc, volume 'etc'\)/ },
       ],
     },
+    // Cloud credentials and SSH keys are root's files (0600): out of an unprivileged user's reach.
+    ...IDENTITIES.map(({ name, agent, unprivileged }) => ({
+      name: `node root read-only: ${name}`,
+      yaml: nodeAgent(agent),
+      findings: [
+        {
+          line: 17,
+          techniques: ['MS-TA9026', 'MS-TA9027'] as const,
+          ...(unprivileged
+            ? {
+                severity: 'low' as const,
+                message:
+                  /, but the container runs as (UID 65534|a non-root UID) without DAC capabilities: root-owned credential files are out of reach, world-readable files remain$/,
+              }
+            : { severity: 'high' as const, message: /SSH keys and user credentials to the container$/ }),
+        },
+      ],
+    })),
   ],
 });

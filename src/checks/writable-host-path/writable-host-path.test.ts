@@ -1,3 +1,4 @@
+import { IDENTITIES, nodeAgent } from '../node-agent.fixtures.js';
 import { testCheck } from '../tester.js';
 import check from './index.js';
 
@@ -314,6 +315,40 @@ spec:
           techniques: ['MS-TA9013', 'MS-TA9016'],
           severity: 'critical',
           message: /\(\/var\/lib\/kubelet\/pods\)/,
+        },
+      ],
+    },
+    // Below a read-only /, /proc, /sys and /run stay writable: to root, not to an unprivileged user.
+    ...IDENTITIES.map(({ name, agent, unprivileged }) => ({
+      name: `node root, not recursively read-only: ${name}`,
+      yaml: nodeAgent(agent),
+      findings: [
+        {
+          line: 17,
+          techniques: ['MS-TA9013', 'MS-TA9016'] as const,
+          ...(unprivileged
+            ? {
+                severity: 'low' as const,
+                message:
+                  /stay writable, but the container runs as (UID 65534|a non-root UID) without DAC capabilities: root-owned files are out of reach/,
+              }
+            : {
+                severity: 'critical' as const,
+                message: /stay writable: the container can change the node's files there$/,
+              }),
+        },
+      ],
+    })),
+    {
+      name: 'writable /etc as nobody: only world-writable files to change',
+      yaml: nodeAgent({ hostPath: '/etc', mount: 'readOnly: false' }),
+      findings: [
+        {
+          line: 17,
+          severity: 'low',
+          techniques: ['MS-TA9013', 'MS-TA9026', 'MS-TA9027', 'MS-TA9017'],
+          message:
+            /'\/etc' \(volume 'root'\) in container 'node-exporter' at \/host\/root is writable, but the container runs as UID 65534 without DAC capabilities/,
         },
       ],
     },

@@ -6,6 +6,7 @@ import { parseAddressList } from '../../inputs/audit/address-list.js';
 import type { AddressSet } from '../../k8s/ip.js';
 import type { Alert } from '../../model/alert.js';
 import { type Severity, severityRank } from '../../model/report.js';
+import { jsonText } from '../../report/json/text.js';
 import { formatInputError } from '../../report/terminal/errors.js';
 import { plural } from '../../report/terminal/findings.js';
 import { printable } from '../../report/terminal/text.js';
@@ -45,13 +46,13 @@ export default async function auditCommand(io: Io, inputs: string[], options: Au
     onAlert: (alert) => {
       if (failOn && severityRank(alert.severity) <= severityRank(failOn)) failing++;
       if (options.output === 'json') kept.push(alert);
-      else if (options.output === 'jsonl') return out.write(`${JSON.stringify(alert)}\n`);
+      else if (options.output === 'jsonl') return out.write(`${jsonText(alert)}\n`);
     },
   });
   await out.flush();
 
   if (options.output === 'json') {
-    io.stdout.write(`${JSON.stringify(auditReport(result, kept, now), null, 2)}\n`);
+    io.stdout.write(`${jsonText(auditReport(result, kept, now), 2)}\n`);
   } else if (options.output === 'table') {
     const { renderAuditTable } = await import('../../report/terminal/audit.js');
     io.stdout.write(renderAuditTable(auditReport(result, [], now), detectTerminal(io)));
@@ -80,10 +81,20 @@ function nothingRead(result: AuditLogResult): boolean {
 export async function detectionOptions(
   io: Io,
   options: { config?: string; proxyList?: string },
-): Promise<{ allow: AllowList; settings?: { proxyAddresses: AddressSet } }> {
+): Promise<{
+  allow: AllowList;
+  maxDecompressedBytes: number;
+  maxNodes: number;
+  settings?: { proxyAddresses: AddressSet };
+}> {
   const config = await configFor(io, options.config);
   const proxies = options.proxyList === undefined ? undefined : await readProxyList(io, options.proxyList);
-  return { allow: auditAllowList(config.audit), ...(proxies ? { settings: { proxyAddresses: proxies } } : {}) };
+  return {
+    allow: auditAllowList(config.audit),
+    maxDecompressedBytes: config.limits.decompressedBytes,
+    maxNodes: config.limits.nodesPerDocument,
+    ...(proxies ? { settings: { proxyAddresses: proxies } } : {}),
+  };
 }
 
 async function readProxyList(io: Io, file: string): Promise<AddressSet> {

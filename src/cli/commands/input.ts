@@ -1,11 +1,13 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../config/index.js';
 import { type ScanOptions, type ScanResult, scanCollection, scanManifests } from '../../engine/scan.js';
 import type { Collection } from '../../inputs/cluster/collection.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../inputs/limits.js';
+import { readRegularFile } from '../../inputs/manifests.js';
 import type { Report } from '../../model/report.js';
-import { type Io, UsageError } from '../io.js';
+import { type Io, stdinChunks, UsageError } from '../io.js';
 import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
 
 /**
@@ -34,8 +36,9 @@ export async function collectionFor(
   io: Io,
   paths: readonly string[],
   options: ClusterOptions,
+  limits: InputLimits = DEFAULT_LIMITS,
 ): Promise<Collection | undefined> {
-  return wantsCluster(options) ? collectFor(io, options) : snapshotIn(io, paths);
+  return wantsCluster(options) ? collectFor(io, options) : snapshotIn(io, paths, limits);
 }
 
 /**
@@ -62,7 +65,7 @@ export async function scanInput(
 ): Promise<ScanResult> {
   return collection
     ? scanCollection(collection, options)
-    : scanManifests(paths, { ...options, cwd: io.cwd, stdin: io.stdin });
+    : scanManifests(paths, { ...options, cwd: io.cwd, stdin: stdinChunks(io) });
 }
 
 /** Nothing readable at all is an input error; a few broken files among many are reported and the rest stands. */
@@ -87,23 +90,28 @@ export async function openAll(files: readonly (string | undefined)[]): Promise<(
 }
 
 /** The snapshot a lone file argument holds (`kubematrix snapshot`'s output), if it is one. */
-async function snapshotIn(io: Io, paths: readonly string[]): Promise<Collection | undefined> {
+async function snapshotIn(io: Io, paths: readonly string[], limits: InputLimits): Promise<Collection | undefined> {
   const [only] = paths;
   if (paths.length !== 1 || only === undefined || only === '-') return undefined;
-  const file = path.resolve(io.cwd, only);
-  let bytes: Buffer;
+  const { decodeSnapshot, isSnapshotStart, SnapshotError } = await import('../../inputs/cluster/snapshot.js');
+  let bytes: Buffer | string;
   try {
+    const file = path.resolve(io.cwd, only);
     if (!statSync(file).isFile()) return undefined;
-    bytes = readFileSync(file);
+    // Its first bytes tell a snapshot from a manifest, which the manifest reader reads within its own bounds.
+    if (!isSnapshotStart(readRegularFile(file, SNAPSHOT_HEAD, 'head') as Buffer)) return undefined;
+    bytes = readRegularFile(file, limits.decompressedBytes, 'decompressedBytes');
   } catch {
     // The manifest reader reports unreadable inputs, as for any other path.
     return undefined;
   }
-  const { decodeSnapshot, SnapshotError } = await import('../../inputs/cluster/snapshot.js');
   try {
-    return decodeSnapshot(bytes);
+    if (typeof bytes === 'string') throw new SnapshotError(bytes);
+    return await decodeSnapshot(bytes, limits);
   } catch (error) {
     if (error instanceof SnapshotError) throw new UsageError(`${only}: ${error.message}`);
     throw error;
   }
 }
+
+const SNAPSHOT_HEAD = 100;

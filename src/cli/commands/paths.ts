@@ -36,7 +36,7 @@ export default async function pathsCommand(io: Io, paths: string[], options: Pat
   const file = options.outputFile === undefined ? undefined : path.resolve(io.cwd, options.outputFile);
   const [handle] = await openAll([file]);
   try {
-    const collection = await collectionFor(io, paths, options);
+    const collection = await collectionFor(io, paths, options, config.limits);
     // The paths are built below, with the filters: the scan's own would be thrown away.
     const { report, inventory } = await scanInput(io, paths, collection, { config, paths: false, namespace });
     for (const error of report.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);

@@ -5,6 +5,7 @@ import { riskOf } from '../../rbac/risky.js';
 import { parseSubjectKind, subjectKey } from '../../rbac/subjects.js';
 import type { Subject } from '../../rbac/types.js';
 import { subjectsJson, whoCanJson } from '../../report/json/rbac.js';
+import { jsonText } from '../../report/json/text.js';
 import { formatInputError } from '../../report/terminal/errors.js';
 import { renderSubjects, renderWhoCan } from '../../report/terminal/rbac.js';
 import { ExitCode, type Io, UsageError } from '../io.js';
@@ -28,9 +29,7 @@ export async function whoCan(io: Io, verb: string, resource: string, paths: stri
   if (!inventory) return ExitCode.usage;
   const query: WhoCanQuery = { verb, resource, namespace: options.namespace };
   const found = rbacOf(inventory).whoCan(verb, resource, options.namespace);
-  io.stdout.write(
-    output === 'json' ? `${JSON.stringify(whoCanJson(query, found), null, 2)}\n` : renderWhoCan(query, found),
-  );
+  io.stdout.write(output === 'json' ? `${jsonText(whoCanJson(query, found), 2)}\n` : renderWhoCan(query, found));
   return ExitCode.ok;
 }
 
@@ -55,9 +54,7 @@ export async function subject(io: Io, spec: string, paths: string[], options: Rb
   const risk = riskOf(inventory);
   const subjects = namedSubjects(inventory, risk.rbac, resolveSubjects(risk.rbac, kind, name, namespace));
   const profiles = subjects.map((who) => subjectProfile(risk, who));
-  io.stdout.write(
-    output === 'json' ? `${JSON.stringify(subjectsJson(profiles), null, 2)}\n` : renderSubjects(profiles),
-  );
+  io.stdout.write(output === 'json' ? `${jsonText(subjectsJson(profiles), 2)}\n` : renderSubjects(profiles));
   return ExitCode.ok;
 }
 

@@ -22,6 +22,9 @@ export interface ScanCommandOptions extends ClusterOptions {
   all?: boolean;
   /** Audit logs whose activity is shown on the matrix (`--audit`, repeatable). */
   audit?: string[];
+  /** `--no-inline-suppressions`: false, and the input's `kubematrix.io/ignore` annotations suppress nothing. */
+  inlineSuppressions?: boolean;
+  followSymlinks?: boolean;
 }
 
 export default async function scanCommand(io: Io, paths: string[], options: ScanCommandOptions): Promise<number> {
@@ -31,16 +34,17 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
   if (paths.includes('-') && options.audit?.includes('-')) {
     throw new UsageError("standard input ('-') can hold the manifests or an --audit log, not both");
   }
-  const config = await configFor(io, options.config);
+  const configured = await configFor(io, options.config);
+  const config = options.inlineSuppressions === false ? { ...configured, suppressions: { inline: false } } : configured;
   const { controls, warnings } = await loadControls(options.controls, io.cwd, allChecks).catch((error: unknown) => {
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
   });
   for (const warning of warnings) io.stderr.write(`kubematrix: warning: ${warning}\n`);
   const files = await openAll(outputs.map((output) => output.file));
   try {
-    const collection = await collectionFor(io, paths, options);
+    const collection = await collectionFor(io, paths, options, config.limits);
     const [{ report: scanned }, renderers] = await Promise.all([
-      scanInput(io, paths, collection, { config, controls, namespace }),
+      scanInput(io, paths, collection, { config, controls, namespace, followSymlinks: !!options.followSymlinks }),
       Promise.all(outputs.map((output) => output.format.load())),
     ]);
     const report = options.audit?.length ? await withActivity(io, scanned, options.audit, config) : scanned;
@@ -149,7 +153,13 @@ function gate(io: Io, findings: readonly Finding[], { failOn, quiet }: ScanComma
  */
 async function withActivity(io: Io, report: Report, logs: readonly string[], config: Config): Promise<Report> {
   const { auditAllowList, auditLog } = await import('../../engine/audit.js');
-  const audit = await auditLog(logs, { cwd: io.cwd, stdin: stdinChunks(io), allow: auditAllowList(config.audit) });
+  const audit = await auditLog(logs, {
+    cwd: io.cwd,
+    stdin: stdinChunks(io),
+    allow: auditAllowList(config.audit),
+    maxDecompressedBytes: config.limits.decompressedBytes,
+    maxNodes: config.limits.nodesPerDocument,
+  });
   const active = new Map(audit.techniques.filter((technique) => technique.status === 'active').map((t) => [t.id, t]));
   return {
     ...report,

@@ -1,5 +1,5 @@
 import { asRecord } from '../../inventory/index.js';
-import { nodeLevelExposures } from '../../k8s/node-exposure.js';
+import { nodeLevelExposures, reachesNode } from '../../k8s/node-exposure.js';
 import { defineDetection } from '../define.js';
 import { applied, describeTarget, imagesOf, touches, writtenObject, writtenPodSpec, wrote } from '../objects.js';
 
@@ -9,7 +9,7 @@ export default defineDetection({
   severity: 'medium',
   techniques: ['MS-TA9014'],
   description:
-    'A CronJob is created, or replaced or patched in its schedule, suspension or job template. High when the job template reaches the node (privileged, escape capabilities, runtime socket, writable hostPath, host PID or network).',
+    'A CronJob is created, or replaced or patched in its schedule, suspension or job template. High when the job template reaches the node (privileged, escape capabilities, runtime socket, writable hostPath, host PID or network), unless that is only hostPaths and runtime sockets its containers provably reach as an unprivileged user (a non-root UID and groups, no DAC capabilities, no privilege escalation).',
   rationale:
     'A CronJob runs its pod again and again on a schedule, long after the attacker who wrote it has lost access: a quiet way to persist, to mine, or to pull fresh credentials from the cluster every few minutes.',
   response:
@@ -36,7 +36,7 @@ export default defineDetection({
       ...(exposures.length ? [`with ${exposures.map((exposure) => exposure.what).join('; ')}`] : []),
     ];
     alert({
-      severity: exposures.length ? 'high' : 'medium',
+      severity: reachesNode(exposures) ? 'high' : 'medium',
       message: `${describeTarget(event)} was ${wrote(event)}${details.length ? ` ${details.join(', ')}` : ''}: it will run again on its own`,
     });
   },

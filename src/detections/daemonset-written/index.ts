@@ -1,4 +1,4 @@
-import { nodeLevelExposures } from '../../k8s/node-exposure.js';
+import { nodeLevelExposures, reachesNode } from '../../k8s/node-exposure.js';
 import { defineDetection } from '../define.js';
 import { applied, describeTarget, imagesOf, touches, writtenPodSpec, wrote } from '../objects.js';
 
@@ -8,7 +8,7 @@ export default defineDetection({
   severity: 'medium',
   techniques: ['MS-TA9012'],
   description:
-    'A DaemonSet is created, or replaced or patched in its pod template (a patch that changes only labels, annotations or the rollout strategy is left alone). High when the template reaches the node (privileged, escape capabilities, runtime socket, writable hostPath, host PID or network).',
+    'A DaemonSet is created, or replaced or patched in its pod template (a patch that changes only labels, annotations or the rollout strategy is left alone). High when the template reaches the node (privileged, escape capabilities, runtime socket, writable hostPath, host PID or network), unless that is only hostPaths and runtime sockets its containers provably reach as an unprivileged user (a non-root UID and groups, no DAC capabilities, no privilege escalation).',
   rationale:
     'A DaemonSet puts a copy of its pod on every node, new nodes included, and the controller recreates it whenever it is deleted: a backdoor container planted this way persists across the whole cluster. With node-level settings it is a foothold on every node at once.',
   response:
@@ -24,7 +24,7 @@ export default defineDetection({
     const exposures = pod ? nodeLevelExposures(pod) : [];
     const runs = pod ? ` running ${imagesOf(pod)}` : '';
     alert({
-      severity: exposures.length ? 'high' : 'medium',
+      severity: reachesNode(exposures) ? 'high' : 'medium',
       message: `${describeTarget(event)} was ${wrote(event)}${runs}: its pod runs on every node${exposures.length ? `, with ${exposures.map((exposure) => exposure.what).join('; ')}` : ''}`,
     });
   },

@@ -1,4 +1,5 @@
 import { describeMounts, mountedHostPaths, writableBelow, writableMounts } from '../../k8s/host-paths.js';
+import { OUT_OF_REACH_SEVERITY, unprivilegedMounts } from '../../k8s/identity.js';
 import { worst } from '../../rbac/risky.js';
 import { defineDetection } from '../define.js';
 import {
@@ -17,7 +18,7 @@ export default defineDetection<Recent>({
   severity: 'critical',
   techniques: ['MS-TA9013'],
   description:
-    "A pod or pod template is created, replaced or patched so that a container mounts a node directory it can write: a `hostPath` volume without `readOnly: true`, or read-only but not recursively over directories holding the node's other mounts. Severity follows what the directory hands over (critical for /etc, /var/lib/kubelet, / and the like). Of the pods one controller creates, only the first is reported; a patch is judged by what it sets.",
+    "A pod or pod template is created, replaced or patched so that a container mounts a node directory it can write: a `hostPath` volume without `readOnly: true`, or read-only but not recursively over directories holding the node's other mounts. Severity follows what the directory hands over (critical for /etc, /var/lib/kubelet, / and the like; low where the containers provably run as an unprivileged user, to whom root-owned files are closed). Of the pods one controller creates, only the first is reported; a patch is judged by what it sets.",
   rationale:
     "A writable node directory lets the container change the node's own files: plant a cron job, an SSH key or a static pod manifest, overwrite the kubelet's configuration or binaries. It is how an attacker who can create pods persists on the node and takes it over.",
   response:
@@ -42,17 +43,16 @@ export default defineDetection<Recent>({
     if (!pod) return;
     const found = mountedHostPaths(pod).flatMap((volume) => {
       const writable = writableMounts(volume);
-      if (writable.length)
-        return [{ text: `${describeMounts(volume, writable)} writable`, severity: volume.hostPath.writeSeverity }];
-      const below = writableBelow(volume);
-      return below
-        ? [
-            {
-              text: `${describeMounts(volume, below.mounts)} read-only but not recursively`,
-              severity: below.hostPath.writeSeverity,
-            },
-          ]
-        : [];
+      const below = writable.length ? undefined : writableBelow(volume);
+      const mounts = below?.mounts ?? writable;
+      if (!mounts.length) return [];
+      const user = unprivilegedMounts(pod, mounts);
+      const text = `${describeMounts(volume, mounts)} ${below ? 'read-only but not recursively' : 'writable'}`;
+      return [
+        user
+          ? { text: `${text} (out of reach ${user})`, severity: OUT_OF_REACH_SEVERITY }
+          : { text, severity: (below?.hostPath ?? volume.hostPath).writeSeverity },
+      ];
     });
     if (!found.length || !firstOfController(state, event, pod.owner.object)) return;
     alert({

@@ -10,10 +10,20 @@ import {
 import { testDetection } from '../tester.js';
 import detection from './index.js';
 
-const mounting = (path: string, mount: Record<string, unknown> = {}) => ({
-  containers: [{ ...NGINX, volumeMounts: [{ name: 'host', mountPath: '/host', ...mount }] }],
+const mounting = (path: string, mount: Record<string, unknown> = {}, securityContext?: Record<string, unknown>) => ({
+  containers: [
+    {
+      ...NGINX,
+      ...(securityContext ? { securityContext } : {}),
+      volumeMounts: [{ name: 'host', mountPath: '/host', ...mount }],
+    },
+  ],
   volumes: [{ name: 'host', hostPath: { path } }],
 });
+
+/** The pod and container securityContexts of the node-exporter chart: nobody, without capabilities. */
+const NOBODY = { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 };
+const LOCKED_DOWN = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
 
 testDetection(detection, {
   valid: [
@@ -101,6 +111,31 @@ testDetection(detection, {
       ],
       alerts: [
         { severity: 'high', message: /DaemonSet 'shipper' in logging was created mounting hostPath '\/var\/log\/app'/ },
+      ],
+    },
+    {
+      name: "node-exporter as nobody without capabilities: /'s mounts are out of reach, the same pod as root is not",
+      events: [
+        write({
+          resource: 'daemonsets',
+          namespace: 'monitoring',
+          body: workload('DaemonSet', 'node-exporter', {
+            ...mounting('/', { readOnly: true }, LOCKED_DOWN),
+            securityContext: NOBODY,
+          }),
+        }),
+        write({
+          resource: 'daemonsets',
+          namespace: 'monitoring',
+          body: workload('DaemonSet', 'node-exporter-root', mounting('/', { readOnly: true })),
+        }),
+      ],
+      alerts: [
+        {
+          severity: 'low',
+          message: /read-only but not recursively \(out of reach as UID 65534 without DAC capabilities\)/,
+        },
+        { severity: 'critical', message: /node-exporter-root.*read-only but not recursively: the container/ },
       ],
     },
   ],

@@ -1,11 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
 import type { ScanError } from '../../model/report.js';
+import { DecompressionLimitError, decompressed } from '../gunzip.js';
+import { countJsonContainers, DEFAULT_LIMITS, overLimit } from '../limits.js';
 import { decodeRecord } from './decode.js';
 import { createDeduplicator } from './dedup.js';
 import type { AuditEvent, SourcedEvent } from './event.js';
@@ -16,6 +15,9 @@ import type { AuditEvent, SourcedEvent } from './event.js';
  */
 export const MAX_RECORD_LENGTH = 64 * 1024 * 1024;
 
+/** Records longer than this have their mappings and lists counted before they are parsed. */
+const COUNTED_LENGTH = 1024 * 1024;
+
 /** Malformed records listed per input; past that they are only counted, so a file of garbage cannot flood a report. */
 export const LISTED_PER_INPUT = 100;
 
@@ -25,6 +27,10 @@ export interface AuditReadOptions {
   /** Standard input as it arrives (`-`); the process's by default. */
   readonly stdin?: () => AsyncIterable<Uint8Array>;
   readonly maxRecordLength?: number;
+  /** What one gzipped input may expand to; `limits.decompressedBytes` of the config. */
+  readonly maxDecompressedBytes?: number;
+  /** Mappings and lists one record may hold; `limits.nodesPerDocument` of the config. */
+  readonly maxNodes?: number;
   /** The de-duplication window; see {@link createDeduplicator}. */
   readonly dedupWindow?: number;
 }
@@ -65,6 +71,7 @@ export async function readAuditLog(
   const errors: ScanError[] = [];
   const seen = createDeduplicator(options.dedupWindow);
   const maxLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
+  const maxDecompressed = options.maxDecompressedBytes ?? DEFAULT_LIMITS.decompressedBytes;
   const cwd = options.cwd ?? process.cwd();
 
   const readOne = async (name: string, bytes: () => AsyncIterable<Uint8Array>) => {
@@ -97,9 +104,10 @@ export async function readAuditLog(
         stats.malformed++;
         report(message, line);
       },
+      options.maxNodes,
     );
     try {
-      for await (const chunk of decompressed(bytes())) {
+      for await (const chunk of decompressed(bytes(), maxDecompressed)) {
         for (const batch of records.push(chunk)) {
           for (const sourced of batch) {
             stats.events++;
@@ -161,6 +169,7 @@ async function filesOf(target: string): Promise<string[]> {
 
 /** Why an input could not be read, from the error's code: never its text, which may quote the input. */
 export function readFailure(error: unknown): string {
+  if (error instanceof DecompressionLimitError) return `${error.message}; the events before were read`;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':
@@ -178,33 +187,6 @@ export function readFailure(error: unknown): string {
     default:
       return `cannot read${code ? `: ${code}` : ''}`;
   }
-}
-
-/** The bytes of an input, gunzipped when they start with gzip's magic number. */
-async function* decompressed(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const iterator = source[Symbol.asyncIterator]();
-  let head = Buffer.alloc(0);
-  while (head.length < 2) {
-    const next = await iterator.next();
-    if (next.done) {
-      if (head.length) yield head;
-      return;
-    }
-    head = head.length ? Buffer.concat([head, next.value]) : Buffer.from(next.value);
-  }
-  async function* all() {
-    yield head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-  }
-  if (head[0] !== 0x1f || head[1] !== 0x8b) {
-    yield* all();
-    return;
-  }
-  const gunzip = createGunzip();
-  // An error on either side destroys the gunzip stream with it, and so ends the iteration below with the error.
-  const flowing = pipeline(Readable.from(all()), gunzip).catch(() => {});
-  yield* gunzip;
-  await flowing;
 }
 
 /**
@@ -230,7 +212,28 @@ export class RecordReader<T> {
       itemLine?: (index: number, count: number) => number,
     ) => T | undefined,
     private readonly malformed: (message: string, line: number) => void,
+    private readonly maxNodes: number = DEFAULT_LIMITS.nodesPerDocument,
   ) {}
+
+  /**
+   * A record's text parsed; undefined when it is not JSON, `too large` (reported) when it holds more mappings and
+   * lists than the bound: a long line of empty objects would otherwise take gigabytes. Lines of real events are
+   * short, and skip the count.
+   */
+  private parse(text: string, line: number): { value: unknown } | 'too large' | undefined {
+    if (text.length > COUNTED_LENGTH && countJsonContainers(text) > this.maxNodes) {
+      this.malformed(
+        `a record of ${overLimit('nodesPerDocument', this.maxNodes, 'mappings and lists')}, skipped`,
+        line,
+      );
+      return 'too large';
+    }
+    try {
+      return { value: JSON.parse(text) };
+    } catch {
+      return undefined;
+    }
+  }
 
   /** The records completed by this chunk. */
   push(chunk: Uint8Array): T[] {
@@ -287,10 +290,9 @@ export class RecordReader<T> {
     }
     // The hot path: a line of JSON lines starts with its brace, and parses.
     if (line.charCodeAt(0) !== 123 && !line.trim()) return;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
+    const record = this.parse(line, this.line);
+    if (record === 'too large') return;
+    if (!record) {
       const trimmed = line.trim();
       if (trimmed === '{' || trimmed === '[') {
         this.document = new DocumentState(this.line);
@@ -298,7 +300,7 @@ export class RecordReader<T> {
       } else this.malformed('not valid JSON', this.line);
       return;
     }
-    const decoded = this.decode(record, this.line);
+    const decoded = this.decode(record.value, this.line);
     if (decoded !== undefined) this.out.push(decoded);
   }
 
@@ -319,14 +321,13 @@ export class RecordReader<T> {
       );
       return;
     }
-    let record: unknown;
-    try {
-      record = JSON.parse(document.parts.join('\n'));
-    } catch {
+    const record = this.parse(document.parts.join('\n'), document.start);
+    if (record === 'too large') return;
+    if (!record) {
       this.malformed('a multi-line JSON document that is not valid JSON', document.start);
       return;
     }
-    const decoded = this.decode(record, document.start, (index, count) => document.itemLine(index, count));
+    const decoded = this.decode(record.value, document.start, (index, count) => document.itemLine(index, count));
     if (decoded !== undefined) this.out.push(decoded);
   }
 }

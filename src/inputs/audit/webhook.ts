@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { Pipeline } from '../../detections/pipeline.js';
+import { jsonText } from '../../report/json/text.js';
 import { decodeRecord } from './decode.js';
 import type { SourcedEvent } from './event.js';
 
@@ -228,7 +229,7 @@ export function createAuditWebhook(options: WebhookOptions): AuditWebhook {
       for (; next < end; next++) {
         const sourced = batch[next] as SourcedEvent;
         try {
-          for (const alert of pipeline.push(sourced)) lines += `${JSON.stringify(alert)}\n`;
+          for (const alert of pipeline.push(sourced)) lines += `${jsonText(alert)}\n`;
         } catch (error) {
           counters.eventsFailed++;
           log(`a detection failed on webhook event ${sourced.source.line}: ${(error as Error).message}`);

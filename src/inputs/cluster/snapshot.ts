@@ -1,4 +1,6 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
+import { DecompressionLimitError, decompressedWhole, isGzip } from '../gunzip.js';
+import { countJsonContainers, DEFAULT_LIMITS, type InputLimits, overLimit } from '../limits.js';
 import { Collection } from './collection.js';
 
 /** The first key of a snapshot file: how `kubematrix scan` tells a snapshot from a manifest. */
@@ -14,20 +16,36 @@ export function encodeSnapshot(collection: Collection, file: string): Buffer {
 
 /**
  * The collection in a file, or undefined when the file is no snapshot (a manifest). Gzip (by its magic bytes)
- * is only ever a snapshot; plain JSON is one when its first key says so.
+ * is only ever a snapshot; plain JSON is one when its first key says so. Read within `limits`: the text (gunzipped,
+ * streamed) at most `decompressedBytes`, and its mappings and lists counted before `JSON.parse` builds them, so that
+ * a small file of empty objects cannot take minutes and gigabytes.
  */
-export function decodeSnapshot(bytes: Buffer): Collection | undefined {
-  const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  let text: string;
+export async function decodeSnapshot(
+  bytes: Buffer,
+  limits: Pick<InputLimits, 'decompressedBytes' | 'nodesPerDocument' | 'objects'> = DEFAULT_LIMITS,
+): Promise<Collection | undefined> {
+  if (!isSnapshotStart(bytes)) return undefined;
+  const gzipped = isGzip(bytes);
+  let whole = bytes;
   if (gzipped) {
     try {
-      text = gunzipSync(bytes).toString('utf8');
-    } catch {
+      whole = await decompressedWhole(
+        (async function* () {
+          yield bytes;
+        })(),
+        limits.decompressedBytes,
+      );
+    } catch (error) {
+      if (error instanceof DecompressionLimitError) throw new SnapshotError(error.message);
       throw new SnapshotError('a gzip file that does not decompress');
     }
-  } else {
-    text = bytes.toString('utf8');
-    if (!/^\s*\{\s*"snapshot"\s*:/.test(text.slice(0, 100))) return undefined;
+  }
+  if (whole.length > limits.decompressedBytes) {
+    throw new SnapshotError(`is ${overLimit('decompressedBytes', limits.decompressedBytes)}`);
+  }
+  const text = whole.toString('utf8');
+  if (countJsonContainers(text) > limits.nodesPerDocument) {
+    throw new SnapshotError(`holds ${overLimit('nodesPerDocument', limits.nodesPerDocument, 'mappings and lists')}`);
   }
   let parsed: unknown;
   try {
@@ -41,10 +59,18 @@ export function decodeSnapshot(bytes: Buffer): Collection | undefined {
   if (snapshot !== SNAPSHOT_FORMAT) {
     throw new SnapshotError(`not a snapshot kubematrix can read (format must be ${SNAPSHOT_FORMAT})`);
   }
+  if (Array.isArray(rest.objects) && rest.objects.length > limits.objects) {
+    throw new SnapshotError(`holds ${overLimit('objects', limits.objects, 'objects')}`);
+  }
   const collection = Collection.safeParse(rest);
   if (!collection.success) {
     const [issue] = collection.error.issues;
     throw new SnapshotError(`a damaged snapshot: ${issue?.path.join('.') || 'its top level'} is not as written`);
   }
   return collection.data;
+}
+
+/** Whether a file that starts with these bytes (its first 100 are enough) is a snapshot: gzip, or JSON saying so. */
+export function isSnapshotStart(bytes: Buffer): boolean {
+  return isGzip(bytes) || /^\s*\{\s*"snapshot"\s*:/.test(bytes.subarray(0, 100).toString('utf8'));
 }

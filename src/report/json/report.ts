@@ -1,5 +1,6 @@
 import type { AttackPaths } from '../../model/paths.js';
 import type { Report } from '../../model/report.js';
+import { jsonText } from './text.js';
 
 /** Findings (and other list items) per piece of output: a few hundred kilobytes, whatever the report's size. */
 const BATCH = 500;
@@ -14,16 +15,16 @@ export function* renderJson(document: Report | AttackPaths): Generator<string> {
   const fields = Object.entries(document).filter(([, value]) => value !== undefined);
   yield '{\n';
   for (const [index, [key, value]] of fields.entries()) {
-    yield `  ${JSON.stringify(key)}: `;
+    yield `  ${jsonText(key)}: `;
     if (Array.isArray(value) && value.length) {
       yield '[\n';
       for (let start = 0; start < value.length; start += BATCH) {
-        const items = value.slice(start, start + BATCH).map((item) => `    ${JSON.stringify(item)}`);
+        const items = value.slice(start, start + BATCH).map((item) => `    ${jsonText(item)}`);
         yield `${items.join(',\n')}${start + BATCH < value.length ? ',' : ''}\n`;
       }
       yield '  ]';
     } else {
-      yield JSON.stringify(value, null, 2).replaceAll('\n', '\n  ');
+      yield jsonText(value, 2).replaceAll('\n', '\n  ');
     }
     yield index < fields.length - 1 ? ',\n' : '\n';
   }

@@ -111,11 +111,20 @@ function where(finding: Finding): string {
 
 /**
  * Text as it reads, whatever it holds: every character Markdown (or GitHub's mentions) could act on inside a table
- * cell is backslash-escaped, `<` included so no HTML gets through, and line breaks become spaces.
+ * cell is backslash-escaped, `<` included so no HTML gets through, and line breaks become spaces. A word GitHub
+ * would turn into a link by itself (`https://…`, `www.…`, an e-mail address), which escaping cannot stop, is set in
+ * a code span instead.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]<>#!|~&@]/g, '\\$&');
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .split(/(\s+)/)
+    .map((word) => (AUTOLINK.test(word) ? code(word) : word.replace(/[\\`*_{}[\]<>#!|~&@]/g, '\\$&')))
+    .join('');
 }
+
+/** What GitHub Flavored Markdown autolinks: `scheme://`, `www.`, `mailto:`/`xmpp:`, an e-mail address. */
+const AUTOLINK = /[a-z][\w+.-]*:\/\/|www\.|mailto:|xmpp:|\S@\S/i;
 
 /**
  * Text as code: fenced with one more backtick than the longest run inside it, so that it cannot close early; `|` is

@@ -1,5 +1,6 @@
 import { getTechnique } from '../../matrix/index.js';
 import type { Report, TechniqueStatus } from '../../model/report.js';
+import { jsonText } from '../json/text.js';
 import { severityScore } from '../scores.js';
 
 /**
@@ -88,5 +89,5 @@ function describe(status: TechniqueStatus): string {
 }
 
 export function* renderNavigator(report: Report): Generator<string> {
-  yield `${JSON.stringify(navigatorLayer(report), null, 2)}\n`;
+  yield `${jsonText(navigatorLayer(report), 2)}\n`;
 }

@@ -7,6 +7,7 @@ import { getMitigation, getTactic, getTechnique, techniques } from '../../matrix
 import type { Technique } from '../../matrix/types.js';
 import type { Finding, Report, Severity, SourceLocation } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
+import { jsonText } from '../json/text.js';
 import { severityScore } from '../scores.js';
 import { namespaceNote, resourceName } from '../terminal/findings.js';
 
@@ -60,16 +61,16 @@ export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd'>
     properties: { source: report.source },
   };
   if (!report.findings.length) {
-    yield `${JSON.stringify(log({ ...run, results: [] }), null, 2)}\n`;
+    yield `${jsonText(log({ ...run, results: [] }), 2)}\n`;
     return;
   }
   // The log around the results, indented; the results go where the marker is, one line each.
   const marker = '\u0000results';
-  const [head, tail] = JSON.stringify(log({ ...run, results: [marker] }), null, 2).split(JSON.stringify(marker));
+  const [head, tail] = jsonText(log({ ...run, results: [marker] }), 2).split(jsonText(marker));
   yield head as string;
   for (let start = 0; start < report.findings.length; start += BATCH) {
     const batch = report.findings.slice(start, start + BATCH);
-    const lines = batch.map((finding) => JSON.stringify(result(finding, ruleIndex.get(finding.checkId), cwd)));
+    const lines = batch.map((finding) => jsonText(result(finding, ruleIndex.get(finding.checkId), cwd)));
     yield `${start ? ',\n        ' : ''}${lines.join(',\n        ')}`;
   }
   yield `${tail}\n`;

@@ -31,22 +31,25 @@ export function indent(lines: readonly string[], by: string): string[] {
 }
 
 /**
- * Characters a terminal acts on instead of showing: C0 controls (ESC starts ANSI/OSC sequences, CR and BS overwrite
- * what was printed), DEL, C1 controls (U+009B is a one-byte CSI), Unicode line and paragraph separators, and bidi
- * marks, embeddings, overrides and isolates, which reorder what a reviewer reads (Trojan Source).
+ * Characters a terminal acts on, or that hide, instead of showing: controls (C0, DEL and C1: ESC starts ANSI/OSC
+ * sequences, CR and BS overwrite what was printed, U+009B is a one-byte CSI), Unicode line and paragraph separators,
+ * and every format character (category Cf): bidi marks, embeddings, overrides and isolates, which reorder what a
+ * reviewer reads (Trojan Source), and the invisible ones (zero-width spaces and joiners, word joiner, BOM, soft
+ * hyphen, tag characters), which make `ad\u200bmin` look like `admin`. Unassigned tag code points too.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\u2028\u2029\u{E0000}-\u{E007F}]/gu;
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
  * Input text made safe to print on a terminal: each character above becomes a visible escape (`\x1b`, `\r`,
- * `\u009b`, `\u202e`). The result holds no such character, so applying it twice changes nothing.
+ * `\u009b`, `\u202e`, `\u{e0041}`). The result holds no such character, so applying it twice changes nothing.
  */
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (char) => {
-    const code = char.charCodeAt(0);
-    return NAMED[char] ?? (code < 0x80 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
+    const code = char.codePointAt(0) as number;
+    if (NAMED[char]) return NAMED[char];
+    if (code < 0x80) return `\\x${hex(code, 2)}`;
+    return code > 0xffff ? `\\u{${hex(code, 5)}}` : `\\u${hex(code, 4)}`;
   });
 }
 
