@@ -1,7 +1,9 @@
 import type { AdmissionEngine } from '../types.js';
+import { kyverno } from './kyverno.js';
+import { podSecurityAdmission } from './psa.js';
 
 /**
  * The admission engines `admit` consults, one per kind of policy. Each answers only for its own policies; the order
  * is the order their outcomes are listed in.
  */
-export const ENGINES: readonly AdmissionEngine[] = [];
+export const ENGINES: readonly AdmissionEngine[] = [podSecurityAdmission, kyverno];
