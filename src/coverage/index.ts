@@ -115,10 +115,11 @@ export function techniqueStatuses(
   return techniques.map((technique): TechniqueStatus => {
     const assessing = checksAssessing(technique, checks);
     const assessedBy = assessing.filter((id) => !blind.has(id));
+    const undecided = unproven.filter((state) => mitigates(state.id, technique));
     const mitigations = {
       present: present.filter((state) => mitigates(state.id, technique)),
       missing: absent.filter((state) => mitigates(state.id, technique)),
-      ...(unproven.length ? { unproven: unproven.filter((state) => mitigates(state.id, technique)) } : {}),
+      ...(undecided.length ? { unproven: undecided } : {}),
     };
     const base = { id: technique.id, findings: 0, assessedBy, mitigations };
     const exposed = exposing.get(technique.id);
