@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Proves that the repository works on its own: clones the committed HEAD into an empty temporary folder, with
-# nothing beside it (so no ../shared), and runs the README's two commands there as a newcomer would.
+# nothing beside it (so no ../shared), and runs the README's first two commands there as a
+# newcomer would.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 head="$(git -C "$repo" rev-parse --short HEAD)"

@@ -37,6 +37,23 @@ const chromium: Requirement = {
   ci: 'CI must install chromium to run the browser tests (.ci/run does)',
 };
 
+/** Debian's tools the install-path and report tests drive (`.ci/run` installs them). */
+const tools = {
+  buildah: 'buildah',
+  'pre-commit': 'pre-commit',
+  xmllint: 'libxml2-utils',
+} as const;
+export type Tool = keyof typeof tools;
+
+function toolRequirement(tool: Tool): Requirement {
+  const path = `/usr/bin/${tool}`;
+  return {
+    path,
+    skipped: `${path} not found: its tests skipped (apt-get install ${tools[tool]})`,
+    ci: `CI must install ${tools[tool]} (.ci/run does)`,
+  };
+}
+
 function available({ path, ci }: Requirement): boolean {
   if (existsSync(path)) return true;
   if (inCI) throw new Error(`${path} not found, and CI is set: ${ci}`);
@@ -72,4 +89,9 @@ export function describeShared(name: string, fn: () => void | Promise<void>): vo
 /** A describe block for tests that drive Chromium at `chromiumPath`. */
 export function describeBrowser(name: string, fn: () => void | Promise<void>): void {
   describeNeeding(chromium, name, fn);
+}
+
+/** A describe block for tests that run one of Debian's tools (`/usr/bin/TOOL`). */
+export function describeWithTool(tool: Tool, name: string, fn: () => void | Promise<void>): void {
+  describeNeeding(toolRequirement(tool), name, fn);
 }

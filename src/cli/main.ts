@@ -15,6 +15,15 @@ type Action = (io: Io, ...args: never[]) => number | undefined | Promise<number 
 /** An option given any number of times: every value, in order. */
 const repeatable = (value: string, previous: string[] = []) => [...previous, value];
 
+/** An option given any number of times, each a comma-separated list: every item, in order. */
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+];
+
 const outputOption = (choices: readonly string[], fallback: string) =>
   new Option('-o, --output <format>', 'output format').choices(choices).default(fallback);
 
@@ -104,6 +113,21 @@ Exit codes:
       'an audit log (repeatable): the techniques its events show happening are marked on the matrix',
       (value: string, previous: string[] = []) => [...previous, value],
     )
+    .option(
+      '--fail-on-input-errors',
+      'exit 2 when any input could not be read (a broken file, a kind the cluster would not list), after writing every output',
+    )
+    .option(
+      '--baseline <report.json>',
+      'a JSON report of an earlier scan: findings are marked new or unchanged, fixed ones listed, and --fail-on counts only new ones',
+    )
+    .option('--check <ids>', 'run only these checks (comma-separated or repeated; * globs: rbac-*)', list)
+    .option('--skip-check <ids>', 'do not run these checks (comma-separated or repeated; * globs)', list)
+    .option(
+      '--skip-path <globs>',
+      'do not read files or folders matching these patterns (relative to the working directory; * globs)',
+      list,
+    )
     .option('--show-suppressed', 'list suppressed findings too, marked with their reason')
     .option('--all', 'list every finding in the table, not only the first few of each group')
     .option(
@@ -168,6 +192,8 @@ Exit codes:
     .option('--until <time>', 'only events before TIME, in the same forms')
     .option('--proxy-list <file>', 'known proxy and Tor exit addresses: one IP or CIDR per line, # comments')
     .option('-c, --config <file>', 'the audit allow-list and other settings (default: .kubematrix.yaml if present)')
+    .option('--check <ids>', 'run only these detection rules (comma-separated or repeated; * globs)', list)
+    .option('--skip-check <ids>', 'do not run these detection rules (comma-separated or repeated; * globs)', list)
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when an alert is at or above SEVERITY').choices([
         'critical',
@@ -177,6 +203,16 @@ Exit codes:
       ]),
     )
     .action(lazy(async () => (await import('./commands/audit.js')).default));
+
+  program
+    .command('diff')
+    .description(
+      'what changed between two scan -o json reports: techniques newly exposed or no longer, findings new and fixed, attack paths new and cut',
+    )
+    .argument('<old.json>', 'the earlier report (kubematrix scan -o json)')
+    .argument('<new.json>', 'the later report')
+    .addOption(outputOption(['table', 'json', 'markdown'], 'table'))
+    .action(lazy(async () => (await import('./commands/diff.js')).default));
 
   program
     .command('controls')

@@ -140,3 +140,15 @@ export function techniqueStatuses(
     return { ...base, status };
   });
 }
+
+/** Every technique `not-assessed`, for `reason`: what a scan that read nothing can say. */
+export function unassessed(reason: string): TechniqueStatus[] {
+  return techniques.map((technique) => ({
+    id: technique.id,
+    status: 'not-assessed',
+    findings: 0,
+    assessedBy: [],
+    mitigations: { present: [], missing: [] },
+    reason,
+  }));
+}

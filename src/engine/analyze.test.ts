@@ -50,6 +50,14 @@ describe('suppressions', () => {
       'ignore:\n- {check: privileged-container, reason: temporary, expires: 2026-01-31}\n',
     );
     expect(finding?.suppressed).toBeUndefined();
+    expect(finding?.message).toMatch(/ \(suppression expired 2026-01-31\)$/);
+  });
+
+  it('says nothing of expiry on a suppression still in force, nor on a finding no rule names', () => {
+    const [hidden] = run(manifest(), 'ignore:\n- {check: privileged-container, reason: later, expires: 2026-07-01}\n');
+    const [plain] = run(manifest());
+    expect(hidden?.suppressed?.expires).toBe('2026-07-01');
+    expect(`${hidden?.message} ${plain?.message}`).not.toContain('expired');
   });
 
   it('honours the kubematrix.io/ignore annotation with its reason', () => {
@@ -146,16 +154,48 @@ describe('a check that fails', () => {
   });
 });
 
-describe('config naming unknown checks', () => {
-  it('is reported, so a typo does not silently suppress or configure nothing', () => {
-    const { inventory } = buildInventory(parseManifest('ds.yaml', Buffer.from(manifest())).objects);
+describe('config and annotations naming unknown checks', () => {
+  it('are reported, so a typo does not silently suppress or configure nothing', () => {
+    const yaml = manifest('  annotations:\n    kubematrix.io/ignore: "privileged-container, run-as-nonroot"');
+    const { inventory } = buildInventory(parseManifest('ds.yaml', Buffer.from(yaml)).objects);
     const config = parseConfig(
       'ignore:\n- {check: privileged-containr, reason: typo}\n- {check: "*", kind: Job, reason: all}\nchecks:\n  nope: {enabled: false}\n',
     );
-    const { errors } = analyze(inventory, { checks: [privilegedContainer], config });
-    expect(errors.map((e) => e.message)).toEqual([
-      "ignore[0].check: 'privileged-containr' names no check kubematrix has (see docs/checks.md)",
-      'checks.nope names no check kubematrix has (see docs/checks.md)',
+    const { errors, warnings, findings } = analyze(inventory, { checks: [privilegedContainer], config });
+    // Settings for no check are an error; a suppression that hides nothing a warning (the findings still show).
+    expect(errors.map((e) => e.message)).toEqual(['checks.nope names no check kubematrix has (see docs/checks.md)']);
+    expect(warnings).toEqual([
+      {
+        code: 'unknown-check',
+        message: "config ignore[0].check: 'privileged-containr' names no check kubematrix has (see docs/checks.md)",
+        locations: [],
+      },
+      {
+        code: 'unknown-check',
+        message: "annotation kubematrix.io/ignore: 'run-as-nonroot' names no check kubematrix has (see docs/checks.md)",
+        resource: { apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: 'kube-system', name: 'cilium' },
+        locations: [expect.objectContaining({ file: 'ds.yaml', line: 8 })],
+      },
     ]);
+    // The known check the annotation names is still suppressed.
+    expect(findings[0]?.suppressed?.by).toBe('annotation');
+  });
+});
+
+describe('check selection (--check, --skip-check)', () => {
+  const { inventory } = buildInventory(parseManifest('ds.yaml', Buffer.from(manifest())).objects);
+  const decoy = { ...privilegedContainer, id: 'rbac-decoy' };
+  const ran = (only?: string[], skip?: string[]) =>
+    analyze(inventory, { checks: [privilegedContainer, decoy], config: parseConfig(''), only, skip }).checks.map(
+      (check) => check.id,
+    );
+
+  it('runs only the checks a pattern names, and none a skip pattern names', () => {
+    expect(ran()).toEqual(['privileged-container', 'rbac-decoy']);
+    expect(ran(['privileged-*'])).toEqual(['privileged-container']);
+    expect(ran(undefined, ['rbac-*'])).toEqual(['privileged-container']);
+    expect(ran(['*'], ['privileged-container'])).toEqual(['rbac-decoy']);
+    // A pattern is the whole id, not a part of it.
+    expect(ran(['privileged'])).toEqual([]);
   });
 });

@@ -7,8 +7,15 @@ import type { Inventory, Resource } from '../inventory/index.js';
 import { locatedError } from '../inventory/located.js';
 import { logReads, unreadableKinds } from '../inventory/reads.js';
 import { isControlPlanePod } from '../k8s/components.js';
-import { EXPECTED, type Finding, type ScanError, type Suppression, severityRank } from '../model/report.js';
-import { compareText, globMatch } from '../util/text.js';
+import {
+  EXPECTED,
+  type Finding,
+  type ScanError,
+  type ScanWarning,
+  type Suppression,
+  severityRank,
+} from '../model/report.js';
+import { compareText, globMatch, selectedBy } from '../util/text.js';
 
 export const IGNORE_ANNOTATION = 'kubematrix.io/ignore';
 export const IGNORE_REASON_ANNOTATION = 'kubematrix.io/ignore-reason';
@@ -18,6 +25,10 @@ export interface AnalyzeOptions {
   readonly config: Config;
   /** "Today" for suppression expiry; injectable for tests. */
   readonly now?: Date;
+  /** `--check`: only checks whose id matches one of these patterns (`*` globs); every check when absent. */
+  readonly only?: readonly string[];
+  /** `--skip-check`: no check whose id matches one of these patterns. */
+  readonly skip?: readonly string[];
 }
 
 export interface Analysis {
@@ -27,20 +38,26 @@ export interface Analysis {
   /** Checks that read kinds the input could not list, with those kinds: they did not assess their techniques. */
   readonly blind: ReadonlyMap<string, readonly string[]>;
   readonly errors: ScanError[];
+  /** Suppressions naming a check kubematrix does not have: they hide nothing. */
+  readonly warnings: ScanWarning[];
 }
 
 /** Runs every enabled check over the inventory and applies suppressions. Findings come out in a stable order. */
-export function analyze(inventory: Inventory, { checks, config, now = new Date() }: AnalyzeOptions): Analysis {
+export function analyze(
+  inventory: Inventory,
+  { checks, config, now = new Date(), only, skip }: AnalyzeOptions,
+): Analysis {
   const findings: Finding[] = [];
   const errors: ScanError[] = [];
   const ran: AnyCheck[] = [];
   const blind = new Map<string, string[]>();
   // How a control-plane static pod has to run (host network, its PKI mounted, root) is not a finding about it.
   const controlPlanePods = new Set(inventory.podSpecs.filter(isControlPlanePod).map((pod) => pod.owner.ref));
-  errors.push(...unknownCheckIds(config, checks));
+  errors.push(...unknownSettings(config, checks));
+  const warnings = unknownSuppressions(config, inventory, checks);
   for (const check of checks) {
     const settings = config.checks[check.id];
-    if (settings?.enabled === false) continue;
+    if (settings?.enabled === false || !selectedBy(check.id, only, skip)) continue;
     const options = check.options?.safeParse(settings?.options ?? {}, { error: issueMessage });
     if (options && !options.success) {
       const [issue] = options.error.issues;
@@ -73,17 +90,63 @@ export function analyze(inventory: Inventory, { checks, config, now = new Date()
       errors.push({ source: `check ${check.id}`, message: `failed: ${(error as Error).message}` });
     }
   }
-  return { findings: dedupe(findings).sort(compareFindings), checks: ran, blind, errors };
+  return { findings: dedupe(findings).sort(compareFindings), checks: ran, blind, errors, warnings };
 }
 
-/** A typo in a check id would silently suppress nothing, or configure nothing: say so. */
-function unknownCheckIds(config: Config, checks: readonly AnyCheck[]): ScanError[] {
+const NO_SUCH_CHECK = 'names no check kubematrix has (see docs/checks.md)';
+
+function unknownCheck(checks: readonly AnyCheck[]): (id: string) => boolean {
   const known = new Set(checks.map((check) => check.id));
-  const unknown = (id: string) => id !== '*' && !known.has(id);
-  return [
-    ...config.ignore.flatMap((rule, index) => (unknown(rule.check) ? [`ignore[${index}].check: '${rule.check}'`] : [])),
-    ...Object.keys(config.checks).flatMap((id) => (unknown(id) ? [`checks.${id}`] : [])),
-  ].map((where) => ({ source: 'config', message: `${where} names no check kubematrix has (see docs/checks.md)` }));
+  return (id) => id !== '*' && !known.has(id);
+}
+
+/** A typo in a check's settings would silently configure nothing: an error. */
+function unknownSettings(config: Config, checks: readonly AnyCheck[]): ScanError[] {
+  const unknown = unknownCheck(checks);
+  return Object.keys(config.checks)
+    .filter(unknown)
+    .map((id) => ({ source: 'config', message: `checks.${id} ${NO_SUCH_CHECK}` }));
+}
+
+/**
+ * A suppression naming a check that does not exist (a typo, a check renamed) hides nothing: a warning, since
+ * everything it was meant for is still reported.
+ */
+function unknownSuppressions(config: Config, inventory: Inventory, checks: readonly AnyCheck[]): ScanWarning[] {
+  const unknown = unknownCheck(checks);
+  const fromConfig = config.ignore.flatMap((rule, index): ScanWarning[] =>
+    unknown(rule.check)
+      ? [
+          {
+            code: 'unknown-check',
+            message: `config ignore[${index}].check: '${rule.check}' ${NO_SUCH_CHECK}`,
+            locations: [],
+          },
+        ]
+      : [],
+  );
+  const fromAnnotations = inventory.resources.flatMap((resource): ScanWarning[] => {
+    const named = ignoredIds(resource)?.filter(unknown) ?? [];
+    if (!named.length) return [];
+    const location = resource.locate(['metadata', 'annotations', IGNORE_ANNOTATION]);
+    return [
+      {
+        code: 'unknown-check',
+        message: `annotation ${IGNORE_ANNOTATION}: ${named.map((id) => `'${id}'`).join(', ')} ${NO_SUCH_CHECK}`,
+        resource: resource.ref,
+        locations: location ? [location] : [],
+      },
+    ];
+  });
+  return [...fromConfig, ...fromAnnotations];
+}
+
+/** The check ids a resource's ignore annotation lists. */
+function ignoredIds(resource: Resource): string[] | undefined {
+  return resource.annotations[IGNORE_ANNOTATION]
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
 }
 
 function toFinding(check: AnyCheck, draft: FindingDraft, severityOverride: Finding['severity'] | undefined): Finding {
@@ -155,8 +218,11 @@ function applySuppression(finding: Finding, resource: Resource, config: Config, 
   const suppression =
     fromConfig(finding, config.ignore) ?? (config.suppressions.inline ? fromAnnotation(finding, resource) : undefined);
   if (!suppression) return;
-  // An expired suppression is as if it had never been written: the finding comes back.
-  if (suppression.expires && Date.parse(suppression.expires) < now.getTime()) return;
+  // An expired suppression hides nothing: the finding comes back, saying why it is back.
+  if (suppression.expires && Date.parse(suppression.expires) < now.getTime()) {
+    finding.message = `${finding.message} (suppression expired ${suppression.expires})`;
+    return;
+  }
   finding.suppressed = suppression;
 }
 
@@ -173,8 +239,10 @@ function fromConfig(finding: Finding, rules: readonly IgnoreRule[]): Suppression
 }
 
 function fromAnnotation(finding: Finding, resource: Resource): Suppression | undefined {
-  const { annotations } = resource;
-  const listed = annotations[IGNORE_ANNOTATION]?.split(',').map((id) => id.trim());
+  const listed = ignoredIds(resource);
   if (!listed?.includes(finding.checkId) && !listed?.includes('*')) return undefined;
-  return { reason: annotations[IGNORE_REASON_ANNOTATION] ?? `annotation ${IGNORE_ANNOTATION}`, by: 'annotation' };
+  return {
+    reason: resource.annotations[IGNORE_REASON_ANNOTATION] ?? `annotation ${IGNORE_ANNOTATION}`,
+    by: 'annotation',
+  };
 }

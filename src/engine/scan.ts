@@ -3,7 +3,7 @@ import { allChecks } from '../checks/index.js';
 import { Config } from '../config/index.js';
 import type { DeclaredControl } from '../coverage/controls.js';
 import { observedMitigations } from '../coverage/defenses.js';
-import { techniqueStatuses } from '../coverage/index.js';
+import { techniqueStatuses, unassessed } from '../coverage/index.js';
 import { reportPaths, withPaths } from '../coverage/paths.js';
 import type { Collection } from '../inputs/cluster/collection.js';
 import { type ReadOptions, readManifests } from '../inputs/manifests.js';
@@ -22,6 +22,9 @@ import { attackPaths } from '../paths/index.js';
 import { version } from '../version.js';
 import { analyze } from './analyze.js';
 
+/** Why every technique of a scan that read no Kubernetes object is `not-assessed`; the CLI exits 2 saying so. */
+export const NOTHING_READ = 'no Kubernetes objects read';
+
 export interface ScanOptions extends ReadOptions {
   /** Suppressions and per-check settings; empty by default. */
   config?: Config;
@@ -32,6 +35,9 @@ export interface ScanOptions extends ReadOptions {
    * `default` unless given. A cluster's objects all name theirs.
    */
   namespace?: string;
+  /** `--check` and `--skip-check` patterns (see `AnalyzeOptions`). */
+  only?: readonly string[];
+  skip?: readonly string[];
   /** What the organization declares of mitigations no scan observes (the controls file); none by default. */
   controls?: readonly DeclaredControl[];
   now?: Date;
@@ -106,11 +112,16 @@ function assess<Source extends ReportSource>(
     checks: options.checks ?? allChecks,
     config,
     now,
+    only: options.only,
+    skip: options.skip,
   });
-  const techniques = techniqueStatuses(analysis.findings, analysis.checks, analysis.blind, {
-    observed: observedMitigations(inventory),
-    declared: options.controls ?? [],
-  });
+  const techniques = objects.length
+    ? techniqueStatuses(analysis.findings, analysis.checks, analysis.blind, {
+        observed: observedMitigations(inventory),
+        declared: options.controls ?? [],
+      })
+    : // Silence from no input proves nothing: not even the declared controls make a technique anything but unknown.
+      unassessed(NOTHING_READ);
   const build =
     options.paths === false
       ? undefined
@@ -126,7 +137,7 @@ function assess<Source extends ReportSource>(
     findings: analysis.findings,
     techniques: paths ? withPaths(techniques, paths) : techniques,
     errors: [...inputErrors, ...inventoryErrors, ...analysis.errors],
-    warnings: [...inputWarnings, ...warnings],
+    warnings: [...inputWarnings, ...warnings, ...analysis.warnings],
     ...(paths && { attackPaths: reportPaths(paths) }),
   };
   return { report, inventory };

@@ -13,6 +13,7 @@ import {
 import path from 'node:path';
 import { Composer, type Document, LineCounter, Parser } from 'yaml';
 import type { ScanError, ScanWarning, SourceLocation } from '../model/report.js';
+import { globMatch } from '../util/text.js';
 import { yamlErrorMessage } from './errors.js';
 import { DEFAULT_LIMITS, type InputLimits, overLimit } from './limits.js';
 import type { FieldPath } from './path.js';
@@ -53,6 +54,8 @@ export interface ReadOptions {
   limits?: InputLimits;
   /** Follow symbolic links that lead out of the folders given (`--follow-symlinks`); by default they are skipped. */
   followSymlinks?: boolean;
+  /** `--skip-path`: files, or folders, matching one of these patterns (`*` globs, relative to `cwd`) are not read. */
+  skipPaths?: readonly string[];
 }
 
 /**
@@ -72,6 +75,8 @@ export async function readManifests(inputs: readonly string[], options: ReadOpti
   const walker: Walker = { resolve, result, follow: !!options.followSymlinks, roots: [], seen: new Set() };
   for (const input of inputs) {
     for (const source of listSources(input, walker)) {
+      if (options.skipPaths?.length && skipped(path.relative(resolve('.'), resolve(source)), options.skipPaths))
+        continue;
       let bytes: Buffer | string;
       try {
         // Synchronous reads: thousands of small files parse faster without an event-loop turn per file.
@@ -102,6 +107,15 @@ export async function readManifests(inputs: readonly string[], options: ReadOpti
     }
   }
   return result;
+}
+
+/** Whether a file, relative to the working directory, or a folder it is in, matches one of `patterns`. */
+function skipped(relative: string, patterns: readonly string[]): boolean {
+  const parts = relative.split(path.sep);
+  return parts.some((_, end) => {
+    const prefix = parts.slice(0, end + 1).join('/');
+    return patterns.some((pattern) => globMatch(pattern.replace(/\/+$/, ''), prefix));
+  });
 }
 
 /** What a walk over the inputs shares: where it reports, the folders given, the directories already entered. */

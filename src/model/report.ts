@@ -64,8 +64,21 @@ export const Finding = z.object({
   /** What the finding rests on besides its own field, most important first. */
   evidence: z.array(Evidence).optional(),
   suppressed: Suppression.optional(),
+  /** With `scan --baseline`: whether the baseline report had this finding (matched by fingerprint, docs/report.md). */
+  baseline: z.enum(['new', 'unchanged']).optional(),
 });
 export type Finding = z.infer<typeof Finding>;
+
+/** With `scan --baseline FILE`: how this scan's findings compare with the report in FILE. */
+export const BaselineComparison = z.object({
+  /** As given on the command line. */
+  file: z.string(),
+  new: z.number().int().nonnegative(),
+  unchanged: z.number().int().nonnegative(),
+  /** The baseline's findings this scan no longer has. */
+  fixed: z.array(Finding),
+});
+export type BaselineComparison = z.infer<typeof BaselineComparison>;
 
 /**
  * Per technique, what this scan concluded, in this precedence (the first that applies wins):
@@ -193,7 +206,11 @@ export type ScanError = z.infer<typeof ScanError>;
  * symbolic link out of the scanned folders (`skipped-input`).
  */
 export const ScanWarning = z.object({
-  code: z.enum(['repeated-identity', 'skipped-input']),
+  /**
+   * `skipped-input`: a file that is not read (not a regular file, a link out of the folders given);
+   * `unknown-check`: an ignore rule or annotation naming no check kubematrix has, which hides nothing.
+   */
+  code: z.enum(['repeated-identity', 'skipped-input', 'unknown-check']),
   message: z.string(),
   resource: ResourceRef.optional(),
   /** Every place the warning concerns. */
@@ -279,5 +296,6 @@ export const Report = z.object({
   warnings: z.array(ScanWarning),
   /** Set when the scan computed attack paths (docs/paths.md). */
   attackPaths: ReportAttackPaths.optional(),
+  baseline: BaselineComparison.optional(),
 });
 export type Report = z.infer<typeof Report>;

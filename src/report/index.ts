@@ -70,6 +70,11 @@ export const reportFormats: readonly ReportFormat[] = [
     load: async () => (await import('./navigator/index.js')).renderNavigator,
   },
   {
+    name: 'junit',
+    description: 'JUnit XML for CI test reports (GitLab, Jenkins, Azure): a test case per check, a failure per finding',
+    load: async () => (await import('./junit/index.js')).renderJunit,
+  },
+  {
     name: 'markdown',
     description: 'a compact summary for pull-request comments: the matrix as a table, then the top findings',
     load: async () => {

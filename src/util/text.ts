@@ -46,3 +46,9 @@ export function closest(
   scored.sort(([a, x], [b, y]) => x - y || compareText(a, b));
   return scored.slice(0, count).map(([candidate]) => candidate);
 }
+
+/** Whether an id is chosen by `only` patterns (every id when there are none) and not by a `skip` pattern. */
+export function selectedBy(id: string, only: readonly string[] = [], skip: readonly string[] = []): boolean {
+  const matches = (pattern: string) => globMatch(pattern, id);
+  return (!only.length || only.some(matches)) && !skip.some(matches);
+}

@@ -49,6 +49,23 @@ const log = write(
 );
 
 describe('kubematrix audit', () => {
+  it('runs only the detection rules --check names, and none --skip-check names; a pattern naming none is refused', async () => {
+    const rules = async (...args: string[]) => {
+      const { status, stdout } = await cli(['audit', log, '-o', 'jsonl', ...args], { cwd: dir });
+      expect(status).toBe(0);
+      const lines = stdout.trimEnd().split('\n').filter(Boolean);
+      return [...new Set(lines.map((line) => Alert.parse(JSON.parse(line)).rule))];
+    };
+    expect(await rules()).toEqual(['test-exec', 'test-anonymous']);
+    expect(await rules('--check', 'test-anon*')).toEqual(['test-anonymous']);
+    expect(await rules('--skip-check', 'test-exec,test-proxy')).toEqual(['test-anonymous']);
+    const typo = await cli(['audit', log, '--check', 'exec'], { cwd: dir });
+    expect([typo.status, typo.stderr]).toEqual([
+      2,
+      "kubematrix: --check 'exec' matches no detection rule (see docs/detections.md)\n",
+    ]);
+  });
+
   it('streams alerts as JSON lines, each pointing at the file and line its event starts on', async () => {
     const { status, stdout, stderr } = await cli(['audit', log, '-o', 'jsonl'], { cwd: dir });
     expect(status).toBe(0);

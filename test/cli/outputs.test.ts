@@ -53,7 +53,7 @@ describe('scan --output-file and several outputs', () => {
     const dir = scratch();
     const cases: [string[], RegExp][] = [
       [['-o', 'json', '-o', 'table'], /only one --output can go to standard output/],
-      [['--output-file', 'report.xml'], /cannot tell the format of 'report\.xml' from its extension/],
+      [['--output-file', 'report.csv'], /cannot tell the format of 'report\.csv' from its extension/],
       [['-o', 'xml=report.xml'], /--output must be one of .*\(got 'xml'\)/],
       [['-o', 'sarif='], /name the file after '='/],
       [['-o', 'sarif=a.sarif', '--output-file', './a.sarif'], /'a\.sarif' is the target of two outputs/],

@@ -2,8 +2,8 @@ import type { FieldPath } from '../../inputs/path.js';
 import { asRecord, type Inventory, POD_SPEC_PATHS, type Resource } from '../../inventory/index.js';
 import { PSA_LEVELS, type PsaLevel } from '../../k8s/pod-security.js';
 import { selects } from '../../k8s/selectors.js';
-import { compileCel } from '../cel.js';
 import type { AdmissionEngine, AdmissionRequest, PolicyOutcome } from '../types.js';
+import { compileBody, requestVariable, runBody, UNKNOWABLE } from './cel-policy.js';
 import {
   type Conditions,
   compileConditions,
@@ -453,54 +453,28 @@ function podSecurityValidation(raw: Readonly<Record<string, unknown>>): Validati
 function celValidation(raw: Readonly<Record<string, unknown>>): Validation | { unproven: string } {
   if (raw.paramKind !== undefined || raw.paramRef !== undefined)
     return { unproven: 'CEL rules with params are not evaluated' };
-  const compile = (expression: unknown, what: string) => {
-    if (typeof expression !== 'string') throw new UnsupportedPattern(`${what} has no expression`);
-    const program = compileCel(expression);
-    if ('error' in program) throw new UnsupportedPattern(`${what} does not compile: ${program.error}`);
-    return program;
-  };
-  const variables = (Array.isArray(raw.variables) ? raw.variables : []).map((entry) => {
-    const variable = asRecord(entry);
-    return { name: String(variable.name), program: compile(variable.expression, `variable ${String(variable.name)}`) };
-  });
-  const expressions = (Array.isArray(raw.expressions) ? raw.expressions : []).map((entry, index) => {
-    const expression = asRecord(entry);
-    return {
-      program: compile(expression.expression, `expression ${index}`),
-      message: typeof expression.message === 'string' ? expression.message : undefined,
-      messageExpression:
-        typeof expression.messageExpression === 'string' ? compileCel(expression.messageExpression) : undefined,
-    };
-  });
+  // Kyverno's `cel` block is a ValidatingAdmissionPolicy body whose validations are called `expressions`.
+  const body = compileBody({ variables: raw.variables, validations: raw.expressions }, []);
   return (subject) => {
-    const bindings: Record<string, unknown> = {
-      object: subject.object,
-      oldObject: subject.request.oldObject ?? null,
-      namespaceObject: subject.namespaceObject?.object ?? null,
-      request: { operation: subject.request.operation, namespace: subject.request.namespace ?? '' },
-    };
-    // CEL values as the evaluator returned them: bound again as they are, they need no conversion.
-    const values = new Map<string, unknown>();
-    // Variables are evaluated in order, each seeing those before it, as Kubernetes composes them.
-    for (const { name, program } of variables) {
-      const result = program.evaluate({ ...bindings, variables: values });
-      if (!result.ok) return { status: 'unproven', reason: `variable ${name}: ${result.error}` };
-      values.set(name, result.value);
+    const result = runBody(body, {
+      bindings: {
+        object: subject.object,
+        oldObject: subject.request.oldObject ?? null,
+        namespaceObject: subject.namespaceObject?.object ?? null,
+        request: requestVariable(subject.request, String(asRecord(subject.object.metadata).name ?? '')),
+      },
+      unknown: UNKNOWABLE,
+    });
+    if (result.kind === 'skipped') return PASSED;
+    for (const validation of result.results) {
+      const index = validation.path.at(-1);
+      if (validation.kind === 'unproven')
+        return { status: 'unproven', reason: `expression ${index}: ${validation.reason}` };
+      if (validation.kind === 'error')
+        return { status: 'unproven', reason: `expression ${index}: ${validation.message}` };
+      if (validation.kind === 'fail') return { status: 'fail', message: validation.message };
     }
-    for (const [index, { program, message, messageExpression }] of expressions.entries()) {
-      const result = program.evaluate({ ...bindings, variables: values });
-      if (!result.ok) return { status: 'unproven', reason: `expression ${index}: ${result.error}` };
-      if (typeof result.value !== 'boolean')
-        return { status: 'unproven', reason: `expression ${index} is not a boolean` };
-      if (result.value) continue;
-      let text = message ?? `failed expression: ${program.expression}`;
-      if (messageExpression && !('error' in messageExpression)) {
-        const evaluated = messageExpression.evaluate({ ...bindings, variables: values });
-        if (evaluated.ok && typeof evaluated.value === 'string') text = evaluated.value;
-      }
-      return { status: 'fail', message: text };
-    }
-    return { status: 'pass' };
+    return PASSED;
   };
 }
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { allDetections } from '../../detections/index.js';
 import type { AllowList } from '../../detections/pipeline.js';
 import { type AuditLogResult, auditAllowList, auditLog, auditReport } from '../../engine/audit.js';
 import { parseAddressList } from '../../inputs/audit/address-list.js';
@@ -10,11 +11,12 @@ import { jsonText } from '../../report/json/text.js';
 import { formatInputError } from '../../report/terminal/errors.js';
 import { plural } from '../../report/terminal/findings.js';
 import { printable } from '../../report/terminal/text.js';
+import { selectedBy } from '../../util/text.js';
 import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError } from '../io.js';
 import { parseTimeBound } from '../options.js';
-import { configFor } from './input.js';
+import { configFor, type SelectionOptions, selectionOf } from './input.js';
 
-export interface AuditCommandOptions {
+export interface AuditCommandOptions extends SelectionOptions {
   output: 'table' | 'jsonl' | 'json';
   since?: string;
   until?: string;
@@ -32,6 +34,12 @@ export default async function auditCommand(io: Io, inputs: string[], options: Au
   const until = options.until === undefined ? undefined : parseTimeBound(options.until, '--until', now);
   if (since && until && since >= until) throw new UsageError('--since must be before --until');
   const detection = await detectionOptions(io, options);
+  const { only, skip } = selectionOf(
+    allDetections.map((rule) => rule.id),
+    options,
+    'detection rule (see docs/detections.md)',
+  );
+  const detections = allDetections.filter((rule) => selectedBy(rule.id, only, skip));
 
   const failOn = options.failOn;
   let failing = 0;
@@ -41,6 +49,7 @@ export default async function auditCommand(io: Io, inputs: string[], options: Au
     cwd: io.cwd,
     stdin: stdinChunks(io),
     ...detection,
+    detections,
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
     onAlert: (alert) => {

@@ -2,11 +2,13 @@ import { statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../config/index.js';
-import { type ScanOptions, type ScanResult, scanCollection, scanManifests } from '../../engine/scan.js';
+import { NOTHING_READ, type ScanOptions, type ScanResult, scanCollection, scanManifests } from '../../engine/scan.js';
 import type { Collection } from '../../inputs/cluster/collection.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../inputs/limits.js';
 import { readRegularFile } from '../../inputs/manifests.js';
 import type { Report } from '../../model/report.js';
+import { plural } from '../../report/terminal/findings.js';
+import { globMatch } from '../../util/text.js';
 import { type Io, stdinChunks, UsageError } from '../io.js';
 import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
 
@@ -14,6 +16,27 @@ import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
  * What the commands that read `scan`'s inputs share: manifests (files, directories, `-`), one snapshot file, or a
  * live cluster, checked the same way and scanned by the same engine.
  */
+
+/** `--check` and `--skip-check`, as `scan` and `audit` take them. */
+export interface SelectionOptions {
+  check?: string[];
+  skipCheck?: string[];
+}
+
+/**
+ * `--check` and `--skip-check` patterns against the ids they choose among (checks, detection rules): a pattern that
+ * matches none is a typo, which would silently run nothing, or skip nothing.
+ */
+export function selectionOf(ids: readonly string[], { check, skipCheck }: SelectionOptions, what: string) {
+  for (const [option, patterns] of [
+    ['--check', check],
+    ['--skip-check', skipCheck],
+  ] as const) {
+    const unmatched = patterns?.find((pattern) => !ids.some((id) => globMatch(pattern, id)));
+    if (unmatched !== undefined) throw new UsageError(`${option} '${unmatched}' matches no ${what}`);
+  }
+  return { only: check, skip: skipCheck };
+}
 
 /** The config file's suppressions and settings (`-c FILE`, else `.kubematrix.yaml` if present). */
 export async function configFor(io: Io, file: string | undefined) {
@@ -68,9 +91,16 @@ export async function scanInput(
     : scanManifests(paths, { ...options, cwd: io.cwd, stdin: stdinChunks(io) });
 }
 
-/** Nothing readable at all is an input error; a few broken files among many are reported and the rest stands. */
-export function nothingRead(report: Report): boolean {
-  return report.source.type === 'manifests' && report.source.files === 0 && report.errors.length > 0;
+/**
+ * A scan that read no Kubernetes object (an empty folder, comments only, every file broken) assessed nothing: a gate
+ * must not pass on it, so it is unusable input, said on standard error. A few broken files beside good objects are
+ * reported and the rest stands.
+ */
+export function nothingRead(io: Io, report: Report): boolean {
+  if (report.source.objects > 0) return false;
+  const read = report.source.type === 'manifests' ? `${plural(report.source.files, 'file')}, ` : '';
+  io.stderr.write(`kubematrix: ${NOTHING_READ} (${read}${plural(report.errors.length, 'input error')})\n`);
+  return true;
 }
 
 /**

@@ -40,7 +40,7 @@ export default async function pathsCommand(io: Io, paths: string[], options: Pat
     // The paths are built below, with the filters: the scan's own would be thrown away.
     const { report, inventory } = await scanInput(io, paths, collection, { config, paths: false, namespace });
     for (const error of report.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);
-    if (nothingRead(report)) return ExitCode.usage;
+    if (nothingRead(io, report)) return ExitCode.usage;
     const graph = graphOf(inventory, report.findings, { ...filters, targets: config.paths.targets });
     const terminal = detectTerminal(io);
     const all = !!options.all;

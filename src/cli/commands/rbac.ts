@@ -68,7 +68,7 @@ async function load(io: Io, paths: string[], options: RbacCommandOptions) {
   const collection = await collectionFor(io, paths, { ...options, namespace: undefined });
   const { report, inventory } = await scanInput(io, paths, collection, { checks: [], paths: false, namespace });
   for (const error of report.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);
-  return nothingRead(report) ? undefined : inventory;
+  return nothingRead(io, report) ? undefined : inventory;
 }
 
 /**

@@ -9,9 +9,19 @@ import { type ReportFormat, reportFormat, reportFormats } from '../../report/ind
 import { plural } from '../../report/terminal/findings.js';
 import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError } from '../io.js';
 import type { ClusterOptions } from './cluster.js';
-import { checkInput, collectionFor, configFor, nothingRead, openAll, placementNamespace, scanInput } from './input.js';
+import {
+  checkInput,
+  collectionFor,
+  configFor,
+  nothingRead,
+  openAll,
+  placementNamespace,
+  type SelectionOptions,
+  scanInput,
+  selectionOf,
+} from './input.js';
 
-export interface ScanCommandOptions extends ClusterOptions {
+export interface ScanCommandOptions extends ClusterOptions, SelectionOptions {
   /** Each `--output`: a format for standard output, or FORMAT=FILE. */
   output: string[];
   outputFile?: string;
@@ -25,6 +35,10 @@ export interface ScanCommandOptions extends ClusterOptions {
   /** `--no-inline-suppressions`: false, and the input's `kubematrix.io/ignore` annotations suppress nothing. */
   inlineSuppressions?: boolean;
   followSymlinks?: boolean;
+  failOnInputErrors?: boolean;
+  /** A JSON report of an earlier scan (`--baseline`). */
+  baseline?: string;
+  skipPath?: string[];
 }
 
 export default async function scanCommand(io: Io, paths: string[], options: ScanCommandOptions): Promise<number> {
@@ -40,14 +54,24 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
   });
   for (const warning of warnings) io.stderr.write(`kubematrix: warning: ${warning}\n`);
+  const selection = await checkSelection(options);
+  const baseline = options.baseline === undefined ? undefined : await baselineReport(io, options.baseline);
   const files = await openAll(outputs.map((output) => output.file));
   try {
     const collection = await collectionFor(io, paths, options, config.limits);
     const [{ report: scanned }, renderers] = await Promise.all([
-      scanInput(io, paths, collection, { config, controls, namespace, followSymlinks: !!options.followSymlinks }),
+      scanInput(io, paths, collection, {
+        config,
+        controls,
+        namespace,
+        followSymlinks: !!options.followSymlinks,
+        ...selection,
+        skipPaths: options.skipPath,
+      }),
       Promise.all(outputs.map((output) => output.format.load())),
     ]);
-    const report = options.audit?.length ? await withActivity(io, scanned, options.audit, config) : scanned;
+    const active = options.audit?.length ? await withActivity(io, scanned, options.audit, config) : scanned;
+    const report = baseline ? baseline.compare(active) : active;
     const terminal = detectTerminal(io);
     const shared = { showSuppressed: !!options.showSuppressed, all: !!options.all, cwd: io.cwd };
     for (const [index, render] of renderers.entries()) {
@@ -62,7 +86,13 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
         for (const piece of render(report, { ...terminal, ...shared })) io.stdout.write(piece);
       }
     }
-    if (nothingRead(report)) return ExitCode.usage;
+    if (nothingRead(io, report)) return ExitCode.usage;
+    if (options.failOnInputErrors && report.errors.length) {
+      if (!options.quiet) {
+        io.stderr.write(`kubematrix: ${plural(report.errors.length, 'input error')} (--fail-on-input-errors)\n`);
+      }
+      return ExitCode.usage;
+    }
     return gate(io, report.findings, options);
   } finally {
     await Promise.all(files.map((file) => file?.close()));
@@ -89,6 +119,7 @@ const formatByExtension: readonly (readonly [string, string])[] = [
   ['.md', 'markdown'],
   ['.markdown', 'markdown'],
   ['.txt', 'table'],
+  ['.xml', 'junit'],
 ];
 
 /**
@@ -135,16 +166,37 @@ function formatNamed(name: string): ReportFormat {
   return format;
 }
 
-/** The CI gate: exit 1 when an unsuppressed finding is at or above `--fail-on`, saying how many on standard error. */
-function gate(io: Io, findings: readonly Finding[], { failOn, quiet }: ScanCommandOptions): number {
+/**
+ * The CI gate: exit 1 when an unsuppressed finding is at or above `--fail-on`, saying how many on standard error.
+ * Against a baseline only new findings count: the gate holds a change to what it adds.
+ */
+function gate(io: Io, findings: readonly Finding[], { failOn, quiet, baseline }: ScanCommandOptions): number {
   if (!failOn) return ExitCode.ok;
   const failing = findings.filter(
-    (finding) => !finding.suppressed && severityRank(finding.severity) <= severityRank(failOn),
+    (finding) =>
+      !finding.suppressed && finding.baseline !== 'unchanged' && severityRank(finding.severity) <= severityRank(failOn),
   ).length;
   if (!failing) return ExitCode.ok;
-  if (!quiet)
-    io.stderr.write(`kubematrix: ${plural(failing, 'unsuppressed finding')} at or above ${failOn} (--fail-on)\n`);
+  const what = baseline === undefined ? 'unsuppressed finding' : 'new unsuppressed finding';
+  if (!quiet) io.stderr.write(`kubematrix: ${plural(failing, what)} at or above ${failOn} (--fail-on)\n`);
   return ExitCode.findings;
+}
+
+/** `--check` and `--skip-check` among the checks, loaded only when asked for. */
+async function checkSelection(options: ScanCommandOptions) {
+  if (!options.check?.length && !options.skipCheck?.length) return {};
+  const { allChecks } = await import('../../checks/index.js');
+  const ids = allChecks.map((check) => check.id);
+  return selectionOf(ids, options, 'check (see kubematrix explain, docs/checks.md)');
+}
+
+/** The `--baseline` report, read and checked before the scan, so that a wrong file fails at once. */
+async function baselineReport(io: Io, file: string) {
+  const { readReport, ReportFileError, withBaseline } = await import('../../engine/baseline.js');
+  const before = await readReport(file, io.cwd).catch((error: unknown) => {
+    throw error instanceof ReportFileError ? new UsageError(`--baseline ${error.message}`) : error;
+  });
+  return { compare: (report: Report) => withBaseline(report, before, file) };
 }
 
 /**

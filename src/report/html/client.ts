@@ -41,6 +41,7 @@ export function client(): void {
     remediation?: string;
     evidence?: Evidence[];
     suppressed?: { reason: string; by: string; expires?: string };
+    baseline?: 'new' | 'unchanged';
   }
   interface MitigationView {
     id: string;
@@ -121,6 +122,8 @@ export function client(): void {
     source: Source;
     errors: { source: string; message: string; line?: number; column?: number }[];
     warnings: { message: string }[];
+    /** Against `scan --baseline`: new, unchanged and fixed findings, in a sentence. */
+    baseline?: string;
     tactics: { name: string; techniques: string[] }[];
     techniques: Record<string, TechniqueView>;
     checks: Record<string, { title: string; remediation: string }>;
@@ -269,6 +272,7 @@ export function client(): void {
       el('h1', {}, 'Threat matrix for Kubernetes: this scan'),
       el('p', { class: 'meta', id: 'source' }, from),
       el('p', { class: 'meta' }, `Scanned at ${data.scannedAt} by kubematrix ${data.version}`),
+      data.baseline !== undefined && el('p', { class: 'meta', id: 'baseline' }, data.baseline),
       happening.length > 0 &&
         el(
           'p',
@@ -447,6 +451,7 @@ export function client(): void {
         { class: 'fhead' },
         el('span', { class: `sev ${severityClass(finding.severity)}` }, finding.severity),
         ' ',
+        finding.baseline === 'new' && el('strong', { class: 'new' }, 'new '),
         el('strong', {}, finding.title ?? check?.title ?? finding.checkId),
         el('span', { class: 'check' }, ` ${finding.checkId}`),
         finding.suppressed &&

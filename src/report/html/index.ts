@@ -6,6 +6,7 @@ import type { Finding, Report } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
 import { pairsOf, rankPaths } from '../paths/table.js';
 import { activityMark, onPathMark } from '../statuses.js';
+import { baselineLine } from '../terminal/findings.js';
 import { client } from './client.js';
 import { style } from './style.js';
 
@@ -40,6 +41,7 @@ function pageData(report: Report) {
     source: report.source,
     errors: report.errors,
     warnings: report.warnings,
+    baseline: report.baseline && baselineLine(report.baseline),
     tactics: tactics.map((tactic) => ({ name: tactic.name, techniques: tactic.techniques })),
     techniques: Object.fromEntries(
       techniques.map((technique) => {

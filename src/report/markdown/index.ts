@@ -1,7 +1,7 @@
 import { getTechnique, tactics } from '../../matrix/index.js';
 import { type Finding, type Report, severities, severityRank } from '../../model/report.js';
 import { activityMark, onPathMark, statusLegend, statusMarks, techniqueMark } from '../statuses.js';
-import { pathsLine, plural, resourceName } from '../terminal/findings.js';
+import { baselineLine, pathsLine, plural, resourceName } from '../terminal/findings.js';
 
 /** Findings listed at most: a pull-request comment is read, not searched; the full list is in the other formats. */
 export const TOP_FINDINGS = 20;
@@ -35,6 +35,7 @@ export function renderMarkdown(report: Report): string {
     ...(report.warnings.length ? [plural(report.warnings.length, 'warning')] : []),
   ];
   if (report.attackPaths) lines.push(escapeMarkdown(pathsLine(report.attackPaths)));
+  if (report.baseline) lines.push(escapeMarkdown(baselineLine(report.baseline)));
   const active = report.techniques.filter((technique) => technique.activity?.alerts);
   if (active.length) {
     const alerts = active.reduce((sum, technique) => sum + (technique.activity?.alerts ?? 0), 0);
@@ -49,8 +50,13 @@ export function renderMarkdown(report: Report): string {
   const activityLegend = active.length ? ` · ${code(activityMark.mark)} ${activityMark.meaning}` : '';
   lines.push('', ...matrixTable(report), '', `${legend}${onPath}${activityLegend}`, '');
 
+  // Against a baseline, what this change adds comes first.
   const top = [...unsuppressed]
-    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity))
+    .sort(
+      (a, b) =>
+        Number(b.baseline === 'new') - Number(a.baseline === 'new') ||
+        severityRank(a.severity) - severityRank(b.severity),
+    )
     .slice(0, TOP_FINDINGS);
   if (top.length) {
     lines.push(
@@ -60,7 +66,7 @@ export function renderMarkdown(report: Report): string {
       '| --- | --- | --- | --- | --- |',
       ...top.map(
         (finding) =>
-          `| ${finding.severity} | ${finding.checkId} | ${code(resourceName(finding.resource))} | ${where(finding)} | ${escapeMarkdown(finding.message)} |`,
+          `| ${finding.severity}${finding.baseline === 'new' ? ' **new**' : ''} | ${finding.checkId} | ${code(resourceName(finding.resource))} | ${where(finding)} | ${escapeMarkdown(finding.message)} |`,
       ),
       '',
     );

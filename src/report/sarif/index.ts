@@ -5,7 +5,14 @@ import { allChecks } from '../../checks/index.js';
 import { mitigates } from '../../coverage/index.js';
 import { getMitigation, getTactic, getTechnique, techniques } from '../../matrix/index.js';
 import type { Technique } from '../../matrix/types.js';
-import type { Finding, Report, Severity, SourceLocation } from '../../model/report.js';
+import {
+  type Finding,
+  type Report,
+  type Severity,
+  type SourceLocation,
+  severities,
+  severityRank,
+} from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
 import { jsonText } from '../json/text.js';
 import { severityScore } from '../scores.js';
@@ -19,6 +26,11 @@ const INFORMATION_URI = 'https://microsoft.github.io/Threat-Matrix-for-Kubernete
 const FINGERPRINT = 'kubematrixFindingId/v1';
 /** Results per piece of output, as in the JSON report. */
 const BATCH = 500;
+/**
+ * GitHub code scanning rejects a run with more results, a result with more locations, or a rule with more tags
+ * (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
+ */
+export const SARIF_LIMITS = { results: 25_000, locations: 1_000, tags: 20 } as const;
 
 const levels: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {
   critical: 'error',
@@ -40,6 +52,7 @@ type Json = Record<string, unknown>;
 export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd'> = {}): Generator<string> {
   const cwd = options.cwd ?? process.cwd();
   const ruleIndex = new Map(allChecks.map((check, index) => [check.id, index]));
+  const { kept, left } = withinLimit(report.findings);
   const run: Json = {
     tool: {
       driver: {
@@ -54,13 +67,13 @@ export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd'>
       {
         executionSuccessful: true,
         endTimeUtc: report.scannedAt,
-        toolExecutionNotifications: notifications(report, cwd),
+        toolExecutionNotifications: [...notifications(report, cwd), ...leftOut(left)],
       },
     ],
     columnKind: 'utf16CodeUnits',
     properties: { source: report.source },
   };
-  if (!report.findings.length) {
+  if (!kept.length) {
     yield `${jsonText(log({ ...run, results: [] }), 2)}\n`;
     return;
   }
@@ -68,12 +81,42 @@ export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd'>
   const marker = '\u0000results';
   const [head, tail] = jsonText(log({ ...run, results: [marker] }), 2).split(jsonText(marker));
   yield head as string;
-  for (let start = 0; start < report.findings.length; start += BATCH) {
-    const batch = report.findings.slice(start, start + BATCH);
+  for (let start = 0; start < kept.length; start += BATCH) {
+    const batch = kept.slice(start, start + BATCH);
     const lines = batch.map((finding) => jsonText(result(finding, ruleIndex.get(finding.checkId), cwd)));
     yield `${start ? ',\n        ' : ''}${lines.join(',\n        ')}`;
   }
   yield `${tail}\n`;
+}
+
+/**
+ * The findings a run can hold (`SARIF_LIMITS.results`): unsuppressed before suppressed (which GitHub shows as
+ * dismissed), worst first, in report order within a severity; and the severities of those left out.
+ */
+function withinLimit(findings: readonly Finding[]): { kept: readonly Finding[]; left: readonly Finding[] } {
+  if (findings.length <= SARIF_LIMITS.results) return { kept: findings, left: [] };
+  const ranked = [...findings].sort(
+    (a, b) => Number(!!a.suppressed) - Number(!!b.suppressed) || severityRank(a.severity) - severityRank(b.severity),
+  );
+  return { kept: ranked.slice(0, SARIF_LIMITS.results), left: ranked.slice(SARIF_LIMITS.results) };
+}
+
+/** What was left out to stay within GitHub's limits, and where to find it. */
+function leftOut(left: readonly Finding[]): Json[] {
+  if (!left.length) return [];
+  const bySeverity = severities
+    .map((severity) => [severity, left.filter((finding) => finding.severity === severity).length] as const)
+    .filter(([, count]) => count)
+    .map(([severity, count]) => `${count} ${severity}`);
+  return [
+    {
+      level: 'warning',
+      message: {
+        text: `${left.length} lower-severity results left out (${bySeverity.join(', ')}): GitHub code scanning accepts at most ${SARIF_LIMITS.results} results per run, and these are the least severe. The JSON report (kubematrix scan --output json) has every finding.`,
+      },
+      properties: { resultsLeftOut: left.length },
+    },
+  ];
 }
 
 function log(run: Json): Json {
@@ -135,7 +178,8 @@ function rule(check: AnyCheck): Json {
     },
     defaultConfiguration: { level: levels[check.severity] },
     properties: {
-      tags: ['security', ...concerned.map((t) => t.id), ...tactics],
+      // GitHub takes at most 20 and shows 10: the most telling first.
+      tags: ['security', ...concerned.map((t) => t.id), ...tactics].slice(0, SARIF_LIMITS.tags),
       'security-severity': severityScore[check.severity].toFixed(1),
       precision: 'high',
     },
@@ -149,13 +193,16 @@ function attackLink(id: string): string {
 
 function result(finding: Finding, ruleIndex: number | undefined, cwd: string): Json {
   const physical = finding.location && physicalLocation(finding.location, cwd);
-  const related = (finding.evidence ?? []).flatMap((evidence) => {
-    const location = evidence.location && physicalLocation(evidence.location, cwd);
-    const note = namespaceNote(evidence.location);
-    return location
-      ? [{ physicalLocation: location, message: { text: note ? `${evidence.text} (${note})` : evidence.text } }]
-      : [];
-  });
+  const related = (finding.evidence ?? [])
+    .flatMap((evidence) => {
+      const location = evidence.location && physicalLocation(evidence.location, cwd);
+      const note = namespaceNote(evidence.location);
+      return location
+        ? [{ physicalLocation: location, message: { text: note ? `${evidence.text} (${note})` : evidence.text } }]
+        : [];
+    })
+    // With the result's own location, within GitHub's limit; the JSON report keeps every piece of evidence.
+    .slice(0, SARIF_LIMITS.locations - 1);
   const note = namespaceNote(finding.location);
   return {
     ruleId: finding.checkId,
@@ -181,6 +228,7 @@ function result(finding: Finding, ruleIndex: number | undefined, cwd: string): J
     ],
     ...(related.length ? { relatedLocations: related.map((location, id) => ({ id, ...location })) } : {}),
     partialFingerprints: { [FINGERPRINT]: finding.id },
+    ...(finding.baseline ? { baselineState: finding.baseline } : {}),
     ...(finding.suppressed
       ? {
           suppressions: [

@@ -1,5 +1,6 @@
 import { getMitigation, getTactic, getTechnique } from '../../matrix/index.js';
 import {
+  type BaselineComparison,
   type Evidence,
   type Finding,
   type Report,
@@ -155,7 +156,8 @@ function renderInstance(finding: Finding, groupSeverity: Severity, paint: Paint,
   const severity = finding.severity === groupSeverity ? '' : `${label(finding.severity, paint)} `;
   const address = finding.location ? where(finding.location) : finding.uri;
   const at = address ? `  ${paint('gray', address)}` : '';
-  const lines = [`    - ${severity}${resourceName(finding.resource)}${at}`];
+  const state = finding.baseline === 'new' ? `${paint('bold', 'new')} ` : '';
+  const lines = [`    - ${state}${severity}${resourceName(finding.resource)}${at}`];
   const details = [
     ...(finding.path ? [`field: ${finding.path}`] : []),
     finding.message,
@@ -233,12 +235,22 @@ function summary(report: Report, gaps: readonly Group[], paint: Paint, width: nu
     `Techniques (${report.techniques.length}): ${count('exposed')} exposed, ${count('weakened')} weakened by missing mitigations, ${count('mitigated')} mitigated (defenses in place), ${count('declared')} declared mitigated (controls file), ${count('not-observed')} assessed and not observed, ${count('not-assessed') + count('question')} not visible in this input (${count('question')} of them questions for you: kubematrix explain <id>).`,
   );
   if (report.attackPaths) lines.push(...wrap(pathsLine(report.attackPaths), width));
+  if (report.baseline) lines.push(...wrap(baselineLine(report.baseline), width));
   const notes = [
     ...(report.warnings.length ? [plural(report.warnings.length, 'warning')] : []),
     ...(report.errors.length ? [paint('red', plural(report.errors.length, 'input error'))] : []),
   ];
   if (notes.length) lines.push(`${notes.join(' and ')}: listed at the end.`);
   return lines;
+}
+
+/** Against `--baseline FILE`: what is new, what stayed, what was fixed (the first few named). */
+export function baselineLine({ file, new: added, unchanged, fixed }: BaselineComparison): string {
+  const named = fixed
+    .slice(0, SHOWN_PER_GROUP)
+    .map((finding) => `${finding.checkId} on ${resourceName(finding.resource)}`);
+  const more = fixed.length > named.length ? `, and ${number(fixed.length - named.length)} more (--output json)` : '';
+  return `Against the baseline ${file}: ${number(added)} new (marked new), ${number(unchanged)} unchanged, ${number(fixed.length)} fixed${named.length ? `: ${named.join(', ')}${more}` : ''}.`;
 }
 
 /** One sentence on a report's attack paths: how many reach which targets, and the first fix. */
