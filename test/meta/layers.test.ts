@@ -17,7 +17,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   matrix: [],
   model: [],
   version: [],
-  inputs: ['detections', 'k8s', 'model', 'report', 'version'],
+  inputs: ['detections', 'k8s', 'model', 'report', 'util', 'version'],
   config: ['inputs', 'model'],
   inventory: ['inputs', 'k8s', 'model'],
   k8s: ['inputs', 'inventory', 'matrix', 'model', 'rbac', 'util'],
@@ -41,7 +41,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'util',
     'version',
   ],
-  report: ['checks', 'coverage', 'detections', 'matrix', 'model', 'rbac', 'util'],
+  report: ['checks', 'coverage', 'detections', 'engine', 'matrix', 'model', 'rbac', 'util'],
   docs: ['checks', 'detections', 'matrix'],
   cli: [
     'checks',
