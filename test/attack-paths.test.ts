@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ENGINES } from '../src/admission/engines/index.js';
 import { type ScanResult, scanManifests } from '../src/engine/scan.js';
 import { type AttackPath, AttackPaths, type ChokePoint, GraphNode } from '../src/model/paths.js';
 import { type ResourceRef, TechniqueIdSchema } from '../src/model/report.js';
@@ -182,11 +181,6 @@ describe.each(fixtures)('attack-path preconditions: $folder', (fixture) => {
   });
 });
 
-// Until the admission engines (adm-cel, adm-kyv) are registered in src/admission/engines/index.ts, no policy is
-// evaluated: what rests on their verdicts waits for them.
-const WAITING_FOR_ENGINES = ['workload:kh-pod-create-restricted/', 'workload:ledger/Deployment/scheduler'];
-const needsEngines = (from: string) => ENGINES.length === 0 && WAITING_FOR_ENGINES.some((id) => from.startsWith(id));
-
 describe('attack paths', () => {
   describe.each(fixtures)('$folder', (fixture) => {
     describe.each(fixture.cases)('$name', (testCase) => {
@@ -256,19 +250,16 @@ describe('attack paths', () => {
         expect(missing, `the path lacks ${missing.join(', ')}:\n${showPath(found)}`).toEqual([]);
       });
 
-      it.each(testCase.unreachable.filter(({ from }) => !needsEngines(from)))(
-        '$from reaches none of $to',
-        async ({ from, to }) => {
-          const { graph } = await load();
-          expectNode(graph, from);
-          const found = graph.paths.filter(
-            (candidate) => startsOf(candidate).includes(from) && to.includes(candidate.to),
-          );
-          expect(found.map(showPath), 'paths that should not exist').toEqual([]);
-        },
-      );
+      it.each(testCase.unreachable)('$from reaches none of $to', async ({ from, to }) => {
+        const { graph } = await load();
+        expectNode(graph, from);
+        const found = graph.paths.filter(
+          (candidate) => startsOf(candidate).includes(from) && to.includes(candidate.to),
+        );
+        expect(found.map(showPath), 'paths that should not exist').toEqual([]);
+      });
 
-      it.each(testCase.noPaths.filter((from) => !needsEngines(from)))('%s reaches nothing', async (from) => {
+      it.each(testCase.noPaths)('%s reaches nothing', async (from) => {
         const { graph } = await load();
         expectNode(graph, from);
         const found = graph.paths.filter((candidate) => startsOf(candidate).includes(from));

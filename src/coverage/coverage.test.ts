@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ENGINES } from '../admission/engines/index.js';
 import allowPrivilegeEscalation from '../checks/allow-privilege-escalation/index.js';
 import { allChecks } from '../checks/index.js';
 import privilegedContainer from '../checks/privileged-container/index.js';
@@ -161,12 +160,8 @@ describe('techniqueStatuses with mitigations observed and declared', () => {
 });
 
 describe('coverage of a scanned inventory', () => {
-  // Until the admission engines (adm-cel, adm-kyv) are registered in src/admission/engines/index.ts, no policy is
-  // evaluated: what rests on their verdicts waits for them.
-  it.skipIf(ENGINES.length === 0)(
-    'marks privileged containers mitigated when Pod Security admission is enforced where the hardened workload runs',
-    async () => {
-      const yaml = `apiVersion: v1
+  it('marks privileged containers mitigated when Pod Security admission is enforced where the hardened workload runs', async () => {
+    const yaml = `apiVersion: v1
 kind: Namespace
 metadata:
   name: shop
@@ -186,12 +181,11 @@ spec:
       capabilities: {drop: [ALL]}
       seccompProfile: {type: RuntimeDefault}
 `;
-      const { report } = await scanManifests(['-'], { stdin: async () => Buffer.from(yaml) });
-      const privileged = report.techniques.find((technique) => technique.id === 'MS-TA9018');
-      expect(privileged?.mitigations.missing).toEqual([]);
-      expect(privileged?.status).toBe('mitigated');
-      expect(privileged?.mitigations.present.map((state) => state.id)).toEqual(['MS-M9013', 'MS-M9017']);
-      expect(report.techniques).toHaveLength(40);
-    },
-  );
+    const { report } = await scanManifests(['-'], { stdin: async () => Buffer.from(yaml) });
+    const privileged = report.techniques.find((technique) => technique.id === 'MS-TA9018');
+    expect(privileged?.mitigations.missing).toEqual([]);
+    expect(privileged?.status).toBe('mitigated');
+    expect(privileged?.mitigations.present.map((state) => state.id)).toEqual(['MS-M9013', 'MS-M9017']);
+    expect(report.techniques).toHaveLength(40);
+  });
 });

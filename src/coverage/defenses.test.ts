@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ENGINES } from '../admission/engines/index.js';
 import { CONTROL_MITIGATIONS } from '../admission/probes.js';
 import { parseManifest } from '../inputs/manifests.js';
 import { buildInventory } from '../inventory/index.js';
@@ -59,53 +58,44 @@ spec:
     command: [kube-apiserver, ${flags.join(', ')}]
 ---`;
 
-// Until the admission engines (adm-cel, adm-kyv) are registered in src/admission/engines/index.ts, no policy is
-// evaluated: what rests on their verdicts waits for them.
-const withEngines = it.skipIf(ENGINES.length === 0);
-
 describe('observedMitigations', () => {
-  withEngines(
-    'finds Pod Security admission (MS-M9017, and MS-M9013 since it rejects privileged and hostPath pods) only when it rejects every probe in every namespace',
-    () => {
-      const everywhere = observed(
-        namespace('shop', enforce('restricted')) +
-          namespace('web', enforce('baseline')) +
-          namespace('kube-system') +
-          deployment('api', 'shop'),
-      );
-      const [claim, privileged, hostPath] = everywhere.get('MS-M9017') ?? [];
-      expect(claim).toMatch(
-        /^Pod Security admission rejects privileged and hostPath pods in every namespace in the input \(shop, web\): each of \d+ probes rejected$/,
-      );
-      expect(privileged).toBe(
-        'privileged containers: rejected by Pod Security admission enforce=restricted:latest on Namespace shop (in.yaml:4), Pod Security admission enforce=baseline:latest on Namespace web (in.yaml:8)',
-      );
-      expect(hostPath).toMatch(/^hostPath volumes: rejected by Pod Security admission enforce=restricted/);
-      expect(everywhere.has('MS-M9013')).toBe(true);
-      // Baseline rejects seccomp and AppArmor unconfined too.
-      expect(everywhere.has('MS-M9011')).toBe(true);
-      // A namespace without it, one that only warns: proven not in place.
-      const decoys = [
-        namespace('shop', enforce('restricted')) + namespace('web'),
-        namespace('shop', '{pod-security.kubernetes.io/warn: restricted}'),
-      ];
-      for (const input of decoys) {
-        expect(observed(input).has('MS-M9017')).toBe(false);
-        expect(unproven(input)).not.toContain('MS-M9017');
-      }
-      // A workload in a namespace the input does not describe: its labels are unknown, so neither present nor missing.
-      const unknown = namespace('shop', enforce('restricted')) + deployment('api', 'other');
-      expect(observed(unknown).has('MS-M9017')).toBe(false);
-      expect(unproven(unknown)).toContain('MS-M9017');
-      // Nothing in the input to protect: no evidence either way.
-      expect(observed(namespace('kube-system', enforce('restricted'))).has('MS-M9017')).toBe(false);
-    },
-  );
+  it('finds Pod Security admission (MS-M9017, and MS-M9013 since it rejects privileged and hostPath pods) only when it rejects every probe in every namespace', () => {
+    const everywhere = observed(
+      namespace('shop', enforce('restricted')) +
+        namespace('web', enforce('baseline')) +
+        namespace('kube-system') +
+        deployment('api', 'shop'),
+    );
+    const [claim, privileged, hostPath] = everywhere.get('MS-M9017') ?? [];
+    expect(claim).toMatch(
+      /^Pod Security admission rejects privileged and hostPath pods in every namespace in the input \(shop, web\): each of \d+ probes rejected$/,
+    );
+    expect(privileged).toBe(
+      'privileged containers: rejected by Pod Security admission enforce=restricted:latest on Namespace shop (in.yaml:4), Pod Security admission enforce=baseline:latest on Namespace web (in.yaml:8)',
+    );
+    expect(hostPath).toMatch(/^hostPath volumes: rejected by Pod Security admission enforce=restricted/);
+    expect(everywhere.has('MS-M9013')).toBe(true);
+    // Baseline rejects seccomp and AppArmor unconfined too.
+    expect(everywhere.has('MS-M9011')).toBe(true);
+    // A namespace without it, one that only warns: proven not in place.
+    const decoys = [
+      namespace('shop', enforce('restricted')) + namespace('web'),
+      namespace('shop', '{pod-security.kubernetes.io/warn: restricted}'),
+    ];
+    for (const input of decoys) {
+      expect(observed(input).has('MS-M9017')).toBe(false);
+      expect(unproven(input)).not.toContain('MS-M9017');
+    }
+    // A workload in a namespace the input does not describe: its labels are unknown, so neither present nor missing.
+    const unknown = namespace('shop', enforce('restricted')) + deployment('api', 'other');
+    expect(observed(unknown).has('MS-M9017')).toBe(false);
+    expect(unproven(unknown)).toContain('MS-M9017');
+    // Nothing in the input to protect: no evidence either way.
+    expect(observed(namespace('kube-system', enforce('restricted'))).has('MS-M9017')).toBe(false);
+  });
 
-  withEngines(
-    'finds MS-M9013 from a cluster-wide enforcing policy engine, not from one that audits or is scoped away',
-    () => {
-      const kyverno = (action: string, exclude = '', kinds = '[Pod, Pod/ephemeralcontainers]') => `
+  it('finds MS-M9013 from a cluster-wide enforcing policy engine, not from one that audits or is scoped away', () => {
+    const kyverno = (action: string, exclude = '', kinds = '[Pod, Pod/ephemeralcontainers]') => `
 apiVersion: kyverno.io/v1
 kind: ClusterPolicy
 metadata: {name: pod-security}
@@ -117,25 +107,24 @@ spec:
     ${exclude}
     validate: {podSecurity: {level: baseline}}
 ---`;
-      const input = namespace('shop') + deployment('api', 'shop');
-      // The two controls that stand for it are both MS-M9013.
-      expect([CONTROL_MITIGATIONS.privileged, CONTROL_MITIGATIONS['host-path']]).toEqual(['MS-M9013', 'MS-M9013']);
-      const [claim, ...pieces] = observed(kyverno('Enforce') + input).get('MS-M9013') ?? [];
-      expect(claim).toMatch(/^admission rejects privileged and hostPath pods in every namespace in the input \(shop\)/);
-      expect(pieces).toEqual([
-        expect.stringMatching(/^privileged containers: rejected by Kyverno ClusterPolicy pod-security rule baseline/),
-        expect.stringMatching(/^hostPath volumes: rejected by Kyverno ClusterPolicy pod-security rule baseline/),
-      ]);
-      expect(observed(kyverno('Audit') + input).has('MS-M9013')).toBe(false);
-      // Matching Pods only, it never sees the ephemeral containers `kubectl debug` adds to a running pod.
-      expect(observed(kyverno('Enforce', '', '[Pod]') + input).has('MS-M9013')).toBe(false);
-      expect(
-        observed(kyverno('Enforce', 'exclude: {any: [{resources: {namespaces: [sh*]}}]}') + input).has('MS-M9013'),
-      ).toBe(false);
-      // Kyverno is not Pod Security admission: MS-M9017 stays for the namespace labels.
-      expect(observed(kyverno('Enforce') + input).has('MS-M9017')).toBe(false);
-    },
-  );
+    const input = namespace('shop') + deployment('api', 'shop');
+    // The two controls that stand for it are both MS-M9013.
+    expect([CONTROL_MITIGATIONS.privileged, CONTROL_MITIGATIONS['host-path']]).toEqual(['MS-M9013', 'MS-M9013']);
+    const [claim, ...pieces] = observed(kyverno('Enforce') + input).get('MS-M9013') ?? [];
+    expect(claim).toMatch(/^admission rejects privileged and hostPath pods in every namespace in the input \(shop\)/);
+    expect(pieces).toEqual([
+      expect.stringMatching(/^privileged containers: rejected by Kyverno ClusterPolicy pod-security rule baseline/),
+      expect.stringMatching(/^hostPath volumes: rejected by Kyverno ClusterPolicy pod-security rule baseline/),
+    ]);
+    expect(observed(kyverno('Audit') + input).has('MS-M9013')).toBe(false);
+    // Matching Pods only, it never sees the ephemeral containers `kubectl debug` adds to a running pod.
+    expect(observed(kyverno('Enforce', '', '[Pod]') + input).has('MS-M9013')).toBe(false);
+    expect(
+      observed(kyverno('Enforce', 'exclude: {any: [{resources: {namespaces: [sh*]}}]}') + input).has('MS-M9013'),
+    ).toBe(false);
+    // Kyverno is not Pod Security admission: MS-M9017 stays for the namespace labels.
+    expect(observed(kyverno('Enforce') + input).has('MS-M9017')).toBe(false);
+  });
 
   it('finds default-deny NetworkPolicies (MS-M9014) and blocked metadata egress (MS-M9018) in every namespace with workloads', () => {
     const both = observed(deployment('api', 'shop') + deployment('web', 'web') + denyAll('shop') + denyAll('web'));

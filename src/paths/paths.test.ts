@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/paths.js';
-import { ENGINES } from '../admission/engines/index.js';
 import { IDENTITIES, nodeAgent } from '../checks/node-agent.fixtures.js';
 import { scanManifests } from '../engine/scan.js';
 import { AttackPaths } from '../model/paths.js';
@@ -243,23 +242,18 @@ metadata: {name: ci, namespace: app${annotated ? ', annotations: {eks.amazonaws.
 describe('permission edges', () => {
   const hub = 'permission:app/run-pods';
 
-  // Until the admission engines (adm-cel, adm-kyv) are registered in src/admission/engines/index.ts, no policy is
-  // evaluated: what rests on their verdicts waits for them.
-  it.skipIf(ENGINES.length === 0)(
-    'creating pods runs a pod as any account of the namespace, and a privileged one unless Pod Security rejects it',
-    () => {
-      const yaml = granted('{apiGroups: [""], resources: [pods], verbs: [create]}');
-      const open = pathsOf(`apiVersion: v1\nkind: Namespace\nmetadata: {name: app}\n---\n${yaml}`);
-      expect(edgeOf(open, CI, hub)?.techniques).toEqual(['MS-TA9008']);
-      expect(edgeOf(open, hub, CI)?.techniques).toEqual(['MS-TA9016']);
-      expect(edgeOf(open, hub, 'node:*')?.techniques).toEqual(['MS-TA9008', 'MS-TA9018']);
-      const enforced = pathsOf(
-        `apiVersion: v1\nkind: Namespace\nmetadata: {name: app, labels: {pod-security.kubernetes.io/enforce: baseline}}\n---\n${yaml}`,
-      );
-      expect(edgeOf(enforced, CI, hub)).toBeDefined();
-      expect(edgeOf(enforced, hub, 'node:*')).toBeUndefined();
-    },
-  );
+  it('creating pods runs a pod as any account of the namespace, and a privileged one unless Pod Security rejects it', () => {
+    const yaml = granted('{apiGroups: [""], resources: [pods], verbs: [create]}');
+    const open = pathsOf(`apiVersion: v1\nkind: Namespace\nmetadata: {name: app}\n---\n${yaml}`);
+    expect(edgeOf(open, CI, hub)?.techniques).toEqual(['MS-TA9008']);
+    expect(edgeOf(open, hub, CI)?.techniques).toEqual(['MS-TA9016']);
+    expect(edgeOf(open, hub, 'node:*')?.techniques).toEqual(['MS-TA9008', 'MS-TA9018']);
+    const enforced = pathsOf(
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: app, labels: {pod-security.kubernetes.io/enforce: baseline}}\n---\n${yaml}`,
+    );
+    expect(edgeOf(enforced, CI, hub)).toBeDefined();
+    expect(edgeOf(enforced, hub, 'node:*')).toBeUndefined();
+  });
 
   it('no permission, no edge: reading configmaps reaches nothing', () => {
     const result = pathsOf(granted('{apiGroups: [""], resources: [configmaps], verbs: [get, list]}'));

@@ -1,5 +1,3 @@
-import { it } from 'vitest';
-import { ENGINES } from '../../admission/engines/index.js';
 import { testCheck } from '../tester.js';
 import check from './index.js';
 
@@ -26,37 +24,32 @@ spec:
 
 const BASELINE = '{pod-security.kubernetes.io/enforce: baseline}';
 
-// Until the admission engines (adm-cel, adm-kyv) are registered in src/admission/engines/index.ts, no policy is
-// evaluated: what rests on their verdicts waits for them.
-if (!ENGINES.some((engine) => engine.id === 'pod-security-admission'))
-  it.todo(`${check.id}: its table needs the Pod Security admission engine`);
-else
-  testCheck(check, {
-    valid: [
-      { name: 'a workload its namespace admits', yaml: `${namespace(BASELINE)}${deployment('{privileged: false}')}` },
-      {
-        name: 'a privileged workload where Pod Security only warns',
-        yaml: `${namespace('{pod-security.kubernetes.io/warn: baseline}')}${deployment('{privileged: true}')}`,
-      },
-      {
-        name: 'a privileged workload naming no namespace: where it lands is not known',
-        yaml: `${namespace(BASELINE)}${deployment('{privileged: true}').replace(', namespace: shop', '')}`,
-      },
-    ],
-    invalid: [
-      {
-        name: 'a privileged Deployment in a namespace that now enforces baseline: its pods would be rejected',
-        yaml: `${namespace(BASELINE)}${deployment('{privileged: true}')}`,
-        findings: [
-          {
-            line: 13,
-            severity: 'medium',
-            path: 'spec.template.spec',
-            message:
-              /^would be rejected now: Pod web-1 in shop is rejected by Pod Security admission enforce=baseline:latest on Namespace shop \(violates PodSecurity "baseline:latest": privileged/,
-            evidence: [{ type: 'policy', line: 4 }],
-          },
-        ],
-      },
-    ],
-  });
+testCheck(check, {
+  valid: [
+    { name: 'a workload its namespace admits', yaml: `${namespace(BASELINE)}${deployment('{privileged: false}')}` },
+    {
+      name: 'a privileged workload where Pod Security only warns',
+      yaml: `${namespace('{pod-security.kubernetes.io/warn: baseline}')}${deployment('{privileged: true}')}`,
+    },
+    {
+      name: 'a privileged workload naming no namespace: where it lands is not known',
+      yaml: `${namespace(BASELINE)}${deployment('{privileged: true}').replace(', namespace: shop', '')}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a privileged Deployment in a namespace that now enforces baseline: its pods would be rejected',
+      yaml: `${namespace(BASELINE)}${deployment('{privileged: true}')}`,
+      findings: [
+        {
+          line: 13,
+          severity: 'medium',
+          path: 'spec.template.spec',
+          message:
+            /^would be rejected now: Pod web-1 in shop is rejected by Pod Security admission enforce=baseline:latest on Namespace shop \(violates PodSecurity "baseline:latest": privileged/,
+          evidence: [{ type: 'policy', line: 4 }],
+        },
+      ],
+    },
+  ],
+});

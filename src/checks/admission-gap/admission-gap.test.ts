@@ -1,5 +1,3 @@
-import { it } from 'vitest';
-import { ENGINES } from '../../admission/engines/index.js';
 import { testCheck } from '../tester.js';
 import check from './index.js';
 
@@ -32,34 +30,29 @@ spec:
 const ALL =
   '(object.spec.containers + object.spec.?initContainers.orValue([]) + object.spec.?ephemeralContainers.orValue([]))';
 
-// Until the admission engines (adm-cel, adm-kyv) are registered in src/admission/engines/index.ts, no policy is
-// evaluated: what rests on their verdicts waits for them.
-if (!ENGINES.some((engine) => engine.id === 'validating-admission-policy'))
-  it.todo(`${check.id}: its table needs the ValidatingAdmissionPolicy engine`);
-else
-  testCheck(check, {
-    valid: [
-      { name: 'a policy that checks every container list', yaml: `${shop}${policy(ALL)}` },
-      { name: 'no policy: nothing rejects, so nothing is partial', yaml: shop },
-    ],
-    invalid: [
-      {
-        name: 'a policy that checks only the first container lets a privileged second container through',
-        yaml: `${shop}${policy('[object.spec.containers[0]]')}`,
-        findings: [
-          {
-            line: 14,
-            severity: 'medium',
-            mitigations: ['MS-M9013'],
-            message:
-              /^ValidatingAdmissionPolicy pod-hardening rejects 9 probes of privileged containers but not all: a privileged container in a second container of a labelled Pod is admitted in shop; a privileged container in a second container of an unlabelled Pod is admitted in shop; a privileged container in an init container of a labelled Pod is admitted in shop; and 3 more probes$/,
-            evidence: [{ type: 'policy', line: 17 }],
-          },
-        ],
-      },
-      {
-        name: 'a Kyverno rule that forgets ephemeral containers',
-        yaml: `${shop}
+testCheck(check, {
+  valid: [
+    { name: 'a policy that checks every container list', yaml: `${shop}${policy(ALL)}` },
+    { name: 'no policy: nothing rejects, so nothing is partial', yaml: shop },
+  ],
+  invalid: [
+    {
+      name: 'a policy that checks only the first container lets a privileged second container through',
+      yaml: `${shop}${policy('[object.spec.containers[0]]')}`,
+      findings: [
+        {
+          line: 14,
+          severity: 'medium',
+          mitigations: ['MS-M9013'],
+          message:
+            /^ValidatingAdmissionPolicy pod-hardening rejects 9 probes of privileged containers but not all: a privileged container in a second container of a labelled Pod is admitted in shop; a privileged container in a second container of an unlabelled Pod is admitted in shop; a privileged container in an init container of a labelled Pod is admitted in shop; and 3 more probes$/,
+          evidence: [{ type: 'policy', line: 17 }],
+        },
+      ],
+    },
+    {
+      name: 'a Kyverno rule that forgets ephemeral containers',
+      yaml: `${shop}
 apiVersion: kyverno.io/v1
 kind: ClusterPolicy
 metadata: {name: disallow-privileged}
@@ -81,13 +74,13 @@ spec:
           - =(securityContext):
               =(privileged): "false"
 `,
-        findings: [
-          {
-            line: 12,
-            message:
-              /^Kyverno ClusterPolicy disallow-privileged rejects \d+ probes of privileged containers but not all: a privileged container in an ephemeral container added to a running pod of a labelled Pod is admitted in shop; a privileged container in an ephemeral container added to a running pod of an unlabelled Pod is admitted in shop$/,
-          },
-        ],
-      },
-    ],
-  });
+      findings: [
+        {
+          line: 12,
+          message:
+            /^Kyverno ClusterPolicy disallow-privileged rejects \d+ probes of privileged containers but not all: a privileged container in an ephemeral container added to a running pod of a labelled Pod is admitted in shop; a privileged container in an ephemeral container added to a running pod of an unlabelled Pod is admitted in shop$/,
+        },
+      ],
+    },
+  ],
+});

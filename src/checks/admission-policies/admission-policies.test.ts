@@ -1,5 +1,3 @@
-import { it } from 'vitest';
-import { ENGINES } from '../../admission/engines/index.js';
 import { testCheck } from '../tester.js';
 import check from './index.js';
 
@@ -29,16 +27,11 @@ spec:
   validationActions: [${actions}]
 `;
 
-// Until the admission engines (adm-cel, adm-kyv) are registered in src/admission/engines/index.ts, no policy is
-// evaluated: what rests on their verdicts waits for them.
-if (!ENGINES.some((engine) => engine.id === 'validating-admission-policy'))
-  it.todo(`${check.id}: its table needs the ValidatingAdmissionPolicy engine`);
-else
-  testCheck(check, {
-    valid: [
-      {
-        name: 'a policy that rejects none of the probes for what they violate, and Pod Security labels (another check reads them)',
-        yaml: `${shop}
+testCheck(check, {
+  valid: [
+    {
+      name: 'a policy that rejects none of the probes for what they violate, and Pod Security labels (another check reads them)',
+      yaml: `${shop}
 apiVersion: kyverno.io/v1
 kind: ClusterPolicy
 metadata: {name: require-team-label}
@@ -58,16 +51,16 @@ metadata:
   name: web
   labels: {pod-security.kubernetes.io/enforce: restricted}
 `,
-      },
-      {
-        name: 'a policy that would reject privileged pods, in an input with no namespace to protect',
-        yaml: privilegedPolicy('Deny'),
-      },
-    ],
-    invalid: [
-      {
-        name: 'an enforcing Kyverno policy is a defense present for every control whose probes it all rejects',
-        yaml: `${shop}
+    },
+    {
+      name: 'a policy that would reject privileged pods, in an input with no namespace to protect',
+      yaml: privilegedPolicy('Deny'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'an enforcing Kyverno policy is a defense present for every control whose probes it all rejects',
+      yaml: `${shop}
 apiVersion: kyverno.io/v1
 kind: ClusterPolicy
 metadata: {name: disallow-host-path}
@@ -85,42 +78,42 @@ spec:
           =(volumes):
           - X(hostPath): "null"
 `,
-        findings: [
-          {
-            line: 12,
-            severity: 'info',
-            mitigations: [],
-            techniques: [],
-            message:
-              "defense present: Kyverno ClusterPolicy disallow-host-path rejects every probe of hostPath volumes, writable hostPath volumes, container runtime sockets, the node's root file system in shop (MS-M9013 Restrict over permissive containers)",
-          },
-        ],
-      },
-      {
-        name: 'a ValidatingAdmissionPolicy in force through its binding, which is evidence',
-        yaml: `${shop}${privilegedPolicy('Deny')}`,
-        findings: [
-          {
-            line: 14,
-            severity: 'info',
-            message:
-              /^defense present: ValidatingAdmissionPolicy no-privileged rejects every probe of privileged containers in shop \(MS-M9013/,
-            evidence: [{ type: 'policy', line: 17 }],
-          },
-        ],
-      },
-      {
-        name: 'a binding that only warns is a gap: enforced, it would provide the mitigation',
-        yaml: `${shop}${privilegedPolicy('Warn')}`,
-        findings: [
-          {
-            line: 14,
-            severity: 'low',
-            mitigations: ['MS-M9013'],
-            message:
-              'ValidatingAdmissionPolicy no-privileged only warns about privileged containers in shop: enforced, it would provide MS-M9013 Restrict over permissive containers',
-          },
-        ],
-      },
-    ],
-  });
+      findings: [
+        {
+          line: 12,
+          severity: 'info',
+          mitigations: [],
+          techniques: [],
+          message:
+            "defense present: Kyverno ClusterPolicy disallow-host-path rejects every probe of hostPath volumes, writable hostPath volumes, container runtime sockets, the node's root file system in shop (MS-M9013 Restrict over permissive containers)",
+        },
+      ],
+    },
+    {
+      name: 'a ValidatingAdmissionPolicy in force through its binding, which is evidence',
+      yaml: `${shop}${privilegedPolicy('Deny')}`,
+      findings: [
+        {
+          line: 14,
+          severity: 'info',
+          message:
+            /^defense present: ValidatingAdmissionPolicy no-privileged rejects every probe of privileged containers in shop \(MS-M9013/,
+          evidence: [{ type: 'policy', line: 17 }],
+        },
+      ],
+    },
+    {
+      name: 'a binding that only warns is a gap: enforced, it would provide the mitigation',
+      yaml: `${shop}${privilegedPolicy('Warn')}`,
+      findings: [
+        {
+          line: 14,
+          severity: 'low',
+          mitigations: ['MS-M9013'],
+          message:
+            'ValidatingAdmissionPolicy no-privileged only warns about privileged containers in shop: enforced, it would provide MS-M9013 Restrict over permissive containers',
+        },
+      ],
+    },
+  ],
+});
