@@ -39,13 +39,30 @@ const heavy = [D, D, service, D, serviceAccount, D, configMap, D, service, servi
 benchCorpus('mixed', mixed);
 benchCorpus('findings-heavy', heavy);
 
-function benchCorpus(label, kinds) {
+// 2b. Admission: the mixed corpus with 50 policies (25 ValidatingAdmissionPolicies with their bindings, 25 Kyverno
+// ClusterPolicies) in place of 75 of its resources, against the same corpus with 75 inert ConfigMaps there. Every
+// scan simulates the probe pods against the policies; the difference is what the admission engine costs.
+{
+  const POLICIES = 25;
+  const inert = Array.from({ length: 3 * POLICIES }, (_, i) => configMap(RESOURCES + i));
+  const policies = Array.from({ length: POLICIES }, (_, i) => [vap(i), vapBinding(i), kyvernoPolicy(i)]).flat();
+  const without = benchCorpus('admission-', mixed, inert);
+  const withPolicies = benchCorpus('admission+', mixed, policies);
+  console.log(
+    `admission ${2 * POLICIES} policies on ${RESOURCES} resources: scan -o json ${withPolicies.json.toFixed(0)} ms, ${without.json.toFixed(0)} ms with inert objects instead: ` +
+      `+${((withPolicies.json / without.json - 1) * 100).toFixed(1)} % (target ≤ 10 %)`,
+  );
+}
+
+/** Writes `kinds` round-robin, `tail` (whole documents) in place of the last resources; returns the figures. */
+function benchCorpus(label, kinds, tail = []) {
   const corpus = mkdtempSync(path.join(tmpdir(), 'kubematrix-bench-'));
   for (let file = 0; file < RESOURCES / PER_FILE; file++) {
     const docs = [];
     for (let i = 0; i < PER_FILE; i++) {
       const n = file * PER_FILE + i;
-      docs.push(kinds[n % kinds.length](n));
+      const fromTail = n - (RESOURCES - tail.length);
+      docs.push(fromTail >= 0 ? tail[fromTail] : kinds[n % kinds.length](n));
     }
     writeFileSync(path.join(corpus, `app-${String(file).padStart(4, '0')}.yaml`), docs.join('---\n'));
   }
@@ -101,6 +118,7 @@ function benchCorpus(label, kinds) {
     );
   }
   rmSync(corpus, { recursive: true, force: true });
+  return m;
 }
 
 // 3. RBAC resolution.
@@ -281,4 +299,18 @@ function role(n) {
 }
 function roleBinding(n) {
   return `${meta('RoleBinding', n, 'rbac.authorization.k8s.io/v1')}roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: role-${n - 1}\nsubjects:\n- kind: ServiceAccount\n  name: sa-${n % 100}\n  namespace: team-${n % 50}\n`;
+}
+function vap(i) {
+  const containers =
+    i % 2 === 0
+      ? 'object.spec.containers'
+      : '(object.spec.containers + (has(object.spec.initContainers) ? object.spec.initContainers : []))';
+  return `apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata:\n  name: policy-${i}\nspec:\n  failurePolicy: Fail\n  matchConstraints:\n    resourceRules:\n    - apiGroups: [""]\n      apiVersions: [v1]\n      operations: [CREATE, UPDATE]\n      resources: [pods]\n  validations:\n  - expression: "${containers}.all(c, !has(c.securityContext) || !has(c.securityContext.privileged) || c.securityContext.privileged == false)"\n    message: no privileged containers (${i})\n`;
+}
+function vapBinding(i) {
+  return `apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata:\n  name: policy-${i}\nspec:\n  policyName: policy-${i}\n  validationActions: [${i % 3 === 0 ? 'Audit' : 'Deny'}]\n`;
+}
+function kyvernoPolicy(i) {
+  const scope = i % 5 === 0 ? `\n          namespaces: [team-${i}]` : '';
+  return `apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: kyverno-${i}\nspec:\n  validationFailureAction: ${i % 2 === 0 ? 'Enforce' : 'Audit'}\n  rules:\n  - name: host-path-${i}\n    match:\n      any:\n      - resources:\n          kinds: [Pod]${scope}\n    validate:\n      message: no hostPath volumes\n      pattern:\n        spec:\n          =(volumes):\n          - X(hostPath): "null"\n`;
 }

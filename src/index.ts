@@ -1,3 +1,19 @@
+export { admissionRequest, admit, admitRequest } from './admission/index.js';
+export { CONTROL_MITIGATIONS, CONTROLS, type Control, PROBES, type Probe } from './admission/probes.js';
+export {
+  type ClusterControl,
+  type ControlResult,
+  type Enforcement,
+  type Simulation,
+  simulate,
+} from './admission/simulate.js';
+export type {
+  AdmissionEngine,
+  AdmissionRequest,
+  AdmissionResult,
+  PolicyOutcome,
+  Verdict,
+} from './admission/types.js';
 export type { AnyCheck, Check, CheckContext, FindingDraft } from './checks/define.js';
 export { defineCheck } from './checks/define.js';
 export { allChecks, getCheck } from './checks/index.js';
@@ -22,16 +38,6 @@ export type { ClusterTarget } from './inputs/cluster/connect.js';
 export { decodeSnapshot, encodeSnapshot } from './inputs/cluster/snapshot.js';
 export { parseManifest, readManifests } from './inputs/manifests.js';
 export { buildInventory, type Inventory, type PodSpecView, type Resource } from './inventory/index.js';
-export {
-  admissionDefenses,
-  CONTROL_MITIGATIONS,
-  CONTROLS,
-  type Control,
-  type Defense,
-  type DefenseScope,
-  type Engine,
-  PSS_CONTROLS,
-} from './k8s/policy-engines.js';
 export * from './matrix/index.js';
 export * from './model/alert.js';
 export * from './model/audit.js';

@@ -4,9 +4,6 @@ import type { Inventory, Resource } from '../inventory/index.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';
 import type { Evidence, Severity } from '../model/report.js';
 
-/** How a finding about what a system component is expected to hold or do begins; such findings are `info`. */
-export const EXPECTED = 'expected for a system component: ';
-
 /** What a check hands over for one problem; the engine adds id, location, suppression and defaults. */
 export interface FindingDraft {
   readonly resource: Resource;

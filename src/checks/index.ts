@@ -1,4 +1,6 @@
 import addedCapabilities from './added-capabilities/index.js';
+import admissionDrift from './admission-drift/index.js';
+import admissionGap from './admission-gap/index.js';
 import admissionPolicies from './admission-policies/index.js';
 import admissionWebhooks from './admission-webhooks/index.js';
 import allowPrivilegeEscalation from './allow-privilege-escalation/index.js';
@@ -121,6 +123,8 @@ export const allChecks: readonly AnyCheck[] = [
   networkPolicy,
   admissionWebhooks,
   podSecurityAdmission,
+  admissionDrift,
+  admissionGap,
   admissionPolicies,
   apiserverAnonymousAccess,
   apiserverAlwaysAllow,

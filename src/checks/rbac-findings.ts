@@ -1,20 +1,10 @@
 import type { FieldPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
-import { evidenceAt } from '../k8s/evidence.js';
 import type { TechniqueId } from '../matrix/types.js';
-import { type Evidence, type Severity, severityRank } from '../model/report.js';
+import { type Evidence, EXPECTED, type Severity, severityRank } from '../model/report.js';
 import { isDefaultRole } from '../rbac/defaults.js';
-import {
-  describeHeld,
-  formatBinding,
-  formatGrant,
-  formatRole,
-  formatRule,
-  formatScope,
-  formatSubject,
-  listSome,
-  withEvidence,
-} from '../rbac/format.js';
+import { grantEvidence } from '../rbac/evidence.js';
+import { describeHeld, formatGrant, formatRole, formatSubject, listSome, withEvidence } from '../rbac/format.js';
 import {
   type Held,
   RBAC_TECHNIQUES,
@@ -23,16 +13,14 @@ import {
   type RiskyGrant,
   type RiskyRule,
   riskOf,
+  TAKEOVER_CHECK,
   worst,
 } from '../rbac/risky.js';
 import { isExpected, subjectKey, subjectResource } from '../rbac/subjects.js';
 import type { Role, RoleRule, Subject } from '../rbac/types.js';
-import { type Check, defineCheck, EXPECTED, type FindingDraft } from './define.js';
+import { type Check, defineCheck, type FindingDraft } from './define.js';
 
 type Metadata = Pick<Check, 'id' | 'title' | 'description' | 'rationale' | 'remediation'>;
-
-/** The check that speaks for subjects with cluster-admin power, in one finding each. */
-export const TAKEOVER_CHECK = 'rbac-cluster-admin';
 
 /**
  * Declares a check that reports its rows of the risky-permission table: on each subject an input binding hands them
@@ -205,30 +193,6 @@ function latentWildcards(risk: RiskIndex, role: Role): Map<RoleRule, Set<Techniq
     }
   }
   return wildcards;
-}
-
-/** The binding that hands a rule to the subject, and the rule itself, each where it is written. */
-export function grantEvidence(grant: RiskyGrant): Evidence[] {
-  const { binding, role, rule } = grant;
-  const evidence: Evidence[] = [];
-  if (binding.resource) {
-    evidence.push(
-      evidenceAt(
-        'binding',
-        binding.resource,
-        ['roleRef'],
-        `${formatBinding(binding)} binds ${formatRole(role)} ${formatScope(binding.scope)}`,
-      ),
-    );
-  }
-  const declaredBy = rule.declaredBy.resource;
-  const text = `${formatRole(rule.declaredBy)} rules[${rule.index}]: ${formatRule(rule)}`;
-  evidence.push(
-    declaredBy
-      ? evidenceAt('rule', declaredBy, ['rules', rule.index], text)
-      : { type: 'rule', text: `${rule.declaredBy.origin} ${text}` },
-  );
-  return evidence;
 }
 
 /** Several grants share a binding or a rule: each piece of evidence once. */

@@ -117,13 +117,15 @@ describe('techniqueStatuses with mitigations observed and declared', () => {
     expect(statusOf([weakening], 'MS-TA9018', facts)).toMatchObject({
       status: 'weakened',
       mitigations: {
-        present: [{ id: 'MS-M9005.003', by: 'declared' }, { id: 'MS-M9017' }],
+        // The scan observes MS-M9005.003 (admission is simulated): its declaration is not used.
+        present: [{ id: 'MS-M9017' }],
         missing: [{ id: 'MS-M9013', by: 'observed', evidence: ['drop-all-capabilities: 1 finding'] }],
       },
     });
     // Observed in place outranks declared: what was seen needs no word for it.
     expect(statusOf([], 'MS-TA9018', facts)?.status).toBe('mitigated');
-    expect(statusOf([], 'MS-TA9018', { declared: facts.declared })?.status).toBe('declared');
+    expect(statusOf([], 'MS-TA9018', { declared: facts.declared })?.status).toBe('not-observed');
+    expect(statusOf([], 'MS-TA9001', { declared: [declare('MS-M9001', 'implemented')] })?.status).toBe('declared');
     expect(statusOf([], 'MS-TA9018')?.status).toBe('not-observed');
   });
 

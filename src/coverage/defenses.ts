@@ -1,11 +1,14 @@
+import { CONTROL_NAMES, type Control } from '../admission/probes.js';
+import { type ClusterControl, namespaceName, outcomeLabel, simulate } from '../admission/simulate.js';
+import type { EngineId } from '../admission/types.js';
 import type { Inventory, PodSpecView } from '../inventory/index.js';
 import { tokenMount } from '../inventory/pods.js';
 import { admissionPluginOn, auditBackend, componentsOf } from '../k8s/components.js';
 import { policedWorkloads } from '../k8s/network-isolation.js';
 import { METADATA_ENDPOINTS, networkPolicies } from '../k8s/network-policies.js';
 import { SYSTEM_NAMESPACES } from '../k8s/pod-security.js';
-import { admissionDefenses, type Control, type Defense, enforcedIn } from '../k8s/policy-engines.js';
 import type { MitigationId } from '../matrix/types.js';
+import type { SimulatedProbe } from '../model/report.js';
 
 /**
  * Mitigations observed in place: each derivation says whether the input shows the mitigation everywhere it
@@ -18,61 +21,111 @@ export interface ObservedMitigation {
   readonly id: MitigationId;
   /** In our words: the defenses it rests on, first the claim, then each piece. */
   readonly evidence: readonly string[];
+  /** `simulated`: admission proven with probes, listed in `probes`. */
+  readonly by?: 'simulated';
+  readonly probes?: readonly SimulatedProbe[];
+  /** Not proven either way: a policy may block it and could not be evaluated. Never counted as present. */
+  readonly unproven?: true;
 }
 
 interface Scope {
   readonly inventory: Inventory;
   /** `in the input` or `in the cluster`. */
   readonly where: string;
-  /** Non-system namespaces the input knows of. */
-  readonly namespaces: readonly string[];
   /** Workloads outside the system namespaces. */
   readonly workloads: readonly PodSpecView[];
 }
 
-type Derive = (scope: Scope) => string[] | undefined;
+type Derive = (scope: Scope) => string[] | Omit<ObservedMitigation, 'id'> | undefined;
 
 const isSystem = (namespace: string) => SYSTEM_NAMESPACES.has(namespace);
 
 /**
- * Every namespace has enforcing defenses covering every one of `controls`: the descriptions of those used.
- * `engines` narrows to some admission engines.
+ * Admission proven by simulation: every probe of each of `controls` is rejected in every namespace the input
+ * declares or runs workloads in (and in a new one, where a subject may create namespaces). `engine` narrows the
+ * proof to one admission engine's rejections. Undecidable probes make the mitigation `unproven`, never present.
  */
-function admissionCovers(
+function simulated(
   scope: Scope,
   controls: readonly Control[],
   claim: string,
-  engines?: readonly Defense['engine'][],
-): string[] | undefined {
-  if (!scope.namespaces.length) return undefined;
-  const defenses = admissionDefenses(scope.inventory).defenses.filter(
-    (defense) => !engines || engines.includes(defense.engine),
-  );
-  const used = new Set<string>();
-  for (const namespace of scope.namespaces) {
-    for (const control of controls) {
-      const defense = defenses.find(
-        (candidate) => candidate.controls.includes(control) && enforcedIn(candidate, namespace),
-      );
-      if (!defense) return undefined;
-      used.add(defense.description);
+  engine?: EngineId,
+): Omit<ObservedMitigation, 'id'> | undefined {
+  const simulation = simulate(scope.inventory);
+  const results = controls.map((control) => simulation.cluster(control));
+  if (!results.length || results.some((result) => result === undefined)) return undefined;
+  const probes: SimulatedProbe[] = [];
+  const deciding = new Map<Control, Set<string>>();
+  let admitted = false;
+  let undecided: string | undefined;
+  for (const result of results as ClusterControl[]) {
+    const byProbe = new Map<string, SimulatedProbe>();
+    for (const { namespace, probes: results } of result.namespaces) {
+      for (const { probe, verdict: found, by, reason } of results) {
+        // Narrowed to one engine, a probe rejected only by others is not this engine's proof.
+        const ours = by.filter((outcome) => !engine || outcome.engine === engine);
+        const verdict = found === 'rejected' && !ours.length ? 'admitted' : found;
+        if (verdict === 'admitted') admitted = true;
+        if (verdict === 'unproven') undecided ??= reason;
+        const labels = verdict === 'unproven' ? [reason] : ours.map(outcomeLabel);
+        if (verdict === 'rejected') {
+          const used = deciding.get(result.control) ?? new Set();
+          for (const label of labels) used.add(label);
+          deciding.set(result.control, used);
+        }
+        const key = JSON.stringify([probe.id, verdict, labels]);
+        const known = byProbe.get(key);
+        if (known) known.namespaces.push(namespace);
+        else {
+          byProbe.set(key, {
+            control: result.control,
+            probe: probe.description,
+            verdict,
+            namespaces: [namespace],
+            by: labels,
+          });
+        }
+      }
     }
+    probes.push(...byProbe.values());
   }
-  return [`${claim} in every non-system namespace ${scope.where} (${scope.namespaces.join(', ')})`, ...used];
+  const where = `every namespace ${scope.where} (${simulation.namespaces.map(namespaceName).join(', ')})`;
+  if (admitted) return undefined;
+  if (undecided !== undefined) {
+    return { by: 'simulated', unproven: true, probes, evidence: [`not proven that ${claim} in ${where}`, undecided] };
+  }
+  return {
+    by: 'simulated',
+    probes,
+    evidence: [
+      `${claim} in ${where}: each of ${probes.length} probe${probes.length === 1 ? '' : 's'} rejected`,
+      ...controls.map(
+        (control) => `${CONTROL_NAMES[control]}: rejected by ${[...(deciding.get(control) ?? [])].join(', ')}`,
+      ),
+    ],
+  };
 }
 
-/** The controls (CONTROL_MITIGATIONS maps both to MS-M9013) that stand for that mitigation: the matrix's own examples. */
+/** The controls (both MS-M9013) that stand for that mitigation: the matrix's own examples. */
 const OVER_PERMISSIVE: readonly Control[] = ['privileged', 'host-path'];
 
 /** The derivations, one per mitigation: the only place that decides what "observed in place" means. */
 const derivations: Readonly<Partial<Record<MitigationId, Derive>>> = {
-  // Pod Security admission labels, enforced at baseline or restricted (both reject privileged and hostPath pods).
+  // Pod Security admission itself rejects privileged and hostPath pods (its baseline and restricted levels do).
   'MS-M9017': (scope) =>
-    admissionCovers(scope, ['privileged'], 'Pod Security admission enforces baseline or restricted', [
+    simulated(
+      scope,
+      OVER_PERMISSIVE,
+      'Pod Security admission rejects privileged and hostPath pods',
       'pod-security-admission',
-    ]),
-  // Any engine that rejects privileged and hostPath pods: Kyverno, Gatekeeper, ValidatingAdmissionPolicy, or PSA.
-  'MS-M9013': (scope) => admissionCovers(scope, OVER_PERMISSIVE, 'admission rejects privileged and hostPath pods'),
+    ),
+  // Any engine: Kyverno, Gatekeeper, ValidatingAdmissionPolicy or Pod Security admission.
+  'MS-M9013': (scope) => simulated(scope, OVER_PERMISSIVE, 'admission rejects privileged and hostPath pods'),
+  'MS-M9011': (scope) =>
+    simulated(scope, ['seccomp', 'apparmor'], 'admission rejects pods with seccomp or AppArmor unconfined'),
+  // Signatures need the registry: only the registry allow-list is simulated.
+  'MS-M9005.003': (scope) =>
+    simulated(scope, ['image-registries'], 'admission rejects images from registries the input does not run'),
   'MS-M9014': ({ inventory, where }) => {
     const index = networkPolicies(inventory);
     const namespaces = [...policedWorkloads(inventory).keys()].filter((namespace) => !isSystem(namespace));
@@ -137,20 +190,14 @@ function podName(pod: PodSpecView): string {
 /** The mitigations the input shows in place everywhere they matter, with what they rest on. */
 export function observedMitigations(inventory: Inventory): ObservedMitigation[] {
   const workloads = inventory.podSpecs.filter((pod) => !isSystem(pod.namespace));
-  const namespaces = [
-    ...new Set([
-      ...inventory.ofKind('Namespace').map((namespace) => namespace.ref.name),
-      ...workloads.map((pod) => pod.namespace),
-    ]),
-  ].filter((namespace) => !isSystem(namespace));
   const scope: Scope = {
     inventory,
     where: inventory.complete ? 'in the cluster' : 'in the input',
-    namespaces,
     workloads,
   };
   return derivableMitigations.flatMap((id) => {
-    const evidence = derivations[id]?.(scope);
-    return evidence ? [{ id, evidence }] : [];
+    const derived = derivations[id]?.(scope);
+    if (!derived) return [];
+    return Array.isArray(derived) ? [{ id, evidence: derived }] : [{ id, ...derived }];
   });
 }

@@ -89,15 +89,24 @@ export function techniqueStatuses(
       status: control.status,
       evidence: declaredEvidence(control),
     }));
+  const stateOf = (mitigation: ObservedMitigation): MitigationState => ({
+    id: mitigation.id,
+    by: mitigation.by ?? 'observed',
+    evidence: [...mitigation.evidence],
+    ...(mitigation.probes ? { probes: [...mitigation.probes] } : {}),
+  });
+  const proven = observed.filter((mitigation) => !mitigation.unproven);
+  const seenInPlace = new Set<string>(proven.map((mitigation) => mitigation.id));
   const present: MitigationState[] = [
-    ...observed
-      .filter((mitigation) => !missing.has(mitigation.id))
-      .map(
-        (mitigation): MitigationState => ({ id: mitigation.id, by: 'observed', evidence: [...mitigation.evidence] }),
-      ),
+    ...proven.filter((mitigation) => !missing.has(mitigation.id)).map(stateOf),
     ...declaredStates.filter((state) => state.status === 'implemented'),
   ];
   const absent = [...observedMissing, ...declaredStates.filter((state) => state.status !== 'implemented')];
+  // Shown as such: neither in place nor missing. A finding or a declaration says more.
+  const unproven = observed
+    .filter((mitigation) => mitigation.unproven && !missing.has(mitigation.id) && !seenInPlace.has(mitigation.id))
+    .filter((mitigation) => !declaredStates.some((state) => state.id === mitigation.id))
+    .map(stateOf);
   // In matrix order, whatever order the findings, derivations and controls file came in.
   const byId = (a: MitigationState, b: MitigationState) => compareText(a.id, b.id);
   present.sort(byId);
@@ -106,9 +115,11 @@ export function techniqueStatuses(
   return techniques.map((technique): TechniqueStatus => {
     const assessing = checksAssessing(technique, checks);
     const assessedBy = assessing.filter((id) => !blind.has(id));
+    const undecided = unproven.filter((state) => mitigates(state.id, technique));
     const mitigations = {
       present: present.filter((state) => mitigates(state.id, technique)),
       missing: absent.filter((state) => mitigates(state.id, technique)),
+      ...(undecided.length ? { unproven: undecided } : {}),
     };
     const base = { id: technique.id, findings: 0, assessedBy, mitigations };
     const exposed = exposing.get(technique.id);
@@ -117,7 +128,7 @@ export function techniqueStatuses(
     if (mitigations.present.length) {
       return {
         ...base,
-        status: mitigations.present.some((state) => state.by === 'observed') ? 'mitigated' : 'declared',
+        status: mitigations.present.some((state) => state.by !== 'declared') ? 'mitigated' : 'declared',
       };
     }
     const unread = [...new Set(assessing.flatMap((id) => blind.get(id) ?? []))];

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { type AnyCheck, EXPECTED, type FindingDraft } from '../checks/define.js';
+import type { AnyCheck, FindingDraft } from '../checks/define.js';
 import type { Config, IgnoreRule } from '../config/index.js';
 import { issueMessage } from '../inputs/errors.js';
 import { formatPath } from '../inputs/path.js';
@@ -7,7 +7,14 @@ import type { Inventory, Resource } from '../inventory/index.js';
 import { locatedError } from '../inventory/located.js';
 import { logReads, unreadableKinds } from '../inventory/reads.js';
 import { isControlPlanePod } from '../k8s/components.js';
-import { type Finding, type ScanError, type ScanWarning, type Suppression, severityRank } from '../model/report.js';
+import {
+  EXPECTED,
+  type Finding,
+  type ScanError,
+  type ScanWarning,
+  type Suppression,
+  severityRank,
+} from '../model/report.js';
 import { compareText, globMatch, selectedBy } from '../util/text.js';
 
 export const IGNORE_ANNOTATION = 'kubematrix.io/ignore';

@@ -15,6 +15,9 @@ const ESCAPE_CAPABILITIES: Readonly<Record<string, { severity: Severity; grants:
   BPF: { severity: 'high', grants: 'loading eBPF programs into the kernel' },
 };
 
+/** The capabilities {@link escapeCapabilities} reports whatever else the pod sets. */
+export const ESCAPE_CAPABILITY_NAMES: readonly string[] = Object.keys(ESCAPE_CAPABILITIES);
+
 export interface EscapeCapability {
   readonly name: string;
   /** The `capabilities.add` entry. */

@@ -36,6 +36,9 @@ export const Suppression = z.object({
 });
 export type Suppression = z.infer<typeof Suppression>;
 
+/** How a finding about what a system component is expected to hold or do begins; such findings are `info`. */
+export const EXPECTED = 'expected for a system component: ';
+
 export const Finding = z.object({
   /** Stable across runs for the same check, resource and field: usable as a baseline key. */
   id: z.string(),
@@ -110,9 +113,28 @@ export type ControlStatus = z.infer<typeof ControlStatus>;
  * One mitigation of a technique, in place or missing, and how we know: `observed` in the input (a defense found in
  * place, or findings showing it absent), or `declared` in the controls file.
  */
+/**
+ * One admission probe (`simulated` mitigations): a pod or workload violating one control, submitted to the input's
+ * own admission policies, and what they did with it in the namespaces listed.
+ */
+export const SimulatedProbe = z.object({
+  control: z.string(),
+  /** `a privileged container in a second container of an unlabelled Pod`. */
+  probe: z.string(),
+  verdict: z.enum(['rejected', 'admitted', 'unproven']),
+  namespaces: z.array(z.string()),
+  /** The policies (and validations) that decided, with file:line where written; for `unproven`, why. */
+  by: z.array(z.string()),
+});
+export type SimulatedProbe = z.infer<typeof SimulatedProbe>;
+
 export const MitigationState = z.object({
   id: MitigationIdSchema,
-  by: z.enum(['observed', 'declared']),
+  /**
+   * `simulated`: admission proven by submitting probes to the input's own policies (`probes`); `observed`: seen in
+   * the input, or findings show it absent; `declared`: the controls file.
+   */
+  by: z.enum(['observed', 'declared', 'simulated']),
   /** For `declared`: what the controls file says. */
   status: ControlStatus.optional(),
   /**
@@ -121,6 +143,8 @@ export const MitigationState = z.object({
    * review date as the controls file gives them.
    */
   evidence: z.array(z.string()),
+  /** For `simulated`: every probe and its verdict. */
+  probes: z.array(SimulatedProbe).optional(),
 });
 export type MitigationState = z.infer<typeof MitigationState>;
 
@@ -146,7 +170,15 @@ export const TechniqueStatus = z.object({
   /** The signals that assessed it: checks in this scan able to report the technique (RBAC checks included). */
   assessedBy: z.array(z.string()),
   /** Mitigations of the technique found in place or declared implemented, and those found or declared missing. */
-  mitigations: z.object({ present: z.array(MitigationState), missing: z.array(MitigationState) }),
+  mitigations: z.object({
+    present: z.array(MitigationState),
+    missing: z.array(MitigationState),
+    /**
+     * Admission defenses that may be in place but could not be proven (a policy the engine cannot evaluate): neither
+     * present nor missing; each says why in its evidence.
+     */
+    unproven: z.array(MitigationState).optional(),
+  }),
   /** Why the technique is `not-assessed` when this input could have shown it: kinds the cluster did not let us list. */
   reason: z.string().optional(),
   /**

@@ -1,5 +1,5 @@
-import { EXPECTED } from '../checks/define.js';
-import { grantEvidence, TAKEOVER_CHECK } from '../checks/rbac-findings.js';
+import type { Control } from '../admission/probes.js';
+import { simulate } from '../admission/simulate.js';
 import type { PathTargets } from '../config/index.js';
 import { formatPath } from '../inputs/path.js';
 import { asRecord, controller, type Inventory, type PodSpecView, type Resource } from '../inventory/index.js';
@@ -9,15 +9,15 @@ import { evidenceAt } from '../k8s/evidence.js';
 import { type HostPathVolume, mountedHostPaths, writableBelow, writableMounts } from '../k8s/host-paths.js';
 import { privileged, unprivilegedMounts } from '../k8s/identity.js';
 import { escapeCapabilities } from '../k8s/node-exposure.js';
-import { admissionDefenses, type Control, enforcedIn } from '../k8s/policy-engines.js';
 import { routesTo } from '../k8s/services.js';
 import { getTechnique } from '../matrix/index.js';
 import type { TechniqueId } from '../matrix/types.js';
 import type { GraphEdge, GraphNode } from '../model/paths.js';
-import type { Evidence, Finding, ResourceRef, Severity } from '../model/report.js';
+import { type Evidence, EXPECTED, type Finding, type ResourceRef, type Severity } from '../model/report.js';
+import { grantEvidence } from '../rbac/evidence.js';
 import { formatBinding, formatRole, formatSubject } from '../rbac/format.js';
 import { append } from '../rbac/model.js';
-import { type RiskIndex, type RiskyGrant, type RiskyPermission, riskOf, worst } from '../rbac/risky.js';
+import { type RiskIndex, type RiskyGrant, type RiskyPermission, riskOf, TAKEOVER_CHECK, worst } from '../rbac/risky.js';
 import { subjectKey } from '../rbac/subjects.js';
 import type { Binding, Subject } from '../rbac/types.js';
 
@@ -73,7 +73,7 @@ export const TARGETS = {
 /** Kubelets authenticate as `system:node:<name>` in this group. */
 const NODES_GROUP: Subject = { kind: 'Group', namespace: null, name: 'system:nodes' };
 
-/** Routes from a pod to its node, as the node checks report them: any one enforced control blocks that route. */
+/** Routes from a pod to its node, as the node checks report them: only all enforced block every route. */
 const ESCAPE_CONTROLS: readonly Control[] = ['privileged', 'host-path', 'capabilities'];
 
 const ns = (namespace: string | null) => namespace ?? '';
@@ -733,7 +733,7 @@ class Builder {
    * mount or escape capability) unless admission rejects each of those routes there.
    */
   #runPodsEdges(): void {
-    const defenses = admissionDefenses(this.#inventory).defenses;
+    const simulation = simulate(this.#inventory);
     for (const namespace of this.#namespaces) {
       const hub = this.#node({
         id: runPodsId(namespace),
@@ -753,8 +753,9 @@ class Builder {
           severity: 'high',
         });
       }
-      const blocked = ESCAPE_CONTROLS.every((control) =>
-        defenses.some((defense) => defense.controls.includes(control) && enforcedIn(defense, namespace)),
+      // Proven by the admission simulation: every probe of each route is rejected there.
+      const blocked = ESCAPE_CONTROLS.every(
+        (control) => simulation.inNamespace(control, namespace).enforcement === 'enforced',
       );
       if (blocked) continue;
       const gap = (this.#byCheck.get('pod-security-admission') ?? []).filter(

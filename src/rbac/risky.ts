@@ -7,6 +7,9 @@ import { CLUSTER, covers, inNamespace, isClusterScoped, parseResource, type Reac
 import { memberships, subjectKey } from './subjects.js';
 import type { Grant, PolicyRule, Role, RoleRule, Scope, Subject } from './types.js';
 
+/** The check that speaks for subjects with cluster-admin power, in one finding each. */
+export const TAKEOVER_CHECK = 'rbac-cluster-admin';
+
 /** A set of API resources, as `pods`, `pods/exec` or `deployments.apps` (kubectl's notation). */
 type Resources = readonly string[];
 

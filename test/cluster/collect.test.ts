@@ -199,7 +199,7 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
         },
       ]),
     );
-    // The policy-engine reader finds them among the collected objects: audit-only, so reported.
+    // The admission engine finds them among the collected objects: their templates hold no CEL, so unproven and reported.
     const audited = scanCollection(collection).report.findings.filter((f) => f.checkId === 'admission-policies');
     expect(audited.map((f) => f.uri)).toEqual(
       expect.arrayContaining([
@@ -217,7 +217,7 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
           'discovery of constraints.gatekeeper.sh/v1beta1 failed: forbidden (403): the credentials may not list them',
       },
     ]);
-    // Whoever reads every kind, as the policy-engine reader does, did not assess what it would have.
+    // Whoever reads every kind, as the admission simulation does, did not assess what it would have.
     const assessing = (collection: typeof undiscovered) =>
       scanCollection(collection).report.techniques.filter((t) => t.assessedBy.includes('admission-policies'));
     expect(assessing(collection).length).toBeGreaterThan(0);

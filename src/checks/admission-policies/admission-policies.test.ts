@@ -1,11 +1,37 @@
 import { testCheck } from '../tester.js';
 import check from './index.js';
 
+const shop = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---`;
+
+const privilegedPolicy = (actions: string) => `
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: no-privileged}
+spec:
+  matchConstraints:
+    resourceRules:
+    - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [pods, pods/ephemeralcontainers]}
+  validations:
+  - expression: "(object.spec.containers + object.spec.?initContainers.orValue([]) + object.spec.?ephemeralContainers.orValue([])).all(c, !(c.?securityContext.?privileged.orValue(false)))"
+    message: privileged containers are not allowed
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: no-privileged-everywhere}
+spec:
+  policyName: no-privileged
+  validationActions: [${actions}]
+`;
+
 testCheck(check, {
   valid: [
     {
-      name: 'policies that block nothing kubematrix tracks, and Pod Security labels (another check reads them)',
-      yaml: `
+      name: 'a policy that rejects none of the probes for what they violate, and Pod Security labels (another check reads them)',
+      yaml: `${shop}
 apiVersion: kyverno.io/v1
 kind: ClusterPolicy
 metadata: {name: require-team-label}
@@ -22,24 +48,19 @@ spec:
 apiVersion: v1
 kind: Namespace
 metadata:
-  name: shop
+  name: web
   labels: {pod-security.kubernetes.io/enforce: restricted}
 `,
     },
     {
-      name: 'a Kyverno policy without spec is a located error',
-      yaml: `
-apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata: {name: empty}
-`,
-      errors: [{ line: 2, message: /ClusterPolicy empty: spec: .*the policy was not read/ }],
+      name: 'a policy that would reject privileged pods, in an input with no namespace to protect',
+      yaml: privilegedPolicy('Deny'),
     },
   ],
   invalid: [
     {
-      name: 'an enforcing policy is a defense present; an auditing one is a gap',
-      yaml: `
+      name: 'an enforcing Kyverno policy is a defense present for every control whose probes it all rejects',
+      yaml: `${shop}
 apiVersion: kyverno.io/v1
 kind: ClusterPolicy
 metadata: {name: disallow-host-path}
@@ -51,64 +72,46 @@ spec:
       any:
       - resources: {kinds: [Pod]}
     validate:
+      message: hostPath volumes are not allowed
       pattern:
         spec:
           =(volumes):
           - X(hostPath): "null"
----
-apiVersion: constraints.gatekeeper.sh/v1beta1
-kind: K8sAllowedRepos
-metadata: {name: shop-registry}
-spec:
-  enforcementAction: warn
-  match:
-    namespaces: [shop]
-  parameters:
-    repos: ["registry.shop.example/"]
 `,
       findings: [
         {
-          line: 8,
+          line: 12,
           severity: 'info',
           mitigations: [],
           techniques: [],
-          path: 'spec.rules[0]',
           message:
-            'defense present: Kyverno ClusterPolicy disallow-host-path rule host-path blocks host-path in every namespace (MS-M9013 Restrict over permissive containers)',
-        },
-        {
-          line: 21,
-          severity: 'low',
-          mitigations: ['MS-M9005.003'],
-          message:
-            'Gatekeeper K8sAllowedRepos shop-registry only audits image-registries in namespace shop: enforced, it would provide MS-M9005.003 Gate images deployed to Kubernetes cluster',
+            "defense present: Kyverno ClusterPolicy disallow-host-path rejects every probe of hostPath volumes, writable hostPath volumes, container runtime sockets, the node's root file system in shop (MS-M9013 Restrict over permissive containers)",
         },
       ],
     },
     {
       name: 'a ValidatingAdmissionPolicy in force through its binding, which is evidence',
-      yaml: `
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: no-privileged}
-spec:
-  validations:
-  - expression: "object.spec.containers.all(c, !has(c.securityContext) || c.securityContext.privileged != true)"
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata: {name: no-privileged-everywhere}
-spec:
-  policyName: no-privileged
-  validationActions: [Deny]
-`,
+      yaml: `${shop}${privilegedPolicy('Deny')}`,
       findings: [
         {
-          line: 6,
+          line: 14,
           severity: 'info',
           message:
-            /^defense present: ValidatingAdmissionPolicy no-privileged \(binding no-privileged-everywhere\) blocks privileged/,
-          evidence: [{ type: 'policy', line: 9 }],
+            /^defense present: ValidatingAdmissionPolicy no-privileged rejects every probe of privileged containers in shop \(MS-M9013/,
+          evidence: [{ type: 'policy', line: 17 }],
+        },
+      ],
+    },
+    {
+      name: 'a binding that only warns is a gap: enforced, it would provide the mitigation',
+      yaml: `${shop}${privilegedPolicy('Warn')}`,
+      findings: [
+        {
+          line: 14,
+          severity: 'low',
+          mitigations: ['MS-M9013'],
+          message:
+            'ValidatingAdmissionPolicy no-privileged only warns about privileged containers in shop: enforced, it would provide MS-M9013 Restrict over permissive containers',
         },
       ],
     },

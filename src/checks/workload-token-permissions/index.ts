@@ -1,10 +1,11 @@
 import { tokenMount } from '../../inventory/pods.js';
 import type { TechniqueId } from '../../matrix/types.js';
+import { EXPECTED } from '../../model/report.js';
 import { formatSubject } from '../../rbac/format.js';
 import { RISKY_PERMISSIONS, riskOf } from '../../rbac/risky.js';
 import { isSystemSubject } from '../../rbac/subjects.js';
 import { accountField, accountPower, podAccount } from '../account-power.js';
-import { defineCheck, EXPECTED } from '../define.js';
+import { defineCheck } from '../define.js';
 
 const TOKEN: TechniqueId = 'MS-TA9016';
 

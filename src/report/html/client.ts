@@ -509,17 +509,16 @@ export function client(): void {
     );
   }
 
+  /** An unproven mitigation could not be evaluated either way: shown as such, never as present. */
+  const STATE_LABELS: Record<string, string> = { present: '✓ present', missing: '✗ missing', unproven: '? unproven' };
+
   function mitigationItem(mitigation: MitigationView): HTMLElement {
     const state = mitigation.state ?? 'unknown';
     const how = [mitigation.by, mitigation.status].filter(Boolean).join(', ');
     return el(
       'li',
-      { class: `mitigation m-${state === 'present' || state === 'missing' ? state : 'unknown'}` },
-      el(
-        'span',
-        { class: 'mstate' },
-        state === 'present' ? '✓ present' : state === 'missing' ? '✗ missing' : '· not known',
-      ),
+      { class: `mitigation m-${['present', 'missing', 'unproven'].includes(state) ? state : 'unknown'}` },
+      el('span', { class: 'mstate' }, STATE_LABELS[state] ?? '· not known'),
       how && el('span', { class: 'how' }, ` (${how})`),
       ' ',
       el('strong', {}, `${mitigation.id} ${mitigation.name}`),

@@ -26,6 +26,7 @@ interface MitigationState {
 interface MitigationStates {
   readonly present?: readonly MitigationState[];
   readonly missing?: readonly MitigationState[];
+  readonly unproven?: readonly MitigationState[];
 }
 
 /** Everything the page shows, apart from the findings, which follow it once each in their own array. */
@@ -57,6 +58,7 @@ function pageData(report: Report) {
         for (const [state, list] of [
           ['present', states?.present],
           ['missing', states?.missing],
+          ['unproven', states?.unproven],
         ] as const) {
           for (const entry of list ?? []) stateOf.set(entry.id, { ...entry, state });
         }

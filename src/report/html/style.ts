@@ -71,6 +71,7 @@ code { font: 12px/1.3 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace
 .m-present .mstate { color: #166534; }
 .m-missing .mstate { color: #b91c1c; }
 .m-unknown .mstate { color: var(--muted); }
+.m-unproven .mstate { color: #a16207; }
 .more { margin-top: .25rem; }
 #paths { margin: .75rem 0; padding: .5rem .75rem; border: 1px solid var(--line); border-radius: 6px; }
 .paths-grid { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: 1rem; }
