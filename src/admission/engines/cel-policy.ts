@@ -60,6 +60,25 @@ export function compileBody(spec: Readonly<Record<string, unknown>>, base: Field
   };
 }
 
+const BODIES = new WeakMap<Resource, CelPolicyBody>();
+
+/** The compiled body of a policy whose `spec` holds it (ValidatingAdmissionPolicy, Kyverno ValidatingPolicy), once. */
+export function policyBody(policy: Resource): CelPolicyBody {
+  let body = BODIES.get(policy);
+  if (!body) {
+    body = compileBody(asRecord(policy.object.spec), ['spec']);
+    BODIES.set(policy, body);
+  }
+  return body;
+}
+
+/** `spec.validationActions` as written; undefined when it lists none. */
+export function validationActions(resource: Resource): Set<Action> | undefined {
+  const actions = asRecord(resource.object.spec).validationActions;
+  if (!Array.isArray(actions) || actions.length === 0) return undefined;
+  return new Set(actions.filter((a): a is Action => a === 'Deny' || a === 'Warn' || a === 'Audit'));
+}
+
 export interface BodyInputs {
   /** Top-level variables: `object`, `oldObject`, `request`, `params`, `namespaceObject`. */
   readonly bindings: Readonly<Record<string, unknown>>;

@@ -1,15 +1,7 @@
 import { asRecord, type Inventory, POD_SPEC_PATHS, type Resource } from '../../inventory/index.js';
 import { compileCel } from '../cel.js';
 import type { AdmissionEngine, AdmissionRequest, PolicyOutcome } from '../types.js';
-import {
-  type Action,
-  type CelPolicyBody,
-  compileBody,
-  outcomesOf,
-  requestVariable,
-  runBody,
-  UNKNOWABLE,
-} from './cel-policy.js';
+import { outcomesOf, policyBody, requestVariable, runBody, UNKNOWABLE, validationActions } from './cel-policy.js';
 import { matchResources, namespaceOf, objectName } from './match.js';
 
 /**
@@ -24,23 +16,6 @@ const KINDS = ['ValidatingPolicy', 'NamespacedValidatingPolicy'];
 
 /** Controllers autogen covers unless the policy lists its own, by resource name. */
 const AUTOGEN_DEFAULT = new Set(['daemonsets', 'deployments', 'jobs', 'statefulsets', 'replicasets', 'cronjobs']);
-
-const BODIES = new WeakMap<Resource, CelPolicyBody>();
-
-function bodyOf(policy: Resource): CelPolicyBody {
-  let body = BODIES.get(policy);
-  if (!body) {
-    body = compileBody(asRecord(policy.object.spec), ['spec']);
-    BODIES.set(policy, body);
-  }
-  return body;
-}
-
-function actionsOf(policy: Resource): Set<Action> | undefined {
-  const actions = asRecord(policy.object.spec).validationActions;
-  if (!Array.isArray(actions) || actions.length === 0) return undefined;
-  return new Set(actions.filter((a): a is Action => a === 'Deny' || a === 'Warn' || a === 'Audit'));
-}
 
 /** The controllers autogen covers for this policy. */
 function autogenControllers(policy: Resource): ReadonlySet<string> {
@@ -123,7 +98,7 @@ function evaluatePolicy(policy: Resource, request: AdmissionRequest, inventory: 
   }
   if ('unproven' in matched) return unproven(matched.unproven);
   if (!matched.matches) return [];
-  const actions = actionsOf(policy);
+  const actions = validationActions(policy);
   if (!actions) return unproven(`${name} sets no validationActions`);
   const exempt = exemption(policy, evaluated, inventory);
   if (exempt === 'exempt') return [];
@@ -132,7 +107,7 @@ function evaluatePolicy(policy: Resource, request: AdmissionRequest, inventory: 
   const unknown = new Map(UNKNOWABLE);
   if (request.namespace !== null && !namespace)
     unknown.set('namespaceObject', `reads namespaceObject, and namespace ${request.namespace} is not in the input`);
-  const body = bodyOf(policy);
+  const body = policyBody(policy);
   const result = runBody(body, {
     bindings: {
       object: evaluated.object,

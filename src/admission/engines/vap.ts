@@ -3,12 +3,12 @@ import { selects } from '../../k8s/selectors.js';
 import type { AdmissionEngine, AdmissionRequest, PolicyOutcome } from '../types.js';
 import {
   type Action,
-  type CelPolicyBody,
-  compileBody,
   outcomesOf,
+  policyBody,
   requestVariable,
   runBody,
   UNKNOWABLE,
+  validationActions,
 } from './cel-policy.js';
 import { both, matchResources, namespaceOf, objectName } from './match.js';
 
@@ -22,23 +22,12 @@ const ofGroup = (resource: Resource) => String(resource.object.apiVersion ?? '')
 
 const EVERYTHING = { operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*', '*/*'] };
 
-const BODIES = new WeakMap<Resource, CelPolicyBody>();
-
-function policyBody(policy: Resource): CelPolicyBody {
-  let body = BODIES.get(policy);
-  if (!body) {
-    body = compileBody(asRecord(policy.object.spec), ['spec']);
-    BODIES.set(policy, body);
-  }
-  return body;
-}
-
 /** The binding's actions; v1alpha1 had none and denied. */
 function actionsOf(binding: Resource): Set<Action> | undefined {
-  const actions = asRecord(binding.object.spec).validationActions;
-  if (Array.isArray(actions) && actions.length > 0)
-    return new Set(actions.filter((a): a is Action => a === 'Deny' || a === 'Warn' || a === 'Audit'));
-  return String(binding.object.apiVersion).endsWith('/v1alpha1') ? new Set(['Deny']) : undefined;
+  return (
+    validationActions(binding) ??
+    (String(binding.object.apiVersion).endsWith('/v1alpha1') ? new Set<Action>(['Deny']) : undefined)
+  );
 }
 
 type Params =
