@@ -230,4 +230,33 @@ spec: {rules: []}
     expect(simulate(inventoryOf(SHOP), [shopOnly]).cluster('privileged')?.enforcement).toBe('enforced');
     expect(simulate(inventoryOf(''), [noPrivileged]).cluster('privileged')).toBeUndefined();
   });
+
+  it('does not let a namespace missing from the input answer for a new one: its labels are unknown, the new one has none', () => {
+    // Pods in `logging`, whose Namespace the input lacks, and a user who may create namespaces.
+    const yaml = `
+apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: logging}
+spec:
+  containers: [{name: agent, image: registry.example/agent:1.0}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ns-creator}
+rules: [{apiGroups: [""], resources: [namespaces], verbs: [create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ns-creator}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ns-creator}
+subjects: [{kind: User, name: alice}]
+`;
+    const simulation = simulate(inventoryOf(yaml));
+    expect(simulation.namespaces).toEqual(['logging', NEW_NAMESPACE]);
+    // Pod Security admission cannot read logging's labels; a new namespace has none, so nothing stops the probes.
+    expect(simulation.inNamespace('privileged', 'logging').enforcement).toBe('unproven');
+    const fresh = simulation.inNamespace('privileged', NEW_NAMESPACE);
+    expect(fresh.enforcement).toBe('not-enforced');
+    expect(fresh.reason).not.toContain('logging');
+  });
 });

@@ -147,7 +147,7 @@ class Simulator implements Simulation {
     // The answer of a namespace of the same class, said of this one.
     return result.namespace === namespace
       ? result
-      : { ...result, namespace, reason: result.reason.replace(` in ${result.namespace}`, ` in ${namespace}`) };
+      : { ...result, namespace, reason: result.reason.replaceAll(` in ${result.namespace}`, ` in ${namespace}`) };
   }
 
   #run(control: Control, namespace: string): ControlResult {
@@ -234,11 +234,13 @@ class Simulator implements Simulation {
   #namespaceClass(namespace: string): string {
     let key = this.#classOf.get(namespace);
     if (key === undefined) {
-      const labels = { ...(this.#inventory.find('Namespace', null, namespace)?.labels ?? {}) };
+      const declared = this.#inventory.find('Namespace', null, namespace);
+      const labels = { ...(declared?.labels ?? {}) };
       delete labels['kubernetes.io/metadata.name'];
       const text = this.#policyText();
       const named = NAME_READERS.test(text) || text.includes(JSON.stringify(namespace).slice(1, -1));
-      key = JSON.stringify([named ? namespace : '', Object.entries(labels).sort()]);
+      // A Namespace the input lacks has unknown labels: it answers apart from one declared without labels.
+      key = JSON.stringify([named ? namespace : '', declared !== undefined, Object.entries(labels).sort()]);
       this.#classOf.set(namespace, key);
     }
     return key;
