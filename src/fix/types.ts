@@ -49,6 +49,11 @@ export interface FixContext {
   /** `warn` (default): policies Warn + Audit; `enforce`: Deny. */
   readonly mode: 'warn' | 'enforce';
   readonly usage?: ObservedUsage;
+  /**
+   * The registries images may come from (the image-registry check's `options.allowed`); absent when none is
+   * configured, and the admission policies then allow the ones today's workloads pull from.
+   */
+  readonly allowedRegistries?: readonly string[];
 }
 
 /** A generator proposes files for one mitigation (or one family of findings); it never applies anything. */

@@ -73,9 +73,10 @@ const SOCKET_FILES = [
   'crio/crio.sock',
   'podman/podman.sock',
 ];
-const RUNTIME_SOCKETS = ['/run', '/var/run'].flatMap((dir) => SOCKET_FILES.map((file) => `${dir}/${file}`));
+/** Where the container runtimes put their API sockets. */
+export const RUNTIME_SOCKETS = ['/run', '/var/run'].flatMap((dir) => SOCKET_FILES.map((file) => `${dir}/${file}`));
 /** Sockets moved elsewhere keep their name. */
-const SOCKET_NAMES = new Set(SOCKET_FILES.map((file) => file.split('/').pop()));
+export const SOCKET_NAMES: ReadonlySet<string | undefined> = new Set(SOCKET_FILES.map((file) => file.split('/').pop()));
 
 /** Resolves `//`, `.`, `..` and a trailing `/` the way the node does, so `//etc/` is no way around a rule. */
 export function normalizeHostPath(path: string): string {

@@ -46,7 +46,7 @@ export default defineCheck<z.infer<typeof Options>>({
 });
 
 /** `Index.Docker.io/acme/` → `docker.io/acme`: compared with image names the way `imageName` writes them. */
-function allowedPrefix(entry: string): string {
+export function allowedPrefix(entry: string): string {
   const [host = '', ...rest] = entry.toLowerCase().replace(/\/+$/, '').split('/');
   return [DOCKER_HUB_ALIASES.has(host) ? 'docker.io' : host, ...rest].join('/');
 }
