@@ -193,7 +193,7 @@ describe('admissionPolicies', () => {
       metadata: { name: 'clusterpolicies.kyverno.io' },
       spec: { group: 'kyverno.io' },
     };
-    const withKyverno = { ...context, inventory: inventoryWith(context.inventory, [{ creates: [crd] } as never]) };
+    const withKyverno = { ...context, inventory: inventoryWith(context.inventory, [{ creates: [crd] }]) };
     const files = admissionPolicies(withKyverno);
     const kyvernoFiles = files.filter((file) => file.path.includes('/kyverno-'));
     expect(kyvernoFiles.map((file) => file.path)).toContain('MS-M9013-admission-policies/kyverno-privileged.yaml');

@@ -48,14 +48,6 @@ function rulesOf(policy: NetworkPolicy, direction: Direction) {
     : (policy.spec.egress ?? []).map((rule) => ({ peers: rule.to ?? [], ports: rule.ports ?? [] }));
 }
 
-/** Whether a port entry lets TCP traffic to `port` through. A named port names a pod's port: never an address's. */
-function portAllows(entry: NetworkPolicyPort, port: number): boolean {
-  if ((entry.protocol ?? 'TCP') !== 'TCP') return false;
-  if (entry.port === undefined) return true;
-  if (typeof entry.port !== 'number') return false;
-  return entry.port === port || (entry.endPort !== undefined && entry.port <= port && port <= entry.endPort);
-}
-
 function ipBlockHolds(peer: NetworkPolicyPeer, address: IpAddress): boolean {
   const block = peer.ipBlock;
   const cidr = block && parseCidr(block.cidr);
@@ -73,6 +65,31 @@ export interface EgressVerdict {
   readonly isolating: readonly NetworkPolicy[];
   /** The rules that let the traffic through, when policies isolate it. */
   readonly allowedBy: readonly PolicyRule[];
+}
+
+/** The other end of a connection: a pod (its namespace and labels), or an address outside the cluster. */
+export type Peer =
+  | { readonly namespace: string; readonly labels: Readonly<Record<string, string>> }
+  | { readonly address: IpAddress };
+
+/** A port of the pod the connection is for: its number and name (a policy may name either), and its protocol. */
+export interface ConnectionPort {
+  readonly number?: number;
+  readonly name?: string;
+  /** `TCP` when absent. */
+  readonly protocol?: string;
+}
+
+/** Whether a port entry of a rule lets the connection through. */
+function portMatches(entry: NetworkPolicyPort, port: ConnectionPort): boolean {
+  if ((entry.protocol ?? 'TCP') !== (port.protocol ?? 'TCP')) return false;
+  if (entry.port === undefined) return true;
+  if (typeof entry.port === 'string') return entry.port === port.name;
+  if (port.number === undefined) return false;
+  return (
+    entry.port === port.number ||
+    (entry.endPort !== undefined && entry.port <= port.number && port.number <= entry.endPort)
+  );
 }
 
 export interface NetworkPolicyIndex {
@@ -94,6 +111,12 @@ export interface NetworkPolicyIndex {
   openRule(policy: NetworkPolicy, direction: Direction): PolicyRule | undefined;
   /** Whether the pod may connect to the address on a TCP port, under the policies that isolate its egress. */
   egressTo(pod: PodSpecView, address: IpAddress, port?: number): EgressVerdict;
+  /**
+   * Whether a connection between the pod and a peer is allowed in one direction (Ingress: the peer connects to the
+   * pod's port; Egress: the pod connects to the peer's), under the policies that isolate the pod that way. An ipBlock
+   * is read as addresses outside the cluster: whether it also holds pod IPs depends on the network plugin.
+   */
+  connection(pod: PodSpecView, direction: Direction, peer: Peer, port: ConnectionPort): EgressVerdict;
 }
 
 const indexes = new WeakMap<Inventory, NetworkPolicyIndex>();
@@ -164,6 +187,28 @@ function buildIndex(inventory: Inventory): NetworkPolicyIndex {
     (empty(peer.namespaceSelector) ||
       knownNamespaces().every((namespace) => selects(peer.namespaceSelector, namespaceLabels(namespace))));
 
+  const connection: NetworkPolicyIndex['connection'] = (pod, direction, other, port) => {
+    const holds = (peer: NetworkPolicyPeer, namespace: string): boolean => {
+      if ('address' in other) return ipBlockHolds(peer, other.address);
+      if (peer.ipBlock) return false;
+      const namespaceOk =
+        peer.namespaceSelector === undefined
+          ? other.namespace === namespace
+          : selects(peer.namespaceSelector, namespaceLabels(other.namespace));
+      return namespaceOk && (peer.podSelector === undefined || selects(peer.podSelector, other.labels));
+    };
+    const policies = isolating(pod, direction);
+    const allowedBy: PolicyRule[] = [];
+    for (const policy of policies) {
+      rulesOf(policy, direction).forEach((rule, index) => {
+        const portOk = rule.ports.length === 0 || rule.ports.some((entry) => portMatches(entry, port));
+        const peerOk = rule.peers.length === 0 || rule.peers.some((peer) => holds(peer, pod.namespace));
+        if (portOk && peerOk) allowedBy.push({ policy, direction, index });
+      });
+    }
+    return { allowed: policies.length === 0 || allowedBy.length > 0, isolating: policies, allowedBy };
+  };
+
   const openRules = new WeakMap<NetworkPolicy, Partial<Record<Direction, PolicyRule | undefined>>>();
   return {
     inNamespace,
@@ -188,18 +233,7 @@ function buildIndex(inventory: Inventory): NetworkPolicyIndex {
       }
       return known[direction];
     },
-    egressTo(pod, address, port = METADATA_PORT) {
-      const policies = isolating(pod, 'Egress');
-      const allowedBy: PolicyRule[] = [];
-      for (const policy of policies) {
-        rulesOf(policy, 'Egress').forEach((rule, index) => {
-          const portOk = rule.ports.length === 0 || rule.ports.some((entry) => portAllows(entry, port));
-          // Pod and namespace selectors pick pods; only an ipBlock (or no peer at all) reaches an address outside.
-          const peerOk = rule.peers.length === 0 || rule.peers.some((peer) => ipBlockHolds(peer, address));
-          if (portOk && peerOk) allowedBy.push({ policy, direction: 'Egress', index });
-        });
-      }
-      return { allowed: policies.length === 0 || allowedBy.length > 0, isolating: policies, allowedBy };
-    },
+    egressTo: (pod, address, port = METADATA_PORT) => connection(pod, 'Egress', { address }, { number: port }),
+    connection,
   };
 }

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { scanManifests } from '../../src/engine/scan.js';
 import type { FixContext, FixFile } from '../../src/fix/types.js';
-import { asRecord, buildInventory, type Inventory } from '../../src/inventory/index.js';
+import { withObjects } from '../../src/fix/with-objects.js';
+import type { Inventory } from '../../src/inventory/index.js';
 import type { Finding } from '../../src/model/report.js';
 
 /** The fix context of a scan of these manifest paths, as `kubematrix fix PATH…` builds it. */
@@ -13,19 +14,12 @@ export async function contextOf(inputs: readonly string[], mode: FixContext['mod
   return { inventory, findings: report.findings, mode };
 }
 
-/** The input's objects (each in the namespace it lives in) and the objects the files create: the cluster after them. */
-export function inventoryWith(inventory: Inventory, files: readonly FixFile[]): Inventory {
-  const placed = inventory.resources.map((resource) => ({
-    object:
-      resource.ref.namespace === null
-        ? resource.object
-        : {
-            ...resource.object,
-            metadata: { ...asRecord(resource.object.metadata), namespace: resource.ref.namespace },
-          },
-  }));
-  const created = files.flatMap((file) => file.creates ?? []).map((object) => ({ object }));
-  return buildInventory([...placed, ...created], { complete: inventory.complete }).inventory;
+/** The input's objects and the objects the files create: the cluster after them. */
+export function inventoryWith(inventory: Inventory, files: readonly Pick<FixFile, 'creates'>[]): Inventory {
+  return withObjects(
+    inventory,
+    files.flatMap((file) => file.creates ?? []),
+  );
 }
 
 /** What kubematrix finds in the files' text alone, written to a folder and scanned as `kubematrix scan` would. */
