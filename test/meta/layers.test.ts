@@ -46,6 +46,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'checks',
     'config',
     'coverage',
+    'detections',
     'engine',
     'inputs',
     'inventory',
