@@ -75,6 +75,10 @@ const WELL_KNOWN_GROUPS: Readonly<Record<string, string>> = {
   customresourcedefinitions: 'apiextensions.k8s.io',
 };
 
+/** Every resource whose group is well known, with it: what a `*` of resources covers, as far as the names go. */
+export const WELL_KNOWN_RESOURCES: readonly (readonly [resource: string, group: string])[] =
+  Object.entries(WELL_KNOWN_GROUPS);
+
 export function wellKnownGroup(resource: string): string | undefined {
   return WELL_KNOWN_GROUPS[resource];
 }
