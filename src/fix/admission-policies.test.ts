@@ -203,13 +203,17 @@ describe('admissionPolicies', () => {
     }
     const after = inventoryWith(withKyverno.inventory, kyvernoFiles);
     const simulation = simulate(after, [kyverno]);
-    for (const control of [
+    const controls = [
       'privileged',
+      'capabilities',
       'host-namespaces',
       'host-path-writable',
       'node-root',
+      'runtime-socket',
       'run-as-root',
-    ] as const) {
+      'image-registries',
+    ] as const;
+    for (const control of controls) {
       const result = simulation.cluster(control);
       expect(result?.enforcement, `${control}: ${result?.namespaces.map((n) => n.reason).join('; ')}`).toBe('enforced');
     }

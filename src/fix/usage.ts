@@ -56,8 +56,9 @@ export interface UsageRead {
 /** Reads the logs (files, directories, `-`) into what each subject used, and the window they cover. */
 export async function readUsage(inputs: readonly string[], options: AuditReadOptions = {}): Promise<UsageRead> {
   const bySubject = new Map<string, Map<string, number>>();
-  let from: string | undefined;
-  let to: string | undefined;
+  // Compared as instants: the API server's timestamps and an export's may differ in precision and zone.
+  let from: { time: number; text: string } | undefined;
+  let to: { time: number; text: string } | undefined;
   let events = 0;
   const { errors } = await readAuditLog(
     inputs,
@@ -65,9 +66,10 @@ export async function readUsage(inputs: readonly string[], options: AuditReadOpt
       if (!counts(event)) return;
       events++;
       const at = event.requestReceivedTimestamp ?? event.stageTimestamp;
-      if (at !== undefined) {
-        if (from === undefined || at < from) from = at;
-        if (to === undefined || at > to) to = at;
+      const time = at === undefined ? Number.NaN : Date.parse(at);
+      if (at !== undefined && !Number.isNaN(time)) {
+        if (from === undefined || time < from.time) from = { time, text: at };
+        if (to === undefined || time > to.time) to = { time, text: at };
       }
       const ref = event.objectRef ?? {};
       const resource = ref.subresource ? `${ref.resource}/${ref.subresource}` : String(ref.resource);
@@ -80,5 +82,5 @@ export async function readUsage(inputs: readonly string[], options: AuditReadOpt
     },
     options,
   );
-  return { usage: { from: from ?? '', to: to ?? '', bySubject }, events, errors };
+  return { usage: { from: from?.text ?? '', to: to?.text ?? '', bySubject }, events, errors };
 }

@@ -236,3 +236,35 @@ metadata: {name: shop, labels: {team: shop}}
     expect(names(index.isolating(pod('api'), 'Egress'))).toEqual(['good']);
   });
 });
+
+describe('NetworkPolicy connections', () => {
+  it('decides a pod-to-pod or address connection by peers, named or numbered ports and protocol', () => {
+    const { index, pod } = load(
+      pods('shop', ['api', '{app: api}']) +
+        policy(
+          'shop',
+          'api-from-web',
+          `{podSelector: {matchLabels: {app: api}}, policyTypes: [Ingress], ingress: [
+            {from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: http}]},
+            {from: [{namespaceSelector: {matchLabels: {team: ops}}}], ports: [{port: 9090, endPort: 9099, protocol: UDP}]},
+            {from: [{ipBlock: {cidr: 203.0.113.0/24, except: [203.0.113.9/32]}}]}]}`,
+        ),
+    );
+    const api = pod('api');
+    const web = { namespace: 'shop', labels: { app: 'web' } };
+    const allowed = (peer: Parameters<typeof index.connection>[2], port: Parameters<typeof index.connection>[3]) =>
+      index.connection(api, 'Ingress', peer, port).allowed;
+    expect(allowed(web, { number: 8080, name: 'http' })).toBe(true);
+    // The same number without the port's name, another pod, the same labels in another namespace: no.
+    expect(allowed(web, { number: 8080 })).toBe(false);
+    expect(allowed({ namespace: 'shop', labels: { app: 'db' } }, { number: 8080, name: 'http' })).toBe(false);
+    expect(allowed({ namespace: 'other', labels: { app: 'web' } }, { number: 8080, name: 'http' })).toBe(false);
+    // A namespace the input does not hold has only its name label: `team: ops` does not select it.
+    expect(allowed({ namespace: 'ops', labels: {} }, { number: 9095, protocol: 'UDP' })).toBe(false);
+    expect(allowed({ address: parseIp('203.0.113.7') as IpAddress }, { number: 1 })).toBe(true);
+    expect(allowed({ address: parseIp('203.0.113.9') as IpAddress }, { number: 1 })).toBe(false);
+    // Pods are not addresses here: an ipBlock does not select them.
+    expect(index.connection(api, 'Egress', web, { number: 80 }).allowed).toBe(true);
+    expect(index.connection(api, 'Egress', web, { number: 80 }).isolating).toEqual([]);
+  });
+});
