@@ -4,7 +4,7 @@ import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../test/paths.js';
-import { clusterReport, smallReport } from '../../../test/support/reports.js';
+import { catalog, clusterReport, smallReport } from '../../../test/support/reports.js';
 import { allChecks } from '../../checks/index.js';
 import { scanManifests } from '../../engine/scan.js';
 import type { Finding, Report } from '../../model/report.js';
@@ -41,7 +41,7 @@ interface Sarif {
 }
 
 function sarif(report: Report, cwd = repoRoot): Sarif {
-  const log: unknown = JSON.parse([...renderSarif(report, { cwd })].join(''));
+  const log: unknown = JSON.parse([...renderSarif(report, { cwd, catalog })].join(''));
   // Every error the schema finds, with where it is: a failure says what to fix.
   expect(validate(log) ? [] : validate.errors).toEqual([]);
   return log as Sarif;
@@ -171,7 +171,7 @@ describe('renderSarif', () => {
       ...report,
       findings: Array.from({ length: 1201 }, (_, i) => ({ ...report.findings[0], id: `${i}` })),
     };
-    const pieces = [...renderSarif(many as Report, { cwd: repoRoot })];
+    const pieces = [...renderSarif(many as Report, { cwd: repoRoot, catalog })];
     expect(pieces.length).toBeGreaterThan(3);
     expect(sarif(many as Report).runs[0].results).toHaveLength(1201);
   });
