@@ -56,10 +56,7 @@ function refusal(config: string): string {
 
 describe('custom rules', () => {
   it('find objects that fail a validation, at the object, with the validation as located evidence', () => {
-    const { findings, errors } = run(
-      TEAM_LABEL,
-      `${deployment('web', '{team: shop}')}---\n${deployment('api', '{}')}`,
-    );
+    const { findings, errors } = run(TEAM_LABEL, `${deployment('web', '{team: shop}')}---\n${deployment('api', '{}')}`);
     expect(errors).toEqual([]);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
@@ -115,10 +112,7 @@ describe('custom rules', () => {
       "object.spec.template.metadata.labels.app != 'api'",
     );
     const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\n---\n';
-    const { findings, errors } = run(
-      config,
-      `${configMap}${deployment('web', '{}')}---\n${deployment('api', '{}')}`,
-    );
+    const { findings, errors } = run(config, `${configMap}${deployment('web', '{}')}---\n${deployment('api', '{}')}`);
     expect(findings.map((f) => f.resource.name)).toEqual(['api']);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ source: 'app.yaml', line: 1 });
@@ -162,13 +156,41 @@ describe('rules refused when loaded, each at its line', () => {
       ['[MS-TA9001]', '[privileged]'],
       /'privileged' is no technique .*MS-TA9018/,
     ],
-    ['an unknown mitigation', ['match:', 'mitigations: [MS-M9999]\n  match:'], /mitigations\[0\]: 'MS-M9999' is no mitigation/],
-    ['an id of a built-in check', ['id: team-label', 'id: privileged-container'], /'privileged-container' is the id of a built-in check/],
-    ['a variable a rule does not have', ["'team' in object.metadata.labels", "'team' in params.labels"], /reads params: a rule takes no params/],
-    ['an undeclared identifier', ["'team' in object.metadata.labels", "'team' in obj.metadata.labels"], /reads 'obj', which is not a variable of a rule/],
-    ['an undeclared variable', ["'team' in object.metadata.labels", 'variables.team'], /reads variables\.team, which the rule does not declare/],
-    ['the requesting user', ["'team' in object.metadata.labels", "request.userInfo.username != ''"], /the requesting user is unknown to a scan/],
-    ['a function kubematrix does not evaluate', ["'team' in object.metadata.labels", 'object.isTeamed()'], /isTeamed\(\), which this evaluator does not implement: a rule must be evaluable/],
+    [
+      'an unknown mitigation',
+      ['match:', 'mitigations: [MS-M9999]\n  match:'],
+      /mitigations\[0\]: 'MS-M9999' is no mitigation/,
+    ],
+    [
+      'an id of a built-in check',
+      ['id: team-label', 'id: privileged-container'],
+      /'privileged-container' is the id of a built-in check/,
+    ],
+    [
+      'a variable a rule does not have',
+      ["'team' in object.metadata.labels", "'team' in params.labels"],
+      /reads params: a rule takes no params/,
+    ],
+    [
+      'an undeclared identifier',
+      ["'team' in object.metadata.labels", "'team' in obj.metadata.labels"],
+      /reads 'obj', which is not a variable of a rule/,
+    ],
+    [
+      'an undeclared variable',
+      ["'team' in object.metadata.labels", 'variables.team'],
+      /reads variables\.team, which the rule does not declare/,
+    ],
+    [
+      'the requesting user',
+      ["'team' in object.metadata.labels", "request.userInfo.username != ''"],
+      /the requesting user is unknown to a scan/,
+    ],
+    [
+      'a function kubematrix does not evaluate',
+      ["'team' in object.metadata.labels", 'object.isTeamed()'],
+      /isTeamed\(\), which this evaluator does not implement: a rule must be evaluable/,
+    ],
   ])('%s', (_name, [from, to], message) => {
     expect(refusal(TEAM_LABEL.replace(from as string, to as string))).toMatch(message);
   });
@@ -182,6 +204,8 @@ describe('rules refused when loaded, each at its line', () => {
 
   it('two rules with one id', () => {
     const twice = `${TEAM_LABEL}${TEAM_LABEL.replace('rules:\n', '')}`;
-    expect(refusal(twice)).toMatch(/\.kubematrix\.yaml:11:3: rules\[1\]\.id: 'team-label' is already the id of the rule at \.kubematrix\.yaml:2/);
+    expect(refusal(twice)).toMatch(
+      /\.kubematrix\.yaml:11:3: rules\[1\]\.id: 'team-label' is already the id of the rule at \.kubematrix\.yaml:2/,
+    );
   });
 });

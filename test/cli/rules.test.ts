@@ -72,10 +72,23 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('a custom rule', () => {
   it('is a SARIF rule of its own, its findings results pointing at it', async () => {
-    const { status, stdout } = await run('scan', 'app', '--rules', 'rules.yaml', '--check', 'approved-registry', '-o', 'sarif');
+    const { status, stdout } = await run(
+      'scan',
+      'app',
+      '--rules',
+      'rules.yaml',
+      '--check',
+      'approved-registry',
+      '-o',
+      'sarif',
+    );
     expect(status).toBe(0);
     const [sarifRun] = JSON.parse(stdout).runs;
-    const rules = sarifRun.tool.driver.rules as { id: string; shortDescription: { text: string }; help: { text: string } }[];
+    const rules = sarifRun.tool.driver.rules as {
+      id: string;
+      shortDescription: { text: string };
+      help: { text: string };
+    }[];
     const index = rules.findIndex((rule) => rule.id === 'approved-registry');
     expect(rules[index]?.shortDescription.text).toBe('Image from outside the approved registry');
     expect(rules[index]?.help.text).toContain('Push the image to registry.example.com');
@@ -124,19 +137,32 @@ describe('a custom rule', () => {
     const { status, stdout, stderr } = await run('scan', 'app', '--rules', 'broken.yaml');
     expect(status).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/broken\.yaml:12:5: rules\[0\]\.validations\[0\]\.expression: the expression does not compile/);
+    expect(stderr).toMatch(
+      /broken\.yaml:12:5: rules\[0\]\.validations\[0\]\.expression: the expression does not compile/,
+    );
   });
 
   it('naming an unknown technique is refused with the closest ids', async () => {
     const { status, stderr } = await run('scan', 'app', '--rules', 'typo.yaml');
     expect(status).toBe(2);
-    expect(stderr).toMatch(/typo\.yaml:5:16: rules\[0\]\.techniques\[0\]: 'MS-TA-9002' is no technique .*\(closest: MS-TA9002,/);
+    expect(stderr).toMatch(
+      /typo\.yaml:5:16: rules\[0\]\.techniques\[0\]: 'MS-TA-9002' is no technique .*\(closest: MS-TA9002,/,
+    );
   });
 });
 
 describe('scan --policies', () => {
   it("fails the gate on what the cluster's policies would reject, and leaves them out of the input", async () => {
-    const { status, stdout } = await run('scan', 'app', '--policies', 'app/policies', '--fail-on', 'high', '-o', 'json');
+    const { status, stdout } = await run(
+      'scan',
+      'app',
+      '--policies',
+      'app/policies',
+      '--fail-on',
+      'high',
+      '-o',
+      'json',
+    );
     expect(status).toBe(1);
     const report = JSON.parse(stdout);
     expect(report.source.files).toBe(1);

@@ -29,6 +29,14 @@ const template = (privileged: boolean) => `
         image: registry.example.com/web:1.0
         securityContext: {privileged: ${privileged}}`;
 
+const controller = (kind: string, privileged: boolean, extra = '') => `apiVersion: apps/v1
+kind: ${kind}
+metadata: {name: web, namespace: shop}
+spec:${extra}
+  selector: {matchLabels: {app: web}}
+  template:${template(privileged)}
+`;
+
 /** Each workload kind, as a user writes it, privileged or not. */
 const WORKLOADS: Readonly<Record<string, (privileged: boolean) => string>> = {
   Pod: (privileged) => `apiVersion: v1
@@ -40,35 +48,10 @@ spec:
     image: registry.example.com/web:1.0
     securityContext: {privileged: ${privileged}}
 `,
-  Deployment: (privileged) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:${template(privileged)}
-`,
-  DaemonSet: (privileged) => `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:${template(privileged)}
-`,
-  StatefulSet: (privileged) => `apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: web, namespace: shop}
-spec:
-  serviceName: web
-  selector: {matchLabels: {app: web}}
-  template:${template(privileged)}
-`,
-  ReplicaSet: (privileged) => `apiVersion: apps/v1
-kind: ReplicaSet
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:${template(privileged)}
-`,
+  Deployment: (privileged) => controller('Deployment', privileged),
+  DaemonSet: (privileged) => controller('DaemonSet', privileged),
+  StatefulSet: (privileged) => controller('StatefulSet', privileged, '\n  serviceName: web'),
+  ReplicaSet: (privileged) => controller('ReplicaSet', privileged),
   Job: (privileged) => `apiVersion: batch/v1
 kind: Job
 metadata: {name: web, namespace: shop}
