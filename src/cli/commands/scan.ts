@@ -53,8 +53,13 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
   const outputs = planOutputs(options.output, options.outputFile, io.cwd);
   checkInput(paths, options);
   const namespace = placementNamespace(options);
-  if (paths.includes('-') && (options.audit?.includes('-') || options.policies?.includes('-'))) {
-    throw new UsageError("standard input ('-') can hold the manifests, an --audit log or --policies: only one of them");
+  if (paths.includes('-') && options.audit?.includes('-')) {
+    throw new UsageError("standard input ('-') can hold the manifests or an --audit log, not both");
+  }
+  if (options.policies?.includes('-') && (paths.includes('-') || options.audit?.includes('-'))) {
+    throw new UsageError(
+      "standard input ('-') can hold --policies or the manifests or an --audit log, not two of them",
+    );
   }
   const configured = await configFor(io, options.config);
   const config = options.inlineSuppressions === false ? { ...configured, suppressions: { inline: false } } : configured;
