@@ -91,7 +91,7 @@ function expressionProblem(text: string, declared: ReadonlySet<string>): string 
   if ('error' in program) {
     return program.unsupported
       ? `${program.error}: a rule must be evaluable by kubematrix`
-      : `the expression does not compile: ${program.error}`;
+      : `the expression does not compile${positioned(program.error)}`;
   }
   for (const read of program.reads) {
     const refused = REFUSED.get(read);
@@ -103,6 +103,14 @@ function expressionProblem(text: string, declared: ReadonlySet<string>): string 
       return `reads variables.${field}, which the rule does not declare under variables`;
   }
   return undefined;
+}
+
+/** `<input>:1:23: found …` → ` at column 23: found …`: the position is in the expression, not in the file. */
+function positioned(error: string): string {
+  const at = /^<input>:(\d+):(\d+):\s*/.exec(error);
+  if (!at) return `: ${error}`;
+  const [whole, line, column] = at;
+  return ` at ${line === '1' ? '' : `line ${line}, `}column ${column}: ${error.slice(whole.length)}`;
 }
 
 function ruleCheck(spec: RuleSpec, file: RuleFile, base: FieldPath, at: SourceLocation): AnyCheck {

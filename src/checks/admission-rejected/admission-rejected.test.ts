@@ -210,6 +210,38 @@ spec:
     expect((await scan(pod(false), kyverno('Enforce'))).findings).toEqual([]);
   });
 
+  it('judges Gatekeeper constraints with a CEL template; a Rego-only template is not evaluated, and says so', async () => {
+    const template = (code: string) => `apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: k8snoprivileged}
+spec:
+  crd: {spec: {names: {kind: K8sNoPrivileged}}}
+  targets:
+  - target: admission.k8s.gatekeeper.sh
+${code}
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sNoPrivileged
+metadata: {name: no-privileged}
+spec:
+  enforcementAction: deny
+  match: {kinds: [{apiGroups: [""], kinds: [Pod]}]}
+`;
+    const cel = template(`    code:
+    - engine: K8sNativeValidation
+      source:
+        validations:
+        - expression: "variables.anyObject.spec.containers.all(c, !c.?securityContext.?privileged.orValue(false))"
+          message: no privileged containers`);
+    const { findings } = await scan(pod(true), cel);
+    expect(findings.map((f) => [f.severity, f.message])).toEqual([
+      ['high', expect.stringMatching(/^would be rejected: no privileged containers/)],
+    ]);
+    expect((await scan(pod(false), cel)).findings).toEqual([]);
+    const rego = await scan(pod(false), template('    rego: package k8snoprivileged'));
+    expect(rego.findings.map((f) => f.severity)).toEqual(['info']);
+  });
+
   it('does not run, and so assesses nothing, without --policies', async () => {
     const { report } = await scanManifests(['-'], {
       stdin: async () => Buffer.from(pod(true)),
