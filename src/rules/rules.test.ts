@@ -144,7 +144,7 @@ describe('rules refused when loaded, each at its line', () => {
     [
       'an expression that does not parse',
       ["has(object.metadata.labels) && 'team' in object.metadata.labels", 'object.metadata.labels['],
-      /\.kubematrix\.yaml:9:5: rules\[0\]\.validations\[0\]\.expression: the expression does not compile/,
+      /\.kubematrix\.yaml:9:5: rules\[0\]\.validations\[0\]\.expression: the expression does not compile at column \d+: /,
     ],
     [
       'an unknown technique, with the closest ids',
