@@ -91,6 +91,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'matrix',
     'model',
     'rbac',
+    'rules',
     'version',
   ],
 };
