@@ -173,7 +173,7 @@ describe('scan --policies', () => {
       message: expect.stringMatching(/^would be rejected: privileged containers are not allowed/),
       evidence: [
         { type: 'policy', location: { file: 'app/policies/no-privileged.yaml', line: 9 } },
-        { type: 'binding', location: { file: 'app/policies/no-privileged.yaml', line: 12 } },
+        { type: 'policy', location: { file: 'app/policies/no-privileged.yaml', line: 12 } },
       ],
     });
   });

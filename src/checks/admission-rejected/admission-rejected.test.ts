@@ -118,7 +118,7 @@ describe.each(Object.keys(WORKLOADS))('%s', (kind) => {
     );
     expect(finding?.evidence?.map((e) => [e.type, e.location?.file, e.location?.line])).toEqual([
       ['policy', 'policies.yaml', 9],
-      ['binding', 'policies.yaml', 12],
+      ['policy', 'policies.yaml', 12],
     ]);
   });
 

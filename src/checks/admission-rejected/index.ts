@@ -137,7 +137,7 @@ function evidenceOf(outcome: PolicyOutcome): Evidence[] {
   return [
     evidenceAt('policy', outcome.policy, outcome.path, `${outcome.name}${detail ? `: ${detail}` : ''}`),
     ...(outcome.related ?? []).map((related) =>
-      evidenceAt('binding', related, [], `${related.ref.kind} ${related.ref.name}, which ${outcome.name} rests on`),
+      evidenceAt('policy', related, [], `${related.ref.kind} ${related.ref.name}, part of ${outcome.name}`),
     ),
   ];
 }
