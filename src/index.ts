@@ -17,7 +17,7 @@ export type {
 export type { AnyCheck, Check, CheckContext, FindingDraft } from './checks/define.js';
 export { defineCheck } from './checks/define.js';
 export { allChecks, getCheck } from './checks/index.js';
-export { Config, loadConfig, parseConfig } from './config/index.js';
+export { Config, loadConfig, loadRuleFile, parseConfig, type RuleFile, RuleSpec } from './config/index.js';
 export { techniqueStatuses } from './coverage/index.js';
 export { analyze } from './engine/analyze.js';
 export {
@@ -53,4 +53,5 @@ export {
 } from './rbac/queries.js';
 export { type Held, type RiskIndex, type RiskyGrant, type RiskyPermission, riskOf } from './rbac/risky.js';
 export type { Binding, Grant, Role, Scope, Subject, SubjectKind } from './rbac/types.js';
+export { compileRules } from './rules/index.js';
 export { version } from './version.js';

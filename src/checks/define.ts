@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { FieldPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';
-import type { Evidence, Severity } from '../model/report.js';
+import type { Evidence, Severity, SourceLocation } from '../model/report.js';
 
 /** What a check hands over for one problem; the engine adds id, location, suppression and defaults. */
 export interface FindingDraft {
@@ -28,6 +28,11 @@ export interface CheckContext<Options> {
   report(draft: FindingDraft): void;
   /** An object the check cannot read (a field of the wrong type): a located input error; the scan goes on. */
   error(resource: Resource, path: FieldPath, message: string): void;
+  /**
+   * The cluster's admission objects given apart from the input (`scan --policies`), with the input's Namespaces
+   * they do not define: what the input is admitted against. Set only for checks that declare `needsPolicies`.
+   */
+  readonly policies?: Inventory;
 }
 
 export interface Check<Options = unknown> {
@@ -52,6 +57,10 @@ export interface Check<Options = unknown> {
    * shown as `info`, expected for a system component.
    */
   readonly controlPlane?: true;
+  /** The check judges the input against `policies` only: without them it does not run, and assesses nothing. */
+  readonly needsPolicies?: true;
+  /** Where a custom rule (docs/rules.md) is defined; none for a built-in check. */
+  readonly definedAt?: SourceLocation;
   run(context: CheckContext<Options>): void;
 }
 

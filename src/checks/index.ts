@@ -2,6 +2,7 @@ import addedCapabilities from './added-capabilities/index.js';
 import admissionDrift from './admission-drift/index.js';
 import admissionGap from './admission-gap/index.js';
 import admissionPolicies from './admission-policies/index.js';
+import admissionRejected from './admission-rejected/index.js';
 import admissionWebhooks from './admission-webhooks/index.js';
 import allowPrivilegeEscalation from './allow-privilege-escalation/index.js';
 import apiserverAlwaysAllow from './apiserver-always-allow/index.js';
@@ -124,6 +125,7 @@ export const allChecks: readonly AnyCheck[] = [
   admissionWebhooks,
   podSecurityAdmission,
   admissionDrift,
+  admissionRejected,
   admissionGap,
   admissionPolicies,
   apiserverAnonymousAccess,

@@ -70,8 +70,13 @@ Exit codes:
     .description(
       'explain a technique or mitigation (MS-TA9013, ms-m9013, or a name fragment: hostpath), a check (privileged-container) or an audit rule (exec-shell)',
     )
-    .argument('<id-or-name>', 'technique or mitigation ID or part of its name, check id or audit rule id')
+    .argument(
+      '<id-or-name>',
+      'technique or mitigation ID or part of its name, check id, custom rule id or audit rule id',
+    )
     .addOption(outputOption(['table', 'json'], 'table'))
+    .option('-c, --config <file>', 'the config file whose custom rules to know (default: .kubematrix.yaml if present)')
+    .option('--rules <file>', 'a file of custom rules (repeatable; docs/rules.md)', repeatable)
     .action(lazy(async () => (await import('./commands/explain.js')).default));
 
   const scan = program
@@ -112,6 +117,16 @@ Exit codes:
       '--audit <log>',
       'an audit log (repeatable): the techniques its events show happening are marked on the matrix',
       (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--policies <path>',
+      "the cluster's admission objects, a file or directory (repeatable): every object the input would have rejected, warned about or audited is a finding (admission-rejected; docs/rules.md)",
+      repeatable,
+    )
+    .option(
+      '--rules <file>',
+      "a file of custom rules in CEL (repeatable; docs/rules.md), besides the config file's",
+      repeatable,
     )
     .option(
       '--fail-on-input-errors',

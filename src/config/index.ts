@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse, YAMLError } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { issueMessage, yamlErrorMessage } from '../inputs/errors.js';
 import { DEFAULT_LIMITS } from '../inputs/limits.js';
-import { formatPath } from '../inputs/path.js';
-import { Severity } from '../model/report.js';
+import { type FieldPath, formatPath } from '../inputs/path.js';
+import { ConversionError, locate, type Positions, toPlain } from '../inputs/yaml.js';
+import { Severity, type SourceLocation } from '../model/report.js';
 
 /** A date as YAML 1.1 reads it (a timestamp) or as text: kept as `YYYY-MM-DD` text. */
 export const isoDate = z
@@ -65,7 +66,65 @@ export const Limits = z.strictObject({
   objects: bound(DEFAULT_LIMITS.objects),
 });
 
-export const Config = z.strictObject({
+/**
+ * A custom check written in CEL (docs/rules.md): which objects it looks at, and the validations each must pass, with
+ * the variables of a ValidatingAdmissionPolicy. Only the shape is checked here; src/rules checks the techniques,
+ * the ids and the expressions.
+ */
+export const RuleSpec = z.strictObject({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be kebab-case: lower-case words joined by -'),
+  title: z.string().min(1),
+  severity: Severity,
+  techniques: z.array(z.string().min(1)).min(1, 'name at least one technique (MS-TA9xxx) the rule bears on'),
+  mitigations: z.array(z.string().min(1)).default([]),
+  description: z.string().min(1).optional(),
+  rationale: z.string().min(1).optional(),
+  remediation: z.string().min(1).optional(),
+  match: z.strictObject({
+    /** Kinds as written in `kind:` (`Deployment`), or `*` for every kind. */
+    kinds: z.array(z.string().min(1)).min(1),
+    /** Namespaces (`*` patterns allowed); absent: every namespace and cluster-scoped objects. */
+    namespaces: z.array(z.string().min(1)).optional(),
+    labelSelector: z
+      .strictObject({
+        matchLabels: z.record(z.string(), z.string()).optional(),
+        matchExpressions: z
+          .array(
+            z.strictObject({
+              key: z.string().min(1),
+              operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+              values: z.array(z.string()).optional(),
+            }),
+          )
+          .optional(),
+      })
+      .optional(),
+  }),
+  /** Named expressions the validations read as `variables.<name>`, as in a ValidatingAdmissionPolicy. */
+  variables: z
+    .array(z.strictObject({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), expression: z.string().min(1) }))
+    .default([]),
+  validations: z
+    .array(
+      z.strictObject({
+        expression: z.string().min(1),
+        message: z.string().min(1).optional(),
+        messageExpression: z.string().min(1).optional(),
+      }),
+    )
+    .min(1),
+});
+export type RuleSpec = z.infer<typeof RuleSpec>;
+
+/** Rules as read from one file, with the means to point at their fields: `rules[0].validations[1].expression`. */
+export interface RuleFile {
+  readonly file: string;
+  readonly rules: readonly RuleSpec[];
+  /** The location of a field, by its path from the top of the file (`['rules', 0, …]`). */
+  locate(path: FieldPath): SourceLocation;
+}
+
+export const ConfigSchema = z.strictObject({
   ignore: z.array(IgnoreRule).default([]),
   /**
    * `inline: false`: the `kubematrix.io/ignore` annotation suppresses nothing, so that a scanned manifest (an
@@ -76,8 +135,13 @@ export const Config = z.strictObject({
   checks: z.record(z.string(), CheckSettings).default({}),
   paths: z.strictObject({ targets: PathTargets.prefault({}) }).prefault({}),
   audit: AuditConfig.optional(),
+  /** Custom checks (docs/rules.md). */
+  rules: z.array(RuleSpec).default([]),
 });
-export type Config = z.infer<typeof Config>;
+
+/** The config; when read from a file, `rulesFile` locates its `rules`. */
+export type Config = z.infer<typeof ConfigSchema> & { readonly rulesFile?: RuleFile };
+export const Config: { parse(value: unknown): Config } = ConfigSchema;
 
 export const DEFAULT_CONFIG_FILE = '.kubematrix.yaml';
 
@@ -112,20 +176,53 @@ export async function readUserFile(
 }
 
 export function parseConfig(text: string, source = DEFAULT_CONFIG_FILE): Config {
+  const { data, locate } = parseYaml(text, source, ConfigSchema, 'config');
+  return { ...data, rulesFile: { file: source, rules: data.rules, locate } };
+}
+
+/** `--rules FILE`: `rules:` as in the config file, so that a rule moves between them unchanged. */
+export async function loadRuleFile(file: string, cwd = '.'): Promise<RuleFile> {
+  const text = (await readUserFile(file, file, cwd, 'rules')) as string;
+  const { data, locate } = parseYaml(text, file, z.strictObject({ rules: z.array(RuleSpec).min(1) }), 'rules');
+  return { file, rules: data.rules, locate };
+}
+
+/**
+ * A YAML file read against a schema; bad YAML or a bad field is a ConfigError naming the file, the line and the
+ * field. The value keeps its source positions, so that later checks (an expression that does not compile) can
+ * point at their line too.
+ */
+function parseYaml<T>(
+  text: string,
+  source: string,
+  schema: z.ZodType<T>,
+  what: string,
+): { data: T; locate: (path: FieldPath) => SourceLocation } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { version: '1.1', uniqueKeys: false, lineCounter });
+  const positions: Positions = new Map();
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${source}:${line}:${col}`;
+  };
+  const [yamlError] = document.errors;
+  if (yamlError) throw new ConfigError(`${what} ${at(yamlError.pos[0])}: ${yamlErrorMessage(yamlError)}`);
   let raw: unknown;
   try {
-    raw = parse(text, { version: '1.1' }) ?? {};
+    raw = toPlain(document, positions) ?? {};
   } catch (error) {
-    if (!(error instanceof YAMLError)) throw error;
-    const at = error.linePos?.[0];
-    throw new ConfigError(`config ${source}${at ? `:${at.line}:${at.col}` : ''}: ${yamlErrorMessage(error)}`);
+    if (!(error instanceof ConversionError)) throw error;
+    throw new ConfigError(`${what} ${at(error.offset)}: ${error.message}`);
   }
-  const result = Config.safeParse(raw, { error: issueMessage });
+  const locateIn = (path: FieldPath) => locate(raw, 0, positions, lineCounter, source, path);
+  const result = schema.safeParse(raw, { error: issueMessage });
   if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${formatPath(issue.path as (string | number)[]) || '(top level)'}: ${issue.message}`,
-    );
-    throw new ConfigError(`config ${source} is invalid:\n  ${problems.join('\n  ')}`);
+    const problems = result.error.issues.map((issue) => {
+      const path = issue.path as (string | number)[];
+      const { line, column } = locateIn(path);
+      return `${source}:${line}:${column}: ${formatPath(path) || '(top level)'}: ${issue.message}`;
+    });
+    throw new ConfigError(`${what} ${source} is invalid:\n  ${problems.join('\n  ')}`);
   }
-  return result.data;
+  return { data: result.data, locate: locateIn };
 }

@@ -29,6 +29,8 @@ export interface AnalyzeOptions {
   readonly only?: readonly string[];
   /** `--skip-check`: no check whose id matches one of these patterns. */
   readonly skip?: readonly string[];
+  /** The cluster's admission objects the input is checked against (`--policies`), for checks that need them. */
+  readonly policies?: Inventory;
 }
 
 export interface Analysis {
@@ -45,7 +47,7 @@ export interface Analysis {
 /** Runs every enabled check over the inventory and applies suppressions. Findings come out in a stable order. */
 export function analyze(
   inventory: Inventory,
-  { checks, config, now = new Date(), only, skip }: AnalyzeOptions,
+  { checks, config, now = new Date(), only, skip, policies }: AnalyzeOptions,
 ): Analysis {
   const findings: Finding[] = [];
   const errors: ScanError[] = [];
@@ -58,6 +60,7 @@ export function analyze(
   for (const check of checks) {
     const settings = config.checks[check.id];
     if (settings?.enabled === false || !selectedBy(check.id, only, skip)) continue;
+    if (check.needsPolicies && !policies) continue;
     const options = check.options?.safeParse(settings?.options ?? {}, { error: issueMessage });
     if (options && !options.success) {
       const [issue] = options.error.issues;
@@ -80,6 +83,7 @@ export function analyze(
           findings.push(finding);
         },
         error: (resource, path, message) => errors.push(locatedError(resource, path, message)),
+        ...(check.needsPolicies ? { policies } : {}),
       });
       ran.push(check);
       const unread = unreadableKinds(inventory, reads.kinds());

@@ -38,6 +38,11 @@ export interface ScanOptions extends ReadOptions {
   /** `--check` and `--skip-check` patterns (see `AnalyzeOptions`). */
   only?: readonly string[];
   skip?: readonly string[];
+  /**
+   * The cluster's admission objects (`--policies`), read apart from the input: the input is checked as if it were
+   * applied to a cluster that has them (check admission-rejected). Their read errors join the report's.
+   */
+  policies?: { readonly objects: readonly SourceObject[]; readonly errors: readonly ScanError[] };
   /** What the organization declares of mitigations no scan observes (the controls file); none by default. */
   controls?: readonly DeclaredControl[];
   now?: Date;
@@ -108,12 +113,14 @@ function assess<Source extends ReportSource>(
   const now = options.now ?? new Date();
   const config = options.config ?? Config.parse({});
   const { inventory, errors: inventoryErrors, warnings } = buildInventory(objects, inventoryOptions);
+  const policies = options.policies && policyInventory(options.policies, objects, inventoryOptions);
   const analysis = analyze(inventory, {
     checks: options.checks ?? allChecks,
     config,
     now,
     only: options.only,
     skip: options.skip,
+    ...(policies && { policies: policies.inventory }),
   });
   const techniques = objects.length
     ? techniqueStatuses(analysis.findings, analysis.checks, analysis.blind, {
@@ -136,9 +143,34 @@ function assess<Source extends ReportSource>(
     source,
     findings: analysis.findings,
     techniques: paths ? withPaths(techniques, paths) : techniques,
-    errors: [...inputErrors, ...inventoryErrors, ...analysis.errors],
-    warnings: [...inputWarnings, ...warnings, ...analysis.warnings],
+    errors: [...inputErrors, ...inventoryErrors, ...(policies?.errors ?? []), ...analysis.errors],
+    warnings: [...inputWarnings, ...warnings, ...(policies?.warnings ?? []), ...analysis.warnings],
     ...(paths && { attackPaths: reportPaths(paths) }),
   };
   return { report, inventory };
 }
+
+/**
+ * The cluster the input is admitted to: the `--policies` objects, and the input's Namespaces they do not define (a
+ * pull request may create its namespace). Errors and warnings are those about the policies' own files: the input's
+ * are reported once, by its own inventory.
+ */
+function policyInventory(
+  policies: NonNullable<ScanOptions['policies']>,
+  objects: readonly SourceObject[],
+  { namespace }: InventoryOptions,
+): { inventory: Inventory; errors: ScanError[]; warnings: ScanWarning[] } {
+  const defined = new Set(
+    policies.objects.filter(({ object }) => object.kind === 'Namespace').map(({ object }) => nameOf(object)),
+  );
+  const created = objects.filter(({ object }) => object.kind === 'Namespace' && !defined.has(nameOf(object)));
+  const built = buildInventory([...policies.objects, ...created], { complete: false, ...(namespace && { namespace }) });
+  const files = new Set(policies.objects.map((source) => source.file));
+  return {
+    inventory: built.inventory,
+    errors: [...policies.errors, ...built.errors.filter((error) => files.has(error.source))],
+    warnings: built.warnings.filter((warning) => warning.locations.some((location) => files.has(location.file))),
+  };
+}
+
+const nameOf = (object: Readonly<Record<string, unknown>>) => (object.metadata as { name?: unknown } | undefined)?.name;

@@ -1,4 +1,16 @@
+import type { AnyCheck } from '../checks/define.js';
+import type { AnyDetection } from '../detections/define.js';
 import type { Report } from '../model/report.js';
+
+/**
+ * Every rule a report's findings and alerts come from: the built-in checks and the custom rules of this scan
+ * (docs/rules.md), and the audit detections. Handed to the reporters, which import none, so that a custom rule gets
+ * its SARIF rule, JUnit test case and text like a built-in check.
+ */
+export interface RuleCatalog {
+  readonly checks: readonly AnyCheck[];
+  readonly detections: readonly AnyDetection[];
+}
 
 /** How a report is to be rendered; formats that do not draw for a terminal ignore the terminal's fields. */
 export interface ReportOptions {
@@ -11,10 +23,11 @@ export interface ReportOptions {
   readonly all: boolean;
   /** The directory relative file paths in the report are relative to (the CLI's); SARIF writes paths from there. */
   readonly cwd?: string;
+  readonly catalog: RuleCatalog;
 }
 
 /**
- * A pure function of the report (and the knowledge base): text to print or save, in pieces written one after the
+ * A pure function of the report, the rule catalog and the knowledge base: text to print or save, in pieces written one after the
  * other, so that a large report need not be held as one string.
  */
 export type Reporter = (report: Report, options: ReportOptions) => Iterable<string>;

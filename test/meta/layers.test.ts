@@ -25,6 +25,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   admission: ['inputs', 'inventory', 'k8s', 'matrix', 'model', 'rbac', 'util'],
   checks: ['admission', 'inputs', 'inventory', 'k8s', 'matrix', 'model', 'rbac', 'util'],
   detections: ['inputs', 'inventory', 'k8s', 'matrix', 'model', 'rbac', 'util'],
+  // Custom rules: CEL checks built from the config, evaluated with the admission engine's CEL.
+  rules: ['admission', 'checks', 'config', 'inputs', 'inventory', 'k8s', 'matrix', 'model', 'util'],
   paths: ['admission', 'config', 'inputs', 'inventory', 'k8s', 'matrix', 'model', 'rbac', 'util'],
   coverage: ['admission', 'checks', 'config', 'inputs', 'inventory', 'k8s', 'matrix', 'model', 'util'],
   engine: [
@@ -75,6 +77,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'paths',
     'rbac',
     'report',
+    'rules',
     'util',
     'version',
   ],
@@ -89,6 +92,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'matrix',
     'model',
     'rbac',
+    'rules',
     'version',
   ],
 };

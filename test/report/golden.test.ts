@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reportFormat } from '../../src/report/index.js';
 import { repoRoot } from '../paths.js';
-import { smallReport } from '../support/reports.js';
+import { catalog, smallReport } from '../support/reports.js';
 
 /**
  * Each file format of one small, fixed report (test/support/reports.ts), compared with the file under test/golden:
@@ -17,7 +17,9 @@ describe('golden reports', async () => {
     it(`--output ${name}`, async () => {
       const render = await reportFormat(name)?.load();
       if (!render) throw new Error(`no format ${name}`);
-      const text = [...render(report, { width: 100, color: false, showSuppressed: false, all: false, cwd: repoRoot })];
+      const text = [
+        ...render(report, { width: 100, color: false, showSuppressed: false, all: false, cwd: repoRoot, catalog }),
+      ];
       await expect(text.join('')).toMatchFileSnapshot(`../golden/${file}`);
     });
   }

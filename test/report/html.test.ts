@@ -11,7 +11,7 @@ import { activityMark } from '../../src/report/statuses.js';
 import { cli } from '../cli/run.js';
 import { chromiumPath, describeBrowser } from '../paths.js';
 import { groupedPaths, samplePaths } from '../support/attack-paths.js';
-import { sampleActivity, withActivity } from '../support/reports.js';
+import { catalog, sampleActivity, withActivity } from '../support/reports.js';
 
 /** Where the test leaves its screenshot of the example's report (docs/html-report.png is a copy of one). */
 export const screenshotPath = path.join(tmpdir(), 'kubematrix-html-report.png');
@@ -58,7 +58,7 @@ async function open(browser: Browser, html: string) {
 const LAUNCH = 60_000;
 const STEPS = 30_000;
 
-const options = { width: 80, color: false, showSuppressed: false, all: false };
+const options = { width: 80, color: false, showSuppressed: false, all: false, catalog };
 const cell = (page: Page, id: string) => page.locator(`button.cell[data-technique="${id}"]`).first();
 const shown = (page: Page) => page.locator('#shown').textContent();
 

@@ -7,6 +7,7 @@ import { allChecks } from '../../src/checks/index.js';
 import { scanManifests } from '../../src/engine/scan.js';
 import { type Report, severityRank } from '../../src/model/report.js';
 import { renderSarif, SARIF_LIMITS } from '../../src/report/sarif/index.js';
+import { catalog } from '../support/reports.js';
 
 /**
  * GitHub code scanning rejects a SARIF upload with more than 25,000 results in a run, 1,000 locations on a result,
@@ -81,7 +82,7 @@ beforeAll(async () => {
     writeFileSync(path.join(dir, `app-${String(file).padStart(4, '0')}.yaml`), docs.join('---\n'));
   }
   ({ report } = await scanManifests([dir], { paths: false }));
-  text = [...renderSarif(report, { cwd: dir })].join('');
+  text = [...renderSarif(report, { cwd: dir, catalog })].join('');
   sarif = JSON.parse(text);
 }, 300_000);
 

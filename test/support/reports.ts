@@ -1,7 +1,12 @@
+import { allChecks } from '../../src/checks/index.js';
+import { allDetections } from '../../src/detections/index.js';
 import { scanCollection, scanManifests } from '../../src/engine/scan.js';
 import type { Report, TechniqueActivity } from '../../src/model/report.js';
 import { repoRoot } from '../paths.js';
 import { sampleCluster } from './cluster.js';
+
+/** The built-in rules, as the CLI hands them to reporters when no custom rule is given. */
+export const catalog = { checks: allChecks, detections: allDetections };
 
 /** What differs between two runs of the same scan, fixed so that a report can be compared with a golden file. */
 function timeless<T extends Report>(report: T): T {

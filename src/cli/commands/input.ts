@@ -1,13 +1,18 @@
 import { statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../config/index.js';
+import type { AnyCheck } from '../../checks/define.js';
+import { allChecks } from '../../checks/index.js';
+import { type Config, ConfigError, loadConfig, loadRuleFile } from '../../config/index.js';
+import { allDetections } from '../../detections/index.js';
 import { NOTHING_READ, type ScanOptions, type ScanResult, scanCollection, scanManifests } from '../../engine/scan.js';
 import type { Collection } from '../../inputs/cluster/collection.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../inputs/limits.js';
 import { readRegularFile } from '../../inputs/manifests.js';
 import type { Report } from '../../model/report.js';
+import type { RuleCatalog } from '../../report/index.js';
 import { plural } from '../../report/terminal/findings.js';
+import { compileRules } from '../../rules/index.js';
 import { globMatch } from '../../util/text.js';
 import { type Io, stdinChunks, UsageError } from '../io.js';
 import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
@@ -43,6 +48,23 @@ export async function configFor(io: Io, file: string | undefined) {
   return loadConfig(file, io.cwd).catch((error: unknown) => {
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
   });
+}
+
+/**
+ * The rule catalog: the built-in checks and detections, and the custom rules of the config file and each `--rules`
+ * file (docs/rules.md). A rule that is wrong in any way is a usage error naming its file and line.
+ */
+export async function catalogFor(io: Io, config: Config, ruleFiles: readonly string[] = []): Promise<RuleCatalog> {
+  const taken = new Set([...allChecks, ...allDetections].map((rule) => rule.id));
+  let custom: AnyCheck[];
+  try {
+    const files = await Promise.all(ruleFiles.map((file) => loadRuleFile(file, io.cwd)));
+    const fromConfig = config.rulesFile && config.rules.length ? [config.rulesFile] : [];
+    custom = compileRules([...fromConfig, ...files], taken);
+  } catch (error) {
+    throw error instanceof ConfigError ? new UsageError(error.message) : error;
+  }
+  return { checks: [...allChecks, ...custom], detections: allDetections };
 }
 
 /** Either a cluster or files: checked before anything is read or written. */

@@ -10,7 +10,16 @@ import { formatInputError } from '../../report/terminal/errors.js';
 import { plural } from '../../report/terminal/findings.js';
 import { detectTerminal, ExitCode, type Io, UsageError } from '../io.js';
 import type { ClusterOptions } from './cluster.js';
-import { checkInput, collectionFor, configFor, nothingRead, openAll, placementNamespace, scanInput } from './input.js';
+import {
+  catalogFor,
+  checkInput,
+  collectionFor,
+  configFor,
+  nothingRead,
+  openAll,
+  placementNamespace,
+  scanInput,
+} from './input.js';
 
 export interface PathsCommandOptions extends ClusterOptions {
   output?: 'table' | 'json';
@@ -38,7 +47,9 @@ export default async function pathsCommand(io: Io, paths: string[], options: Pat
   try {
     const collection = await collectionFor(io, paths, options, config.limits);
     // The paths are built below, with the filters: the scan's own would be thrown away.
-    const { report, inventory } = await scanInput(io, paths, collection, { config, paths: false, namespace });
+    // The config's custom rules are checks like the others: their settings and suppressions name them.
+    const { checks } = await catalogFor(io, config);
+    const { report, inventory } = await scanInput(io, paths, collection, { config, checks, paths: false, namespace });
     for (const error of report.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);
     if (nothingRead(io, report)) return ExitCode.usage;
     const graph = graphOf(inventory, report.findings, { ...filters, targets: config.paths.targets });

@@ -1,15 +1,19 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { allChecks } from '../../checks/index.js';
+import { isAdmissionObject } from '../../checks/admission-rejected/index.js';
+import type { AnyCheck } from '../../checks/define.js';
 import { type Config, ConfigError } from '../../config/index.js';
 import { loadControls } from '../../coverage/controls.js';
+import type { InputLimits } from '../../inputs/limits.js';
+import { readManifests } from '../../inputs/manifests.js';
 import { type Finding, type Report, type Severity, severityRank } from '../../model/report.js';
 import { type ReportFormat, reportFormat, reportFormats } from '../../report/index.js';
 import { plural } from '../../report/terminal/findings.js';
 import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError } from '../io.js';
 import type { ClusterOptions } from './cluster.js';
 import {
+  catalogFor,
   checkInput,
   collectionFor,
   configFor,
@@ -39,6 +43,10 @@ export interface ScanCommandOptions extends ClusterOptions, SelectionOptions {
   /** A JSON report of an earlier scan (`--baseline`). */
   baseline?: string;
   skipPath?: string[];
+  /** The cluster's admission objects (`--policies`): the input is checked as if applied to it. */
+  policies?: string[];
+  /** Files of custom rules (`--rules`), besides the config file's `rules`. */
+  rules?: string[];
 }
 
 export default async function scanCommand(io: Io, paths: string[], options: ScanCommandOptions): Promise<number> {
@@ -48,13 +56,22 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
   if (paths.includes('-') && options.audit?.includes('-')) {
     throw new UsageError("standard input ('-') can hold the manifests or an --audit log, not both");
   }
+  if (options.policies?.includes('-') && (paths.includes('-') || options.audit?.includes('-'))) {
+    throw new UsageError(
+      "standard input ('-') can hold --policies or the manifests or an --audit log, not two of them",
+    );
+  }
   const configured = await configFor(io, options.config);
   const config = options.inlineSuppressions === false ? { ...configured, suppressions: { inline: false } } : configured;
-  const { controls, warnings } = await loadControls(options.controls, io.cwd, allChecks).catch((error: unknown) => {
-    throw error instanceof ConfigError ? new UsageError(error.message) : error;
-  });
+  const catalog = await catalogFor(io, config, options.rules);
+  const { controls, warnings } = await loadControls(options.controls, io.cwd, catalog.checks).catch(
+    (error: unknown) => {
+      throw error instanceof ConfigError ? new UsageError(error.message) : error;
+    },
+  );
   for (const warning of warnings) io.stderr.write(`kubematrix: warning: ${warning}\n`);
-  const selection = await checkSelection(options);
+  const selection = checkSelection(options, catalog.checks);
+  const policies = options.policies?.length ? await policiesFor(io, options.policies, config.limits) : undefined;
   const baseline = options.baseline === undefined ? undefined : await baselineReport(io, options.baseline);
   const files = await openAll(outputs.map((output) => output.file));
   try {
@@ -66,14 +83,17 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
         namespace,
         followSymlinks: !!options.followSymlinks,
         ...selection,
-        skipPaths: options.skipPath,
+        checks: catalog.checks,
+        // The cluster's policies are not part of what is applied, even when they sit among the manifests.
+        skipPaths: [...(options.skipPath ?? []), ...(policies?.paths ?? [])],
+        ...(policies && { policies: policies.read }),
       }),
       Promise.all(outputs.map((output) => output.format.load())),
     ]);
     const active = options.audit?.length ? await withActivity(io, scanned, options.audit, config) : scanned;
     const report = baseline ? baseline.compare(active) : active;
     const terminal = detectTerminal(io);
-    const shared = { showSuppressed: !!options.showSuppressed, all: !!options.all, cwd: io.cwd };
+    const shared = { showSuppressed: !!options.showSuppressed, all: !!options.all, cwd: io.cwd, catalog };
     for (const [index, render] of renderers.entries()) {
       const file = files[index];
       if (file) {
@@ -182,12 +202,33 @@ function gate(io: Io, findings: readonly Finding[], { failOn, quiet, baseline }:
   return ExitCode.findings;
 }
 
-/** `--check` and `--skip-check` among the checks, loaded only when asked for. */
-async function checkSelection(options: ScanCommandOptions) {
+/** `--check` and `--skip-check` among the checks, custom rules included. */
+function checkSelection(options: ScanCommandOptions, checks: readonly AnyCheck[]) {
   if (!options.check?.length && !options.skipCheck?.length) return {};
-  const { allChecks } = await import('../../checks/index.js');
-  const ids = allChecks.map((check) => check.id);
+  const ids = checks.map((check) => check.id);
   return selectionOf(ids, options, 'check (see kubematrix explain, docs/checks.md)');
+}
+
+/**
+ * `--policies`: read before the scan, as manifests are. Input that holds no admission object at all (a wrong folder)
+ * is a usage error: checked against nothing, every object would pass. Paths are given back relative to the working
+ * directory, for the scan to leave them out.
+ */
+async function policiesFor(io: Io, paths: readonly string[], limits: InputLimits) {
+  const read = await readManifests(paths, { cwd: io.cwd, limits, stdin: stdinChunks(io) });
+  if (!read.objects.some(({ object }) => isAdmissionObject(object))) {
+    const errors = read.errors.length
+      ? ` (${plural(read.errors.length, 'input error')}: ${read.errors[0]?.source}: ${read.errors[0]?.message})`
+      : '';
+    throw new UsageError(
+      `--policies ${paths.join(' ')}: no admission object read (ValidatingAdmissionPolicy, Kyverno or Gatekeeper policy, Namespace, AdmissionConfiguration)${errors}`,
+    );
+  }
+  const relative = paths
+    .filter((given) => given !== '-')
+    .map((given) => path.relative(io.cwd, path.resolve(io.cwd, given)))
+    .filter(Boolean);
+  return { read, paths: relative };
 }
 
 /** The `--baseline` report, read and checked before the scan, so that a wrong file fails at once. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupedPaths, samplePaths } from '../../../test/support/attack-paths.js';
-import { sampleActivity, withActivity } from '../../../test/support/reports.js';
+import { catalog, sampleActivity, withActivity } from '../../../test/support/reports.js';
 import { allDetections } from '../../detections/index.js';
 import { scanManifests } from '../../engine/scan.js';
 import type { Finding, Report } from '../../model/report.js';
@@ -9,7 +9,7 @@ import { pairsOf } from '../paths/table.js';
 import { activityMark, onPathMark } from '../statuses.js';
 import { renderHtml, scriptJson } from './index.js';
 
-const options = { width: 80, color: false, showSuppressed: false, all: false };
+const options = { width: 80, color: false, showSuppressed: false, all: false, catalog };
 const render = (report: Report, showSuppressed = false) =>
   [...renderHtml(report, { ...options, showSuppressed })].join('');
 /** The text of each `<script>` element, as the HTML parser delimits it: up to the first `</script`, any case. */

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mitigates } from '../../coverage/index.js';
-import { allDetections } from '../../detections/index.js';
 import { getMitigation, tactics, techniques } from '../../matrix/index.js';
 import type { Finding, Report } from '../../model/report.js';
-import type { ReportOptions } from '../index.js';
+import type { ReportOptions, RuleCatalog } from '../index.js';
 import { pairsOf, rankPaths } from '../paths/table.js';
 import { activityMark, onPathMark } from '../statuses.js';
 import { baselineLine } from '../terminal/findings.js';
@@ -30,7 +29,7 @@ interface MitigationStates {
 }
 
 /** Everything the page shows, apart from the findings, which follow it once each in their own array. */
-function pageData(report: Report) {
+function pageData(report: Report, { detections }: RuleCatalog) {
   const statusById = new Map(report.techniques.map((status) => [status.id, status]));
   const listed = findingsByTechnique(report.findings);
   const rules = new Set(report.techniques.flatMap((status) => status.activity?.rules.map(({ id }) => id) ?? []));
@@ -92,7 +91,7 @@ function pageData(report: Report) {
     checks: checksOf(report.findings),
     // The titles of the audit rules that raised alerts, to name them in the panel.
     detections: Object.fromEntries(
-      allDetections.filter(({ id }) => rules.has(id)).map(({ id, title }) => [id, { title }]),
+      detections.filter(({ id }) => rules.has(id)).map(({ id, title }) => [id, { title }]),
     ),
     // The marks the text formats set beside the status, so that a reader learns them once.
     marks: { onPath: onPathMark, activity: activityMark },
@@ -169,9 +168,12 @@ const policy = `default-src 'none'; script-src ${hash(script)}; style-src ${hash
  * the technique one selects. The report is embedded once as JSON and the page renders from it in the browser, the
  * findings of one technique at a time; every input string reaches the page as text, never as markup.
  */
-export function* renderHtml(report: Report, { showSuppressed }: ReportOptions): Generator<string> {
+export function* renderHtml(
+  report: Report,
+  { showSuppressed, catalog }: Pick<ReportOptions, 'showSuppressed' | 'catalog'>,
+): Generator<string> {
   const findings = showSuppressed ? report.findings : report.findings.filter((finding) => !finding.suppressed);
-  const data = pageData({ ...report, findings });
+  const data = pageData({ ...report, findings }, catalog);
   yield `<!doctype html>
 <html lang="en">
 <head>

@@ -7,7 +7,8 @@ const techniqueRefs = (ids: readonly string[]) => ids.map((id) => ({ id, name: g
 /** `kubematrix explain CHECK-ID -o json`: the check's metadata, as docs/checks.md shows it. */
 export function checkJson(check: AnyCheck) {
   return {
-    type: 'check',
+    type: check.definedAt ? 'custom-rule' : 'check',
+    ...(check.definedAt && { definedAt: { file: check.definedAt.file, line: check.definedAt.line } }),
     id: check.id,
     title: check.title,
     severity: check.severity,

@@ -1,5 +1,5 @@
-import { allChecks } from '../../checks/index.js';
 import type { Finding, Report, ScanError } from '../../model/report.js';
+import type { ReportOptions } from '../index.js';
 import { plural, resourceName, where } from '../terminal/findings.js';
 
 /**
@@ -8,7 +8,8 @@ import { plural, resourceName, where } from '../terminal/findings.js';
  * did not run (`--skip-check`, disabled in the config, or its input could not be read). Input errors are the
  * `<error>`s of one more test case, `input`. Validated against the schema in test/fixtures/junit/ (see its README).
  */
-export function* renderJunit(report: Report): Generator<string> {
+export function* renderJunit(report: Report, { catalog }: Pick<ReportOptions, 'catalog'>): Generator<string> {
+  const { checks } = catalog;
   const byCheck = new Map<string, Finding[]>();
   for (const finding of report.findings) {
     if (finding.suppressed) continue;
@@ -19,8 +20,8 @@ export function* renderJunit(report: Report): Generator<string> {
   // The checks that ran: those that assessed a technique, and any that reported (a blind one still may).
   const ran = new Set([...report.techniques.flatMap((technique) => technique.assessedBy), ...byCheck.keys()]);
   const failures = [...byCheck.values()].reduce((sum, list) => sum + list.length, 0);
-  const skipped = allChecks.filter((check) => !ran.has(check.id)).length;
-  const tests = allChecks.length + 1;
+  const skipped = checks.filter((check) => !ran.has(check.id)).length;
+  const tests = checks.length + 1;
   const errors = report.errors.length;
   const counts = `tests="${tests}" failures="${failures}" errors="${errors}"`;
   yield '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -28,7 +29,7 @@ export function* renderJunit(report: Report): Generator<string> {
   yield `  <testsuite name="kubematrix scan" ${counts} skipped="${skipped}" timestamp="${attribute(report.scannedAt)}">\n`;
   yield `    <properties>\n      <property name="kubematrix.version" value="${attribute(report.version)}"/>\n      <property name="source" value="${attribute(sourceText(report))}"/>\n    </properties>\n`;
   yield inputCase(report.errors);
-  for (const check of allChecks) {
+  for (const check of checks) {
     const open = `    <testcase name="${attribute(`${check.id}: ${check.title}`)}" classname="kubematrix.${attribute(check.id)}"`;
     const found = byCheck.get(check.id);
     if (found) {
@@ -36,7 +37,7 @@ export function* renderJunit(report: Report): Generator<string> {
     } else if (ran.has(check.id)) {
       yield `${open}/>\n`;
     } else {
-      yield `${open}>\n      <skipped message="not run in this scan: --skip-check, disabled in the config, or its input could not be read"/>\n    </testcase>\n`;
+      yield `${open}>\n      <skipped message="not run in this scan: --skip-check, disabled in the config, its input could not be read, or it needs --policies"/>\n    </testcase>\n`;
     }
   }
   yield '  </testsuite>\n</testsuites>\n';

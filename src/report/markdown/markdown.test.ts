@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../test/paths.js';
-import { smallReport } from '../../../test/support/reports.js';
+import { catalog, smallReport } from '../../../test/support/reports.js';
 import { scanManifests } from '../../engine/scan.js';
 import type { Finding } from '../../model/report.js';
 import { reportFormat } from '../index.js';
@@ -54,7 +54,7 @@ describe('renderMarkdown', () => {
     const report = await smallReport();
     const hostile = { ...report, findings: [{ ...(report.findings[0] as Finding), message: 'a\u001b[31mred\r\nb' }] };
     const render = await (reportFormat('markdown') as NonNullable<ReturnType<typeof reportFormat>>).load();
-    const text = [...render(hostile, { width: 80, color: false, showSuppressed: false, all: false })].join('');
+    const text = [...render(hostile, { width: 80, color: false, showSuppressed: false, all: false, catalog })].join('');
     expect(text).toContain('a\\\\x1b\\[31mred\\\\r\\\\nb');
     expect(text).not.toContain('\u001b');
   });

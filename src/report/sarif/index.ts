@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyCheck } from '../../checks/define.js';
-import { allChecks } from '../../checks/index.js';
 import { mitigates } from '../../coverage/index.js';
 import { getMitigation, getTactic, getTechnique, techniques } from '../../matrix/index.js';
 import type { Technique } from '../../matrix/types.js';
@@ -49,9 +48,10 @@ type Json = Record<string, unknown>;
  * findings are results with a `suppressions` entry, which GitHub shows as dismissed. Written in pieces: the results
  * one per line.
  */
-export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd'> = {}): Generator<string> {
+export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd' | 'catalog'>): Generator<string> {
   const cwd = options.cwd ?? process.cwd();
-  const ruleIndex = new Map(allChecks.map((check, index) => [check.id, index]));
+  const { checks } = options.catalog;
+  const ruleIndex = new Map(checks.map((check, index) => [check.id, index]));
   const { kept, left } = withinLimit(report.findings);
   const run: Json = {
     tool: {
@@ -60,7 +60,7 @@ export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd'>
         version: report.version,
         semanticVersion: report.version,
         informationUri: INFORMATION_URI,
-        rules: allChecks.map(rule),
+        rules: checks.map(rule),
       },
     },
     invocations: [

@@ -4,11 +4,13 @@ import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../test/paths.js';
-import { clusterReport, smallReport } from '../../../test/support/reports.js';
+import { catalog, clusterReport, smallReport } from '../../../test/support/reports.js';
+import { defineCheck } from '../../checks/define.js';
 import { allChecks } from '../../checks/index.js';
 import { scanManifests } from '../../engine/scan.js';
+import { techniques } from '../../matrix/index.js';
 import type { Finding, Report } from '../../model/report.js';
-import { renderSarif } from './index.js';
+import { renderSarif, SARIF_LIMITS } from './index.js';
 
 // The SARIF 2.1.0 schema as published (2.1.0-rtm.5, the final text, written in JSON Schema draft-04).
 const schema = createRequire(import.meta.url)('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json') as object;
@@ -41,7 +43,7 @@ interface Sarif {
 }
 
 function sarif(report: Report, cwd = repoRoot): Sarif {
-  const log: unknown = JSON.parse([...renderSarif(report, { cwd })].join(''));
+  const log: unknown = JSON.parse([...renderSarif(report, { cwd, catalog })].join(''));
   // Every error the schema finds, with where it is: a failure says what to fix.
   expect(validate(log) ? [] : validate.errors).toEqual([]);
   return log as Sarif;
@@ -85,6 +87,27 @@ describe('renderSarif', () => {
       '5.5',
       '3.0',
     ]);
+  });
+
+  it('takes its rules from the catalog it is given: a custom rule bearing on every technique keeps to 20 tags', () => {
+    const custom = defineCheck({
+      id: 'everything',
+      title: 'A rule about everything',
+      severity: 'medium',
+      exposes: techniques.map((technique) => technique.id),
+      missing: [],
+      description: 'd',
+      rationale: 'r',
+      remediation: 'f',
+      run: () => {},
+    });
+    const log: unknown = JSON.parse(
+      [...renderSarif(emptyReport(), { cwd: repoRoot, catalog: { ...catalog, checks: [custom] } })].join(''),
+    );
+    expect(validate(log) ? [] : validate.errors).toEqual([]);
+    const { rules } = (log as Sarif).runs[0].tool.driver;
+    expect(rules.map((rule) => rule.id)).toEqual(['everything']);
+    expect(rules[0]?.properties.tags).toHaveLength(SARIF_LIMITS.tags);
   });
 
   it('writes paths relative to the working directory with forward slashes, URI-encoded', async () => {
@@ -171,7 +194,7 @@ describe('renderSarif', () => {
       ...report,
       findings: Array.from({ length: 1201 }, (_, i) => ({ ...report.findings[0], id: `${i}` })),
     };
-    const pieces = [...renderSarif(many as Report, { cwd: repoRoot })];
+    const pieces = [...renderSarif(many as Report, { cwd: repoRoot, catalog })];
     expect(pieces.length).toBeGreaterThan(3);
     expect(sarif(many as Report).runs[0].results).toHaveLength(1201);
   });

@@ -65,7 +65,9 @@ export function renderCheckExplain(check: AnyCheck, { width, paint }: ExplainOpt
   const text = Math.min(width, 100) - 2;
   const lines = [
     `${paint('bold', check.id)}  ${paint('bold', check.title)}`,
-    `Check, default severity ${check.severity}`,
+    check.definedAt
+      ? `Custom rule, default severity ${check.severity}, defined in ${check.definedAt.file}:${check.definedAt.line}`
+      : `Check, default severity ${check.severity}`,
     '',
     ...wrap(check.description, text),
     ...section('Why it matters', check.rationale, text, paint),

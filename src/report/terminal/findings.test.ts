@@ -88,7 +88,7 @@ function bigReport(): Report {
   };
 }
 
-const options: ReportOptions = { width: 100, color: false, showSuppressed: false, all: false };
+const options: Omit<ReportOptions, 'catalog'> = { width: 100, color: false, showSuppressed: false, all: false };
 
 describe('renderFindings', () => {
   const report = bigReport();

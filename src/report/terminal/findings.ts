@@ -40,7 +40,10 @@ interface Group {
  * Hardening gaps (missing mitigations that expose nothing by themselves) follow, then warnings and input errors.
  * Everything is derived from the report in one pass over its findings, whatever their number.
  */
-export function renderFindings(report: Report, { width, color, showSuppressed, all }: ReportOptions): string {
+export function renderFindings(
+  report: Report,
+  { width, color, showSuppressed, all }: Pick<ReportOptions, 'width' | 'color' | 'showSuppressed' | 'all'>,
+): string {
   const paint = painter(color);
   const text = Math.max(Math.min(width, 120) - 6, 40);
   const groups = groupFindings(report.findings, showSuppressed);
