@@ -1,13 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import type { ScanError } from '../../model/report.js';
 import { DecompressionLimitError, decompressed } from '../gunzip.js';
 import { countJsonContainers, DEFAULT_LIMITS, overLimit } from '../limits.js';
 import { decodeRecord } from './decode.js';
 import { createDeduplicator } from './dedup.js';
 import type { AuditEvent, SourcedEvent } from './event.js';
+import { type LineFacts, lineFacts } from './line-facts.js';
 
 /**
  * The longest record read, in characters (bytes, for the ASCII that audit logs mostly are): one line of JSON lines,
@@ -33,6 +33,12 @@ export interface AuditReadOptions {
   readonly maxNodes?: number;
   /** The de-duplication window; see {@link createDeduplicator}. */
   readonly dedupWindow?: number;
+  /**
+   * Whether an event is wanted, told from the facts its raw line shows ({@link ChunkLines}): one it answers false for
+   * is counted and de-duplicated as any other, but neither decoded, parsed nor handed to `onEvent`. Lines whose facts
+   * the bytes do not tell for sure are parsed. Without it, every event is.
+   */
+  readonly needs?: (facts: LineFacts) => boolean;
 }
 
 export interface AuditReadStats {
@@ -92,6 +98,24 @@ export async function readAuditLog(
     const report = (message: string, line?: number) => {
       if (listed++ < LISTED_PER_INPUT) errors.push({ source: name, message, ...(line ? { line } : {}) });
     };
+    /** Counts an event read, leniently or not; true when it is a copy of one already read. */
+    const copy = (event: Pick<AuditEvent, 'auditID' | 'stage'>): boolean => {
+      if (event.auditID === undefined) lenient.withoutAuditID++;
+      if (event.stage === undefined) lenient.withoutStage++;
+      if (!seen(event)) return false;
+      stats.duplicates++;
+      return true;
+    };
+    const needs = options.needs;
+    const skim =
+      needs &&
+      ((bytes: Uint8Array, start: number): number => {
+        const facts = lineFacts(bytes, start);
+        if (!facts) return UNREAD;
+        if (needs(facts)) return ~facts.end;
+        if (!copy(facts)) stats.events++;
+        return facts.end;
+      });
     const records = new RecordReader(
       maxLength,
       (record, line, itemLine) => {
@@ -104,10 +128,7 @@ export async function readAuditLog(
         const sourced: SourcedEvent[] = [];
         for (let index = 0; index < decoded.length; index++) {
           const event = decoded[index] as AuditEvent;
-          if (event.auditID === undefined) lenient.withoutAuditID++;
-          if (event.stage === undefined) lenient.withoutStage++;
-          if (seen(event)) stats.duplicates++;
-          else {
+          if (!copy(event)) {
             const at = itemLine ? itemLine(index, decoded.length) : line;
             sourced.push({ event, source: { file: name, line: at } });
           }
@@ -119,6 +140,7 @@ export async function readAuditLog(
         report(message, line);
       },
       options.maxNodes,
+      skim,
     );
     try {
       for await (const chunk of decompressed(bytes(), maxDecompressed)) {
@@ -204,16 +226,23 @@ export function readFailure(error: unknown): string {
   }
 }
 
+/** What a skim answers for a line it cannot read: the reader finds the line's end and parses it. */
+const UNREAD = -1;
+
 /**
- * Splits decoded text into physical lines and lines into records: one per line of JSON lines, or one multi-line
- * document. `decode` turns a parsed record into what `push` returns for it; `malformed` hears of the rest.
- * `decode` gets the line a record starts on and, for a multi-line document, the line of its `index`th of `count` items.
+ * Splits bytes into physical lines and lines into records: one per line of JSON lines, or one multi-line document.
+ * `decode` turns a parsed record into what `push` returns for it; `malformed` hears of the rest. `decode` gets the line
+ * a record starts on and, for a multi-line document, the line of its `index`th of `count` items. `skim`, when given,
+ * sees each line outside a document first, in the chunk's bytes: it answers where the line ends when it took care of
+ * the line (read; nothing to decode nor parse), the bitwise complement of that when the line is to be parsed, or
+ * {@link UNREAD}.
  */
 export class RecordReader<T> {
   /** Lines completed so far; the next line is `line + 1`. */
   line = 0;
-  private readonly text = new StringDecoder('utf8');
-  private carry = '';
+  /** The bytes of a line that the chunks read so far have not ended yet, and how many. */
+  private carry: Buffer[] = [];
+  private carried = 0;
   /** In a line longer than the limit: its characters are dropped until it ends. */
   private skipping = false;
   private document: DocumentState | undefined;
@@ -228,6 +257,7 @@ export class RecordReader<T> {
     ) => T | undefined,
     private readonly malformed: (message: string, line: number) => void,
     private readonly maxNodes: number = DEFAULT_LIMITS.nodesPerDocument,
+    private readonly skim?: (bytes: Uint8Array, start: number) => number,
   ) {}
 
   /**
@@ -253,34 +283,63 @@ export class RecordReader<T> {
   /** The records completed by this chunk. */
   push(chunk: Uint8Array): T[] {
     this.out = [];
-    const text = this.text.write(chunk as Buffer);
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
-    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+    if (this.carried || this.skipping) {
+      const newline = bytes.indexOf(10);
+      if (newline === -1) {
+        this.carryOn(bytes, 0);
+        return this.out;
+      }
       this.line++;
       if (this.skipping) this.skipping = false;
-      else if (this.carry) {
-        const line = this.carry + text.slice(start, newline);
-        this.carry = '';
-        this.lineEnded(line);
-      } else this.lineEnded(text.slice(start, newline));
+      else {
+        this.carry.push(bytes.subarray(0, newline));
+        this.lineEnded(Buffer.concat(this.carry).toString('utf8'));
+      }
+      this.carry = [];
+      this.carried = 0;
       start = newline + 1;
     }
-    if (!this.skipping && start < text.length) {
-      this.carry += text.slice(start);
-      if (this.carry.length > this.maxLength) {
-        this.carry = '';
-        this.skipping = true;
-        this.tooLong(this.line + 1);
+    const skim = this.skim;
+    while (start < bytes.length) {
+      let end = skim && !this.document ? skim(bytes, start) : UNREAD;
+      if (end >= 0) {
+        // Read without being decoded.
+        this.line++;
+        start = end + 1;
+        continue;
       }
+      end = end === UNREAD ? bytes.indexOf(10, start) : ~end;
+      if (end === -1) break;
+      this.line++;
+      this.lineEnded(bytes.toString('utf8', start, end));
+      start = end + 1;
     }
+    if (start < bytes.length) this.carryOn(bytes, start);
     return this.out;
+  }
+
+  /** Keeps the start of a line the chunk does not end (a copy: the chunk's memory may be reused). */
+  private carryOn(bytes: Buffer, start: number): void {
+    if (this.skipping) return;
+    this.carried += bytes.length - start;
+    if (this.carried > this.maxLength) {
+      this.carry = [];
+      this.carried = 0;
+      this.skipping = true;
+      this.tooLong(this.line + 1);
+      return;
+    }
+    this.carry.push(Buffer.from(bytes.subarray(start)));
   }
 
   /** The records of the last line (one without a line break) and of a document the input ended in. */
   end(): T[] {
     this.out = [];
-    const rest = this.carry + this.text.end();
-    this.carry = '';
+    const rest = Buffer.concat(this.carry).toString('utf8');
+    this.carry = [];
+    this.carried = 0;
     if (rest || this.skipping) this.line++;
     if (rest && !this.skipping) this.lineEnded(rest);
     if (this.document) {
