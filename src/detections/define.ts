@@ -41,9 +41,9 @@ export interface DetectionContext<State> {
 
 /**
  * Which events a detection wants, so that the pipeline hands each event only to the rules that can match it
- * (a million events a second pass through here). Absent lists match everything. The pipeline enforces it, and
- * `kubematrix audit` reads these same facts off each raw line to leave unparsed the events no rule wants: a filter
- * narrower than the rule's own checks would hide alerts, so declare here only what `detect` requires anyway.
+ * (a million events a second pass through here). Absent lists match everything. The pipeline enforces it: a filter
+ * narrower than the rule's own checks would hide alerts, so declare here only what `detect` requires anyway. Being
+ * facts of the event's first fields, they also say which events any rule can want before the event is read in full.
  */
 export interface EventFilter {
   /** API verbs: `create`, `patch`, `get`, … */

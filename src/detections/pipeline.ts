@@ -1,5 +1,4 @@
 import type { AuditEvent, SourcedEvent } from '../inputs/audit/event.js';
-import type { LineFacts } from '../inputs/audit/line-facts.js';
 import { RecentIds } from '../inputs/audit/recent-ids.js';
 import type { TechniqueId } from '../matrix/types.js';
 import type { Alert } from '../model/alert.js';
@@ -51,12 +50,6 @@ export interface PipelineStats {
 export interface Pipeline {
   /** Runs every detection that wants the event; returns its alerts (usually none). */
   push(sourced: SourcedEvent): readonly Alert[];
-  /**
-   * Whether some detection wants an event with these facts (read off its raw line, unparsed): false only when
-   * pushing it would hand it to no detection, as `push` judges by the same facts and the same filters. Absent when
-   * every event is wanted (a time window to judge, a rule that reads every event), and nothing is worth skipping.
-   */
-  readonly needs?: (facts: LineFacts) => boolean;
   readonly stats: PipelineStats;
 }
 
@@ -162,25 +155,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const isAllowed = (username: string | undefined, groups: readonly string[] | undefined) =>
     (username !== undefined && allowedUser(username)) || (groups?.some(allowedGroup) ?? false);
 
-  // Every event is wanted when the time window must be judged on it (parsed), or a rule takes any event.
-  const wantsAll =
-    since !== undefined ||
-    until !== undefined ||
-    enabled.some(({ on }) => !on.verbs && !on.resources && !on.users && !on.codes);
-  const needs = (facts: LineFacts): boolean => {
-    const rules = candidates(facts.verb, facts.resource, facts.subresource);
-    if (!rules.length) return false;
-    const allowed = isAllowed(facts.username, facts.groups);
-    for (const { detection, accepts } of rules) {
-      if (allowed && !detection.everyone) continue;
-      if (!accepts || accepts(facts.username, facts.groups, facts.code)) return true;
-    }
-    return false;
-  };
-
   return {
     stats,
-    ...(wantsAll ? {} : { needs }),
     push(sourced) {
       stats.events++;
       if (since !== undefined || until !== undefined) {

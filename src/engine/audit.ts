@@ -22,11 +22,6 @@ export interface AuditLogOptions extends AuditReadOptions {
    * many to hold. A returned promise (a writer waiting to drain) pauses reading until it settles.
    */
   readonly onAlert?: (alert: Alert) => void | Promise<void>;
-  /**
-   * Parse every event, also those whose raw line shows that no rule wants them (left unparsed by default: most of a
-   * log, and most of the time): the same alerts and counts either way, for comparing the two.
-   */
-  readonly parseEvery?: boolean;
 }
 
 export interface AuditLogResult {
@@ -64,7 +59,7 @@ export async function auditLog(inputs: readonly string[], options: AuditLogOptio
         }
       })();
     },
-    options.parseEvery || !pipeline.needs ? options : { ...options, needs: pipeline.needs },
+    options,
   );
   const source: AuditSource = {
     type: 'audit-log',

@@ -12,7 +12,7 @@ export const DEDUP_WINDOW = 65_536;
  * `2 × window` distinct events; one without an `auditID` is never a copy. Stages of one request are distinct events: rules see `RequestReceived` and
  * `ResponseComplete` both, and the pipeline alerts once per request.
  */
-export function createDeduplicator(window = DEDUP_WINDOW): (event: Pick<AuditEvent, 'auditID' | 'stage'>) => boolean {
+export function createDeduplicator(window = DEDUP_WINDOW): (event: AuditEvent) => boolean {
   // Per auditID, the stages seen as bits: no key to build per event, which a million events a second would feel.
   const seen = new RecentIds<number>(window);
   return (event) => {

@@ -7,7 +7,6 @@ import { countJsonContainers, DEFAULT_LIMITS, overLimit } from '../limits.js';
 import { decodeRecord } from './decode.js';
 import { createDeduplicator } from './dedup.js';
 import type { AuditEvent, SourcedEvent } from './event.js';
-import { type LineFacts, lineFacts } from './line-facts.js';
 
 /**
  * The longest record read, in characters (bytes, for the ASCII that audit logs mostly are): one line of JSON lines,
@@ -33,12 +32,6 @@ export interface AuditReadOptions {
   readonly maxNodes?: number;
   /** The de-duplication window; see {@link createDeduplicator}. */
   readonly dedupWindow?: number;
-  /**
-   * Whether an event is wanted, told from the facts its raw line shows ({@link ChunkLines}): one it answers false for
-   * is counted and de-duplicated as any other, but neither decoded, parsed nor handed to `onEvent`. Lines whose facts
-   * the bytes do not tell for sure are parsed. Without it, every event is.
-   */
-  readonly needs?: (facts: LineFacts) => boolean;
 }
 
 export interface AuditReadStats {
@@ -99,23 +92,13 @@ export async function readAuditLog(
       if (listed++ < LISTED_PER_INPUT) errors.push({ source: name, message, ...(line ? { line } : {}) });
     };
     /** Counts an event read, leniently or not; true when it is a copy of one already read. */
-    const copy = (event: Pick<AuditEvent, 'auditID' | 'stage'>): boolean => {
+    const copy = (event: AuditEvent): boolean => {
       if (event.auditID === undefined) lenient.withoutAuditID++;
       if (event.stage === undefined) lenient.withoutStage++;
       if (!seen(event)) return false;
       stats.duplicates++;
       return true;
     };
-    const needs = options.needs;
-    const skim =
-      needs &&
-      ((bytes: Uint8Array, start: number): number => {
-        const facts = lineFacts(bytes, start);
-        if (!facts) return UNREAD;
-        if (needs(facts)) return ~facts.end;
-        if (!copy(facts)) stats.events++;
-        return facts.end;
-      });
     const records = new RecordReader(
       maxLength,
       (record, line, itemLine) => {
@@ -140,7 +123,6 @@ export async function readAuditLog(
         report(message, line);
       },
       options.maxNodes,
-      skim,
     );
     try {
       for await (const chunk of decompressed(bytes(), maxDecompressed)) {
@@ -226,16 +208,11 @@ export function readFailure(error: unknown): string {
   }
 }
 
-/** What a skim answers for a line it cannot read: the reader finds the line's end and parses it. */
-const UNREAD = -1;
-
 /**
  * Splits bytes into physical lines and lines into records: one per line of JSON lines, or one multi-line document.
  * `decode` turns a parsed record into what `push` returns for it; `malformed` hears of the rest. `decode` gets the line
- * a record starts on and, for a multi-line document, the line of its `index`th of `count` items. `skim`, when given,
- * sees each line outside a document first, in the chunk's bytes: it answers where the line ends when it took care of
- * the line (read; nothing to decode nor parse), the bitwise complement of that when the line is to be parsed, or
- * {@link UNREAD}.
+ * a record starts on and, for a multi-line document, the line of its `index`th of `count` items. Lines are found in
+ * the bytes and each is decoded alone: decoding a whole chunk at once costs more than all its lines one by one.
  */
 export class RecordReader<T> {
   /** Lines completed so far; the next line is `line + 1`. */
@@ -257,7 +234,6 @@ export class RecordReader<T> {
     ) => T | undefined,
     private readonly malformed: (message: string, line: number) => void,
     private readonly maxNodes: number = DEFAULT_LIMITS.nodesPerDocument,
-    private readonly skim?: (bytes: Uint8Array, start: number) => number,
   ) {}
 
   /**
@@ -301,17 +277,7 @@ export class RecordReader<T> {
       this.carried = 0;
       start = newline + 1;
     }
-    const skim = this.skim;
-    while (start < bytes.length) {
-      let end = skim && !this.document ? skim(bytes, start) : UNREAD;
-      if (end >= 0) {
-        // Read without being decoded.
-        this.line++;
-        start = end + 1;
-        continue;
-      }
-      end = end === UNREAD ? bytes.indexOf(10, start) : ~end;
-      if (end === -1) break;
+    for (let end = bytes.indexOf(10, start); end !== -1; end = bytes.indexOf(10, start)) {
       this.line++;
       this.lineEnded(bytes.toString('utf8', start, end));
       start = end + 1;
