@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Audit logs at scale: 1,000,000 realistic events (and 250,000, to see memory stay flat), generated deterministically
-// into a temporary file, then read twice, each time in a fresh process so that its peak RSS is its own: bare
-// JSON.parse of every line (the same reading and line splitting), and the whole of `kubematrix audit` (reading,
-// decoding, de-duplication, every detection). Prints figures, asserts nothing. Needs the build; scripts/bench.mjs
-// calls benchAudit().
+// Audit logs at scale: ../shared/bench/gen.py's 300,000 events (the corpus issue 23 measures on) and 1,000,000
+// events of our own generator, deterministic. Each is read in fresh processes, so that peak RSS is each run's own,
+// alternating: bare JSON.parse of every line (the reader's own line splitting, every line decoded and parsed, nothing
+// else), and the whole of `kubematrix audit` (reading, decoding, de-duplication, every detection). The fastest of
+// BENCH_AUDIT_RUNS (3) rounds is quoted, wall and CPU time both: other work on the machine slows both alike, so the
+// ratios are what to compare. Prints figures, asserts nothing. Needs the build; scripts/bench.mjs calls benchAudit().
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -251,7 +252,7 @@ export async function generate(file, count) {
   await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
 }
 
-/** Runs one measurement in a fresh process: its time, what it counted and its peak RSS. */
+/** Runs one measurement in a fresh process: its time, CPU time, what it counted and its peak RSS. */
 function measure(mode, file) {
   const script = `
     const { createReadStream } = await import('node:fs');
@@ -267,14 +268,12 @@ function measure(mode, file) {
       reader.end();
     } else {
       const { auditLog } = await import(${dist('engine/audit.js')});
-      const { allDetections } = await import(${dist('detections/index.js')});
       const result = await auditLog([file], { onAlert: () => { alerts++; } });
       count = result.source.events;
-      globalThis.rules = allDetections.length;
     }
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const used = process.cpuUsage(cpu);
-    console.log(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1e3, count, alerts, rules: globalThis.rules ?? 0, maxRssMb: process.resourceUsage().maxRSS / 1024 }));`;
+    console.log(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1e3, count, alerts, maxRssMb: process.resourceUsage().maxRSS / 1024 }));`;
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
@@ -282,39 +281,62 @@ function measure(mode, file) {
   return JSON.parse(output.trim().split('\n').at(-1));
 }
 
-export async function benchAudit(sizes = [1_000_000, 250_000]) {
+const MODES = ['parse', 'pipeline'];
+
+/** Per mode, the fastest wall time and the least CPU time of the rounds (alternated), and the highest peak RSS. */
+function alternated(file, rounds) {
+  const best = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const mode of MODES) {
+      const run = measure(mode, file);
+      const seen = best[mode];
+      best[mode] = seen
+        ? {
+            ...run,
+            ms: Math.min(seen.ms, run.ms),
+            cpuMs: Math.min(seen.cpuMs, run.cpuMs),
+            maxRssMb: Math.max(seen.maxRssMb, run.maxRssMb),
+          }
+        : run;
+    }
+  }
+  return best;
+}
+
+const GEN_PY = path.join(root, '..', 'shared', 'bench', 'gen.py');
+
+export async function benchAudit(rounds = Number(process.env.BENCH_AUDIT_RUNS) || 3) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-bench-audit-'));
   try {
-    const figures = [];
-    for (const events of sizes) {
-      const file = path.join(dir, `audit-${events}.log`);
-      await generate(file, events);
-      const parse = measure('parse', file);
-      const full = measure('pipeline', file);
-      figures.push({ events, mb: statSync(file).size / 1e6, parse, full });
+    const corpora = [];
+    if (existsSync(GEN_PY)) {
+      const file = path.join(dir, 'gen-py.log');
+      execFileSync('python3', [GEN_PY, 'audit', file]);
+      corpora.push({ name: 'gen.py audit', file });
     }
-    return figures;
+    const file = path.join(dir, 'audit-1m.log');
+    await generate(file, 1_000_000);
+    corpora.push({ name: 'generated', file });
+    return corpora.map(({ name, file }) => ({ name, mb: statSync(file).size / 1e6, ...alternated(file, rounds) }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/**
- * Events per second of wall time, and per second of CPU time: on a loaded machine the second is what one core
- * does (the run is single-threaded but for the garbage collector's helpers, which CPU time counts too).
- */
-export function formatAudit({ events, mb, parse, full }) {
-  const rate = (count, ms) => Math.round((count / ms) * 1000).toLocaleString('en-US');
+/** Events per second of wall time and of CPU time (what one core does, on a loaded machine), and their ratios. */
+export function formatAudit({ name, mb, parse, pipeline }) {
+  const rate = (run, ms) => Math.round((run.count / ms) * 1000).toLocaleString('en-US');
+  const ratio = (run) => `${(parse.ms / run.ms).toFixed(2)} (CPU ${(parse.cpuMs / run.cpuMs).toFixed(2)})`;
   return (
-    `audit     ${events.toLocaleString('en-US')} events (${mb.toFixed(0)} MB), ${full.rules} rules, ${full.alerts} alerts: ` +
-    `JSON.parse ${rate(parse.count, parse.ms)} events/s (${rate(parse.count, parse.cpuMs)} per CPU second), ` +
-    `pipeline ${rate(full.count, full.ms)} events/s (${rate(full.count, full.cpuMs)} per CPU second; target ≥ 100,000); ` +
-    `ratio ${(parse.ms / full.ms).toFixed(2)} (CPU ${(parse.cpuMs / full.cpuMs).toFixed(2)}; target ≥ 0.5); ` +
-    `peak RSS ${full.maxRssMb.toFixed(0)} MB (bare parse ${parse.maxRssMb.toFixed(0)} MB)`
+    `audit     ${name}: ${parse.count.toLocaleString('en-US')} events (${mb.toFixed(0)} MB), ${pipeline.alerts} alerts: ` +
+    `JSON.parse ${rate(parse, parse.ms)} events/s (${rate(parse, parse.cpuMs)} per CPU second); ` +
+    `pipeline ${rate(pipeline, pipeline.ms)} events/s (${rate(pipeline, pipeline.cpuMs)} per CPU second; target ≥ 150,000), ` +
+    `ratio ${ratio(pipeline)} (target ≥ 1.0); ` +
+    `peak RSS ${pipeline.maxRssMb.toFixed(0)} MB (target ≤ 250; bare parse ${parse.maxRssMb.toFixed(0)} MB)`
   );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const sizes = process.argv.slice(2).map(Number);
-  for (const figures of await benchAudit(sizes.length ? sizes : undefined)) console.log(formatAudit(figures));
+  const rounds = Number(process.argv[2]) || undefined;
+  for (const figures of await benchAudit(rounds)) console.log(formatAudit(figures));
 }

@@ -41,13 +41,24 @@ export interface DetectionContext<State> {
 
 /**
  * Which events a detection wants, so that the pipeline hands each event only to the rules that can match it
- * (a million events a second pass through here). Absent lists match everything.
+ * (a million events a second pass through here). Absent lists match everything. The pipeline enforces it: a filter
+ * narrower than the rule's own checks would hide alerts, so declare here only what `detect` requires anyway. Being
+ * facts of the event's first fields, they also say which events any rule can want before the event is read in full.
  */
 export interface EventFilter {
   /** API verbs: `create`, `patch`, `get`, … */
   readonly verbs?: readonly string[];
   /** `resource` or `resource/subresource` as in `objectRef`, without the group: `pods`, `pods/exec`, `daemonsets`. */
   readonly resources?: readonly string[];
+  /**
+   * Whose events: user names (`*` globs on `user.username`) and groups (`user.groups`); an event whose user matches
+   * neither is not handed over. For rules that read any verb and resource but only some identities' requests.
+   */
+  readonly users?: { readonly names?: readonly string[]; readonly groups?: readonly string[] };
+  /** Response codes (`responseStatus.code`): an event without one of them is not handed over. */
+  readonly codes?: readonly number[];
+  /** Whether the rule can alert at all with these settings (one that needs a list nobody gave); always by default. */
+  readonly enabled?: (settings: DetectionSettings) => boolean;
 }
 
 export interface Detection<State = undefined> {

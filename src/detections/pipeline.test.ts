@@ -60,6 +60,41 @@ describe('dispatch', () => {
     expect(everything.seen).toHaveLength(4);
   });
 
+  it('hands a rule only the users, groups and response codes it asked for', () => {
+    const accounts = probe('accounts', { users: { names: ['system:serviceaccount:*'] } });
+    const anonymous = probe('anonymous', {
+      users: { names: ['system:anonymous'], groups: ['system:unauthenticated'] },
+    });
+    const refused = probe('refused', { codes: [403] });
+    const both = probe('both', { users: { names: ['alice*'] }, codes: [403] });
+    const events = [
+      auditEvent({ auditID: 'sa', user: { username: 'system:serviceaccount:shop:web' } }),
+      // Glob stars take line breaks too: a name the rule reads never slips past its filter.
+      auditEvent({ auditID: 'sa-odd', user: { username: 'system:serviceaccount:shop:a\nb' } }),
+      auditEvent({ auditID: 'anon-group', user: { username: 'someone', groups: ['system:unauthenticated'] } }),
+      auditEvent({ auditID: 'anon', user: { username: 'system:anonymous' }, responseStatus: { code: 403 } }),
+      auditEvent({ auditID: 'alice-403', responseStatus: { code: 403 } }),
+      auditEvent({ auditID: 'alice-200', responseStatus: { code: 200 } }),
+      auditEvent({ auditID: 'no-code', responseStatus: undefined }),
+      auditEvent({ auditID: 'no-user', user: {} }),
+    ];
+    run({ detections: [accounts, anonymous, refused, both].map(({ detection }) => detection) }, events);
+    const ids = (seen: AuditEvent[]) => seen.map((event) => event.auditID);
+    expect(ids(accounts.seen)).toEqual(['sa', 'sa-odd']);
+    expect(ids(anonymous.seen)).toEqual(['anon-group', 'anon']);
+    expect(ids(refused.seen)).toEqual(['anon', 'alice-403']);
+    expect(ids(both.seen)).toEqual(['alice-403']);
+  });
+
+  it('leaves out a rule its settings disable', () => {
+    const listed = probe('listed', { enabled: (settings) => settings.proxyAddresses.size > 0 });
+    const event = auditEvent();
+    run({ detections: [listed.detection] }, [event]);
+    expect(listed.seen).toEqual([]);
+    run({ detections: [listed.detection], settings: { proxyAddresses: new Set(['10.0.0.1']) } }, [event]);
+    expect(listed.seen).toEqual([event]);
+  });
+
   it('dispatches correctly past its cache of verb and resource pairs', () => {
     const pods = probe('pods', { resources: ['pods'] });
     const made = Array.from({ length: CANDIDATE_CACHE + 10 }, (_, index) =>

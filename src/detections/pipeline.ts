@@ -2,7 +2,7 @@ import type { AuditEvent, SourcedEvent } from '../inputs/audit/event.js';
 import { RecentIds } from '../inputs/audit/recent-ids.js';
 import type { TechniqueId } from '../matrix/types.js';
 import type { Alert } from '../model/alert.js';
-import type { AlertDraft, AnyDetection, DetectionContext, DetectionSettings } from './define.js';
+import type { AlertDraft, AnyDetection, DetectionContext, DetectionSettings, EventFilter } from './define.js';
 
 /**
  * Identities whose routine work looks like an attack to most rules (controllers create pods and read secrets, nodes
@@ -70,6 +70,8 @@ type Context = DetectionContext<unknown> & { allowed: boolean };
 interface Candidate {
   readonly detection: AnyDetection;
   readonly context: Context;
+  /** The rule's `on.users` and `on.codes`, compiled; undefined when it takes every user and code. */
+  readonly accepts?: (username: string | undefined, groups: readonly string[] | undefined, code: unknown) => boolean;
 }
 
 /** What most events raise, shared: nothing to allocate per event. */
@@ -125,27 +127,33 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   // of the event's own strings, as a key built per event would cost an allocation and a hash of it every time.
   const byKey = new Map<string, Map<string, Map<string, Candidate[]>>>();
   let cached = 0;
-  const candidates = (event: AuditEvent): Candidate[] => {
-    const resource = event.objectRef?.resource ?? '';
-    const subresource = (resource && event.objectRef?.subresource) || '';
-    const found = byKey.get(event.verb)?.get(resource)?.get(subresource);
+  const enabled = options.detections.filter(({ on }) => on.enabled?.(settings) ?? true);
+  const accepts = new Map(enabled.map((detection) => [detection, accepting(detection.on)]));
+  const candidates = (verb: string, resource: string, subresource: string): Candidate[] => {
+    const found = byKey.get(verb)?.get(resource)?.get(subresource);
     if (found) return found;
-    const key = resourceKey(event);
-    const wanted: Candidate[] = options.detections
-      .filter(({ on }) => (!on.verbs || on.verbs.includes(event.verb)) && (!on.resources || on.resources.includes(key)))
-      .map((detection) => ({ detection, context: contexts.get(detection) as Context }));
+    const key = subresource ? `${resource}/${subresource}` : resource;
+    const wanted: Candidate[] = enabled
+      .filter(({ on }) => (!on.verbs || on.verbs.includes(verb)) && (!on.resources || on.resources.includes(key)))
+      .map((detection) => {
+        const accept = accepts.get(detection);
+        return { detection, context: contexts.get(detection) as Context, ...(accept ? { accepts: accept } : {}) };
+      });
     if (cached >= CANDIDATE_CACHE) {
       byKey.clear();
       cached = 0;
     }
-    const byResource = byKey.get(event.verb) ?? new Map<string, Map<string, Candidate[]>>();
-    byKey.set(event.verb, byResource);
+    const byResource = byKey.get(verb) ?? new Map<string, Map<string, Candidate[]>>();
+    byKey.set(verb, byResource);
     const bySubresource = byResource.get(resource) ?? new Map<string, Candidate[]>();
     byResource.set(resource, bySubresource);
     bySubresource.set(subresource, wanted);
     cached++;
     return wanted;
   };
+
+  const isAllowed = (username: string | undefined, groups: readonly string[] | undefined) =>
+    (username !== undefined && allowedUser(username)) || (groups?.some(allowedGroup) ?? false);
 
   return {
     stats,
@@ -158,16 +166,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           return NONE;
         }
       }
-      const rules = candidates(sourced.event);
+      const ref = sourced.event.objectRef;
+      const resource = ref?.resource ?? '';
+      const rules = candidates(sourced.event.verb, resource, (resource && ref?.subresource) || '');
       if (!rules.length) return NONE;
       ({ event, source } = sourced);
       const { user, auditID } = event;
-      const allowed =
-        (user.username !== undefined && allowedUser(user.username)) || (user.groups?.some(allowedGroup) ?? false);
+      const allowed = isAllowed(user.username, user.groups);
       raised = NONE;
       done = auditID === undefined ? undefined : alerted.get(auditID);
-      for (const { detection, context } of rules) {
+      for (const { detection, context, accepts } of rules) {
         if (allowed && !detection.everyone) continue;
+        if (accepts && !accepts(user.username, user.groups, event.responseStatus?.code)) continue;
         // A rule that alerted on this request at an earlier stage does not look again.
         if (done?.includes(detection.id)) continue;
         context.allowed = allowed;
@@ -176,13 +186,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       return raised;
     },
   };
-}
-
-/** `resource` or `resource/subresource`, as detections name them in their filter. */
-export function resourceKey(event: AuditEvent): string {
-  const ref = event.objectRef;
-  if (!ref?.resource) return '';
-  return ref.subresource ? `${ref.resource}/${ref.subresource}` : ref.resource;
 }
 
 /** As alerts name it: `pods/exec`, `deployments.apps`, `deployments.apps/scale`; empty outside the resource API. */
@@ -223,8 +226,22 @@ function toAlert(detection: AnyDetection, draft: AlertDraft, event: AuditEvent, 
   };
 }
 
+/** A rule's `on.users` and `on.codes` as one test, or undefined when it takes every user and code. */
+function accepting(on: EventFilter): Candidate['accepts'] {
+  const { users, codes } = on;
+  if (!users && !codes) return undefined;
+  // Any character, line breaks too: a name the rule would read must not slip past its own filter.
+  const named = users && globs(users.names ?? [], 's');
+  const grouped = users?.groups ?? [];
+  return (username, groups, code) =>
+    (!named ||
+      (username !== undefined && named(username)) ||
+      (groups?.some((group) => grouped.includes(group)) ?? false)) &&
+    (!codes || (typeof code === 'number' && codes.includes(code)));
+}
+
 /** One regular expression for a list of `*` globs, compiled once: the pipeline tests every event's user. */
-function globs(patterns: readonly string[]): (text: string) => boolean {
+function globs(patterns: readonly string[], flags = ''): (text: string) => boolean {
   if (!patterns.length) return () => false;
   const alternatives = patterns.map((pattern) =>
     pattern
@@ -232,6 +249,6 @@ function globs(patterns: readonly string[]): (text: string) => boolean {
       .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
       .join('.*'),
   );
-  const regex = new RegExp(`^(?:${alternatives.join('|')})$`);
+  const regex = new RegExp(`^(?:${alternatives.join('|')})$`, flags);
   return (text) => regex.test(text);
 }

@@ -30,7 +30,11 @@ export function detectionsMarkdown(detections: readonly AnyDetection[]): string 
     '',
   );
   for (const detection of sorted) {
-    const { verbs, resources } = detection.on;
+    const { verbs, resources, users, codes } = detection.on;
+    const by = [
+      ...(users?.names ?? []).map((name) => `\`${name}\``),
+      ...(users?.groups ?? []).map((group) => `the group \`${group}\``),
+    ];
     lines.push(
       `## ${detection.id}`,
       '',
@@ -43,7 +47,13 @@ export function detectionsMarkdown(detections: readonly AnyDetection[]): string 
       '',
       `Watches: ${verbs ? verbs.map((verb) => `\`${verb}\``).join(', ') : 'every verb'} on ${
         resources ? resources.map((resource) => `\`${resource}\``).join(', ') : 'every resource'
-      }${detection.everyone ? ', by everyone (allow-listed identities included)' : ''}.`,
+      }${by.length ? `, by ${by.join(' or ')}` : ''}${codes ? `, answered ${codes.map((code) => `\`${code}\``).join(' or ')}` : ''}${
+        detection.everyone
+          ? by.length
+            ? ', allow-listed identities included'
+            : ', by everyone (allow-listed identities included)'
+          : ''
+      }${detection.on.enabled ? ', only when its settings give it something to match' : ''}.`,
       '',
       `Audit fields: ${detection.fields.map((field) => `\`${field}\``).join(', ')}.`,
       '',

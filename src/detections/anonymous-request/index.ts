@@ -26,7 +26,7 @@ export default defineDetection({
   benign:
     'Load balancers and probes calling `/healthz`, `/livez`, `/readyz` or `/version`, and identity providers fetching `/.well-known/openid-configuration` and `/openid/v1/jwks`: not reported. Any other path served anonymously is a permission someone granted.',
   everyone: true,
-  on: {},
+  on: { users: { names: ['system:anonymous'], groups: ['system:unauthenticated'] } },
   detect(event, ctx) {
     const { username, groups } = event.user;
     if (username !== 'system:anonymous' && !groups?.includes('system:unauthenticated')) return;

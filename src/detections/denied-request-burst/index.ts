@@ -27,7 +27,7 @@ export default defineDetection({
   benign:
     'A person without rights in a namespace running `kubectl get all` or a dashboard opening many views at once; an operator deployed before its RBAC; scanners probing an API server exposed to the internet (anonymous requests all count as `system:anonymous`). Repeats of the same refused request do not count.',
   baseline: `A sliding window per user (${THRESHOLD} distinct refusals in ${WINDOW_SECONDS} s, ${USERS.toLocaleString('en')} users tracked at once, least recent forgotten first); one alert per burst, after which counting starts again.`,
-  on: {},
+  on: { codes: [403] },
   initialState: () => new BurstCounter({ threshold: THRESHOLD, windowMs: WINDOW_SECONDS * 1000, keys: USERS }),
   detect(event, ctx) {
     if (event.responseStatus?.code !== 403) return;

@@ -17,7 +17,8 @@ export default defineDetection({
   benign:
     "A corporate VPN or egress proxy that happens to be on the supplied list; take its addresses out of the list. The rule says nothing when no list is given, and knows only the list's addresses.",
   everyone: true,
-  on: {},
+  // Without a list nothing is listed.
+  on: { enabled: (settings) => settings.proxyAddresses.size > 0 },
   detect(event, ctx) {
     if (event.stage === 'RequestReceived') return;
     const listed = event.sourceIPs?.find((ip) => ctx.settings.proxyAddresses.has(ip));

@@ -16,7 +16,7 @@ export default defineDetection({
   level: 'Metadata',
   benign:
     'A person whose role does not include Secrets running `kubectl get secret` by habit; a misconfigured Helm or operator install whose role lacks them (it repeats until fixed: fix the role or allow-list it).',
-  on: { verbs: ['get', 'list', 'watch'], resources: ['secrets'] },
+  on: { verbs: ['get', 'list', 'watch'], resources: ['secrets'], codes: [403] },
   detect(event, ctx) {
     if (event.stage === 'RequestReceived' || event.responseStatus?.code !== 403) return;
     const user = event.user.username ?? 'unknown user';

@@ -29,7 +29,7 @@ export default defineDetection({
     'Jobs and CronJobs that run kubectl or curl with their own account (bitnami/kubectl images, Helm hooks, CI runners in the cluster); allow-list those accounts.',
   baseline:
     'Which service accounts legitimately run kubectl or curl: learn them over a quiet period and allow-list them. Repeats are remembered for 10,000 (account, tool, address) triples, least recent forgotten first.',
-  on: {},
+  on: { users: { names: ['system:serviceaccount:*'] } },
   initialState: () => new RecentMap<string, true>(SEEN),
   detect(event, ctx) {
     const account = serviceAccountOf(event.user.username);

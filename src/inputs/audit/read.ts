@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import type { ScanError } from '../../model/report.js';
 import { DecompressionLimitError, decompressed } from '../gunzip.js';
 import { countJsonContainers, DEFAULT_LIMITS, overLimit } from '../limits.js';
@@ -92,6 +91,14 @@ export async function readAuditLog(
     const report = (message: string, line?: number) => {
       if (listed++ < LISTED_PER_INPUT) errors.push({ source: name, message, ...(line ? { line } : {}) });
     };
+    /** Counts an event read, leniently or not; true when it is a copy of one already read. */
+    const copy = (event: AuditEvent): boolean => {
+      if (event.auditID === undefined) lenient.withoutAuditID++;
+      if (event.stage === undefined) lenient.withoutStage++;
+      if (!seen(event)) return false;
+      stats.duplicates++;
+      return true;
+    };
     const records = new RecordReader(
       maxLength,
       (record, line, itemLine) => {
@@ -104,10 +111,7 @@ export async function readAuditLog(
         const sourced: SourcedEvent[] = [];
         for (let index = 0; index < decoded.length; index++) {
           const event = decoded[index] as AuditEvent;
-          if (event.auditID === undefined) lenient.withoutAuditID++;
-          if (event.stage === undefined) lenient.withoutStage++;
-          if (seen(event)) stats.duplicates++;
-          else {
+          if (!copy(event)) {
             const at = itemLine ? itemLine(index, decoded.length) : line;
             sourced.push({ event, source: { file: name, line: at } });
           }
@@ -205,15 +209,17 @@ export function readFailure(error: unknown): string {
 }
 
 /**
- * Splits decoded text into physical lines and lines into records: one per line of JSON lines, or one multi-line
- * document. `decode` turns a parsed record into what `push` returns for it; `malformed` hears of the rest.
- * `decode` gets the line a record starts on and, for a multi-line document, the line of its `index`th of `count` items.
+ * Splits bytes into physical lines and lines into records: one per line of JSON lines, or one multi-line document.
+ * `decode` turns a parsed record into what `push` returns for it; `malformed` hears of the rest. `decode` gets the line
+ * a record starts on and, for a multi-line document, the line of its `index`th of `count` items. Lines are found in
+ * the bytes and each is decoded alone: decoding a whole chunk at once costs more than all its lines one by one.
  */
 export class RecordReader<T> {
   /** Lines completed so far; the next line is `line + 1`. */
   line = 0;
-  private readonly text = new StringDecoder('utf8');
-  private carry = '';
+  /** The bytes of a line that the chunks read so far have not ended yet, and how many. */
+  private carry: Buffer[] = [];
+  private carried = 0;
   /** In a line longer than the limit: its characters are dropped until it ends. */
   private skipping = false;
   private document: DocumentState | undefined;
@@ -253,34 +259,53 @@ export class RecordReader<T> {
   /** The records completed by this chunk. */
   push(chunk: Uint8Array): T[] {
     this.out = [];
-    const text = this.text.write(chunk as Buffer);
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
-    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+    if (this.carried || this.skipping) {
+      const newline = bytes.indexOf(10);
+      if (newline === -1) {
+        this.carryOn(bytes, 0);
+        return this.out;
+      }
       this.line++;
       if (this.skipping) this.skipping = false;
-      else if (this.carry) {
-        const line = this.carry + text.slice(start, newline);
-        this.carry = '';
-        this.lineEnded(line);
-      } else this.lineEnded(text.slice(start, newline));
+      else {
+        this.carry.push(bytes.subarray(0, newline));
+        this.lineEnded(Buffer.concat(this.carry).toString('utf8'));
+      }
+      this.carry = [];
+      this.carried = 0;
       start = newline + 1;
     }
-    if (!this.skipping && start < text.length) {
-      this.carry += text.slice(start);
-      if (this.carry.length > this.maxLength) {
-        this.carry = '';
-        this.skipping = true;
-        this.tooLong(this.line + 1);
-      }
+    for (let end = bytes.indexOf(10, start); end !== -1; end = bytes.indexOf(10, start)) {
+      this.line++;
+      this.lineEnded(bytes.toString('utf8', start, end));
+      start = end + 1;
     }
+    if (start < bytes.length) this.carryOn(bytes, start);
     return this.out;
+  }
+
+  /** Keeps the start of a line the chunk does not end (a copy: the chunk's memory may be reused). */
+  private carryOn(bytes: Buffer, start: number): void {
+    if (this.skipping) return;
+    this.carried += bytes.length - start;
+    if (this.carried > this.maxLength) {
+      this.carry = [];
+      this.carried = 0;
+      this.skipping = true;
+      this.tooLong(this.line + 1);
+      return;
+    }
+    this.carry.push(Buffer.from(bytes.subarray(start)));
   }
 
   /** The records of the last line (one without a line break) and of a document the input ended in. */
   end(): T[] {
     this.out = [];
-    const rest = this.carry + this.text.end();
-    this.carry = '';
+    const rest = Buffer.concat(this.carry).toString('utf8');
+    this.carry = [];
+    this.carried = 0;
     if (rest || this.skipping) this.line++;
     if (rest && !this.skipping) this.lineEnded(rest);
     if (this.document) {
