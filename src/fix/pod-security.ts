@@ -32,7 +32,7 @@ const above = (level: PsaLevel | undefined): PsaLevel | undefined => PSA_LEVELS[
 
 interface Blocker {
   readonly workload: PodSpecView;
-  /** `spec.template.spec.containers[0].securityContext.runAsNonRoot (container "api" must …)`. */
+  /** `` `spec.template.spec.containers[0].securityContext.runAsNonRoot` (container "api" must …) ``. */
   readonly fields: readonly string[];
 }
 
@@ -54,7 +54,7 @@ interface Plan {
 /** The fields that fail a level, one line each; none when the workload meets it. */
 function failing(workload: PodSpecView, level: PsaLevel): string[] {
   return podSecurityViolations(podOfSpecView(workload), level).map(
-    (violation) => `${formatPath(violation.path)} (${violation.detail})`,
+    (violation) => `\`${formatPath(violation.path)}\` (${violation.detail})`,
   );
 }
 
@@ -140,7 +140,7 @@ const workloadName = (workload: PodSpecView) => refName(workload.owner.ref);
 function blockerLines(blockers: readonly Blocker[]): string[] {
   return blockers.flatMap(({ workload, fields }) => [
     `- ${workloadName(workload)}:`,
-    ...fields.map((field) => `  - \`${field}\``),
+    ...fields.map((field) => `  - ${commentText(field)}`),
   ]);
 }
 
@@ -269,10 +269,13 @@ function scriptFile(plans: readonly Plan[], files: readonly FixFile[]): FixFile 
   };
 }
 
+/** A namespace name the API server accepts (a DNS label): the only kind a label can be set on, or a file named after. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 export const podSecurity: FixGenerator = (context) => {
-  const plans = [...namespacesOf(context)].map(([name, { namespace, workloads }]) =>
-    planFor(name, namespace, workloads, context.mode),
-  );
+  const plans = [...namespacesOf(context)]
+    .filter(([name]) => DNS_LABEL.test(name))
+    .map(([name, { namespace, workloads }]) => planFor(name, namespace, workloads, context.mode));
   if (!plans.length) return [];
   const changed = plans.filter((plan) => plan.labels.size);
   const files = changed.map((plan) => namespaceFile(plan, context));
