@@ -53,7 +53,7 @@ function fileEntry(file: FixFile): string[] {
   ];
   return [
     `- [\`${file.path}\`](${file.path})`,
-    `  - closes: ${closes.length ? closes.join('; ') : 'nothing by itself'}`,
+    `  - closes: ${closes.length ? closes.join('; ') : 'nothing by itself (it records, prepares or explains)'}`,
     `  - would break: ${file.breaks.length ? file.breaks.map(commentText).join(' ') : 'nothing that runs in the input'}`,
     ...(command ? [`  - apply: \`${command}\``] : []),
   ];
