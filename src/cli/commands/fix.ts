@@ -105,9 +105,7 @@ export default async function fixCommand(io: Io, paths: string[], options: FixCo
       throw error instanceof FolderError ? new UsageError(error.message) : error;
     }
     if (!options.quiet) {
-      io.stderr.write(
-        `kubematrix: wrote ${files.length} fix files to ${path.relative(io.cwd, outputs.folder) || '.'}\n`,
-      );
+      io.stderr.write(`kubematrix: wrote ${files.length} fix files to ${outputs.folderName}\n`);
     }
   }
   for (const { format, file } of outputs.formats) {
