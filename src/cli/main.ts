@@ -55,7 +55,8 @@ export function buildProgram(io: Io, exit: { code: number }): commander.Command 
       `
 Exit codes:
   0  success
-  1  an unsuppressed finding at or above the --fail-on severity (paths: an attack path)
+  1  an unsuppressed finding at or above the --fail-on severity (paths: an attack path; fix: a fix file
+     would reject a workload that runs today)
   2  usage error or unusable input`,
     );
 

@@ -229,7 +229,12 @@ function namespaceFile(plan: Plan, context: FixContext): FixFile {
         title: `Pod Security admission labels for namespace ${plan.name}: a strategic-merge patch of the Namespace (kustomize patches:, or kubectl patch namespace ${plan.name} --patch-file).`,
         closes: closesText(plan, closes),
         breaks: [],
-        notes: ['levels.md lists what blocks the next level.'],
+        notes: [
+          ...(plan.enforce
+            ? []
+            : ['Warn and audit reject nothing: each violation is named when it is applied, and in the audit log.']),
+          'levels.md lists what blocks the next level.',
+        ],
       },
       [patch.patch],
     ),

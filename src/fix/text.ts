@@ -31,7 +31,7 @@ export function headerComment({ title, closes, breaks, notes = [] }: Header): st
     title,
     '',
     'Closes:',
-    ...(closes.length ? closes.map((line) => `  - ${line}`) : ['  - nothing by itself (see below)']),
+    ...(closes.length ? closes.map((line) => `  - ${line}`) : ['  - nothing by itself (see the notes below)']),
     'Would break today:',
     ...(breaks.length ? breaks.map((line) => `  - ${line}`) : ['  - nothing that runs in the input']),
     ...(notes.length ? ['', ...notes] : []),

@@ -1,49 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { rejectingGenerator } from '../../test/support/fix.js';
 import { scanManifests } from '../engine/scan.js';
-import { type FixFile, type FixGeneratorEntry, fix } from './index.js';
+import { type FixFile, fix } from './index.js';
 import { strategicMerge } from './strategic-merge.js';
 import { whatIf, whatIfLines } from './what-if.js';
 
 const statusOf = (report: { techniques: { id: string; status: string }[] }, id: string) =>
   report.techniques.find((technique) => technique.id === id)?.status;
-
-/** A policy denying `:latest` images in every namespace, from a generator of the test's own. */
-const noLatest: FixFile = {
-  path: 'MS-M9005.003-test/no-latest.yaml',
-  mitigation: 'MS-M9005.003',
-  text: '# test\n',
-  creates: [
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: 'no-latest' },
-      spec: {
-        matchConstraints: {
-          resourceRules: [
-            { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
-          ],
-        },
-        validations: [
-          { expression: "object.spec.containers.all(c, !c.image.endsWith(':latest'))", message: 'no latest' },
-        ],
-      },
-    },
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: 'no-latest' },
-      spec: { policyName: 'no-latest', validationActions: ['Deny'] },
-    },
-  ],
-  closes: { techniques: [], findings: [] },
-  breaks: [],
-};
-const testGenerator: FixGeneratorEntry = {
-  id: 'test',
-  mitigations: ['MS-M9005.003'],
-  checks: ['image-tag'],
-  generate: () => [noLatest],
-};
 
 describe('--what-if', () => {
   it('moves the techniques Pod Security admission mitigates once the namespaces enforce, and rejects no current workload', async () => {
@@ -86,7 +49,7 @@ describe('--what-if', () => {
 
   it('lists the current workloads a new policy would reject, with the policy that rejects them', async () => {
     const before = await scanManifests(['examples/shop']);
-    const files = fix(before, { generators: [testGenerator] });
+    const files = fix(before, { generators: [rejectingGenerator] });
     const what = whatIf(before, files);
     expect(what.diff.rejected).toEqual([
       {

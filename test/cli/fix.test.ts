@@ -2,53 +2,22 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { FixFile, FixGeneratorEntry } from '../../src/fix/index.js';
+import type { FixFile } from '../../src/fix/index.js';
 import { Report } from '../../src/model/report.js';
 import { sampleCluster } from '../support/cluster.js';
 import { type KubeApiServer, startKubeApiServer } from '../support/kube-api-server.js';
 import { cli } from './run.js';
 
 /** With `KUBEMATRIX_TEST_REJECTING`, a generator of the test's own adds a policy that rejects a running workload. */
-const rejecting: FixFile = {
-  path: 'MS-M9005.003-test/no-latest.yaml',
-  mitigation: 'MS-M9005.003',
-  text: '# test\n',
-  creates: [
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: 'no-latest' },
-      spec: {
-        matchConstraints: {
-          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
-        },
-        validations: [{ expression: "object.spec.containers.all(c, !c.image.endsWith(':latest'))" }],
-      },
-    },
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: 'no-latest' },
-      spec: { policyName: 'no-latest', validationActions: ['Deny'] },
-    },
-  ],
-  closes: { techniques: [], findings: [] },
-  breaks: ['rejects Deployment shop/storefront'],
-};
 vi.mock('../../src/fix/index.js', async (original) => {
   const actual = await original<typeof import('../../src/fix/index.js')>();
-  const extra: FixGeneratorEntry = {
-    id: 'test',
-    mitigations: ['MS-M9005.003'],
-    checks: [],
-    generate: () => [rejecting],
-  };
+  const { rejectingGenerator } = await import('../support/fix.js');
   return {
     ...actual,
     fix: (scan: Parameters<typeof actual.fix>[0], options: Parameters<typeof actual.fix>[1] = {}) =>
       actual.fix(scan, {
         ...options,
-        ...(process.env.KUBEMATRIX_TEST_REJECTING ? { generators: [...actual.GENERATORS, extra] } : {}),
+        ...(process.env.KUBEMATRIX_TEST_REJECTING ? { generators: [...actual.GENERATORS, rejectingGenerator] } : {}),
       }),
   };
 });
