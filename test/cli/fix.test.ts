@@ -27,7 +27,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('kubematrix fix', { timeout: 30_000 }, () => {
   it('prints the plan: each file with what it closes, then the what-if, and exits 0', async () => {
-    const { status, stdout, stderr } = await cli(['fix', 'test/fixtures/fix/pod-security.yaml']);
+    // Pod Security labels only: the other generators' files are theirs to test.
+    const { status, stdout, stderr } = await cli(['fix', 'test/fixtures/fix/pod-security.yaml', '--only', 'MS-M9017']);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(stdout).toContain('Fix files (4):\n  MS-M9017-pod-security/label-namespaces.sh');
@@ -38,9 +39,12 @@ describe('kubematrix fix', { timeout: 30_000 }, () => {
   });
 
   it('--what-if prints the two matrices side by side first', async () => {
-    const { status, stdout } = await cli(['fix', 'test/fixtures/fix/pod-security.yaml', '--what-if'], {
-      env: { COLUMNS: '140' },
-    });
+    const { status, stdout } = await cli(
+      ['fix', 'test/fixtures/fix/pod-security.yaml', '--only', 'MS-M9017', '--what-if'],
+      {
+        env: { COLUMNS: '140' },
+      },
+    );
     expect(status).toBe(0);
     const [titles] = stdout.split('\n');
     expect(titles).toMatch(/^Before {3,}After the fix files$/);
@@ -49,7 +53,7 @@ describe('kubematrix fix', { timeout: 30_000 }, () => {
 
   it('-o DIR writes the folder and refuses a folder with files in it, before scanning', async () => {
     const out = path.join(dir, 'fixes');
-    const first = await cli(['fix', 'examples/shop', '-o', out]);
+    const first = await cli(['fix', 'examples/shop', '--only', 'MS-M9017', '-o', out]);
     expect(first.status).toBe(0);
     expect(first.stdout).toBe('');
     expect(first.stderr).toBe(`kubematrix: wrote 4 fix files to ${out}\n`);
@@ -60,14 +64,36 @@ describe('kubematrix fix', { timeout: 30_000 }, () => {
     expect(again.stderr).toMatch(/is not empty: give an empty or new folder, or --force/);
     expect((await cli(['fix', 'examples/shop', '-o', out, '--force', '-q'])).status).toBe(0);
     // A folder and a format to standard output together.
-    const both = await cli(['fix', 'examples/shop', '-o', path.join(dir, 'other'), '-o', 'json', '-q']);
+    const both = await cli([
+      'fix',
+      'examples/shop',
+      '--only',
+      'MS-M9017',
+      '-o',
+      path.join(dir, 'other'),
+      '-o',
+      'json',
+      '-q',
+    ]);
     expect(both.status).toBe(0);
     expect(JSON.parse(both.stdout).files).toHaveLength(4);
+    // A format written to a file leaves standard output empty.
+    const plan = path.join(dir, 'plan.txt');
+    const toFile = await cli(['fix', 'examples/shop', '-o', `table=${plan}`]);
+    expect(toFile).toMatchObject({ status: 0, stdout: '' });
+    expect(readFileSync(plan, 'utf8')).toContain('What if every file were applied:');
     expect(existsSync(path.join(dir, 'other', 'README.md'))).toBe(true);
   });
 
   it('-o json gives both reports, the diff and the files', async () => {
-    const { status, stdout } = await cli(['fix', 'test/fixtures/fix/pod-security.yaml', '-o', 'json']);
+    const { status, stdout } = await cli([
+      'fix',
+      'test/fixtures/fix/pod-security.yaml',
+      '--only',
+      'MS-M9017',
+      '-o',
+      'json',
+    ]);
     expect(status).toBe(0);
     const { before, after, diff, files } = JSON.parse(stdout);
     expect(Report.parse(before).source).toMatchObject({ type: 'manifests' });

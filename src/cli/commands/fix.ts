@@ -68,7 +68,7 @@ export function planFixOutputs(values: readonly string[], cwd: string): Outputs 
       `only one --output can go to standard output (got ${printed.map((entry) => entry.format).join(', ')}): write the others with FORMAT=FILE`,
     );
   }
-  if (!printed.length && folder === undefined) formats.push({ format: 'table' });
+  if (!formats.length && folder === undefined) formats.push({ format: 'table' });
   return { ...(folder !== undefined ? { folder, folderName } : {}), formats };
 }
 
