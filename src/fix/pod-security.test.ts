@@ -139,9 +139,13 @@ describe('the Pod Security admission labels generator', () => {
     });
   });
 
-  it('proposes nothing for a namespace name no cluster can have, which would otherwise name a file or a command', async () => {
+  it('proposes nothing for a namespace name no cluster can have, which would otherwise name a file or a command, and says so', async () => {
     const input = namespace("../x';touch /tmp/pwned;'") + deployment('web', "../x';touch /tmp/pwned;'", RESTRICTED_POD);
-    expect((await filesFor(['-'], 'warn', input)).files).toEqual([]);
+    const { files } = await filesFor(['-'], 'warn', input);
+    // Named, not dropped: levels.md says why nothing is proposed for it.
+    expect(files.map((file) => file.path)).toEqual(['MS-M9017-pod-security/levels.md']);
+    expect(files[0]?.text).toContain(`## Not labelled\n\nThese namespace names are not DNS labels`);
+    expect(files[0]?.text).toContain(`- ${JSON.stringify("../x';touch /tmp/pwned;'")}`);
   });
 
   it('proposes nothing for an input without namespaces or workloads', async () => {

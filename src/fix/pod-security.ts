@@ -144,8 +144,19 @@ function blockerLines(blockers: readonly Blocker[]): string[] {
   ]);
 }
 
+/** Names the API server would refuse: no label, command or file is written for them, and they are named here. */
+function unlabelled(names: readonly string[]): string {
+  return [
+    '## Not labelled',
+    '',
+    'These namespace names are not DNS labels, which the API server requires: no cluster has them, so nothing is proposed.',
+    '',
+    ...names.map((name) => `- ${JSON.stringify(commentText(name))}`),
+  ].join('\n');
+}
+
 /** Per namespace: what it enforces after the change, what already violates that, and what blocks the next level. */
-function levelsFile(plans: readonly Plan[]): FixFile {
+function levelsFile(plans: readonly Plan[], invalid: readonly string[]): FixFile {
   const sections = plans.map((plan) => {
     const enforced =
       plan.enforce ?? (plan.namespace && podSecurityOf(plan.namespace).find((s) => s.mode === 'enforce')?.level);
@@ -177,7 +188,7 @@ function levelsFile(plans: readonly Plan[]): FixFile {
   return {
     path: `${FOLDER}/levels.md`,
     mitigation: MITIGATION,
-    text: `# Pod Security levels per namespace\n\nThe strictest level every workload meets is enforced; the fields below block the next one (Pod Security Standards, latest).\n\n${sections.join('\n\n')}\n`,
+    text: `# Pod Security levels per namespace\n\nThe strictest level every workload meets is enforced; the fields below block the next one (Pod Security Standards, latest).\n\n${[...sections, ...(invalid.length ? [unlabelled(invalid)] : [])].join('\n\n')}\n`,
     closes: { techniques: [], findings: [] },
     breaks: [],
   };
@@ -278,11 +289,13 @@ function scriptFile(plans: readonly Plan[], files: readonly FixFile[]): FixFile 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export const podSecurity: FixGenerator = (context) => {
-  const plans = [...namespacesOf(context)]
+  const namespaces = [...namespacesOf(context)];
+  const invalid = namespaces.map(([name]) => name).filter((name) => !DNS_LABEL.test(name));
+  const plans = namespaces
     .filter(([name]) => DNS_LABEL.test(name))
     .map(([name, { namespace, workloads }]) => planFor(name, namespace, workloads, context.mode));
-  if (!plans.length) return [];
+  if (!plans.length && !invalid.length) return [];
   const changed = plans.filter((plan) => plan.labels.size);
   const files = changed.map((plan) => namespaceFile(plan, context));
-  return [...(changed.length ? [scriptFile(changed, files)] : []), ...files, levelsFile(plans)];
+  return [...(changed.length ? [scriptFile(changed, files)] : []), ...files, levelsFile(plans, invalid)];
 };
