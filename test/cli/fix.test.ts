@@ -49,6 +49,9 @@ describe('kubematrix fix', { timeout: 30_000 }, () => {
     const [titles] = stdout.split('\n');
     expect(titles).toMatch(/^Before {3,}After the fix files$/);
     expect(stdout.indexOf('Fix files (4):')).toBeGreaterThan(stdout.indexOf('Privilege Escalation'));
+    // Asked for, the matrices are printed beside a folder written.
+    const written = await cli(['fix', 'examples/shop', '--what-if', '-q', '-o', path.join(dir, 'what-if')]);
+    expect(written.stdout).toMatch(/^Before {3,}After the fix files\n/);
   });
 
   it('-o DIR writes the folder and refuses a folder with files in it, before scanning', async () => {

@@ -42,9 +42,9 @@ interface Outputs {
 /**
  * `-o` values: a format name (`table`, `json`, `html`) prints it, `FORMAT=FILE` writes it to FILE, anything else is
  * the folder to write the fix files to (`./json` for a folder of that name). The table goes to standard output when
- * nothing else does.
+ * nothing else is asked for, and with `--what-if` when no other format goes there.
  */
-export function planFixOutputs(values: readonly string[], cwd: string): Outputs {
+export function planFixOutputs(values: readonly string[], cwd: string, whatIf = false): Outputs {
   let folder: string | undefined;
   let folderName: string | undefined;
   const formats: { format: FixFormat; file?: string }[] = [];
@@ -68,12 +68,13 @@ export function planFixOutputs(values: readonly string[], cwd: string): Outputs 
       `only one --output can go to standard output (got ${printed.map((entry) => entry.format).join(', ')}): write the others with FORMAT=FILE`,
     );
   }
-  if (!formats.length && folder === undefined) formats.push({ format: 'table' });
+  // `--what-if` is asked to print: the table goes to standard output unless another format does.
+  if ((!formats.length && folder === undefined) || (whatIf && !printed.length)) formats.push({ format: 'table' });
   return { ...(folder !== undefined ? { folder, folderName } : {}), formats };
 }
 
 export default async function fixCommand(io: Io, paths: string[], options: FixCommandOptions): Promise<number> {
-  const outputs = planFixOutputs(options.output, io.cwd);
+  const outputs = planFixOutputs(options.output, io.cwd, !!options.whatIf);
   checkInput(paths, options, 'fix');
   if (options.force && outputs.folder === undefined) throw new UsageError('--force is for the folder -o DIR writes');
   try {
