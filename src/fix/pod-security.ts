@@ -40,37 +40,37 @@ interface Plan {
   readonly name: string;
   /** The Namespace object, when the input holds it: its labels are known. */
   readonly namespace?: Resource;
-  readonly workloads: readonly PodSpecView[];
   /** Labels to set, each with the value the input shows today (undefined: none, or unknown). */
   readonly labels: ReadonlyMap<string, { readonly value: string; readonly current?: string }>;
   /** The enforce level set, if any. */
   readonly enforce?: PsaLevel;
+  /** The level enforced once the labels are set (the input's own label, when none is set). */
+  readonly inForce?: PsaLevel;
   /** The level after the one in force after the change, and the workloads that block it. */
   readonly next?: { readonly level: PsaLevel; readonly blockers: readonly Blocker[] };
   /** Workloads that already violate the level the namespace enforces today (admission drift). */
   readonly drift: readonly Blocker[];
 }
 
-/** The fields that fail a level, one line each; none when the workload meets it. */
-function failing(workload: PodSpecView, level: PsaLevel): string[] {
-  return podSecurityViolations(podOfSpecView(workload), level).map(
-    (violation) => `\`${formatPath(violation.path)}\` (${violation.detail})`,
-  );
-}
-
-function blockersOf(workloads: readonly PodSpecView[], level: PsaLevel): Blocker[] {
-  return workloads.flatMap((workload) => {
-    const fields = failing(workload, level);
-    return fields.length ? [{ workload, fields }] : [];
-  });
-}
-
-/** The strictest level every workload meets (`privileged` when one fails baseline). */
-function strictestMet(workloads: readonly PodSpecView[]): PsaLevel {
-  for (const level of ['restricted', 'baseline'] as const) {
-    if (workloads.every((workload) => !failing(workload, level).length)) return level;
-  }
-  return 'privileged';
+/**
+ * The workloads that fail each level, with the fields that fail it, evaluated once per level: a plan asks about the
+ * same level for the level to enforce, the next one and admission drift.
+ */
+function blockersByLevel(workloads: readonly PodSpecView[]): (level: PsaLevel) => readonly Blocker[] {
+  const known = new Map<PsaLevel, Blocker[]>();
+  return (level) => {
+    let blockers = known.get(level);
+    if (!blockers) {
+      blockers = workloads.flatMap((workload) => {
+        const fields = podSecurityViolations(podOfSpecView(workload), level).map(
+          (violation) => `\`${formatPath(violation.path)}\` (${violation.detail})`,
+        );
+        return fields.length ? [{ workload, fields }] : [];
+      });
+      known.set(level, blockers);
+    }
+    return blockers;
+  };
 }
 
 function planFor(
@@ -94,7 +94,8 @@ function planFor(
     }
     return true;
   };
-  const met = strictestMet(workloads);
+  const blockers = blockersByLevel(workloads);
+  const met = (['restricted', 'baseline'] as const).find((level) => !blockers(level).length) ?? 'privileged';
   const enforced = current.get('enforce')?.level;
   const enforce = met !== 'privileged' && propose('enforce', met) ? met : undefined;
   const inForce = rank(enforce) > rank(enforced) ? enforce : enforced;
@@ -103,15 +104,14 @@ function planFor(
     propose('warn', nextLevel);
     propose('audit', nextLevel);
   }
-  const drift = enforced && enforced !== 'privileged' ? blockersOf(workloads, enforced) : [];
   return {
     name,
     ...(namespace ? { namespace } : {}),
-    workloads,
     labels,
     ...(enforce ? { enforce } : {}),
-    ...(nextLevel ? { next: { level: nextLevel, blockers: blockersOf(workloads, nextLevel) } } : {}),
-    drift,
+    ...(inForce ? { inForce } : {}),
+    ...(nextLevel ? { next: { level: nextLevel, blockers: blockers(nextLevel) } } : {}),
+    drift: enforced ? blockers(enforced) : [],
   };
 }
 
@@ -158,13 +158,11 @@ function unlabelled(names: readonly string[]): string {
 /** Per namespace: what it enforces after the change, what already violates that, and what blocks the next level. */
 function levelsFile(plans: readonly Plan[], invalid: readonly string[]): FixFile {
   const sections = plans.map((plan) => {
-    const enforced =
-      plan.enforce ?? (plan.namespace && podSecurityOf(plan.namespace).find((s) => s.mode === 'enforce')?.level);
     const lines = [
       `## ${commentText(plan.name)}`,
       '',
       plan.namespace
-        ? `Enforces after the change: ${enforced ?? 'nothing'}${plan.enforce ? ' (set by this fix)' : ''}.`
+        ? `Enforces after the change: ${plan.inForce ?? 'nothing'}${plan.enforce ? ' (set by this fix)' : ''}.`
         : `The input does not hold Namespace ${commentText(plan.name)}: its labels today are unknown; label-namespaces.sh labels it without --overwrite, so that kubectl refuses to change a label already set there.`,
     ];
     if (plan.drift.length) {

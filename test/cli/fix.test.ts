@@ -49,6 +49,12 @@ describe('kubematrix fix', { timeout: 30_000 }, () => {
     const [titles] = stdout.split('\n');
     expect(titles).toMatch(/^Before {3,}After the fix files$/);
     expect(stdout.indexOf('Fix files (4):')).toBeGreaterThan(stdout.indexOf('Privilege Escalation'));
+    // In colour, the matrices keep theirs: only text from the input is escaped.
+    const coloured = await cli(['fix', 'test/fixtures/fix/pod-security.yaml', '--what-if'], {
+      env: { FORCE_COLOR: '1' },
+    });
+    expect(coloured.stdout).toContain('\u001b[');
+    expect(coloured.stdout).not.toContain('\\x1b');
     // Asked for, the matrices are printed beside a folder written.
     const written = await cli(['fix', 'examples/shop', '--what-if', '-q', '-o', path.join(dir, 'what-if')]);
     expect(written.stdout).toMatch(/^Before {3,}After the fix files\n/);
@@ -132,6 +138,10 @@ describe('kubematrix fix', { timeout: 30_000 }, () => {
       // Refused before anything is read: the input does not even exist.
       [['fix', 'no-such-input', '-o', notEmpty], /is not empty/],
       [['fix', empty], /no Kubernetes objects read/],
+      [
+        ['fix', 'examples/shop', '-o', `json=${path.join(dir, 'no-such-folder', 'x.json')}`],
+        /cannot write .*x\.json: ENOENT/,
+      ],
       [['fix', 'examples/shop', '--audit', 'audit.log'], /--audit is not available/],
       [['fix', 'examples/shop', '--write'], /--write is not available/],
     ] as const) {

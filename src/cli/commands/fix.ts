@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { allChecks } from '../../checks/index.js';
 import { ConfigError } from '../../config/index.js';
@@ -9,10 +9,10 @@ import { type WhatIf, whatIf, whatIfLines } from '../../fix/what-if.js';
 import { FolderError, folderFiles, writeFolder } from '../../fix/write.js';
 import { renderHtml } from '../../report/html/index.js';
 import { renderMatrixPair } from '../../report/terminal/matrix.js';
-import { printableLines } from '../../report/terminal/text.js';
+import { printableCopy } from '../../report/terminal/text.js';
 import { detectTerminal, ExitCode, type Io, UsageError } from '../io.js';
 import type { ClusterOptions } from './cluster.js';
-import { checkInput, collectionFor, configFor, nothingRead, placementNamespace, scanInput } from './input.js';
+import { checkInput, collectionFor, configFor, nothingRead, openAll, placementNamespace, scanInput } from './input.js';
 
 export interface FixCommandOptions extends ClusterOptions {
   /** Each `--output`: a folder to write the files to, a format for standard output, or FORMAT=FILE. */
@@ -89,10 +89,26 @@ export default async function fixCommand(io: Io, paths: string[], options: FixCo
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
   });
   for (const warning of warnings) io.stderr.write(`kubematrix: warning: ${warning}\n`);
-  const usage = options.audit?.length ? await observedUsage(io, options.audit) : undefined;
+  const handles = await openAll(outputs.formats.map((output) => output.file));
+  try {
+    const scanOptions: ScanOptions = { config, controls, ...(namespace !== undefined ? { namespace } : {}) };
+    return await planFix(io, paths, options, outputs, handles, scanOptions);
+  } finally {
+    await Promise.all(handles.map((handle) => handle?.close()));
+  }
+}
 
-  const collection = await collectionFor(io, paths, options, config.limits);
-  const scanOptions: ScanOptions = { config, controls, ...(namespace !== undefined ? { namespace } : {}) };
+/** Scans, proposes, applies in memory and writes: everything after the command line and the outputs are checked. */
+async function planFix(
+  io: Io,
+  paths: string[],
+  options: FixCommandOptions,
+  outputs: Outputs,
+  handles: readonly (FileHandle | undefined)[],
+  scanOptions: ScanOptions,
+): Promise<number> {
+  const usage = options.audit?.length ? await observedUsage(io, options.audit) : undefined;
+  const collection = await collectionFor(io, paths, options, scanOptions.config?.limits);
   const scanned = await scanInput(io, paths, collection, scanOptions);
   if (nothingRead(io, scanned.report)) return ExitCode.usage;
 
@@ -109,16 +125,11 @@ export default async function fixCommand(io: Io, paths: string[], options: FixCo
       io.stderr.write(`kubematrix: wrote ${files.length} fix files to ${outputs.folderName}\n`);
     }
   }
-  for (const { format, file } of outputs.formats) {
+  for (const [index, { format, file }] of outputs.formats.entries()) {
     const text = render(format, files, what, io, !!options.whatIf, file === undefined);
-    if (file === undefined) io.stdout.write(text);
-    else {
-      try {
-        writeFileSync(file, text);
-      } catch (error) {
-        throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-      }
-    }
+    const handle = handles[index];
+    if (handle) await handle.writeFile(text);
+    else io.stdout.write(text);
   }
   // Exit 1: a current workload that today's admission admits would be rejected once the files are applied.
   return what.diff.rejected.some((entry) => !entry.alreadyRejected) ? ExitCode.findings : ExitCode.ok;
@@ -148,7 +159,8 @@ function render(
     return [...renderHtml(what.before, options, what.after)].join('');
   }
   const shown = terminal ? detectTerminal(io) : { width: 120, color: false };
-  return printableLines(planText(files, what, matrix ? shown : undefined));
+  // Text for people: control characters from the input escaped, the matrices' own colours kept.
+  return planText(printableCopy(files), printableCopy(what), matrix ? shown : undefined);
 }
 
 /** The plan: each file with what it closes, then the what-if; with `--what-if`, the two matrices first. */
