@@ -55,7 +55,8 @@ export function buildProgram(io: Io, exit: { code: number }): commander.Command 
       `
 Exit codes:
   0  success
-  1  an unsuppressed finding at or above the --fail-on severity (paths: an attack path)
+  1  an unsuppressed finding at or above the --fail-on severity (paths: an attack path; fix: a fix file
+     would reject a workload that runs today)
   2  usage error or unusable input`,
     );
 
@@ -192,6 +193,49 @@ Exit codes:
     .option('--all', 'list every path and choke point in the table, not only the first few')
     .action(lazy(async () => (await import('./commands/paths.js')).default));
   clusterOptions(paths);
+
+  const fix = program
+    .command('fix')
+    .description(
+      'write the files that close the gaps scan finds (never applied), grouped by mitigation, and the matrix as it would be after them',
+    )
+    .argument(
+      '[paths...]',
+      'what scan reads: YAML/JSON files or directories, - for standard input, or one snapshot file',
+    )
+    .addOption(
+      new Option(
+        '-o, --output <dir-or-format>',
+        'DIR: write the fix folder there (README.md, kustomization.yaml, a folder per mitigation); table, json or html: print the plan in that format; FORMAT=FILE: write it to FILE (repeatable)',
+      )
+        .argParser(repeatable)
+        .default([], 'table'),
+    )
+    .option(
+      '--only <ids>',
+      'only the fixes for these mitigations or checks (comma-separated or repeated; * globs)',
+      list,
+    )
+    .option(
+      '--audit <log>',
+      'an audit log (repeatable): what each subject used in its window, against what it is granted (RBAC fixes)',
+      repeatable,
+    )
+    .addOption(
+      new Option('--mode <mode>', 'warn: policies warn and audit; enforce: they reject (with exemptions for today)')
+        .choices(['warn', 'enforce'])
+        .default('warn'),
+    )
+    .option('--what-if', 'print the matrix before and after the files, side by side')
+    .option('--write', 'also edit the input files in place (comments and layout kept)')
+    .option('--force', 'write into a folder that is not empty, overwriting files of the same names')
+    .option('-c, --config <file>', 'suppressions and check settings (default: .kubematrix.yaml if present)')
+    .option(
+      '--controls <file>',
+      'mitigations your organization declares in place (default: kubematrix-controls.yaml if present)',
+    )
+    .action(lazy(async () => (await import('./commands/fix.js')).default));
+  clusterOptions(fix);
 
   // Subcommands (`audit serve`) sit beside the file arguments: the first argument names one when it matches (a log
   // file of that name is given as ./serve).

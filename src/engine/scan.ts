@@ -74,7 +74,14 @@ export async function scanManifests(
     ignored: read.ignored,
     complete: false,
   };
-  return assess(read.objects, { complete: false, ...placement(options) }, source, read.errors, options, read.warnings);
+  return assess(
+    read.objects,
+    { ...inventoryScope(source), ...placement(options) },
+    source,
+    read.errors,
+    options,
+    read.warnings,
+  );
 }
 
 /**
@@ -96,8 +103,28 @@ export function scanCollection(collection: Collection, options: ScanOptions = {}
     ...(collection.events ? { events: collection.events } : {}),
     complete: true,
   };
-  const unreadable = new Map(collection.unavailable.map((kind) => [kind.kind, kind.reason]));
-  return assess(sources, { complete: true, unreadable, ...placement(options) }, source, collection.errors, options);
+  return assess(sources, { ...inventoryScope(source), ...placement(options) }, source, collection.errors, options);
+}
+
+/**
+ * Scans objects another scan already read, as that scan's source describes them: what `fix --what-if` re-assesses
+ * once the fixes are applied in memory. Objects keep their file and cluster context, so that findings on unchanged
+ * objects keep their ids. The input's own read errors are the earlier scan's: not repeated here.
+ */
+export function scanObjects<Source extends ReportSource>(
+  objects: readonly SourceObject[],
+  source: Source,
+  options: ScanOptions = {},
+): ScanResult<Source> {
+  const counted = { ...source, objects: objects.length };
+  return assess(objects, { ...inventoryScope(source), ...placement(options) }, counted, [], options);
+}
+
+/** A cluster's listing is complete but for the kinds it could not list; files never are. */
+function inventoryScope(source: ReportSource): InventoryOptions {
+  return source.type === 'cluster'
+    ? { complete: true, unreadable: new Map(source.unavailable.map((kind) => [kind.kind, kind.reason])) }
+    : { complete: false };
 }
 
 const placement = ({ namespace }: ScanOptions) => (namespace === undefined ? {} : { namespace });

@@ -12,7 +12,7 @@ import { imageName, parseImage } from '../k8s/images.js';
 import { ESCAPE_CAPABILITY_NAMES } from '../k8s/node-exposure.js';
 import { SYSTEM_NAMESPACES } from '../k8s/pod-security.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';
-import { GENERATED_LABELS, listText, manifestText } from './manifest-text.js';
+import { GENERATED_LABELS, listText, manifestText } from './text.js';
 import type { FixContext, FixFile, FixGenerator } from './types.js';
 
 /**
@@ -557,3 +557,8 @@ export const admissionPolicies: FixGenerator = (context) => {
   }
   return files;
 };
+
+/** The checks whose findings show an exposure class these policies keep out. */
+export const admissionPolicyChecks: readonly string[] = [
+  ...new Set(exposureClasses([]).flatMap((exposure) => exposure.checks)),
+];

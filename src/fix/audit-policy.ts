@@ -5,7 +5,7 @@ import { getMitigation } from '../matrix/index.js';
 import type { TechniqueId } from '../matrix/types.js';
 import type { Finding } from '../model/report.js';
 import { wellKnownGroup } from '../rbac/rules.js';
-import { listText, manifestText } from './manifest-text.js';
+import { listText, manifestText } from './text.js';
 import type { FixFile, FixGenerator } from './types.js';
 
 /**
@@ -106,7 +106,8 @@ export function detectionsAuditPolicy(detections: readonly AnyDetection[] = allD
 const where = (finding: Finding) =>
   finding.location ? `${finding.location.file}:${finding.location.line}` : (finding.uri ?? finding.resource.name);
 
-const CONTROL_PLANE_CHECK = /^(apiserver|kubelet|etcd)-/;
+/** Control-plane checks: their findings' fixes are flags, written out as text. */
+export const CONTROL_PLANE_CHECK = /^(apiserver|kubelet|etcd)-/;
 
 /** The flags text for the API servers of the input and the control-plane findings, or undefined without either. */
 function flagsFile(context: Parameters<FixGenerator>[0]): FixFile | undefined {

@@ -5,7 +5,7 @@ import { type ConnectionPort, METADATA_ENDPOINTS, networkPolicies, type Peer } f
 import { SYSTEM_NAMESPACES } from '../k8s/pod-security.js';
 import { portNumber, routesTo, serviceSelects } from '../k8s/services.js';
 import type { TechniqueId } from '../matrix/types.js';
-import { GENERATED_LABELS, listText, manifestText } from './manifest-text.js';
+import { GENERATED_LABELS, listText, manifestText } from './text.js';
 import type { FixFile, FixGenerator } from './types.js';
 import { withObjects } from './with-objects.js';
 
@@ -210,7 +210,8 @@ function reaches(inventory: Inventory, pods: readonly PodSpecView[], route: Rout
   return pods.every((pod) => route.ports.every((port) => index.connection(pod, 'Ingress', peer, port).allowed));
 }
 
-const CHECKS = new Set(['network-policy', 'metadata-egress']);
+/** The checks whose findings these files close. */
+export const networkPolicyChecks: ReadonlySet<string> = new Set(['network-policy', 'metadata-egress']);
 
 /** Default-deny NetworkPolicies and the flows the input shows, per namespace with workloads. */
 export const networkPolicyFixes: FixGenerator = (context) => {
@@ -243,7 +244,7 @@ export const networkPolicyFixes: FixGenerator = (context) => {
     );
     const closes = context.findings.filter(
       (finding) =>
-        CHECKS.has(finding.checkId) &&
+        networkPolicyChecks.has(finding.checkId) &&
         (finding.resource.namespace === namespace ||
           (finding.resource.kind === 'Namespace' && finding.resource.name === namespace)),
     );

@@ -6,7 +6,7 @@ import { RISKY_PERMISSIONS, riskOf, TAKEOVER_CHECK } from '../rbac/risky.js';
 import { covers, isClusterScoped, parseResource, WELL_KNOWN_RESOURCES, wellKnownGroup } from '../rbac/rules.js';
 import { ANONYMOUS, isExpected, UNAUTHENTICATED } from '../rbac/subjects.js';
 import type { Binding, PolicyRule, Scope, Subject } from '../rbac/types.js';
-import { GENERATED_LABELS, listText, manifestText } from './manifest-text.js';
+import { GENERATED_LABELS, listText, manifestText } from './text.js';
 import type { FixContext, FixFile, FixGenerator, ObservedUsage } from './types.js';
 import { parseUsageRequest, usageSubject } from './usage.js';
 

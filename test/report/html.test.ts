@@ -423,4 +423,46 @@ describeBrowser('html report in Chromium', () => {
     },
     STEPS,
   );
+
+  it(
+    'switches between the matrix before and after the fix files, as kubematrix fix -o html writes them',
+    async () => {
+      const { stdout, status } = await cli(['fix', 'test/fixtures/fix/pod-security.yaml', '-o', 'html']);
+      expect(status).toBe(0);
+      const { page, url, requests, errors } = await open(browser, stdout);
+      const views = page.locator('.views button');
+      expect(await views.allTextContents()).toEqual(['Before the fix', 'After the fix files']);
+      expect(await views.first().getAttribute('aria-pressed')).toBe('true');
+      expect(await cell(page, 'MS-TA9018').getAttribute('class')).toContain('s-weakened');
+      await cell(page, 'MS-TA9018').click();
+      expect(await page.locator('#panel-status').textContent()).toContain('Weakened');
+
+      await views.nth(1).click();
+      expect(await page.locator('.views button[aria-pressed="true"]').textContent()).toBe('After the fix files');
+      expect(await page.locator('h1').textContent()).toContain('after the fix files');
+      expect(await cell(page, 'MS-TA9018').getAttribute('class')).toContain('s-mitigated');
+      // One page at a time: the earlier view's matrix and listeners are gone.
+      expect(await page.locator('.views').count()).toBe(1);
+      expect(await page.locator('button.cell[data-technique="MS-TA9018"]').count()).toBe(1);
+      await cell(page, 'MS-TA9018').click();
+      expect(await page.locator('#panel-status').textContent()).toContain('Mitigated');
+      await page.keyboard.press('Escape');
+      expect(await page.locator('#panel .finding').count()).toBe(0);
+
+      await page.locator('.views button', { hasText: 'Before' }).click();
+      expect(await cell(page, 'MS-TA9018').getAttribute('class')).toContain('s-weakened');
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([url]);
+    },
+    STEPS,
+  );
+
+  it(
+    'draws no switch for a report alone',
+    async () => {
+      const { page } = await open(browser, example.html);
+      expect(await page.locator('.views').count()).toBe(0);
+    },
+    STEPS,
+  );
 });

@@ -163,17 +163,35 @@ const hash = (text: string) => `'sha256-${createHash('sha256').update(text).dige
  */
 const policy = `default-src 'none'; script-src ${hash(script)}; style-src ${hash(style)}; img-src data:; form-action 'none'; base-uri 'none'`;
 
+/** One report's data and findings, as the two JSON elements the page reads (`suffix` tells a second report's apart). */
+function* reportElements(
+  report: Report,
+  showSuppressed: boolean,
+  catalog: RuleCatalog,
+  suffix = '',
+): Generator<string> {
+  const findings = showSuppressed ? report.findings : report.findings.filter((finding) => !finding.suppressed);
+  const data = pageData({ ...report, findings }, catalog);
+  yield `<script type="application/json" id="report-data${suffix}">${scriptJson(data)}</script>
+<script type="application/json" id="report-findings${suffix}">[`;
+  for (let start = 0; start < findings.length; start += BATCH) {
+    const batch = findings.slice(start, start + BATCH).map((finding) => scriptJson(compact(finding, data.checks)));
+    yield `${start ? ',' : ''}${batch.join(',')}\n`;
+  }
+  yield ']</script>\n';
+}
+
 /**
  * One self-contained HTML page: the matrix of this report, technique by technique, with filters and the findings of
  * the technique one selects. The report is embedded once as JSON and the page renders from it in the browser, the
- * findings of one technique at a time; every input string reaches the page as text, never as markup.
+ * findings of one technique at a time; every input string reaches the page as text, never as markup. With `after`
+ * (`kubematrix fix`: the report once the fix files are applied), the page switches between the two.
  */
 export function* renderHtml(
   report: Report,
   { showSuppressed, catalog }: Pick<ReportOptions, 'showSuppressed' | 'catalog'>,
+  after?: Report,
 ): Generator<string> {
-  const findings = showSuppressed ? report.findings : report.findings.filter((finding) => !finding.suppressed);
-  const data = pageData({ ...report, findings }, catalog);
   yield `<!doctype html>
 <html lang="en">
 <head>
@@ -185,14 +203,10 @@ export function* renderHtml(
 </head>
 <body>
 <noscript><p>This report is drawn by the script it contains: open it in a browser with JavaScript enabled.</p></noscript>
-<script type="application/json" id="report-data">${scriptJson(data)}</script>
-<script type="application/json" id="report-findings">[`;
-  for (let start = 0; start < findings.length; start += BATCH) {
-    const batch = findings.slice(start, start + BATCH).map((finding) => scriptJson(compact(finding, data.checks)));
-    yield `${start ? ',' : ''}${batch.join(',')}\n`;
-  }
-  yield `]</script>
-<script>${script}</script>
+`;
+  yield* reportElements(report, showSuppressed, catalog);
+  if (after) yield* reportElements(after, showSuppressed, catalog, '-after');
+  yield `<script>${script}</script>
 </body>
 </html>
 `;

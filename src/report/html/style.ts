@@ -82,6 +82,9 @@ button.path { display: block; width: 100%; padding: .2rem .4rem; border: 1px sol
 button.path:hover { background: #f6f8fa; }
 button.path:focus-visible { outline: 3px solid #0969da; outline-offset: 1px; }
 button.path[aria-pressed="true"] { border-color: #6d28d9; box-shadow: 0 0 0 2px #6d28d9; }
+.views { display: flex; gap: .5rem; margin-bottom: .75rem; }
+.views button { font: inherit; padding: .3rem .8rem; border: 1px solid #8c959f; border-radius: 6px; background: #fff; cursor: pointer; }
+.views button[aria-pressed="true"] { background: #1f2328; color: #fff; border-color: #1f2328; }
 .path-meta { color: var(--muted); }
 .path-steps { padding-left: 1.4rem; margin: 0; }
 .step { margin-bottom: .6rem; padding-bottom: .5rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }

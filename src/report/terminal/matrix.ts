@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { getTechnique, tactics } from '../../matrix/index.js';
 import type { TechniqueId } from '../../matrix/types.js';
 import type { Report, TechniqueStatusValue } from '../../model/report.js';
@@ -64,6 +65,38 @@ export function renderReportMatrix(
     ...(active.size ? { active } : {}),
   });
 }
+
+/** Room between the two matrices of a pair. */
+const GUTTER = 3;
+
+/**
+ * Two scans' matrices side by side, each a heat-map of half the width (`fix --what-if`: before and after the
+ * files), or one above the other where half the width is too narrow for a readable list.
+ */
+export function renderMatrixPair(
+  [before, after]: readonly [Pick<Report, 'techniques'>, Pick<Report, 'techniques'>],
+  titles: readonly [string, string],
+  { width, color }: Pick<ReportOptions, 'width' | 'color'>,
+): string {
+  const half = Math.floor((width - GUTTER) / 2);
+  const draw = (report: Pick<Report, 'techniques'>, title: string, columns: number) => [
+    paint(color)('bold', title),
+    ...renderReportMatrix(report, { width: columns, color }, true).trimEnd().split('\n'),
+  ];
+  if (half < MIN_PAIR)
+    return `${[...draw(before, titles[0], width), '', ...draw(after, titles[1], width)].join('\n')}\n`;
+  const left = draw(before, titles[0], half);
+  const right = draw(after, titles[1], half);
+  const lines = Array.from({ length: Math.max(left.length, right.length) }, (_, i) => {
+    const text = left[i] ?? '';
+    const pad = ' '.repeat(Math.max(0, half - stripVTControlCharacters(text).length) + GUTTER);
+    return `${text}${pad}${right[i] ?? ''}`.trimEnd();
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** The narrowest half that still shows each tactic's techniques a few to a line. */
+const MIN_PAIR = 40;
 
 function cellLines(
   id: TechniqueId,

@@ -1,3 +1,5 @@
+import { printable } from '../../util/text.js';
+
 /**
  * Word-wraps `text` to `width` columns. A word longer than a line is split after a hyphen where it has one;
  * otherwise it is split (`long: 'split'`, right for prose) or shortened with a dot (`'abbreviate'`, for labels).
@@ -30,32 +32,8 @@ export function indent(lines: readonly string[], by: string): string[] {
   return lines.map((line) => by + line);
 }
 
-/**
- * Characters a terminal acts on, or that hide, instead of showing: controls (C0, DEL and C1: ESC starts ANSI/OSC
- * sequences, CR and BS overwrite what was printed, U+009B is a one-byte CSI), Unicode line and paragraph separators,
- * and every format character (category Cf): bidi marks, embeddings, overrides and isolates, which reorder what a
- * reviewer reads (Trojan Source), and the invisible ones (zero-width spaces and joiners, word joiner, BOM, soft
- * hyphen, tag characters), which make `ad\u200bmin` look like `admin`. Unassigned tag code points too.
- */
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\u2028\u2029\u{E0000}-\u{E007F}]/gu;
-const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/**
- * Input text made safe to print on a terminal: each character above becomes a visible escape (`\x1b`, `\r`,
- * `\u009b`, `\u202e`, `\u{e0041}`). The result holds no such character, so applying it twice changes nothing.
- */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (char) => {
-    const code = char.codePointAt(0) as number;
-    if (NAMED[char]) return NAMED[char];
-    if (code < 0x80) return `\\x${hex(code, 2)}`;
-    return code > 0xffff ? `\\u{${hex(code, 5)}}` : `\\u${hex(code, 4)}`;
-  });
-}
-
-function hex(code: number, digits: number): string {
-  return code.toString(16).padStart(digits, '0');
-}
+/** Defined with the other text helpers every room may use (fix files write input text into comments too). */
+export { printable };
 
 /** Our own multi-line text with input inside it: each line made printable, the line breaks kept. */
 export function printableLines(text: string): string {
