@@ -51,6 +51,18 @@ export function stdinChunks(io: Io): () => AsyncIterable<Uint8Array> {
   );
 }
 
+/**
+ * Writes a report's pieces one after the other, waiting whenever standard output asks to (a slow pipe, where Node
+ * queues what it cannot write yet): a large report never sits in memory whole on its way out.
+ */
+export async function writePieces(stdout: Io['stdout'], pieces: Iterable<string>): Promise<void> {
+  for (const piece of pieces) {
+    if (stdout.write(piece) === false && 'once' in stdout && typeof stdout.once === 'function') {
+      await new Promise((resolve) => (stdout as NodeJS.WritableStream).once('drain', resolve));
+    }
+  }
+}
+
 export interface Terminal {
   readonly color: boolean;
   readonly width: number;

@@ -8,6 +8,7 @@ import { locatedError } from '../inventory/located.js';
 import { logReads, unreadableKinds } from '../inventory/reads.js';
 import { isControlPlanePod } from '../k8s/components.js';
 import {
+  type Evidence,
   EXPECTED,
   type Finding,
   type ScanError,
@@ -171,25 +172,26 @@ function toFinding(check: AnyCheck, draft: FindingDraft, severityOverride: Findi
     checkId: check.id,
     title: check.title,
     severity: severityOverride ?? draft.severity ?? check.severity,
-    techniques: [...techniques],
-    mitigations: [...mitigations],
+    // Shared, never copied: one array per check (or per draft), not two per finding. Nothing writes to them.
+    techniques: techniques as Finding['techniques'],
+    mitigations: mitigations as Finding['mitigations'],
     resource: resource.ref,
     ...(location ? { location } : {}),
     ...(resource.uri ? { uri: resource.uri } : {}),
     ...(path ? { path } : {}),
     message: draft.message,
     remediation: draft.remediation ?? check.remediation,
-    ...(draft.evidence?.length ? { evidence: [...draft.evidence] } : {}),
+    ...(draft.evidence?.length ? { evidence: draft.evidence as Evidence[] } : {}),
   };
 }
 
 /** The file is part of it: files may define one object several times, and each definition is a finding of its own. */
 function fingerprint(checkId: string, resource: Resource, path: string | undefined): string {
   const { kind, namespace, name } = resource.ref;
-  return hash('sha256', [checkId, kind, namespace ?? '', name, path ?? '', resource.file ?? ''].join('\u0000')).slice(
-    0,
-    16,
-  );
+  const key = [checkId, kind, namespace ?? '', name, path ?? '', resource.file ?? ''].join('\u0000');
+  // The first 8 bytes as hex: a string of its own, where slicing the full hex digest would keep all 64 characters
+  // alive behind every finding's id.
+  return hash('sha256', key, 'buffer').toString('hex', 0, 8);
 }
 
 /** The same check on the same field of the same object is one finding, however often a check walks past it. */

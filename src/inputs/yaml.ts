@@ -60,18 +60,21 @@ export function toPlain(
       return convert(node.resolve(document), depth);
     }
     if (isSeq(node)) {
-      const items: unknown[] = [];
-      const table: number[] = [];
-      for (const item of node.items) {
-        items.push(convert(item, depth + 1));
-        table.push(start(item), end(item));
+      const items: unknown[] = sized(node.items.length);
+      const table: number[] = sized(2 * node.items.length);
+      for (let index = 0; index < node.items.length; index++) {
+        const item = node.items[index];
+        items[index] = convert(item, depth + 1);
+        table[2 * index] = start(item);
+        table[2 * index + 1] = end(item);
       }
       positions.set(items, table);
       return items;
     }
     if (isMap(node)) {
       const object: Record<string, unknown> = {};
-      const table: (string | number)[] = [];
+      const table: (string | number)[] = sized(3 * node.items.length);
+      let length = 0;
       const seen = new Set<string>();
       for (const pair of node.items) {
         const key = pair.key;
@@ -96,14 +99,26 @@ export function toPlain(
         // A plain assignment to `__proto__` would replace the object's prototype.
         if (field === '__proto__') Object.defineProperty(object, field, { value, enumerable: true, writable: true });
         else object[field] = value;
-        table.push(field, start(key), end(pair.value ?? key));
+        table[length++] = field;
+        table[length++] = start(key);
+        table[length++] = end(pair.value ?? key);
       }
+      table.length = length; // merge keys hold no place of their own
       positions.set(object, table);
       return object;
     }
     return node ?? null;
   };
   return convert(document.contents, 0);
+}
+
+/**
+ * An array to fill by index up to `length`, allocated once: one grown by push keeps up to half again its length as
+ * slack, for every list and position table of the input. Very long ones grow instead, as V8 would otherwise give a
+ * preallocated one slow dictionary elements.
+ */
+function sized<T>(length: number): T[] {
+  return length <= 10_000 ? new Array(length) : [];
 }
 
 function start(node: unknown): number {
@@ -114,20 +129,26 @@ function end(node: unknown): number {
   return (node as Node | null)?.range?.[1] ?? start(node);
 }
 
+/** Mappings with more keys than this get an index; below it, reading the table is faster and allocates nothing. */
+const INDEXED_KEYS = 32;
 const keyIndexes = new WeakMap<(string | number)[], Map<string, number>>();
 
 /**
- * Where each key of a mapping's position table stands, built on first use: locating every key of a mapping with
- * 80,000 keys (one finding each) must not scan the table once per key.
+ * Where a key stands in a mapping's position table. Large mappings get an index on first use: locating every key of
+ * a mapping with 80,000 keys (one finding each) must not scan the table once per key.
  */
-function keyIndex(table: (string | number)[]): Map<string, number> {
+function keyAt(table: (string | number)[], key: string): number | undefined {
+  if (table.length <= 3 * INDEXED_KEYS) {
+    for (let i = 0; i < table.length; i += 3) if (table[i] === key) return i;
+    return undefined;
+  }
   let index = keyIndexes.get(table);
   if (!index) {
     index = new Map();
     for (let i = 0; i < table.length; i += 3) index.set(table[i] as string, i);
     keyIndexes.set(table, index);
   }
-  return index;
+  return index.get(key);
 }
 
 /** Walks `path` through a converted value; a missing step stops at the nearest existing parent. */
@@ -140,27 +161,27 @@ export function locate(
   path: FieldPath,
 ): SourceLocation {
   let value = root;
-  let range = [rootOffset, rootOffset];
+  let from = rootOffset;
+  let to = rootOffset;
   for (const segment of path) {
     if (value === null || typeof value !== 'object') break;
     const table = positions.get(value);
     if (!table) break;
-    let found: number[] | undefined;
+    let at: number | undefined;
     if (Array.isArray(value)) {
-      if (typeof segment === 'number' && segment < value.length) {
-        found = [table[2 * segment] as number, table[2 * segment + 1] as number];
-      }
+      if (typeof segment === 'number' && segment < value.length) at = 2 * segment;
     } else {
-      const at = keyIndex(table).get(String(segment));
-      if (at !== undefined) found = [table[at + 1] as number, table[at + 2] as number];
+      const key = keyAt(table, String(segment));
+      if (key !== undefined) at = key + 1;
     }
-    if (!found) break;
-    range = found;
+    if (at === undefined) break;
+    from = table[at] as number;
+    to = table[at + 1] as number;
     value = (value as Record<string | number, unknown>)[segment];
   }
-  const from = lineCounter.linePos(range[0] ?? 0);
-  const to = lineCounter.linePos(range[1] ?? 0);
-  return { file, line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
+  const first = lineCounter.linePos(from);
+  const last = lineCounter.linePos(to);
+  return { file, line: first.line, column: first.col, endLine: last.line, endColumn: last.col };
 }
 
 /**

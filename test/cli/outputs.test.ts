@@ -118,3 +118,27 @@ spec:
     expect(help).toMatch(/ sarif {6}SARIF 2\.1\.0/);
   });
 });
+
+describe('standard output that asks the writer to wait', () => {
+  it('gets the next piece of a report only after it drains, and the whole report in order', async () => {
+    const { EventEmitter } = await import('node:events');
+    const { writePieces } = await import('../../src/cli/io.js');
+    const written: string[] = [];
+    let waiting = false;
+    const stdout = Object.assign(new EventEmitter(), {
+      write(text: string) {
+        // A piece written while the stream had asked to wait would have been queued in memory.
+        expect(waiting).toBe(false);
+        written.push(text);
+        waiting = true;
+        setImmediate(() => {
+          waiting = false;
+          stdout.emit('drain');
+        });
+        return false;
+      },
+    });
+    await writePieces(stdout, ['{', '"a": 1', '}']);
+    expect(written).toEqual(['{', '"a": 1', '}']);
+  });
+});

@@ -8,7 +8,7 @@ import { renderJson } from '../../report/json/report.js';
 import { renderPathsTable } from '../../report/paths/table.js';
 import { formatInputError } from '../../report/terminal/errors.js';
 import { plural } from '../../report/terminal/findings.js';
-import { detectTerminal, ExitCode, type Io, UsageError } from '../io.js';
+import { detectTerminal, ExitCode, type Io, UsageError, writePieces } from '../io.js';
 import type { ClusterOptions } from './cluster.js';
 import {
   catalogFor,
@@ -58,7 +58,7 @@ export default async function pathsCommand(io: Io, paths: string[], options: Pat
     const render = (color: boolean): Iterable<string> =>
       format === 'json' ? renderJson(graph) : [renderPathsTable(graph, { ...terminal, color, all })];
     if (handle) await pipeline(Readable.from(render(false)), handle.createWriteStream());
-    else for (const piece of render(terminal.color)) io.stdout.write(piece);
+    else await writePieces(io.stdout, render(terminal.color));
     return gate(io, graph, options);
   } finally {
     await handle?.close();

@@ -10,7 +10,7 @@ import { readManifests } from '../../inputs/manifests.js';
 import { type Finding, type Report, type Severity, severityRank } from '../../model/report.js';
 import { type ReportFormat, reportFormat, reportFormats } from '../../report/index.js';
 import { plural } from '../../report/terminal/findings.js';
-import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError } from '../io.js';
+import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError, writePieces } from '../io.js';
 import type { ClusterOptions } from './cluster.js';
 import {
   catalogFor,
@@ -103,7 +103,7 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
           file.createWriteStream(),
         );
       } else {
-        for (const piece of render(report, { ...terminal, ...shared })) io.stdout.write(piece);
+        await writePieces(io.stdout, render(report, { ...terminal, ...shared }));
       }
     }
     if (nothingRead(io, report)) return ExitCode.usage;

@@ -55,6 +55,17 @@ describe('printableCopy', () => {
     expect(copy).toEqual({ name: 'a\\x1b', list: ['\\r', { deep: '\\u202e' }], count: 3, none: null, flag: true });
     expect(original.name).toBe('a\u001b');
   });
+
+  it('copies only what changes: clean parts are the originals, so a large clean report is not held twice', () => {
+    const clean = { name: 'web', list: ['a', { deep: 'b' }] };
+    const original = { clean, dirty: { list: ['ok', { deep: '\u202e' }] } };
+    const copy = printableCopy(original);
+    expect(printableCopy(clean)).toBe(clean);
+    expect(copy.clean).toBe(clean);
+    expect(copy).not.toBe(original);
+    expect(copy.dirty.list[1]).toEqual({ deep: '\\u202e' });
+    expect(original.dirty.list[1]).toEqual({ deep: '\u202e' });
+  });
 });
 
 describe('printed', () => {

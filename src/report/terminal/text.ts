@@ -40,12 +40,21 @@ export function printableLines(text: string): string {
   return text.split('\n').map(printable).join('\n');
 }
 
-/** A copy of `value` with every string in it made printable: input-derived data on its way to a terminal. */
+/**
+ * `value` with every string in it made printable: input-derived data on its way to a terminal. Copied only where
+ * something changes, so that a clean report of a hundred thousand findings is not held twice to print a few.
+ */
 export function printableCopy<T>(value: T): T {
   if (typeof value === 'string') return printable(value) as T;
-  if (Array.isArray(value)) return value.map(printableCopy) as T;
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, printableCopy(child)])) as T;
+  if (Array.isArray(value)) {
+    const items = value.map(printableCopy);
+    return (items.every((item, index) => item === value[index]) ? value : items) as T;
+  }
+  const entries = Object.entries(value);
+  const children = entries.map(([, child]) => printableCopy(child));
+  if (children.every((child, index) => child === entries[index]?.[1])) return value;
+  return Object.fromEntries(entries.map(([key], index) => [key, children[index]])) as T;
 }
 
 /** A template tag that makes every interpolated value printable and keeps the literal text as written. */
