@@ -20,6 +20,18 @@ export interface FindingDraft {
   readonly remediation?: string;
   /** What the finding rests on besides its own field: the binding and rule behind a permission, … */
   readonly evidence?: readonly Evidence[];
+  /**
+   * Only from a `fixable` check, and only when the fix is safe here: changes to `resource`'s object that resolve
+   * the finding, made in order (see {@link fillIn}). Absent when a person has to decide.
+   */
+  readonly fix?: readonly FixStep[];
+}
+
+/** A JSON Patch `add` on the finding's object, its path as fields (the finding's JSON gives it as a JSON Pointer). */
+export interface FixStep {
+  readonly op: 'add';
+  readonly path: FieldPath;
+  readonly value: unknown;
 }
 
 export interface CheckContext<Options> {
@@ -52,6 +64,11 @@ export interface Check<Options = unknown> {
    * shown as `info`, expected for a system component.
    */
   readonly controlPlane?: true;
+  /**
+   * The check's findings may carry a `fix` (ESLint's `fixable`), and what making it may break, one sentence that
+   * patches and `fix --write` show: every fix changes how the container runs.
+   */
+  readonly fixable?: { readonly breaks: string };
   run(context: CheckContext<Options>): void;
 }
 

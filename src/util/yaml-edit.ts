@@ -1,0 +1,301 @@
+import {
+  Document,
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  parseAllDocuments,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
+
+/**
+ * Editing YAML text the way a person would: only the lines a change needs are written, every other byte (comments,
+ * indentation, quoting, key order, other documents) stays as it was. The `yaml` library parses and locates; the text
+ * is spliced here, since re-printing a whole document would restyle what the change never touched.
+ */
+
+/**
+ * An RFC 6902 JSON Patch `add`: sets the member at `path` (an RFC 6901 JSON Pointer into the object), or appends to
+ * an array with a last segment `-`. Fixes only ever add: they fill in what the object leaves to a permissive default,
+ * and never overwrite a value someone wrote.
+ */
+export interface AddOperation {
+  readonly op: 'add';
+  readonly path: string;
+  readonly value: unknown;
+}
+
+/** A field path (`['spec', 'containers', 0]`) as a JSON Pointer (`/spec/containers/0`). */
+export function toPointer(path: readonly (string | number)[]): string {
+  return path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}
+
+function fromPointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  if (!pointer.startsWith('/')) throw new Error(`'${pointer}' is not a JSON Pointer`);
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+/**
+ * The object with the operations applied, in order, as JSON Patch does; the object itself is left as it is. Each
+ * finding's operations are written against the object as scanned, so several findings' may each add the same
+ * missing mapping: an add onto a mapping that is there merges into it, where JSON Patch would replace it.
+ */
+export function applyOperations<T>(object: T, operations: readonly AddOperation[]): T {
+  const copy = structuredClone(object);
+  for (const { path, value } of operations) {
+    const segments = fromPointer(path);
+    const last = segments.pop();
+    if (last === undefined) throw new Error('an add at the root replaces the whole object: not a fix');
+    let parent: unknown = copy;
+    for (const segment of segments) {
+      parent = isRecordOrArray(parent) ? (parent as Record<string, unknown>)[segment] : undefined;
+      if (!isRecordOrArray(parent)) throw new Error(`${path}: ${toPointer(segments)} is not an object or array`);
+    }
+    if (Array.isArray(parent)) {
+      const index = last === '-' ? parent.length : Number(last);
+      if (!Number.isInteger(index) || index < 0 || index > parent.length) throw new Error(`${path}: no such index`);
+      parent.splice(index, 0, structuredClone(value));
+    } else {
+      const record = parent as Record<string, unknown>;
+      record[last] = merged(record[last], structuredClone(value));
+    }
+  }
+  return copy;
+}
+
+function merged(there: unknown, value: unknown): unknown {
+  if (!isMapping(there) || !isMapping(value)) return value;
+  for (const [key, inner] of Object.entries(value)) there[key] = merged(there[key], inner);
+  return there;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return isRecordOrArray(value) && !Array.isArray(value);
+}
+
+function isRecordOrArray(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+/** The operations to make on one object of a YAML file. */
+export interface ObjectEdit {
+  /** A line (1-based) inside the object: it picks the document, and the entry of a `List`'s `items`. */
+  readonly line: number;
+  /** What the object there must be, so that an edit never lands on another one. */
+  readonly kind: string;
+  readonly name: string;
+  readonly operations: readonly AddOperation[];
+}
+
+/** Text from `start` to `end` (offsets in the original, UTF-16 code units) becomes `text`. */
+export interface TextReplacement {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/**
+ * The replacements that make the edits, none overlapping, in text order; an edit that cannot be made (its object is
+ * not there, the path runs through an alias or a scalar) is an error naming it, and other objects' are still made.
+ */
+export function planEdits(
+  text: string,
+  edits: readonly ObjectEdit[],
+): { replacements: TextReplacement[]; errors: { edit: ObjectEdit; message: string }[] } {
+  const documents = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const replacements: TextReplacement[] = [];
+  const errors: { edit: ObjectEdit; message: string }[] = [];
+  // Edits of one object (several findings on it) are planned together: two may add the same securityContext.
+  const byObject = new Map<YAMLMap, ObjectEdit[]>();
+  for (const edit of edits) {
+    try {
+      if (!Array.isArray(documents)) throw new Error('the file does not parse as YAML');
+      const start = lineStarts[edit.line - 1];
+      if (start === undefined) throw new Error(`the file has no line ${edit.line}`);
+      const root = objectAt(documents, [start, (lineStarts[edit.line] ?? text.length + 1) - 1]);
+      const kind = root && stringAt(root, 'kind');
+      const name = root && isMap(root.get('metadata', true)) ? stringAt(root.get('metadata') as YAMLMap, 'name') : '';
+      if (!root || kind !== edit.kind || name !== edit.name) {
+        throw new Error(`line ${edit.line} is not in ${edit.kind} '${edit.name}' any more`);
+      }
+      byObject.set(root, [...(byObject.get(root) ?? []), edit]);
+    } catch (error) {
+      errors.push({ edit, message: (error as Error).message });
+    }
+  }
+  for (const [root, group] of byObject) {
+    try {
+      replacements.push(...planObject(text, lineStarts, root, group.flatMap((edit) => edit.operations)));
+    } catch (error) {
+      for (const edit of group) errors.push({ edit, message: (error as Error).message });
+    }
+  }
+  replacements.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { replacements, errors };
+}
+
+/** The text with the replacements made (they come from {@link planEdits}: sorted, not overlapping). */
+export function applyReplacements(text: string, replacements: readonly TextReplacement[]): string {
+  let out = '';
+  let at = 0;
+  for (const { start, end, text: inserted } of replacements) {
+    out += text.slice(at, start) + inserted;
+    at = end;
+  }
+  return out + text.slice(at);
+}
+
+/** The mapping of the object on a line (its start and end offsets): its document's root, or a `List`'s item. */
+function objectAt(documents: readonly Document.Parsed[], [start, end]: [number, number]): YAMLMap | undefined {
+  const on = (range: readonly number[] | null | undefined) =>
+    !!range && (range[0] as number) <= end && start < (range[2] as number);
+  const document = documents.find(({ range }) => on(range));
+  let node: unknown = document?.contents;
+  // `kubectl get -o yaml` lists: the item whose text holds the offset.
+  while (isMap(node) && isSeq(node.get('items', true)) && stringAt(node, 'kind')?.endsWith('List')) {
+    const items = (node.get('items', true) as unknown as YAMLSeq).items as Node[];
+    node = items.find((item) => on(item.range));
+  }
+  return isMap(node) ? node : undefined;
+}
+
+function stringAt(map: YAMLMap, key: string): string | undefined {
+  const value = map.get(key, true);
+  return isScalar(value) ? String(value.value) : undefined;
+}
+
+/**
+ * An operation lands in the deepest collection the text already has on its path: a new key (or a `null` one) of a
+ * mapping, or items appended to a sequence. Several operations on one spot (two fields of a securityContext the
+ * text lacks) are written once, with the value all of them give it.
+ */
+interface Spot {
+  readonly node: YAMLMap | YAMLSeq;
+  readonly path: readonly string[];
+  /** The key the text lacks (or has as null); undefined for items appended to a sequence. */
+  readonly key?: string;
+}
+
+function planObject(
+  text: string,
+  lineStarts: readonly number[],
+  root: YAMLMap,
+  operations: readonly AddOperation[],
+): TextReplacement[] {
+  const final = applyOperations(root.toJSON() as unknown, operations);
+  const spots = new Map<string, Spot>();
+  for (const operation of operations) {
+    const spot = spotOf(root, fromPointer(operation.path));
+    spots.set(`${spot.path.join('\u0000')}\u0001${spot.key ?? '-'}`, spot);
+  }
+  const byNode = new Map<YAMLMap | YAMLSeq, Spot[]>();
+  for (const spot of spots.values()) byNode.set(spot.node, [...(byNode.get(spot.node) ?? []), spot]);
+  const column = (offset: number) => offset - (lineStarts[upperBound(lineStarts, offset) - 1] ?? 0);
+  const replacements: TextReplacement[] = [];
+  for (const [node, group] of byNode) {
+    const [{ path }] = group as [Spot];
+    const after = valueAt(final, path);
+    const range = node.range as [number, number, number];
+    if (node.flow) {
+      // A flow collection is rewritten whole, still in flow style: it rarely holds comments.
+      replacements.push({ start: range[0], end: range[1], text: render(after, column(range[0]), true) });
+      continue;
+    }
+    const indent = ' '.repeat(column(range[0]));
+    const added: string[] = [];
+    for (const { key } of group) {
+      if (key === undefined) {
+        const items = (after as unknown[]).slice(node.items.length);
+        added.push(...items.map((item) => `${indent}${render([item], indent.length, false)}`));
+        continue;
+      }
+      const pair = isMap(node) ? (node.items as Pair<Node, Node | null>[]).find((p) => keyOf(p) === key) : undefined;
+      const entry = render({ [key]: (after as Record<string, unknown>)[key] }, indent.length, false);
+      if (pair) {
+        // `key:` or `key: null`: the pair is rewritten where it stands.
+        const start = (pair.key.range as [number, number, number])[0];
+        const value = pair.value?.range;
+        const end = value && value[1] > value[0] ? value[1] : text.indexOf(':', (pair.key.range as number[])[1]) + 1;
+        replacements.push({ start, end, text: entry });
+      } else added.push(`${indent}${entry}`);
+    }
+    if (!added.length) continue;
+    // After the collection's last line (its trailing comment included), before the line break that ends it.
+    const last = node.items.at(-1) as Node | Pair<Node, Node | null>;
+    const end = (isPair(last) ? (last.value ?? last.key) : last).range?.[1] ?? range[1];
+    const lineEnd = text.indexOf('\n', end - 1);
+    const at = lineEnd < 0 ? text.length : lineEnd > 0 && text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
+    const newline = text[at] === '\r' ? '\r\n' : '\n';
+    const lines = added.map((line) => `${newline}${line.replaceAll('\n', newline)}`);
+    replacements.push({ start: at, end: at, text: lines.join('') });
+  }
+  return replacements;
+}
+
+/** Where an operation's path leaves what the text has; aliases are not followed, as an edit there changes others. */
+function spotOf(root: YAMLMap, segments: readonly string[]): Spot {
+  let node: YAMLMap | YAMLSeq = root;
+  for (const [index, segment] of segments.entries()) {
+    const path = segments.slice(0, index);
+    const last = index === segments.length - 1;
+    if (isSeq(node)) {
+      if (segment === '-' || Number(segment) === node.items.length) {
+        if (!last) throw new Error(`${segments.join('/')}: appends below a new item`);
+        return { node, path };
+      }
+      const next = node.items[Number(segment)];
+      if (!isCollection(next)) throw new Error(`${segments.join('/')}: no collection at index ${segment}`);
+      node = next;
+      continue;
+    }
+    const value = node.get(segment, true) as Node | null | undefined;
+    if (isAlias(value)) throw new Error(`${segments.join('/')}: ${segment} is a YAML alias; edit the anchor by hand`);
+    if (value === undefined || value === null || (isScalar(value) && value.value === null)) {
+      return { node, path, key: segment };
+    }
+    if (last) throw new Error(`${segments.join('/')}: already set; a fix never overwrites a value`);
+    if (!isCollection(value)) throw new Error(`${segments.join('/')}: ${segment} is a scalar`);
+    node = value;
+  }
+  throw new Error('an empty path');
+}
+
+function keyOf(pair: Pair<Node, Node | null>): string | undefined {
+  return isScalar(pair.key) ? String(pair.key.value) : undefined;
+}
+
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((at, segment) => (at as Record<string, unknown>)[segment], value);
+}
+
+/** The YAML of a value, its lines after the first indented to `column`; no final line break. */
+function render(value: unknown, column: number, flow: boolean): string {
+  const yaml = new Document(value, { version: '1.1' }).toString({
+    collectionStyle: flow ? 'flow' : 'block',
+    lineWidth: 0,
+  });
+  return yaml.trimEnd().replaceAll('\n', `\n${' '.repeat(column)}`);
+}
+
+/** Index of the first entry greater than `value` in a sorted array. */
+function upperBound(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((sorted[middle] as number) <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
