@@ -68,7 +68,11 @@ export interface Check<Options = unknown> {
    * The check's findings may carry a `fix` (ESLint's `fixable`), and what making it may break, one sentence that
    * patches and `fix --write` show: every fix changes how the container runs.
    */
-  readonly fixable?: { readonly breaks: string };
+  readonly fixable?: {
+    readonly breaks: string;
+    /** When a fix is given besides the field being unset, for the docs: `and the pod is shown not to call the API`. */
+    readonly when?: string;
+  };
   run(context: CheckContext<Options>): void;
 }
 

@@ -49,7 +49,12 @@ export interface CheckTable {
 export function applyFixes(yaml: string, findings: readonly Finding[]): string {
   const edits = findings.map((finding) => {
     if (!finding.fix || !finding.location) throw new Error(`finding without a fix: ${finding.message}`);
-    return { line: finding.location.line, kind: finding.resource.kind, name: finding.resource.name, operations: finding.fix };
+    return {
+      line: finding.location.line,
+      kind: finding.resource.kind,
+      name: finding.resource.name,
+      operations: finding.fix,
+    };
   });
   const { replacements, errors } = planEdits(yaml, edits);
   if (errors.length) throw new Error(`fixes not made: ${JSON.stringify(errors.map((error) => error.message))}`);
@@ -98,7 +103,9 @@ export function testCheck(check: AnyCheck, table: CheckTable): void {
       expect(table.valid.length).toBeGreaterThan(0);
       expect(table.invalid.length).toBeGreaterThan(0);
       // A fixable check shows what its fixes write; any other has none to show.
-      expect(table.output?.length ?? 0, 'output cases').toBe(check.fixable ? Math.max(table.output?.length ?? 0, 1) : 0);
+      expect(table.output?.length ?? 0, 'output cases').toBe(
+        check.fixable ? Math.max(table.output?.length ?? 0, 1) : 0,
+      );
     });
 
     for (const valid of table.valid) {

@@ -102,7 +102,9 @@ describe('planEdits', () => {
   it('never overwrites a value, and never edits through an alias (that would change every user of the anchor)', () => {
     const text = `kind: Pod\nmetadata: {name: a}\nx: &shared {a: 1}\nspec: *shared\nhostPID: true\n`;
     const errors = (path: string) =>
-      planEdits(text, [{ line: 1, kind: 'Pod', name: 'a', operations: [add(path, false)] }]).errors.map((e) => e.message);
+      planEdits(text, [{ line: 1, kind: 'Pod', name: 'a', operations: [add(path, false)] }]).errors.map(
+        (e) => e.message,
+      );
     expect(errors('/spec/b')).toEqual(['spec/b: spec is a YAML alias; edit the anchor by hand']);
     expect(errors('/hostPID')).toEqual(['hostPID: already set; a fix never overwrites a value']);
   });
@@ -141,7 +143,11 @@ describe('applyOperations', () => {
     ]);
     expect(fixed.spec.containers[0]).toEqual({
       name: 'app',
-      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      },
     });
     expect(object).toEqual({ spec: { containers: [{ name: 'app' }] } });
   });

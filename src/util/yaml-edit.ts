@@ -136,7 +136,14 @@ export function planEdits(
   }
   for (const [root, group] of byObject) {
     try {
-      replacements.push(...planObject(text, lineStarts, root, group.flatMap((edit) => edit.operations)));
+      replacements.push(
+        ...planObject(
+          text,
+          lineStarts,
+          root,
+          group.flatMap((edit) => edit.operations),
+        ),
+      );
     } catch (error) {
       for (const edit of group) errors.push({ edit, message: (error as Error).message });
     }

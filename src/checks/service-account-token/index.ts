@@ -19,6 +19,7 @@ export default defineCheck({
   fixable: {
     breaks:
       'a process that reads the token anyway (to call the API, or to log in to a service that accepts Kubernetes tokens) loses it',
+    when: 'on the pod spec, and only when the input shows the pod has no use for the token: the input holds every binding that could name its ServiceAccount (a whole cluster, or files that declare the account), none grants the account or its groups anything, it is not in a system namespace, and no container runs a known API client (kubectl, helm, an operator or controller, a log shipper, Vault) or has an agent injected',
   },
   run({ inventory, report }) {
     // A ServiceAccount's field decides for every pod using it: one finding there, naming all of them.
