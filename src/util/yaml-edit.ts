@@ -103,24 +103,43 @@ export interface TextReplacement {
   readonly text: string;
 }
 
+/** A YAML text parsed once for any number of {@link planEdits} (each plans on the text as it is). */
+export interface EditableYaml {
+  readonly text: string;
+  readonly documents: readonly Document.Parsed[];
+  /** Offset of each line's first character. */
+  readonly lineStarts: readonly number[];
+}
+
+export function editableYaml(text: string): EditableYaml {
+  const documents = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return { text, documents, lineStarts };
+}
+
+/** Line and column (1-based, in UTF-16 code units) of an offset, as reports give positions. */
+export function positionOf({ lineStarts }: EditableYaml, offset: number): { line: number; column: number } {
+  const line = upperBound(lineStarts, offset);
+  return { line, column: offset - (lineStarts[line - 1] ?? 0) + 1 };
+}
+
 /**
  * The replacements that make the edits, none overlapping, in text order; an edit that cannot be made (its object is
  * not there, the path runs through an alias or a scalar) is an error naming it, and other objects' are still made.
  */
 export function planEdits(
-  text: string,
+  source: string | EditableYaml,
   edits: readonly ObjectEdit[],
 ): { replacements: TextReplacement[]; errors: { edit: ObjectEdit; message: string }[] } {
-  const documents = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const yaml = typeof source === 'string' ? editableYaml(source) : source;
+  const { text, documents, lineStarts } = yaml;
   const replacements: TextReplacement[] = [];
   const errors: { edit: ObjectEdit; message: string }[] = [];
   // Edits of one object (several findings on it) are planned together: two may add the same securityContext.
   const byObject = new Map<YAMLMap, ObjectEdit[]>();
   for (const edit of edits) {
     try {
-      if (!Array.isArray(documents)) throw new Error('the file does not parse as YAML');
       const start = lineStarts[edit.line - 1];
       if (start === undefined) throw new Error(`the file has no line ${edit.line}`);
       const root = objectAt(documents, [start, (lineStarts[edit.line] ?? text.length + 1) - 1]);
@@ -138,8 +157,7 @@ export function planEdits(
     try {
       replacements.push(
         ...planObject(
-          text,
-          lineStarts,
+          yaml,
           root,
           group.flatMap((edit) => edit.operations),
         ),
@@ -168,6 +186,7 @@ function objectAt(documents: readonly Document.Parsed[], [start, end]: [number, 
   const on = (range: readonly number[] | null | undefined) =>
     !!range && (range[0] as number) <= end && start < (range[2] as number);
   const document = documents.find(({ range }) => on(range));
+  if (document?.errors.length) throw new Error('its document does not parse as YAML');
   let node: unknown = document?.contents;
   // `kubectl get -o yaml` lists: the item whose text holds the offset.
   while (isMap(node) && isSeq(node.get('items', true)) && stringAt(node, 'kind')?.endsWith('List')) {
@@ -194,12 +213,7 @@ interface Spot {
   readonly key?: string;
 }
 
-function planObject(
-  text: string,
-  lineStarts: readonly number[],
-  root: YAMLMap,
-  operations: readonly AddOperation[],
-): TextReplacement[] {
+function planObject(yaml: EditableYaml, root: YAMLMap, operations: readonly AddOperation[]): TextReplacement[] {
   const final = applyOperations(root.toJSON() as unknown, operations);
   const spots = new Map<string, Spot>();
   for (const operation of operations) {
@@ -208,7 +222,8 @@ function planObject(
   }
   const byNode = new Map<YAMLMap | YAMLSeq, Spot[]>();
   for (const spot of spots.values()) byNode.set(spot.node, [...(byNode.get(spot.node) ?? []), spot]);
-  const column = (offset: number) => offset - (lineStarts[upperBound(lineStarts, offset) - 1] ?? 0);
+  const { text } = yaml;
+  const column = (offset: number) => positionOf(yaml, offset).column - 1;
   const replacements: TextReplacement[] = [];
   for (const [node, group] of byNode) {
     const [{ path }] = group as [Spot];
