@@ -80,14 +80,14 @@ describe('planEdits', () => {
       },
     ]);
     expect(out).toBe(
-      'kind: Pod\nmetadata: {name: a}\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - {name: app, securityContext: { allowPrivilegeEscalation: false }}\n',
+      'kind: Pod\nmetadata: {name: a}\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - {name: app, securityContext: {allowPrivilegeEscalation: false}}\n',
     );
   });
 
   it('finds the object by line among documents and List items, and refuses a line in another object', () => {
     const text = `kind: Pod\nmetadata: {name: a}\n---\nkind: List\nitems:\n- kind: Pod\n  metadata: {name: b}\n- kind: Pod\n  metadata: {name: c}\n  spec: {}\n`;
     const out = edit(text, [{ line: 8, kind: 'Pod', name: 'c', operations: [add('/spec/hostPID', false)] }]);
-    expect(out).toBe(text.replace('spec: {}', 'spec: { hostPID: false }'));
+    expect(out).toBe(text.replace('spec: {}', 'spec: {hostPID: false}'));
     const { replacements, errors } = planEdits(text, [
       { line: 6, kind: 'Pod', name: 'c', operations: [add('/spec/hostPID', false)] },
       { line: 40, kind: 'Pod', name: 'a', operations: [add('/spec', {})] },
@@ -150,5 +150,20 @@ describe('applyOperations', () => {
       },
     });
     expect(object).toEqual({ spec: { containers: [{ name: 'app' }] } });
+  });
+});
+
+describe('planEdits, nested collections ending on one line', () => {
+  it("writes the inner collection's new lines before its parent's", () => {
+    const text = 'kind: Pod\nmetadata: {name: a}\nsecurityContext:\n  capabilities:\n    add:\n    - CHOWN\n';
+    const out = edit(text, [
+      {
+        line: 1,
+        kind: 'Pod',
+        name: 'a',
+        operations: [add('/securityContext/capabilities/drop', ['ALL']), add('/securityContext/runAsNonRoot', true)],
+      },
+    ]);
+    expect(out).toBe(`${text}    drop:\n      - ALL\n  runAsNonRoot: true\n`);
   });
 });

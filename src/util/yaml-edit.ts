@@ -134,7 +134,7 @@ export function planEdits(
 ): { replacements: TextReplacement[]; errors: { edit: ObjectEdit; message: string }[] } {
   const yaml = typeof source === 'string' ? editableYaml(source) : source;
   const { text, documents, lineStarts } = yaml;
-  const replacements: TextReplacement[] = [];
+  const replacements: Planned[] = [];
   const errors: { edit: ObjectEdit; message: string }[] = [];
   // Edits of one object (several findings on it) are planned together: two may add the same securityContext.
   const byObject = new Map<YAMLMap, ObjectEdit[]>();
@@ -166,8 +166,12 @@ export function planEdits(
       for (const edit of group) errors.push({ edit, message: (error as Error).message });
     }
   }
-  replacements.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { replacements, errors };
+  // Insertions at one offset, the end of a line: the deepest collection's lines come first, then its parents'.
+  replacements.sort((a, b) => a.start - b.start || a.end - b.end || b.depth - a.depth);
+  return {
+    replacements: replacements.map(({ start, end, text: inserted }) => ({ start, end, text: inserted })),
+    errors,
+  };
 }
 
 /** The text with the replacements made (they come from {@link planEdits}: sorted, not overlapping). */
@@ -213,7 +217,12 @@ interface Spot {
   readonly key?: string;
 }
 
-function planObject(yaml: EditableYaml, root: YAMLMap, operations: readonly AddOperation[]): TextReplacement[] {
+/** A replacement, with how deep in the object the collection it writes into is. */
+interface Planned extends TextReplacement {
+  readonly depth: number;
+}
+
+function planObject(yaml: EditableYaml, root: YAMLMap, operations: readonly AddOperation[]): Planned[] {
   const final = applyOperations(root.toJSON() as unknown, operations);
   const spots = new Map<string, Spot>();
   for (const operation of operations) {
@@ -224,43 +233,51 @@ function planObject(yaml: EditableYaml, root: YAMLMap, operations: readonly AddO
   for (const spot of spots.values()) byNode.set(spot.node, [...(byNode.get(spot.node) ?? []), spot]);
   const { text } = yaml;
   const column = (offset: number) => positionOf(yaml, offset).column - 1;
-  const replacements: TextReplacement[] = [];
+  const replacements: Planned[] = [];
   for (const [node, group] of byNode) {
     const [{ path }] = group as [Spot];
+    const depth = path.length;
     const after = valueAt(final, path);
     const range = node.range as [number, number, number];
-    if (node.flow) {
-      // A flow collection is rewritten whole, still in flow style: it rarely holds comments.
-      replacements.push({ start: range[0], end: range[1], text: render(after, column(range[0]), true) });
-      continue;
-    }
+    // In a flow collection (JSON included) entries go inline, in its style; in a block one, on lines of their own.
+    const inline = node.flow ? flowWriter(node) : undefined;
     const indent = ' '.repeat(column(range[0]));
     const added: string[] = [];
     for (const { key } of group) {
       if (key === undefined) {
         const items = (after as unknown[]).slice(node.items.length);
-        added.push(...items.map((item) => `${indent}${render([item], indent.length, false)}`));
+        added.push(...items.map((item) => (inline ? inline(item) : render([item], indent.length, false))));
         continue;
       }
+      const value = (after as Record<string, unknown>)[key];
       const pair = isMap(node) ? (node.items as Pair<Node, Node | null>[]).find((p) => keyOf(p) === key) : undefined;
-      const entry = render({ [key]: (after as Record<string, unknown>)[key] }, indent.length, false);
-      if (pair) {
-        // `key:` or `key: null`: the pair is rewritten where it stands.
-        const start = (pair.key.range as [number, number, number])[0];
-        const value = pair.value?.range;
-        const end = value && value[1] > value[0] ? value[1] : text.indexOf(':', (pair.key.range as number[])[1]) + 1;
-        replacements.push({ start, end, text: entry });
-      } else added.push(`${indent}${entry}`);
+      if (!pair) {
+        added.push(inline ? `${inline(key)}: ${inline(value)}` : render({ [key]: value }, indent.length, false));
+        continue;
+      }
+      // `key:` or `key: null`: rewritten where it stands.
+      const keyRange = pair.key.range as [number, number, number];
+      const valueRange = pair.value?.range;
+      const end = valueRange && valueRange[1] > valueRange[0] ? valueRange[1] : text.indexOf(':', keyRange[1]) + 1;
+      const start = inline ? text.indexOf(':', keyRange[1]) + 1 : keyRange[0];
+      const written = inline ? ` ${inline(value)}` : render({ [key]: value }, indent.length, false);
+      replacements.push({ start, end, text: written, depth });
     }
     if (!added.length) continue;
+    const last = node.items.at(-1) as Node | Pair<Node, Node | null> | undefined;
+    const end = last && (isPair(last) ? (last.value ?? last.key) : last).range?.[1];
+    if (inline) {
+      // After the last entry, or inside the brackets of an empty collection.
+      const at = end ?? range[0] + 1;
+      replacements.push({ start: at, end: at, text: `${end === undefined ? '' : ', '}${added.join(', ')}`, depth });
+      continue;
+    }
     // After the collection's last line (its trailing comment included), before the line break that ends it.
-    const last = node.items.at(-1) as Node | Pair<Node, Node | null>;
-    const end = (isPair(last) ? (last.value ?? last.key) : last).range?.[1] ?? range[1];
-    const lineEnd = text.indexOf('\n', end - 1);
+    const lineEnd = text.indexOf('\n', (end ?? range[1]) - 1);
     const at = lineEnd < 0 ? text.length : lineEnd > 0 && text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
     const newline = text[at] === '\r' ? '\r\n' : '\n';
-    const lines = added.map((line) => `${newline}${line.replaceAll('\n', newline)}`);
-    replacements.push({ start: at, end: at, text: lines.join('') });
+    const lines = added.map((line) => `${newline}${indent}${line.replaceAll('\n', newline)}`);
+    replacements.push({ start: at, end: at, text: lines.join(''), depth });
   }
   return replacements;
 }
@@ -305,9 +322,21 @@ function valueAt(value: unknown, path: readonly string[]): unknown {
 function render(value: unknown, column: number, flow: boolean): string {
   const yaml = new Document(value, { version: '1.1' }).toString({
     collectionStyle: flow ? 'flow' : 'block',
+    flowCollectionPadding: false,
     lineWidth: 0,
   });
   return yaml.trimEnd().replaceAll('\n', `\n${' '.repeat(column)}`);
+}
+
+/**
+ * How values are written into a flow collection: as JSON where it is written in JSON (its keys, or its strings,
+ * double-quoted), so that a JSON manifest stays JSON; else in YAML's flow style.
+ */
+function flowWriter(node: YAMLMap | YAMLSeq): (value: unknown) => string {
+  const first = node.items[0] as Node | Pair<Node, Node | null> | undefined;
+  const sample = first && (isPair(first) ? first.key : first);
+  const json = isScalar(sample) && sample.type === 'QUOTE_DOUBLE';
+  return json ? (value) => JSON.stringify(value) : (value) => render(value, 0, true);
 }
 
 /** Index of the first entry greater than `value` in a sorted array. */

@@ -116,7 +116,7 @@ spec:
   - name: web
     securityContext:
       capabilities:
-        drop: [ NET_RAW, ALL ]
+        drop: [NET_RAW, ALL]
         add: [NET_BIND_SERVICE]
   - name: log
     securityContext:

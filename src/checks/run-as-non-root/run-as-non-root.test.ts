@@ -156,7 +156,7 @@ spec:
           containers:
           - name: report
             image: reporter:2.1
-            securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true }
+            securityContext: {readOnlyRootFilesystem: true, runAsNonRoot: true}
 `,
     },
   ],
