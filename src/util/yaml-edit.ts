@@ -35,7 +35,8 @@ export function toPointer(path: readonly (string | number)[]): string {
   return path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
-function fromPointer(pointer: string): string[] {
+/** The fields of a JSON Pointer: `/spec/containers/0` → `["spec", "containers", "0"]`. */
+export function fromPointer(pointer: string): string[] {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) throw new Error(`'${pointer}' is not a JSON Pointer`);
   return pointer
