@@ -51,32 +51,32 @@ export function fromPointer(pointer: string): string[] {
  * missing mapping: an add onto a mapping that is there merges into it, where JSON Patch would replace it.
  */
 export function applyOperations<T>(object: T, operations: readonly AddOperation[]): T {
-  const copy = structuredClone(object);
-  for (const { path, value } of operations) {
-    const segments = fromPointer(path);
-    const last = segments.pop();
-    if (last === undefined) throw new Error('an add at the root replaces the whole object: not a fix');
-    let parent: unknown = copy;
-    for (const segment of segments) {
-      parent = isRecordOrArray(parent) ? (parent as Record<string, unknown>)[segment] : undefined;
-      if (!isRecordOrArray(parent)) throw new Error(`${path}: ${toPointer(segments)} is not an object or array`);
-    }
-    if (Array.isArray(parent)) {
-      const index = last === '-' ? parent.length : Number(last);
-      if (!Number.isInteger(index) || index < 0 || index > parent.length) throw new Error(`${path}: no such index`);
-      parent.splice(index, 0, structuredClone(value));
-    } else {
-      const record = parent as Record<string, unknown>;
-      record[last] = merged(record[last], structuredClone(value));
-    }
+  // Copied along each path only: the rest of the object is shared, never changed.
+  return operations.reduce<unknown>((at, { path, value }) => addAt(at, fromPointer(path), path, value), object) as T;
+}
+
+function addAt(at: unknown, segments: readonly string[], pointer: string, value: unknown): unknown {
+  const [head, ...rest] = segments;
+  if (head === undefined) throw new Error('an add at the root replaces the whole object: not a fix');
+  if (!isRecordOrArray(at)) throw new Error(`${pointer}: not an object or array on the way`);
+  if (Array.isArray(at)) {
+    const copy = [...at];
+    const index = head === '-' ? copy.length : Number(head);
+    if (!Number.isInteger(index) || index < 0 || index > copy.length) throw new Error(`${pointer}: no such index`);
+    if (rest.length) copy[index] = addAt(copy[index], rest, pointer, value);
+    else copy.splice(index, 0, structuredClone(value));
+    return copy;
   }
+  const copy: Record<string, unknown> = { ...at };
+  copy[head] = rest.length ? addAt(copy[head], rest, pointer, value) : merged(copy[head], structuredClone(value));
   return copy;
 }
 
 function merged(there: unknown, value: unknown): unknown {
   if (!isMapping(there) || !isMapping(value)) return value;
-  for (const [key, inner] of Object.entries(value)) there[key] = merged(there[key], inner);
-  return there;
+  const copy: Record<string, unknown> = { ...there };
+  for (const [key, inner] of Object.entries(value)) copy[key] = merged(copy[key], inner);
+  return copy;
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -224,7 +224,7 @@ interface Planned extends TextReplacement {
 }
 
 function planObject(yaml: EditableYaml, root: YAMLMap, operations: readonly AddOperation[]): Planned[] {
-  const final = applyOperations(root.toJSON() as unknown, operations);
+  const final = applyOperations(plainOf(root), operations);
   const spots = new Map<string, Spot>();
   for (const operation of operations) {
     const spot = spotOf(root, fromPointer(operation.path));
@@ -281,6 +281,13 @@ function planObject(yaml: EditableYaml, root: YAMLMap, operations: readonly AddO
     replacements.push({ start: at, end: at, text: lines.join(''), depth });
   }
   return replacements;
+}
+
+/** The object as a plain value, converted once per parsed object however many findings on it are planned. */
+const plainValues = new WeakMap<YAMLMap, unknown>();
+function plainOf(root: YAMLMap): unknown {
+  if (!plainValues.has(root)) plainValues.set(root, root.toJSON());
+  return plainValues.get(root);
 }
 
 /** Where an operation's path leaves what the text has; aliases are not followed, as an edit there changes others. */
