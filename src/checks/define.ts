@@ -20,6 +20,18 @@ export interface FindingDraft {
   readonly remediation?: string;
   /** What the finding rests on besides its own field: the binding and rule behind a permission, … */
   readonly evidence?: readonly Evidence[];
+  /**
+   * Only from a `fixable` check, and only when the fix is safe here: changes to `resource`'s object that resolve
+   * the finding, made in order (see {@link fillIn}). Absent when a person has to decide.
+   */
+  readonly fix?: readonly FixStep[];
+}
+
+/** A JSON Patch `add` on the finding's object, its path as fields (the finding's JSON gives it as a JSON Pointer). */
+export interface FixStep {
+  readonly op: 'add';
+  readonly path: FieldPath;
+  readonly value: unknown;
 }
 
 export interface CheckContext<Options> {
@@ -61,6 +73,15 @@ export interface Check<Options = unknown> {
   readonly needsPolicies?: true;
   /** Where a custom rule (docs/rules.md) is defined; none for a built-in check. */
   readonly definedAt?: SourceLocation;
+  /**
+   * The check's findings may carry a `fix` (ESLint's `fixable`), and what making it may break, one sentence that
+   * patches and `fix --write` show: every fix changes how the container runs.
+   */
+  readonly fixable?: {
+    readonly breaks: string;
+    /** When a fix is given besides the field being unset, for the docs: `and the pod is shown not to call the API`. */
+    readonly when?: string;
+  };
   run(context: CheckContext<Options>): void;
 }
 

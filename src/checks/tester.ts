@@ -6,6 +6,7 @@ import { parseManifest } from '../inputs/manifests.js';
 import { buildInventory } from '../inventory/index.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';
 import type { Evidence, Finding, ScanError, Severity } from '../model/report.js';
+import { applyReplacements, planEdits } from '../util/yaml-edit.js';
 import type { AnyCheck } from './define.js';
 
 export interface ExpectedFinding {
@@ -19,6 +20,8 @@ export interface ExpectedFinding {
   message?: string | RegExp;
   /** Exact evidence, in order: its type and line (no line for evidence from no file, such as a built-in role). */
   evidence?: readonly { type: Evidence['type']; line?: number }[];
+  /** Whether the finding carries a fix (defaults to not asserted): decoys say where no fix is safe. */
+  fixed?: boolean;
 }
 
 export interface CheckCase {
@@ -30,9 +33,32 @@ export interface CheckCase {
   errors?: readonly { line: number; message: string | RegExp }[];
 }
 
+/** A manifest whose findings all carry a fix, and the manifest `fix --write` makes of it (ESLint's `output`). */
+export interface OutputCase extends CheckCase {
+  output: string;
+}
+
 export interface CheckTable {
   valid: readonly CheckCase[];
   invalid: readonly (CheckCase & { findings: readonly ExpectedFinding[] })[];
+  /** Required of a `fixable` check, refused of any other. */
+  output?: readonly OutputCase[];
+}
+
+/** The manifest with every finding's fix made in its text, as `fix --write` makes them. */
+export function applyFixes(yaml: string, findings: readonly Finding[]): string {
+  const edits = findings.map((finding) => {
+    if (!finding.fix || !finding.location) throw new Error(`finding without a fix: ${finding.message}`);
+    return {
+      line: finding.location.line,
+      kind: finding.resource.kind,
+      name: finding.resource.name,
+      operations: finding.fix,
+    };
+  });
+  const { replacements, errors } = planEdits(yaml, edits);
+  if (errors.length) throw new Error(`fixes not made: ${JSON.stringify(errors.map((error) => error.message))}`);
+  return applyReplacements(yaml, replacements);
 }
 
 /** Runs one check over a manifest through the real parser and inventory, as `kubematrix scan` would. */
@@ -76,6 +102,10 @@ export function testCheck(check: AnyCheck, table: CheckTable): void {
       for (const invalid of table.invalid) expect(invalid.findings.length).toBeGreaterThan(0);
       expect(table.valid.length).toBeGreaterThan(0);
       expect(table.invalid.length).toBeGreaterThan(0);
+      // A fixable check shows what its fixes write; any other has none to show.
+      expect(table.output?.length ?? 0, 'output cases').toBe(
+        check.fixable ? Math.max(table.output?.length ?? 0, 1) : 0,
+      );
     });
 
     for (const valid of table.valid) {
@@ -101,12 +131,22 @@ export function testCheck(check: AnyCheck, table: CheckTable): void {
           if (expected.severity) expect(finding.severity).toBe(expected.severity);
           if (expected.path) expect(finding.path).toBe(expected.path);
           if (expected.message) expect(finding.message).toMatch(expected.message);
+          if (expected.fixed !== undefined) expect(!!finding.fix, `finding ${index} fixed`).toBe(expected.fixed);
           if (expected.evidence)
             expect(
               (finding.evidence ?? []).map((entry) => ({ type: entry.type, line: entry.location?.line })),
               `finding ${index} evidence`,
             ).toEqual(expected.evidence);
         });
+      });
+    }
+
+    for (const fixed of table.output ?? []) {
+      it(`output: ${fixed.name}`, () => {
+        const findings = runCheck(check, fixed.yaml, fixed.options);
+        expect(findings.length, 'findings to fix').toBeGreaterThan(0);
+        expect(applyFixes(fixed.yaml, findings)).toBe(fixed.output);
+        expect(runCheck(check, fixed.output, fixed.options).map(summarize), 'findings after the fix').toEqual([]);
       });
     }
   });

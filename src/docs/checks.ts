@@ -38,6 +38,12 @@ export function checksMarkdown(checks: readonly AnyCheck[]): string {
       lines.push('Missing mitigations:', ...check.missing.map((id) => `- ${id} ${getMitigation(id)?.name ?? ''}`), '');
     }
     lines.push(`**Why it matters.** ${check.rationale}`, '', `**How to fix.** ${check.remediation}`, '');
+    if (check.fixable) {
+      lines.push(
+        `**Fixable.** A finding carries its fix (\`kubematrix fix\`, SARIF \`fixes\`) where the field is left unset${check.fixable.when ? `, ${check.fixable.when}` : ''}; a value written is never overwritten. The fix may break this: ${check.fixable.breaks}.`,
+        '',
+      );
+    }
   }
   return lines.join('\n');
 }

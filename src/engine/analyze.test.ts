@@ -154,6 +154,35 @@ describe('a check that fails', () => {
   });
 });
 
+describe('fixes', () => {
+  const fixing = (fixable: boolean) =>
+    defineCheck({
+      ...privilegedContainer,
+      id: 'fixing-check',
+      ...(fixable ? { fixable: { breaks: 'nothing' } } : {}),
+      run({ inventory, report }) {
+        for (const pod of inventory.podSpecs) {
+          const path = [...pod.path, 'hostPID'];
+          report({ resource: pod.owner, path, message: 'hostPID unset', fix: [{ op: 'add', path, value: false }] });
+        }
+      },
+    });
+  const findings = (fixable: boolean) => {
+    const { inventory } = buildInventory(parseManifest('ds.yaml', Buffer.from(manifest())).objects);
+    return analyze(inventory, { checks: [fixing(fixable)], config: parseConfig('') });
+  };
+
+  it('carries the operations as JSON Patch, their paths as JSON Pointers', () => {
+    expect(findings(true).findings[0]?.fix).toEqual([{ op: 'add', path: '/spec/template/spec/hostPID', value: false }]);
+  });
+
+  it('refuses a fix from a check that does not declare itself fixable', () => {
+    expect(findings(false).errors).toEqual([
+      { source: 'check fixing-check', message: "failed: check 'fixing-check' reported a fix but is not fixable" },
+    ]);
+  });
+});
+
 describe('config and annotations naming unknown checks', () => {
   it('are reported, so a typo does not silently suppress or configure nothing', () => {
     const yaml = manifest('  annotations:\n    kubematrix.io/ignore: "privileged-container, run-as-nonroot"');

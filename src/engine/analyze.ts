@@ -17,6 +17,7 @@ import {
   severityRank,
 } from '../model/report.js';
 import { compareText, globMatch, selectedBy } from '../util/text.js';
+import { toPointer } from '../util/yaml-edit.js';
 
 export const IGNORE_ANNOTATION = 'kubematrix.io/ignore';
 export const IGNORE_REASON_ANNOTATION = 'kubematrix.io/ignore-reason';
@@ -163,6 +164,7 @@ function toFinding(check: AnyCheck, draft: FindingDraft, severityOverride: Findi
     ...mitigations.filter((m) => !check.missing.includes(m)),
   ];
   if (stray.length) throw new Error(`check '${check.id}' reported ${stray.join(', ')}, which it does not declare`);
+  if (draft.fix && !check.fixable) throw new Error(`check '${check.id}' reported a fix but is not fixable`);
 
   const { resource } = draft;
   const path = draft.path ? formatPath(draft.path) : undefined;
@@ -181,6 +183,9 @@ function toFinding(check: AnyCheck, draft: FindingDraft, severityOverride: Findi
     ...(path ? { path } : {}),
     message: draft.message,
     remediation: draft.remediation ?? check.remediation,
+    ...(draft.fix?.length
+      ? { fix: draft.fix.map(({ op, path, value }) => ({ op, path: toPointer(path), value })) }
+      : {}),
     ...(draft.evidence?.length ? { evidence: draft.evidence as Evidence[] } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { networkPolicyChecks, networkPolicyFixes } from './network-policies.js';
 import { podSecurity } from './pod-security.js';
 import { rbacFixes } from './rbac.js';
 import type { FixFile, FixGenerator, ObservedUsage } from './types.js';
+import { workloadPatches } from './workload-patches.js';
 
 export type * from './types.js';
 
@@ -24,6 +25,12 @@ export interface FixGeneratorEntry {
 /** Every generator, one line each, in the order their files are listed. */
 export const GENERATORS: readonly FixGeneratorEntry[] = [
   { id: 'pod-security', mitigations: ['MS-M9017'], checks: ['pod-security-admission'], generate: podSecurity },
+  {
+    id: 'workload-patches',
+    mitigations: ['MS-M9013'],
+    checks: allChecks.filter((check) => check.fixable).map((check) => check.id),
+    generate: workloadPatches,
+  },
   {
     id: 'admission-policies',
     mitigations: ['MS-M9013', 'MS-M9005.003'],

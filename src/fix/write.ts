@@ -54,7 +54,11 @@ function fileEntry(file: FixFile): string[] {
   return [
     `- [\`${file.path}\`](${file.path})`,
     `  - closes: ${closes.length ? closes.join('; ') : 'nothing by itself (it records, prepares or explains)'}`,
-    `  - would break: ${file.breaks.length ? file.breaks.map(commentText).join(' ') : 'nothing that runs in the input'}`,
+    ...(file.breaks.length > 1
+      ? ['  - would break:', ...file.breaks.map((broken) => `    - ${commentText(broken)}`)]
+      : [
+          `  - would break: ${file.breaks.length ? commentText(file.breaks[0] as string) : 'nothing that runs in the input'}`,
+        ]),
     ...(command ? [`  - apply: \`${command}\``] : []),
   ];
 }

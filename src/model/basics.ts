@@ -14,6 +14,18 @@ export function severityRank(severity: Severity): number {
 export const TechniqueIdSchema = z.string().regex(/^MS-TA9\d{3}$/);
 export const MitigationIdSchema = z.string().regex(/^MS-M9\d{3}(\.\d{3})?$/);
 
+/**
+ * One change a fix makes to the finding's object, as an RFC 6902 JSON Patch operation (`kubectl patch --type json`
+ * takes a list of them): `add` sets the member at `path` (a JSON Pointer), or appends to an array at `…/-`. Fixes only
+ * fill in what the object leaves to a permissive default; they never overwrite a value.
+ */
+export const FixOperation = z.object({
+  op: z.literal('add'),
+  path: z.string().regex(/^(\/[^/]*)+$/),
+  value: z.unknown(),
+});
+export type FixOperation = z.infer<typeof FixOperation>;
+
 export const ResourceRef = z.object({
   apiVersion: z.string(),
   kind: z.string(),

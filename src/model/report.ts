@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   Evidence,
+  FixOperation,
   MitigationIdSchema,
   ResourceRef,
   Severity,
@@ -19,6 +20,7 @@ import { AttackPaths } from './paths.js';
 // Defined with the attack-path model's pieces, and part of the report's contract as ever.
 export {
   Evidence,
+  FixOperation,
   MitigationIdSchema,
   ResourceRef,
   Severity,
@@ -61,6 +63,11 @@ export const Finding = z.object({
   path: z.string().optional(),
   message: z.string(),
   remediation: z.string(),
+  /**
+   * For a check that is `fixable`, when the fix is safe to make here: the operations on the object, in order.
+   * `kubematrix fix --write` makes them in the file, SARIF carries them as `fixes`, workload patches merge them.
+   */
+  fix: z.array(FixOperation).optional(),
   /** What the finding rests on besides its own field, most important first. */
   evidence: z.array(Evidence).optional(),
   suppressed: Suppression.optional(),

@@ -60,9 +60,62 @@ spec:
           severity: 'low',
           message:
             "container 'web' does not set allowPrivilegeEscalation: false: setuid binaries can raise its privileges",
+          fixed: true,
         },
-        { line: 14, column: 11, message: /'sidecar' sets allowPrivilegeEscalation: true/ },
+        // A value someone wrote is theirs to change.
+        { line: 14, column: 11, message: /'sidecar' sets allowPrivilegeEscalation: true/, fixed: false },
       ],
+    },
+    {
+      name: 'unset beside an added CAP_SYS_ADMIN: the API would reject the fix, so there is none',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: fuse}
+spec:
+  containers:
+  - name: fuse
+    securityContext: {capabilities: {add: [CAP_SYS_ADMIN]}}
+`,
+      findings: [{ line: 8, fixed: false }],
+    },
+  ],
+  output: [
+    {
+      name: 'filled in where each container leaves it unset, comments kept',
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      initContainers:
+      - name: setup   # runs first
+        image: busybox
+      containers:
+      - name: web
+        securityContext:
+          runAsNonRoot: true
+`,
+      output: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      initContainers:
+      - name: setup   # runs first
+        image: busybox
+        securityContext:
+          allowPrivilegeEscalation: false
+      containers:
+      - name: web
+        securityContext:
+          runAsNonRoot: true
+          allowPrivilegeEscalation: false
+`,
     },
   ],
 });

@@ -80,8 +80,57 @@ spec:
           line: 10,
           path: 'spec.containers[0].securityContext.capabilities.drop',
           message: "container 'web' does not drop ALL capabilities",
+          fixed: true,
         },
       ],
+    },
+  ],
+  output: [
+    {
+      name: 'ALL appended to a list (block or flow), or the list written where there is none',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: web
+    securityContext:
+      capabilities:
+        drop: [NET_RAW]
+        add: [NET_BIND_SERVICE]
+  - name: log
+    securityContext:
+      capabilities:
+        drop:
+        - SYS_CHROOT   # why: chroot
+  - name: metrics
+    image: exporter
+`,
+      output: `
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: web
+    securityContext:
+      capabilities:
+        drop: [NET_RAW, ALL]
+        add: [NET_BIND_SERVICE]
+  - name: log
+    securityContext:
+      capabilities:
+        drop:
+        - SYS_CHROOT   # why: chroot
+        - ALL
+  - name: metrics
+    image: exporter
+    securityContext:
+      capabilities:
+        drop:
+          - ALL
+`,
     },
   ],
 });

@@ -46,9 +46,40 @@ spec:
           mitigations: ['MS-M9013'],
           severity: 'low',
           message: "container 'wait' does not set readOnlyRootFilesystem: true: its root filesystem is writable",
+          fixed: true,
         },
-        { line: 13, message: /'migrate' sets readOnlyRootFilesystem: false/ },
+        { line: 13, message: /'migrate' sets readOnlyRootFilesystem: false/, fixed: false },
       ],
+    },
+  ],
+  output: [
+    {
+      name: 'filled in on a container with no securityContext, and one with an empty one',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.27
+  - name: proxy
+    securityContext:
+`,
+      output: `
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.27
+    securityContext:
+      readOnlyRootFilesystem: true
+  - name: proxy
+    securityContext:
+      readOnlyRootFilesystem: true
+`,
     },
   ],
 });

@@ -60,6 +60,8 @@ spec:
           mitigations: ['MS-M9013'],
           severity: 'low',
           message: /'web' may run as root: neither runAsNonRoot: true nor a non-zero runAsUser/,
+          // runAsNonRoot: false is written: not overwritten.
+          fixed: false,
         },
       ],
     },
@@ -82,6 +84,7 @@ spec:
           path: 'spec.containers[0].securityContext.runAsUser',
           severity: 'medium',
           message: "container 'web' runs as root: its securityContext sets runAsUser: 0",
+          fixed: false,
         },
       ],
     },
@@ -107,6 +110,54 @@ spec:
         },
         { line: 10, path: 'spec.containers[0].securityContext.runAsUser', severity: 'medium', message: /'web'/ },
       ],
+    },
+    {
+      name: 'runAsNonRoot: false on the pod is a decision each container inherits: no fix overrides it',
+      yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  securityContext: {runAsNonRoot: false}
+  containers:
+  - name: web
+`,
+      findings: [{ line: 8, fixed: false }],
+    },
+  ],
+  output: [
+    {
+      name: 'runAsNonRoot: true filled in on each container that leaves it to the image',
+      yaml: `
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report}
+spec:
+  schedule: "0 1 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - name: report
+            image: reporter:2.1
+            securityContext: {readOnlyRootFilesystem: true}
+`,
+      output: `
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report}
+spec:
+  schedule: "0 1 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - name: report
+            image: reporter:2.1
+            securityContext: {readOnlyRootFilesystem: true, runAsNonRoot: true}
+`,
     },
   ],
 });

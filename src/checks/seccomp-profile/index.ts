@@ -1,5 +1,6 @@
 import { profileOf, securityField, unprivilegedContainers } from '../../k8s/hardening.js';
 import { defineCheck } from '../define.js';
+import { fillIn } from '../fixes.js';
 
 export default defineCheck({
   id: 'seccomp-profile',
@@ -13,6 +14,10 @@ export default defineCheck({
     "Seccomp limits the system calls a container may make; without it every syscall of the kernel is reachable, which is the surface most container-escape exploits go through. Kubernetes' default is Unconfined unless the kubelet runs with `--seccomp-default`.",
   remediation:
     'Set `securityContext.seccompProfile.type: RuntimeDefault` in the pod spec (or `Localhost` with a tailored profile).',
+  fixable: {
+    breaks:
+      "a process that makes a system call the runtime's default profile blocks (mount, unshare, keyctl, ptrace, …) gets EPERM",
+  },
   run({ inventory, report }) {
     for (const { pod, container } of unprivilegedContainers(inventory)) {
       const name = container.spec.name;
@@ -25,9 +30,12 @@ export default defineCheck({
           message: `container '${name}' runs without seccomp: ${profile.source}`,
         });
       } else if (!profile) {
+        const path = securityField(container, 'seccompProfile');
+        const fix = fillIn(pod.owner.object, path, { type: 'RuntimeDefault' });
         report({
           resource: pod.owner,
-          path: securityField(container, 'seccompProfile'),
+          path,
+          ...(fix ? { fix: [fix] } : {}),
           message: `container '${name}' sets no seccomp profile: it runs Unconfined unless the kubelet defaults to RuntimeDefault`,
         });
       }

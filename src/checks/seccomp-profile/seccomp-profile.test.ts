@@ -166,8 +166,50 @@ spec:
           path: 'spec.containers[0].securityContext.seccompProfile',
           severity: 'medium',
           message: /securityContext.seccompProfile.type: Unconfined/,
+          // Unconfined is asked for: a person decides.
+          fixed: false,
         },
       ],
+    },
+  ],
+  output: [
+    {
+      name: 'RuntimeDefault filled in on each container that sets no profile',
+      yaml: `
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: data}
+spec:
+  template:
+    spec:
+      containers:
+      - name: db
+        image: postgres:16
+        securityContext:
+          runAsUser: 999 # postgres
+      - name: exporter
+        image: exporter:1
+`,
+      output: `
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: data}
+spec:
+  template:
+    spec:
+      containers:
+      - name: db
+        image: postgres:16
+        securityContext:
+          runAsUser: 999 # postgres
+          seccompProfile:
+            type: RuntimeDefault
+      - name: exporter
+        image: exporter:1
+        securityContext:
+          seccompProfile:
+            type: RuntimeDefault
+`,
     },
   ],
 });

@@ -2,7 +2,8 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Config, ConfigError } from '../../config/index.js';
 import { loadControls } from '../../coverage/controls.js';
-import type { ScanOptions } from '../../engine/scan.js';
+import type { ScanOptions, ScanResult } from '../../engine/scan.js';
+import { applyFixesToFiles } from '../../fix/edit.js';
 import { type FixFile, FixSelectionError, fix, type ObservedUsage, selectGenerators } from '../../fix/index.js';
 import { readUsage } from '../../fix/usage.js';
 import { type WhatIf, whatIf, whatIfLines } from '../../fix/what-if.js';
@@ -10,6 +11,7 @@ import { FolderError, folderFiles, writeFolder } from '../../fix/write.js';
 import { renderHtml } from '../../report/html/index.js';
 import type { RuleCatalog } from '../../report/index.js';
 import { formatInputError } from '../../report/terminal/errors.js';
+import { plural } from '../../report/terminal/findings.js';
 import { renderMatrixPair } from '../../report/terminal/matrix.js';
 import { printableCopy } from '../../report/terminal/text.js';
 import { printable } from '../../util/text.js';
@@ -91,6 +93,9 @@ export default async function fixCommand(io: Io, paths: string[], options: FixCo
   if (paths.includes('-') && options.audit?.includes('-')) {
     throw new UsageError('standard input can be read once: give the manifests or the --audit log as a file');
   }
+  if (options.write && !paths.length) {
+    throw new UsageError('--write edits manifest files in place: kubematrix never writes to a cluster');
+  }
   if (options.force && outputs.folder === undefined) throw new UsageError('--force is for the folder -o DIR writes');
   try {
     selectGenerators(options.only);
@@ -144,7 +149,7 @@ async function planFix(
     allowedRegistries: allowedRegistries(scanOptions),
     ...(usage ? { usage } : {}),
   });
-  if (options.write) editInputs(files);
+  if (options.write) editInputs(io, scanned);
   const what = whatIf(scanned, files, scanOptions);
   if (outputs.folder !== undefined) {
     try {
@@ -244,7 +249,14 @@ async function observedUsage(io: Io, logs: readonly string[], limits: Config['li
   return usage;
 }
 
-// TODO(lead, at merge): call fix-ops' src/fix/edit.ts here (`--write`: the input files edited in place) and drop the error.
-function editInputs(_files: readonly FixFile[]): void {
-  throw new UsageError('--write is not available in this build of kubematrix fix yet');
+/**
+ * `--write`: the findings' own fixes (docs/checks.md, "fixable") made in the input files, comments and layout kept.
+ * A file that changed since it was scanned is left alone with an error; the others are still fixed.
+ */
+function editInputs(io: Io, { report, inventory }: ScanResult): void {
+  const { changed, errors } = applyFixesToFiles(report.findings, { inventory, cwd: io.cwd });
+  for (const { file, findings } of changed) {
+    io.stderr.write(`kubematrix: fixed ${plural(findings.length, 'finding')} in ${printable(file)}\n`);
+  }
+  for (const { file, message } of errors) io.stderr.write(`kubematrix: ${printable(file)}: ${printable(message)}\n`);
 }

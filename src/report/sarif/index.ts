@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyCheck } from '../../checks/define.js';
@@ -12,6 +13,7 @@ import {
   severities,
   severityRank,
 } from '../../model/report.js';
+import { type EditableYaml, editableYaml, planEdits, positionOf } from '../../util/yaml-edit.js';
 import type { ReportOptions } from '../index.js';
 import { jsonText } from '../json/text.js';
 import { severityScore } from '../scores.js';
@@ -51,6 +53,7 @@ type Json = Record<string, unknown>;
 export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd' | 'catalog'>): Generator<string> {
   const cwd = options.cwd ?? process.cwd();
   const { checks } = options.catalog;
+  const fixes = fixesIn(cwd);
   const ruleIndex = new Map(checks.map((check, index) => [check.id, index]));
   const { kept, left } = withinLimit(report.findings);
   const run: Json = {
@@ -83,7 +86,7 @@ export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd' 
   yield head as string;
   for (let start = 0; start < kept.length; start += BATCH) {
     const batch = kept.slice(start, start + BATCH);
-    const lines = batch.map((finding) => jsonText(result(finding, ruleIndex.get(finding.checkId), cwd)));
+    const lines = batch.map((finding) => jsonText(result(finding, ruleIndex.get(finding.checkId), cwd, fixes)));
     yield `${start ? ',\n        ' : ''}${lines.join(',\n        ')}`;
   }
   yield `${tail}\n`;
@@ -191,8 +194,9 @@ function attackLink(id: string): string {
   return `[${id}](https://attack.mitre.org/techniques/${id.replace('.', '/')}/)`;
 }
 
-function result(finding: Finding, ruleIndex: number | undefined, cwd: string): Json {
+function result(finding: Finding, ruleIndex: number | undefined, cwd: string, fixes: Fixes): Json {
   const physical = finding.location && physicalLocation(finding.location, cwd);
+  const fix = physical && fixes(finding, physical.artifactLocation as Json);
   const related = (finding.evidence ?? [])
     .flatMap((evidence) => {
       const location = evidence.location && physicalLocation(evidence.location, cwd);
@@ -229,6 +233,7 @@ function result(finding: Finding, ruleIndex: number | undefined, cwd: string): J
     ...(related.length ? { relatedLocations: related.map((location, id) => ({ id, ...location })) } : {}),
     partialFingerprints: { [FINGERPRINT]: finding.id },
     ...(finding.baseline ? { baselineState: finding.baseline } : {}),
+    ...(fix ? { fixes: [fix] } : {}),
     ...(finding.suppressed
       ? {
           suppressions: [
@@ -252,6 +257,57 @@ function result(finding: Finding, ruleIndex: number | undefined, cwd: string): J
       ...(finding.path ? { path: finding.path } : {}),
       remediation: finding.remediation,
     },
+  };
+}
+
+type Fixes = (finding: Finding, artifactLocation: Json) => Json | undefined;
+
+/** Files kept parsed at once: findings come sorted by severity, then by file, so a file's findings are adjacent. */
+const PARSED_FILES = 8;
+
+/**
+ * A finding's fix as SARIF's `fix`: the text replacements that make it in its file, alone, as `fix --write` would.
+ * The file is read again, after the scan: when the object is no longer where the finding says, or the field is set
+ * by now, the result goes without a fix rather than with a wrong one.
+ */
+function fixesIn(cwd: string): Fixes {
+  const parsed = new Map<string, EditableYaml | undefined>();
+  const parse = (file: string) => {
+    if (parsed.has(file)) return parsed.get(file);
+    if (parsed.size >= PARSED_FILES) parsed.delete(parsed.keys().next().value as string);
+    let yaml: EditableYaml | undefined;
+    try {
+      yaml = editableYaml(readFileSync(path.resolve(cwd, file), 'utf8'));
+    } catch {
+      yaml = undefined;
+    }
+    parsed.set(file, yaml);
+    return yaml;
+  };
+  return (finding, artifactLocation) => {
+    const { fix: operations, location, resource } = finding;
+    const yaml = operations && location && parse(location.file);
+    if (!operations || !location || !yaml) return undefined;
+    const edit = { line: location.line, kind: resource.kind, name: resource.name, operations };
+    const { replacements, errors } = planEdits(yaml, [edit]);
+    if (errors.length || !replacements.length) return undefined;
+    return {
+      description: {
+        text: `Set ${operations.map(({ path: pointer, value }) => `${pointer} to ${JSON.stringify(value)}`).join(', ')}`,
+      },
+      artifactChanges: [
+        {
+          artifactLocation,
+          replacements: replacements.map(({ start, end, text }) => {
+            const [from, to] = [positionOf(yaml, start), positionOf(yaml, end)];
+            return {
+              deletedRegion: { startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column },
+              insertedContent: { text },
+            };
+          }),
+        },
+      ],
+    };
   };
 }
 

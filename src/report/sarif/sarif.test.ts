@@ -1,8 +1,11 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { repoRoot } from '../../../test/paths.js';
 import { catalog, clusterReport, smallReport } from '../../../test/support/reports.js';
 import { defineCheck } from '../../checks/define.js';
@@ -10,6 +13,7 @@ import { allChecks } from '../../checks/index.js';
 import { scanManifests } from '../../engine/scan.js';
 import { techniques } from '../../matrix/index.js';
 import type { Finding, Report } from '../../model/report.js';
+import { applyOperations } from '../../util/yaml-edit.js';
 import { renderSarif, SARIF_LIMITS } from './index.js';
 
 // The SARIF 2.1.0 schema as published (2.1.0-rtm.5, the final text, written in JSON Schema draft-04).
@@ -35,6 +39,15 @@ interface Sarif {
         }[];
         relatedLocations?: { physicalLocation: { artifactLocation: { uri: string } }; message: { text: string } }[];
         suppressions?: { kind: string; justification: string }[];
+        fixes?: {
+          artifactChanges: {
+            artifactLocation: { uri: string };
+            replacements: {
+              deletedRegion: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+              insertedContent: { text: string };
+            }[];
+          }[];
+        }[];
         partialFingerprints: Record<string, string>;
       }[];
       invocations: [{ toolExecutionNotifications: { level: string; message: { text: string } }[] }];
@@ -197,6 +210,79 @@ describe('renderSarif', () => {
     const pieces = [...renderSarif(many as Report, { cwd: repoRoot, catalog })];
     expect(pieces.length).toBeGreaterThan(3);
     expect(sarif(many as Report).runs[0].results).toHaveLength(1201);
+  });
+});
+
+/** The text with a SARIF fix's replacements made, by line and column as a SARIF consumer makes them. */
+function applySarifFix(
+  text: string,
+  replacements: NonNullable<Sarif['runs'][0]['results'][0]['fixes']>[0]['artifactChanges'][0]['replacements'],
+): string {
+  const starts = [0, ...[...text.matchAll(/\n/g)].map((match) => (match.index as number) + 1)];
+  const offset = (line: number, column: number) => (starts[line - 1] as number) + column - 1;
+  let out = text;
+  for (const { deletedRegion: r, insertedContent } of [...replacements].reverse()) {
+    out =
+      out.slice(0, offset(r.startLine, r.startColumn)) +
+      insertedContent.text +
+      out.slice(offset(r.endLine, r.endColumn));
+  }
+  return out;
+}
+
+describe('SARIF fixes', () => {
+  it("make each finding's fix in its file: the object becomes the fixed one, and the check no longer finds it", async () => {
+    const { report } = await scanManifests(['examples/shop'], { cwd: repoRoot });
+    const [run] = sarif(report).runs;
+    const fixed = run.results.flatMap((result, index) =>
+      result.fixes ? [[result, report.findings[index]] as const] : [],
+    );
+    expect(new Set(fixed.map(([result]) => result.ruleId))).toEqual(
+      new Set([
+        'allow-privilege-escalation',
+        'drop-all-capabilities',
+        'read-only-root-filesystem',
+        'run-as-non-root',
+        'seccomp-profile',
+      ]),
+    );
+    for (const [result, finding] of fixed) {
+      const [change] = result.fixes?.[0]?.artifactChanges ?? [];
+      const file = path.join(repoRoot, change?.artifactLocation.uri ?? '');
+      const before = readFileSync(file, 'utf8');
+      const after = applySarifFix(before, change?.replacements ?? []);
+      const objects = (text: string) =>
+        parseAllDocuments(text, { version: '1.1' }).flatMap((document) => {
+          const object = document.toJS() as { kind?: string; metadata?: { name?: string } } | null;
+          return object?.kind === finding?.resource.kind && object?.metadata?.name === finding?.resource.name
+            ? [object]
+            : [];
+        });
+      expect(objects(after)).toEqual(objects(before).map((object) => applyOperations(object, finding?.fix ?? [])));
+      const check = allChecks.find((candidate) => candidate.id === finding?.checkId);
+      const dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-sarif-fix-'));
+      try {
+        writeFileSync(path.join(dir, 'fixed.yaml'), after);
+        const again = await scanManifests(['fixed.yaml'], { cwd: dir, checks: check ? [check] : [] });
+        expect(again.report.findings.map((f) => f.path)).not.toContain(finding?.path);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('leaves out the fix of a finding whose object changed in the file since the scan', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-sarif-changed-'));
+    try {
+      const manifest = 'apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: web\n';
+      writeFileSync(path.join(dir, 'pod.yaml'), manifest);
+      const { report } = await scanManifests(['pod.yaml'], { cwd: dir });
+      expect(sarif(report, dir).runs[0].results.filter((result) => result.fixes).length).toBeGreaterThan(0);
+      writeFileSync(path.join(dir, 'pod.yaml'), manifest.replace('name: web}', 'name: api}'));
+      expect(sarif(report, dir).runs[0].results.filter((result) => result.fixes)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
