@@ -2,8 +2,8 @@ import type { FieldPath } from '../../inputs/path.js';
 import { asRecord, type Inventory, POD_SPEC_PATHS, type Resource } from '../../inventory/index.js';
 import { PSA_LEVELS, type PsaLevel } from '../../k8s/pod-security.js';
 import { selects } from '../../k8s/selectors.js';
-import type { AdmissionEngine, AdmissionRequest, PolicyOutcome } from '../types.js';
-import { compileBody, requestVariable, runBody, UNKNOWABLE } from './cel-policy.js';
+import type { AdmissionEngine, AdmissionRequest, Answering, PolicyOutcome } from '../types.js';
+import { type BodyMemo, bodyMemo, compileBody, requestVariable, runBodyOnce, UNKNOWABLE } from './cel-policy.js';
 import {
   type Conditions,
   compileConditions,
@@ -69,6 +69,8 @@ interface Subject {
   readonly autogen?: string;
   /** The variables `{{ … }}` resolve against. */
   readonly scope: VariableScope;
+  /** Where `cel` rules keep their results per distinct request. */
+  readonly memo: BodyMemo;
 }
 
 type FilterTest = (subject: Subject) => Tri;
@@ -88,6 +90,8 @@ interface CompiledRule {
   readonly preconditions?: Conditions;
   readonly validate?: Validation;
   readonly action: (namespace: string | null, namespaceObject: Resource | undefined) => 'enforce' | 'audit';
+  /** Whether it enforces anywhere: a rule that only audits cannot reject a request. */
+  readonly mayEnforce: boolean;
   /** The pass outcome, once built, per autogen controller ('' for the object itself). */
   readonly passes: Map<string, PolicyOutcome>;
 }
@@ -256,7 +260,7 @@ function compileBlock(
 function compileAction(
   spec: Readonly<Record<string, unknown>>,
   validate: Readonly<Record<string, unknown>>,
-): CompiledRule['action'] {
+): Pick<CompiledRule, 'action' | 'mayEnforce'> {
   const read = (value: unknown): 'enforce' | 'audit' | undefined =>
     typeof value === 'string'
       ? value.toLowerCase() === 'enforce'
@@ -280,7 +284,7 @@ function compileAction(
       selector: override.namespaceSelector,
     };
   });
-  return (namespace, namespaceObject) => {
+  const action: CompiledRule['action'] = (namespace, namespaceObject) => {
     for (const override of overrides) {
       if (!override.action || namespace === null) continue;
       const byName = override.namespaces.some((test) => test(namespace));
@@ -292,6 +296,7 @@ function compileAction(
     }
     return base;
   };
+  return { action, mayEnforce: base === 'enforce' || overrides.some((override) => override.action === 'enforce') };
 }
 
 function compileValidation(
@@ -456,15 +461,19 @@ function celValidation(raw: Readonly<Record<string, unknown>>): Validation | { u
   // Kyverno's `cel` block is a ValidatingAdmissionPolicy body whose validations are called `expressions`.
   const body = compileBody({ variables: raw.variables, validations: raw.expressions }, []);
   return (subject) => {
-    const result = runBody(body, {
-      bindings: {
-        object: subject.object,
-        oldObject: subject.request.oldObject ?? null,
-        namespaceObject: subject.namespaceObject?.object ?? null,
-        request: requestVariable(subject.request, String(asRecord(subject.object.metadata).name ?? '')),
+    const result = runBodyOnce(
+      body,
+      {
+        bindings: {
+          object: subject.object,
+          oldObject: subject.request.oldObject ?? null,
+          namespaceObject: subject.namespaceObject?.object ?? null,
+          request: requestVariable(subject.request, String(asRecord(subject.object.metadata).name ?? '')),
+        },
+        unknown: UNKNOWABLE,
       },
-      unknown: UNKNOWABLE,
-    });
+      subject.memo,
+    );
     if (result.kind === 'skipped') return PASSED;
     for (const validation of result.results) {
       const index = validation.path.at(-1);
@@ -499,7 +508,7 @@ function compileRule(
     match: match.test,
     exclude: exclude.empty ? () => NO : exclude.test,
     autogen,
-    action: compileAction(spec, validate),
+    ...compileAction(spec, validate),
     passes: new Map<string, PolicyOutcome>(),
   };
   const unproven = (reason: string): CompiledRule => ({ ...base, unproven: reason });
@@ -725,10 +734,12 @@ function subjectOf(
   request: AdmissionRequest,
   object: Readonly<Record<string, unknown>>,
   namespaceObject: Resource | undefined,
+  memo: BodyMemo,
   autogen?: string,
 ): Subject {
   return {
     request,
+    memo,
     object,
     kind: autogen ? 'Pod' : request.kind.kind,
     namespaceObject,
@@ -746,12 +757,13 @@ function subjectOf(
 
 export const kyverno: AdmissionEngine = {
   id: 'kyverno',
-  evaluate(request, inventory) {
+  evaluate(request, inventory, answering: Answering = 'all') {
     const { policies, filtered, exceptions } = setupOf(inventory);
     if (!policies.length || filtered(request)) return [];
     const namespaceObject =
       request.namespace === null ? undefined : inventory.find('Namespace', null, request.namespace);
-    const direct = subjectOf(request, request.object, namespaceObject);
+    const memo = bodyMemo(inventory);
+    const direct = subjectOf(request, request.object, namespaceObject, memo);
     let viaTemplate: Subject | undefined;
     const outcomes: PolicyOutcome[] = [];
     for (const policy of policies) {
@@ -760,17 +772,19 @@ export const kyverno: AdmissionEngine = {
       if (asRecord(policy.object.spec).admission === false) continue;
       const { rules, broken, label } = compiled(policy);
       if (broken) {
+        if (answering === 'deny') continue;
         outcomes.push({ engine: 'kyverno', policy, path: ['spec'], name: label, outcome: 'unproven', reason: broken });
         continue;
       }
       for (const rule of rules) {
+        if (answering === 'deny' && !rule.mayEnforce) continue;
         let subject = direct;
         let result = ruleResult(rule, direct, policy, exceptions);
         if (result === undefined && rule.autogen.includes(request.kind.kind)) {
           if (!viaTemplate) {
             const asPod = templateAsPod(request);
             if (!asPod) continue;
-            viaTemplate = subjectOf(request, asPod, namespaceObject, request.kind.kind);
+            viaTemplate = subjectOf(request, asPod, namespaceObject, memo, request.kind.kind);
           }
           subject = viaTemplate;
           result = ruleResult(rule, subject, policy, exceptions);

@@ -1,13 +1,15 @@
 import { asRecord, type Inventory, type Resource } from '../../inventory/index.js';
 import { selects } from '../../k8s/selectors.js';
-import type { AdmissionEngine, AdmissionRequest, PolicyOutcome } from '../types.js';
+import type { AdmissionEngine, AdmissionRequest, Answering, PolicyOutcome } from '../types.js';
 import {
   type Action,
+  type BodyResult,
+  bodyMemo,
   outcomesOf,
   policyBody,
   requestVariable,
-  runBody,
-  UNKNOWABLE,
+  runBodyOnce,
+  unknownFor,
   validationActions,
 } from './cel-policy.js';
 import { both, matchResources, namespaceOf, objectName } from './match.js';
@@ -66,26 +68,51 @@ function paramsOf(policy: Resource, binding: Resource, request: AdmissionRequest
   return { allowed: true };
 }
 
-function evaluateBinding(
-  policy: Resource,
-  binding: Resource,
-  request: AdmissionRequest,
-  inventory: Inventory,
-): PolicyOutcome[] {
-  const spec = asRecord(policy.object.spec);
-  const name = `ValidatingAdmissionPolicy ${policy.ref.name}`;
-  const unproven = (reason: string, related: readonly Resource[] = [binding]): PolicyOutcome[] => [
-    { engine: 'validating-admission-policy', policy, path: ['spec'], name, outcome: 'unproven', reason, related },
+/** A binding with its policy, and what is read of them once: their match specs, actions, the policy's body. */
+interface Bound {
+  readonly policy: Resource;
+  readonly binding: Resource;
+  readonly name: string;
+  readonly policyMatch: unknown;
+  readonly bindingMatch: unknown;
+  readonly actions: ReadonlySet<Action> | undefined;
+  /** The outcomes of each body result when the policy takes no params: the same for every request that gets it. */
+  readonly outcomes: WeakMap<BodyResult, PolicyOutcome[]>;
+}
+
+function bind(policy: Resource, binding: Resource): Bound {
+  const resources = asRecord(asRecord(binding.object.spec).matchResources);
+  // Without resourceRules a binding narrows only by its selectors and exclusions.
+  const rules = Array.isArray(resources.resourceRules) && resources.resourceRules.length > 0;
+  return {
+    policy,
+    binding,
+    name: `ValidatingAdmissionPolicy ${policy.ref.name}`,
+    policyMatch: asRecord(policy.object.spec).matchConstraints,
+    bindingMatch: rules ? resources : { ...resources, resourceRules: [EVERYTHING] },
+    actions: actionsOf(binding),
+    outcomes: new WeakMap(),
+  };
+}
+
+function evaluateBinding(bound: Bound, request: AdmissionRequest, inventory: Inventory): PolicyOutcome[] {
+  const { policy, binding, name, actions } = bound;
+  const unproven = (reason: string): PolicyOutcome[] => [
+    {
+      engine: 'validating-admission-policy',
+      policy,
+      path: ['spec'],
+      name,
+      outcome: 'unproven',
+      reason,
+      related: [binding],
+    },
   ];
-  const matched = both(matchResources(spec.matchConstraints, request, inventory), () => {
-    const resources = asRecord(asRecord(binding.object.spec).matchResources);
-    // Without resourceRules a binding narrows only by its selectors and exclusions.
-    const rules = Array.isArray(resources.resourceRules) && resources.resourceRules.length > 0;
-    return matchResources(rules ? resources : { ...resources, resourceRules: [EVERYTHING] }, request, inventory);
-  });
+  const matched = both(matchResources(bound.policyMatch, request, inventory), () =>
+    matchResources(bound.bindingMatch, request, inventory),
+  );
   if ('unproven' in matched) return unproven(matched.unproven);
   if (!matched.matches) return [];
-  const actions = actionsOf(binding);
   if (!actions) return unproven(`binding ${binding.ref.name} sets no validationActions, which the API server requires`);
   const body = policyBody(policy);
   const params = paramsOf(policy, binding, request, inventory);
@@ -104,27 +131,34 @@ function evaluateBinding(
     return outcomesOf({ kind: 'evaluated', results }, context);
   }
   const namespace = namespaceOf(request, inventory);
-  const unknown = new Map(UNKNOWABLE);
-  if (request.namespace !== null && !namespace)
-    unknown.set('namespaceObject', `reads namespaceObject, and namespace ${request.namespace} is not in the input`);
+  const unknown = unknownFor(request, namespace);
   const bindings = {
     object: request.object,
     oldObject: request.oldObject ?? null,
     request: requestVariable(request, objectName(request)),
     namespaceObject: namespace?.object ?? null,
+    params: null,
   };
-  const paramObjects = 'objects' in params && params.objects.length > 0 ? params.objects : [undefined];
-  return paramObjects.flatMap((param) =>
-    outcomesOf(runBody(body, { bindings: { ...bindings, params: param?.object ?? null }, unknown }), {
+  const memo = bodyMemo(inventory);
+  if (params.objects.length === 0) {
+    const result = runBodyOnce(body, { bindings, unknown }, memo);
+    let outcomes = bound.outcomes.get(result);
+    if (!outcomes) {
+      outcomes = outcomesOf(result, context);
+      bound.outcomes.set(result, outcomes);
+    }
+    return outcomes;
+  }
+  return params.objects.flatMap((param) =>
+    outcomesOf(runBodyOnce(body, { bindings: { ...bindings, params: param.object }, unknown }, memo), {
       ...context,
-      related: param ? [binding, param] : [binding],
+      related: [binding, param],
     }),
   );
 }
 
 interface Index {
-  readonly policies: ReadonlyMap<string, Resource>;
-  readonly bindings: readonly Resource[];
+  readonly bound: readonly Bound[];
 }
 
 const INDEXES = new WeakMap<Inventory, Index>();
@@ -138,7 +172,14 @@ function indexOf(inventory: Inventory): Index {
         .filter(ofGroup)
         .map((p) => [p.ref.name, p] as const),
     );
-    index = { policies, bindings: inventory.ofKind('ValidatingAdmissionPolicyBinding').filter(ofGroup) };
+    const bound = inventory
+      .ofKind('ValidatingAdmissionPolicyBinding')
+      .filter(ofGroup)
+      .flatMap((binding) => {
+        const policy = policies.get(String(asRecord(binding.object.spec).policyName));
+        return policy ? [bind(policy, binding)] : [];
+      });
+    index = { bound };
     INDEXES.set(inventory, index);
   }
   return index;
@@ -146,11 +187,9 @@ function indexOf(inventory: Inventory): Index {
 
 export const validatingAdmissionPolicyEngine: AdmissionEngine = {
   id: 'validating-admission-policy',
-  evaluate(request, inventory) {
-    const { policies, bindings } = indexOf(inventory);
-    return bindings.flatMap((binding) => {
-      const policy = policies.get(String(asRecord(binding.object.spec).policyName));
-      return policy ? evaluateBinding(policy, binding, request, inventory) : [];
-    });
+  evaluate(request, inventory, answering: Answering = 'all') {
+    return indexOf(inventory).bound.flatMap((bound) =>
+      answering === 'deny' && !bound.actions?.has('Deny') ? [] : evaluateBinding(bound, request, inventory),
+    );
   },
 };
