@@ -68,3 +68,10 @@ function wholeKey(value: unknown): string {
   for (const [name, item] of Object.entries(value)) key += `${JSON.stringify(name)}:${wholeKey(item)},`;
   return `${key}}`;
 }
+
+/** Adds to `into` what `from` reads: whoever reads either reads no more than the union. */
+export function mergeAccess(into: Access, from: Access): void {
+  into.whole ||= from.whole;
+  for (const [name, field] of from.fields) mergeAccess(fieldOf(into, name), field);
+  if (from.each) mergeAccess(eachOf(into), from.each);
+}

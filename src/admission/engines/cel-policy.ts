@@ -200,7 +200,7 @@ export function runBody(body: CelPolicyBody, inputs: BodyInputs): BodyResult {
  * What the body can read of its inputs, by top-level name (`object`, `request`, `variables.anyObject`, …);
  * undefined when some expression reads in a way no tree describes.
  */
-function bodyAccess(body: CelPolicyBody): ReadonlyMap<string, Access> | undefined {
+export function bodyAccess(body: CelPolicyBody): ReadonlyMap<string, Access> | undefined {
   if (ACCESSES.has(body)) return ACCESSES.get(body);
   const roots = new Map<string, Access>();
   const variables = new Map<string, readonly Access[] | undefined>(body.variables.map((v) => [v.name, undefined]));

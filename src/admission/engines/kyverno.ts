@@ -92,7 +92,7 @@ interface CompiledRule {
   readonly action: (namespace: string | null, namespaceObject: Resource | undefined) => 'enforce' | 'audit';
   /** Whether it enforces anywhere: a rule that only audits cannot reject a request. */
   readonly mayEnforce: boolean;
-  /** The pass outcome, once built, per autogen controller ('' for the object itself). */
+  /** Pass outcomes, once built, per autogen controller ('' for the object itself) and reason (a skip's). */
   readonly passes: Map<string, PolicyOutcome>;
 }
 
@@ -803,9 +803,10 @@ function outcomeOf(
   subject: Subject,
   result: RuleResult,
 ): PolicyOutcome {
-  const variant = subject.autogen ?? '';
-  // Most rules pass most requests: their outcome is the same object every time.
-  const cached = result.status === 'pass' && !result.reason ? rule.passes.get(variant) : undefined;
+  // Most rules pass (or skip) most requests, for a handful of reasons: their outcome is the same object every time.
+  const passing = result.status === 'pass' || result.status === 'skip';
+  const variant = passing ? `${subject.autogen ?? ''}\u0000${result.reason ?? ''}` : '';
+  const cached = passing ? rule.passes.get(variant) : undefined;
   if (cached) return cached;
   const name = `${label} rule ${subject.autogen ? autogenName(rule.name, subject.autogen) : rule.name}`;
   const base = { engine: 'kyverno' as const, policy, path: rule.path, name };
@@ -823,6 +824,7 @@ function outcomeOf(
   }
   if (result.status === 'unproven') return { ...base, outcome: 'unproven', reason: result.reason };
   const outcome: PolicyOutcome = { ...base, outcome: 'pass', ...(result.reason ? { reason: result.reason } : {}) };
-  if (!result.reason) rule.passes.set(variant, outcome);
+  // Bounded: a reason may name something of the request.
+  if (rule.passes.size < 64) rule.passes.set(variant, outcome);
   return outcome;
 }

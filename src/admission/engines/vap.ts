@@ -1,9 +1,11 @@
 import { asRecord, type Inventory, type Resource } from '../../inventory/index.js';
 import { selects } from '../../k8s/selectors.js';
+import { type Access, fieldOf, keyOf, mergeAccess, newAccess } from '../access.js';
 import type { AdmissionEngine, AdmissionRequest, Answering, PolicyOutcome } from '../types.js';
 import {
   type Action,
   type BodyResult,
+  bodyAccess,
   bodyMemo,
   outcomesOf,
   policyBody,
@@ -159,6 +161,58 @@ function evaluateBinding(bound: Bound, request: AdmissionRequest, inventory: Inv
 
 interface Index {
   readonly bound: readonly Bound[];
+  /** What of a request's objects the engine's answer can depend on; undefined when that cannot be said. */
+  readonly reads: { readonly object: Access; readonly oldObject: Access } | undefined;
+  /** The engine's outcomes per distinct request, as {@link requestKey} tells them apart. */
+  readonly answers: Map<string, PolicyOutcome[]>;
+}
+
+/**
+ * What every binding's answer can depend on besides the request's kind, resource, operation and namespace (which
+ * give the namespace object and params too): the fields of `object` and `oldObject` their bodies read, the labels
+ * where an objectSelector reads them, the name where resourceNames or `request.name` does.
+ */
+function readsOf(bound: readonly Bound[]): Index['reads'] {
+  const object = newAccess();
+  const oldObject = newAccess();
+  const metadata = fieldOf(object, 'metadata');
+  fieldOf(object, 'kind').whole = true;
+  for (const { policy, policyMatch, bindingMatch } of bound) {
+    const roots = bodyAccess(policyBody(policy));
+    if (!roots) return undefined;
+    for (const [name, access] of roots) {
+      if (name === 'object') mergeAccess(object, access);
+      if (name === 'oldObject') mergeAccess(oldObject, access);
+      if (name === 'request' && (access.whole || access.fields.has('name'))) fieldOf(metadata, 'name').whole = true;
+    }
+    for (const match of [policyMatch, bindingMatch]) {
+      const { objectSelector, resourceRules, excludeResourceRules } = asRecord(match);
+      if (objectSelector !== undefined && objectSelector !== null) fieldOf(metadata, 'labels').whole = true;
+      const rules = [resourceRules, excludeResourceRules].flatMap((list) => (Array.isArray(list) ? list : []));
+      if (rules.some((rule) => Array.isArray(asRecord(rule).resourceNames))) fieldOf(metadata, 'name').whole = true;
+    }
+  }
+  return { object, oldObject };
+}
+
+/** The request as far as the engine's answer goes; undefined for a Namespace, whose name is its namespace. */
+function requestKey(request: AdmissionRequest, reads: NonNullable<Index['reads']>, answering: Answering) {
+  if (request.object.kind === 'Namespace') return undefined;
+  const { kind, resource } = request;
+  return [
+    answering,
+    kind.group,
+    kind.version,
+    kind.kind,
+    resource.group,
+    resource.version,
+    resource.resource,
+    request.subResource,
+    request.operation,
+    request.namespace ?? '\u0000',
+    keyOf(request.object, reads.object),
+    keyOf(request.oldObject, reads.oldObject),
+  ].join('|');
 }
 
 const INDEXES = new WeakMap<Inventory, Index>();
@@ -179,7 +233,7 @@ function indexOf(inventory: Inventory): Index {
         const policy = policies.get(String(asRecord(binding.object.spec).policyName));
         return policy ? [bind(policy, binding)] : [];
       });
-    index = { bound };
+    index = { bound, reads: readsOf(bound), answers: new Map() };
     INDEXES.set(inventory, index);
   }
   return index;
@@ -188,8 +242,18 @@ function indexOf(inventory: Inventory): Index {
 export const validatingAdmissionPolicyEngine: AdmissionEngine = {
   id: 'validating-admission-policy',
   evaluate(request, inventory, answering: Answering = 'all') {
-    return indexOf(inventory).bound.flatMap((bound) =>
-      answering === 'deny' && !bound.actions?.has('Deny') ? [] : evaluateBinding(bound, request, inventory),
-    );
+    const { bound, reads, answers } = indexOf(inventory);
+    const evaluateAll = () =>
+      bound.flatMap((each) =>
+        answering === 'deny' && !each.actions?.has('Deny') ? [] : evaluateBinding(each, request, inventory),
+      );
+    const key = reads && requestKey(request, reads, answering);
+    if (key === undefined) return evaluateAll();
+    let outcomes = answers.get(key);
+    if (!outcomes) {
+      outcomes = evaluateAll();
+      answers.set(key, outcomes);
+    }
+    return outcomes;
   },
 };
