@@ -1,3 +1,5 @@
+import type { AdmissionRequest } from './types.js';
+
 /**
  * What a policy can observe of its input, as a tree of the fields it reads, and the key that input has as far as
  * that tree goes: two inputs with the same key are, to the policy, the same input, so it is evaluated once for
@@ -74,4 +76,33 @@ export function mergeAccess(into: Access, from: Access): void {
   into.whole ||= from.whole;
   for (const [name, field] of from.fields) mergeAccess(fieldOf(into, name), field);
   if (from.each) mergeAccess(eachOf(into), from.each);
+}
+
+/**
+ * A request as far as an engine's answer goes, given what the engine reads of `object` and `oldObject`: its kind,
+ * resource, operation and namespace (which give the Namespace object and params) always; undefined for a
+ * Namespace, whose own name is its namespace.
+ */
+export function requestKey(
+  request: AdmissionRequest,
+  object: Access,
+  oldObject: Access,
+  answering: string,
+): string | undefined {
+  if (request.object.kind === 'Namespace') return undefined;
+  const { kind, resource } = request;
+  return [
+    answering,
+    kind.group,
+    kind.version,
+    kind.kind,
+    resource.group,
+    resource.version,
+    resource.resource,
+    request.subResource,
+    request.operation,
+    request.namespace ?? '\u0000',
+    keyOf(request.object, object),
+    keyOf(request.oldObject, oldObject),
+  ].join('|');
 }

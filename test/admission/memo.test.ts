@@ -11,8 +11,9 @@ import type { Inventory } from '../../src/inventory/index.js';
 import { inventoryOf } from '../support/admission.js';
 
 /**
- * The engine evaluates a policy once per request that differs in what the policy reads (access.ts), and the
- * admission-drift check asks only the policies that may reject. Neither may change an answer: over a corpus of
+ * Engines answer once per request that differs in what their policies read, CEL bodies are evaluated once per
+ * input that differs in what they read (access.ts), and the admission-drift check asks only the policies that may
+ * reject. Neither may change an answer: over a corpus of
  * varied workloads and policies, decoys among them, the simulation and the drift findings are the same as when
  * every request is evaluated in full, by every policy, with nothing remembered between requests.
  */

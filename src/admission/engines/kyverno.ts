@@ -2,8 +2,18 @@ import type { FieldPath } from '../../inputs/path.js';
 import { asRecord, type Inventory, POD_SPEC_PATHS, type Resource } from '../../inventory/index.js';
 import { PSA_LEVELS, type PsaLevel } from '../../k8s/pod-security.js';
 import { selects } from '../../k8s/selectors.js';
+import { type Access, fieldOf, mergeAccess, newAccess, requestKey } from '../access.js';
 import type { AdmissionEngine, AdmissionRequest, Answering, PolicyOutcome } from '../types.js';
-import { type BodyMemo, bodyMemo, compileBody, requestVariable, runBodyOnce, UNKNOWABLE } from './cel-policy.js';
+import {
+  type BodyMemo,
+  bodyAccess,
+  bodyMemo,
+  type CelPolicyBody,
+  compileBody,
+  requestVariable,
+  runBodyOnce,
+  UNKNOWABLE,
+} from './cel-policy.js';
 import {
   type Conditions,
   compileConditions,
@@ -18,6 +28,7 @@ import {
   compilePattern,
   compileWildcard,
   type PatternResult,
+  patternAccess,
   patternPath,
   UnsupportedPattern,
 } from './kyverno-pattern.js';
@@ -92,6 +103,13 @@ interface CompiledRule {
   readonly action: (namespace: string | null, namespaceObject: Resource | undefined) => 'enforce' | 'audit';
   /** Whether it enforces anywhere: a rule that only audits cannot reject a request. */
   readonly mayEnforce: boolean;
+  /**
+   * What its answer can read of its subject besides what `match`/`exclude` read (see `narrow`); undefined when
+   * that cannot be said (preconditions, deny conditions, templated messages, …).
+   */
+  readonly reads: Access | undefined;
+  /** Its match or exclude reads names, labels or annotations. */
+  readonly narrow: boolean;
   /** Pass outcomes, once built, per autogen controller ('' for the object itself) and reason (a skip's). */
   readonly passes: Map<string, PolicyOutcome>;
 }
@@ -299,10 +317,22 @@ function compileAction(
   return { action, mayEnforce: base === 'enforce' || overrides.some((override) => override.action === 'enforce') };
 }
 
+/** A validation, and what it reads of its subject when that can be said. */
+interface CompiledValidation {
+  readonly check: Validation;
+  readonly reads: Access | undefined;
+}
+
+function patternReads(patterns: readonly unknown[]): Access {
+  const reads = newAccess();
+  for (const pattern of patterns) patternAccess(pattern, reads);
+  return reads;
+}
+
 function compileValidation(
   validate: Readonly<Record<string, unknown>>,
   message: string,
-): Validation | { unproven: string } {
+): CompiledValidation | { unproven: string } {
   const kinds = ['pattern', 'anyPattern', 'deny', 'podSecurity', 'cel', 'foreach'].filter(
     (key) => validate[key] !== undefined,
   );
@@ -313,15 +343,23 @@ function compileValidation(
       unproven: `a validate block with ${kinds.length ? kinds.join(' and ') : 'no known check'} is not evaluated`,
     };
   try {
-    if (validate.pattern !== undefined) return patternValidation([compilePattern(validate.pattern)], message);
+    const unread = (check: Validation | { unproven: string }) =>
+      'unproven' in check ? check : { check, reads: undefined };
+    if (validate.pattern !== undefined) {
+      const check = patternValidation([compilePattern(validate.pattern)], message);
+      return { check, reads: patternReads([validate.pattern]) };
+    }
     if (validate.anyPattern !== undefined) {
       if (!Array.isArray(validate.anyPattern)) return { unproven: 'anyPattern is not a list' };
-      return patternValidation(validate.anyPattern.map(compilePattern), message);
+      return {
+        check: patternValidation(validate.anyPattern.map(compilePattern), message),
+        reads: patternReads(validate.anyPattern),
+      };
     }
-    if (validate.deny !== undefined) return denyValidation(asRecord(validate.deny).conditions, message);
-    if (validate.podSecurity !== undefined) return podSecurityValidation(asRecord(validate.podSecurity));
+    if (validate.deny !== undefined) return unread(denyValidation(asRecord(validate.deny).conditions, message));
+    if (validate.podSecurity !== undefined) return unread(podSecurityValidation(asRecord(validate.podSecurity)));
     if (validate.cel !== undefined) return celValidation(asRecord(validate.cel));
-    return foreachValidation(validate.foreach, message);
+    return unread(foreachValidation(validate.foreach, message));
   } catch (error) {
     if (error instanceof UnsupportedPattern || error instanceof UnsupportedJmesPath) return { unproven: error.message };
     throw error;
@@ -455,12 +493,12 @@ function podSecurityValidation(raw: Readonly<Record<string, unknown>>): Validati
   };
 }
 
-function celValidation(raw: Readonly<Record<string, unknown>>): Validation | { unproven: string } {
+function celValidation(raw: Readonly<Record<string, unknown>>): CompiledValidation | { unproven: string } {
   if (raw.paramKind !== undefined || raw.paramRef !== undefined)
     return { unproven: 'CEL rules with params are not evaluated' };
   // Kyverno's `cel` block is a ValidatingAdmissionPolicy body whose validations are called `expressions`.
   const body = compileBody({ variables: raw.variables, validations: raw.expressions }, []);
-  return (subject) => {
+  const check: Validation = (subject) => {
     const result = runBodyOnce(
       body,
       {
@@ -485,6 +523,21 @@ function celValidation(raw: Readonly<Record<string, unknown>>): Validation | { u
     }
     return PASSED;
   };
+  return { check, reads: celReads(body) };
+}
+
+/** What a `cel` block reads of its subject: `object`, and its name through `request.name`; else undefined. */
+function celReads(body: CelPolicyBody): Access | undefined {
+  const roots = bodyAccess(body);
+  if (!roots) return undefined;
+  const reads = newAccess();
+  for (const [name, access] of roots) {
+    if (name === 'object') mergeAccess(reads, access);
+    else if (name === 'request') {
+      if (access.whole || access.fields.has('name')) fieldOf(fieldOf(reads, 'metadata'), 'name').whole = true;
+    } else if (name === 'oldObject') return undefined;
+  }
+  return reads;
 }
 
 function compileRule(
@@ -509,6 +562,9 @@ function compileRule(
     exclude: exclude.empty ? () => NO : exclude.test,
     autogen,
     ...compileAction(spec, validate),
+    narrow: match.narrow || exclude.narrow,
+    // An unproven or inert rule's answer depends only on whether it matches.
+    reads: newAccess() as Access | undefined,
     passes: new Map<string, PolicyOutcome>(),
   };
   const unproven = (reason: string): CompiledRule => ({ ...base, unproven: reason });
@@ -530,7 +586,9 @@ function compileRule(
   }
   const validation = compileValidation(validate, message);
   if ('unproven' in validation) return unproven(validation.unproven);
-  return { ...base, ...(preconditions ? { preconditions } : {}), validate: validation };
+  // Preconditions and a message with variables read what no tree describes.
+  const reads = preconditions || message.includes('{{') ? undefined : validation.reads;
+  return { ...base, reads, ...(preconditions ? { preconditions } : {}), validate: validation.check };
 }
 
 function compilePolicy(policy: Resource): CompiledPolicy {
@@ -580,6 +638,10 @@ interface Setup {
   /** Whether Kyverno's `resourceFilters` leave the request alone: its ConfigMap's, else the chart's defaults. */
   readonly filtered: (request: AdmissionRequest) => boolean;
   readonly exceptions: readonly CompiledException[];
+  /** What the engine's answer can read of a request's object, per kind; undefined when that cannot be said. */
+  readonly reads: ((kind: string) => Access) | undefined;
+  /** The engine's outcomes per distinct request (`requestKey`). */
+  readonly answers: Map<string, PolicyOutcome[]>;
 }
 
 interface CompiledException {
@@ -587,6 +649,8 @@ interface CompiledException {
   /** `policy name` → rule names (autogen names included, as Kyverno writes them). */
   readonly rules: ReadonlyMap<string, readonly string[]>;
   readonly match: FilterTest;
+  /** Its match reads names, labels or annotations. */
+  readonly narrow: boolean;
   readonly conditions?: Conditions;
   /** Set when what it exempts cannot be evaluated. */
   readonly unproven?: string;
@@ -599,14 +663,69 @@ function setupOf(inventory: Inventory): Setup {
   if (!setup) {
     const kyvernoObjects = (kind: string) =>
       inventory.ofKind(kind).filter((resource) => resource.ref.apiVersion.startsWith('kyverno.io/'));
+    const policies = [...kyvernoObjects('ClusterPolicy'), ...kyvernoObjects('Policy')];
+    const exceptions = kyvernoObjects('PolicyException').map(compileException);
+    const namedFilters = inventory.ofKind('ConfigMap').some((map) => map.ref.name === 'kyverno');
     setup = {
-      policies: [...kyvernoObjects('ClusterPolicy'), ...kyvernoObjects('Policy')],
+      policies,
       filtered: resourceFilters(inventory),
-      exceptions: kyvernoObjects('PolicyException').map(compileException),
+      exceptions,
+      reads: readsOf(policies, exceptions, namedFilters),
+      answers: new Map(),
     };
     setups.set(inventory, setup);
   }
   return setup;
+}
+
+/**
+ * What the engine's answer can depend on besides the request's kind, resource, operation and namespace: what each
+ * rule's validation reads of its subject (the object, or under autogen its pod template as a Pod), names, labels and
+ * annotations where a match, exclude or exception reads them, the name where resource filters may. Undefined when a
+ * rule or exception reads what no tree describes.
+ */
+function readsOf(
+  policies: readonly Resource[],
+  exceptions: readonly CompiledException[],
+  namedFilters: boolean,
+): Setup['reads'] {
+  const subject = newAccess();
+  let narrow = exceptions.some((exception) => exception.narrow);
+  if (exceptions.some((exception) => exception.conditions)) return undefined;
+  for (const policy of policies) {
+    for (const rule of compiled(policy).rules) {
+      if (!rule.reads) return undefined;
+      mergeAccess(subject, rule.reads);
+      narrow ||= rule.narrow;
+    }
+  }
+  const metadata = fieldOf(subject, 'metadata');
+  if (narrow) for (const field of ['name', 'labels', 'annotations']) fieldOf(metadata, field).whole = true;
+  const byKind = new Map<string, Access>();
+  return (kind) => {
+    let reads = byKind.get(kind);
+    if (!reads) {
+      reads = newAccess();
+      mergeAccess(reads, subject);
+      // Under autogen the subject is the template: its spec and metadata, where the kind keeps them.
+      const specPath = POD_SPEC_PATHS[kind];
+      if (specPath && kind !== 'Pod') {
+        const at = (path: FieldPath) => path.reduce<Access>((node, key) => fieldOf(node, String(key)), reads as Access);
+        const parts: [string, FieldPath][] = [
+          ['spec', specPath],
+          ['metadata', [...specPath.slice(0, -1), 'metadata']],
+        ];
+        for (const [part, path] of parts) {
+          const read = subject.fields.get(part);
+          if (read) mergeAccess(at(path), read);
+          if (subject.whole) at(path).whole = true;
+        }
+      }
+      if (namedFilters) fieldOf(fieldOf(reads, 'metadata'), 'name').whole = true;
+      byKind.set(kind, reads);
+    }
+    return reads;
+  };
 }
 
 function resourceFilters(inventory: Inventory): Setup['filtered'] {
@@ -644,7 +763,8 @@ function compileException(resource: Resource): CompiledException {
     const { policyName, ruleNames } = asRecord(entry);
     if (typeof policyName === 'string') rules.set(policyName, strings(ruleNames));
   }
-  const base = { resource, rules, match: compileBlock(spec.match, 'match').test };
+  const { test, narrow } = compileBlock(spec.match, 'match');
+  const base = { resource, rules, match: test, narrow };
   if (spec.podSecurity !== undefined) {
     return { ...base, unproven: 'its podSecurity control exemptions are not evaluated' };
   }
@@ -758,43 +878,58 @@ function subjectOf(
 export const kyverno: AdmissionEngine = {
   id: 'kyverno',
   evaluate(request, inventory, answering: Answering = 'all') {
-    const { policies, filtered, exceptions } = setupOf(inventory);
-    if (!policies.length || filtered(request)) return [];
-    const namespaceObject =
-      request.namespace === null ? undefined : inventory.find('Namespace', null, request.namespace);
-    const memo = bodyMemo(inventory);
-    const direct = subjectOf(request, request.object, namespaceObject, memo);
-    let viaTemplate: Subject | undefined;
-    const outcomes: PolicyOutcome[] = [];
-    for (const policy of policies) {
-      // A namespaced Policy applies only to requests in its own namespace.
-      if (policy.ref.kind === 'Policy' && policy.ref.namespace !== request.namespace) continue;
-      if (asRecord(policy.object.spec).admission === false) continue;
-      const { rules, broken, label } = compiled(policy);
-      if (broken) {
-        if (answering === 'deny') continue;
-        outcomes.push({ engine: 'kyverno', policy, path: ['spec'], name: label, outcome: 'unproven', reason: broken });
-        continue;
-      }
-      for (const rule of rules) {
-        if (answering === 'deny' && !rule.mayEnforce) continue;
-        let subject = direct;
-        let result = ruleResult(rule, direct, policy, exceptions);
-        if (result === undefined && rule.autogen.includes(request.kind.kind)) {
-          if (!viaTemplate) {
-            const asPod = templateAsPod(request);
-            if (!asPod) continue;
-            viaTemplate = subjectOf(request, asPod, namespaceObject, memo, request.kind.kind);
-          }
-          subject = viaTemplate;
-          result = ruleResult(rule, subject, policy, exceptions);
-        }
-        if (result) outcomes.push(outcomeOf(policy, label, rule, subject, result));
-      }
+    const { policies, reads, answers } = setupOf(inventory);
+    if (!policies.length) return [];
+    const key = reads && requestKey(request, reads(request.kind.kind), NOTHING, answering);
+    if (key === undefined) return evaluateAll(request, inventory, answering);
+    let outcomes = answers.get(key);
+    if (!outcomes) {
+      outcomes = evaluateAll(request, inventory, answering);
+      answers.set(key, outcomes);
     }
     return outcomes;
   },
 };
+
+/** Kyverno reads no old object where it can say what it reads (templated messages and conditions can). */
+const NOTHING = newAccess();
+
+function evaluateAll(request: AdmissionRequest, inventory: Inventory, answering: Answering): PolicyOutcome[] {
+  const { policies, filtered, exceptions } = setupOf(inventory);
+  if (filtered(request)) return [];
+  const namespaceObject = request.namespace === null ? undefined : inventory.find('Namespace', null, request.namespace);
+  const memo = bodyMemo(inventory);
+  const direct = subjectOf(request, request.object, namespaceObject, memo);
+  let viaTemplate: Subject | undefined;
+  const outcomes: PolicyOutcome[] = [];
+  for (const policy of policies) {
+    // A namespaced Policy applies only to requests in its own namespace.
+    if (policy.ref.kind === 'Policy' && policy.ref.namespace !== request.namespace) continue;
+    if (asRecord(policy.object.spec).admission === false) continue;
+    const { rules, broken, label } = compiled(policy);
+    if (broken) {
+      if (answering === 'deny') continue;
+      outcomes.push({ engine: 'kyverno', policy, path: ['spec'], name: label, outcome: 'unproven', reason: broken });
+      continue;
+    }
+    for (const rule of rules) {
+      if (answering === 'deny' && !rule.mayEnforce) continue;
+      let subject = direct;
+      let result = ruleResult(rule, direct, policy, exceptions);
+      if (result === undefined && rule.autogen.includes(request.kind.kind)) {
+        if (!viaTemplate) {
+          const asPod = templateAsPod(request);
+          if (!asPod) continue;
+          viaTemplate = subjectOf(request, asPod, namespaceObject, memo, request.kind.kind);
+        }
+        subject = viaTemplate;
+        result = ruleResult(rule, subject, policy, exceptions);
+      }
+      if (result) outcomes.push(outcomeOf(policy, label, rule, subject, result));
+    }
+  }
+  return outcomes;
+}
 
 function outcomeOf(
   policy: Resource,

@@ -1,6 +1,6 @@
 import { asRecord, type Inventory, type Resource } from '../../inventory/index.js';
 import { selects } from '../../k8s/selectors.js';
-import { type Access, fieldOf, keyOf, mergeAccess, newAccess } from '../access.js';
+import { type Access, fieldOf, mergeAccess, newAccess, requestKey } from '../access.js';
 import type { AdmissionEngine, AdmissionRequest, Answering, PolicyOutcome } from '../types.js';
 import {
   type Action,
@@ -195,26 +195,6 @@ function readsOf(bound: readonly Bound[]): Index['reads'] {
   return { object, oldObject };
 }
 
-/** The request as far as the engine's answer goes; undefined for a Namespace, whose name is its namespace. */
-function requestKey(request: AdmissionRequest, reads: NonNullable<Index['reads']>, answering: Answering) {
-  if (request.object.kind === 'Namespace') return undefined;
-  const { kind, resource } = request;
-  return [
-    answering,
-    kind.group,
-    kind.version,
-    kind.kind,
-    resource.group,
-    resource.version,
-    resource.resource,
-    request.subResource,
-    request.operation,
-    request.namespace ?? '\u0000',
-    keyOf(request.object, reads.object),
-    keyOf(request.oldObject, reads.oldObject),
-  ].join('|');
-}
-
 const INDEXES = new WeakMap<Inventory, Index>();
 
 function indexOf(inventory: Inventory): Index {
@@ -247,7 +227,7 @@ export const validatingAdmissionPolicyEngine: AdmissionEngine = {
       bound.flatMap((each) =>
         answering === 'deny' && !each.actions?.has('Deny') ? [] : evaluateBinding(each, request, inventory),
       );
-    const key = reads && requestKey(request, reads, answering);
+    const key = reads && requestKey(request, reads.object, reads.oldObject, answering);
     if (key === undefined) return evaluateAll();
     let outcomes = answers.get(key);
     if (!outcomes) {
