@@ -20,6 +20,7 @@ import {
 } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { type Cidr, cidrContains, type IpAddress, parseCidr, parseIp } from '../k8s/ip.js';
+import { type Access, eachOf, fieldOf, newAccess } from './access.js';
 
 /**
  * CEL as Kubernetes admission evaluates it (ValidatingAdmissionPolicy, Gatekeeper's K8sNativeValidation, Kyverno's
@@ -689,6 +690,141 @@ function qualifiedName(node: AstNode): string | undefined {
   return head === undefined ? undefined : `${head}.${v.field as string}`;
 }
 
+/** Calls whose value is one of their operands (or an element of one), as far as what is read of it goes. */
+const PASSING: Readonly<Record<string, (args: readonly (readonly Access[])[]) => readonly Access[]>> = {
+  '_[_]': ([list = []]) => list.map(eachOf),
+  _opt_index: ([list = []]) => list.map(eachOf),
+  '_?_:_': ([, then = [], otherwise = []]) => [...then, ...otherwise],
+  // Lists concatenate: each element is one of an operand's; strings and numbers are keyed whole anyway.
+  '_+_': ([a = [], b = []]) => [...a, ...b],
+  orValue: ([optional = [], fallback = []]) => [...optional, ...fallback],
+  or: ([optional = [], other = []]) => [...optional, ...other],
+  value: ([optional = []]) => optional,
+  dyn: ([value = []]) => value,
+  'optional.of': ([value = []]) => value,
+};
+
+class Indescribable extends Error {}
+
+const markWhole = (accesses: readonly Access[]) => {
+  for (const access of accesses) access.whole = true;
+};
+
+/**
+ * Records in `roots` what evaluating `program` can read of its variables (see access.ts) and returns the accesses
+ * its value may be (a field it returns as is, to mark as read whole or read further); `variables` gives those of
+ * a policy's `variables.<name>` (undefined: not known yet), and any other `variables.<name>` is a root of its own.
+ * Undefined when the expression does not compile or reads in a way no tree describes (the `variables` map
+ * itself, a variable not known yet): key nothing then.
+ */
+export function recordAccess(
+  program: CelProgram | CelCompileError,
+  roots: Map<string, Access>,
+  variables: ReadonlyMap<string, readonly Access[] | undefined>,
+): readonly Access[] | undefined {
+  const ast = 'error' in program ? undefined : ASTS.get(program);
+  if (!ast) return undefined;
+  const root = (name: string) => {
+    let access = roots.get(name);
+    if (!access) {
+      access = newAccess();
+      roots.set(name, access);
+    }
+    return access;
+  };
+  const bound = new Map<string, readonly Access[]>();
+  const visit = (node: AstNode | undefined): readonly Access[] => {
+    if (!node) return [];
+    const { case: kind, value } = node.exprKind;
+    const v = value as Record<string, unknown>;
+    switch (kind) {
+      case 'constExpr':
+        return [];
+      case 'identExpr': {
+        const name = v.name as string;
+        const local = bound.get(name);
+        if (local) return local;
+        if (name === 'variables') throw new Indescribable();
+        return [root(name)];
+      }
+      case 'selectExpr': {
+        const operand = v.operand as AstNode;
+        const field = v.field as string;
+        const head = operand.exprKind.case === 'identExpr' ? (operand.exprKind.value as { name: string }).name : '';
+        let target: readonly Access[];
+        if (head === 'variables' && !bound.has(head)) {
+          // A policy's own variable is what its expression is; any other is given with the inputs.
+          const own = variables.get(field);
+          if (variables.has(field) && !own) throw new Indescribable();
+          target = own ?? [root(`variables.${field}`)];
+        } else target = visit(operand).map((access) => fieldOf(access, field));
+        // `has(x.f)`: whether f is there, which the key of x.f says without reading f further.
+        return head === 'variables' || !v.testOnly ? target : [];
+      }
+      case 'callExpr': {
+        const name = v.function as string;
+        const target = v.target as AstNode | undefined;
+        const qualified = target ? qualifiedName(target) : undefined;
+        const isQualified = qualified !== undefined && env.funcs.find(`${qualified}.${name}`) !== undefined;
+        const args = v.args as AstNode[];
+        if (name === '_opt_select' && target) {
+          const field = (args[0]?.exprKind.value as { constantKind?: { value?: unknown } } | undefined)?.constantKind
+            ?.value;
+          if (typeof field !== 'string') throw new Indescribable();
+          return visit(target).map((access) => fieldOf(access, field));
+        }
+        const operands = [...(target && !isQualified ? [visit(target)] : []), ...args.map(visit)];
+        const passing = PASSING[isQualified ? `${qualified}.${name}` : name];
+        if (passing) {
+          // The index, the condition: read whole.
+          if (name === '_[_]' || name === '_opt_index') markWhole(operands[1] ?? []);
+          if (name === '_?_:_') markWhole(operands[0] ?? []);
+          return passing(operands);
+        }
+        for (const operand of operands) markWhole(operand);
+        return [];
+      }
+      case 'listExpr':
+        for (const element of v.elements as AstNode[]) markWhole(visit(element));
+        return [];
+      case 'structExpr':
+        for (const entry of v.entries as { value: AstNode; keyKind: { case: string; value: unknown } }[]) {
+          if (entry.keyKind.case === 'mapKey') markWhole(visit(entry.keyKind.value as AstNode));
+          markWhole(visit(entry.value));
+        }
+        return [];
+      case 'comprehensionExpr': {
+        // Iterating reads every element of a list, every key and value of a map: the `each` of the range.
+        const elements = visit(v.iterRange as AstNode).map(eachOf);
+        markWhole(visit(v.accuInit as AstNode));
+        const names: [unknown, readonly Access[]][] = [
+          [v.iterVar, v.iterVar2 ? [] : elements],
+          [v.iterVar2, elements],
+          [v.accuVar, []],
+        ];
+        const saved = new Map(bound);
+        for (const [name, accesses] of names) if (typeof name === 'string' && name !== '') bound.set(name, accesses);
+        markWhole(visit(v.loopCondition as AstNode));
+        markWhole(visit(v.loopStep as AstNode));
+        const result = visit(v.result as AstNode);
+        bound.clear();
+        for (const [name, accesses] of saved) bound.set(name, accesses);
+        return result;
+      }
+      default:
+        throw new Indescribable();
+    }
+  };
+  try {
+    return visit(ast);
+  } catch (error) {
+    if (error instanceof Indescribable) return undefined;
+    throw error;
+  }
+}
+
+const ASTS = new WeakMap<CelProgram, AstNode>();
+
 const COMPILED = new Map<string, CelProgram | CelCompileError>();
 
 /** A compiled expression, or why it does not compile. Compiled once per text. */
@@ -745,6 +881,7 @@ function compile(expression: string): CelProgram | CelCompileError {
       }
     },
   };
+  ASTS.set(program, ast.expr as unknown as AstNode);
   return program;
 }
 

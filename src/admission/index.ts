@@ -1,9 +1,9 @@
 import { asRecord, type Inventory, POD_SPEC_PATHS } from '../inventory/index.js';
 import { ENGINES } from './engines/index.js';
-import type { AdmissionEngine, AdmissionRequest, AdmissionResult, PolicyOutcome, Verdict } from './types.js';
+import type { AdmissionEngine, AdmissionRequest, AdmissionResult, Answering, PolicyOutcome, Verdict } from './types.js';
 import { VERDICTS } from './types.js';
 
-export type { AdmissionEngine, AdmissionRequest, AdmissionResult, PolicyOutcome, Verdict } from './types.js';
+export type { AdmissionEngine, AdmissionRequest, AdmissionResult, Answering, PolicyOutcome, Verdict } from './types.js';
 
 /**
  * `admit`: what the cluster's own admission control does with a request to create an object in a namespace. Every
@@ -192,8 +192,9 @@ export function outcomesOf(
   request: AdmissionRequest,
   inventory: Inventory,
   engines: readonly AdmissionEngine[] = ENGINES,
+  answering: Answering = 'all',
 ): PolicyOutcome[] {
-  return engines.flatMap((engine) => engine.evaluate(request, inventory));
+  return engines.flatMap((engine) => engine.evaluate(request, inventory, answering));
 }
 
 /**
@@ -204,10 +205,11 @@ export function admitRequest(
   request: AdmissionRequest,
   inventory: Inventory,
   engines: readonly AdmissionEngine[] = ENGINES,
+  answering: Answering = 'all',
 ): AdmissionResult {
   let worst: AdmissionResult | undefined;
   for (const each of requestsFrom(request)) {
-    const result = combine(outcomesOf(each, inventory, engines), describeRequest(each));
+    const result = combine(outcomesOf(each, inventory, engines, answering), describeRequest(each));
     if (!worst || rank(result.verdict) < rank(worst.verdict)) worst = result;
     if (worst.verdict === 'rejected') break;
   }
@@ -222,4 +224,19 @@ export function admit(
   engines: readonly AdmissionEngine[] = ENGINES,
 ): AdmissionResult {
   return admitRequest(admissionRequest(object, namespace), inventory, engines);
+}
+
+/**
+ * {@link admit} when only a rejection matters: the result if the input's enforcing admission rejects creating
+ * `object` in `namespace`, the same as {@link admit} gives then; undefined otherwise. Policies that only warn or
+ * audit are not evaluated.
+ */
+export function rejection(
+  object: Readonly<Record<string, unknown>>,
+  namespace: string | null,
+  inventory: Inventory,
+  engines: readonly AdmissionEngine[] = ENGINES,
+): AdmissionResult | undefined {
+  const result = admitRequest(admissionRequest(object, namespace), inventory, engines, 'deny');
+  return result.verdict === 'rejected' ? result : undefined;
 }

@@ -49,10 +49,16 @@ export interface PolicyOutcome {
   readonly related?: readonly Resource[];
 }
 
+/**
+ * `all`: every policy that applies answers; `deny`: only those that may reject the request need to (the others
+ * are left out), for a question that is only about rejection.
+ */
+export type Answering = 'all' | 'deny';
+
 export interface AdmissionEngine {
   readonly id: EngineId;
   /** Outcomes of this engine's policies that apply to the request; none when none applies. */
-  evaluate(request: AdmissionRequest, inventory: Inventory): PolicyOutcome[];
+  evaluate(request: AdmissionRequest, inventory: Inventory, answering?: Answering): PolicyOutcome[];
 }
 
 export interface AdmissionResult {

@@ -1,4 +1,4 @@
-import type { TechniqueStatusValue } from '../model/report.js';
+import type { Report, TechniqueStatusValue } from '../model/report.js';
 
 /** The mark of each technique status and what it says: the same in every text format, so a reader learns it once. */
 export const statusMarks: Readonly<Record<TechniqueStatusValue, { readonly mark: string; readonly meaning: string }>> =
@@ -42,4 +42,35 @@ export const onPathMark = { mark: '>', meaning: 'on an attack path to a target (
 /** The status mark, and the on-path mark after it when `onPaths` counts a path. */
 export function techniqueMark(status: string, onPaths = 0): string {
   return `${statusMark(status)}${onPaths ? onPathMark.mark : ''}`;
+}
+
+/**
+ * How each state of a mitigation reads, the same in every format. `unproven`: a defense that may be in place but
+ * could not be evaluated (a policy the admission engine cannot run): never shown as present, always with why.
+ */
+export const mitigationStates = {
+  present: { mark: '✓', meaning: 'present' },
+  missing: { mark: '✗', meaning: 'missing' },
+  unproven: { mark: '?', meaning: 'unproven' },
+} as const;
+
+/** An unproven mitigation, once, with the techniques it would mitigate and why it is not proven. */
+export interface UnprovenMitigation {
+  readonly id: string;
+  readonly techniques: readonly string[];
+  /** What could not be proven, then why (the report's evidence). */
+  readonly evidence: readonly string[];
+}
+
+/** The report's unproven mitigations, each once, in the order of the techniques that list them. */
+export function unprovenMitigations(report: Report): UnprovenMitigation[] {
+  const byId = new Map<string, { id: string; techniques: string[]; evidence: readonly string[] }>();
+  for (const technique of report.techniques) {
+    for (const state of technique.mitigations.unproven ?? []) {
+      const entry = byId.get(state.id);
+      if (entry) entry.techniques.push(technique.id);
+      else byId.set(state.id, { id: state.id, techniques: [technique.id], evidence: state.evidence });
+    }
+  }
+  return [...byId.values()];
 }

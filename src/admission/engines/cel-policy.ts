@@ -1,7 +1,9 @@
 import { celMap } from '@bufbuild/cel';
 import type { FieldPath } from '../../inputs/path.js';
-import { asRecord, type Resource } from '../../inventory/index.js';
-import { type CelCompileError, type CelProgram, compileCel, toCel } from '../cel.js';
+import { asRecord, type Inventory, type Resource } from '../../inventory/index.js';
+import { derived } from '../../inventory/reads.js';
+import { type Access, keyOf } from '../access.js';
+import { type CelCompileError, type CelProgram, compileCel, recordAccess, toCel } from '../cel.js';
 import type { AdmissionRequest, EngineId, PolicyOutcome } from '../types.js';
 
 /**
@@ -194,6 +196,78 @@ export function runBody(body: CelPolicyBody, inputs: BodyInputs): BodyResult {
   return { kind: 'evaluated', results };
 }
 
+/**
+ * What the body can read of its inputs, by top-level name (`object`, `request`, `variables.anyObject`, …);
+ * undefined when some expression reads in a way no tree describes.
+ */
+export function bodyAccess(body: CelPolicyBody): ReadonlyMap<string, Access> | undefined {
+  if (ACCESSES.has(body)) return ACCESSES.get(body);
+  const roots = new Map<string, Access>();
+  const variables = new Map<string, readonly Access[] | undefined>(body.variables.map((v) => [v.name, undefined]));
+  let described = true;
+  const record = (expression: Compiled, whole: boolean) => {
+    const accesses = described ? recordAccess(expression.program, roots, variables) : undefined;
+    if (!accesses) described = false;
+    else if (whole) for (const access of accesses) access.whole = true;
+    return accesses;
+  };
+  for (const variable of body.variables) variables.set(variable.name, record(variable.expression, false));
+  for (const condition of body.matchConditions) record(condition.expression, true);
+  for (const validation of body.validations) {
+    record(validation.expression, true);
+    if (validation.messageExpression) record(validation.messageExpression, true);
+  }
+  const access = described ? roots : undefined;
+  ACCESSES.set(body, access);
+  return access;
+}
+
+const ACCESSES = new WeakMap<CelPolicyBody, ReadonlyMap<string, Access> | undefined>();
+
+const UNKNOWN_KEYS = new WeakMap<ReadonlyMap<string, string>, string>();
+
+function unknownKey(unknown: ReadonlyMap<string, string>): string {
+  let key = UNKNOWN_KEYS.get(unknown);
+  if (key === undefined) {
+    key = [...unknown.keys()].join(',');
+    UNKNOWN_KEYS.set(unknown, key);
+  }
+  return key;
+}
+
+/** Body results per distinct input, as long as the inventory lives; see {@link runBodyOnce}. */
+export type BodyMemo = WeakMap<CelPolicyBody, Map<string, BodyResult>>;
+
+export const bodyMemo = (inventory: Inventory): BodyMemo => derived(inventory, newMemo);
+const newMemo = (): BodyMemo => new WeakMap();
+
+/**
+ * {@link runBody}, once per input that differs in what the body reads: the result for an input with the same key
+ * is the same (`access.ts`). Bindings are plain data here (the `request` variable too), as keys are read from them.
+ */
+export function runBodyOnce(body: CelPolicyBody, inputs: BodyInputs, memo: BodyMemo): BodyResult {
+  const roots = bodyAccess(body);
+  if (!roots) return runBody(body, inputs);
+  let key = unknownKey(inputs.unknown);
+  for (const [name, access] of roots) {
+    const value = name.startsWith('variables.')
+      ? inputs.presetVariables?.[name.slice('variables.'.length)]
+      : inputs.bindings[name];
+    key += `|${keyOf(value, access)}`;
+  }
+  let results = memo.get(body);
+  if (!results) {
+    results = new Map();
+    memo.set(body, results);
+  }
+  let result = results.get(key);
+  if (!result) {
+    result = runBody(body, inputs);
+    results.set(key, result);
+  }
+  return result;
+}
+
 function messageOf(validation: Validation, scope: Scope): string {
   if (validation.messageExpression) {
     const message = evaluate(validation.messageExpression, scope);
@@ -205,11 +279,14 @@ function messageOf(validation: Validation, scope: Scope): string {
 
 export type Action = 'Deny' | 'Warn' | 'Audit';
 
-/** The `request` variable: the requesting user is unknown, so `request.userInfo` is in {@link BodyInputs.unknown}. */
-export function requestVariable(request: AdmissionRequest, name: string): unknown {
+/**
+ * The `request` variable, as plain data (converted once, with the object, when bound): the requesting user is
+ * unknown, so `request.userInfo` is in {@link BodyInputs.unknown}.
+ */
+export function requestVariable(request: AdmissionRequest, name: string): Readonly<Record<string, unknown>> {
   let variable = REQUEST_VARIABLES.get(request);
   if (variable) return variable;
-  variable = toCel({
+  variable = {
     kind: request.kind,
     resource: request.resource,
     subResource: request.subResource,
@@ -221,13 +298,13 @@ export function requestVariable(request: AdmissionRequest, name: string): unknow
     operation: request.operation,
     dryRun: false,
     options: {},
-  });
+  };
   REQUEST_VARIABLES.set(request, variable);
   return variable;
 }
 
-/** Each request's `request` variable, converted once for all the policies that read it. */
-const REQUEST_VARIABLES = new WeakMap<AdmissionRequest, unknown>();
+/** Each request's `request` variable, made once for all the policies that read it. */
+const REQUEST_VARIABLES = new WeakMap<AdmissionRequest, Readonly<Record<string, unknown>>>();
 
 /** Reads no scan can answer, whatever the input. */
 export const UNKNOWABLE: ReadonlyMap<string, string> = new Map([
@@ -235,6 +312,24 @@ export const UNKNOWABLE: ReadonlyMap<string, string> = new Map([
   ['authorizer.requestResource', 'uses `authorizer`: what the requesting user may do is not simulated'],
   ['request.userInfo', 'depends on the requesting user (`request.userInfo`), which a scan does not know'],
 ]);
+
+const NAMESPACE_UNKNOWN = new Map<string, ReadonlyMap<string, string>>();
+
+/** {@link UNKNOWABLE}, and `namespaceObject` when the request's namespace is not in the input. */
+export function unknownFor(request: AdmissionRequest, namespace: Resource | undefined): ReadonlyMap<string, string> {
+  if (request.namespace === null || namespace) return UNKNOWABLE;
+  let unknown = NAMESPACE_UNKNOWN.get(request.namespace);
+  if (!unknown) {
+    unknown = new Map([
+      ...UNKNOWABLE,
+      ['namespaceObject', `reads namespaceObject, and namespace ${request.namespace} is not in the input`],
+    ]);
+    // Namespaces come from the input and the probes: few, but keep it bounded all the same.
+    if (NAMESPACE_UNKNOWN.size >= 4096) NAMESPACE_UNKNOWN.clear();
+    NAMESPACE_UNKNOWN.set(request.namespace, unknown);
+  }
+  return unknown;
+}
 
 export interface OutcomeContext {
   readonly engine: EngineId;

@@ -1,15 +1,16 @@
 import { asRecord, type Inventory, type Resource } from '../../inventory/index.js';
 import { selects } from '../../k8s/selectors.js';
 import { globMatch } from '../../util/text.js';
-import type { AdmissionEngine, AdmissionRequest, PolicyOutcome } from '../types.js';
+import type { AdmissionEngine, AdmissionRequest, Answering, PolicyOutcome } from '../types.js';
 import {
   type Action,
+  bodyMemo,
   type CelPolicyBody,
   compileBody,
   outcomesOf,
   requestVariable,
-  runBody,
-  UNKNOWABLE,
+  runBodyOnce,
+  unknownFor,
 } from './cel-policy.js';
 import { type MatchAnswer, namespaceOf, namespaceSelectorMatches, objectLabels, objectName } from './match.js';
 
@@ -155,21 +156,23 @@ function evaluateConstraint(
     return unproven(
       `ConstraintTemplate ${template.template.ref.name} has only Rego code: Rego does not run in-process`,
     );
-  const unknown = new Map(UNKNOWABLE);
-  if (request.namespace !== null && !namespace)
-    unknown.set('namespaceObject', `reads namespaceObject, and namespace ${request.namespace} is not in the input`);
+  const unknown = unknownFor(request, namespace);
   const parameters = asRecord(constraint.object.spec).parameters;
-  const result = runBody(template.body, {
-    bindings: {
-      object: request.object,
-      oldObject: request.oldObject ?? null,
-      request: requestVariable(request, objectName(request)),
-      params: constraint.object,
-      namespaceObject: namespace?.object ?? null,
+  const result = runBodyOnce(
+    template.body,
+    {
+      bindings: {
+        object: request.object,
+        oldObject: request.oldObject ?? null,
+        request: requestVariable(request, objectName(request)),
+        params: constraint.object,
+        namespaceObject: namespace?.object ?? null,
+      },
+      presetVariables: { anyObject: request.object, params: parameters ?? null },
+      unknown,
     },
-    presetVariables: { anyObject: request.object, params: parameters ?? null },
-    unknown,
-  });
+    bodyMemo(inventory),
+  );
   const exempt = (request.namespace ?? objectName(request)) === OWN_NAMESPACE;
   // The validation that decides is the template's; the constraint that applies it comes with it.
   return outcomesOf(result, {
@@ -185,10 +188,12 @@ function evaluateConstraint(
 
 export const gatekeeperEngine: AdmissionEngine = {
   id: 'gatekeeper',
-  evaluate(request, inventory) {
+  evaluate(request, inventory, answering: Answering = 'all') {
     const { templates, constraints } = indexOf(inventory);
     return constraints.flatMap((constraint) =>
-      evaluateConstraint(constraint, templates.get(constraint.ref.kind), request, inventory),
+      answering === 'deny' && !actionsOf(constraint).has('Deny')
+        ? []
+        : evaluateConstraint(constraint, templates.get(constraint.ref.kind), request, inventory),
     );
   },
 };

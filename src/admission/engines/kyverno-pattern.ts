@@ -7,6 +7,8 @@
  * validation: a pattern with one does not compile ({@link UnsupportedPattern}).
  */
 
+import { type Access, eachOf, fieldOf } from '../access.js';
+
 export class UnsupportedPattern extends Error {}
 
 /** `pass`; `skip`: a condition anchor does not hold, so the pattern says nothing; `fail` with where. */
@@ -284,4 +286,28 @@ export function compilePattern(pattern: unknown): CompiledPattern {
 /** Kyverno's `/spec/containers/0/securityContext/privileged/`. */
 export function patternPath(path: readonly (string | number)[]): string {
   return `/${path.map(String).join('/')}/`;
+}
+
+/**
+ * Records in `into` what matching `pattern` reads of a resource (see access.ts): the fields its keys name, every
+ * element of a list, values whole; a wildcard key reads the whole map.
+ */
+export function patternAccess(pattern: unknown, into: Access): void {
+  if (Array.isArray(pattern)) {
+    const each = eachOf(into);
+    for (const element of pattern) patternAccess(element, each);
+    return;
+  }
+  if (!isObject(pattern)) {
+    into.whole = true;
+    return;
+  }
+  for (const [raw, value] of Object.entries(pattern)) {
+    const { key } = parseKey(raw);
+    if (/[*?]/.test(key)) {
+      into.whole = true;
+      return;
+    }
+    patternAccess(value, fieldOf(into, key));
+  }
 }

@@ -1,7 +1,15 @@
 import { asRecord, type Inventory, POD_SPEC_PATHS, type Resource } from '../../inventory/index.js';
 import { compileCel } from '../cel.js';
-import type { AdmissionEngine, AdmissionRequest, PolicyOutcome } from '../types.js';
-import { outcomesOf, policyBody, requestVariable, runBody, UNKNOWABLE, validationActions } from './cel-policy.js';
+import type { AdmissionEngine, AdmissionRequest, Answering, PolicyOutcome } from '../types.js';
+import {
+  bodyMemo,
+  outcomesOf,
+  policyBody,
+  requestVariable,
+  runBodyOnce,
+  unknownFor,
+  validationActions,
+} from './cel-policy.js';
 import { matchResources, namespaceOf, objectName } from './match.js';
 
 /**
@@ -104,20 +112,22 @@ function evaluatePolicy(policy: Resource, request: AdmissionRequest, inventory: 
   if (exempt === 'exempt') return [];
   if (exempt) return unproven(exempt);
   const namespace = namespaceOf(request, inventory);
-  const unknown = new Map(UNKNOWABLE);
-  if (request.namespace !== null && !namespace)
-    unknown.set('namespaceObject', `reads namespaceObject, and namespace ${request.namespace} is not in the input`);
+  const unknown = unknownFor(request, namespace);
   const body = policyBody(policy);
-  const result = runBody(body, {
-    bindings: {
-      object: evaluated.object,
-      oldObject: evaluated.oldObject ?? null,
-      request: requestVariable(evaluated, objectName(request)),
-      namespaceObject: namespace?.object ?? null,
-      params: null,
+  const result = runBodyOnce(
+    body,
+    {
+      bindings: {
+        object: evaluated.object,
+        oldObject: evaluated.oldObject ?? null,
+        request: requestVariable(evaluated, objectName(request)),
+        namespaceObject: namespace?.object ?? null,
+        params: null,
+      },
+      unknown,
     },
-    unknown,
-  });
+    bodyMemo(inventory),
+  );
   return outcomesOf(result, {
     engine: 'kyverno',
     policy,
@@ -143,7 +153,9 @@ function policiesOf(inventory: Inventory): readonly Resource[] {
 
 export const kyvernoValidatingPolicyEngine: AdmissionEngine = {
   id: 'kyverno',
-  evaluate(request, inventory) {
-    return policiesOf(inventory).flatMap((policy) => evaluatePolicy(policy, request, inventory));
+  evaluate(request, inventory, answering: Answering = 'all') {
+    return policiesOf(inventory).flatMap((policy) =>
+      answering === 'deny' && !validationActions(policy)?.has('Deny') ? [] : evaluatePolicy(policy, request, inventory),
+    );
   },
 };

@@ -2,8 +2,18 @@ import type { FieldPath } from '../../inputs/path.js';
 import { asRecord, type Inventory, POD_SPEC_PATHS, type Resource } from '../../inventory/index.js';
 import { PSA_LEVELS, type PsaLevel } from '../../k8s/pod-security.js';
 import { selects } from '../../k8s/selectors.js';
-import type { AdmissionEngine, AdmissionRequest, PolicyOutcome } from '../types.js';
-import { compileBody, requestVariable, runBody, UNKNOWABLE } from './cel-policy.js';
+import { type Access, fieldOf, mergeAccess, newAccess, requestKey } from '../access.js';
+import type { AdmissionEngine, AdmissionRequest, Answering, PolicyOutcome } from '../types.js';
+import {
+  type BodyMemo,
+  bodyAccess,
+  bodyMemo,
+  type CelPolicyBody,
+  compileBody,
+  requestVariable,
+  runBodyOnce,
+  UNKNOWABLE,
+} from './cel-policy.js';
 import {
   type Conditions,
   compileConditions,
@@ -18,6 +28,7 @@ import {
   compilePattern,
   compileWildcard,
   type PatternResult,
+  patternAccess,
   patternPath,
   UnsupportedPattern,
 } from './kyverno-pattern.js';
@@ -69,6 +80,8 @@ interface Subject {
   readonly autogen?: string;
   /** The variables `{{ … }}` resolve against. */
   readonly scope: VariableScope;
+  /** Where `cel` rules keep their results per distinct request. */
+  readonly memo: BodyMemo;
 }
 
 type FilterTest = (subject: Subject) => Tri;
@@ -88,7 +101,16 @@ interface CompiledRule {
   readonly preconditions?: Conditions;
   readonly validate?: Validation;
   readonly action: (namespace: string | null, namespaceObject: Resource | undefined) => 'enforce' | 'audit';
-  /** The pass outcome, once built, per autogen controller ('' for the object itself). */
+  /** Whether it enforces anywhere: a rule that only audits cannot reject a request. */
+  readonly mayEnforce: boolean;
+  /**
+   * What its answer can read of its subject besides what `match`/`exclude` read (see `narrow`); undefined when
+   * that cannot be said (preconditions, deny conditions, templated messages, …).
+   */
+  readonly reads: Access | undefined;
+  /** Its match or exclude reads names, labels or annotations. */
+  readonly narrow: boolean;
+  /** Pass outcomes, once built, per autogen controller ('' for the object itself) and reason (a skip's). */
   readonly passes: Map<string, PolicyOutcome>;
 }
 
@@ -256,7 +278,7 @@ function compileBlock(
 function compileAction(
   spec: Readonly<Record<string, unknown>>,
   validate: Readonly<Record<string, unknown>>,
-): CompiledRule['action'] {
+): Pick<CompiledRule, 'action' | 'mayEnforce'> {
   const read = (value: unknown): 'enforce' | 'audit' | undefined =>
     typeof value === 'string'
       ? value.toLowerCase() === 'enforce'
@@ -280,7 +302,7 @@ function compileAction(
       selector: override.namespaceSelector,
     };
   });
-  return (namespace, namespaceObject) => {
+  const action: CompiledRule['action'] = (namespace, namespaceObject) => {
     for (const override of overrides) {
       if (!override.action || namespace === null) continue;
       const byName = override.namespaces.some((test) => test(namespace));
@@ -292,12 +314,25 @@ function compileAction(
     }
     return base;
   };
+  return { action, mayEnforce: base === 'enforce' || overrides.some((override) => override.action === 'enforce') };
+}
+
+/** A validation, and what it reads of its subject when that can be said. */
+interface CompiledValidation {
+  readonly check: Validation;
+  readonly reads: Access | undefined;
+}
+
+function patternReads(patterns: readonly unknown[]): Access {
+  const reads = newAccess();
+  for (const pattern of patterns) patternAccess(pattern, reads);
+  return reads;
 }
 
 function compileValidation(
   validate: Readonly<Record<string, unknown>>,
   message: string,
-): Validation | { unproven: string } {
+): CompiledValidation | { unproven: string } {
   const kinds = ['pattern', 'anyPattern', 'deny', 'podSecurity', 'cel', 'foreach'].filter(
     (key) => validate[key] !== undefined,
   );
@@ -308,15 +343,23 @@ function compileValidation(
       unproven: `a validate block with ${kinds.length ? kinds.join(' and ') : 'no known check'} is not evaluated`,
     };
   try {
-    if (validate.pattern !== undefined) return patternValidation([compilePattern(validate.pattern)], message);
+    const unread = (check: Validation | { unproven: string }) =>
+      'unproven' in check ? check : { check, reads: undefined };
+    if (validate.pattern !== undefined) {
+      const check = patternValidation([compilePattern(validate.pattern)], message);
+      return { check, reads: patternReads([validate.pattern]) };
+    }
     if (validate.anyPattern !== undefined) {
       if (!Array.isArray(validate.anyPattern)) return { unproven: 'anyPattern is not a list' };
-      return patternValidation(validate.anyPattern.map(compilePattern), message);
+      return {
+        check: patternValidation(validate.anyPattern.map(compilePattern), message),
+        reads: patternReads(validate.anyPattern),
+      };
     }
-    if (validate.deny !== undefined) return denyValidation(asRecord(validate.deny).conditions, message);
-    if (validate.podSecurity !== undefined) return podSecurityValidation(asRecord(validate.podSecurity));
+    if (validate.deny !== undefined) return unread(denyValidation(asRecord(validate.deny).conditions, message));
+    if (validate.podSecurity !== undefined) return unread(podSecurityValidation(asRecord(validate.podSecurity)));
     if (validate.cel !== undefined) return celValidation(asRecord(validate.cel));
-    return foreachValidation(validate.foreach, message);
+    return unread(foreachValidation(validate.foreach, message));
   } catch (error) {
     if (error instanceof UnsupportedPattern || error instanceof UnsupportedJmesPath) return { unproven: error.message };
     throw error;
@@ -450,21 +493,25 @@ function podSecurityValidation(raw: Readonly<Record<string, unknown>>): Validati
   };
 }
 
-function celValidation(raw: Readonly<Record<string, unknown>>): Validation | { unproven: string } {
+function celValidation(raw: Readonly<Record<string, unknown>>): CompiledValidation | { unproven: string } {
   if (raw.paramKind !== undefined || raw.paramRef !== undefined)
     return { unproven: 'CEL rules with params are not evaluated' };
   // Kyverno's `cel` block is a ValidatingAdmissionPolicy body whose validations are called `expressions`.
   const body = compileBody({ variables: raw.variables, validations: raw.expressions }, []);
-  return (subject) => {
-    const result = runBody(body, {
-      bindings: {
-        object: subject.object,
-        oldObject: subject.request.oldObject ?? null,
-        namespaceObject: subject.namespaceObject?.object ?? null,
-        request: requestVariable(subject.request, String(asRecord(subject.object.metadata).name ?? '')),
+  const check: Validation = (subject) => {
+    const result = runBodyOnce(
+      body,
+      {
+        bindings: {
+          object: subject.object,
+          oldObject: subject.request.oldObject ?? null,
+          namespaceObject: subject.namespaceObject?.object ?? null,
+          request: requestVariable(subject.request, String(asRecord(subject.object.metadata).name ?? '')),
+        },
+        unknown: UNKNOWABLE,
       },
-      unknown: UNKNOWABLE,
-    });
+      subject.memo,
+    );
     if (result.kind === 'skipped') return PASSED;
     for (const validation of result.results) {
       const index = validation.path.at(-1);
@@ -476,6 +523,21 @@ function celValidation(raw: Readonly<Record<string, unknown>>): Validation | { u
     }
     return PASSED;
   };
+  return { check, reads: celReads(body) };
+}
+
+/** What a `cel` block reads of its subject: `object`, and its name through `request.name`; else undefined. */
+function celReads(body: CelPolicyBody): Access | undefined {
+  const roots = bodyAccess(body);
+  if (!roots) return undefined;
+  const reads = newAccess();
+  for (const [name, access] of roots) {
+    if (name === 'object') mergeAccess(reads, access);
+    else if (name === 'request') {
+      if (access.whole || access.fields.has('name')) fieldOf(fieldOf(reads, 'metadata'), 'name').whole = true;
+    } else if (name === 'oldObject') return undefined;
+  }
+  return reads;
 }
 
 function compileRule(
@@ -499,7 +561,10 @@ function compileRule(
     match: match.test,
     exclude: exclude.empty ? () => NO : exclude.test,
     autogen,
-    action: compileAction(spec, validate),
+    ...compileAction(spec, validate),
+    narrow: match.narrow || exclude.narrow,
+    // An unproven or inert rule's answer depends only on whether it matches.
+    reads: newAccess() as Access | undefined,
     passes: new Map<string, PolicyOutcome>(),
   };
   const unproven = (reason: string): CompiledRule => ({ ...base, unproven: reason });
@@ -521,7 +586,9 @@ function compileRule(
   }
   const validation = compileValidation(validate, message);
   if ('unproven' in validation) return unproven(validation.unproven);
-  return { ...base, ...(preconditions ? { preconditions } : {}), validate: validation };
+  // Preconditions and a message with variables read what no tree describes.
+  const reads = preconditions || message.includes('{{') ? undefined : validation.reads;
+  return { ...base, reads, ...(preconditions ? { preconditions } : {}), validate: validation.check };
 }
 
 function compilePolicy(policy: Resource): CompiledPolicy {
@@ -571,6 +638,10 @@ interface Setup {
   /** Whether Kyverno's `resourceFilters` leave the request alone: its ConfigMap's, else the chart's defaults. */
   readonly filtered: (request: AdmissionRequest) => boolean;
   readonly exceptions: readonly CompiledException[];
+  /** What the engine's answer can read of a request's object, per kind; undefined when that cannot be said. */
+  readonly reads: ((kind: string) => Access) | undefined;
+  /** The engine's outcomes per distinct request (`requestKey`). */
+  readonly answers: Map<string, PolicyOutcome[]>;
 }
 
 interface CompiledException {
@@ -578,6 +649,8 @@ interface CompiledException {
   /** `policy name` → rule names (autogen names included, as Kyverno writes them). */
   readonly rules: ReadonlyMap<string, readonly string[]>;
   readonly match: FilterTest;
+  /** Its match reads names, labels or annotations. */
+  readonly narrow: boolean;
   readonly conditions?: Conditions;
   /** Set when what it exempts cannot be evaluated. */
   readonly unproven?: string;
@@ -590,14 +663,69 @@ function setupOf(inventory: Inventory): Setup {
   if (!setup) {
     const kyvernoObjects = (kind: string) =>
       inventory.ofKind(kind).filter((resource) => resource.ref.apiVersion.startsWith('kyverno.io/'));
+    const policies = [...kyvernoObjects('ClusterPolicy'), ...kyvernoObjects('Policy')];
+    const exceptions = kyvernoObjects('PolicyException').map(compileException);
+    const namedFilters = inventory.ofKind('ConfigMap').some((map) => map.ref.name === 'kyverno');
     setup = {
-      policies: [...kyvernoObjects('ClusterPolicy'), ...kyvernoObjects('Policy')],
+      policies,
       filtered: resourceFilters(inventory),
-      exceptions: kyvernoObjects('PolicyException').map(compileException),
+      exceptions,
+      reads: readsOf(policies, exceptions, namedFilters),
+      answers: new Map(),
     };
     setups.set(inventory, setup);
   }
   return setup;
+}
+
+/**
+ * What the engine's answer can depend on besides the request's kind, resource, operation and namespace: what each
+ * rule's validation reads of its subject (the object, or under autogen its pod template as a Pod), names, labels and
+ * annotations where a match, exclude or exception reads them, the name where resource filters may. Undefined when a
+ * rule or exception reads what no tree describes.
+ */
+function readsOf(
+  policies: readonly Resource[],
+  exceptions: readonly CompiledException[],
+  namedFilters: boolean,
+): Setup['reads'] {
+  const subject = newAccess();
+  let narrow = exceptions.some((exception) => exception.narrow);
+  if (exceptions.some((exception) => exception.conditions)) return undefined;
+  for (const policy of policies) {
+    for (const rule of compiled(policy).rules) {
+      if (!rule.reads) return undefined;
+      mergeAccess(subject, rule.reads);
+      narrow ||= rule.narrow;
+    }
+  }
+  const metadata = fieldOf(subject, 'metadata');
+  if (narrow) for (const field of ['name', 'labels', 'annotations']) fieldOf(metadata, field).whole = true;
+  const byKind = new Map<string, Access>();
+  return (kind) => {
+    let reads = byKind.get(kind);
+    if (!reads) {
+      reads = newAccess();
+      mergeAccess(reads, subject);
+      // Under autogen the subject is the template: its spec and metadata, where the kind keeps them.
+      const specPath = POD_SPEC_PATHS[kind];
+      if (specPath && kind !== 'Pod') {
+        const at = (path: FieldPath) => path.reduce<Access>((node, key) => fieldOf(node, String(key)), reads as Access);
+        const parts: [string, FieldPath][] = [
+          ['spec', specPath],
+          ['metadata', [...specPath.slice(0, -1), 'metadata']],
+        ];
+        for (const [part, path] of parts) {
+          const read = subject.fields.get(part);
+          if (read) mergeAccess(at(path), read);
+          if (subject.whole) at(path).whole = true;
+        }
+      }
+      if (namedFilters) fieldOf(fieldOf(reads, 'metadata'), 'name').whole = true;
+      byKind.set(kind, reads);
+    }
+    return reads;
+  };
 }
 
 function resourceFilters(inventory: Inventory): Setup['filtered'] {
@@ -635,7 +763,8 @@ function compileException(resource: Resource): CompiledException {
     const { policyName, ruleNames } = asRecord(entry);
     if (typeof policyName === 'string') rules.set(policyName, strings(ruleNames));
   }
-  const base = { resource, rules, match: compileBlock(spec.match, 'match').test };
+  const { test, narrow } = compileBlock(spec.match, 'match');
+  const base = { resource, rules, match: test, narrow };
   if (spec.podSecurity !== undefined) {
     return { ...base, unproven: 'its podSecurity control exemptions are not evaluated' };
   }
@@ -725,10 +854,12 @@ function subjectOf(
   request: AdmissionRequest,
   object: Readonly<Record<string, unknown>>,
   namespaceObject: Resource | undefined,
+  memo: BodyMemo,
   autogen?: string,
 ): Subject {
   return {
     request,
+    memo,
     object,
     kind: autogen ? 'Pod' : request.kind.kind,
     namespaceObject,
@@ -746,41 +877,59 @@ function subjectOf(
 
 export const kyverno: AdmissionEngine = {
   id: 'kyverno',
-  evaluate(request, inventory) {
-    const { policies, filtered, exceptions } = setupOf(inventory);
-    if (!policies.length || filtered(request)) return [];
-    const namespaceObject =
-      request.namespace === null ? undefined : inventory.find('Namespace', null, request.namespace);
-    const direct = subjectOf(request, request.object, namespaceObject);
-    let viaTemplate: Subject | undefined;
-    const outcomes: PolicyOutcome[] = [];
-    for (const policy of policies) {
-      // A namespaced Policy applies only to requests in its own namespace.
-      if (policy.ref.kind === 'Policy' && policy.ref.namespace !== request.namespace) continue;
-      if (asRecord(policy.object.spec).admission === false) continue;
-      const { rules, broken, label } = compiled(policy);
-      if (broken) {
-        outcomes.push({ engine: 'kyverno', policy, path: ['spec'], name: label, outcome: 'unproven', reason: broken });
-        continue;
-      }
-      for (const rule of rules) {
-        let subject = direct;
-        let result = ruleResult(rule, direct, policy, exceptions);
-        if (result === undefined && rule.autogen.includes(request.kind.kind)) {
-          if (!viaTemplate) {
-            const asPod = templateAsPod(request);
-            if (!asPod) continue;
-            viaTemplate = subjectOf(request, asPod, namespaceObject, request.kind.kind);
-          }
-          subject = viaTemplate;
-          result = ruleResult(rule, subject, policy, exceptions);
-        }
-        if (result) outcomes.push(outcomeOf(policy, label, rule, subject, result));
-      }
+  evaluate(request, inventory, answering: Answering = 'all') {
+    const { policies, reads, answers } = setupOf(inventory);
+    if (!policies.length) return [];
+    const key = reads && requestKey(request, reads(request.kind.kind), NOTHING, answering);
+    if (key === undefined) return evaluateAll(request, inventory, answering);
+    let outcomes = answers.get(key);
+    if (!outcomes) {
+      outcomes = evaluateAll(request, inventory, answering);
+      answers.set(key, outcomes);
     }
     return outcomes;
   },
 };
+
+/** Kyverno reads no old object where it can say what it reads (templated messages and conditions can). */
+const NOTHING = newAccess();
+
+function evaluateAll(request: AdmissionRequest, inventory: Inventory, answering: Answering): PolicyOutcome[] {
+  const { policies, filtered, exceptions } = setupOf(inventory);
+  if (filtered(request)) return [];
+  const namespaceObject = request.namespace === null ? undefined : inventory.find('Namespace', null, request.namespace);
+  const memo = bodyMemo(inventory);
+  const direct = subjectOf(request, request.object, namespaceObject, memo);
+  let viaTemplate: Subject | undefined;
+  const outcomes: PolicyOutcome[] = [];
+  for (const policy of policies) {
+    // A namespaced Policy applies only to requests in its own namespace.
+    if (policy.ref.kind === 'Policy' && policy.ref.namespace !== request.namespace) continue;
+    if (asRecord(policy.object.spec).admission === false) continue;
+    const { rules, broken, label } = compiled(policy);
+    if (broken) {
+      if (answering === 'deny') continue;
+      outcomes.push({ engine: 'kyverno', policy, path: ['spec'], name: label, outcome: 'unproven', reason: broken });
+      continue;
+    }
+    for (const rule of rules) {
+      if (answering === 'deny' && !rule.mayEnforce) continue;
+      let subject = direct;
+      let result = ruleResult(rule, direct, policy, exceptions);
+      if (result === undefined && rule.autogen.includes(request.kind.kind)) {
+        if (!viaTemplate) {
+          const asPod = templateAsPod(request);
+          if (!asPod) continue;
+          viaTemplate = subjectOf(request, asPod, namespaceObject, memo, request.kind.kind);
+        }
+        subject = viaTemplate;
+        result = ruleResult(rule, subject, policy, exceptions);
+      }
+      if (result) outcomes.push(outcomeOf(policy, label, rule, subject, result));
+    }
+  }
+  return outcomes;
+}
 
 function outcomeOf(
   policy: Resource,
@@ -789,9 +938,10 @@ function outcomeOf(
   subject: Subject,
   result: RuleResult,
 ): PolicyOutcome {
-  const variant = subject.autogen ?? '';
-  // Most rules pass most requests: their outcome is the same object every time.
-  const cached = result.status === 'pass' && !result.reason ? rule.passes.get(variant) : undefined;
+  // Most rules pass (or skip) most requests, for a handful of reasons: their outcome is the same object every time.
+  const passing = result.status === 'pass' || result.status === 'skip';
+  const variant = passing ? `${subject.autogen ?? ''}\u0000${result.reason ?? ''}` : '';
+  const cached = passing ? rule.passes.get(variant) : undefined;
   if (cached) return cached;
   const name = `${label} rule ${subject.autogen ? autogenName(rule.name, subject.autogen) : rule.name}`;
   const base = { engine: 'kyverno' as const, policy, path: rule.path, name };
@@ -809,6 +959,7 @@ function outcomeOf(
   }
   if (result.status === 'unproven') return { ...base, outcome: 'unproven', reason: result.reason };
   const outcome: PolicyOutcome = { ...base, outcome: 'pass', ...(result.reason ? { reason: result.reason } : {}) };
-  if (!result.reason) rule.passes.set(variant, outcome);
+  // Bounded: a reason may name something of the request.
+  if (rule.passes.size < 64) rule.passes.set(variant, outcome);
   return outcome;
 }

@@ -1,7 +1,7 @@
 import { type FieldPath, formatPath } from '../../inputs/path.js';
 import { asRecord, type Inventory, POD_SPEC_PATHS, type Resource } from '../../inventory/index.js';
 import { PSA_LEVELS, PSA_MODES, type PsaLevel, type PsaMode, podSecurityOf } from '../../k8s/pod-security.js';
-import type { AdmissionEngine, AdmissionRequest, PolicyOutcome } from '../types.js';
+import type { AdmissionEngine, AdmissionRequest, Answering, PolicyOutcome } from '../types.js';
 import { type PssPod, type PssVersion, podSecurityMessage, podSecurityViolations } from './pss.js';
 
 /**
@@ -161,7 +161,7 @@ const versionText = (version: PssVersion | undefined) =>
 
 export const podSecurityAdmission: AdmissionEngine = {
   id: 'pod-security-admission',
-  evaluate(request, inventory) {
+  evaluate(request, inventory, answering: Answering = 'all') {
     const pod = podOf(request);
     // Pod Security admission judges Pods (and their ephemeral containers), and warns on pod templates.
     if (!pod || (request.subResource !== '' && request.subResource !== 'ephemeralcontainers')) return [];
@@ -177,7 +177,9 @@ export const podSecurityAdmission: AdmissionEngine = {
       name,
     });
 
+    // What cannot be read (a configuration elsewhere, a namespace's labels) rejects nothing.
     if (config?.elsewhere !== undefined) {
+      if (answering === 'deny') return [];
       return [
         {
           ...outcome(config.resource, config.path, 'Pod Security admission configuration'),
@@ -216,6 +218,7 @@ export const podSecurityAdmission: AdmissionEngine = {
     // Labels override the defaults either way, so without the Namespace (or a complete cluster read that shows it
     // does not exist) what applies is unknown, defaults or not.
     if (!namespace && !inventory.complete) {
+      if (answering === 'deny') return [];
       const where =
         namespaceName === null ? 'the namespace the object will be created in' : `Namespace ${namespaceName}`;
       const defaults = config ? modePolicies(undefined, config) : [];
@@ -234,6 +237,7 @@ export const podSecurityAdmission: AdmissionEngine = {
     const exemptUsers = config?.exemptUsernames ?? [];
     const results: PolicyOutcome[] = [];
     for (const policy of namespacePolicies(namespace, config)) {
+      if (answering === 'deny' && policy.mode !== 'enforce') continue;
       const name = `Pod Security admission ${policy.mode}=${policy.level ?? '?'}:${versionText(policy.version)} on ${
         policy.source.ref.kind
       } ${policy.source.ref.name}`;

@@ -1,13 +1,17 @@
 import { asRecord, type Inventory, type Resource } from '../../inventory/index.js';
 import { selects } from '../../k8s/selectors.js';
-import type { AdmissionEngine, AdmissionRequest, PolicyOutcome } from '../types.js';
+import { type Access, fieldOf, mergeAccess, newAccess, requestKey } from '../access.js';
+import type { AdmissionEngine, AdmissionRequest, Answering, PolicyOutcome } from '../types.js';
 import {
   type Action,
+  type BodyResult,
+  bodyAccess,
+  bodyMemo,
   outcomesOf,
   policyBody,
   requestVariable,
-  runBody,
-  UNKNOWABLE,
+  runBodyOnce,
+  unknownFor,
   validationActions,
 } from './cel-policy.js';
 import { both, matchResources, namespaceOf, objectName } from './match.js';
@@ -66,26 +70,51 @@ function paramsOf(policy: Resource, binding: Resource, request: AdmissionRequest
   return { allowed: true };
 }
 
-function evaluateBinding(
-  policy: Resource,
-  binding: Resource,
-  request: AdmissionRequest,
-  inventory: Inventory,
-): PolicyOutcome[] {
-  const spec = asRecord(policy.object.spec);
-  const name = `ValidatingAdmissionPolicy ${policy.ref.name}`;
-  const unproven = (reason: string, related: readonly Resource[] = [binding]): PolicyOutcome[] => [
-    { engine: 'validating-admission-policy', policy, path: ['spec'], name, outcome: 'unproven', reason, related },
+/** A binding with its policy, and what is read of them once: their match specs, actions, the policy's body. */
+interface Bound {
+  readonly policy: Resource;
+  readonly binding: Resource;
+  readonly name: string;
+  readonly policyMatch: unknown;
+  readonly bindingMatch: unknown;
+  readonly actions: ReadonlySet<Action> | undefined;
+  /** The outcomes of each body result when the policy takes no params: the same for every request that gets it. */
+  readonly outcomes: WeakMap<BodyResult, PolicyOutcome[]>;
+}
+
+function bind(policy: Resource, binding: Resource): Bound {
+  const resources = asRecord(asRecord(binding.object.spec).matchResources);
+  // Without resourceRules a binding narrows only by its selectors and exclusions.
+  const rules = Array.isArray(resources.resourceRules) && resources.resourceRules.length > 0;
+  return {
+    policy,
+    binding,
+    name: `ValidatingAdmissionPolicy ${policy.ref.name}`,
+    policyMatch: asRecord(policy.object.spec).matchConstraints,
+    bindingMatch: rules ? resources : { ...resources, resourceRules: [EVERYTHING] },
+    actions: actionsOf(binding),
+    outcomes: new WeakMap(),
+  };
+}
+
+function evaluateBinding(bound: Bound, request: AdmissionRequest, inventory: Inventory): PolicyOutcome[] {
+  const { policy, binding, name, actions } = bound;
+  const unproven = (reason: string): PolicyOutcome[] => [
+    {
+      engine: 'validating-admission-policy',
+      policy,
+      path: ['spec'],
+      name,
+      outcome: 'unproven',
+      reason,
+      related: [binding],
+    },
   ];
-  const matched = both(matchResources(spec.matchConstraints, request, inventory), () => {
-    const resources = asRecord(asRecord(binding.object.spec).matchResources);
-    // Without resourceRules a binding narrows only by its selectors and exclusions.
-    const rules = Array.isArray(resources.resourceRules) && resources.resourceRules.length > 0;
-    return matchResources(rules ? resources : { ...resources, resourceRules: [EVERYTHING] }, request, inventory);
-  });
+  const matched = both(matchResources(bound.policyMatch, request, inventory), () =>
+    matchResources(bound.bindingMatch, request, inventory),
+  );
   if ('unproven' in matched) return unproven(matched.unproven);
   if (!matched.matches) return [];
-  const actions = actionsOf(binding);
   if (!actions) return unproven(`binding ${binding.ref.name} sets no validationActions, which the API server requires`);
   const body = policyBody(policy);
   const params = paramsOf(policy, binding, request, inventory);
@@ -104,27 +133,66 @@ function evaluateBinding(
     return outcomesOf({ kind: 'evaluated', results }, context);
   }
   const namespace = namespaceOf(request, inventory);
-  const unknown = new Map(UNKNOWABLE);
-  if (request.namespace !== null && !namespace)
-    unknown.set('namespaceObject', `reads namespaceObject, and namespace ${request.namespace} is not in the input`);
+  const unknown = unknownFor(request, namespace);
   const bindings = {
     object: request.object,
     oldObject: request.oldObject ?? null,
     request: requestVariable(request, objectName(request)),
     namespaceObject: namespace?.object ?? null,
+    params: null,
   };
-  const paramObjects = 'objects' in params && params.objects.length > 0 ? params.objects : [undefined];
-  return paramObjects.flatMap((param) =>
-    outcomesOf(runBody(body, { bindings: { ...bindings, params: param?.object ?? null }, unknown }), {
+  const memo = bodyMemo(inventory);
+  if (params.objects.length === 0) {
+    const result = runBodyOnce(body, { bindings, unknown }, memo);
+    let outcomes = bound.outcomes.get(result);
+    if (!outcomes) {
+      outcomes = outcomesOf(result, context);
+      bound.outcomes.set(result, outcomes);
+    }
+    return outcomes;
+  }
+  return params.objects.flatMap((param) =>
+    outcomesOf(runBodyOnce(body, { bindings: { ...bindings, params: param.object }, unknown }, memo), {
       ...context,
-      related: param ? [binding, param] : [binding],
+      related: [binding, param],
     }),
   );
 }
 
 interface Index {
-  readonly policies: ReadonlyMap<string, Resource>;
-  readonly bindings: readonly Resource[];
+  readonly bound: readonly Bound[];
+  /** What of a request's objects the engine's answer can depend on; undefined when that cannot be said. */
+  readonly reads: { readonly object: Access; readonly oldObject: Access } | undefined;
+  /** The engine's outcomes per distinct request, as {@link requestKey} tells them apart. */
+  readonly answers: Map<string, PolicyOutcome[]>;
+}
+
+/**
+ * What every binding's answer can depend on besides the request's kind, resource, operation and namespace (which
+ * give the namespace object and params too): the fields of `object` and `oldObject` their bodies read, the labels
+ * where an objectSelector reads them, the name where resourceNames or `request.name` does.
+ */
+function readsOf(bound: readonly Bound[]): Index['reads'] {
+  const object = newAccess();
+  const oldObject = newAccess();
+  const metadata = fieldOf(object, 'metadata');
+  fieldOf(object, 'kind').whole = true;
+  for (const { policy, policyMatch, bindingMatch } of bound) {
+    const roots = bodyAccess(policyBody(policy));
+    if (!roots) return undefined;
+    for (const [name, access] of roots) {
+      if (name === 'object') mergeAccess(object, access);
+      if (name === 'oldObject') mergeAccess(oldObject, access);
+      if (name === 'request' && (access.whole || access.fields.has('name'))) fieldOf(metadata, 'name').whole = true;
+    }
+    for (const match of [policyMatch, bindingMatch]) {
+      const { objectSelector, resourceRules, excludeResourceRules } = asRecord(match);
+      if (objectSelector !== undefined && objectSelector !== null) fieldOf(metadata, 'labels').whole = true;
+      const rules = [resourceRules, excludeResourceRules].flatMap((list) => (Array.isArray(list) ? list : []));
+      if (rules.some((rule) => Array.isArray(asRecord(rule).resourceNames))) fieldOf(metadata, 'name').whole = true;
+    }
+  }
+  return { object, oldObject };
 }
 
 const INDEXES = new WeakMap<Inventory, Index>();
@@ -138,7 +206,14 @@ function indexOf(inventory: Inventory): Index {
         .filter(ofGroup)
         .map((p) => [p.ref.name, p] as const),
     );
-    index = { policies, bindings: inventory.ofKind('ValidatingAdmissionPolicyBinding').filter(ofGroup) };
+    const bound = inventory
+      .ofKind('ValidatingAdmissionPolicyBinding')
+      .filter(ofGroup)
+      .flatMap((binding) => {
+        const policy = policies.get(String(asRecord(binding.object.spec).policyName));
+        return policy ? [bind(policy, binding)] : [];
+      });
+    index = { bound, reads: readsOf(bound), answers: new Map() };
     INDEXES.set(inventory, index);
   }
   return index;
@@ -146,11 +221,19 @@ function indexOf(inventory: Inventory): Index {
 
 export const validatingAdmissionPolicyEngine: AdmissionEngine = {
   id: 'validating-admission-policy',
-  evaluate(request, inventory) {
-    const { policies, bindings } = indexOf(inventory);
-    return bindings.flatMap((binding) => {
-      const policy = policies.get(String(asRecord(binding.object.spec).policyName));
-      return policy ? evaluateBinding(policy, binding, request, inventory) : [];
-    });
+  evaluate(request, inventory, answering: Answering = 'all') {
+    const { bound, reads, answers } = indexOf(inventory);
+    const evaluateAll = () =>
+      bound.flatMap((each) =>
+        answering === 'deny' && !each.actions?.has('Deny') ? [] : evaluateBinding(each, request, inventory),
+      );
+    const key = reads && requestKey(request, reads.object, reads.oldObject, answering);
+    if (key === undefined) return evaluateAll();
+    let outcomes = answers.get(key);
+    if (!outcomes) {
+      outcomes = evaluateAll();
+      answers.set(key, outcomes);
+    }
+    return outcomes;
   },
 };

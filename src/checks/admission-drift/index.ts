@@ -1,4 +1,4 @@
-import { admit } from '../../admission/index.js';
+import { rejection } from '../../admission/index.js';
 import { evidenceAt } from '../../k8s/evidence.js';
 import { defineCheck } from '../define.js';
 
@@ -17,8 +17,8 @@ export default defineCheck({
   run({ inventory, report }) {
     for (const pod of inventory.podSpecs) {
       const { owner } = pod;
-      const result = admit(owner.object, pod.namespace, inventory);
-      if (result.verdict !== 'rejected') continue;
+      const result = rejection(owner.object, pod.namespace, inventory);
+      if (!result) continue;
       report({
         resource: owner,
         path: pod.path,

@@ -130,6 +130,8 @@ export function client(): void {
     /** Titles of the audit rules named in `techniques[].activity`. */
     detections: Record<string, { title: string }>;
     marks: Record<'onPath' | 'activity', { mark: string; meaning: string }>;
+    /** How each state of a mitigation reads (`mitigationStates`). */
+    mitigationStates: Record<string, { mark: string; meaning: string }>;
     /**
      * Paths ranked: fewest steps, then the worst weakest link, first. `pairs`: entry point → target pairs, each
      * path counted once for `from` and once per `alsoFrom`, as choke points' `removes` counts them.
@@ -540,16 +542,15 @@ export function client(): void {
       );
     }
 
-    /** An unproven mitigation could not be evaluated either way: shown as such, never as present. */
-    const STATE_LABELS: Record<string, string> = { present: '✓ present', missing: '✗ missing', unproven: '? unproven' };
-
     function mitigationItem(mitigation: MitigationView): HTMLElement {
       const state = mitigation.state ?? 'unknown';
+      // An unproven mitigation could not be evaluated either way: shown as such, never as present.
+      const known = data.mitigationStates[state];
       const how = [mitigation.by, mitigation.status].filter(Boolean).join(', ');
       return el(
         'li',
-        { class: `mitigation m-${['present', 'missing', 'unproven'].includes(state) ? state : 'unknown'}` },
-        el('span', { class: 'mstate' }, STATE_LABELS[state] ?? '· not known'),
+        { class: `mitigation m-${known ? state : 'unknown'}` },
+        el('span', { class: 'mstate' }, known ? `${known.mark} ${known.meaning}` : '· not known'),
         how && el('span', { class: 'how' }, ` (${how})`),
         ' ',
         el('strong', {}, `${mitigation.id} ${mitigation.name}`),

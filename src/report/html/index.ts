@@ -4,7 +4,7 @@ import { getMitigation, tactics, techniques } from '../../matrix/index.js';
 import type { Finding, Report } from '../../model/report.js';
 import type { ReportOptions, RuleCatalog } from '../index.js';
 import { pairsOf, rankPaths } from '../paths/table.js';
-import { activityMark, onPathMark } from '../statuses.js';
+import { activityMark, mitigationStates, onPathMark } from '../statuses.js';
 import { baselineLine } from '../terminal/findings.js';
 import { client } from './client.js';
 import { style } from './style.js';
@@ -95,6 +95,7 @@ function pageData(report: Report, { detections }: RuleCatalog) {
     ),
     // The marks the text formats set beside the status, so that a reader learns them once.
     marks: { onPath: onPathMark, activity: activityMark },
+    mitigationStates,
     // The path view lists them in the order the terminal does: fewest steps, then the worst weakest link, first;
     // `pairs` is what choke points' `removes` counts, of all paths.
     attackPaths: report.attackPaths && {

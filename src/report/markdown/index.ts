@@ -1,6 +1,14 @@
-import { getTechnique, tactics } from '../../matrix/index.js';
+import { getMitigation, getTechnique, tactics } from '../../matrix/index.js';
 import { type Finding, type Report, severities, severityRank } from '../../model/report.js';
-import { activityMark, onPathMark, statusLegend, statusMarks, techniqueMark } from '../statuses.js';
+import {
+  activityMark,
+  mitigationStates,
+  onPathMark,
+  statusLegend,
+  statusMarks,
+  techniqueMark,
+  unprovenMitigations,
+} from '../statuses.js';
 import { baselineLine, pathsLine, plural, resourceName } from '../terminal/findings.js';
 
 /** Findings listed at most: a pull-request comment is read, not searched; the full list is in the other formats. */
@@ -71,8 +79,31 @@ export function renderMarkdown(report: Report): string {
       '',
     );
   }
+  lines.push(...unprovenSection(report));
   return `${lines.join('\n')}\n`;
 }
+
+/** Defenses that may be in place but could not be evaluated, each with why: never counted as present. */
+function unprovenSection(report: Report): string[] {
+  const unproven = unprovenMitigations(report);
+  if (!unproven.length) return [];
+  const { mark, meaning } = mitigationStates.unproven;
+  return [
+    `### Unproven defenses (${unproven.length}): may be in place, could not be evaluated`,
+    '',
+    '| State | Mitigation | Mitigates | Why |',
+    '| --- | --- | --- | --- |',
+    ...unproven.map(
+      ({ id, techniques, evidence }) =>
+        `| ${code(mark)} ${meaning} | ${id} ${escapeMarkdown(getMitigation(id)?.name ?? '')} | ${techniques.join(', ')} | ${evidence.map((text) => escapeMarkdown(brief(text))).join('<br>')} |`,
+    ),
+    '',
+  ];
+}
+
+/** Characters of a reason a comment shows: the gist; the full report has it whole. */
+const REASON_LENGTH = 300;
+const brief = (text: string) => (text.length > REASON_LENGTH ? `${text.slice(0, REASON_LENGTH - 1)}…` : text);
 
 /** Statuses in the order of the matrix's story (exposed first), then any other in name order. */
 function statusCounts(report: Report): string {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../test/paths.js';
 import { catalog, smallReport } from '../../../test/support/reports.js';
 import { scanManifests } from '../../engine/scan.js';
-import type { Finding } from '../../model/report.js';
+import type { Finding, MitigationState } from '../../model/report.js';
 import { reportFormat } from '../index.js';
 import { code, escapeMarkdown, renderMarkdown, TOP_FINDINGS } from './index.js';
 
@@ -48,6 +48,33 @@ describe('renderMarkdown', () => {
     expect(text).toContain(`### Top ${TOP_FINDINGS} of ${report.findings.length} findings, worst first`);
     const suppressed = (await smallReport()).findings.find((finding: Finding) => finding.suppressed);
     expect(renderMarkdown(await smallReport())).not.toContain(suppressed?.checkId);
+  });
+
+  it('lists each unproven defense once, with its state as every format names it and why', async () => {
+    const report = await smallReport();
+    const unproven: MitigationState = {
+      id: 'MS-M9017',
+      by: 'simulated',
+      evidence: [
+        'not proven that Pod Security admission rejects privileged pods in every namespace (shop, other)',
+        'Namespace other is not in the input: its Pod Security labels are unknown',
+      ],
+    };
+    const [first, second, ...rest] = report.techniques;
+    const techniques = [first, second].map((technique) => ({
+      ...(technique as (typeof report.techniques)[number]),
+      mitigations: { ...(technique as (typeof report.techniques)[number]).mitigations, unproven: [unproven] },
+    }));
+    const text = renderMarkdown({ ...report, techniques: [...techniques, ...rest] });
+    expect(text).toContain('### Unproven defenses (1): may be in place, could not be evaluated');
+    const row = text.split('\n').find((line) => line.startsWith('| `?` unproven |'));
+    expect(cells(row as string)).toEqual([
+      '`?` unproven',
+      'MS-M9017 Ensure that pods meet defined Pod Security Standards',
+      techniques.map((technique) => technique.id).join(', '),
+      'not proven that Pod Security admission rejects privileged pods in every namespace (shop, other)<br>Namespace other is not in the input: its Pod Security labels are unknown',
+    ]);
+    expect(renderMarkdown(report)).not.toContain('Unproven');
   });
 
   it('escapes control characters as the terminal does, through the registered format', async () => {

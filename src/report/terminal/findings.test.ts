@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, Report } from '../../model/report.js';
+import type { Finding, MitigationState, Report } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
 import { renderFindings, SHOWN_PER_GROUP } from './findings.js';
 
@@ -167,5 +167,33 @@ describe('renderFindings', () => {
     // Instances keep report order (the scan sorts them); groups and the summary do not depend on it.
     const headings = (text: string) => text.split('\n').filter((line) => /\[[a-z-]+\]$/.test(line));
     expect(headings(renderFindings(shuffled, options))).toEqual(headings(lines.join('\n')));
+  });
+
+  it('lists each unproven defense once, after the hardening gaps, with its state as every format names it and why', () => {
+    const unproven: MitigationState = {
+      id: 'MS-M9013',
+      by: 'simulated',
+      evidence: [
+        'not proven that admission rejects privileged and hostPath pods in every namespace in the input (shop)',
+        'a privileged container in the only container of a labelled Pod in shop could not be decided (Kyverno ClusterPolicy no-privileged rule check: the rule reads a context that is not evaluated)',
+      ],
+    };
+    const withUnproven: Report = {
+      ...report,
+      techniques: report.techniques.map((technique) => ({
+        ...technique,
+        mitigations: { ...technique.mitigations, unproven: [unproven] },
+      })),
+    };
+    const text = renderFindings(withUnproven, options);
+    expect(text).toContain('Unproven defenses (1): MS-M9013 may be in place but could not be evaluated (? unproven);');
+    const section = text.slice(text.indexOf('Unproven defenses (may be in place; could not be evaluated)'));
+    expect(text.indexOf('Hardening gaps (missing mitigations)')).toBeLessThan(text.length - section.length);
+    expect(section).toContain('  ? unproven  MS-M9013 Restrict over permissive containers\n');
+    expect(section).toContain('    mitigates: MS-TA9034, MS-TA9018\n');
+    expect(section.replace(/\s+/g, ' ')).toContain('the rule reads a context that is not evaluated');
+    // Never as present, and not at all where nothing is unproven.
+    expect(section).not.toMatch(/present/);
+    expect(renderFindings(report, options)).not.toContain('Unproven defenses');
   });
 });

@@ -13,7 +13,7 @@ import {
 } from '../../model/report.js';
 import { compareText } from '../../util/text.js';
 import type { ReportOptions } from '../index.js';
-import { activityMark } from '../statuses.js';
+import { activityMark, mitigationStates, type UnprovenMitigation, unprovenMitigations } from '../statuses.js';
 import { formatInputError } from './errors.js';
 import { renderReportMatrix } from './matrix.js';
 import { type Paint, paint as painter, severityStyle } from './paint.js';
@@ -49,10 +49,11 @@ export function renderFindings(
   const groups = groupFindings(report.findings, showSuppressed);
   const exposures = groups.filter((group) => group.technique);
   const gaps = groups.filter((group) => !group.technique);
+  const unproven = unprovenMitigations(report);
   // The matrix of this cluster first: where the gaps are at a glance, then what to fix.
   const lines: string[] = [
     renderReportMatrix(report, { width, color }, true),
-    ...summary(report, gaps, paint, text),
+    ...summary(report, gaps, unproven, paint, text),
     '',
   ];
 
@@ -69,6 +70,10 @@ export function renderFindings(
   if (gaps.length) {
     lines.push(paint(['bold', 'underline'], 'Hardening gaps (missing mitigations)'));
     for (const group of gaps) lines.push(...renderGroup(group, paint, text, all), '');
+  }
+  if (unproven.length) {
+    lines.push(paint(['bold', 'underline'], 'Unproven defenses (may be in place; could not be evaluated)'));
+    for (const mitigation of unproven) lines.push(...renderUnproven(mitigation, paint, text), '');
   }
 
   if (report.warnings.length) {
@@ -89,6 +94,25 @@ export function renderFindings(
 
   lines.push('Technique by technique: kubematrix scan … --output matrix');
   return `${lines.join('\n')}\n`;
+}
+
+/** Lines of an unproven reason shown: the gist; `--output json` has it whole. */
+const REASON_LINES = 3;
+
+/** An unproven mitigation: its state as every format names it, the techniques it would mitigate, and why. */
+function renderUnproven({ id, techniques, evidence }: UnprovenMitigation, paint: Paint, width: number): string[] {
+  const { mark, meaning } = mitigationStates.unproven;
+  const lines = [
+    `  ${paint('yellow', `${mark} ${meaning}`)}  ${paint('bold', `${id} ${getMitigation(id)?.name ?? ''}`.trimEnd())}`,
+    ...indent(wrap(`mitigates: ${techniques.join(', ')}`, width - 4), '    '),
+  ];
+  for (const text of evidence) {
+    const wrapped = wrap(text, width - 4);
+    const shown = wrapped.slice(0, REASON_LINES);
+    if (wrapped.length > shown.length) shown[shown.length - 1] = `${shown.at(-1)} … (--output json)`;
+    lines.push(...indent(shown, '    '));
+  }
+  return lines;
 }
 
 /**
@@ -181,7 +205,13 @@ function renderEvidence(evidence: Evidence, paint: Paint, width: number): string
   return [`      ↳ ${head}${at}`, ...indent(rest, '        ')];
 }
 
-function summary(report: Report, gaps: readonly Group[], paint: Paint, width: number): string[] {
+function summary(
+  report: Report,
+  gaps: readonly Group[],
+  unproven: readonly UnprovenMitigation[],
+  paint: Paint,
+  width: number,
+): string[] {
   const active = report.findings.filter((finding) => !finding.suppressed);
   const bySeverity = new Map<Severity, number>();
   for (const finding of active) bySeverity.set(finding.severity, (bySeverity.get(finding.severity) ?? 0) + 1);
@@ -231,6 +261,14 @@ function summary(report: Report, gaps: readonly Group[], paint: Paint, width: nu
   if (gaps.length) {
     lines.push(
       `Hardening gaps: ${plural(gapFindings, 'finding')} from ${plural(gaps.length, 'check')}, listed after the exposures.`,
+    );
+  }
+  if (unproven.length) {
+    lines.push(
+      ...wrap(
+        `Unproven defenses (${unproven.length}): ${unproven.map(({ id }) => id).join(', ')} may be in place but could not be evaluated (${mitigationStates.unproven.mark} ${mitigationStates.unproven.meaning}); listed after the hardening gaps, with why.`,
+        width,
+      ),
     );
   }
   const count = (status: TechniqueStatusValue) => statuses.get(status) ?? 0;
