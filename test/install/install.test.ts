@@ -255,6 +255,37 @@ describeWithTool('buildah', 'the container image', () => {
   }, 180_000);
 });
 
+const NO_PRIVILEGED = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: no-privileged}
+spec:
+  matchConstraints:
+    resourceRules:
+      - {apiGroups: ['*'], apiVersions: ['*'], operations: [CREATE, UPDATE], resources: [pods, cronjobs, deployments, daemonsets, statefulsets, jobs]}
+  variables:
+    - name: spec
+      expression: "object.kind == 'Pod' ? object.spec : object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec"
+  validations:
+    - expression: "variables.spec.containers.all(c, !(has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged))"
+      message: no privileged containers
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: no-privileged}
+spec: {policyName: no-privileged, validationActions: [Deny]}
+`;
+
+const TEAM_LABEL = `rules:
+  - id: team-label
+    title: Deployment without a team label
+    severity: low
+    techniques: [MS-TA9039]
+    match: {kinds: [Deployment]}
+    validations:
+      - expression: "has(object.metadata.labels) && 'team' in object.metadata.labels"
+        message: every Deployment names its team
+`;
+
 describe('the GitHub Action', () => {
   const action = parse(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')) as {
     inputs: Record<string, { default: string }>;
@@ -266,9 +297,10 @@ describe('the GitHub Action', () => {
    * Runs the action's steps as the runner does: each `run` through `bash -eo pipefail`, with its `env` (inputs and
    * `github.action_path` expanded), GITHUB_OUTPUT, GITHUB_WORKSPACE and RUNNER_TEMP set, from the workspace.
    */
-  function runAction(inputs: Record<string, string>) {
+  function runAction(inputs: Record<string, string>, files: Record<string, string> = {}) {
     const workspace = mkdtempSync(path.join(work, 'workspace-'));
     cpSync(path.join(repoRoot, 'examples/shop'), path.join(workspace, 'deploy'), { recursive: true });
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(workspace, name), text);
     const output = path.join(workspace, '.github-output');
     writeFileSync(output, '');
     const values = { ...Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default])), ...inputs };
@@ -309,7 +341,7 @@ describe('the GitHub Action', () => {
   it('is a composite action whose sarif output is the scan step’s', () => {
     expect(action.runs.using).toBe('composite');
     expect(Object.keys(action.inputs).sort()).toEqual(
-      ['baseline', 'config', 'fail-on', 'formats', 'paths', 'sarif-file'].sort(),
+      ['baseline', 'config', 'fail-on', 'formats', 'paths', 'policies', 'rules', 'sarif-file'].sort(),
     );
     expect(action.outputs.sarif?.value).toMatch(/^\$\{\{ steps\.scan\.outputs\.sarif \}\}$/);
     // Inputs reach the scripts through env only: an input holding shell syntax stays data.
@@ -333,6 +365,22 @@ describe('the GitHub Action', () => {
     expect(passing.outputs).toEqual({ sarif: 'k.sarif' });
     const gated = runAction({ paths: 'deploy', baseline: json, 'fail-on': 'low' });
     expect(gated.statuses).toEqual([0, 0]);
+  }, 120_000);
+
+  it('checks the paths against the cluster policies and custom rules it is given', () => {
+    const { workspace, statuses } = runAction(
+      { paths: 'deploy', policies: 'no-privileged.yaml', rules: 'rules.yaml' },
+      { 'no-privileged.yaml': NO_PRIVILEGED, 'rules.yaml': TEAM_LABEL },
+    );
+    expect(statuses).toEqual([0, 0]);
+    const sarif = JSON.parse(readFileSync(path.join(workspace, 'kubematrix.sarif'), 'utf8'));
+    const results = sarif.runs[0].results as { ruleId: string; message: { text: string } }[];
+    // The example's privileged backup job is what the policy refuses; every Deployment lacks the rule's label.
+    const rejected = results.filter((result) => result.ruleId === 'admission-rejected');
+    expect(rejected.map((result) => result.message.text)).toEqual([
+      expect.stringMatching(/nightly-backup.*no privileged/s),
+    ]);
+    expect(results.filter((result) => result.ruleId === 'team-label').length).toBeGreaterThan(0);
   }, 120_000);
 });
 
