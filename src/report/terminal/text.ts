@@ -47,14 +47,25 @@ export function printableLines(text: string): string {
 export function printableCopy<T>(value: T): T {
   if (typeof value === 'string') return printable(value) as T;
   if (value === null || typeof value !== 'object') return value;
+  // Walked without allocating: a report with policies' probes and evidence holds hundreds of thousands of strings.
   if (Array.isArray(value)) {
-    const items = value.map(printableCopy);
-    return (items.every((item, index) => item === value[index]) ? value : items) as T;
+    let items: unknown[] | undefined;
+    value.forEach((item, index) => {
+      const copy = printableCopy(item);
+      if (copy === item) return;
+      items ??= [...value];
+      items[index] = copy;
+    });
+    return (items ?? value) as T;
   }
-  const entries = Object.entries(value);
-  const children = entries.map(([, child]) => printableCopy(child));
-  if (children.every((child, index) => child === entries[index]?.[1])) return value;
-  return Object.fromEntries(entries.map(([key], index) => [key, children[index]])) as T;
+  let copied: Record<string, unknown> | undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const copy = printableCopy(child);
+    if (copy === child) continue;
+    copied ??= { ...(value as Record<string, unknown>) };
+    copied[key] = copy;
+  }
+  return (copied ?? value) as T;
 }
 
 /** A template tag that makes every interpolated value printable and keeps the literal text as written. */
