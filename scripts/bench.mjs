@@ -69,7 +69,10 @@ benchCorpus('findings-heavy', heavy);
     spawnSync(process.execPath, ['--input-type=module', '-e', child], { encoding: 'utf8' }).stdout,
   );
   for (const dir of Object.values(corpora)) rmSync(dir, { recursive: true, force: true });
-  const added = (times, output) => `+${((times[`with${output}`] / times[`without${output}`] - 1) * 100).toFixed(1)} %`;
+  const added = (times, output) => {
+    const percent = (times[`with${output}`] / times[`without${output}`] - 1) * 100;
+    return `${percent < 0 ? '' : '+'}${percent.toFixed(1)} %`;
+  };
   for (const output of ['json', 'table']) {
     console.log(
       `admission ${2 * POLICIES} policies on ${RESOURCES} resources: scan -o ${output} ${wall[`with${output}`].toFixed(0)} ms, ` +
