@@ -27,7 +27,21 @@ function sourceText(source: Report['source']): string {
     : source.inputs.map((input) => `\`${commentText(input)}\``).join(', ');
 }
 
-/** How to apply one file by hand. */
+/**
+ * A Pod's spec cannot change in place (the API server refuses it, and a static pod's is its node's file): a patch of
+ * one is made in its manifest, then the pod recreated.
+ */
+const POD_PATCH =
+  "a Pod's spec cannot change in place: make the change in its manifest (`kubematrix fix --write`, or kustomize with kustomization.yaml; a static pod's manifest is its node's file), then recreate the pod";
+
+/** How to apply one file by hand: a command, or what to do when no command can. */
+function applyLine(file: FixFile): string | undefined {
+  if (file.patches?.some(({ target }) => target.kind === 'Pod')) return POD_PATCH;
+  const command = applyCommand(file);
+  return command === undefined ? undefined : `\`${command}\``;
+}
+
+/** The command that applies the file, when one does. */
 function applyCommand(file: FixFile): string | undefined {
   const quoted = shellQuote(file.path);
   if (file.path.endsWith('.sh')) return `sh ${quoted}`;
@@ -44,7 +58,7 @@ function applyCommand(file: FixFile): string | undefined {
 }
 
 function fileEntry(file: FixFile): string[] {
-  const command = applyCommand(file);
+  const apply = applyLine(file);
   const closes = [
     ...(file.closes.techniques.length ? [`techniques ${file.closes.techniques.join(', ')}`] : []),
     ...(file.closes.findings.length
@@ -59,7 +73,7 @@ function fileEntry(file: FixFile): string[] {
       : [
           `  - would break: ${file.breaks.length ? commentText(file.breaks[0] as string) : 'nothing that runs in the input'}`,
         ]),
-    ...(command ? [`  - apply: \`${command}\``] : []),
+    ...(apply ? [`  - apply: ${apply}`] : []),
   ];
 }
 
