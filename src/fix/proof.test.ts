@@ -18,6 +18,9 @@ import { whatIf, whatIfLines } from './what-if.js';
 const FIXTURES = 'test/fixtures/fix';
 const INPUTS = ['examples/shop', ...readdirSync(FIXTURES).map((file) => `${FIXTURES}/${file}`)];
 
+const exposedCount = (report: { techniques: readonly { status: string }[] }) =>
+  report.techniques.filter((technique) => technique.status === 'exposed').length;
+
 const refKey = ({ kind, namespace, name }: { kind: string; namespace: string | null; name: string }) =>
   `${kind} ${namespace ?? ''}/${name}`;
 
@@ -54,6 +57,13 @@ describe.each(INPUTS)('kubematrix fix %s, every generator', { timeout: 60_000 },
       expect(files.some((file) => file.creates?.length || file.patches?.length)).toBe(true);
     },
   );
+
+  it.each(['warn', 'enforce'] as const)('in %s mode, rejects no workload that runs', async (mode) => {
+    const before = await scanManifests([input]);
+    const what = whatIf(before, fix(before, { mode }));
+    expect(what.diff.rejected).toEqual([]);
+    expect(exposedCount(what.after)).toBeLessThanOrEqual(exposedCount(what.before));
+  });
 
   // A patch file holds part of an object, not a manifest: what proves it is its target validated as patched (above)
   // and the what-if below. Every file that creates objects is scanned alone, as a user would scan it before applying.
@@ -95,9 +105,7 @@ describe('kubematrix fix examples/shop --what-if', { timeout: 60_000 }, () => {
   it('lowers the exposed techniques, cuts every path but those resting on unsafe fixes, and rejects nothing that runs', async () => {
     const before = await scanManifests(['examples/shop']);
     const what = whatIf(before, fix(before));
-    const exposed = (report: typeof what.before) =>
-      report.techniques.filter((technique) => technique.status === 'exposed').length;
-    expect(exposed(what.after)).toBeLessThan(exposed(what.before));
+    expect(exposedCount(what.after)).toBeLessThan(exposedCount(what.before));
     expect(what.diff.techniques.every((change) => change.after !== 'exposed')).toBe(true);
     // The operator's cluster-admin binding was the choke point of six paths: the narrowed role cuts it.
     expect(what.diff.chokePointsCut.map((choke) => [choke.label, choke.removes])).toEqual([
