@@ -1,5 +1,18 @@
-import { readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { findingsIn } from '../../test/support/fix.js';
 import { openApiErrors } from '../../test/support/openapi.js';
 import { scanManifests } from '../engine/scan.js';
@@ -8,6 +21,7 @@ import { strategicMerge } from './strategic-merge.js';
 import { refName } from './text.js';
 import type { FixFile } from './types.js';
 import { whatIf, whatIfLines } from './what-if.js';
+import { folderFiles, writeFolder } from './write.js';
 
 /**
  * The proof issue 21 asks of `kubematrix fix` as a whole, every generator at once: what the files create and what
@@ -160,5 +174,64 @@ describe('kubematrix fix examples/shop --what-if', { timeout: 60_000 }, () => {
     }
     expect(what.diff.rejected).toEqual([]);
     expect(whatIfLines(what)).toContain('Current workloads the new admission policies would reject: none.');
+  });
+});
+
+/** `kubectl kustomize` (kustomize built into kubectl), where this machine has kubectl: absent, the test is skipped. */
+const kubectl = (() => {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!kubectl)('the folder built by kustomize over the input', { timeout: 60_000 }, () => {
+  it.each(INPUTS)('%s: kustomize builds every listed patch into its object', async (input) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-kustomize-'));
+    try {
+      const base = path.join(dir, 'base');
+      mkdirSync(base);
+      const sources = statSync(input).isDirectory()
+        ? readdirSync(input)
+            .filter((name) => /\.ya?ml$/.test(name))
+            .map((name) => path.join(input, name))
+        : [input];
+      for (const source of sources) copyFileSync(source, path.join(base, path.basename(source)));
+      writeFileSync(
+        path.join(base, 'kustomization.yaml'),
+        `resources:\n${sources.map((source) => `  - ${path.basename(source)}\n`).join('')}`,
+      );
+      const scan = await scanManifests([input]);
+      const files = fix(scan);
+      const what = whatIf(scan, files);
+      const out = path.join(dir, 'fixes');
+      writeFolder(out, folderFiles(files, what));
+      const kustomization = path.join(out, 'kustomization.yaml');
+      writeFileSync(
+        kustomization,
+        readFileSync(kustomization, 'utf8').replace(/^resources:\n/m, 'resources:\n  - ../base\n'),
+      );
+      const built = parseAllDocuments(execFileSync('kubectl', ['kustomize', out], { encoding: 'utf8' }), {
+        version: '1.1',
+      }).map((document) => document.toJS() as Record<string, { name: string; namespace?: string }>);
+      // Each patch the what-if applied is in the object kustomize builds: applying it again changes nothing.
+      for (const file of files) {
+        if (what.diff.unapplied.some((entry) => entry.file === file.path)) continue;
+        for (const { target, patch } of file.patches ?? []) {
+          const object = built.find(
+            (each) =>
+              each.kind === (target.kind as never) &&
+              each.metadata?.name === target.name &&
+              (each.metadata?.namespace ?? null) === (target.namespace === 'default' ? null : target.namespace),
+          );
+          expect(object, `${refName(target)} built`).toBeDefined();
+          expect(strategicMerge(object as never, patch)).toEqual(object);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -109,15 +109,27 @@ function readme(files: readonly FixFile[], whatIf: WhatIf | undefined): string {
   ].join('\n')}\n`;
 }
 
-/** Objects created go under `resources:`, patches under `patches:`; scripts and notes are for people. */
-function kustomization(files: readonly FixFile[]): string | undefined {
+/**
+ * Objects created go under `resources:`, patches under `patches:`; scripts and notes are for people. A patch whose
+ * object the input does not hold (the what-if's `unapplied`) is left out and named: kustomize fails on a patch that
+ * matches nothing it builds.
+ */
+function kustomization(files: readonly FixFile[], whatIf: WhatIf | undefined): string | undefined {
+  const unmatched = new Map((whatIf?.diff.unapplied ?? []).map((entry) => [entry.file, entry]));
   const yaml = files.filter((file) => /\.ya?ml$/.test(file.path));
-  const patches = yaml.filter((file) => file.patches?.length).map((file) => ({ path: file.path }));
+  const patched = yaml.filter((file) => file.patches?.length);
+  const patches = patched.filter((file) => !unmatched.has(file.path)).map((file) => ({ path: file.path }));
   const resources = yaml.filter((file) => !file.patches?.length && file.creates?.length).map((file) => file.path);
   if (!patches.length && !resources.length) return undefined;
   const header = [
     '# The objects these fixes create, and their strategic-merge patches to your objects (kustomize build).',
     '# The patches apply to objects kustomize builds: add the base that holds your manifests to resources.',
+    ...patched.flatMap((file) => {
+      const entry = unmatched.get(file.path);
+      return entry
+        ? [`# Not listed: ${commentText(file.path)}: ${commentText(entry.reason)}; apply it as README.md says.`]
+        : [];
+    }),
   ].join('\n');
   return `${header}\n${stringify(
     {
@@ -132,7 +144,7 @@ function kustomization(files: readonly FixFile[]): string | undefined {
 
 /** Every file of the folder, README.md and kustomization.yaml included, by path. */
 export function folderFiles(files: readonly FixFile[], whatIf?: WhatIf): FolderFile[] {
-  const kustomize = kustomization(files);
+  const kustomize = kustomization(files, whatIf);
   return [
     { path: 'README.md', text: readme(files, whatIf) },
     ...(kustomize ? [{ path: 'kustomization.yaml', text: kustomize }] : []),
