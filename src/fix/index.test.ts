@@ -103,6 +103,18 @@ describe('the fix folder', () => {
     expect(readFileSync(path.join(dir, 'mine.txt'), 'utf8')).toBe('keep');
   });
 
+  it('tells how to apply a patch of a Pod, whose spec kubectl patch cannot change in place', async () => {
+    const scan = await scanManifests(['test/fixtures/fix/every-generator.yaml'], { paths: false });
+    const readme = folderFiles(fix(scan, { only: ['MS-M9013'] })).find((each) => each.path === 'README.md')?.text;
+    const entry = (name: string) => readme?.split('\n- ').find((each) => each.startsWith(`[\`${name}\``));
+    const pod = entry('MS-M9013-workload-patches/pod-payments-debug.yaml');
+    expect(pod).toContain("  - apply: a Pod's spec cannot change in place: make the change in its manifest");
+    expect(pod).not.toContain('kubectl patch');
+    expect(entry('MS-M9013-workload-patches/job-payments-migrate.yaml')).toContain(
+      "  - apply: `kubectl patch job 'migrate' -n 'payments' --type strategic --patch-file",
+    );
+  });
+
   it('writes a README.md saying there is nothing to fix, and no kustomization, when there is nothing', () => {
     const folder = folderFiles([]);
     expect(folder.map((each) => each.path)).toEqual(['README.md']);

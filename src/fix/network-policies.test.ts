@@ -120,9 +120,25 @@ describe('networkPolicyFixes', () => {
     const http = { number: 8080, name: 'http' };
     expect(index.connection(api, 'Ingress', { namespace: 'ingress-nginx', labels: {} }, http).allowed).toBe(true);
     expect(index.connection(api, 'Ingress', { namespace: 'elsewhere', labels: {} }, http).allowed).toBe(false);
-    expect(files.find((file) => file.path.endsWith('/orders.yaml'))?.text).toContain(
-      "from its namespace and the ingress controller's (ingress-nginx)",
+    const orders = files.find((file) => file.path.endsWith('/orders.yaml'));
+    expect(orders?.text).toContain("from its namespace and the ingress controller's (ingress-nginx)");
+    // Outside clients come in through the controller: cutting their own addresses breaks nothing.
+    expect(orders?.breaks.join(' ')).not.toContain('outside the cluster');
+    // A Service that is also a LoadBalancer is reached from anywhere, Ingress or not.
+    const both = inventoryOf(
+      deployment('api', 'orders', { app: 'api' }),
+      service('api', 'orders', { app: 'api' }, { type: 'LoadBalancer' }),
+      ingress,
+      controller,
     );
+    const open = networkPolicyFixes({ inventory: both, findings: [], mode: 'warn' });
+    const outside = { address: parseIp('198.51.100.7') as NonNullable<ReturnType<typeof parseIp>> };
+    const balanced = inventoryWith(both, open).podSpecs.find((pod) => pod.owner.ref.name === 'api');
+    if (!balanced) throw new Error('no api');
+    expect(networkPolicies(inventoryWith(both, open)).connection(balanced, 'Ingress', outside, http).allowed).toBe(
+      true,
+    );
+    expect(open.flatMap((file) => file.breaks)).toEqual([]);
   });
 
   it('on examples/shop: OpenAPI-valid, no route the shop uses is cut, and scanned clean', async () => {

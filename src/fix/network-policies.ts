@@ -73,8 +73,8 @@ interface Route {
   readonly service: Resource;
   readonly pods: readonly PodSpecView[];
   readonly ports: readonly ServicePort[];
-  /** Reached from outside the cluster: a LoadBalancer or NodePort Service, or an Ingress or Gateway route. */
-  readonly external: boolean;
+  /** Reached from outside the cluster by the Service itself: LoadBalancer, NodePort, external IPs. */
+  readonly direct: boolean;
   /** Fronted by an Ingress or a Gateway route, whose controller forwards from inside the cluster. */
   readonly fronted: boolean;
 }
@@ -90,7 +90,7 @@ function routesIn(inventory: Inventory, namespace: string, pods: readonly PodSpe
         service,
         pods: selected,
         ports,
-        external: routes.some((route) => route.external),
+        direct: routes.some((route) => route.external && route.via === undefined),
         fronted: routes.some((route) => route.via !== undefined),
       },
     ];
@@ -110,8 +110,7 @@ const policyPorts = (ports: readonly ServicePort[]) =>
 /** Who each route admits, as the policy's ingress rules, and how the header says it. */
 function sourcesOf(route: Route, controllers: readonly string[]): { rules: Json[]; text: string } {
   const ports = policyPorts(route.ports);
-  if (route.external && !route.fronted)
-    return { rules: [{ ports }], text: 'from anywhere: it is reached from outside the cluster' };
+  if (route.direct) return { rules: [{ ports }], text: 'from anywhere: it is reached from outside the cluster' };
   const sameNamespace = { podSelector: {} };
   if (route.fronted && controllers.length)
     return {
@@ -200,7 +199,8 @@ function clientsOf(route: Route, controllers: readonly string[]): { peer: Peer; 
       peer: { namespace: controller, labels: {} },
       text: `the ingress controller in ${controller}`,
     })),
-    ...(route.external ? [{ peer: OUTSIDE, text: 'outside the cluster' }] : []),
+    // Behind a known ingress controller only, outside clients arrive from the controller's pods, not their own address.
+    ...(route.direct || (route.fronted && !controllers.length) ? [{ peer: OUTSIDE, text: 'outside the cluster' }] : []),
   ];
 }
 

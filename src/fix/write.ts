@@ -27,7 +27,21 @@ function sourceText(source: Report['source']): string {
     : source.inputs.map((input) => `\`${commentText(input)}\``).join(', ');
 }
 
-/** How to apply one file by hand. */
+/**
+ * A Pod's spec cannot change in place (the API server refuses it, and a static pod's is its node's file): a patch of
+ * one is made in its manifest, then the pod recreated.
+ */
+const POD_PATCH =
+  "a Pod's spec cannot change in place: make the change in its manifest (`kubematrix fix --write`, or kustomize with kustomization.yaml; a static pod's manifest is its node's file), then recreate the pod";
+
+/** How to apply one file by hand: a command, or what to do when no command can. */
+function applyLine(file: FixFile): string | undefined {
+  if (file.patches?.some(({ target }) => target.kind === 'Pod')) return POD_PATCH;
+  const command = applyCommand(file);
+  return command === undefined ? undefined : `\`${command}\``;
+}
+
+/** The command that applies the file, when one does. */
 function applyCommand(file: FixFile): string | undefined {
   const quoted = shellQuote(file.path);
   if (file.path.endsWith('.sh')) return `sh ${quoted}`;
@@ -44,7 +58,7 @@ function applyCommand(file: FixFile): string | undefined {
 }
 
 function fileEntry(file: FixFile): string[] {
-  const command = applyCommand(file);
+  const apply = applyLine(file);
   const closes = [
     ...(file.closes.techniques.length ? [`techniques ${file.closes.techniques.join(', ')}`] : []),
     ...(file.closes.findings.length
@@ -59,7 +73,7 @@ function fileEntry(file: FixFile): string[] {
       : [
           `  - would break: ${file.breaks.length ? commentText(file.breaks[0] as string) : 'nothing that runs in the input'}`,
         ]),
-    ...(command ? [`  - apply: \`${command}\``] : []),
+    ...(apply ? [`  - apply: ${apply}`] : []),
   ];
 }
 
@@ -95,15 +109,27 @@ function readme(files: readonly FixFile[], whatIf: WhatIf | undefined): string {
   ].join('\n')}\n`;
 }
 
-/** Objects created go under `resources:`, patches under `patches:`; scripts and notes are for people. */
-function kustomization(files: readonly FixFile[]): string | undefined {
+/**
+ * Objects created go under `resources:`, patches under `patches:`; scripts and notes are for people. A patch whose
+ * object the input does not hold (the what-if's `unapplied`) is left out and named: kustomize fails on a patch that
+ * matches nothing it builds.
+ */
+function kustomization(files: readonly FixFile[], whatIf: WhatIf | undefined): string | undefined {
+  const unmatched = new Map((whatIf?.diff.unapplied ?? []).map((entry) => [entry.file, entry]));
   const yaml = files.filter((file) => /\.ya?ml$/.test(file.path));
-  const patches = yaml.filter((file) => file.patches?.length).map((file) => ({ path: file.path }));
+  const patched = yaml.filter((file) => file.patches?.length);
+  const patches = patched.filter((file) => !unmatched.has(file.path)).map((file) => ({ path: file.path }));
   const resources = yaml.filter((file) => !file.patches?.length && file.creates?.length).map((file) => file.path);
   if (!patches.length && !resources.length) return undefined;
   const header = [
     '# The objects these fixes create, and their strategic-merge patches to your objects (kustomize build).',
     '# The patches apply to objects kustomize builds: add the base that holds your manifests to resources.',
+    ...patched.flatMap((file) => {
+      const entry = unmatched.get(file.path);
+      return entry
+        ? [`# Not listed: ${commentText(file.path)}: ${commentText(entry.reason)}; apply it as README.md says.`]
+        : [];
+    }),
   ].join('\n');
   return `${header}\n${stringify(
     {
@@ -118,7 +144,7 @@ function kustomization(files: readonly FixFile[]): string | undefined {
 
 /** Every file of the folder, README.md and kustomization.yaml included, by path. */
 export function folderFiles(files: readonly FixFile[], whatIf?: WhatIf): FolderFile[] {
-  const kustomize = kustomization(files);
+  const kustomize = kustomization(files, whatIf);
   return [
     { path: 'README.md', text: readme(files, whatIf) },
     ...(kustomize ? [{ path: 'kustomization.yaml', text: kustomize }] : []),

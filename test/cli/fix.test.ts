@@ -121,6 +121,20 @@ describe('kubematrix fix', { timeout: 30_000 }, () => {
     expect(stdout).toContain('    breaks: rejects Deployment shop/storefront');
   });
 
+  it('--mode enforce on the shop: Deny bindings, nothing that runs rejected (its needs exempted), exit 0', async () => {
+    const { status, stdout } = await cli(['fix', 'examples/shop', '--mode', 'enforce', '-o', 'json']);
+    expect(status).toBe(0);
+    const { diff, files } = JSON.parse(stdout);
+    const actions = (files as FixFile[]).flatMap((file) =>
+      (file.creates ?? [])
+        .filter((object) => object.kind === 'ValidatingAdmissionPolicyBinding')
+        .map((object) => (object.spec as { validationActions: string[] }).validationActions),
+    );
+    expect(actions.length).toBeGreaterThan(0);
+    expect(new Set(actions.map(String))).toEqual(new Set(['Deny']));
+    expect(diff.rejected).toEqual([]);
+  });
+
   it('exits 2 on usage errors and unusable input, saying why', async () => {
     const empty = path.join(dir, 'empty');
     mkdirSync(empty);

@@ -23,6 +23,24 @@ describe('openApiErrors', () => {
     expect(openApiErrors({ apiVersion: 'v1', kind: 'Widget' })).toEqual([expect.stringContaining('no schema')]);
   });
 
+  it('validates the workloads fix patches: a patch that leaves a wrong type fails', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'd' } },
+        template: { spec: { containers: [{ name: 'a', image: 'a:1', securityContext: { runAsNonRoot: true } }] } },
+      },
+    };
+    expect(openApiErrors(deployment)).toEqual([]);
+    const wrong = structuredClone(deployment);
+    (wrong.spec.template.spec.containers[0] as { securityContext: unknown }).securityContext = { runAsNonRoot: 'yes' };
+    expect(openApiErrors(wrong)).toEqual([expect.stringContaining('runAsNonRoot must be boolean')]);
+    const cronJob = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: 1 } };
+    expect(openApiErrors(cronJob)).not.toEqual([]);
+  });
+
   it('validates the audit policy file and Kyverno ClusterPolicy strictly: a misspelt field fails', () => {
     const audit = { apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Metadata' }] };
     expect(openApiErrors(audit)).toEqual([]);

@@ -2,12 +2,20 @@ import { readFileSync } from 'node:fs';
 import ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
 import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
+import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { ReplicaSet } from 'kubernetes-models/apps/v1/ReplicaSet';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Pod } from 'kubernetes-models/v1/Pod';
+import { ReplicationController } from 'kubernetes-models/v1/ReplicationController';
 
 /**
  * Whether a generated object is one the API server accepts, by the Kubernetes OpenAPI schema of its kind: the
@@ -30,6 +38,15 @@ const MODELS: Readonly<Record<string, ModelClass>> = {
   'rbac.authorization.k8s.io/v1 RoleBinding': RoleBinding,
   'rbac.authorization.k8s.io/v1 ClusterRoleBinding': ClusterRoleBinding,
   'v1 Namespace': Namespace,
+  // The workloads fix patches, to check each one as patched.
+  'v1 Pod': Pod,
+  'v1 ReplicationController': ReplicationController,
+  'apps/v1 Deployment': Deployment,
+  'apps/v1 DaemonSet': DaemonSet,
+  'apps/v1 StatefulSet': StatefulSet,
+  'apps/v1 ReplicaSet': ReplicaSet,
+  'batch/v1 Job': Job,
+  'batch/v1 CronJob': CronJob,
 };
 
 const ajv = new ajv2020.default({ allErrors: true, strict: false });
