@@ -29,6 +29,12 @@ export {
   auditReport,
 } from './engine/audit.js';
 export { type ScanOptions, type ScanResult, scanCollection, scanManifests } from './engine/scan.js';
+export { type ApplyFixesOptions, applyFixesToFiles } from './fix/edit.js';
+export { type FixGeneratorEntry, type FixOptions, fix, GENERATORS, selectGenerators } from './fix/index.js';
+export type { FixContext, FixFile, FixGenerator, ObjectPatch, ObservedUsage } from './fix/types.js';
+export { readUsage } from './fix/usage.js';
+export { type WhatIf, type WhatIfDiff, whatIf } from './fix/what-if.js';
+export { type FolderFile, folderFiles, writeFolder } from './fix/write.js';
 export { decodeRecord } from './inputs/audit/decode.js';
 export type { AuditEvent, SourcedEvent } from './inputs/audit/event.js';
 export { type AuditReadOptions, type AuditReadResult, readAuditLog } from './inputs/audit/read.js';

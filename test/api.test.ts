@@ -14,6 +14,16 @@ describe('the library API, as a dependent imports it', () => {
     expect(kubematrix.allChecks.length).toBeGreaterThan(10);
   });
 
+  it('proposes the fix files and the what-if, as kubematrix fix does', async () => {
+    const kubematrix = await import('kubematrix');
+    const scan = await kubematrix.scanManifests([path.join(repoRoot, 'examples/shop')]);
+    const files = kubematrix.fix(scan, { only: ['MS-M9003'] });
+    expect(files.map((file) => file.path)).toEqual(['MS-M9003-rbac/clusterrolebinding-shop-operator.yaml']);
+    const what = kubematrix.whatIf(scan, files);
+    expect(what.diff.chokePointsCut.length).toBeGreaterThan(0);
+    expect(what.diff.rejected).toEqual([]);
+  });
+
   it('answers the RBAC questions the rbac commands ask', async () => {
     const kubematrix = await import('kubematrix');
     const { inventory } = await kubematrix.scanManifests([path.join(repoRoot, 'examples/shop')], { checks: [] });

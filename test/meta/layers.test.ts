@@ -87,6 +87,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'config',
     'coverage',
     'engine',
+    'fix',
     'inputs',
     'inventory',
     'matrix',
