@@ -63,7 +63,7 @@ export function analyze(
     const settings = config.checks[check.id];
     if (settings?.enabled === false || !selectedBy(check.id, only, skip)) continue;
     if (check.needsPolicies && !policies) continue;
-    const options = check.options?.safeParse(settings?.options ?? {}, { error: issueMessage });
+    const options = checkOptions(check, config);
     if (options && !options.success) {
       const [issue] = options.error.issues;
       const field = formatPath(['checks', check.id, 'options', ...((issue?.path ?? []) as (string | number)[])]);
@@ -256,4 +256,9 @@ function fromAnnotation(finding: Finding, resource: Resource): Suppression | und
     reason: resource.annotations[IGNORE_REASON_ANNOTATION] ?? `annotation ${IGNORE_ANNOTATION}`,
     by: 'annotation',
   };
+}
+
+/** A check's settings under `checks.<id>.options`, validated by its schema (undefined: it takes none). */
+export function checkOptions(check: AnyCheck, config: Config) {
+  return check.options?.safeParse(config.checks[check.id]?.options ?? {}, { error: issueMessage });
 }

@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Config, ConfigError } from '../../config/index.js';
-import { loadControls } from '../../coverage/controls.js';
+import { Config } from '../../config/index.js';
+import { checkOptions } from '../../engine/analyze.js';
 import type { ScanOptions, ScanResult } from '../../engine/scan.js';
 import { applyFixesToFiles } from '../../fix/edit.js';
 import { type FixFile, FixSelectionError, fix, type ObservedUsage, selectGenerators } from '../../fix/index.js';
@@ -22,6 +22,7 @@ import {
   checkInput,
   collectionFor,
   configFor,
+  controlsFor,
   nothingRead,
   openAll,
   placementNamespace,
@@ -107,12 +108,7 @@ export default async function fixCommand(io: Io, paths: string[], options: FixCo
   const config = await configFor(io, options.config);
   // The config's custom rules take part as in `scan`: in the findings the files close and in the reports' texts.
   const catalog = await catalogFor(io, config);
-  const { controls, warnings } = await loadControls(options.controls, io.cwd, catalog.checks).catch(
-    (error: unknown) => {
-      throw error instanceof ConfigError ? new UsageError(error.message) : error;
-    },
-  );
-  for (const warning of warnings) io.stderr.write(`kubematrix: warning: ${warning}\n`);
+  const controls = await controlsFor(io, options.controls, catalog.checks);
   const handles = await openAll(outputs.formats.map((output) => output.file));
   try {
     const scanOptions: ScanOptions = {
@@ -174,7 +170,7 @@ async function planFix(
 /** The registries the config allows (the image-registry check's options), which the registry policy enforces. */
 function allowedRegistries({ config, checks = [] }: ScanOptions): readonly string[] {
   const check = checks.find((candidate) => candidate.id === 'image-registry');
-  const parsed = check?.options?.safeParse(config?.checks[check.id]?.options ?? {});
+  const parsed = check && config && checkOptions(check, config);
   const allowed = parsed?.success ? (parsed.data as { allowed?: unknown }).allowed : undefined;
   return Array.isArray(allowed) ? allowed.filter((entry): entry is string => typeof entry === 'string') : [];
 }

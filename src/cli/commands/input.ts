@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AnyCheck } from '../../checks/define.js';
 import { allChecks } from '../../checks/index.js';
 import { type Config, ConfigError, loadConfig, loadRuleFile } from '../../config/index.js';
+import { loadControls } from '../../coverage/controls.js';
 import { allDetections } from '../../detections/index.js';
 import { NOTHING_READ, type ScanOptions, type ScanResult, scanCollection, scanManifests } from '../../engine/scan.js';
 import type { Collection } from '../../inputs/cluster/collection.js';
@@ -44,6 +45,15 @@ export function selectionOf(ids: readonly string[], { check, skipCheck }: Select
 }
 
 /** The config file's suppressions and settings (`-c FILE`, else `.kubematrix.yaml` if present). */
+/** The controls file (`--controls`): what the organization declares; its warnings go to standard error. */
+export async function controlsFor(io: Io, file: string | undefined, checks: readonly AnyCheck[]) {
+  const { controls, warnings } = await loadControls(file, io.cwd, checks).catch((error: unknown) => {
+    throw error instanceof ConfigError ? new UsageError(error.message) : error;
+  });
+  for (const warning of warnings) io.stderr.write(`kubematrix: warning: ${warning}\n`);
+  return controls;
+}
+
 export async function configFor(io: Io, file: string | undefined) {
   return loadConfig(file, io.cwd).catch((error: unknown) => {
     throw error instanceof ConfigError ? new UsageError(error.message) : error;

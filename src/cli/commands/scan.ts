@@ -3,8 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isAdmissionObject } from '../../checks/admission-rejected/index.js';
 import type { AnyCheck } from '../../checks/define.js';
-import { type Config, ConfigError } from '../../config/index.js';
-import { loadControls } from '../../coverage/controls.js';
+import type { Config } from '../../config/index.js';
 import type { InputLimits } from '../../inputs/limits.js';
 import { readManifests } from '../../inputs/manifests.js';
 import { type Finding, type Report, type Severity, severityRank } from '../../model/report.js';
@@ -17,6 +16,7 @@ import {
   checkInput,
   collectionFor,
   configFor,
+  controlsFor,
   nothingRead,
   openAll,
   placementNamespace,
@@ -64,12 +64,7 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
   const configured = await configFor(io, options.config);
   const config = options.inlineSuppressions === false ? { ...configured, suppressions: { inline: false } } : configured;
   const catalog = await catalogFor(io, config, options.rules);
-  const { controls, warnings } = await loadControls(options.controls, io.cwd, catalog.checks).catch(
-    (error: unknown) => {
-      throw error instanceof ConfigError ? new UsageError(error.message) : error;
-    },
-  );
-  for (const warning of warnings) io.stderr.write(`kubematrix: warning: ${warning}\n`);
+  const controls = await controlsFor(io, options.controls, catalog.checks);
   const selection = checkSelection(options, catalog.checks);
   const policies = options.policies?.length ? await policiesFor(io, options.policies, config.limits) : undefined;
   const baseline = options.baseline === undefined ? undefined : await baselineReport(io, options.baseline);
