@@ -145,6 +145,8 @@ export async function readChunk(
   } finally {
     await file.close();
   }
+  // A document the range opened goes on in the next: the reading thread reads it, and on from there.
+  if (reader.inDocument) clean = false;
   return {
     clean,
     next: position,

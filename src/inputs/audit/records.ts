@@ -64,6 +64,11 @@ export class RecordReader<T> {
     return this.carried > 0 || this.skipping;
   }
 
+  /** Whether a multi-line document has started that no line has closed yet. */
+  get inDocument(): boolean {
+    return this.document !== undefined;
+  }
+
   /**
    * The records of one line read elsewhere (another thread's range of a file), as line `line`: only between lines
    * {@link push} has ended, and with no multi-line document open.
