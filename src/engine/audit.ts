@@ -43,7 +43,7 @@ export interface ReadThreads {
 }
 
 /** Below this a file is read on the calling thread: starting workers costs more than they save (see docs/audit.md). */
-export const THREADED_BYTES = 32 * 1024 * 1024;
+export const THREADED_BYTES = 64 * 1024 * 1024;
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const WORKER = new URL('./audit-worker.js', import.meta.url);
 
