@@ -2,7 +2,8 @@
 // Audit logs at scale: ../shared/bench/gen.py's 300,000 events (the corpus issue 23 measures on) and 1,000,000
 // events of our own generator, deterministic. Each is read in fresh processes, so that peak RSS is each run's own,
 // alternating: bare JSON.parse of every line (the reader's own line splitting, every line decoded and parsed, nothing
-// else), and the whole of `kubematrix audit` (reading, decoding, de-duplication, every detection). The fastest of
+// else), the whole of `kubematrix audit` (reading, decoding, de-duplication, every detection; large files on worker
+// threads, so that its CPU time counts every thread's) and the same on one thread. The fastest of
 // BENCH_AUDIT_RUNS (3) rounds is quoted, wall and CPU time both: other work on the machine slows both alike, so the
 // ratios are what to compare. Prints figures, asserts nothing. Needs the build; scripts/bench.mjs calls benchAudit().
 import { execFileSync } from 'node:child_process';
@@ -268,7 +269,9 @@ function measure(mode, file) {
       reader.end();
     } else {
       const { auditLog } = await import(${dist('engine/audit.js')});
-      const result = await auditLog([file], { onAlert: () => { alerts++; } });
+      // 'pipeline' as kubematrix audit runs (worker threads for a large file), 'one thread' without them.
+      const threads = ${JSON.stringify(mode)} === 'one thread' ? { count: 1 } : undefined;
+      const result = await auditLog([file], { threads, onAlert: () => { alerts++; } });
       count = result.source.events;
     }
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -281,7 +284,7 @@ function measure(mode, file) {
   return JSON.parse(output.trim().split('\n').at(-1));
 }
 
-const MODES = ['parse', 'pipeline'];
+const MODES = ['parse', 'pipeline', 'one thread'];
 
 /** Per mode, the fastest wall time and the least CPU time of the rounds (alternated), and the highest peak RSS. */
 function alternated(file, rounds) {
@@ -324,7 +327,7 @@ export async function benchAudit(rounds = Number(process.env.BENCH_AUDIT_RUNS) |
 }
 
 /** Events per second of wall time and of CPU time (what one core does, on a loaded machine), and their ratios. */
-export function formatAudit({ name, mb, parse, pipeline }) {
+export function formatAudit({ name, mb, parse, pipeline, 'one thread': single }) {
   const rate = (run, ms) => Math.round((run.count / ms) * 1000).toLocaleString('en-US');
   const ratio = (run) => `${(parse.ms / run.ms).toFixed(2)} (CPU ${(parse.cpuMs / run.cpuMs).toFixed(2)})`;
   return (
@@ -332,7 +335,8 @@ export function formatAudit({ name, mb, parse, pipeline }) {
     `JSON.parse ${rate(parse, parse.ms)} events/s (${rate(parse, parse.cpuMs)} per CPU second); ` +
     `pipeline ${rate(pipeline, pipeline.ms)} events/s (${rate(pipeline, pipeline.cpuMs)} per CPU second; target ≥ 150,000), ` +
     `ratio ${ratio(pipeline)} (target ≥ 1.0); ` +
-    `peak RSS ${pipeline.maxRssMb.toFixed(0)} MB (target ≤ 250; bare parse ${parse.maxRssMb.toFixed(0)} MB)`
+    `peak RSS ${pipeline.maxRssMb.toFixed(0)} MB (target ≤ 250; bare parse ${parse.maxRssMb.toFixed(0)} MB); ` +
+    `on one thread ${rate(single, single.ms)} events/s, ratio ${ratio(single)}, ${single.maxRssMb.toFixed(0)} MB`
   );
 }
 

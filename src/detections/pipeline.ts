@@ -50,6 +50,16 @@ export interface PipelineStats {
 export interface Pipeline {
   /** Runs every detection that wants the event; returns its alerts (usually none). */
   push(sourced: SourcedEvent): readonly Alert[];
+  /**
+   * Whether pushing the event could hand it to a rule (the time window aside): false when no rule's `on` takes it or
+   * its user is allow-listed for all that do. Such an event raises nothing and changes no rule's state, so a reader
+   * may leave it unparsed elsewhere and only {@link Pipeline.pass} it.
+   */
+  wants(event: AuditEvent): boolean;
+  /** Counts an event {@link Pipeline.wants} refused without pushing it: `time` in epoch ms (NaN: none readable). */
+  pass(time: number): void;
+  /** Whether the run has a time window, so that {@link Pipeline.pass} needs each event's time. */
+  readonly windowed: boolean;
   readonly stats: PipelineStats;
 }
 
@@ -155,20 +165,43 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const isAllowed = (username: string | undefined, groups: readonly string[] | undefined) =>
     (username !== undefined && allowedUser(username)) || (groups?.some(allowedGroup) ?? false);
 
+  const windowed = since !== undefined || until !== undefined;
+  /** Counts the event; true when the time window leaves it out. */
+  const outside = (time: number) => {
+    stats.events++;
+    if (!windowed) return false;
+    if (Number.isNaN(time) || (since !== undefined && time < since) || (until !== undefined && time >= until)) {
+      stats.outsideWindow++;
+      return true;
+    }
+    return false;
+  };
+  const rulesFor = (event: AuditEvent) => {
+    const ref = event.objectRef;
+    const resource = ref?.resource ?? '';
+    return candidates(event.verb, resource, (resource && ref?.subresource) || '');
+  };
+
   return {
     stats,
+    windowed,
+    wants(event) {
+      const rules = rulesFor(event);
+      if (!rules.length) return false;
+      const { user } = event;
+      const allowed = isAllowed(user.username, user.groups);
+      return rules.some(
+        ({ detection, accepts }) =>
+          (!allowed || detection.everyone) &&
+          (!accepts || accepts(user.username, user.groups, event.responseStatus?.code)),
+      );
+    },
+    pass(time) {
+      outside(time);
+    },
     push(sourced) {
-      stats.events++;
-      if (since !== undefined || until !== undefined) {
-        const time = Date.parse(eventTime(sourced.event) ?? '');
-        if (Number.isNaN(time) || (since !== undefined && time < since) || (until !== undefined && time >= until)) {
-          stats.outsideWindow++;
-          return NONE;
-        }
-      }
-      const ref = sourced.event.objectRef;
-      const resource = ref?.resource ?? '';
-      const rules = candidates(sourced.event.verb, resource, (resource && ref?.subresource) || '');
+      if (outside(windowed ? eventTimeMs(sourced.event) : 0)) return NONE;
+      const rules = rulesFor(sourced.event);
       if (!rules.length) return NONE;
       ({ event, source } = sourced);
       const { user, auditID } = event;
@@ -198,6 +231,11 @@ export function qualifiedResource(event: AuditEvent): string {
 
 export function eventTime(event: AuditEvent): string | undefined {
   return event.requestReceivedTimestamp ?? event.stageTimestamp;
+}
+
+/** {@link eventTime} in epoch milliseconds; NaN when it has none readable. */
+export function eventTimeMs(event: AuditEvent): number {
+  return Date.parse(eventTime(event) ?? '');
 }
 
 function toAlert(detection: AnyDetection, draft: AlertDraft, event: AuditEvent, source: SourcedEvent['source']): Alert {

@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../inputs/audit/event.js';
-import { eventTime } from './pipeline.js';
+import { eventTimeMs } from './pipeline.js';
 
 /**
  * Whether the API server let the request through. `RequestReceived` carries no answer yet: rules that judge the
@@ -28,7 +28,7 @@ export function pathOf(event: AuditEvent): string {
 
 /** The event's time in epoch milliseconds, for rules that count over time; `undefined` when it has none readable. */
 export function timeOf(event: AuditEvent): number | undefined {
-  const time = Date.parse(eventTime(event) ?? '');
+  const time = eventTimeMs(event);
   return Number.isNaN(time) ? undefined : time;
 }
 

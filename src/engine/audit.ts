@@ -1,15 +1,21 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { AuditConfig } from '../config/index.js';
 import type { AnyDetection, DetectionSettings } from '../detections/define.js';
 import { allDetections } from '../detections/index.js';
 import { type AllowList, createPipeline, DEFAULT_ALLOW } from '../detections/pipeline.js';
-import { type AuditReadOptions, readAuditLog } from '../inputs/audit/read.js';
+import { type AuditReadOptions, type ParallelReading, readAuditLog } from '../inputs/audit/read.js';
 import { techniques as matrixTechniques } from '../matrix/index.js';
 import type { Alert } from '../model/alert.js';
 import type { AuditReport, AuditSource, AuditTechnique } from '../model/audit.js';
 import { type ScanError, type Severity, severityRank } from '../model/report.js';
 import { version } from '../version.js';
+import type { AuditWorkerData } from './audit-worker.js';
 
-export interface AuditLogOptions extends AuditReadOptions {
+export interface AuditLogOptions extends Omit<AuditReadOptions, 'parallel'> {
+  /** How large plain files are read on worker threads; see {@link ReadThreads}. */
+  readonly threads?: ReadThreads;
   /** The detections to run; all of them by default. */
   readonly detections?: readonly AnyDetection[];
   readonly settings?: Partial<DetectionSettings>;
@@ -23,6 +29,23 @@ export interface AuditLogOptions extends AuditReadOptions {
    */
   readonly onAlert?: (alert: Alert) => void | Promise<void>;
 }
+
+/**
+ * Worker threads for large files. They are used when every detection is built in and no proxy list is given (the
+ * proxy rule wants every event), and from the built package only (a worker runs JavaScript).
+ */
+export interface ReadThreads {
+  /** Workers; the machine's parallelism by default, 1 or less reads on this thread alone. */
+  readonly count?: number;
+  /** Plain files at least this large are read in ranges; smaller ones on this thread. */
+  readonly minBytes?: number;
+  readonly chunkBytes?: number;
+}
+
+/** Below this a file is read on the calling thread: starting workers costs more than they save (see docs/audit.md). */
+export const THREADED_BYTES = 64 * 1024 * 1024;
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const WORKER = new URL('./audit-worker.js', import.meta.url);
 
 export interface AuditLogResult {
   readonly source: AuditSource;
@@ -47,6 +70,7 @@ export async function auditLog(inputs: readonly string[], options: AuditLogOptio
   });
   const tally = new ActivityTally();
   const onAlert = options.onAlert;
+  const parallel = parallelReading(detections, options);
   const { stats, errors } = await readAuditLog(
     inputs,
     (sourced) => {
@@ -59,7 +83,11 @@ export async function auditLog(inputs: readonly string[], options: AuditLogOptio
         }
       })();
     },
-    options,
+    {
+      ...options,
+      unwanted: { wants: pipeline.wants, pass: pipeline.pass, timed: pipeline.windowed },
+      ...(parallel ? { parallel } : {}),
+    },
   );
   const source: AuditSource = {
     type: 'audit-log',
@@ -75,6 +103,25 @@ export async function auditLog(inputs: readonly string[], options: AuditLogOptio
     ...(options.until ? { until: options.until.toISOString() } : {}),
   };
   return { source, techniques: tally.techniques(detections), rules: tally.rules(detections), errors };
+}
+
+function parallelReading(detections: readonly AnyDetection[], options: AuditLogOptions): ParallelReading | undefined {
+  const count = options.threads?.count ?? availableParallelism();
+  if (count < 2) return undefined;
+  if (options.settings?.proxyAddresses?.size) return undefined;
+  if (!detections.every((detection) => allDetections.includes(detection))) return undefined;
+  if (!existsSync(fileURLToPath(WORKER))) return undefined;
+  const workerData: AuditWorkerData = {
+    detections: detections.map(({ id }) => id),
+    allow: options.allow ?? DEFAULT_ALLOW,
+  };
+  return {
+    worker: WORKER,
+    workerData,
+    threads: count,
+    minBytes: options.threads?.minBytes ?? THREADED_BYTES,
+    chunkBytes: options.threads?.chunkBytes ?? CHUNK_BYTES,
+  };
 }
 
 /** The identities most rules skip: the built-in list, extended by the config's `audit.allow` or replaced by it. */

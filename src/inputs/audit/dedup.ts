@@ -1,4 +1,3 @@
-import type { AuditEvent } from './event.js';
 import { RecentIds } from './recent-ids.js';
 
 /**
@@ -8,25 +7,27 @@ import { RecentIds } from './recent-ids.js';
 export const DEDUP_WINDOW = 65_536;
 
 /**
- * A filter that is true for an event already seen (same `auditID` and `stage`) within the last `window` to
+ * A filter that is true for an event (its auditID and {@link stageBit}) already seen (same `auditID` and `stage`) within the last `window` to
  * `2 × window` distinct events; one without an `auditID` is never a copy. Stages of one request are distinct events: rules see `RequestReceived` and
  * `ResponseComplete` both, and the pipeline alerts once per request.
  */
-export function createDeduplicator(window = DEDUP_WINDOW): (event: AuditEvent) => boolean {
+export function createDeduplicator(window = DEDUP_WINDOW): (auditID: string | undefined, stage: number) => boolean {
   // Per auditID, the stages seen as bits: no key to build per event, which a million events a second would feel.
   const seen = new RecentIds<number>(window);
-  return (event) => {
-    if (event.auditID === undefined) return false;
-    const stage = stageBit(event.stage);
-    const stages = seen.get(event.auditID) ?? 0;
+  return (auditID, stage) => {
+    if (auditID === undefined) return false;
+    const stages = seen.get(auditID) ?? 0;
     if (stages & stage) return true;
-    seen.set(event.auditID, stages | stage);
+    seen.set(auditID, stages | stage);
     return false;
   };
 }
 
-/** The stage's bit; a stage this version does not know shares one with every other unknown stage. */
-function stageBit(stage: string | undefined): number {
+/**
+ * The stage's bit, as the de-duplicator takes it; a stage this version does not know shares one with every other
+ * unknown stage. Bits 1 to 16: a reader may carry more flags above.
+ */
+export function stageBit(stage: string | undefined): number {
   switch (stage) {
     case 'RequestReceived':
       return 1;

@@ -1,21 +1,16 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanError } from '../../model/report.js';
-import { DecompressionLimitError, decompressed } from '../gunzip.js';
-import { countJsonContainers, DEFAULT_LIMITS, overLimit } from '../limits.js';
+import { DecompressionLimitError, decompressed, isGzip } from '../gunzip.js';
+import { DEFAULT_LIMITS } from '../limits.js';
+import { ChunkPool, type ChunkResult, chunksOf, NO_STAGE, PASSED, WANTED } from './chunks.js';
 import { decodeRecord } from './decode.js';
-import { createDeduplicator } from './dedup.js';
+import { createDeduplicator, stageBit } from './dedup.js';
 import type { AuditEvent, SourcedEvent } from './event.js';
+import { MAX_RECORD_LENGTH, RecordReader } from './records.js';
 
-/**
- * The longest record read, in characters (bytes, for the ASCII that audit logs mostly are): one line of JSON lines,
- * or one multi-line JSON document. Longer ones are skipped, reported, without being held in memory.
- */
-export const MAX_RECORD_LENGTH = 64 * 1024 * 1024;
-
-/** Records longer than this have their mappings and lists counted before they are parsed. */
-const COUNTED_LENGTH = 1024 * 1024;
+export { MAX_RECORD_LENGTH, RecordReader };
 
 /** Malformed records listed per input; past that they are only counted, so a file of garbage cannot flood a report. */
 export const LISTED_PER_INPUT = 100;
@@ -32,6 +27,31 @@ export interface AuditReadOptions {
   readonly maxNodes?: number;
   /** The de-duplication window; see {@link createDeduplicator}. */
   readonly dedupWindow?: number;
+  /**
+   * Large files read on worker threads, which keep back the events no rule wants (`unwanted`); on this thread alone
+   * when either is absent.
+   */
+  readonly parallel?: ParallelReading;
+  readonly unwanted?: UnwantedEvents;
+}
+
+export interface UnwantedEvents {
+  /** Whether a rule may want the event: the pipeline's `wants`. */
+  readonly wants: (event: AuditEvent) => boolean;
+  /** Hears each event kept back for that reason, once de-duplicated, with its time (epoch ms) when `timed`. */
+  readonly pass: (time: number) => void;
+  readonly timed: boolean;
+}
+
+/** How to read large files on worker threads: see chunks.ts. */
+export interface ParallelReading {
+  /** The worker's script: it answers each {@link ChunkRequest} with {@link readChunk}, given `workerData`. */
+  readonly worker: URL;
+  readonly workerData: unknown;
+  readonly threads: number;
+  /** Plain (not gzipped) files at least this large are read in ranges of `chunkBytes`; smaller ones on this thread. */
+  readonly minBytes: number;
+  readonly chunkBytes: number;
 }
 
 export interface AuditReadStats {
@@ -84,7 +104,11 @@ export async function readAuditLog(
   const maxDecompressed = options.maxDecompressedBytes ?? DEFAULT_LIMITS.decompressedBytes;
   const cwd = options.cwd ?? process.cwd();
 
-  const readOne = async (name: string, bytes: () => AsyncIterable<Uint8Array>) => {
+  const unwanted = options.unwanted;
+  const parallel = unwanted && options.parallel;
+  let pool: ChunkPool | undefined;
+
+  const readOne = async (name: string, bytes: (start: number) => AsyncIterable<Uint8Array>, file?: string) => {
     stats.files++;
     let listed = 0;
     const lenient: LenientCount = { file: name, withoutAuditID: 0, withoutStage: 0 };
@@ -95,7 +119,7 @@ export async function readAuditLog(
     const copy = (event: AuditEvent): boolean => {
       if (event.auditID === undefined) lenient.withoutAuditID++;
       if (event.stage === undefined) lenient.withoutStage++;
-      if (!seen(event)) return false;
+      if (!seen(event.auditID, stageBit(event.stage))) return false;
       stats.duplicates++;
       return true;
     };
@@ -124,23 +148,67 @@ export async function readAuditLog(
       },
       options.maxNodes,
     );
-    try {
-      for await (const chunk of decompressed(bytes(), maxDecompressed)) {
-        for (const batch of records.push(chunk)) {
-          for (const sourced of batch) {
-            stats.events++;
-            const waiting = onEvent(sourced);
-            if (waiting) await waiting;
-          }
-        }
+    /** Counts an event no rule wants, by its auditID and stage bit (with {@link NO_STAGE}); passes it unless a copy. */
+    const passOne = (auditID: string | undefined, stage: number, time: number) => {
+      if (auditID === undefined) lenient.withoutAuditID++;
+      if (stage & NO_STAGE) lenient.withoutStage++;
+      if (seen(auditID, stage & ~NO_STAGE)) {
+        stats.duplicates++;
+        return;
       }
-      for (const batch of records.end()) {
+      stats.events++;
+      unwanted?.pass(time);
+    };
+    const handOn = async (batches: SourcedEvent[][]) => {
+      for (const batch of batches) {
         for (const sourced of batch) {
           stats.events++;
           const waiting = onEvent(sourced);
           if (waiting) await waiting;
         }
       }
+    };
+    /** The items of a worker's range, in order, its lines after `before` lines. */
+    const replay = async (result: ChunkResult, before: number) => {
+      let passed = 0;
+      let other = 0;
+      for (const item of result.items) {
+        if (item === PASSED) {
+          passOne(result.ids[passed] ?? undefined, result.stages[passed] as number, result.times[passed] ?? Number.NaN);
+          passed++;
+          continue;
+        }
+        const line = before + (result.at[other] as number);
+        const text = result.texts[other++] as string;
+        if (item === WANTED) await handOn(records.lineAt(text, line));
+        else {
+          stats.malformed++;
+          report(text, line);
+        }
+      }
+    };
+    try {
+      // A large plain file: its ranges on the workers, in order, until one is not plain JSON lines (a pretty-printed
+      // document, an overlong line); from there on, this thread reads as it would have from the start.
+      let resume = 0;
+      const size = file && parallel ? await plainSize(file) : undefined;
+      if (file && unwanted && parallel && size !== undefined && size >= parallel.minBytes) {
+        pool ??= new ChunkPool(parallel.worker, parallel.workerData, parallel.threads);
+        const request = { file, timed: unwanted.timed, maxLength, maxNodes: options.maxNodes };
+        let lines = 0;
+        for await (const result of chunksOf(pool, request, size, parallel.chunkBytes, 2 * parallel.threads)) {
+          if (result instanceof Error || !result.clean) break;
+          await replay(result, lines);
+          lines += result.lines;
+          resume = result.next;
+        }
+        records.line = lines;
+        if (resume >= size) return;
+      }
+      // Past the start, the bytes are known to be plain.
+      const source = resume ? bytes(resume) : decompressed(bytes(0), maxDecompressed);
+      for await (const chunk of source) await handOn(records.push(chunk));
+      await handOn(records.end());
     } catch (error) {
       // What was read before stays read; the error says where the input stopped making sense.
       report(readFailure(error), records.line || undefined);
@@ -153,27 +221,44 @@ export async function readAuditLog(
     }
   };
 
-  for (const input of inputs) {
-    if (input === '-') {
-      await readOne('-', options.stdin ?? (() => process.stdin));
-      continue;
+  try {
+    for (const input of inputs) {
+      if (input === '-') {
+        await readOne('-', options.stdin ?? (() => process.stdin));
+        continue;
+      }
+      let files: string[];
+      try {
+        files = await filesOf(path.resolve(cwd, input));
+      } catch (error) {
+        stats.files++;
+        errors.push({ source: input, message: readFailure(error) });
+        continue;
+      }
+      for (const file of files) {
+        // Named as the user would: the input as given, or the file's path from it when the input is a directory.
+        const name =
+          file === path.resolve(cwd, input) ? input : path.join(input, path.relative(path.resolve(cwd, input), file));
+        await readOne(name, (start) => createReadStream(file, { start, highWaterMark: 1 << 20 }), file);
+      }
     }
-    let files: string[];
-    try {
-      files = await filesOf(path.resolve(cwd, input));
-    } catch (error) {
-      stats.files++;
-      errors.push({ source: input, message: readFailure(error) });
-      continue;
-    }
-    for (const file of files) {
-      // Named as the user would: the input as given, or the file's path from it when the input is a directory.
-      const name =
-        file === path.resolve(cwd, input) ? input : path.join(input, path.relative(path.resolve(cwd, input), file));
-      await readOne(name, () => createReadStream(file, { highWaterMark: 1 << 20 }));
-    }
+  } finally {
+    await pool?.close();
   }
   return { stats, errors };
+}
+
+/** A file's size when it is not gzipped (by its magic bytes), else undefined. */
+async function plainSize(file: string): Promise<number | undefined> {
+  const handle = await open(file);
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    if (isGzip(head.subarray(0, bytesRead))) return undefined;
+    return (await handle.stat()).size;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The file itself, or every file below a directory in name order. */
@@ -206,228 +291,4 @@ export function readFailure(error: unknown): string {
     default:
       return `cannot read${code ? `: ${code}` : ''}`;
   }
-}
-
-/**
- * Splits bytes into physical lines and lines into records: one per line of JSON lines, or one multi-line document.
- * `decode` turns a parsed record into what `push` returns for it; `malformed` hears of the rest. `decode` gets the line
- * a record starts on and, for a multi-line document, the line of its `index`th of `count` items. Lines are found in
- * the bytes and each is decoded alone: decoding a whole chunk at once costs more than all its lines one by one.
- */
-export class RecordReader<T> {
-  /** Lines completed so far; the next line is `line + 1`. */
-  line = 0;
-  /** The bytes of a line that the chunks read so far have not ended yet, and how many. */
-  private carry: Buffer[] = [];
-  private carried = 0;
-  /** In a line longer than the limit: its characters are dropped until it ends. */
-  private skipping = false;
-  private document: DocumentState | undefined;
-  private out: T[] = [];
-
-  constructor(
-    private readonly maxLength: number,
-    private readonly decode: (
-      record: unknown,
-      line: number,
-      itemLine?: (index: number, count: number) => number,
-    ) => T | undefined,
-    private readonly malformed: (message: string, line: number) => void,
-    private readonly maxNodes: number = DEFAULT_LIMITS.nodesPerDocument,
-  ) {}
-
-  /**
-   * A record's text parsed; undefined when it is not JSON, `too large` (reported) when it holds more mappings and
-   * lists than the bound: a long line of empty objects would otherwise take gigabytes. Lines of real events are
-   * short, and skip the count.
-   */
-  private parse(text: string, line: number): { value: unknown } | 'too large' | undefined {
-    if (text.length > COUNTED_LENGTH && countJsonContainers(text) > this.maxNodes) {
-      this.malformed(
-        `a record of ${overLimit('nodesPerDocument', this.maxNodes, 'mappings and lists')}, skipped`,
-        line,
-      );
-      return 'too large';
-    }
-    try {
-      return { value: JSON.parse(text) };
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** The records completed by this chunk. */
-  push(chunk: Uint8Array): T[] {
-    this.out = [];
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    let start = 0;
-    if (this.carried || this.skipping) {
-      const newline = bytes.indexOf(10);
-      if (newline === -1) {
-        this.carryOn(bytes, 0);
-        return this.out;
-      }
-      this.line++;
-      if (this.skipping) this.skipping = false;
-      else {
-        this.carry.push(bytes.subarray(0, newline));
-        this.lineEnded(Buffer.concat(this.carry).toString('utf8'));
-      }
-      this.carry = [];
-      this.carried = 0;
-      start = newline + 1;
-    }
-    for (let end = bytes.indexOf(10, start); end !== -1; end = bytes.indexOf(10, start)) {
-      this.line++;
-      this.lineEnded(bytes.toString('utf8', start, end));
-      start = end + 1;
-    }
-    if (start < bytes.length) this.carryOn(bytes, start);
-    return this.out;
-  }
-
-  /** Keeps the start of a line the chunk does not end (a copy: the chunk's memory may be reused). */
-  private carryOn(bytes: Buffer, start: number): void {
-    if (this.skipping) return;
-    this.carried += bytes.length - start;
-    if (this.carried > this.maxLength) {
-      this.carry = [];
-      this.carried = 0;
-      this.skipping = true;
-      this.tooLong(this.line + 1);
-      return;
-    }
-    this.carry.push(Buffer.from(bytes.subarray(start)));
-  }
-
-  /** The records of the last line (one without a line break) and of a document the input ended in. */
-  end(): T[] {
-    this.out = [];
-    const rest = Buffer.concat(this.carry).toString('utf8');
-    this.carry = [];
-    this.carried = 0;
-    if (rest || this.skipping) this.line++;
-    if (rest && !this.skipping) this.lineEnded(rest);
-    if (this.document) {
-      this.malformed('a JSON document that the input ends before closing (a truncated file?)', this.document.start);
-      this.document = undefined;
-    }
-    return this.out;
-  }
-
-  private tooLong(line: number): void {
-    this.malformed(`a line longer than ${mebibytes(this.maxLength)}, skipped: write one event per line`, line);
-  }
-
-  private lineEnded(line: string): void {
-    if (this.document) {
-      this.documentLine(line);
-      return;
-    }
-    if (line.length > this.maxLength) {
-      this.tooLong(this.line);
-      return;
-    }
-    // The hot path: a line of JSON lines starts with its brace, and parses.
-    if (line.charCodeAt(0) !== 123 && !line.trim()) return;
-    const record = this.parse(line, this.line);
-    if (record === 'too large') return;
-    if (!record) {
-      const trimmed = line.trim();
-      if (trimmed === '{' || trimmed === '[') {
-        this.document = new DocumentState(this.line);
-        this.documentLine(line);
-      } else this.malformed('not valid JSON', this.line);
-      return;
-    }
-    const decoded = this.decode(record.value, this.line);
-    if (decoded !== undefined) this.out.push(decoded);
-  }
-
-  private documentLine(line: string): void {
-    const document = this.document as DocumentState;
-    document.scan(line, this.line);
-    if (document.parts) {
-      document.parts.push(line);
-      document.length += line.length + 1;
-      if (document.length > this.maxLength) document.parts = undefined;
-    }
-    if (document.open) return;
-    this.document = undefined;
-    if (!document.parts) {
-      this.malformed(
-        `a JSON document larger than ${mebibytes(this.maxLength)}, skipped: write one event per line`,
-        document.start,
-      );
-      return;
-    }
-    const record = this.parse(document.parts.join('\n'), document.start);
-    if (record === 'too large') return;
-    if (!record) {
-      this.malformed('a multi-line JSON document that is not valid JSON', document.start);
-      return;
-    }
-    const decoded = this.decode(record.value, document.start, (index, count) => document.itemLine(index, count));
-    if (decoded !== undefined) this.out.push(decoded);
-  }
-}
-
-/**
- * A multi-line document being read: its text while under the limit, and a scan of its brackets that says when it
- * closes and on which line each object of a list starts (a list at the top, or one a top-level object holds, as
- * `items` of an EventList), so that each event of a pretty-printed EventList points at its own line.
- */
-class DocumentState {
-  parts: string[] | undefined = [];
-  length = 0;
-  /** Open brackets, outermost first (`{` 123, `[` 91), and whether the scan is in a string. */
-  private readonly stack: number[] = [];
-  private inString = false;
-  private escaped = false;
-  private started = false;
-  /** Per list at depth one or two, the lines its objects start on. */
-  private readonly lists: number[][] = [];
-
-  constructor(readonly start: number) {}
-
-  get open(): boolean {
-    return !this.started || this.stack.length > 0;
-  }
-
-  scan(text: string, line: number): void {
-    const stack = this.stack;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === 92) this.escaped = true;
-        else if (c === 34) this.inString = false;
-      } else if (c === 34) this.inString = true;
-      else if (c === 123 || c === 91) {
-        this.started = true;
-        if (c === 123 && this.inTopList()) this.lists.at(-1)?.push(line);
-        stack.push(c);
-        if (c === 91 && this.inTopList()) this.lists.push([]);
-      } else if (c === 125 || c === 93) {
-        stack.pop();
-        if (!stack.length) return;
-      }
-    }
-  }
-
-  /** Whether the innermost open bracket is a list at the top, or held directly by the top-level object. */
-  private inTopList(): boolean {
-    const stack = this.stack;
-    return stack.at(-1) === 91 && (stack.length === 1 || (stack.length === 2 && stack[0] === 123));
-  }
-
-  /** The line of item `index` of a list of `count`: from the first list of that many objects, else the start. */
-  itemLine(index: number, count: number): number {
-    if (count === 1) return this.start;
-    return this.lists.find((lines) => lines.length === count)?.[index] ?? this.start;
-  }
-}
-
-function mebibytes(length: number): string {
-  return length >= 1024 * 1024 ? `${Math.round(length / (1024 * 1024))} MiB` : `${length} characters`;
 }

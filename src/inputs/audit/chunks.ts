@@ -1,0 +1,241 @@
+import { open } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_LIMITS } from '../limits.js';
+import { decodeRecord } from './decode.js';
+import { stageBit } from './dedup.js';
+import type { AuditEvent } from './event.js';
+import { MAX_RECORD_LENGTH, RecordReader } from './records.js';
+
+/**
+ * Reading one large file of JSON lines on several threads. The file is cut into byte ranges; a worker reads the lines
+ * that start in its range, parses and decodes each, and asks the detection pipeline's `wants` whether any rule could
+ * take its events. It sends back, in line order, the text of the lines some rule wants (the reading thread parses
+ * those again, a small share of a log), a compact record of every other event (auditID, stage, time: what
+ * de-duplication and the summary count), and the decoding errors. The reading thread replays them in input order, so
+ * that alerts, counts, copies and errors are those of reading on one thread.
+ *
+ * A range is exact only if the lines before it left no multi-line document open: a worker marks its range unclean as
+ * soon as a line is not a whole JSON record (a pretty-printed document, a line too long, not JSON), and the reading
+ * thread reads from there to the end on its own, as one thread would.
+ */
+
+/** A worker's answer for one range. */
+export interface ChunkResult {
+  /** Every line of the range is a whole JSON record, or blank: its items are what one thread would read. */
+  readonly clean: boolean;
+  /** Where the line after the range's last starts (the next range's first line), and how many lines it holds. */
+  readonly next: number;
+  readonly lines: number;
+  /** Per item, in line order: {@link PASSED} event, {@link WANTED} line, {@link INVALID} record. */
+  readonly items: Uint8Array;
+  /** Per passed event: its auditID (null: none), its stage bit with {@link NO_STAGE}, its time (epoch ms, if asked). */
+  readonly ids: (string | null)[];
+  readonly stages: Uint8Array;
+  readonly times: Float64Array;
+  /** Per wanted line and invalid record: the line (from the range's first, 1-based); the text, or why invalid. */
+  readonly at: Int32Array;
+  readonly texts: string[];
+}
+
+export const PASSED = 0;
+export const WANTED = 1;
+export const INVALID = 2;
+/** Above every stage bit: the event had no stage. */
+export const NO_STAGE = 32;
+
+export interface ChunkRequest {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+  readonly maxLength?: number;
+  readonly maxNodes?: number;
+  /** Whether the run has a time window: passed events then carry their time. */
+  readonly timed: boolean;
+}
+
+/** Bytes read at a time, and looked at past a range's end to finish its last line. */
+const READ_SIZE = 1 << 20;
+const PEEK_SIZE = 64 * 1024;
+
+/**
+ * The worker's side: reads the lines that start in `[start, end)` (the first one after the line break before `start`,
+ * the last one to its end even past `end`). `wants` tells whether a decoded event may go to a rule; `timeOf` gives a
+ * passed event's time.
+ */
+export async function readChunk(
+  request: ChunkRequest,
+  wants: (event: AuditEvent) => boolean,
+  timeOf: (event: AuditEvent) => number,
+): Promise<ChunkResult> {
+  const items: number[] = [];
+  const ids: (string | null)[] = [];
+  const stages: number[] = [];
+  const times: number[] = [];
+  const at: number[] = [];
+  const texts: string[] = [];
+  let clean = true;
+  const reader = new RecordReader<true>(
+    request.maxLength ?? MAX_RECORD_LENGTH,
+    (record, line, itemLine, text) => {
+      // A multi-line document: its item lines and lengths are the one-thread reader's business.
+      if (itemLine || text === undefined) {
+        clean = false;
+        return undefined;
+      }
+      const decoded = decodeRecord(record);
+      if (typeof decoded === 'string') {
+        items.push(INVALID);
+        at.push(line);
+        texts.push(decoded);
+      } else if (decoded.some(wants)) {
+        items.push(WANTED);
+        at.push(line);
+        texts.push(text);
+      } else {
+        for (const event of decoded) {
+          items.push(PASSED);
+          ids.push(event.auditID ?? null);
+          stages.push(stageBit(event.stage) | (event.stage === undefined ? NO_STAGE : 0));
+          if (request.timed) times.push(timeOf(event));
+        }
+      }
+      return undefined;
+    },
+    () => {
+      clean = false;
+    },
+    request.maxNodes ?? DEFAULT_LIMITS.nodesPerDocument,
+  );
+  const file = await open(request.file);
+  let position = request.start;
+  try {
+    const buffer = Buffer.allocUnsafe(READ_SIZE);
+    // The range's first line starts after the first line break at or after `start - 1`.
+    if (position > 0) {
+      position--;
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, 0, PEEK_SIZE, position);
+        if (!bytesRead) break;
+        const newline = buffer.subarray(0, bytesRead).indexOf(10);
+        if (newline !== -1) {
+          position += newline + 1;
+          break;
+        }
+        position += bytesRead;
+      }
+    }
+    while (position < request.end || reader.pending) {
+      // Whole reads up to the range's end; past it, only up to the line break that ends its last line.
+      const finishing = position >= request.end;
+      const length = finishing ? PEEK_SIZE : Math.min(READ_SIZE, request.end - position);
+      const { bytesRead } = await file.read(buffer, 0, length, position);
+      if (!bytesRead) {
+        reader.end();
+        break;
+      }
+      let bytes = buffer.subarray(0, bytesRead);
+      if (finishing) {
+        const newline = bytes.indexOf(10);
+        if (newline !== -1) bytes = bytes.subarray(0, newline + 1);
+      }
+      position += bytes.length;
+      reader.push(bytes);
+      if (!clean) break;
+    }
+  } finally {
+    await file.close();
+  }
+  // A document the range opened goes on in the next: the reading thread reads it, and on from there.
+  if (reader.inDocument) clean = false;
+  return {
+    clean,
+    next: position,
+    lines: reader.line,
+    items: Uint8Array.from(items),
+    ids,
+    stages: Uint8Array.from(stages),
+    times: Float64Array.from(times),
+    at: Int32Array.from(at),
+    texts,
+  };
+}
+
+/** The reading thread's side: worker threads that each take ranges in turn and answer them in the order asked. */
+export class ChunkPool {
+  private readonly workers: Entry[];
+
+  constructor(script: URL, workerData: unknown, threads: number) {
+    this.workers = Array.from({ length: threads }, () => {
+      const entry: Entry = { worker: new Worker(script, { workerData }), waiting: [], stopped: false };
+      entry.worker.on('message', (result: ChunkResult) => entry.waiting.shift()?.(result));
+      const stop = (error: Error) => {
+        entry.stopped = true;
+        for (const settle of entry.waiting.splice(0)) settle(error);
+      };
+      entry.worker.on('error', stop);
+      entry.worker.on('exit', () => stop(new Error('the worker stopped')));
+      return entry;
+    });
+  }
+
+  /** The range read by the worker with the fewest ranges waiting; an Error when the worker failed. */
+  read(request: ChunkRequest): Promise<ChunkResult | Error> {
+    const entry = this.workers.reduce((least, entry) => (entry.waiting.length < least.waiting.length ? entry : least));
+    if (entry.stopped) return Promise.resolve(new Error('the worker stopped'));
+    return new Promise((resolve) => {
+      entry.waiting.push(resolve);
+      entry.worker.postMessage(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
+  }
+}
+
+interface Entry {
+  readonly worker: Worker;
+  /** Who waits for each range asked, in the order asked. */
+  readonly waiting: ((result: ChunkResult | Error) => void)[];
+  stopped: boolean;
+}
+
+/**
+ * One file's ranges read by the pool, yielded in file order, a few ahead of the reader so that memory stays
+ * bounded: at most `ahead` ranges' answers wait at once. Stop consuming and the ranges already asked are dropped.
+ */
+export async function* chunksOf(
+  pool: ChunkPool,
+  request: Omit<ChunkRequest, 'start' | 'end'>,
+  size: number,
+  chunkBytes: number,
+  ahead: number,
+): AsyncGenerator<ChunkResult | Error> {
+  const pending: Promise<ChunkResult | Error>[] = [];
+  let asked = 0;
+  const ask = () => {
+    const start = asked * chunkBytes;
+    if (start >= size) return;
+    pending.push(pool.read({ ...request, start, end: Math.min(size, start + chunkBytes) }));
+    asked++;
+  };
+  for (let i = 0; i < ahead; i++) ask();
+  for (let index = 0; index < pending.length; index++) {
+    const result = await (pending[index] as Promise<ChunkResult | Error>);
+    pending[index] = Promise.resolve(result instanceof Error ? result : EMPTY);
+    ask();
+    yield result;
+  }
+}
+
+const EMPTY: ChunkResult = {
+  clean: true,
+  next: 0,
+  lines: 0,
+  items: new Uint8Array(0),
+  ids: [],
+  stages: new Uint8Array(0),
+  times: new Float64Array(0),
+  at: new Int32Array(0),
+  texts: [],
+};

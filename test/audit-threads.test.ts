@@ -1,0 +1,250 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditLogOptions, AuditLogResult } from '../src/engine/audit.js';
+import type { AuditReadOptions, AuditReadResult } from '../src/inputs/audit/read.js';
+import type { Alert } from '../src/model/alert.js';
+import { describeShared, repoRoot, sharedDir } from './paths.js';
+
+/**
+ * Reading on worker threads must change nothing but the time: alerts, their order and file:line, every count and
+ * error equal reading on one thread. A worker runs JavaScript, so these run the built package (`npm test` builds it
+ * first). Ranges are cut small (a few hundred bytes) so that cuts fall everywhere: inside multi-byte characters,
+ * between two copies of one event, inside a burst a windowed rule counts.
+ */
+const dist = (file: string) => path.join(repoRoot, 'dist', file);
+const worker = dist('engine/audit-worker.js');
+let auditLog: (inputs: readonly string[], options?: AuditLogOptions) => Promise<AuditLogResult>;
+let readAuditLog: (
+  inputs: readonly string[],
+  onEvent: () => void,
+  options?: AuditReadOptions,
+) => Promise<AuditReadResult>;
+let dir: string;
+/** Each run starts two workers: slow on a loaded machine. */
+const slow = 180_000;
+
+beforeAll(async () => {
+  ({ auditLog } = await import(dist('engine/audit.js')));
+  ({ readAuditLog } = await import(dist('inputs/audit/read.js')));
+  dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-audit-threads-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(inputs: readonly string[], options: AuditLogOptions) {
+  const alerts: Alert[] = [];
+  const result = await auditLog(inputs, { ...options, onAlert: (alert) => void alerts.push(alert) });
+  return { alerts, result };
+}
+
+/** Both ways, each range size given; returns the one-thread run. */
+async function same(inputs: readonly string[], chunkSizes: readonly number[], options: AuditLogOptions = {}) {
+  const one = await run(inputs, { ...options, threads: { count: 1 } });
+  for (const chunkBytes of chunkSizes) {
+    const threaded = await run(inputs, { ...options, threads: { count: 2, minBytes: 1, chunkBytes } });
+    expect(threaded, `ranges of ${chunkBytes} bytes`).toEqual(one);
+  }
+  return one;
+}
+
+/** How many events the workers kept back (none means they did not run). */
+async function keptBack(file: string, chunkBytes: number): Promise<number> {
+  let passed = 0;
+  await readAuditLog([file], () => {}, {
+    unwanted: { wants: () => false, pass: () => void passed++, timed: false },
+    parallel: {
+      worker: new URL(`file://${worker}`),
+      workerData: { detections: [], allow: { users: [], groups: [] } },
+      threads: 2,
+      minBytes: 1,
+      chunkBytes,
+    },
+  });
+  return passed;
+}
+
+const event = (n: number, fields: Record<string, unknown> = {}) => ({
+  kind: 'Event',
+  apiVersion: 'audit.k8s.io/v1',
+  level: 'Metadata',
+  auditID: `id-${n}`,
+  stage: 'ResponseComplete',
+  requestURI: '/api/v1/namespaces/shop/pods',
+  verb: 'list',
+  user: { username: 'system:serviceaccount:kube-system:replicaset-controller', groups: ['system:serviceaccounts'] },
+  sourceIPs: ['10.0.0.7'],
+  objectRef: { resource: 'pods', namespace: 'shop', apiVersion: 'v1' },
+  responseStatus: { metadata: {}, code: 200 },
+  requestReceivedTimestamp: `2026-11-30T10:00:${String(n % 60).padStart(2, '0')}.000000Z`,
+  stageTimestamp: `2026-11-30T10:00:${String(n % 60).padStart(2, '0')}.100000Z`,
+  ...fields,
+});
+
+const execCreate = (n: number, command: string) =>
+  event(n, {
+    stage: 'ResponseStarted',
+    verb: 'create',
+    requestURI: `/api/v1/namespaces/shop/pods/web-1/exec?command=${command}&stdin=true&tty=true`,
+    user: { username: 'mallory@example.com', groups: ['system:authenticated'] },
+    objectRef: { resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web-1', apiVersion: 'v1' },
+    responseStatus: { metadata: {}, code: 101 },
+  });
+
+const secretRead = (n: number, name: string) =>
+  event(n, {
+    verb: 'get',
+    requestURI: `/api/v1/namespaces/shop/secrets/${name}`,
+    user: { username: 'eve@example.com', groups: ['system:authenticated'] },
+    objectRef: { resource: 'secrets', namespace: 'shop', name, apiVersion: 'v1' },
+  });
+
+/** Lines that read as events in ways a worker must not get wrong, among ordinary controller traffic. */
+function adversarialLines(): string[] {
+  const lines: string[] = [];
+  let n = 0;
+  const plain = () => JSON.stringify(event(n++));
+  for (let i = 0; i < 5; i++) lines.push(plain());
+  // Keys in another order, a `"verb"` inside a request body, an escaped user name, spaces after colons, CRLF.
+  const { verb, user, ...rest } = execCreate(n++, 'sh');
+  lines.push(JSON.stringify({ ...rest, user, verb }));
+  lines.push(
+    JSON.stringify(
+      event(n++, {
+        verb: 'create',
+        level: 'Request',
+        objectRef: { resource: 'configmaps', namespace: 'kube-system', name: 'coredns', apiVersion: 'v1' },
+        user: { username: 'alice@example.com' },
+        requestObject: { data: { note: '"verb":"get", "user": {"username": "system:node:x"}' } },
+      }),
+    ),
+  );
+  lines.push(JSON.stringify(execCreate(n++, 'bash')).replace('mallory@example.com', '\\u006dallory@example.com'));
+  lines.push(JSON.stringify(event(n++), null, 0).replace(/":/g, '": ').replace(/,"/g, ', "'));
+  lines.push(`${plain()}\r`);
+  lines.push('   ', '');
+  // Multi-byte characters where ranges are cut.
+  for (let i = 0; i < 6; i++) {
+    lines.push(JSON.stringify(event(n++, { userAgent: 'kübectl/ünïcödé 😀😀😀😀😀😀😀😀 €€€€€€€€€€' })));
+  }
+  // The same event twice, then a third copy much later: copies are left out wherever the cut falls.
+  const copy = JSON.stringify(execCreate(n++, 'id'));
+  lines.push(copy, copy);
+  for (let i = 0; i < 4; i++) lines.push(plain());
+  lines.push(copy);
+  // A burst of secret reads a windowed rule counts, across many ranges.
+  for (let i = 0; i < 12; i++) {
+    lines.push(JSON.stringify(secretRead(n++, `db-${i}`)));
+    lines.push(plain());
+  }
+  // Leniently read events: no auditID, no stage.
+  const { auditID: _id, ...withoutID } = execCreate(n++, 'ls');
+  lines.push(JSON.stringify(withoutID));
+  const { stage: _stage, ...withoutStage } = event(n++);
+  lines.push(JSON.stringify(withoutStage));
+  // GKE and AKS shapes, an EventList on one line, JSON that is no event.
+  lines.push(
+    JSON.stringify({
+      insertId: 'gke-1',
+      timestamp: '2026-11-30T10:01:00Z',
+      protoPayload: {
+        '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
+        methodName: 'io.k8s.core.v1.secrets.list',
+        resourceName: 'core/v1/secrets',
+        authenticationInfo: { principalEmail: 'eve@example.com' },
+        status: { code: 0 },
+      },
+    }),
+  );
+  lines.push(JSON.stringify({ properties: { log: JSON.stringify(execCreate(n++, 'sh')) } }));
+  lines.push(JSON.stringify({ kind: 'EventList', items: [execCreate(n++, 'sh'), event(n++)] }));
+  lines.push('{"hello": "world"}', '[1, 2]');
+  for (let i = 0; i < 5; i++) lines.push(plain());
+  return lines;
+}
+
+describe('audit logs read on worker threads', () => {
+  it('runs from the built package', () => {
+    expect(existsSync(worker)).toBe(true);
+  });
+
+  it(
+    'alerts, counts and errors equal one thread on adversarial lines, wherever the ranges are cut',
+    async () => {
+      const file = path.join(dir, 'adversarial.log');
+      writeFileSync(file, adversarialLines().join('\n'));
+      const one = await same([file], [1, 300, 1500]);
+      expect(one.alerts.length).toBeGreaterThan(5);
+      expect(one.alerts.map((alert) => alert.rule)).toContain('secrets-bulk-read');
+      expect(one.result.source.duplicates).toBe(2);
+      expect(one.result.source.lenient).toEqual([{ file, withoutAuditID: 1, withoutStage: 1 }]);
+      expect(one.result.errors.length).toBe(2);
+      expect(await keptBack(file, 300)).toBeGreaterThan(20);
+    },
+    slow,
+  );
+
+  it(
+    'a pretty-printed document or a line that is not JSON hands the rest of the file to one thread',
+    async () => {
+      const lines = adversarialLines();
+      const pretty = JSON.stringify({ kind: 'EventList', items: [execCreate(900, 'sh'), event(901)] }, null, 2);
+      lines.splice(20, 0, ...pretty.split('\n'), 'not json at all');
+      const file = path.join(dir, 'documents.log');
+      writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+      const one = await same([file], [1, 250, 2048]);
+      expect(one.result.errors.map((error) => error.message)).toContain('not valid JSON');
+      // The document starts on line 21, its first item (an exec) on line 24.
+      expect(one.alerts.some((alert) => alert.rule === 'pod-exec' && alert.source.line === 24)).toBe(true);
+    },
+    slow,
+  );
+
+  it(
+    'a time window counts the events workers kept back as one thread does',
+    async () => {
+      const file = path.join(dir, 'window.log');
+      writeFileSync(file, adversarialLines().join('\n'));
+      const one = await same([file], [300], {
+        since: new Date('2026-11-30T10:00:10Z'),
+        until: new Date('2026-11-30T10:00:30Z'),
+      });
+      expect(one.result.source.outsideWindow).toBeGreaterThan(0);
+    },
+    slow,
+  );
+
+  it(
+    'equals one thread on gen.py traffic (several files, one of them gzipped)',
+    async () => {
+      const gen = path.join(sharedDir, 'bench/gen.py');
+      if (!existsSync(gen)) return;
+      const logs = path.join(dir, 'gen');
+      execFileSync('mkdir', ['-p', logs]);
+      execFileSync('python3', [gen, 'audit', path.join(logs, 'a.log'), '3000']);
+      execFileSync('python3', [gen, 'audit', path.join(logs, 'b.log'), '1000']);
+      execFileSync('sh', ['-c', `gzip -c ${path.join(logs, 'b.log')} > ${path.join(logs, 'c.log.gz')}`]);
+      const one = await same([logs], [4096, 65_536]);
+      expect(one.alerts.length).toBeGreaterThan(20);
+      expect(one.result.source.files).toBe(3);
+    },
+    slow,
+  );
+});
+
+describeShared('the Falco captures read on worker threads', () => {
+  it(
+    'every capture, and all of them as one log, alert as on one thread',
+    async () => {
+      const falco = path.join(sharedDir, 'corpora/auditlogs/falco');
+      const files = readdirSync(falco).filter((name) => name.endsWith('.json'));
+      const joined = path.join(dir, 'falco.log');
+      writeFileSync(joined, files.map((name) => readFileSync(path.join(falco, name), 'utf8').trimEnd()).join('\n'));
+      const one = await same([joined], [512, 8192]);
+      expect(one.alerts.length).toBeGreaterThan(20);
+      await same([falco], [2048]);
+    },
+    slow,
+  );
+});
