@@ -11,6 +11,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin bin
+COPY scripts/build-cli.mjs scripts/
 COPY src src
 COPY examples examples
 COPY README.md ./

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ScanResult, scanManifests } from '../src/engine/scan.js';
 import { type AttackPath, AttackPaths, type ChokePoint, GraphNode } from '../src/model/paths.js';
 import { type ResourceRef, TechniqueIdSchema } from '../src/model/report.js';

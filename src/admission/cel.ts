@@ -1,24 +1,7 @@
-import {
-  type CelEnv,
-  type CelFunc,
-  type CelList,
-  type CelMap,
-  CelScalar,
-  type CelValue,
-  celEnv,
-  celFunc,
-  celList,
-  celMap,
-  celMethod,
-  isCelError,
-  isCelList,
-  isCelMap,
-  listType,
-  mapType,
-  parse,
-  plan,
-} from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import { createRequire } from 'node:module';
+import type * as BufCel from '@bufbuild/cel';
+import type { CelEnv, CelFunc, CelList, CelMap, CelValue } from '@bufbuild/cel';
+import type * as BufCelExt from '@bufbuild/cel/ext';
 import { type Cidr, cidrContains, type IpAddress, parseCidr, parseIp } from '../k8s/ip.js';
 import { type Access, eachOf, fieldOf, newAccess } from './access.js';
 
@@ -31,6 +14,15 @@ import { type Access, eachOf, fieldOf, newAccess } from './access.js';
  * Per-evaluation cost: converting each new input object once (memoized per object), then walking the planned
  * expression; regexes, the plan and the list of functions are built once per expression text.
  */
+
+// @bufbuild/cel and the protobuf runtime under it are 130 modules and a descriptor pool: a scan whose input holds no
+// CEL must not pay for them. Required (its CommonJS build), not imported, so that compiling stays synchronous.
+const require = createRequire(import.meta.url);
+let library: typeof BufCel | undefined;
+const cel = (): typeof BufCel => {
+  library ??= require('@bufbuild/cel') as typeof BufCel;
+  return library;
+};
 
 export type CelOutcome =
   | { readonly ok: true; readonly value: unknown }
@@ -90,7 +82,7 @@ const TAG = Symbol('kubematrix.cel.tag');
 type TaggedMap = CelMap & { [TAG]?: Tagged };
 
 function tagged(tag: Tagged, canonical: CelValue | undefined): CelMap {
-  const map: TaggedMap = celMap(new Map(canonical === undefined ? [] : [[`#${tag.kind}`, canonical]]));
+  const map: TaggedMap = cel().celMap(new Map(canonical === undefined ? [] : [[`#${tag.kind}`, canonical]]));
   map[TAG] = tag;
   return map;
 }
@@ -106,13 +98,16 @@ function tagOf<K extends Tagged['kind']>(value: unknown, kind: K): Extract<Tagge
 }
 
 /** `optional.none()`: one value, as nothing can change it. */
-const NONE_VALUE = tagged({ kind: 'optional', value: undefined }, undefined);
-const NONE = (): CelMap => NONE_VALUE;
+let noneValue: CelMap | undefined;
+const NONE = (): CelMap => {
+  noneValue ??= tagged({ kind: 'optional', value: undefined }, undefined);
+  return noneValue;
+};
 const some = (value: CelValue): CelMap => tagged({ kind: 'optional', value }, value);
 
 function isZero(value: CelValue): boolean {
   if (value === null || value === false || value === '' || value === 0 || value === 0n) return true;
-  if (isCelList(value) || isCelMap(value)) return value.size === 0;
+  if (cel().isCelList(value) || cel().isCelMap(value)) return value.size === 0;
   return value instanceof Uint8Array && value.length === 0;
 }
 
@@ -124,7 +119,7 @@ function selectOptional(target: CelValue, field: string): CelMap {
     if (tag.value === undefined) return NONE();
     value = tag.value;
   }
-  if (!isCelMap(value)) throw new Error(`no such overload: optional field selection on a non-map`);
+  if (!cel().isCelMap(value)) throw new Error(`no such overload: optional field selection on a non-map`);
   const found = value.get(field);
   return found === undefined ? NONE() : some(found);
 }
@@ -134,21 +129,16 @@ function indexOptional(target: CelValue, index: CelValue): CelMap {
   const tag = tagIn(target);
   const value = tag?.kind === 'optional' ? tag.value : target;
   if (value === undefined) return NONE();
-  if (isCelList(value)) {
+  if (cel().isCelList(value)) {
     const position = typeof index === 'bigint' ? Number(index) : Number.NaN;
     const found = Number.isInteger(position) ? value.get(position) : undefined;
     return found === undefined ? NONE() : some(found);
   }
-  if (!isCelMap(value)) throw new Error('no such overload: optional index on a non-container');
+  if (!cel().isCelMap(value)) throw new Error('no such overload: optional index on a non-container');
   const found =
     typeof index === 'string' || typeof index === 'bigint' || typeof index === 'boolean' ? value.get(index) : undefined;
   return found === undefined ? NONE() : some(found);
 }
-
-const { BOOL, DYN, INT, STRING, DOUBLE } = CelScalar;
-const LIST = listType(DYN);
-/** The type the evaluator gives tagged values: methods on it do not shadow the standard ones. */
-const TAGGED = mapType(DYN, DYN);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Quantities: `resource.Quantity` as a count of nano-units, exact for every suffix Kubernetes accepts.
@@ -187,15 +177,21 @@ const nanosOf = (value: unknown): bigint => (typeof value === 'bigint' ? value *
 // ---------------------------------------------------------------------------------------------------------------
 // Lists, compared with CEL's own equality and ordering.
 
-const equalsPlan = plan(celEnv(), parse('a == b'));
-const lessPlan = plan(celEnv(), parse('a < b'));
+let comparisons:
+  | { readonly equals: ReturnType<typeof BufCel.plan>; readonly less: ReturnType<typeof BufCel.plan> }
+  | undefined;
+const compare = () => {
+  const { celEnv, parse, plan } = cel();
+  comparisons ??= { equals: plan(celEnv(), parse('a == b')), less: plan(celEnv(), parse('a < b')) };
+  return comparisons;
+};
 
 function celEquals(a: CelValue, b: CelValue): boolean {
-  return equalsPlan({ a, b } as never) === true;
+  return compare().equals({ a, b } as never) === true;
 }
 
 function celLess(a: CelValue, b: CelValue): boolean {
-  const result = lessPlan({ a, b } as never);
+  const result = compare().less({ a, b } as never);
   if (typeof result !== 'boolean') throw new Error('no such overload: elements are not comparable');
   return result;
 }
@@ -306,208 +302,217 @@ const relative = (url: URL) => url.host === 'relative.invalid';
 
 // ---------------------------------------------------------------------------------------------------------------
 
-const KUBERNETES: CelFunc[] = [
-  // Optionals.
-  celMethod('_opt_select', DYN, [STRING], DYN, function (field) {
-    return selectOptional(this, field);
-  }),
-  celMethod('_opt_index', DYN, [DYN], DYN, function (index) {
-    return indexOptional(this, index);
-  }),
-  celFunc('optional.of', [DYN], DYN, (value) => some(value)),
-  celFunc('optional.ofNonZeroValue', [DYN], DYN, (value) => (isZero(value) ? NONE() : some(value))),
-  celFunc('optional.none', [], DYN, () => NONE()),
-  celMethod('orValue', TAGGED, [DYN], DYN, function (fallback) {
-    return tagOf(this, 'optional').value ?? fallback;
-  }),
-  celMethod('hasValue', TAGGED, [], BOOL, function () {
-    return tagOf(this, 'optional').value !== undefined;
-  }),
-  celMethod('value', TAGGED, [], DYN, function () {
-    const { value } = tagOf(this, 'optional');
-    if (value === undefined) throw new Error('optional.none() dereference');
-    return value;
-  }),
-  celMethod('or', TAGGED, [DYN], DYN, function (other) {
-    if (tagOf(this, 'optional').value !== undefined) return this;
-    tagOf(other, 'optional');
-    return other;
-  }),
-  // Lists.
-  celMethod('isSorted', LIST, [], BOOL, function () {
-    const items = [...this];
-    return items.every((item, i) => i === 0 || !celLess(item, items[i - 1] as CelValue));
-  }),
-  celMethod('sum', LIST, [], DYN, function () {
-    let total: CelValue = 0n;
-    for (const item of this) {
-      if (typeof item === 'bigint' && typeof total === 'bigint') total += item;
-      else if (typeof item === 'number' && (typeof total === 'number' || total === 0n)) total = Number(total) + item;
-      else throw new Error('no such overload: sum of mixed or non-numeric elements');
-    }
-    return total;
-  }),
-  celMethod('min', LIST, [], DYN, function () {
-    return extreme(this, celLess, 'min');
-  }),
-  celMethod('max', LIST, [], DYN, function () {
-    return extreme(this, (a, b) => celLess(b, a), 'max');
-  }),
-  celMethod('indexOf', LIST, [DYN], INT, function (value) {
-    return indexIn(this, value, false);
-  }),
-  celMethod('lastIndexOf', LIST, [DYN], INT, function (value) {
-    return indexIn(this, value, true);
-  }),
-  // Regex.
-  celMethod('find', STRING, [STRING], STRING, function (pattern) {
-    return findAll(this, pattern, 1n)[0] ?? '';
-  }),
-  celMethod('findAll', STRING, [STRING], listType(STRING), function (pattern) {
-    return findAll(this, pattern, -1n);
-  }),
-  celMethod('findAll', STRING, [STRING, INT], listType(STRING), function (pattern, limit) {
-    return findAll(this, pattern, limit);
-  }),
-  // Quantity.
-  celFunc('isQuantity', [STRING], BOOL, (text) => parseQuantity(text) !== undefined),
-  celFunc('quantity', [STRING], DYN, (text) => {
-    const nanos = parseQuantity(text);
-    if (nanos === undefined) throw new Error(`quantities must match the regular expression: ${text}`);
-    return quantity(nanos);
-  }),
-  celMethod('isInteger', TAGGED, [], BOOL, function () {
-    return tagOf(this, 'quantity').nanos % NANO === 0n;
-  }),
-  celMethod('asInteger', TAGGED, [], INT, function () {
-    const { nanos } = tagOf(this, 'quantity');
-    if (nanos % NANO !== 0n || nanos / NANO > 2n ** 63n - 1n || nanos / NANO < -(2n ** 63n))
-      throw new Error('cannot convert value to integer');
-    return nanos / NANO;
-  }),
-  celMethod('asApproximateFloat', TAGGED, [], DOUBLE, function () {
-    return Number(tagOf(this, 'quantity').nanos) / 1e9;
-  }),
-  celMethod('sign', TAGGED, [], INT, function () {
-    const { nanos } = tagOf(this, 'quantity');
-    return nanos > 0n ? 1n : nanos < 0n ? -1n : 0n;
-  }),
-  celMethod('add', TAGGED, [DYN], DYN, function (other) {
-    return quantity(tagOf(this, 'quantity').nanos + nanosOf(other));
-  }),
-  celMethod('sub', TAGGED, [DYN], DYN, function (other) {
-    return quantity(tagOf(this, 'quantity').nanos - nanosOf(other));
-  }),
-  celMethod('compareTo', TAGGED, [DYN], INT, function (other) {
-    const difference = tagOf(this, 'quantity').nanos - nanosOf(other);
-    return difference > 0n ? 1n : difference < 0n ? -1n : 0n;
-  }),
-  celMethod('isGreaterThan', TAGGED, [DYN], BOOL, function (other) {
-    return tagOf(this, 'quantity').nanos > nanosOf(other);
-  }),
-  celMethod('isLessThan', TAGGED, [DYN], BOOL, function (other) {
-    return tagOf(this, 'quantity').nanos < nanosOf(other);
-  }),
-  // IP and CIDR.
-  celFunc('isIP', [STRING], BOOL, (text) => {
-    try {
-      ipOf(text);
-      return true;
-    } catch {
-      return false;
-    }
-  }),
-  celFunc('ip', [STRING], DYN, ipOf),
-  celFunc('ip.isCanonical', [STRING], BOOL, (text) => text === formatIp(tagOf(ipOf(text), 'ip').ip)),
-  celMethod('family', TAGGED, [], INT, function () {
-    const tag = tagIn(this);
-    if (tag?.kind === 'ip') return BigInt(tag.ip.version);
-    return BigInt(tagOf(this, 'cidr').cidr.version);
-  }),
-  celMethod('isUnspecified', TAGGED, [], BOOL, function () {
-    return tagOf(this, 'ip').ip.value === 0n;
-  }),
-  celMethod('isLoopback', TAGGED, [], BOOL, function () {
-    const { ip } = tagOf(this, 'ip');
-    return ip.version === 4 ? inRange(ip, '127.0.0.0/8') : ip.value === 1n;
-  }),
-  celMethod('isLinkLocalMulticast', TAGGED, [], BOOL, function () {
-    const { ip } = tagOf(this, 'ip');
-    return inRange(ip, ip.version === 4 ? '224.0.0.0/24' : 'ff02::/16');
-  }),
-  celMethod('isLinkLocalUnicast', TAGGED, [], BOOL, function () {
-    const { ip } = tagOf(this, 'ip');
-    return inRange(ip, ip.version === 4 ? '169.254.0.0/16' : 'fe80::/10');
-  }),
-  celMethod('isGlobalUnicast', TAGGED, [], BOOL, function () {
-    const { ip } = tagOf(this, 'ip');
-    const special =
-      ip.version === 4
-        ? ['0.0.0.0/32', '255.255.255.255/32', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4']
-        : ['::/128', '::1/128', 'fe80::/10', 'ff00::/8'];
-    return !special.some((block) => inRange(ip, block));
-  }),
-  celFunc('isCIDR', [STRING], BOOL, (text) => parseCidr(text) !== undefined),
-  celFunc('cidr', [STRING], DYN, cidrOf),
-  celMethod('containsIP', TAGGED, [DYN], BOOL, function (address) {
-    const ip = typeof address === 'string' ? tagOf(ipOf(address), 'ip').ip : tagOf(address, 'ip').ip;
-    return cidrContains(tagOf(this, 'cidr').cidr, ip);
-  }),
-  celMethod('containsCIDR', TAGGED, [DYN], BOOL, function (other) {
-    const inner = typeof other === 'string' ? tagOf(cidrOf(other), 'cidr').cidr : tagOf(other, 'cidr').cidr;
-    const outer = tagOf(this, 'cidr').cidr;
-    return inner.prefix >= outer.prefix && cidrContains(outer, inner);
-  }),
-  celMethod('prefixLength', TAGGED, [], INT, function () {
-    return BigInt(tagOf(this, 'cidr').cidr.prefix);
-  }),
-  celMethod('ip', TAGGED, [], DYN, function () {
-    return ipOf(tagOf(this, 'cidr').text.split('/')[0] ?? '');
-  }),
-  celMethod('masked', TAGGED, [], DYN, function () {
-    return cidrOf(maskedText(tagOf(this, 'cidr').cidr));
-  }),
-  // URL.
-  celFunc('isURL', [STRING], BOOL, (text) => {
-    try {
-      urlOf(text);
-      return true;
-    } catch {
-      return false;
-    }
-  }),
-  celFunc('url', [STRING], DYN, urlOf),
-  celMethod('getScheme', TAGGED, [], STRING, function () {
-    const { url } = tagOf(this, 'url');
-    return relative(url) ? '' : url.protocol.replace(/:$/, '');
-  }),
-  celMethod('getHost', TAGGED, [], STRING, function () {
-    const { url } = tagOf(this, 'url');
-    return relative(url) ? '' : url.host;
-  }),
-  celMethod('getHostname', TAGGED, [], STRING, function () {
-    const { url } = tagOf(this, 'url');
-    return relative(url) ? '' : url.hostname.replace(/^\[(.*)\]$/, '$1');
-  }),
-  celMethod('getPort', TAGGED, [], STRING, function () {
-    return tagOf(this, 'url').url.port;
-  }),
-  celMethod('getEscapedPath', TAGGED, [], STRING, function () {
-    return tagOf(this, 'url').url.pathname;
-  }),
-  celMethod('getQuery', TAGGED, [], DYN, function () {
-    const query = new Map<string, string[]>();
-    for (const [key, value] of tagOf(this, 'url').url.searchParams) query.set(key, [...(query.get(key) ?? []), value]);
-    return celMap(query);
-  }),
-  // `string(ip)`, `string(cidr)`.
-  celFunc('string', [TAGGED], STRING, (value) => {
-    const tag = tagIn(value);
-    if (tag?.kind === 'ip' || tag?.kind === 'cidr') return tag.text;
-    if (tag?.kind === 'url') return tag.url.href;
-    throw new Error('no such overload: string');
-  }),
-];
+/** The Kubernetes libraries, as functions of the evaluator. */
+function kubernetesLibrary(): CelFunc[] {
+  const { CelScalar, celFunc, celMap, celMethod, listType, mapType } = cel();
+  const { BOOL, DYN, INT, STRING, DOUBLE } = CelScalar;
+  const LIST = listType(DYN);
+  /** The type the evaluator gives tagged values: methods on it do not shadow the standard ones. */
+  const TAGGED = mapType(DYN, DYN);
+  return [
+    // Optionals.
+    celMethod('_opt_select', DYN, [STRING], DYN, function (field) {
+      return selectOptional(this, field);
+    }),
+    celMethod('_opt_index', DYN, [DYN], DYN, function (index) {
+      return indexOptional(this, index);
+    }),
+    celFunc('optional.of', [DYN], DYN, (value) => some(value)),
+    celFunc('optional.ofNonZeroValue', [DYN], DYN, (value) => (isZero(value) ? NONE() : some(value))),
+    celFunc('optional.none', [], DYN, () => NONE()),
+    celMethod('orValue', TAGGED, [DYN], DYN, function (fallback) {
+      return tagOf(this, 'optional').value ?? fallback;
+    }),
+    celMethod('hasValue', TAGGED, [], BOOL, function () {
+      return tagOf(this, 'optional').value !== undefined;
+    }),
+    celMethod('value', TAGGED, [], DYN, function () {
+      const { value } = tagOf(this, 'optional');
+      if (value === undefined) throw new Error('optional.none() dereference');
+      return value;
+    }),
+    celMethod('or', TAGGED, [DYN], DYN, function (other) {
+      if (tagOf(this, 'optional').value !== undefined) return this;
+      tagOf(other, 'optional');
+      return other;
+    }),
+    // Lists.
+    celMethod('isSorted', LIST, [], BOOL, function () {
+      const items = [...this];
+      return items.every((item, i) => i === 0 || !celLess(item, items[i - 1] as CelValue));
+    }),
+    celMethod('sum', LIST, [], DYN, function () {
+      let total: CelValue = 0n;
+      for (const item of this) {
+        if (typeof item === 'bigint' && typeof total === 'bigint') total += item;
+        else if (typeof item === 'number' && (typeof total === 'number' || total === 0n)) total = Number(total) + item;
+        else throw new Error('no such overload: sum of mixed or non-numeric elements');
+      }
+      return total;
+    }),
+    celMethod('min', LIST, [], DYN, function () {
+      return extreme(this, celLess, 'min');
+    }),
+    celMethod('max', LIST, [], DYN, function () {
+      return extreme(this, (a, b) => celLess(b, a), 'max');
+    }),
+    celMethod('indexOf', LIST, [DYN], INT, function (value) {
+      return indexIn(this, value, false);
+    }),
+    celMethod('lastIndexOf', LIST, [DYN], INT, function (value) {
+      return indexIn(this, value, true);
+    }),
+    // Regex.
+    celMethod('find', STRING, [STRING], STRING, function (pattern) {
+      return findAll(this, pattern, 1n)[0] ?? '';
+    }),
+    celMethod('findAll', STRING, [STRING], listType(STRING), function (pattern) {
+      return findAll(this, pattern, -1n);
+    }),
+    celMethod('findAll', STRING, [STRING, INT], listType(STRING), function (pattern, limit) {
+      return findAll(this, pattern, limit);
+    }),
+    // Quantity.
+    celFunc('isQuantity', [STRING], BOOL, (text) => parseQuantity(text) !== undefined),
+    celFunc('quantity', [STRING], DYN, (text) => {
+      const nanos = parseQuantity(text);
+      if (nanos === undefined) throw new Error(`quantities must match the regular expression: ${text}`);
+      return quantity(nanos);
+    }),
+    celMethod('isInteger', TAGGED, [], BOOL, function () {
+      return tagOf(this, 'quantity').nanos % NANO === 0n;
+    }),
+    celMethod('asInteger', TAGGED, [], INT, function () {
+      const { nanos } = tagOf(this, 'quantity');
+      if (nanos % NANO !== 0n || nanos / NANO > 2n ** 63n - 1n || nanos / NANO < -(2n ** 63n))
+        throw new Error('cannot convert value to integer');
+      return nanos / NANO;
+    }),
+    celMethod('asApproximateFloat', TAGGED, [], DOUBLE, function () {
+      return Number(tagOf(this, 'quantity').nanos) / 1e9;
+    }),
+    celMethod('sign', TAGGED, [], INT, function () {
+      const { nanos } = tagOf(this, 'quantity');
+      return nanos > 0n ? 1n : nanos < 0n ? -1n : 0n;
+    }),
+    celMethod('add', TAGGED, [DYN], DYN, function (other) {
+      return quantity(tagOf(this, 'quantity').nanos + nanosOf(other));
+    }),
+    celMethod('sub', TAGGED, [DYN], DYN, function (other) {
+      return quantity(tagOf(this, 'quantity').nanos - nanosOf(other));
+    }),
+    celMethod('compareTo', TAGGED, [DYN], INT, function (other) {
+      const difference = tagOf(this, 'quantity').nanos - nanosOf(other);
+      return difference > 0n ? 1n : difference < 0n ? -1n : 0n;
+    }),
+    celMethod('isGreaterThan', TAGGED, [DYN], BOOL, function (other) {
+      return tagOf(this, 'quantity').nanos > nanosOf(other);
+    }),
+    celMethod('isLessThan', TAGGED, [DYN], BOOL, function (other) {
+      return tagOf(this, 'quantity').nanos < nanosOf(other);
+    }),
+    // IP and CIDR.
+    celFunc('isIP', [STRING], BOOL, (text) => {
+      try {
+        ipOf(text);
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+    celFunc('ip', [STRING], DYN, ipOf),
+    celFunc('ip.isCanonical', [STRING], BOOL, (text) => text === formatIp(tagOf(ipOf(text), 'ip').ip)),
+    celMethod('family', TAGGED, [], INT, function () {
+      const tag = tagIn(this);
+      if (tag?.kind === 'ip') return BigInt(tag.ip.version);
+      return BigInt(tagOf(this, 'cidr').cidr.version);
+    }),
+    celMethod('isUnspecified', TAGGED, [], BOOL, function () {
+      return tagOf(this, 'ip').ip.value === 0n;
+    }),
+    celMethod('isLoopback', TAGGED, [], BOOL, function () {
+      const { ip } = tagOf(this, 'ip');
+      return ip.version === 4 ? inRange(ip, '127.0.0.0/8') : ip.value === 1n;
+    }),
+    celMethod('isLinkLocalMulticast', TAGGED, [], BOOL, function () {
+      const { ip } = tagOf(this, 'ip');
+      return inRange(ip, ip.version === 4 ? '224.0.0.0/24' : 'ff02::/16');
+    }),
+    celMethod('isLinkLocalUnicast', TAGGED, [], BOOL, function () {
+      const { ip } = tagOf(this, 'ip');
+      return inRange(ip, ip.version === 4 ? '169.254.0.0/16' : 'fe80::/10');
+    }),
+    celMethod('isGlobalUnicast', TAGGED, [], BOOL, function () {
+      const { ip } = tagOf(this, 'ip');
+      const special =
+        ip.version === 4
+          ? ['0.0.0.0/32', '255.255.255.255/32', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4']
+          : ['::/128', '::1/128', 'fe80::/10', 'ff00::/8'];
+      return !special.some((block) => inRange(ip, block));
+    }),
+    celFunc('isCIDR', [STRING], BOOL, (text) => parseCidr(text) !== undefined),
+    celFunc('cidr', [STRING], DYN, cidrOf),
+    celMethod('containsIP', TAGGED, [DYN], BOOL, function (address) {
+      const ip = typeof address === 'string' ? tagOf(ipOf(address), 'ip').ip : tagOf(address, 'ip').ip;
+      return cidrContains(tagOf(this, 'cidr').cidr, ip);
+    }),
+    celMethod('containsCIDR', TAGGED, [DYN], BOOL, function (other) {
+      const inner = typeof other === 'string' ? tagOf(cidrOf(other), 'cidr').cidr : tagOf(other, 'cidr').cidr;
+      const outer = tagOf(this, 'cidr').cidr;
+      return inner.prefix >= outer.prefix && cidrContains(outer, inner);
+    }),
+    celMethod('prefixLength', TAGGED, [], INT, function () {
+      return BigInt(tagOf(this, 'cidr').cidr.prefix);
+    }),
+    celMethod('ip', TAGGED, [], DYN, function () {
+      return ipOf(tagOf(this, 'cidr').text.split('/')[0] ?? '');
+    }),
+    celMethod('masked', TAGGED, [], DYN, function () {
+      return cidrOf(maskedText(tagOf(this, 'cidr').cidr));
+    }),
+    // URL.
+    celFunc('isURL', [STRING], BOOL, (text) => {
+      try {
+        urlOf(text);
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+    celFunc('url', [STRING], DYN, urlOf),
+    celMethod('getScheme', TAGGED, [], STRING, function () {
+      const { url } = tagOf(this, 'url');
+      return relative(url) ? '' : url.protocol.replace(/:$/, '');
+    }),
+    celMethod('getHost', TAGGED, [], STRING, function () {
+      const { url } = tagOf(this, 'url');
+      return relative(url) ? '' : url.host;
+    }),
+    celMethod('getHostname', TAGGED, [], STRING, function () {
+      const { url } = tagOf(this, 'url');
+      return relative(url) ? '' : url.hostname.replace(/^\[(.*)\]$/, '$1');
+    }),
+    celMethod('getPort', TAGGED, [], STRING, function () {
+      return tagOf(this, 'url').url.port;
+    }),
+    celMethod('getEscapedPath', TAGGED, [], STRING, function () {
+      return tagOf(this, 'url').url.pathname;
+    }),
+    celMethod('getQuery', TAGGED, [], DYN, function () {
+      const query = new Map<string, string[]>();
+      for (const [key, value] of tagOf(this, 'url').url.searchParams)
+        query.set(key, [...(query.get(key) ?? []), value]);
+      return celMap(query);
+    }),
+    // `string(ip)`, `string(cidr)`.
+    celFunc('string', [TAGGED], STRING, (value) => {
+      const tag = tagIn(value);
+      if (tag?.kind === 'ip' || tag?.kind === 'cidr') return tag.text;
+      if (tag?.kind === 'url') return tag.url.href;
+      throw new Error('no such overload: string');
+    }),
+  ];
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The environment: the library's functions, its strings extension, Kubernetes' libraries, each call counted.
@@ -538,7 +543,14 @@ function countingEnv(base: CelEnv): CelEnv {
   return Object.create(base, { funcs: { value: counted } }) as CelEnv;
 }
 
-const env = countingEnv(celEnv({ funcs: [...strings, ...KUBERNETES] }));
+let environment: CelEnv | undefined;
+/** Built on first use: its descriptors and function tables are most of what loading CEL costs. */
+const env = (): CelEnv => {
+  environment ??= countingEnv(
+    cel().celEnv({ funcs: [...(require('@bufbuild/cel/ext') as typeof BufCelExt).strings, ...kubernetesLibrary()] }),
+  );
+  return environment;
+};
 
 /** Macros and operators the planner implements itself; every other call must name a function of the environment. */
 const BUILT_IN_CALL = /^(?:_|@|!_$|-_$|has$|size$|dyn$|type$)/;
@@ -644,9 +656,9 @@ function scan(root: AstNode): { reads: Set<string>; missing: Set<string>; nestin
           reads.add(`${(target.exprKind.value as { name: string }).name}.${String(field?.constantKind?.value)}`);
         }
         const qualified = v.target ? qualifiedName(v.target as AstNode) : undefined;
-        const knownQualified = qualified !== undefined && env.funcs.find(`${qualified}.${name}`) !== undefined;
+        const knownQualified = qualified !== undefined && env().funcs.find(`${qualified}.${name}`) !== undefined;
         if (!knownQualified) {
-          if (!BUILT_IN_CALL.test(name) && env.funcs.find(name) === undefined) missing.add(name);
+          if (!BUILT_IN_CALL.test(name) && env().funcs.find(name) === undefined) missing.add(name);
           visit(v.target as AstNode);
         }
         for (const arg of v.args as AstNode[]) visit(arg);
@@ -765,7 +777,7 @@ export function recordAccess(
         const name = v.function as string;
         const target = v.target as AstNode | undefined;
         const qualified = target ? qualifiedName(target) : undefined;
-        const isQualified = qualified !== undefined && env.funcs.find(`${qualified}.${name}`) !== undefined;
+        const isQualified = qualified !== undefined && env().funcs.find(`${qualified}.${name}`) !== undefined;
         const args = v.args as AstNode[];
         if (name === '_opt_select' && target) {
           const field = (args[0]?.exprKind.value as { constantKind?: { value?: unknown } } | undefined)?.constantKind
@@ -838,6 +850,7 @@ export function compileCel(expression: string): CelProgram | CelCompileError {
 }
 
 function compile(expression: string): CelProgram | CelCompileError {
+  const { parse, plan } = cel();
   let ast: ReturnType<typeof parse>;
   try {
     ast = parse(rewriteOptionals(expression));
@@ -858,7 +871,7 @@ function compile(expression: string): CelProgram | CelCompileError {
       error: `uses ${[...missing].map((name) => `${name}()`).join(', ')}, which this evaluator does not implement`,
       unsupported: true,
     };
-  const run = plan(env, ast);
+  const run = plan(env(), ast);
   const program: CelProgram = {
     expression,
     reads,
@@ -873,7 +886,7 @@ function compile(expression: string): CelProgram | CelCompileError {
       if (budget.depth++ === 0) budget.used = 0;
       try {
         const value = run(bindings as never);
-        if (isCelError(value))
+        if (cel().isCelError(value))
           return { ok: false, error: value.message, unsupported: UNSUPPORTED_ERROR.test(value.message) };
         return { ok: true, value };
       } finally {
@@ -885,6 +898,9 @@ function compile(expression: string): CelProgram | CelCompileError {
   return program;
 }
 
+/** A map CEL reads through `get` and `has`, as it is (a policy's lazily evaluated `variables`). */
+export const celMapOf = (map: Map<string, unknown>): unknown => cel().celMap(map as Map<string, never>);
+
 const CONVERTED = new WeakMap<object, CelValue>();
 
 /** JSON as CEL sees Kubernetes objects: objects are maps, integers are `int`. Each object is converted once. */
@@ -892,12 +908,12 @@ export function toCel(value: unknown): unknown {
   if (value === null || typeof value !== 'object') {
     return typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value;
   }
-  if (isCelMap(value) || isCelList(value) || value instanceof Uint8Array) return value;
+  if (cel().isCelMap(value) || cel().isCelList(value) || value instanceof Uint8Array) return value;
   let converted = CONVERTED.get(value);
   if (converted === undefined) {
     converted = Array.isArray(value)
-      ? celList(value.map(toCel) as CelValue[])
-      : celMap(
+      ? cel().celList(value.map(toCel) as CelValue[])
+      : cel().celMap(
           new Map(
             (value instanceof Map ? [...value.entries()] : Object.entries(value)).map(([key, item]) => [
               key,
@@ -914,7 +930,8 @@ export function toCel(value: unknown): unknown {
 function fromCel(value: CelValue): unknown {
   const tag = tagIn(value);
   if (tag?.kind === 'optional') return tag.value === undefined ? undefined : fromCel(tag.value);
-  if (isCelList(value)) return [...value].map(fromCel);
-  if (isCelMap(value) && !tag) return Object.fromEntries([...value].map(([key, item]) => [String(key), fromCel(item)]));
+  if (cel().isCelList(value)) return [...value].map(fromCel);
+  if (cel().isCelMap(value) && !tag)
+    return Object.fromEntries([...value].map(([key, item]) => [String(key), fromCel(item)]));
   return value;
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FieldPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';

@@ -1,13 +1,11 @@
-import { createRequire } from 'node:module';
-import type * as commander from 'commander';
+import * as commander from 'commander';
 import { reportFormats } from '../report/index.js';
 import { printableLines } from '../report/terminal/text.js';
 import { version } from '../version.js';
 import { ExitCode, type Io, processIo, UsageError } from './io.js';
 
-// Commander is CommonJS: imported from ESM, Node first initialises its CommonJS export scanner for it, a third of
-// the CLI's start-up (about 30 ms here). Required, the same module loads without that detour.
-const { Command, CommanderError, Option } = createRequire(import.meta.url)('commander') as typeof commander;
+// Imported, not required: the bundle the bin runs (scripts/build-cli.mjs) then holds commander and its code cache.
+const { Command, CommanderError, Option } = commander;
 
 /** A command's action: the process it runs in, then what commander parsed. Returns the exit code. */
 type Action = (io: Io, ...args: never[]) => number | undefined | Promise<number | undefined>;

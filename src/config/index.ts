@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueMessage, yamlErrorMessage } from '../inputs/errors.js';
 import { DEFAULT_LIMITS } from '../inputs/limits.js';
 import { type FieldPath, formatPath } from '../inputs/path.js';

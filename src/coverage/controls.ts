@@ -1,5 +1,5 @@
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AnyCheck } from '../checks/define.js';
 import { ConfigError, isoDate, readUserFile } from '../config/index.js';
 import { issueMessage, yamlErrorMessage } from '../inputs/errors.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueMessage, yamlErrorMessage } from './errors.js';
 
 const secret = 'kmcanaryErr0rs';

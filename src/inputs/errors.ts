@@ -1,5 +1,5 @@
 import type { ErrorCode, YAMLError } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { formatPath } from './path.js';
 
 /**

@@ -1,3 +1,5 @@
+import { formatCount } from '../util/text.js';
+
 /**
  * Bounds on what one input may cost, so that a hostile file (a pull request in CI, a snapshot someone hands over)
  * cannot stall a scan or exhaust its memory. Each default sits far above anything real; each is configurable under
@@ -38,12 +40,12 @@ export const DEFAULT_LIMITS: InputLimits = {
 
 /** `more than 32 MiB (limits.fileBytes in .kubematrix.yaml)`: the bound exceeded, and where to raise it. */
 export function overLimit(key: keyof InputLimits, limit: number, unit = ''): string {
-  const amount = unit ? `${limit.toLocaleString('en')} ${unit}` : formatBytes(limit);
+  const amount = unit ? `${formatCount(limit)} ${unit}` : formatBytes(limit);
   return `more than ${amount} (limits.${key} in .kubematrix.yaml)`;
 }
 
 function formatBytes(bytes: number): string {
-  return bytes >= MiB && bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes.toLocaleString('en')} bytes`;
+  return bytes >= MiB && bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${formatCount(bytes)} bytes`;
 }
 
 /**

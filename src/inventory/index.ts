@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { objectUri } from '../inputs/cluster/collection.js';
 import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';

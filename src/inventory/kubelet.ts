@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueMessage } from '../inputs/errors.js';
 import { type FieldPath, formatPath } from '../inputs/path.js';
 import { parseEmbedded } from '../inputs/yaml.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';

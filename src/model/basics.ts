@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The pieces findings and attack paths share (src/model/report.ts and src/model/paths.ts re-use them). */
 

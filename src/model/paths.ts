@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Evidence, ResourceRef, Severity, SourceLocation, TechniqueIdSchema } from './basics.js';
 
 /**

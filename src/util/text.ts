@@ -3,6 +3,14 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * An integer with thousands separators, `10,000`, as `toLocaleString('en')` writes it, without its cost: the first
+ * locale-aware call of a process loads ICU's data, 20 to 90 ms (a third of a small scan's start-up, issue 24).
+ */
+export function formatCount(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 /** `*` matches any run of characters, everything else itself. */
 export function globMatch(pattern: string, text: string): boolean {
   const regex = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));

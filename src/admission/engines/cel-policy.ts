@@ -1,9 +1,8 @@
-import { celMap } from '@bufbuild/cel';
 import type { FieldPath } from '../../inputs/path.js';
 import { asRecord, type Inventory, type Resource } from '../../inventory/index.js';
 import { derived } from '../../inventory/reads.js';
 import { type Access, keyOf } from '../access.js';
-import { type CelCompileError, type CelProgram, compileCel, recordAccess, toCel } from '../cel.js';
+import { type CelCompileError, type CelProgram, celMapOf, compileCel, recordAccess, toCel } from '../cel.js';
 import type { AdmissionRequest, EngineId, PolicyOutcome } from '../types.js';
 
 /**
@@ -124,7 +123,7 @@ class Scope extends Map<string, unknown> {
     this.#body = body;
     this.unknown = inputs.unknown;
     for (const variable of body.variables) super.set(variable.name, null);
-    const bindings: Record<string, unknown> = { variables: celMap(this as unknown as Map<string, never>) };
+    const bindings: Record<string, unknown> = { variables: celMapOf(this) };
     for (const [name, value] of Object.entries(inputs.bindings)) bindings[name] = toCel(value);
     this.bindings = bindings;
   }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DOCKER_HUB_ALIASES, imageName, parseImage } from '../../k8s/images.js';
 import { defineCheck } from '../define.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PodSpecView } from '../../inventory/index.js';
 import { evidenceAt } from '../../k8s/evidence.js';
 import {

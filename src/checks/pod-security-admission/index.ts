@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FieldPath } from '../../inputs/path.js';
 import { labelPath, podSecurityOf, psaLabel, SYSTEM_NAMESPACES } from '../../k8s/pod-security.js';
 import type { Severity } from '../../model/report.js';

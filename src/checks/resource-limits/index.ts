@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { asRecord, dig, type Inventory } from '../../inventory/index.js';
 import { hardenableContainers } from '../../k8s/hardening.js';
 import { defineCheck } from '../define.js';

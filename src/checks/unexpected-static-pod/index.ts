@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EXPECTED_STATIC_PODS, expectedStaticPod, MIRROR_ANNOTATION, runs } from '../../k8s/components.js';
 import { defineCheck } from '../define.js';
 

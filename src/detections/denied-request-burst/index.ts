@@ -1,3 +1,4 @@
+import { formatCount } from '../../util/text.js';
 import { defineDetection } from '../define.js';
 import { qualifiedResource } from '../pipeline.js';
 import { pathOf, timeOf } from '../request.js';
@@ -26,7 +27,7 @@ export default defineDetection({
   level: 'Metadata',
   benign:
     'A person without rights in a namespace running `kubectl get all` or a dashboard opening many views at once; an operator deployed before its RBAC; scanners probing an API server exposed to the internet (anonymous requests all count as `system:anonymous`). Repeats of the same refused request do not count.',
-  baseline: `A sliding window per user (${THRESHOLD} distinct refusals in ${WINDOW_SECONDS} s, ${USERS.toLocaleString('en')} users tracked at once, least recent forgotten first); one alert per burst, after which counting starts again.`,
+  baseline: `A sliding window per user (${THRESHOLD} distinct refusals in ${WINDOW_SECONDS} s, ${formatCount(USERS)} users tracked at once, least recent forgotten first); one alert per burst, after which counting starts again.`,
   on: { codes: [403] },
   initialState: () => new BurstCounter({ threshold: THRESHOLD, windowMs: WINDOW_SECONDS * 1000, keys: USERS }),
   detect(event, ctx) {

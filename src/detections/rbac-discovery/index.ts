@@ -1,3 +1,4 @@
+import { formatCount } from '../../util/text.js';
 import { defineDetection } from '../define.js';
 import { serviceAccountOf, succeeded, timeOf } from '../request.js';
 import { BurstCounter } from '../window.js';
@@ -24,7 +25,7 @@ export default defineDetection({
   level: 'Metadata',
   benign:
     'Administrators and auditors reviewing RBAC (`kubectl get rolebindings,clusterrolebindings -A`, rbac-lookup, rakkess); operators and UIs caching RBAC objects as they start (Rancher, Lens); allow-list those tools. The control plane is allow-listed by default; watches (informers) do not count, only lists.',
-  baseline: `A sliding window per identity (${THRESHOLD} distinct RBAC lists in ${WINDOW_SECONDS / 60} minutes, ${IDENTITIES.toLocaleString('en')} identities tracked at once); one alert per survey, after which counting starts again.`,
+  baseline: `A sliding window per identity (${THRESHOLD} distinct RBAC lists in ${WINDOW_SECONDS / 60} minutes, ${formatCount(IDENTITIES)} identities tracked at once); one alert per survey, after which counting starts again.`,
   on: { verbs: ['list', 'create'], resources: [...RBAC_LISTS, RULES_REVIEW] },
   initialState: () => new BurstCounter({ threshold: THRESHOLD, windowMs: WINDOW_SECONDS * 1000, keys: IDENTITIES }),
   detect(event, ctx) {

@@ -1,3 +1,4 @@
+import { formatCount } from '../../util/text.js';
 import { defineDetection } from '../define.js';
 import { objectName, succeeded, timeOf } from '../request.js';
 import { BurstCounter } from '../window.js';
@@ -22,7 +23,7 @@ export default defineDetection({
   level: 'Metadata',
   benign:
     'Secret-syncing operators and backup tools reading many Secrets by name, and a person inspecting several while debugging; allow-list the tools. The kubelet and controllers are allow-listed by default.',
-  baseline: `A sliding window per user (${THRESHOLD} distinct Secrets in ${WINDOW_SECONDS} s, ${USERS.toLocaleString('en')} users tracked at once, least recent forgotten first); one alert per burst, after which counting starts again.`,
+  baseline: `A sliding window per user (${THRESHOLD} distinct Secrets in ${WINDOW_SECONDS} s, ${formatCount(USERS)} users tracked at once, least recent forgotten first); one alert per burst, after which counting starts again.`,
   on: { verbs: ['get'], resources: ['secrets'] },
   initialState: () => new BurstCounter({ threshold: THRESHOLD, windowMs: WINDOW_SECONDS * 1000, keys: USERS }),
   detect(event, ctx) {

@@ -1,3 +1,4 @@
+import { formatCount } from '../../util/text.js';
 import { defineDetection } from '../define.js';
 import { serviceAccountOf } from '../request.js';
 import { RecentMap } from '../window.js';
@@ -55,7 +56,7 @@ export default defineDetection({
   level: 'Metadata',
   benign:
     'Pods moving to nodes in another subnet or a new node pool, host-network pods calling from node addresses, and accounts used on purpose from outside (CI systems, external dashboards): each new network alerts once; allow-list accounts used from outside by design.',
-  baseline: `Needs the account's normal networks: the first request of each account in the log sets them, so a log that starts after a token was stolen learns the attacker's network as normal. Up to ${NETWORKS_PER_ACCOUNT} networks for ${ACCOUNTS.toLocaleString('en')} accounts are remembered, least recent forgotten first; run it over continuous logs (the webhook backend) rather than short excerpts.`,
+  baseline: `Needs the account's normal networks: the first request of each account in the log sets them, so a log that starts after a token was stolen learns the attacker's network as normal. Up to ${NETWORKS_PER_ACCOUNT} networks for ${formatCount(ACCOUNTS)} accounts are remembered, least recent forgotten first; run it over continuous logs (the webhook backend) rather than short excerpts.`,
   on: { users: { names: ['system:serviceaccount:*'] } },
   initialState: () => new RecentMap<string, RecentMap<string, true>>(ACCOUNTS),
   detect(event, ctx) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClusterSource, ScanError } from '../../model/report.js';
 
 /**

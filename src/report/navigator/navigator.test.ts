@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { smallReport } from '../../../test/support/reports.js';
 import type { Report } from '../../model/report.js';
 import { navigatorLayer, renderNavigator, techniqueScore } from './index.js';

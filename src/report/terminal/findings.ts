@@ -11,7 +11,7 @@ import {
   severityRank,
   type TechniqueStatusValue,
 } from '../../model/report.js';
-import { compareText } from '../../util/text.js';
+import { compareText, formatCount } from '../../util/text.js';
 import type { ReportOptions } from '../index.js';
 import { activityMark, mitigationStates, type UnprovenMitigation, unprovenMitigations } from '../statuses.js';
 import { formatInputError } from './errors.js';
@@ -217,7 +217,7 @@ function summary(
   for (const finding of active) bySeverity.set(finding.severity, (bySeverity.get(finding.severity) ?? 0) + 1);
   const counts = severities
     .filter((severity) => bySeverity.has(severity))
-    .map((severity) => paint(severityStyle[severity], `${number(bySeverity.get(severity) ?? 0)} ${severity}`));
+    .map((severity) => paint(severityStyle[severity], `${formatCount(bySeverity.get(severity) ?? 0)} ${severity}`));
   const suppressed = report.findings.length - active.length;
   const { source } = report;
   const from = source.type === 'manifests' ? plural(source.files, 'file') : `cluster ${source.context}`;
@@ -225,7 +225,7 @@ function summary(
   for (const technique of report.techniques) statuses.set(technique.status, (statuses.get(technique.status) ?? 0) + 1);
   const lines = [
     paint(['bold', 'underline'], 'Summary'),
-    `${plural(active.length, 'finding')}${counts.length ? ` (${counts.join(', ')})` : ''}${suppressed ? `, ${number(suppressed)} suppressed` : ''} in ${plural(source.objects, 'object')} from ${from}.`,
+    `${plural(active.length, 'finding')}${counts.length ? ` (${counts.join(', ')})` : ''}${suppressed ? `, ${formatCount(suppressed)} suppressed` : ''} in ${plural(source.objects, 'object')} from ${from}.`,
   ];
   const exposed = report.techniques
     .filter((technique) => technique.status === 'exposed')
@@ -237,7 +237,8 @@ function summary(
       const named = exposed
         .filter((technique) => (technique.severity ?? 'info') === severity)
         .map(
-          (technique) => `${technique.id} ${getTechnique(technique.id)?.name ?? ''} (${number(technique.findings)})`,
+          (technique) =>
+            `${technique.id} ${getTechnique(technique.id)?.name ?? ''} (${formatCount(technique.findings)})`,
         );
       if (!named.length) continue;
       const [head = '', ...rest] = wrap(named.join(', '), width - 12);
@@ -290,8 +291,9 @@ export function baselineLine({ file, new: added, unchanged, fixed }: BaselineCom
   const named = fixed
     .slice(0, SHOWN_PER_GROUP)
     .map((finding) => `${finding.checkId} on ${resourceName(finding.resource)}`);
-  const more = fixed.length > named.length ? `, and ${number(fixed.length - named.length)} more (--output json)` : '';
-  return `Against the baseline ${file}: ${number(added)} new (marked new), ${number(unchanged)} unchanged, ${number(fixed.length)} fixed${named.length ? `: ${named.join(', ')}${more}` : ''}.`;
+  const more =
+    fixed.length > named.length ? `, and ${formatCount(fixed.length - named.length)} more (--output json)` : '';
+  return `Against the baseline ${file}: ${formatCount(added)} new (marked new), ${formatCount(unchanged)} unchanged, ${formatCount(fixed.length)} fixed${named.length ? `: ${named.join(', ')}${more}` : ''}.`;
 }
 
 /** One sentence on a report's attack paths: how many reach which targets, and the first fix. */
@@ -327,9 +329,5 @@ export function namespaceNote(location: SourceLocation | undefined): string | un
 
 /** `1 finding`, `10,000 findings`: the same digits on every machine, whatever its locale. */
 export function plural(count: number, noun: string): string {
-  return `${number(count)} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-function number(count: number): string {
-  return count.toLocaleString('en-US');
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,0 +1,65 @@
+// The CLI as bin/kubematrix.js starts it (src/cli/load.ts): src/cli/main.ts and what it imports (yaml, zod too)
+// bundled by esbuild into one CommonJS file, dist/cli-bundle/cli.cjs, and V8's code cache of it after a scan of
+// examples/shop, dist/cli-bundle/cli.cjs.cache. Run after tsc (`npm run build`): the library, dist/index.js, is
+// tsc's output and is not bundled. Not minified: a stack trace names the functions and reads as the source does;
+// cli.cjs.map maps it to src/.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = path.join(root, 'dist/cli-bundle');
+const bundle = path.join(outdir, 'cli.cjs');
+const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+/**
+ * src/version.ts reads ../package.json beside it, which from dist/cli-bundle/ would be dist/package.json: the
+ * bundle gets the version it was built from instead.
+ */
+const inlineVersion = {
+  name: 'inline-version',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, () => ({
+      contents: `export const version = ${JSON.stringify(version)};\n`,
+      loader: 'ts',
+    }));
+  },
+};
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: [path.join(root, 'src/cli/main.ts')],
+  outfile: bundle,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // The cluster client (a live cluster only) is large and loads its own way: from node_modules, when asked for.
+  // @bufbuild/cel and commander are required through createRequire, which esbuild leaves to Node as well.
+  external: ['@kubernetes/client-node'],
+  // CommonJS has no import.meta: the modules that resolve from their own URL get the bundle's.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // Strings escaped to ASCII: the loader reads the file as latin1, a one-byte string, no UTF-8 decoding.
+  charset: 'ascii',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [inlineVersion],
+});
+
+// What esbuild leaves outside ASCII is in comments it keeps (an em dash): one character for one, so the source
+// map's columns still hold.
+writeFileSync(bundle, readFileSync(bundle, 'utf8').replace(/[\u0080-\uffff]/g, '?'));
+
+// The code cache: the bundle compiled and run once on the example, so that the functions a scan calls are compiled
+// in it too, not just the top level. Output goes nowhere; the scan's exit code does not matter.
+const { loadCli } = await import(pathToFileURL(path.join(root, 'dist/cli/load.js')).href);
+const { cli, script } = loadCli(bundle, null);
+const sink = { write: () => true };
+const io = { stdout: sink, stderr: sink, stdin: async () => Buffer.alloc(0), env: {}, cwd: root };
+// JSON (what tools read) and the table (the default).
+for (const format of ['json', 'table']) await cli.run(['scan', 'examples/shop', '-o', format, '-q'], io);
+writeFileSync(`${bundle}.cache`, script.createCachedData());
