@@ -38,6 +38,11 @@ describe('renderHtml', () => {
     expect(parsed).toHaveLength(findings.length);
     expect(parsed[0]).toMatchObject({ message: hostile, resource: { name: hostile } });
     expect(parsed.map((finding: Finding) => finding.id)).toEqual(findings.map((finding) => finding.id));
+    // Not what the page never reads: fixes (as JSON Patch) and missing mitigations (the panels' gaps come from the data).
+    expect(findings.some((finding) => finding.fix) && findings.some((finding) => finding.mitigations.length)).toBe(
+      true,
+    );
+    expect(parsed.filter((finding: Finding) => 'fix' in finding || 'mitigations' in finding)).toEqual([]);
     // The page's own script is ours alone, and the policy lets nothing else run or load.
     expect(script).not.toContain(hostile);
     const page = JSON.parse(data ?? '');

@@ -123,9 +123,15 @@ function findingsByTechnique(findings: readonly Finding[]): Map<string, { exposi
     }
     return ids;
   };
+  // A check's findings share its mitigations (one array): the techniques they block are worked out once.
+  const blockedBy = new Map<readonly string[], string[]>();
   for (const [index, finding] of findings.entries()) {
     for (const id of finding.techniques) lists.get(id)?.exposing.push(index);
-    const gaps = new Set(finding.mitigations.flatMap(blocks));
+    let gaps = blockedBy.get(finding.mitigations);
+    if (!gaps) {
+      gaps = [...new Set(finding.mitigations.flatMap(blocks))];
+      blockedBy.set(finding.mitigations, gaps);
+    }
     for (const id of gaps) if (!finding.techniques.includes(id)) lists.get(id)?.gaps.push(index);
   }
   return lists;
@@ -137,9 +143,13 @@ function checksOf(findings: readonly Finding[]): Record<string, { title: string;
   return checks;
 }
 
-/** A finding without what its check already says; `techniques` names each exposed one the page knows. */
+/**
+ * A finding as the page reads it: without what its check already says, nor what the page never shows (its fix's
+ * JSON Patch, which `kubematrix fix` and SARIF carry; its missing mitigations, which the technique panels list as
+ * hardening gaps from the data).
+ */
 function compact(finding: Finding, checks: ReturnType<typeof checksOf>) {
-  const { title, remediation, ...rest } = finding;
+  const { title, remediation, fix: _fix, mitigations: _mitigations, ...rest } = finding;
   const check = checks[finding.checkId];
   return {
     ...rest,
@@ -176,8 +186,9 @@ function* reportElements(
   yield `<script type="application/json" id="report-data${suffix}">${scriptJson(data)}</script>
 <script type="application/json" id="report-findings${suffix}">[`;
   for (let start = 0; start < findings.length; start += BATCH) {
-    const batch = findings.slice(start, start + BATCH).map((finding) => scriptJson(compact(finding, data.checks)));
-    yield `${start ? ',' : ''}${batch.join(',')}\n`;
+    // The batch as one JSON array, its brackets dropped: one call, not one per finding.
+    const batch = scriptJson(findings.slice(start, start + BATCH).map((finding) => compact(finding, data.checks)));
+    yield `${start ? ',' : ''}${batch.slice(1, -1)}\n`;
   }
   yield ']</script>\n';
 }
