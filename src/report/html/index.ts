@@ -28,8 +28,11 @@ interface MitigationStates {
   readonly unproven?: readonly MitigationState[];
 }
 
-/** Everything the page shows, apart from the findings, which follow it once each in their own array. */
-function pageData(report: Report, { detections }: RuleCatalog) {
+/**
+ * Everything the page shows, apart from the findings, which follow it once each in their own array. `checks` holds
+ * each check's title and remediation, written once here rather than with each of its findings.
+ */
+function pageData(report: Report, { detections }: RuleCatalog, checks: ReturnType<typeof checksOf>) {
   const statusById = new Map(report.techniques.map((status) => [status.id, status]));
   const listed = findingsByTechnique(report.findings);
   const rules = new Set(report.techniques.flatMap((status) => status.activity?.rules.map(({ id }) => id) ?? []));
@@ -87,8 +90,7 @@ function pageData(report: Report, { detections }: RuleCatalog) {
         ];
       }),
     ),
-    // Check titles and remediations are the same for most findings of a check: written once here.
-    checks: checksOf(report.findings),
+    checks,
     // The titles of the audit rules that raised alerts, to name them in the panel.
     detections: Object.fromEntries(
       detections.filter(({ id }) => rules.has(id)).map(({ id, title }) => [id, { title }]),
@@ -166,6 +168,26 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replaceAll('<', '\\u003c');
 }
 
+/**
+ * {@link scriptJson}'s text in pieces: each member of an object, down to `depth` levels, written on its own, so that
+ * the page data (whose technique entries list the positions of tens of thousands of findings) is never one string.
+ */
+export function* scriptJsonPieces(value: unknown, depth: number): Generator<string> {
+  if (depth === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) {
+    yield scriptJson(value);
+    return;
+  }
+  let separator = '{';
+  for (const [key, member] of Object.entries(value)) {
+    // Left out as JSON.stringify leaves them out.
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+    yield `${separator}${scriptJson(key)}:`;
+    yield* scriptJsonPieces(member, depth - 1);
+    separator = ',';
+  }
+  yield separator === '{' ? '{}' : '}';
+}
+
 const script = `(${client.toString()})();`;
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 /**
@@ -182,12 +204,15 @@ function* reportElements(
   suffix = '',
 ): Generator<string> {
   const findings = showSuppressed ? report.findings : report.findings.filter((finding) => !finding.suppressed);
-  const data = pageData({ ...report, findings }, catalog);
-  yield `<script type="application/json" id="report-data${suffix}">${scriptJson(data)}</script>
+  const checks = checksOf(findings);
+  yield `<script type="application/json" id="report-data${suffix}">`;
+  // Each technique on its own; the data is not kept once written.
+  yield* scriptJsonPieces(pageData({ ...report, findings }, catalog, checks), 2);
+  yield `</script>
 <script type="application/json" id="report-findings${suffix}">[`;
   for (let start = 0; start < findings.length; start += BATCH) {
     // The batch as one JSON array, its brackets dropped: one call, not one per finding.
-    const batch = scriptJson(findings.slice(start, start + BATCH).map((finding) => compact(finding, data.checks)));
+    const batch = scriptJson(findings.slice(start, start + BATCH).map((finding) => compact(finding, checks)));
     yield `${start ? ',' : ''}${batch.slice(1, -1)}\n`;
   }
   yield ']</script>\n';
