@@ -98,9 +98,12 @@ export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd' 
  */
 function withinLimit(findings: readonly Finding[]): { kept: readonly Finding[]; left: readonly Finding[] } {
   if (findings.length <= SARIF_LIMITS.results) return { kept: findings, left: [] };
-  const ranked = [...findings].sort(
-    (a, b) => Number(!!a.suppressed) - Number(!!b.suppressed) || severityRank(a.severity) - severityRank(b.severity),
-  );
+  // A stable sort by rank, in one pass: each rank's findings in report order, the ranks one after the other.
+  const ranks: Finding[][] = Array.from({ length: 2 * severities.length }, () => []);
+  for (const finding of findings) {
+    (ranks[(finding.suppressed ? severities.length : 0) + severityRank(finding.severity)] as Finding[]).push(finding);
+  }
+  const ranked = ranks.flat();
   return { kept: ranked.slice(0, SARIF_LIMITS.results), left: ranked.slice(SARIF_LIMITS.results) };
 }
 
