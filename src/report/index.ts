@@ -46,12 +46,8 @@ export const reportFormats: readonly ReportFormat[] = [
     name: 'table',
     description: 'summary, then findings grouped by technique and check, worst first (terminal)',
     load: async () => {
-      const [{ renderFindings }, { printableCopy }] = await Promise.all([
-        import('./terminal/findings.js'),
-        import('./terminal/text.js'),
-      ]);
-      // The table shows input text (names, images, file names, reasons): escaped for the terminal, unlike the JSON.
-      return (report, options) => [renderFindings(printableCopy(report), options)];
+      const { renderFindings } = await import('./terminal/findings.js');
+      return (report, options) => [renderFindings(report, options)];
     },
   },
   {
@@ -91,12 +87,8 @@ export const reportFormats: readonly ReportFormat[] = [
     name: 'markdown',
     description: 'a compact summary for pull-request comments: the matrix as a table, then the top findings',
     load: async () => {
-      const [{ renderMarkdown }, { printableCopy }] = await Promise.all([
-        import('./markdown/index.js'),
-        import('./terminal/text.js'),
-      ]);
-      // Control characters from the input are shown escaped, as on the terminal; Markdown escaping comes on top.
-      return (report) => [renderMarkdown(printableCopy(report))];
+      const { renderMarkdown } = await import('./markdown/index.js');
+      return (report) => [renderMarkdown(report)];
     },
   },
 ];

@@ -4,6 +4,7 @@ import {
   type AddOperation,
   applyOperations,
   applyReplacements,
+  editableYaml,
   type ObjectEdit,
   planEdits,
   toPointer,
@@ -165,5 +166,59 @@ describe('planEdits, nested collections ending on one line', () => {
       },
     ]);
     expect(out).toBe(`${text}    drop:\n      - ALL\n  runAsNonRoot: true\n`);
+  });
+});
+
+describe('editableYaml with lines: only the documents holding them', () => {
+  // Markers at column 0 end a block scalar and a quoted scalar (the lexer takes them for markers wherever they
+  // stand); `...` ends a document whose next starts without `---`; a comment and a flow document sit between.
+  const text = [
+    'kind: ConfigMap\nmetadata: {name: a}\ndata:\n  script: |\n    echo',
+    '--- # b',
+    'kind: Pod\nmetadata:\n  name: b\nspec:\n  containers:\n  - name: app\n    args: ["x", "y"]',
+    '...',
+    'kind: Pod\nmetadata:\n  name: c\nspec:\n  containers:\n  - name: app',
+    '--- {kind: Pod, metadata: {name: d}, spec: {containers: [{name: app}]}}',
+    '---',
+    'kind: Pod\nmetadata: {name: e}\nspec:\n  containers:\n  - {name: app, image: "nginx"}\n',
+  ].join('\n');
+  const lineOf = (needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
+  const edits: ObjectEdit[] = ['b', 'c', 'd', 'e'].map((name) => ({
+    line: lineOf(`name: ${name}`),
+    kind: 'Pod',
+    name,
+    operations: [
+      add('/spec/containers/0/securityContext', { runAsNonRoot: true }),
+      add('/metadata/labels', { a: 'b' }),
+    ],
+  }));
+
+  it('plans every edit as a parse of the whole text does, each document parsed alone at its place', () => {
+    const whole = editableYaml(text);
+    expect(whole.documents).toHaveLength(5);
+    for (const one of edits) {
+      const some = editableYaml(text, [one.line]);
+      expect(some.documents).toHaveLength(1);
+      const planned = planEdits(some, [one]);
+      expect(planned.errors).toEqual([]);
+      expect(planned).toEqual(planEdits(whole, [one]));
+    }
+    const all = editableYaml(
+      text,
+      edits.map((one) => one.line),
+    );
+    expect(all.documents).toHaveLength(4);
+    expect(planEdits(all, edits)).toEqual(planEdits(whole, edits));
+    expect(applyReplacements(text, planEdits(all, edits).replacements)).toContain(
+      '--- {kind: Pod, metadata: {name: d, labels: {a: b}}, spec: {containers: [{name: app, securityContext: {runAsNonRoot: true}}]}}',
+    );
+  });
+
+  it('parses a text with a directive whole, as a directive belongs to the document after it', () => {
+    const directed = `%YAML 1.1\n--- !!map\n${text.slice(text.indexOf('kind: Pod'))}`;
+    const [first] = edits as [ObjectEdit];
+    const line = first.line - lineOf('kind: Pod') + 3;
+    expect(editableYaml(directed, [line]).documents).toHaveLength(4);
+    expect(planEdits(editableYaml(directed, [line]), [{ ...first, line }]).errors).toEqual([]);
   });
 });

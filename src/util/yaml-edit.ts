@@ -1,4 +1,5 @@
 import {
+  Composer,
   Document,
   isAlias,
   isCollection,
@@ -8,6 +9,7 @@ import {
   isSeq,
   type Node,
   type Pair,
+  Parser,
   parseAllDocuments,
   type YAMLMap,
   type YAMLSeq,
@@ -112,11 +114,51 @@ export interface EditableYaml {
   readonly lineStarts: readonly number[];
 }
 
-export function editableYaml(text: string): EditableYaml {
-  const documents = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
+const PARSE_OPTIONS = { version: '1.1', uniqueKeys: false } as const;
+
+/**
+ * The text, parsed; with `lines`, only the documents that hold those lines (1-based), which is all that edits on
+ * them read: the others cost nothing.
+ */
+export function editableYaml(text: string, lines?: readonly number[]): EditableYaml {
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const documents =
+    lines && !DIRECTIVE.test(text)
+      ? documentsHolding(
+          text,
+          lines.map((line) => lineStarts[line - 1] ?? text.length),
+        )
+      : parseAllDocuments(text, PARSE_OPTIONS);
   return { text, documents, lineStarts };
+}
+
+/**
+ * A line that starts (`---`) or ends (`...`) a document: the lexer takes one at column 0 for a marker wherever it
+ * stands, even inside a block or quoted scalar, so the text between two of them is one document, parsed alone as
+ * it is in the stream. Directives (`%YAML`, `%TAG`) would carry over from a document's prelude: a text with a line
+ * that could be one is parsed whole.
+ */
+const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+const DIRECTIVE = /^%/m;
+
+/** The documents the offsets fall in, each parsed alone at its place in the text (node ranges are the text's). */
+function documentsHolding(text: string, offsets: readonly number[]): Document.Parsed[] {
+  const starts = [0];
+  for (const { 0: marker, index } of text.matchAll(MARKER)) {
+    // `---` opens a document on its own line; `...` closes one, and the next starts on the line after it.
+    const start = marker === '---' ? index : text.indexOf('\n', index) + 1 || text.length;
+    if (start > (starts.at(-1) as number)) starts.push(start);
+  }
+  const wanted = [...new Set(offsets.map((offset) => upperBound(starts, offset) - 1))].sort((a, b) => a - b);
+  return wanted.flatMap((index) => {
+    const start = starts[index] as number;
+    const parser = new Parser();
+    // Token offsets, and so every node's range, count from where the document stands in the text.
+    parser.offset = start;
+    const tokens = parser.parse(text.slice(start, starts[index + 1] ?? text.length));
+    return [...new Composer(PARSE_OPTIONS).compose(tokens)] as Document.Parsed[];
+  });
 }
 
 /** Line and column (1-based, in UTF-16 code units) of an offset, as reports give positions. */
@@ -326,8 +368,37 @@ function valueAt(value: unknown, path: readonly string[]): unknown {
   return path.reduce<unknown>((at, segment) => (at as Record<string, unknown>)[segment], value);
 }
 
+/**
+ * Values rendered, by column, style and JSON: fixes write the same few values (`runAsNonRoot: true`) into thousands
+ * of objects at a handful of indentations. Emptied when full, so it stays small whatever the input.
+ */
+const rendered = new Map<string, string>();
+const RENDERED_KEPT = 1_000;
+
 /** The YAML of a value, its lines after the first indented to `column`; no final line break. */
 function render(value: unknown, column: number, flow: boolean): string {
+  if (!isJsonValue(value)) return renderOnce(value, column, flow);
+  const key = `${column} ${flow} ${JSON.stringify(value)}`;
+  let text = rendered.get(key);
+  if (text === undefined) {
+    if (rendered.size >= RENDERED_KEPT) rendered.clear();
+    text = renderOnce(value, column, flow);
+    rendered.set(key, text);
+  }
+  return text;
+}
+
+/** Whether JSON writes the value exactly (so that its JSON can key it): no `undefined`, NaN, -0, Date or class. */
+function isJsonValue(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  // Indexed, not `every`, which skips the holes of a sparse array.
+  if (Array.isArray(value)) return Array.from(value, isJsonValue).every(Boolean);
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every(isJsonValue);
+}
+
+function renderOnce(value: unknown, column: number, flow: boolean): string {
   const yaml = new Document(value, { version: '1.1' }).toString({
     collectionStyle: flow ? 'flow' : 'block',
     flowCollectionPadding: false,

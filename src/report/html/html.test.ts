@@ -7,7 +7,7 @@ import type { Finding, Report } from '../../model/report.js';
 import { renderJson } from '../json/report.js';
 import { pairsOf } from '../paths/table.js';
 import { activityMark, onPathMark } from '../statuses.js';
-import { renderHtml, scriptJson } from './index.js';
+import { renderHtml, scriptJson, scriptJsonPieces } from './index.js';
 
 const options = { width: 80, color: false, showSuppressed: false, all: false, catalog };
 const render = (report: Report, showSuppressed = false) =>
@@ -20,6 +20,20 @@ describe('renderHtml', () => {
     const value = { name: '</script><img src=x onerror=alert(1)>', other: '<!-- <script>' };
     expect(scriptJson(value)).not.toContain('<');
     expect(JSON.parse(scriptJson(value))).toEqual(value);
+  });
+
+  it('writes the page data in pieces that join to the JSON of it, members left out as JSON.stringify leaves them', () => {
+    const value = {
+      a: undefined,
+      b: { c: [1, undefined, '</script>'], d: undefined, e: {}, f: { g: { h: 1 } } },
+      i: null,
+      j: {},
+      k: () => 0,
+    };
+    const pieces = [...scriptJsonPieces(value, 2)];
+    expect(pieces.join('')).toBe(scriptJson(value));
+    expect(pieces.length).toBeGreaterThan(5);
+    expect([...scriptJsonPieces({}, 2)].join('')).toBe('{}');
   });
 
   it('embeds the report exactly, each finding once, in elements no input can close', async () => {
@@ -38,6 +52,11 @@ describe('renderHtml', () => {
     expect(parsed).toHaveLength(findings.length);
     expect(parsed[0]).toMatchObject({ message: hostile, resource: { name: hostile } });
     expect(parsed.map((finding: Finding) => finding.id)).toEqual(findings.map((finding) => finding.id));
+    // Not what the page never reads: fixes (as JSON Patch) and missing mitigations (the panels' gaps come from the data).
+    expect(findings.some((finding) => finding.fix) && findings.some((finding) => finding.mitigations.length)).toBe(
+      true,
+    );
+    expect(parsed.filter((finding: Finding) => 'fix' in finding || 'mitigations' in finding)).toEqual([]);
     // The page's own script is ours alone, and the policy lets nothing else run or load.
     expect(script).not.toContain(hostile);
     const page = JSON.parse(data ?? '');

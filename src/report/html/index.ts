@@ -28,8 +28,11 @@ interface MitigationStates {
   readonly unproven?: readonly MitigationState[];
 }
 
-/** Everything the page shows, apart from the findings, which follow it once each in their own array. */
-function pageData(report: Report, { detections }: RuleCatalog) {
+/**
+ * Everything the page shows, apart from the findings, which follow it once each in their own array. `checks` holds
+ * each check's title and remediation, written once here rather than with each of its findings.
+ */
+function pageData(report: Report, { detections }: RuleCatalog, checks: ReturnType<typeof checksOf>) {
   const statusById = new Map(report.techniques.map((status) => [status.id, status]));
   const listed = findingsByTechnique(report.findings);
   const rules = new Set(report.techniques.flatMap((status) => status.activity?.rules.map(({ id }) => id) ?? []));
@@ -87,8 +90,7 @@ function pageData(report: Report, { detections }: RuleCatalog) {
         ];
       }),
     ),
-    // Check titles and remediations are the same for most findings of a check: written once here.
-    checks: checksOf(report.findings),
+    checks,
     // The titles of the audit rules that raised alerts, to name them in the panel.
     detections: Object.fromEntries(
       detections.filter(({ id }) => rules.has(id)).map(({ id, title }) => [id, { title }]),
@@ -123,9 +125,15 @@ function findingsByTechnique(findings: readonly Finding[]): Map<string, { exposi
     }
     return ids;
   };
+  // A check's findings share its mitigations (one array): the techniques they block are worked out once.
+  const blockedBy = new Map<readonly string[], string[]>();
   for (const [index, finding] of findings.entries()) {
     for (const id of finding.techniques) lists.get(id)?.exposing.push(index);
-    const gaps = new Set(finding.mitigations.flatMap(blocks));
+    let gaps = blockedBy.get(finding.mitigations);
+    if (!gaps) {
+      gaps = [...new Set(finding.mitigations.flatMap(blocks))];
+      blockedBy.set(finding.mitigations, gaps);
+    }
     for (const id of gaps) if (!finding.techniques.includes(id)) lists.get(id)?.gaps.push(index);
   }
   return lists;
@@ -137,9 +145,13 @@ function checksOf(findings: readonly Finding[]): Record<string, { title: string;
   return checks;
 }
 
-/** A finding without what its check already says; `techniques` names each exposed one the page knows. */
+/**
+ * A finding as the page reads it: without what its check already says, nor what the page never shows (its fix's
+ * JSON Patch, which `kubematrix fix` and SARIF carry; its missing mitigations, which the technique panels list as
+ * hardening gaps from the data).
+ */
 function compact(finding: Finding, checks: ReturnType<typeof checksOf>) {
-  const { title, remediation, ...rest } = finding;
+  const { title, remediation, fix: _fix, mitigations: _mitigations, ...rest } = finding;
   const check = checks[finding.checkId];
   return {
     ...rest,
@@ -154,6 +166,26 @@ function compact(finding: Finding, checks: ReturnType<typeof checksOf>) {
  */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replaceAll('<', '\\u003c');
+}
+
+/**
+ * {@link scriptJson}'s text in pieces: each member of an object, down to `depth` levels, written on its own, so that
+ * the page data (whose technique entries list the positions of tens of thousands of findings) is never one string.
+ */
+export function* scriptJsonPieces(value: unknown, depth: number): Generator<string> {
+  if (depth === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) {
+    yield scriptJson(value);
+    return;
+  }
+  let separator = '{';
+  for (const [key, member] of Object.entries(value)) {
+    // Left out as JSON.stringify leaves them out.
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+    yield `${separator}${scriptJson(key)}:`;
+    yield* scriptJsonPieces(member, depth - 1);
+    separator = ',';
+  }
+  yield separator === '{' ? '{}' : '}';
 }
 
 const script = `(${client.toString()})();`;
@@ -172,12 +204,16 @@ function* reportElements(
   suffix = '',
 ): Generator<string> {
   const findings = showSuppressed ? report.findings : report.findings.filter((finding) => !finding.suppressed);
-  const data = pageData({ ...report, findings }, catalog);
-  yield `<script type="application/json" id="report-data${suffix}">${scriptJson(data)}</script>
+  const checks = checksOf(findings);
+  yield `<script type="application/json" id="report-data${suffix}">`;
+  // Each technique on its own; the data is not kept once written.
+  yield* scriptJsonPieces(pageData({ ...report, findings }, catalog, checks), 2);
+  yield `</script>
 <script type="application/json" id="report-findings${suffix}">[`;
   for (let start = 0; start < findings.length; start += BATCH) {
-    const batch = findings.slice(start, start + BATCH).map((finding) => scriptJson(compact(finding, data.checks)));
-    yield `${start ? ',' : ''}${batch.join(',')}\n`;
+    // The batch as one JSON array, its brackets dropped: one call, not one per finding.
+    const batch = scriptJson(findings.slice(start, start + BATCH).map((finding) => compact(finding, checks)));
+    yield `${start ? ',' : ''}${batch.slice(1, -1)}\n`;
   }
   yield ']</script>\n';
 }

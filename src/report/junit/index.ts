@@ -2,6 +2,9 @@ import type { Finding, Report, ScanError } from '../../model/report.js';
 import type { ReportOptions } from '../index.js';
 import { plural, resourceName, where } from '../terminal/findings.js';
 
+/** Failures per piece of output, as the JSON report writes its findings. */
+const BATCH = 500;
+
 /**
  * The report as JUnit XML, the test-report format GitLab, Jenkins and Azure Pipelines show: one test case per check,
  * failing with one `<failure>` per unsuppressed finding, passing when the check ran and found nothing, skipped when it
@@ -33,7 +36,14 @@ export function* renderJunit(report: Report, { catalog }: Pick<ReportOptions, 'c
     const open = `    <testcase name="${attribute(`${check.id}: ${check.title}`)}" classname="kubematrix.${attribute(check.id)}"`;
     const found = byCheck.get(check.id);
     if (found) {
-      yield `${open}>\n${found.map(failure).join('')}    </testcase>\n`;
+      yield `${open}>\n`;
+      // In batches: a check can fail tens of thousands of times, and its test case is not built as one string.
+      for (let start = 0; start < found.length; start += BATCH)
+        yield found
+          .slice(start, start + BATCH)
+          .map(failure)
+          .join('');
+      yield '    </testcase>\n';
     } else if (ran.has(check.id)) {
       yield `${open}/>\n`;
     } else {

@@ -10,6 +10,7 @@ import {
   unprovenMitigations,
 } from '../statuses.js';
 import { baselineLine, pathsLine, plural, resourceName } from '../terminal/findings.js';
+import { printableButFindings, printableCopy } from '../terminal/text.js';
 
 /** Findings listed at most: a pull-request comment is read, not searched; the full list is in the other formats. */
 export const TOP_FINDINGS = 20;
@@ -19,11 +20,12 @@ const legend = statusLegend((mark, meaning) => `\`${mark}\` ${meaning}`).join(' 
 
 /**
  * A compact summary for a pull-request comment: counts, the matrix as a table (one column per tactic, each technique
- * with its status mark and findings), then the worst findings. The report is expected printable (control characters
- * escaped); every input text is Markdown-escaped or set in a code span, so none of it becomes markup, a link or a
- * mention.
+ * with its status mark and findings), then the worst findings. Control characters from the input are shown escaped,
+ * as on the terminal (only in what is shown); on top of that every input text is Markdown-escaped or set in a code
+ * span, so none of it becomes markup, a link or a mention.
  */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(input: Report): string {
+  const report = printableButFindings(input);
   const unsuppressed = report.findings.filter((finding) => !finding.suppressed);
   const counts = severities
     .map((severity) => [severity, unsuppressed.filter((finding) => finding.severity === severity).length] as const)
@@ -58,14 +60,7 @@ export function renderMarkdown(report: Report): string {
   const activityLegend = active.length ? ` · ${code(activityMark.mark)} ${activityMark.meaning}` : '';
   lines.push('', ...matrixTable(report), '', `${legend}${onPath}${activityLegend}`, '');
 
-  // Against a baseline, what this change adds comes first.
-  const top = [...unsuppressed]
-    .sort(
-      (a, b) =>
-        Number(b.baseline === 'new') - Number(a.baseline === 'new') ||
-        severityRank(a.severity) - severityRank(b.severity),
-    )
-    .slice(0, TOP_FINDINGS);
+  const top = worst(unsuppressed).map(printableCopy);
   if (top.length) {
     lines.push(
       `### ${top.length < unsuppressed.length ? `Top ${top.length} of ${unsuppressed.length} findings` : 'Findings'}, worst first`,
@@ -81,6 +76,20 @@ export function renderMarkdown(report: Report): string {
   }
   lines.push(...unprovenSection(report));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The first {@link TOP_FINDINGS} findings in the order of a stable sort (against a baseline what this change adds,
+ * then by severity), without sorting them all: the first few of each rank, in report order.
+ */
+function worst(findings: readonly Finding[]): Finding[] {
+  const ranks: Finding[][] = Array.from({ length: 2 * severities.length }, () => []);
+  for (const finding of findings) {
+    const rank = (finding.baseline === 'new' ? 0 : severities.length) + severityRank(finding.severity);
+    const list = ranks[rank] as Finding[];
+    if (list.length < TOP_FINDINGS) list.push(finding);
+  }
+  return ranks.flat().slice(0, TOP_FINDINGS);
 }
 
 /** Defenses that may be in place but could not be evaluated, each with why: never counted as present. */

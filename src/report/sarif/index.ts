@@ -53,9 +53,9 @@ type Json = Record<string, unknown>;
 export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd' | 'catalog'>): Generator<string> {
   const cwd = options.cwd ?? process.cwd();
   const { checks } = options.catalog;
-  const fixes = fixesIn(cwd);
   const ruleIndex = new Map(checks.map((check, index) => [check.id, index]));
   const { kept, left } = withinLimit(report.findings);
+  const fixes = fixesOf(kept, cwd);
   const run: Json = {
     tool: {
       driver: {
@@ -98,9 +98,12 @@ export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd' 
  */
 function withinLimit(findings: readonly Finding[]): { kept: readonly Finding[]; left: readonly Finding[] } {
   if (findings.length <= SARIF_LIMITS.results) return { kept: findings, left: [] };
-  const ranked = [...findings].sort(
-    (a, b) => Number(!!a.suppressed) - Number(!!b.suppressed) || severityRank(a.severity) - severityRank(b.severity),
-  );
+  // A stable sort by rank, in one pass: each rank's findings in report order, the ranks one after the other.
+  const ranks: Finding[][] = Array.from({ length: 2 * severities.length }, () => []);
+  for (const finding of findings) {
+    (ranks[(finding.suppressed ? severities.length : 0) + severityRank(finding.severity)] as Finding[]).push(finding);
+  }
+  const ranked = ranks.flat();
   return { kept: ranked.slice(0, SARIF_LIMITS.results), left: ranked.slice(SARIF_LIMITS.results) };
 }
 
@@ -194,9 +197,15 @@ function attackLink(id: string): string {
   return `[${id}](https://attack.mitre.org/techniques/${id.replace('.', '/')}/)`;
 }
 
-function result(finding: Finding, ruleIndex: number | undefined, cwd: string, fixes: Fixes): Json {
+function result(
+  finding: Finding,
+  ruleIndex: number | undefined,
+  cwd: string,
+  fixes: ReadonlyMap<Finding, Replacements>,
+): Json {
   const physical = finding.location && physicalLocation(finding.location, cwd);
-  const fix = physical && fixes(finding, physical.artifactLocation as Json);
+  const replacements = physical && fixes.get(finding);
+  const fix = replacements && sarifFix(finding, physical.artifactLocation as Json, replacements);
   const related = (finding.evidence ?? [])
     .flatMap((evidence) => {
       const location = evidence.location && physicalLocation(evidence.location, cwd);
@@ -260,54 +269,63 @@ function result(finding: Finding, ruleIndex: number | undefined, cwd: string, fi
   };
 }
 
-type Fixes = (finding: Finding, artifactLocation: Json) => Json | undefined;
-
-/** Files kept parsed at once: findings come sorted by severity, then by file, so a file's findings are adjacent. */
-const PARSED_FILES = 8;
+/** What a SARIF `fix` replaces, by line and column. */
+type Replacements = Json[];
 
 /**
- * A finding's fix as SARIF's `fix`: the text replacements that make it in its file, alone, as `fix --write` would.
- * The file is read again, after the scan: when the object is no longer where the finding says, or the field is set
- * by now, the result goes without a fix rather than with a wrong one.
+ * Each finding's fix as the text replacements that make it in its file, alone, as `fix --write` would. The files are
+ * read again, after the scan, each once: only the documents that hold a fixed object are parsed, and the parse is
+ * dropped before the next file. When the object is no longer where the finding says, or the field is set by now,
+ * the result goes without a fix rather than with a wrong one.
  */
-function fixesIn(cwd: string): Fixes {
-  const parsed = new Map<string, EditableYaml | undefined>();
-  const parse = (file: string) => {
-    if (parsed.has(file)) return parsed.get(file);
-    if (parsed.size >= PARSED_FILES) parsed.delete(parsed.keys().next().value as string);
-    let yaml: EditableYaml | undefined;
+function fixesOf(findings: readonly Finding[], cwd: string): Map<Finding, Replacements> {
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const file = finding.location?.file;
+    if (!finding.fix || file === undefined || file === '-') continue;
+    const list = byFile.get(file);
+    if (list) list.push(finding);
+    else byFile.set(file, [finding]);
+  }
+  const fixes = new Map<Finding, Replacements>();
+  for (const [file, fixable] of byFile) {
+    let yaml: EditableYaml;
     try {
-      yaml = editableYaml(readFileSync(path.resolve(cwd, file), 'utf8'));
+      const text = readFileSync(path.resolve(cwd, file), 'utf8');
+      yaml = editableYaml(
+        text,
+        fixable.map((finding) => finding.location?.line ?? 0),
+      );
     } catch {
-      yaml = undefined;
+      continue;
     }
-    parsed.set(file, yaml);
-    return yaml;
-  };
-  return (finding, artifactLocation) => {
-    const { fix: operations, location, resource } = finding;
-    const yaml = operations && location && parse(location.file);
-    if (!operations || !location || !yaml) return undefined;
-    const edit = { line: location.line, kind: resource.kind, name: resource.name, operations };
-    const { replacements, errors } = planEdits(yaml, [edit]);
-    if (errors.length || !replacements.length) return undefined;
-    return {
-      description: {
-        text: `Set ${operations.map(({ path: pointer, value }) => `${pointer} to ${JSON.stringify(value)}`).join(', ')}`,
-      },
-      artifactChanges: [
-        {
-          artifactLocation,
-          replacements: replacements.map(({ start, end, text }) => {
-            const [from, to] = [positionOf(yaml, start), positionOf(yaml, end)];
-            return {
-              deletedRegion: { startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column },
-              insertedContent: { text },
-            };
-          }),
-        },
-      ],
-    };
+    for (const finding of fixable) {
+      const { fix: operations = [], location, resource } = finding;
+      const edit = { line: location?.line ?? 0, kind: resource.kind, name: resource.name, operations };
+      const { replacements, errors } = planEdits(yaml, [edit]);
+      if (errors.length || !replacements.length) continue;
+      fixes.set(
+        finding,
+        replacements.map(({ start, end, text }) => {
+          const [from, to] = [positionOf(yaml, start), positionOf(yaml, end)];
+          return {
+            deletedRegion: { startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column },
+            insertedContent: { text },
+          };
+        }),
+      );
+    }
+  }
+  return fixes;
+}
+
+/** A finding's fix as SARIF's `fix`, in the file its result points at. */
+function sarifFix(finding: Finding, artifactLocation: Json, replacements: Replacements): Json {
+  return {
+    description: {
+      text: `Set ${(finding.fix ?? []).map(({ path: pointer, value }) => `${pointer} to ${JSON.stringify(value)}`).join(', ')}`,
+    },
+    artifactChanges: [{ artifactLocation, replacements }],
   };
 }
 

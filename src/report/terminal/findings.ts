@@ -17,7 +17,7 @@ import { activityMark, mitigationStates, type UnprovenMitigation, unprovenMitiga
 import { formatInputError } from './errors.js';
 import { renderReportMatrix } from './matrix.js';
 import { type Paint, paint as painter, severityStyle } from './paint.js';
-import { indent, wrap } from './text.js';
+import { indent, printableButFindings, printableCopy, wrap } from './text.js';
 
 /** Instances shown per group without `--all`: enough to find the pattern, few enough that any scan fits a few screens. */
 export const SHOWN_PER_GROUP = 3;
@@ -38,12 +38,14 @@ interface Group {
  * A summary first (counts, the exposed techniques, what else follows), then findings grouped by technique and check,
  * worst first, each group showing once what its findings share and its first few instances (`all` lists every one).
  * Hardening gaps (missing mitigations that expose nothing by themselves) follow, then warnings and input errors.
- * Everything is derived from the report in one pass over its findings, whatever their number.
+ * Everything is derived from the report in one pass over its findings, whatever their number. Input text (names,
+ * images, file names, reasons) is shown escaped for the terminal, unlike the JSON: only what is shown is escaped.
  */
 export function renderFindings(
-  report: Report,
+  input: Report,
   { width, color, showSuppressed, all }: Pick<ReportOptions, 'width' | 'color' | 'showSuppressed' | 'all'>,
 ): string {
+  const report = printableButFindings(input);
   const paint = painter(color);
   const text = Math.max(Math.min(width, 120) - 6, 40);
   const groups = groupFindings(report.findings, showSuppressed);
@@ -152,7 +154,7 @@ function groupFindings(findings: readonly Finding[], showSuppressed: boolean): G
 }
 
 function renderGroup(group: Group, paint: Paint, width: number, all: boolean): string[] {
-  const [first] = group.findings as [Finding];
+  const first = printableCopy(group.findings[0] as Finding);
   const severity = severities[group.rank] ?? first.severity;
   const suppressed = group.findings.filter((finding) => finding.suppressed).length;
   const count = `${plural(group.findings.length, 'finding')} on ${plural(group.resources.size, 'resource')}${suppressed ? ` (${suppressed} suppressed)` : ''}`;
@@ -173,7 +175,7 @@ function renderGroup(group: Group, paint: Paint, width: number, all: boolean): s
   ];
   for (const detail of shared) lines.push(...indent(wrap(detail, width - 4), '    '));
   const instances = hidden > 0 ? group.findings.slice(0, SHOWN_PER_GROUP) : group.findings;
-  for (const finding of instances) lines.push(...renderInstance(finding, severity, paint, width));
+  for (const finding of instances) lines.push(...renderInstance(printableCopy(finding), severity, paint, width));
   return lines;
 }
 

@@ -1,3 +1,4 @@
+import type { Report } from '../../model/report.js';
 import { printable } from '../../util/text.js';
 
 /**
@@ -66,6 +67,14 @@ export function printableCopy<T>(value: T): T {
     copied[key] = copy;
   }
   return (copied ?? value) as T;
+}
+
+/**
+ * The report with every string but its findings' made printable. A format that shows a bounded few findings makes
+ * each of those printable as it shows it ({@link printableCopy}): the others, tens of thousands, are never walked.
+ */
+export function printableButFindings(report: Report): Report {
+  return { ...printableCopy({ ...report, findings: [] }), findings: report.findings };
 }
 
 /** A template tag that makes every interpolated value printable and keeps the literal text as written. */
