@@ -19,10 +19,25 @@ export class ConversionError extends Error {
 }
 
 /**
- * Source positions of a converted document, kept instead of the YAML syntax tree (which is many times larger):
- * for each object, `[key, start, end, key, start, end, …]`; for each array, `[start, end, start, end, …]`.
+ * Where the keys and items of one converted document stand, kept instead of the YAML syntax tree (many times
+ * larger) and instead of a table per mapping: one flat array of offsets for the whole document. Each mapping and
+ * list is a record at some position `p` of `offsets`: `[entries, firstKey]` (`firstKey` is -1 for a list), then per
+ * key or item `[start, end, child]`: where the key (or item) starts, where its value ends, and the position of the
+ * value's own record (-1 for a scalar). The root's record is at 0. A mapping's key names are `keys[firstKey…]`.
  */
-export type Positions = Map<object, (string | number)[]>;
+export interface DocumentPositions {
+  readonly offsets: Int32Array;
+  readonly keys: readonly string[];
+  /** Key indexes of large mappings, by record position, made on first use. */
+  indexes?: Map<number, Map<string, number>>;
+}
+
+/** Each converted document's positions, by its root value: see {@link toPlain} and {@link locate}. */
+export type Positions = Map<unknown, DocumentPositions>;
+
+const SCALAR = -1;
+const HEADER = 2;
+const ENTRY = 3;
 
 /**
  * Converts a parsed YAML document to plain JSON-like values as Kubernetes reads them (YAML 1.1 scalars, merge keys,
@@ -38,7 +53,19 @@ export function toPlain(
 ): unknown {
   let aliases = 0;
   let nodes = 0;
-  const convert = (node: unknown, depth: number): unknown => {
+  // Filled as the values are converted, then copied once into an array of exactly its length.
+  const offsets: number[] = [];
+  const keys: string[] = [];
+  /** Reserves a record of `entries` entries, and their keys for a mapping; returns its position. */
+  const record = (entries: number, mapping: boolean) => {
+    const at = offsets.length;
+    offsets.push(entries, mapping ? keys.length : SCALAR);
+    for (let i = 0; i < ENTRY * entries; i++) offsets.push(SCALAR);
+    if (mapping) for (let i = 0; i < entries; i++) keys.push('');
+    return at;
+  };
+  /** Converts `node`, recording its place in the entry at `entry` (when it has one): its value's record. */
+  const convert = (node: unknown, depth: number, entry: number): unknown => {
     if (++nodes > maxNodes) {
       throw new ConversionError(`a document of ${overLimit('nodesPerDocument', maxNodes, 'values')}`, start(node));
     }
@@ -57,32 +84,36 @@ export function toPlain(
           start(node),
         );
       }
-      return convert(node.resolve(document), depth);
+      return convert(node.resolve(document), depth, entry);
     }
     if (isSeq(node)) {
       const items: unknown[] = sized(node.items.length);
-      const table: number[] = sized(2 * node.items.length);
+      const at = record(node.items.length, false);
+      if (entry >= 0) offsets[entry + 2] = at;
       for (let index = 0; index < node.items.length; index++) {
         const item = node.items[index];
-        items[index] = convert(item, depth + 1);
-        table[2 * index] = start(item);
-        table[2 * index + 1] = end(item);
+        const place = at + HEADER + ENTRY * index;
+        offsets[place] = start(item);
+        offsets[place + 1] = end(item);
+        items[index] = convert(item, depth + 1, place);
       }
-      positions.set(items, table);
       return items;
     }
     if (isMap(node)) {
       const object: Record<string, unknown> = {};
-      const table: (string | number)[] = sized(3 * node.items.length);
-      let length = 0;
+      const at = record(node.items.length, true);
+      const firstKey = offsets[at + 1] as number;
+      if (entry >= 0) offsets[entry + 2] = at;
+      let entries = 0;
       const seen = new Set<string>();
       for (const pair of node.items) {
         const key = pair.key;
         if (isMap(key) || isSeq(key)) {
           throw new ConversionError('a mapping key is itself a mapping or list', start(key));
         }
-        const name = isScalar(key) ? key.value : isAlias(key) ? convert(key, depth + 1) : key;
-        const value = convert(pair.value, depth + 1);
+        const place = at + HEADER + ENTRY * entries;
+        const name = isScalar(key) ? key.value : isAlias(key) ? convert(key, depth + 1, SCALAR) : key;
+        const value = convert(pair.value, depth + 1, typeof name === 'symbol' ? SCALAR : place);
         if (typeof name === 'symbol') {
           // `<<: *defaults` (YAML 1.1 merge): keys already present win, as in Kubernetes' YAML reader.
           for (const source of Array.isArray(value) ? value : [value]) {
@@ -90,7 +121,7 @@ export function toPlain(
               for (const [k, v] of Object.entries(source)) if (!Object.hasOwn(object, k)) object[k] = v;
             }
           }
-          continue;
+          continue; // merge keys hold no place of their own
         }
         const field = String(name);
         // Kubernetes reads keys as JSON strings: `1` and `"1"` are the same key there.
@@ -99,23 +130,25 @@ export function toPlain(
         // A plain assignment to `__proto__` would replace the object's prototype.
         if (field === '__proto__') Object.defineProperty(object, field, { value, enumerable: true, writable: true });
         else object[field] = value;
-        table[length++] = field;
-        table[length++] = start(key);
-        table[length++] = end(pair.value ?? key);
+        keys[firstKey + entries] = field;
+        offsets[place] = start(key);
+        offsets[place + 1] = end(pair.value ?? key);
+        entries++;
       }
-      table.length = length; // merge keys hold no place of their own
-      positions.set(object, table);
+      offsets[at] = entries;
       return object;
     }
     return node ?? null;
   };
-  return convert(document.contents, 0);
+  const root = convert(document.contents, 0, SCALAR);
+  if (root !== null && typeof root === 'object') positions.set(root, { offsets: Int32Array.from(offsets), keys });
+  return root;
 }
 
 /**
  * An array to fill by index up to `length`, allocated once: one grown by push keeps up to half again its length as
- * slack, for every list and position table of the input. Very long ones grow instead, as V8 would otherwise give a
- * preallocated one slow dictionary elements.
+ * slack, for every list of the input. Very long ones grow instead, as V8 would otherwise give a preallocated one
+ * slow dictionary elements.
  */
 function sized<T>(length: number): T[] {
   return length <= 10_000 ? new Array(length) : [];
@@ -129,29 +162,31 @@ function end(node: unknown): number {
   return (node as Node | null)?.range?.[1] ?? start(node);
 }
 
-/** Mappings with more keys than this get an index; below it, reading the table is faster and allocates nothing. */
+/** Mappings with more keys than this get an index; below it, reading the keys is faster and allocates nothing. */
 const INDEXED_KEYS = 32;
-const keyIndexes = new WeakMap<(string | number)[], Map<string, number>>();
 
 /**
- * Where a key stands in a mapping's position table. Large mappings get an index on first use: locating every key of
- * a mapping with 80,000 keys (one finding each) must not scan the table once per key.
+ * Which entry of the mapping recorded at `at` holds `key`. Large mappings get an index on first use: locating every
+ * key of a mapping with 80,000 keys (one finding each) must not read all its keys once per key.
  */
-function keyAt(table: (string | number)[], key: string): number | undefined {
-  if (table.length <= 3 * INDEXED_KEYS) {
-    for (let i = 0; i < table.length; i += 3) if (table[i] === key) return i;
+function keyAt(document: DocumentPositions, at: number, key: string): number | undefined {
+  const entries = document.offsets[at] as number;
+  const first = document.offsets[at + 1] as number;
+  if (entries <= INDEXED_KEYS) {
+    for (let i = 0; i < entries; i++) if (document.keys[first + i] === key) return i;
     return undefined;
   }
-  let index = keyIndexes.get(table);
+  document.indexes ??= new Map();
+  let index = document.indexes.get(at);
   if (!index) {
     index = new Map();
-    for (let i = 0; i < table.length; i += 3) index.set(table[i] as string, i);
-    keyIndexes.set(table, index);
+    for (let i = 0; i < entries; i++) index.set(document.keys[first + i] as string, i);
+    document.indexes.set(at, index);
   }
   return index.get(key);
 }
 
-/** Walks `path` through a converted value; a missing step stops at the nearest existing parent. */
+/** Walks `path` through a converted document from its root; a missing step stops at the nearest existing parent. */
 export function locate(
   root: unknown,
   rootOffset: number,
@@ -160,24 +195,26 @@ export function locate(
   file: string,
   path: FieldPath,
 ): SourceLocation {
-  let value = root;
   let from = rootOffset;
   let to = rootOffset;
-  for (const segment of path) {
-    if (value === null || typeof value !== 'object') break;
-    const table = positions.get(value);
-    if (!table) break;
-    let at: number | undefined;
-    if (Array.isArray(value)) {
-      if (typeof segment === 'number' && segment < value.length) at = 2 * segment;
-    } else {
-      const key = keyAt(table, String(segment));
-      if (key !== undefined) at = key + 1;
+  const document = positions.get(root);
+  if (document) {
+    const { offsets } = document;
+    let at = 0;
+    for (const segment of path) {
+      if (at === SCALAR) break;
+      let entry: number | undefined;
+      if (offsets[at + 1] === SCALAR) {
+        if (typeof segment === 'number' && segment >= 0 && segment < (offsets[at] as number)) entry = segment;
+      } else {
+        entry = keyAt(document, at, String(segment));
+      }
+      if (entry === undefined) break;
+      const place = at + HEADER + ENTRY * entry;
+      from = offsets[place] as number;
+      to = offsets[place + 1] as number;
+      at = offsets[place + 2] as number;
     }
-    if (at === undefined) break;
-    from = table[at] as number;
-    to = table[at + 1] as number;
-    value = (value as Record<string | number, unknown>)[segment];
   }
   const first = lineCounter.linePos(from);
   const last = lineCounter.linePos(to);

@@ -342,7 +342,11 @@ function readPodSpec(resource: Resource): PodSpecView | { readonly error: ScanEr
   if (rawSpec === undefined) return undefined;
   // Without an error map first: zod parses several times faster without one, and only a failure needs the message.
   const parsed = PodSpec.safeParse(rawSpec);
-  if (parsed.success) return podSpecView(resource, specPath, parsed.data);
+  // zod returns a copy: the object itself is kept instead unless the copy holds a default it filled in (a missing
+  // container name), so that the inventory holds each pod spec once.
+  if (parsed.success) {
+    return podSpecView(resource, specPath, addsFields(parsed.data, rawSpec) ? parsed.data : (rawSpec as PodSpec));
+  }
   const { error } = PodSpec.safeParse(rawSpec, { error: issueMessage });
   return { error: specError(resource, specPath, error ?? parsed.error, 'its pod spec was not checked') };
 }
@@ -444,6 +448,17 @@ function hasNullField(value: unknown): boolean {
     if (!Object.hasOwn(value, key)) continue;
     const child = (value as Record<string, unknown>)[key];
     if (child === null || hasNullField(child)) return true;
+  }
+  return false;
+}
+
+/** Whether `copy` has a field, at any depth, that `original` (of which it is a validated copy) lacks. */
+function addsFields(copy: unknown, original: unknown): boolean {
+  if (copy === null || typeof copy !== 'object' || original === null || typeof original !== 'object') return false;
+  for (const key in copy) {
+    if (!Object.hasOwn(copy, key)) continue;
+    if (!Object.hasOwn(original, key)) return true;
+    if (addsFields((copy as Record<string, unknown>)[key], (original as Record<string, unknown>)[key])) return true;
   }
   return false;
 }
