@@ -237,11 +237,19 @@ function fingerprint(checkId: string, resource: Resource, path: string | undefin
 
 /** The same check on the same field of the same object is one finding, however often a check walks past it. */
 function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
+  // By id and line, with a key string built only for an id met again on another line (a List's items): rare.
+  const firstLine = new Map<string, number | undefined>();
+  const otherLines = new Set<string>();
   return findings.filter((finding) => {
-    const key = `${finding.id}\u0000${finding.location?.line ?? ''}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    const line = finding.location?.line;
+    if (!firstLine.has(finding.id)) {
+      firstLine.set(finding.id, line);
+      return true;
+    }
+    if (firstLine.get(finding.id) === line) return false;
+    const key = `${finding.id}\u0000${line ?? ''}`;
+    if (otherLines.has(key)) return false;
+    otherLines.add(key);
     return true;
   });
 }

@@ -50,6 +50,7 @@ export function toPlain(
   document: Document,
   positions: Positions,
   maxNodes: number = DEFAULT_LIMITS.nodesPerDocument,
+  strings?: SharedStrings,
 ): unknown {
   let aliases = 0;
   let nodes = 0;
@@ -74,6 +75,7 @@ export function toPlain(
     }
     if (isScalar(node)) {
       const { value } = node;
+      if (typeof value === 'string') return strings ? strings.shared(value) : value;
       // YAML 1.1 timestamps arrive as Dates; Kubernetes sees the text that was written.
       return value instanceof Date ? (node.source ?? value.toISOString()) : value;
     }
@@ -143,6 +145,24 @@ export function toPlain(
   const root = convert(document.contents, 0, SCALAR);
   if (root !== null && typeof root === 'object') positions.set(root, { offsets: Int32Array.from(offsets), keys });
   return root;
+}
+
+/**
+ * One copy of each string value of an input, for {@link toPlain}: manifests repeat the same values (`apps/v1`, an
+ * image, a label) in every object, and each would otherwise be a string of its own. A long value is copied out of
+ * the file's text, of which the `yaml` library slices it: a slice would keep all of the text in memory.
+ */
+export class SharedStrings {
+  readonly #known = new Map<string, string>();
+
+  shared(value: string): string {
+    const known = this.#known.get(value);
+    if (known !== undefined) return known;
+    // V8 slices strings of 13 characters or more; the concatenation is flattened into a string of its own.
+    const own = value.length >= 13 ? ` ${value}`.slice(1) : value;
+    this.#known.set(own, own);
+    return own;
+  }
 }
 
 /**

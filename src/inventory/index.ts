@@ -265,7 +265,8 @@ export function controller(resource: Resource, find: Inventory['find']): Resourc
 }
 
 function key(kind: string, namespace: string | null, name: string): string {
-  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+  // Joined: one flat string per identity, where a template would keep a rope of pieces behind every resource.
+  return [kind, namespace ?? '', name].join('\u0000');
 }
 
 /**
@@ -463,11 +464,14 @@ function addsFields(copy: unknown, original: unknown): boolean {
   return false;
 }
 
+/** What most objects have of annotations, and many of labels: one object for all of them. */
+const NONE: Readonly<Record<string, string>> = Object.freeze({});
+
 /** Labels and annotations as Kubernetes means them: strings. Numbers and booleans YAML gave us are stringified. */
-function stringRecord(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+function stringRecord(value: unknown): Readonly<Record<string, string>> {
+  let out: Record<string, string> | undefined;
   for (const [k, v] of Object.entries(asRecord(value))) {
-    if (v !== null && typeof v !== 'object') out[k] = String(v);
+    if (v !== null && typeof v !== 'object') (out ??= {})[k] = String(v);
   }
-  return out;
+  return out ?? NONE;
 }
