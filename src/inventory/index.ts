@@ -471,7 +471,9 @@ const NONE: Readonly<Record<string, string>> = Object.freeze({});
 function stringRecord(value: unknown): Readonly<Record<string, string>> {
   let out: Record<string, string> | undefined;
   for (const [k, v] of Object.entries(asRecord(value))) {
-    if (v !== null && typeof v !== 'object') (out ??= {})[k] = String(v);
+    if (v === null || typeof v === 'object') continue;
+    out ??= {};
+    out[k] = String(v);
   }
   return out ?? NONE;
 }
