@@ -349,6 +349,28 @@ interface Where {
   readonly rootOffset: number;
 }
 
+/** An object of a document, at `base` in it (inside a List's `items`), locating its fields there. */
+class DocumentObject implements ManifestObject {
+  readonly file: string;
+  readonly #where: Where;
+  readonly #base: FieldPath;
+
+  constructor(
+    readonly object: Readonly<Record<string, unknown>>,
+    where: Where,
+    base: FieldPath,
+  ) {
+    this.file = where.file;
+    this.#where = where;
+    this.#base = base;
+  }
+
+  locate(fieldPath: FieldPath): SourceLocation {
+    const { root, rootOffset, positions, lineCounter, file } = this.#where;
+    return locate(root, rootOffset, positions, lineCounter, file, [...this.#base, ...fieldPath]);
+  }
+}
+
 function collect(
   value: unknown,
   base: FieldPath,
@@ -356,8 +378,6 @@ function collect(
   result: { objects: ManifestObject[]; errors: ScanError[]; ignored: number },
 ): void {
   const { file } = where;
-  const locateHere = (fieldPath: FieldPath) =>
-    locate(where.root, where.rootOffset, where.positions, where.lineCounter, file, [...base, ...fieldPath]);
   if (value === null || value === undefined) return; // an empty document: nothing in it, nothing ignored
   if (!isRecord(value)) {
     result.ignored++;
@@ -369,7 +389,7 @@ function collect(
     return;
   }
   const error = (message: string) => {
-    const { line, column } = locateHere([]);
+    const { line, column } = new DocumentObject(value, where, base).locate([]);
     result.errors.push({ source: file, line, column, message });
   };
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !apiVersion || !kind) {
@@ -393,7 +413,7 @@ function collect(
     });
     return;
   }
-  result.objects.push({ object: value, file, locate: locateHere });
+  result.objects.push(new DocumentObject(value, where, base));
 }
 
 function kustomizeHint(file: string): string {

@@ -371,20 +371,7 @@ function podSpecView(owner: Resource, path: FieldPath, spec: PodSpec): PodSpecVi
   const containers: ContainerView[] = [];
   for (const group of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
     spec[group]?.forEach((container, index) => {
-      const containerPath = [...path, group, index];
-      containers.push({
-        group,
-        index,
-        spec: container,
-        path: containerPath,
-        security: ((field: keyof SecurityContext) => {
-          const own = container.securityContext?.[field];
-          if (own !== undefined) return { value: own, path: [...containerPath, 'securityContext', field] };
-          if (!(INHERITED as readonly string[]).includes(field)) return undefined;
-          const inherited = spec.securityContext?.[field as (typeof INHERITED)[number]];
-          return inherited === undefined ? undefined : { value: inherited, path: [...path, 'securityContext', field] };
-        }) as ContainerView['security'],
-      });
+      containers.push(new PodContainer(group, index, container, [...path, group, index], spec, path));
     });
   }
   return {
@@ -398,6 +385,34 @@ function podSpecView(owner: Resource, path: FieldPath, spec: PodSpec): PodSpecVi
     namespace: owner.ref.namespace ?? DEFAULT_NAMESPACE,
     serviceAccountName: spec.serviceAccountName || spec.serviceAccount || 'default',
   };
+}
+
+/** A container of a pod spec; a class, so that its views share one `security` and keep no closure each. */
+class PodContainer implements ContainerView {
+  readonly #pod: PodSpec;
+  readonly #podPath: FieldPath;
+
+  constructor(
+    readonly group: ContainerGroup,
+    readonly index: number,
+    readonly spec: Container,
+    readonly path: FieldPath,
+    pod: PodSpec,
+    podPath: FieldPath,
+  ) {
+    this.#pod = pod;
+    this.#podPath = podPath;
+  }
+
+  security<K extends keyof SecurityContext>(field: K): Located<NonNullable<SecurityContext[K]>> | undefined {
+    type Found = Located<NonNullable<SecurityContext[K]>>;
+    const own = this.spec.securityContext?.[field];
+    if (own !== undefined) return { value: own, path: [...this.path, 'securityContext', field] } as Found;
+    if (!(INHERITED as readonly string[]).includes(field)) return undefined;
+    const inherited = this.#pod.securityContext?.[field as (typeof INHERITED)[number]];
+    if (inherited === undefined) return undefined;
+    return { value: inherited, path: [...this.#podPath, 'securityContext', field] } as unknown as Found;
+  }
 }
 
 /** A NetworkPolicy's spec as the API server would accept it, or why it would not. */
