@@ -17,7 +17,7 @@ import { globMatch } from '../util/text.js';
 import { yamlErrorMessage } from './errors.js';
 import { DEFAULT_LIMITS, type InputLimits, overLimit } from './limits.js';
 import type { FieldPath } from './path.js';
-import { ConversionError, locate, type Positions, SharedStrings, toPlain } from './yaml.js';
+import { ConversionError, locate, OffsetTable, type Positions, SharedStrings, toPlain } from './yaml.js';
 
 /** A Kubernetes object as read, with the means to point at any of its fields in the source. */
 export interface ManifestObject {
@@ -293,6 +293,7 @@ export function parseManifest(
 
   const lineCounter = new LineCounter();
   const positions: Positions = new Map();
+  const table = new OffsetTable();
   const helmHint = text.includes('{{');
   let count = 0;
   // One document at a time, each syntax tree dropped once converted, and none composed past the bound.
@@ -316,7 +317,7 @@ export function parseManifest(
     const rootOffset = document.contents.range?.[0] ?? 0;
     let value: unknown;
     try {
-      value = toPlain(document, positions, limits.nodesPerDocument, strings);
+      value = toPlain(document, positions, limits.nodesPerDocument, { strings, table });
     } catch (caught) {
       if (!(caught instanceof ConversionError)) throw caught;
       const at = lineCounter.linePos(caught.offset);
@@ -328,6 +329,7 @@ export function parseManifest(
     const where: Where = { file, lineCounter, positions, root: value, rootOffset };
     collect(value, [], where, result);
   }
+  table.trim();
   return result;
 }
 

@@ -19,17 +19,43 @@ export class ConversionError extends Error {
 }
 
 /**
- * Where the keys and items of one converted document stand, kept instead of the YAML syntax tree (many times
- * larger) and instead of a table per mapping: one flat array of offsets for the whole document. Each mapping and
- * list is a record at some position `p` of `offsets`: `[entries, firstKey]` (`firstKey` is -1 for a list), then per
- * key or item `[start, end, child]`: where the key (or item) starts, where its value ends, and the position of the
- * value's own record (-1 for a scalar). The root's record is at 0. A mapping's key names are `keys[firstKey…]`.
+ * Where the keys and items of converted documents stand, kept instead of the YAML syntax tree (many times larger)
+ * and instead of a table per mapping: one flat array of offsets for all the documents of a file. Each mapping and
+ * list is a record: `[entries, firstKey]` (`firstKey` is -1 for a list), then per key or item `[start, end, child]`:
+ * where the key (or item) starts, where its value ends, and where the value's own record is (-1 for a scalar).
+ * Records are placed relative to their document's root record. A mapping's key names are `keys[firstKey…]`.
  */
-export interface DocumentPositions {
-  readonly offsets: Int32Array;
-  readonly keys: readonly string[];
+export class OffsetTable {
+  /** Filled up to `length`; the rest is room to grow until {@link trim}. */
+  offsets = new Int32Array(0);
+  length = 0;
+  readonly keys: string[] = [];
   /** Key indexes of large mappings, by record position, made on first use. */
   indexes?: Map<number, Map<string, number>>;
+
+  /** Appends a document's records; returns where they start. */
+  append(records: readonly number[]): number {
+    const base = this.length;
+    if (base + records.length > this.offsets.length) {
+      const grown = new Int32Array(Math.max(base + records.length, 2 * this.offsets.length));
+      grown.set(this.offsets.subarray(0, base));
+      this.offsets = grown;
+    }
+    this.offsets.set(records, base);
+    this.length += records.length;
+    return base;
+  }
+
+  /** Gives back the room left to grow, once every document of the file is converted. */
+  trim(): void {
+    if (this.offsets.length > this.length) this.offsets = this.offsets.slice(0, this.length);
+  }
+}
+
+/** A converted document's place in its file's table. */
+export interface DocumentPositions {
+  readonly table: OffsetTable;
+  readonly base: number;
 }
 
 /** Each converted document's positions, by its root value: see {@link toPlain} and {@link locate}. */
@@ -50,13 +76,14 @@ export function toPlain(
   document: Document,
   positions: Positions,
   maxNodes: number = DEFAULT_LIMITS.nodesPerDocument,
-  strings?: SharedStrings,
+  shared: { readonly strings?: SharedStrings; readonly table?: OffsetTable } = {},
 ): unknown {
+  const { strings, table = new OffsetTable() } = shared;
   let aliases = 0;
   let nodes = 0;
-  // Filled as the values are converted, then copied once into an array of exactly its length.
+  // Filled as the values are converted, then appended to the file's table.
   const offsets: number[] = [];
-  const keys: string[] = [];
+  const { keys } = table;
   /** Reserves a record of `entries` entries, and their keys for a mapping; returns its position. */
   const record = (entries: number, mapping: boolean) => {
     const at = offsets.length;
@@ -143,7 +170,7 @@ export function toPlain(
     return node ?? null;
   };
   const root = convert(document.contents, 0, SCALAR);
-  if (root !== null && typeof root === 'object') positions.set(root, { offsets: Int32Array.from(offsets), keys });
+  if (root !== null && typeof root === 'object') positions.set(root, { table, base: table.append(offsets) });
   return root;
 }
 
@@ -189,19 +216,19 @@ const INDEXED_KEYS = 32;
  * Which entry of the mapping recorded at `at` holds `key`. Large mappings get an index on first use: locating every
  * key of a mapping with 80,000 keys (one finding each) must not read all its keys once per key.
  */
-function keyAt(document: DocumentPositions, at: number, key: string): number | undefined {
-  const entries = document.offsets[at] as number;
-  const first = document.offsets[at + 1] as number;
+function keyAt(table: OffsetTable, at: number, key: string): number | undefined {
+  const entries = table.offsets[at] as number;
+  const first = table.offsets[at + 1] as number;
   if (entries <= INDEXED_KEYS) {
-    for (let i = 0; i < entries; i++) if (document.keys[first + i] === key) return i;
+    for (let i = 0; i < entries; i++) if (table.keys[first + i] === key) return i;
     return undefined;
   }
-  document.indexes ??= new Map();
-  let index = document.indexes.get(at);
+  table.indexes ??= new Map();
+  let index = table.indexes.get(at);
   if (!index) {
     index = new Map();
-    for (let i = 0; i < entries; i++) index.set(document.keys[first + i] as string, i);
-    document.indexes.set(at, index);
+    for (let i = 0; i < entries; i++) index.set(table.keys[first + i] as string, i);
+    table.indexes.set(at, index);
   }
   return index.get(key);
 }
@@ -219,21 +246,23 @@ export function locate(
   let to = rootOffset;
   const document = positions.get(root);
   if (document) {
-    const { offsets } = document;
-    let at = 0;
+    const { table, base } = document;
+    const { offsets } = table;
+    let child = 0;
     for (const segment of path) {
-      if (at === SCALAR) break;
+      if (child === SCALAR) break;
+      const at = base + child;
       let entry: number | undefined;
       if (offsets[at + 1] === SCALAR) {
         if (typeof segment === 'number' && segment >= 0 && segment < (offsets[at] as number)) entry = segment;
       } else {
-        entry = keyAt(document, at, String(segment));
+        entry = keyAt(table, at, String(segment));
       }
       if (entry === undefined) break;
       const place = at + HEADER + ENTRY * entry;
       from = offsets[place] as number;
       to = offsets[place + 1] as number;
-      at = offsets[place + 2] as number;
+      child = offsets[place + 2] as number;
     }
   }
   const first = lineCounter.linePos(from);
