@@ -30,6 +30,43 @@ describe('parseManifest', () => {
     expect(pod?.locate(['spec', 'containers', 3])).toMatchObject({ line: 6, column: 3 });
   });
 
+  it('locates through aliases, merge keys, lists and large mappings, each value at the place it is read from', () => {
+    const labels = Array.from({ length: 40 }, (_, i) => `    k${i}: v${i}`).join('\n');
+    const [pod] = parse(
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: a',
+        '  labels:',
+        labels,
+        'spec:',
+        '  containers:',
+        '    - &base',
+        '      name: c',
+        '      securityContext: {privileged: true}',
+        '    - <<: *base',
+        '      name: d',
+        '    - *base',
+      ].join('\n'),
+    ).objects;
+    const at = (path: (string | number)[]) => {
+      const { line, column } = pod?.locate(path) ?? {};
+      return [line, column];
+    };
+    expect(at(['metadata', 'labels', 'k39'])).toEqual([45, 5]);
+    expect(at(['metadata', 'labels', 'k0'])).toEqual([6, 5]);
+    expect(at(['metadata', 'labels', 'none'])).toEqual([5, 3]);
+    expect(at(['spec', 'containers', 0, 'securityContext', 'privileged'])).toEqual([50, 25]);
+    // A merged key has no place of its own in the mapping it is merged into: its parent is the nearest.
+    expect(at(['spec', 'containers', 1, 'securityContext', 'privileged'])).toEqual([51, 7]);
+    expect(at(['spec', 'containers', 1, 'name'])).toEqual([52, 7]);
+    // The alias stands where it is written; what is inside it, where the anchored value is.
+    expect(at(['spec', 'containers', 2])).toEqual([53, 7]);
+    expect(at(['spec', 'containers', 2, 'securityContext', 'privileged'])).toEqual([50, 25]);
+    expect(at(['spec', 'containers', -1])).toEqual([47, 3]);
+  });
+
   it('splits multi-document files and keeps each document’s own lines', () => {
     const { objects } = parse(
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: two}\n',

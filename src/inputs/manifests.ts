@@ -17,7 +17,7 @@ import { globMatch } from '../util/text.js';
 import { yamlErrorMessage } from './errors.js';
 import { DEFAULT_LIMITS, type InputLimits, overLimit } from './limits.js';
 import type { FieldPath } from './path.js';
-import { ConversionError, locate, type Positions, toPlain } from './yaml.js';
+import { ConversionError, locate, OffsetTable, type Positions, SharedStrings, toPlain } from './yaml.js';
 
 /** A Kubernetes object as read, with the means to point at any of its fields in the source. */
 export interface ManifestObject {
@@ -73,6 +73,7 @@ export async function readManifests(inputs: readonly string[], options: ReadOpti
   };
   const resolve = (file: string) => path.resolve(options.cwd ?? '.', file);
   const walker: Walker = { resolve, result, follow: !!options.followSymlinks, roots: [], seen: new Set() };
+  const strings = new SharedStrings();
   for (const input of inputs) {
     for (const source of listSources(input, walker)) {
       if (options.skipPaths?.length && skipped(path.relative(resolve('.'), resolve(source)), options.skipPaths))
@@ -93,7 +94,7 @@ export async function readManifests(inputs: readonly string[], options: ReadOpti
         continue;
       }
       result.files++;
-      const parsed = parseManifest(source, bytes, limits);
+      const parsed = parseManifest(source, bytes, limits, strings);
       // A loop, not push(...): one `kubectl get -o yaml` dump can hold more objects than a call takes arguments.
       for (const object of parsed.objects) result.objects.push(object);
       for (const error of parsed.errors) result.errors.push(error);
@@ -267,7 +268,12 @@ async function readStdin(stdin: ReadOptions['stdin'], maxBytes: number): Promise
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Parses one file's bytes: every document, `List`s unwrapped; problems become located errors. */
-export function parseManifest(file: string, bytes: Buffer, limits: InputLimits = DEFAULT_LIMITS): ManifestInput {
+export function parseManifest(
+  file: string,
+  bytes: Buffer,
+  limits: InputLimits = DEFAULT_LIMITS,
+  strings: SharedStrings = new SharedStrings(),
+): ManifestInput {
   const result = { objects: [] as ManifestObject[], errors: [] as ScanError[], warnings: [], files: 1, ignored: 0 };
   const fail = (message: string, line?: number, column?: number) => {
     result.errors.push({ source: file, message, ...(line ? { line, column: column ?? 1 } : {}) });
@@ -287,6 +293,7 @@ export function parseManifest(file: string, bytes: Buffer, limits: InputLimits =
 
   const lineCounter = new LineCounter();
   const positions: Positions = new Map();
+  const table = new OffsetTable();
   const helmHint = text.includes('{{');
   let count = 0;
   // One document at a time, each syntax tree dropped once converted, and none composed past the bound.
@@ -310,7 +317,7 @@ export function parseManifest(file: string, bytes: Buffer, limits: InputLimits =
     const rootOffset = document.contents.range?.[0] ?? 0;
     let value: unknown;
     try {
-      value = toPlain(document, positions, limits.nodesPerDocument);
+      value = toPlain(document, positions, limits.nodesPerDocument, { strings, table });
     } catch (caught) {
       if (!(caught instanceof ConversionError)) throw caught;
       const at = lineCounter.linePos(caught.offset);
@@ -322,6 +329,7 @@ export function parseManifest(file: string, bytes: Buffer, limits: InputLimits =
     const where: Where = { file, lineCounter, positions, root: value, rootOffset };
     collect(value, [], where, result);
   }
+  table.trim();
   return result;
 }
 
@@ -343,6 +351,28 @@ interface Where {
   readonly rootOffset: number;
 }
 
+/** An object of a document, at `base` in it (inside a List's `items`), locating its fields there. */
+class DocumentObject implements ManifestObject {
+  readonly file: string;
+  readonly #where: Where;
+  readonly #base: FieldPath;
+
+  constructor(
+    readonly object: Readonly<Record<string, unknown>>,
+    where: Where,
+    base: FieldPath,
+  ) {
+    this.file = where.file;
+    this.#where = where;
+    this.#base = base;
+  }
+
+  locate(fieldPath: FieldPath): SourceLocation {
+    const { root, rootOffset, positions, lineCounter, file } = this.#where;
+    return locate(root, rootOffset, positions, lineCounter, file, [...this.#base, ...fieldPath]);
+  }
+}
+
 function collect(
   value: unknown,
   base: FieldPath,
@@ -350,8 +380,6 @@ function collect(
   result: { objects: ManifestObject[]; errors: ScanError[]; ignored: number },
 ): void {
   const { file } = where;
-  const locateHere = (fieldPath: FieldPath) =>
-    locate(where.root, where.rootOffset, where.positions, where.lineCounter, file, [...base, ...fieldPath]);
   if (value === null || value === undefined) return; // an empty document: nothing in it, nothing ignored
   if (!isRecord(value)) {
     result.ignored++;
@@ -363,7 +391,7 @@ function collect(
     return;
   }
   const error = (message: string) => {
-    const { line, column } = locateHere([]);
+    const { line, column } = new DocumentObject(value, where, base).locate([]);
     result.errors.push({ source: file, line, column, message });
   };
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !apiVersion || !kind) {
@@ -387,7 +415,7 @@ function collect(
     });
     return;
   }
-  result.objects.push({ object: value, file, locate: locateHere });
+  result.objects.push(new DocumentObject(value, where, base));
 }
 
 function kustomizeHint(file: string): string {

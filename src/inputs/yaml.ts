@@ -19,10 +19,51 @@ export class ConversionError extends Error {
 }
 
 /**
- * Source positions of a converted document, kept instead of the YAML syntax tree (which is many times larger):
- * for each object, `[key, start, end, key, start, end, …]`; for each array, `[start, end, start, end, …]`.
+ * Where the keys and items of converted documents stand, kept instead of the YAML syntax tree (many times larger)
+ * and instead of a table per mapping: one flat array of offsets for all the documents of a file. Each mapping and
+ * list is a record: `[entries, firstKey]` (`firstKey` is -1 for a list), then per key or item `[start, end, child]`:
+ * where the key (or item) starts, where its value ends, and where the value's own record is (-1 for a scalar).
+ * Records are placed relative to their document's root record. A mapping's key names are `keys[firstKey…]`.
  */
-export type Positions = Map<object, (string | number)[]>;
+export class OffsetTable {
+  /** Filled up to `length`; the rest is room to grow until {@link trim}. */
+  offsets = new Int32Array(0);
+  length = 0;
+  readonly keys: string[] = [];
+  /** Key indexes of large mappings, by record position, made on first use. */
+  indexes?: Map<number, Map<string, number>>;
+
+  /** Appends a document's records; returns where they start. */
+  append(records: readonly number[]): number {
+    const base = this.length;
+    if (base + records.length > this.offsets.length) {
+      const grown = new Int32Array(Math.max(base + records.length, 2 * this.offsets.length));
+      grown.set(this.offsets.subarray(0, base));
+      this.offsets = grown;
+    }
+    this.offsets.set(records, base);
+    this.length += records.length;
+    return base;
+  }
+
+  /** Gives back the room left to grow, once every document of the file is converted. */
+  trim(): void {
+    if (this.offsets.length > this.length) this.offsets = this.offsets.slice(0, this.length);
+  }
+}
+
+/** A converted document's place in its file's table. */
+export interface DocumentPositions {
+  readonly table: OffsetTable;
+  readonly base: number;
+}
+
+/** Each converted document's positions, by its root value: see {@link toPlain} and {@link locate}. */
+export type Positions = Map<unknown, DocumentPositions>;
+
+const SCALAR = -1;
+const HEADER = 2;
+const ENTRY = 3;
 
 /**
  * Converts a parsed YAML document to plain JSON-like values as Kubernetes reads them (YAML 1.1 scalars, merge keys,
@@ -35,10 +76,24 @@ export function toPlain(
   document: Document,
   positions: Positions,
   maxNodes: number = DEFAULT_LIMITS.nodesPerDocument,
+  shared: { readonly strings?: SharedStrings; readonly table?: OffsetTable } = {},
 ): unknown {
+  const { strings, table = new OffsetTable() } = shared;
   let aliases = 0;
   let nodes = 0;
-  const convert = (node: unknown, depth: number): unknown => {
+  // Filled as the values are converted, then appended to the file's table.
+  const offsets: number[] = [];
+  const { keys } = table;
+  /** Reserves a record of `entries` entries, and their keys for a mapping; returns its position. */
+  const record = (entries: number, mapping: boolean) => {
+    const at = offsets.length;
+    offsets.push(entries, mapping ? keys.length : SCALAR);
+    for (let i = 0; i < ENTRY * entries; i++) offsets.push(SCALAR);
+    if (mapping) for (let i = 0; i < entries; i++) keys.push('');
+    return at;
+  };
+  /** Converts `node`, recording its place in the entry at `entry` (when it has one): its value's record. */
+  const convert = (node: unknown, depth: number, entry: number): unknown => {
     if (++nodes > maxNodes) {
       throw new ConversionError(`a document of ${overLimit('nodesPerDocument', maxNodes, 'values')}`, start(node));
     }
@@ -47,6 +102,7 @@ export function toPlain(
     }
     if (isScalar(node)) {
       const { value } = node;
+      if (typeof value === 'string') return strings ? strings.shared(value) : value;
       // YAML 1.1 timestamps arrive as Dates; Kubernetes sees the text that was written.
       return value instanceof Date ? (node.source ?? value.toISOString()) : value;
     }
@@ -57,32 +113,36 @@ export function toPlain(
           start(node),
         );
       }
-      return convert(node.resolve(document), depth);
+      return convert(node.resolve(document), depth, entry);
     }
     if (isSeq(node)) {
       const items: unknown[] = sized(node.items.length);
-      const table: number[] = sized(2 * node.items.length);
+      const at = record(node.items.length, false);
+      if (entry >= 0) offsets[entry + 2] = at;
       for (let index = 0; index < node.items.length; index++) {
         const item = node.items[index];
-        items[index] = convert(item, depth + 1);
-        table[2 * index] = start(item);
-        table[2 * index + 1] = end(item);
+        const place = at + HEADER + ENTRY * index;
+        offsets[place] = start(item);
+        offsets[place + 1] = end(item);
+        items[index] = convert(item, depth + 1, place);
       }
-      positions.set(items, table);
       return items;
     }
     if (isMap(node)) {
       const object: Record<string, unknown> = {};
-      const table: (string | number)[] = sized(3 * node.items.length);
-      let length = 0;
+      const at = record(node.items.length, true);
+      const firstKey = offsets[at + 1] as number;
+      if (entry >= 0) offsets[entry + 2] = at;
+      let entries = 0;
       const seen = new Set<string>();
       for (const pair of node.items) {
         const key = pair.key;
         if (isMap(key) || isSeq(key)) {
           throw new ConversionError('a mapping key is itself a mapping or list', start(key));
         }
-        const name = isScalar(key) ? key.value : isAlias(key) ? convert(key, depth + 1) : key;
-        const value = convert(pair.value, depth + 1);
+        const place = at + HEADER + ENTRY * entries;
+        const name = isScalar(key) ? key.value : isAlias(key) ? convert(key, depth + 1, SCALAR) : key;
+        const value = convert(pair.value, depth + 1, typeof name === 'symbol' ? SCALAR : place);
         if (typeof name === 'symbol') {
           // `<<: *defaults` (YAML 1.1 merge): keys already present win, as in Kubernetes' YAML reader.
           for (const source of Array.isArray(value) ? value : [value]) {
@@ -90,7 +150,7 @@ export function toPlain(
               for (const [k, v] of Object.entries(source)) if (!Object.hasOwn(object, k)) object[k] = v;
             }
           }
-          continue;
+          continue; // merge keys hold no place of their own
         }
         const field = String(name);
         // Kubernetes reads keys as JSON strings: `1` and `"1"` are the same key there.
@@ -99,23 +159,43 @@ export function toPlain(
         // A plain assignment to `__proto__` would replace the object's prototype.
         if (field === '__proto__') Object.defineProperty(object, field, { value, enumerable: true, writable: true });
         else object[field] = value;
-        table[length++] = field;
-        table[length++] = start(key);
-        table[length++] = end(pair.value ?? key);
+        keys[firstKey + entries] = field;
+        offsets[place] = start(key);
+        offsets[place + 1] = end(pair.value ?? key);
+        entries++;
       }
-      table.length = length; // merge keys hold no place of their own
-      positions.set(object, table);
+      offsets[at] = entries;
       return object;
     }
     return node ?? null;
   };
-  return convert(document.contents, 0);
+  const root = convert(document.contents, 0, SCALAR);
+  if (root !== null && typeof root === 'object') positions.set(root, { table, base: table.append(offsets) });
+  return root;
+}
+
+/**
+ * One copy of each string value of an input, for {@link toPlain}: manifests repeat the same values (`apps/v1`, an
+ * image, a label) in every object, and each would otherwise be a string of its own. A long value is copied out of
+ * the file's text, of which the `yaml` library slices it: a slice would keep all of the text in memory.
+ */
+export class SharedStrings {
+  readonly #known = new Map<string, string>();
+
+  shared(value: string): string {
+    const known = this.#known.get(value);
+    if (known !== undefined) return known;
+    // V8 slices strings of 13 characters or more; the concatenation is flattened into a string of its own.
+    const own = value.length >= 13 ? ` ${value}`.slice(1) : value;
+    this.#known.set(own, own);
+    return own;
+  }
 }
 
 /**
  * An array to fill by index up to `length`, allocated once: one grown by push keeps up to half again its length as
- * slack, for every list and position table of the input. Very long ones grow instead, as V8 would otherwise give a
- * preallocated one slow dictionary elements.
+ * slack, for every list of the input. Very long ones grow instead, as V8 would otherwise give a preallocated one
+ * slow dictionary elements.
  */
 function sized<T>(length: number): T[] {
   return length <= 10_000 ? new Array(length) : [];
@@ -129,29 +209,31 @@ function end(node: unknown): number {
   return (node as Node | null)?.range?.[1] ?? start(node);
 }
 
-/** Mappings with more keys than this get an index; below it, reading the table is faster and allocates nothing. */
+/** Mappings with more keys than this get an index; below it, reading the keys is faster and allocates nothing. */
 const INDEXED_KEYS = 32;
-const keyIndexes = new WeakMap<(string | number)[], Map<string, number>>();
 
 /**
- * Where a key stands in a mapping's position table. Large mappings get an index on first use: locating every key of
- * a mapping with 80,000 keys (one finding each) must not scan the table once per key.
+ * Which entry of the mapping recorded at `at` holds `key`. Large mappings get an index on first use: locating every
+ * key of a mapping with 80,000 keys (one finding each) must not read all its keys once per key.
  */
-function keyAt(table: (string | number)[], key: string): number | undefined {
-  if (table.length <= 3 * INDEXED_KEYS) {
-    for (let i = 0; i < table.length; i += 3) if (table[i] === key) return i;
+function keyAt(table: OffsetTable, at: number, key: string): number | undefined {
+  const entries = table.offsets[at] as number;
+  const first = table.offsets[at + 1] as number;
+  if (entries <= INDEXED_KEYS) {
+    for (let i = 0; i < entries; i++) if (table.keys[first + i] === key) return i;
     return undefined;
   }
-  let index = keyIndexes.get(table);
+  table.indexes ??= new Map();
+  let index = table.indexes.get(at);
   if (!index) {
     index = new Map();
-    for (let i = 0; i < table.length; i += 3) index.set(table[i] as string, i);
-    keyIndexes.set(table, index);
+    for (let i = 0; i < entries; i++) index.set(table.keys[first + i] as string, i);
+    table.indexes.set(at, index);
   }
   return index.get(key);
 }
 
-/** Walks `path` through a converted value; a missing step stops at the nearest existing parent. */
+/** Walks `path` through a converted document from its root; a missing step stops at the nearest existing parent. */
 export function locate(
   root: unknown,
   rootOffset: number,
@@ -160,24 +242,28 @@ export function locate(
   file: string,
   path: FieldPath,
 ): SourceLocation {
-  let value = root;
   let from = rootOffset;
   let to = rootOffset;
-  for (const segment of path) {
-    if (value === null || typeof value !== 'object') break;
-    const table = positions.get(value);
-    if (!table) break;
-    let at: number | undefined;
-    if (Array.isArray(value)) {
-      if (typeof segment === 'number' && segment < value.length) at = 2 * segment;
-    } else {
-      const key = keyAt(table, String(segment));
-      if (key !== undefined) at = key + 1;
+  const document = positions.get(root);
+  if (document) {
+    const { table, base } = document;
+    const { offsets } = table;
+    let child = 0;
+    for (const segment of path) {
+      if (child === SCALAR) break;
+      const at = base + child;
+      let entry: number | undefined;
+      if (offsets[at + 1] === SCALAR) {
+        if (typeof segment === 'number' && segment >= 0 && segment < (offsets[at] as number)) entry = segment;
+      } else {
+        entry = keyAt(table, at, String(segment));
+      }
+      if (entry === undefined) break;
+      const place = at + HEADER + ENTRY * entry;
+      from = offsets[place] as number;
+      to = offsets[place + 1] as number;
+      child = offsets[place + 2] as number;
     }
-    if (at === undefined) break;
-    from = table[at] as number;
-    to = table[at + 1] as number;
-    value = (value as Record<string | number, unknown>)[segment];
   }
   const first = lineCounter.linePos(from);
   const last = lineCounter.linePos(to);

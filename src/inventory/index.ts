@@ -265,7 +265,8 @@ export function controller(resource: Resource, find: Inventory['find']): Resourc
 }
 
 function key(kind: string, namespace: string | null, name: string): string {
-  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+  // Joined: one flat string per identity, where a template would keep a rope of pieces behind every resource.
+  return [kind, namespace ?? '', name].join('\u0000');
 }
 
 /**
@@ -342,7 +343,11 @@ function readPodSpec(resource: Resource): PodSpecView | { readonly error: ScanEr
   if (rawSpec === undefined) return undefined;
   // Without an error map first: zod parses several times faster without one, and only a failure needs the message.
   const parsed = PodSpec.safeParse(rawSpec);
-  if (parsed.success) return podSpecView(resource, specPath, parsed.data);
+  // zod returns a copy: the object itself is kept instead unless the copy holds a default it filled in (a missing
+  // container name), so that the inventory holds each pod spec once.
+  if (parsed.success) {
+    return podSpecView(resource, specPath, addsFields(parsed.data, rawSpec) ? parsed.data : (rawSpec as PodSpec));
+  }
   const { error } = PodSpec.safeParse(rawSpec, { error: issueMessage });
   return { error: specError(resource, specPath, error ?? parsed.error, 'its pod spec was not checked') };
 }
@@ -366,20 +371,7 @@ function podSpecView(owner: Resource, path: FieldPath, spec: PodSpec): PodSpecVi
   const containers: ContainerView[] = [];
   for (const group of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
     spec[group]?.forEach((container, index) => {
-      const containerPath = [...path, group, index];
-      containers.push({
-        group,
-        index,
-        spec: container,
-        path: containerPath,
-        security: ((field: keyof SecurityContext) => {
-          const own = container.securityContext?.[field];
-          if (own !== undefined) return { value: own, path: [...containerPath, 'securityContext', field] };
-          if (!(INHERITED as readonly string[]).includes(field)) return undefined;
-          const inherited = spec.securityContext?.[field as (typeof INHERITED)[number]];
-          return inherited === undefined ? undefined : { value: inherited, path: [...path, 'securityContext', field] };
-        }) as ContainerView['security'],
-      });
+      containers.push(new PodContainer(group, index, container, [...path, group, index], spec, path));
     });
   }
   return {
@@ -393,6 +385,34 @@ function podSpecView(owner: Resource, path: FieldPath, spec: PodSpec): PodSpecVi
     namespace: owner.ref.namespace ?? DEFAULT_NAMESPACE,
     serviceAccountName: spec.serviceAccountName || spec.serviceAccount || 'default',
   };
+}
+
+/** A container of a pod spec; a class, so that its views share one `security` and keep no closure each. */
+class PodContainer implements ContainerView {
+  readonly #pod: PodSpec;
+  readonly #podPath: FieldPath;
+
+  constructor(
+    readonly group: ContainerGroup,
+    readonly index: number,
+    readonly spec: Container,
+    readonly path: FieldPath,
+    pod: PodSpec,
+    podPath: FieldPath,
+  ) {
+    this.#pod = pod;
+    this.#podPath = podPath;
+  }
+
+  security<K extends keyof SecurityContext>(field: K): Located<NonNullable<SecurityContext[K]>> | undefined {
+    type Found = Located<NonNullable<SecurityContext[K]>>;
+    const own = this.spec.securityContext?.[field];
+    if (own !== undefined) return { value: own, path: [...this.path, 'securityContext', field] } as Found;
+    if (!(INHERITED as readonly string[]).includes(field)) return undefined;
+    const inherited = this.#pod.securityContext?.[field as (typeof INHERITED)[number]];
+    if (inherited === undefined) return undefined;
+    return { value: inherited, path: [...this.#podPath, 'securityContext', field] } as unknown as Found;
+  }
 }
 
 /** A NetworkPolicy's spec as the API server would accept it, or why it would not. */
@@ -448,11 +468,27 @@ function hasNullField(value: unknown): boolean {
   return false;
 }
 
-/** Labels and annotations as Kubernetes means them: strings. Numbers and booleans YAML gave us are stringified. */
-function stringRecord(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(asRecord(value))) {
-    if (v !== null && typeof v !== 'object') out[k] = String(v);
+/** Whether `copy` has a field, at any depth, that `original` (of which it is a validated copy) lacks. */
+function addsFields(copy: unknown, original: unknown): boolean {
+  if (copy === null || typeof copy !== 'object' || original === null || typeof original !== 'object') return false;
+  for (const key in copy) {
+    if (!Object.hasOwn(copy, key)) continue;
+    if (!Object.hasOwn(original, key)) return true;
+    if (addsFields((copy as Record<string, unknown>)[key], (original as Record<string, unknown>)[key])) return true;
   }
-  return out;
+  return false;
+}
+
+/** What most objects have of annotations, and many of labels: one object for all of them. */
+const NONE: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Labels and annotations as Kubernetes means them: strings. Numbers and booleans YAML gave us are stringified. */
+function stringRecord(value: unknown): Readonly<Record<string, string>> {
+  let out: Record<string, string> | undefined;
+  for (const [k, v] of Object.entries(asRecord(value))) {
+    if (v === null || typeof v === 'object') continue;
+    out ??= {};
+    out[k] = String(v);
+  }
+  return out ?? NONE;
 }

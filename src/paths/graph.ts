@@ -99,8 +99,11 @@ class Builder {
   readonly #nodes = new Map<string, GraphNode>();
   readonly #ways = new Map<string, { from: string; to: string; ways: Way[] }>();
   readonly #cuts = new Map<string, Cut>();
-  /** Findings by check, resource and field. */
-  readonly #findings = new Map<string, Finding>();
+  /**
+   * Findings by check, then resource and field: indexed for a check when a step first looks one of its findings up.
+   * Steps rest on a few checks; a key for each of the input's findings would cost more than the graph.
+   */
+  readonly #findings = new Map<string, Map<string, Finding>>();
   /** RBAC findings by check and subject. */
   readonly #subjectFindings = new Map<string, Finding>();
   /** Workload findings by check, for those whose evidence names workloads. */
@@ -123,8 +126,6 @@ class Builder {
     this.#targets = targets;
     for (const finding of findings) {
       const { kind, namespace, name } = finding.resource;
-      const where = finding.location?.file ?? finding.uri ?? '';
-      this.#findings.set(findingKey(finding.checkId, kind, namespace, name, finding.path ?? '', where), finding);
       if (['ServiceAccount', 'User', 'Group'].includes(kind)) {
         const key = `${finding.checkId}\u0000${subjectKey({ kind: kind as Subject['kind'], namespace, name })}`;
         // Several definitions: any one the user has not suppressed speaks for the subject.
@@ -232,7 +233,19 @@ class Builder {
   #finding(check: string, resource: Resource, path: readonly (string | number)[]): Finding | undefined {
     const { kind, namespace, name } = resource.ref;
     const where = resource.locate(path)?.file ?? resource.uri ?? '';
-    return this.#findings.get(findingKey(check, kind, namespace, name, formatPath(path), where));
+    let index = this.#findings.get(check);
+    if (!index) {
+      index = new Map();
+      for (const finding of this.#byCheck.get(check) ?? []) {
+        const { kind, namespace, name } = finding.resource;
+        index.set(
+          findingKey(kind, namespace, name, finding.path ?? '', finding.location?.file ?? finding.uri ?? ''),
+          finding,
+        );
+      }
+      this.#findings.set(check, index);
+    }
+    return index.get(findingKey(kind, namespace, name, formatPath(path), where));
   }
 
   #targetNodes(): void {
@@ -930,8 +943,8 @@ function parseIdentity(id: string): Subject {
   return { kind: kind === 'user' ? 'User' : 'Group', namespace: null, name: rest.join(':') };
 }
 
-function findingKey(check: string, kind: string, namespace: string | null, name: string, path: string, where: string) {
-  return [check, kind, namespace ?? '', name, path, where].join('\u0000');
+function findingKey(kind: string, namespace: string | null, name: string, path: string, where: string) {
+  return [kind, namespace ?? '', name, path, where].join('\u0000');
 }
 
 export function findingEvidence(finding: Finding): Evidence {

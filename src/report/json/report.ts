@@ -2,8 +2,12 @@ import type { AttackPaths } from '../../model/paths.js';
 import type { Report } from '../../model/report.js';
 import { jsonText } from './text.js';
 
-/** Findings (and other list items) per piece of output: a few hundred kilobytes, whatever the report's size. */
-const BATCH = 500;
+/**
+ * Characters per piece of output, about: under the size (128 KB) from which V8 allocates a string outside its young
+ * generation, where it stays until a full collection, even as two bytes a character. Pieces this size are freed as
+ * soon as written: writing a report of 50 MB costs a few of them, not 50 MB of strings waiting for the collector.
+ */
+const PIECE = 32 * 1024;
 
 /**
  * The report exactly as the schema in src/model/report.ts describes it (or the attack paths, as src/model/paths.ts
@@ -18,10 +22,19 @@ export function* renderJson(document: Report | AttackPaths): Generator<string> {
     yield `  ${jsonText(key)}: `;
     if (Array.isArray(value) && value.length) {
       yield '[\n';
-      for (let start = 0; start < value.length; start += BATCH) {
-        const items = value.slice(start, start + BATCH).map((item) => `    ${jsonText(item)}`);
-        yield `${items.join(',\n')}${start + BATCH < value.length ? ',' : ''}\n`;
+      let piece: string[] = [];
+      let length = 0;
+      for (let item = 0; item < value.length; item++) {
+        const line = `    ${jsonText(value[item])}${item < value.length - 1 ? ',' : ''}\n`;
+        piece.push(line);
+        length += line.length;
+        if (length >= PIECE) {
+          yield piece.join('');
+          piece = [];
+          length = 0;
+        }
       }
+      if (piece.length) yield piece.join('');
       yield '  ]';
     } else {
       yield jsonText(value, 2).replaceAll('\n', '\n  ');
