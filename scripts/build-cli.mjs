@@ -27,14 +27,36 @@ const inlineVersion = {
   },
 };
 
-rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: [path.join(root, 'src/cli/main.ts')],
-  outfile: bundle,
+const shared = {
   bundle: true,
-  format: 'cjs',
   platform: 'node',
   target: 'node20',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [inlineVersion],
+};
+
+rmSync(outdir, { recursive: true, force: true });
+// The audit command reads large logs on worker threads, which start from src/engine/audit-worker.ts beside the code
+// that starts them (`new URL('./audit-worker.js', import.meta.url)`): here, beside the bundle. An ES module (the
+// package's `.js`), as tsc's copy in dist/engine is; without it the bundle would read every log on one thread.
+await build({
+  ...shared,
+  entryPoints: [path.join(root, 'src/engine/audit-worker.ts')],
+  outfile: path.join(outdir, 'audit-worker.js'),
+  format: 'esm',
+  // CommonJS dependencies inside an ES module bundle still call require.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+});
+await build({
+  ...shared,
+  entryPoints: [path.join(root, 'src/cli/main.ts')],
+  outfile: bundle,
+  format: 'cjs',
   // The cluster client (a live cluster only) is large and loads its own way: from node_modules, when asked for.
   // @bufbuild/cel and commander are required through createRequire, which esbuild leaves to Node as well.
   external: ['@kubernetes/client-node'],
@@ -43,11 +65,6 @@ await build({
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   // Strings escaped to ASCII: the loader reads the file as latin1, a one-byte string, no UTF-8 decoding.
   charset: 'ascii',
-  sourcemap: 'linked',
-  sourcesContent: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-  plugins: [inlineVersion],
 });
 
 // What esbuild leaves outside ASCII is in comments it keeps (an em dash): one character for one, so the source
