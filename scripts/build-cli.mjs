@@ -27,6 +27,23 @@ const inlineVersion = {
   },
 };
 
+/**
+ * The bundle runs as a vm.Script (src/cli/load.ts), where `import()` finds no loader once V8's code cache is used
+ * (Node 20 keeps the import callback out of the cache): a dynamic import of an external package calls instead the
+ * `__importExternal` that load.ts passes in, which imports from an ES module of its own.
+ */
+const EXTERNAL_IMPORT = /\bimport\((['"])(@kubernetes\/client-node)\1\)/g;
+const externalImports = {
+  name: 'external-imports',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async ({ path: file }) => {
+      const text = readFileSync(file, 'utf8');
+      if (text.search(EXTERNAL_IMPORT) === -1) return undefined;
+      return { contents: text.replace(EXTERNAL_IMPORT, '__importExternal($1$2$1)'), loader: 'ts' };
+    });
+  },
+};
+
 const shared = {
   bundle: true,
   platform: 'node',
@@ -65,7 +82,11 @@ await build({
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   // Strings escaped to ASCII: the loader reads the file as latin1, a one-byte string, no UTF-8 decoding.
   charset: 'ascii',
+  plugins: [inlineVersion, externalImports],
 });
+if (/\bimport\(\s*["'`]/.test(readFileSync(bundle, 'utf8'))) {
+  throw new Error(`${bundle} holds a dynamic import(), which fails under its code cache: add it to EXTERNAL_IMPORT`);
+}
 
 // What esbuild leaves outside ASCII is in comments it keeps (an em dash): one character for one, so the source
 // map's columns still hold.

@@ -44,16 +44,16 @@ export function loadCli(bundle = BUNDLE, cacheFile: string | null = `${bundle}.c
   const source = readFileSync(bundle, 'latin1');
   const cache = cacheFile === null ? 'missing' : readCache(cacheFile, bundle);
   const cachedData = typeof cache === 'string' ? undefined : cache;
-  // The wrapper Node gives a CommonJS module, so the bundle runs as `require` would run it.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: bundle,
-    ...(cachedData ? { cachedData } : {}),
-    // The few imports the bundle leaves to Node (the cluster client), resolved from here as from the bundle.
-    importModuleDynamically: ((specifier: string) => import(specifier)) as never,
-  });
+  // The wrapper Node gives a CommonJS module, and the importer of the packages the bundle leaves to Node (the cluster
+  // client, an ES module): `import()` inside the script finds no loader once its code comes from the cache.
+  const script = new vm.Script(
+    `(function (exports, require, module, __filename, __dirname, __importExternal) {${source}\n})`,
+    { filename: bundle, ...(cachedData ? { cachedData } : {}) },
+  );
   const module = { exports: {} as Cli };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+  const importExternal = (specifier: string) => import(specifier);
+  wrapper(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle), importExternal);
   const status = typeof cache === 'string' ? cache : script.cachedDataRejected ? 'rejected' : 'used';
   return { cli: module.exports, script, cache: status };
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,8 @@ import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { binPath, repoRoot } from '../paths.js';
+import { sampleCluster } from '../support/cluster.js';
+import { startKubeApiServer } from '../support/kube-api-server.js';
 
 /**
  * What the installed CLI loads to start (issue 24): a scan whose input holds no CEL loads neither CEL nor the
@@ -92,6 +94,34 @@ describe('start-up of the installed CLI', () => {
     expect(scan.modules.some((module) => module.endsWith('dist/cli/load.js'))).toBe(true);
     expect(scan.modules.filter((module) => CEL.test(module) || CLUSTER_CLIENT.test(module))).toEqual([]);
   });
+
+  it('loads the cluster client for --cluster, from the bundle run with its code cache', async () => {
+    const server = await startKubeApiServer({ objects: await sampleCluster() });
+    const log = path.join(work, 'modules-cluster.txt');
+    writeFileSync(log, '');
+    try {
+      // Not spawnSync: the API server answers from this process.
+      const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, binPath, 'scan', '--cluster'], {
+        cwd: repoRoot,
+        env: { ...process.env, KUBECONFIG: server.kubeconfig(), KUBEMATRIX_TEST_MODULES: log },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      const status = await new Promise((resolve) => child.on('close', resolve));
+      expect(stderr).toBe('');
+      expect(status).toBe(0);
+      expect(stdout).toContain('MS-TA9');
+      expect(
+        readFileSync(log, 'utf8')
+          .split('\n')
+          .some((module) => CLUSTER_CLIENT.test(module)),
+      ).toBe(true);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
   it('loads CEL when a policy holds it, and evaluates it', () => {
     const args = ['scan', path.join(work, 'pod.yaml'), '--policies', path.join(work, 'policy.yaml'), '-o', 'json'];
