@@ -237,6 +237,8 @@ export function rejection(
   inventory: Inventory,
   engines: readonly AdmissionEngine[] = ENGINES,
 ): AdmissionResult | undefined {
+  // Nothing to build per object when no engine can reject anything in this input.
+  if (!engines.some((engine) => engine.mayDeny?.(inventory) ?? true)) return undefined;
   const result = admitRequest(admissionRequest(object, namespace), inventory, engines, 'deny');
   return result.verdict === 'rejected' ? result : undefined;
 }

@@ -59,6 +59,11 @@ export interface AdmissionEngine {
   readonly id: EngineId;
   /** Outcomes of this engine's policies that apply to the request; none when none applies. */
   evaluate(request: AdmissionRequest, inventory: Inventory, answering?: Answering): PolicyOutcome[];
+  /**
+   * False only when no request can get a `deny` from this engine in this input (it holds none of the engine's
+   * policies), so that a question about rejection alone may skip building requests; absent means it may.
+   */
+  mayDeny?(inventory: Inventory): boolean;
 }
 
 export interface AdmissionResult {

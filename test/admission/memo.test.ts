@@ -202,22 +202,31 @@ function workload(n: number): Record<string, unknown> {
   }
 }
 
+function driftFindings(inventory: Inventory): string[] {
+  const found: string[] = [];
+  drift.run({
+    inventory,
+    options: undefined,
+    report: (draft) => found.push(`${draft.resource.ref.name}: ${draft.message}`),
+    error: () => {},
+  });
+  return found;
+}
+
+/** What admission-drift must find: every workload that full evaluation, by every policy, rejects. */
+function straightDrift(inventory: Inventory): string[] {
+  return inventory.podSpecs.flatMap(({ owner, namespace }) => {
+    const result = admit(owner.object, namespace, inventory, STRAIGHT);
+    return result.verdict === 'rejected' ? [`${owner.ref.name}: would be rejected now: ${result.reason}`] : [];
+  });
+}
+
 describe('remembered and narrowed evaluation gives the answers of straight evaluation', () => {
   const inventory = inventoryOf(...NAMESPACES, ...POLICIES, ...Array.from({ length: 300 }, (_, n) => workload(n)));
 
   it('admission-drift: the same workloads, the same reasons and policies', () => {
-    const found: string[] = [];
-    drift.run({
-      inventory,
-      options: undefined,
-      report: (draft) => found.push(`${draft.resource.ref.name}: ${draft.message}`),
-      error: () => {},
-    });
-    const straight = inventory.podSpecs.flatMap(({ owner, namespace }) => {
-      const result = admit(owner.object, namespace, inventory, STRAIGHT);
-      return result.verdict === 'rejected' ? [`${owner.ref.name}: would be rejected now: ${result.reason}`] : [];
-    });
-    expect(found).toEqual(straight);
+    const found = driftFindings(inventory);
+    expect(found).toEqual(straightDrift(inventory));
     // Not a corpus where nothing happens: many rejected, by several policies, and many admitted.
     expect(found.length).toBeGreaterThan(100);
     expect(found.length).toBeLessThan(inventory.podSpecs.length);
@@ -292,4 +301,62 @@ describe('what a CEL expression reads, and the key of an input by it', () => {
   it('an expression that reads the variables map itself is not keyed', () => {
     expect(keyBy('size(variables) > 0', pod(undefined))).toBeUndefined();
   });
+});
+
+describe('admission-drift skips the per-workload requests only where nothing in the input can reject', () => {
+  const workloads = Array.from({ length: 60 }, (_, n) => workload(n));
+  const plainNamespaces = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { env: 'prod' } } },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } },
+  ];
+  const podSecurityDefaults = {
+    apiVersion: 'apiserver.config.k8s.io/v1',
+    kind: 'AdmissionConfiguration',
+    plugins: [
+      {
+        name: 'PodSecurity',
+        configuration: {
+          apiVersion: 'pod-security.admission.config.k8s.io/v1',
+          kind: 'PodSecurityConfiguration',
+          defaults: { enforce: 'baseline' },
+        },
+      },
+    ],
+  };
+  const rejecting: Record<string, readonly Record<string, unknown>[]> = {
+    'a Pod Security label on a namespace': NAMESPACES,
+    'Pod Security defaults in the plugin configuration': [...plainNamespaces, podSecurityDefaults],
+    'a ValidatingAdmissionPolicy': [
+      ...plainNamespaces,
+      ...vap(
+        'no-privileged',
+        `${ALL_CONTAINERS}.all(c, c.?securityContext.?privileged.orValue(false) != true)`,
+        'Deny',
+      ),
+    ],
+    'a Kyverno ClusterPolicy': [
+      ...plainNamespaces,
+      kyverno('no-host-path', 'Enforce', {
+        message: 'no hostPath',
+        pattern: { spec: { '=(volumes)': [{ 'X(hostPath)': 'null' }] } },
+      }),
+    ],
+  };
+
+  it('with no policy, no label and no configuration, no engine may deny and nothing is found', () => {
+    const inventory = inventoryOf(...plainNamespaces, ...workloads);
+    expect(ENGINES.map((engine) => engine.mayDeny?.(inventory))).toEqual(ENGINES.map(() => false));
+    expect(driftFindings(inventory)).toEqual([]);
+    expect(straightDrift(inventory)).toEqual([]);
+  });
+
+  for (const [what, objects] of Object.entries(rejecting)) {
+    it(`with ${what} alone, the findings of full evaluation`, () => {
+      const inventory = inventoryOf(...objects, ...workloads);
+      expect(ENGINES.some((engine) => engine.mayDeny?.(inventory))).toBe(true);
+      const found = driftFindings(inventory);
+      expect(found).toEqual(straightDrift(inventory));
+      expect(found.length).toBeGreaterThan(0);
+    });
+  }
 });

@@ -196,4 +196,5 @@ export const gatekeeperEngine: AdmissionEngine = {
         : evaluateConstraint(constraint, templates.get(constraint.ref.kind), request, inventory),
     );
   },
+  mayDeny: (inventory) => indexOf(inventory).constraints.length > 0,
 };

@@ -158,4 +158,5 @@ export const kyvernoValidatingPolicyEngine: AdmissionEngine = {
       answering === 'deny' && !validationActions(policy)?.has('Deny') ? [] : evaluatePolicy(policy, request, inventory),
     );
   },
+  mayDeny: (inventory) => policiesOf(inventory).length > 0,
 };

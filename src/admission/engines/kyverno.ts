@@ -889,6 +889,7 @@ export const kyverno: AdmissionEngine = {
     }
     return outcomes;
   },
+  mayDeny: (inventory) => setupOf(inventory).policies.length > 0,
 };
 
 /** Kyverno reads no old object where it can say what it reads (templated messages and conditions can). */

@@ -159,6 +159,12 @@ function podOf(request: AdmissionRequest): PssPod | undefined {
 const versionText = (version: PssVersion | undefined) =>
   version === undefined || version === 'latest' ? 'latest' : `v1.${version}`;
 
+/**
+ * Per input, whether a Namespace carries a Pod Security label or the input holds a PodSecurity configuration:
+ * without either, every namespace gets the plugin's built-in default, privileged, which rejects nothing.
+ */
+const labelledOrConfigured = new WeakMap<Inventory, boolean>();
+
 export const podSecurityAdmission: AdmissionEngine = {
   id: 'pod-security-admission',
   evaluate(request, inventory, answering: Answering = 'all') {
@@ -272,6 +278,16 @@ export const podSecurityAdmission: AdmissionEngine = {
       });
     }
     return results;
+  },
+  mayDeny: (inventory) => {
+    let may = labelledOrConfigured.get(inventory);
+    if (may === undefined) {
+      may =
+        podSecurityConfigOf(inventory) !== undefined ||
+        inventory.ofKind('Namespace').some((namespace) => podSecurityOf(namespace).length > 0);
+      labelledOrConfigured.set(inventory, may);
+    }
+    return may;
   },
 };
 

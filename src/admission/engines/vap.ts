@@ -223,6 +223,7 @@ export const validatingAdmissionPolicyEngine: AdmissionEngine = {
   id: 'validating-admission-policy',
   evaluate(request, inventory, answering: Answering = 'all') {
     const { bound, reads, answers } = indexOf(inventory);
+    if (!bound.length) return [];
     const evaluateAll = () =>
       bound.flatMap((each) =>
         answering === 'deny' && !each.actions?.has('Deny') ? [] : evaluateBinding(each, request, inventory),
@@ -236,4 +237,5 @@ export const validatingAdmissionPolicyEngine: AdmissionEngine = {
     }
     return outcomes;
   },
+  mayDeny: (inventory) => indexOf(inventory).bound.length > 0,
 };
