@@ -244,6 +244,16 @@ function findAll(text: string, pattern: string, limit: bigint): string[] {
   return found;
 }
 
+/** Whether `read` takes `text` without an error: the `isIP`/`isURL` form of a reader that throws. */
+function reads(read: (text: string) => unknown, text: string): boolean {
+  try {
+    read(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // IP addresses and CIDRs, as Kubernetes' `ip`/`cidr` library reads them: no zones, no IPv4-mapped IPv6 forms.
 
@@ -412,14 +422,7 @@ function kubernetesLibrary(): CelFunc[] {
       return tagOf(this, 'quantity').nanos < nanosOf(other);
     }),
     // IP and CIDR.
-    celFunc('isIP', [STRING], BOOL, (text) => {
-      try {
-        ipOf(text);
-        return true;
-      } catch {
-        return false;
-      }
-    }),
+    celFunc('isIP', [STRING], BOOL, (text) => reads(ipOf, text)),
     celFunc('ip', [STRING], DYN, ipOf),
     celFunc('ip.isCanonical', [STRING], BOOL, (text) => text === formatIp(tagOf(ipOf(text), 'ip').ip)),
     celMethod('family', TAGGED, [], INT, function () {
@@ -471,14 +474,7 @@ function kubernetesLibrary(): CelFunc[] {
       return cidrOf(maskedText(tagOf(this, 'cidr').cidr));
     }),
     // URL.
-    celFunc('isURL', [STRING], BOOL, (text) => {
-      try {
-        urlOf(text);
-        return true;
-      } catch {
-        return false;
-      }
-    }),
+    celFunc('isURL', [STRING], BOOL, (text) => reads(urlOf, text)),
     celFunc('url', [STRING], DYN, urlOf),
     celMethod('getScheme', TAGGED, [], STRING, function () {
       const { url } = tagOf(this, 'url');
