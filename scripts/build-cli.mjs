@@ -1,8 +1,8 @@
 // The CLI as bin/kubematrix.js starts it (src/cli/load.ts): src/cli/main.ts and what it imports (yaml, zod too)
 // bundled by esbuild into one CommonJS file, dist/cli-bundle/cli.cjs, and V8's code cache of it after a scan of
 // examples/shop, dist/cli-bundle/cli.cjs.cache. Run after tsc (`npm run build`): the library, dist/index.js, is
-// tsc's output and is not bundled. Not minified: a stack trace names the functions and reads as the source does;
-// cli.cjs.map maps it to src/.
+// tsc's output and is not bundled. Whitespace only is minified (a third less to read at each start, issue 24): a
+// stack trace still names the functions as the source does, and cli.cjs.map maps its columns to src/.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -105,6 +105,7 @@ await build({
   banner: { js: `const __bundleUrl = require('node:url').pathToFileURL(__filename).href;\n${DEFER}` },
   // Strings escaped to ASCII: the loader reads the file as latin1, a one-byte string, no UTF-8 decoding.
   charset: 'ascii',
+  minifyWhitespace: true,
   plugins: [inlineVersion, externalImports],
 });
 if (/\bimport\(\s*["'`]/.test(readFileSync(bundle, 'utf8'))) {
