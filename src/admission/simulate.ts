@@ -377,8 +377,22 @@ const policyKey = (outcome: PolicyOutcome) => {
   return `${outcome.engine}\u0000${kind}\u0000${namespace ?? ''}\u0000${name}`;
 };
 
-/** Per policy and control, what the policy rejects, only records, and lets through. */
-export function policyControls(simulation: Simulation): PolicyControl[] {
+const POLICY_CONTROLS = new WeakMap<Simulation, readonly PolicyControl[]>();
+
+/**
+ * Per policy and control, what the policy rejects, only records, and lets through. Built once per simulation: two
+ * checks ask, and it walks every probe in every namespace.
+ */
+export function policyControls(simulation: Simulation): readonly PolicyControl[] {
+  let controls = POLICY_CONTROLS.get(simulation);
+  if (!controls) {
+    controls = collectPolicyControls(simulation);
+    POLICY_CONTROLS.set(simulation, controls);
+  }
+  return controls;
+}
+
+function collectPolicyControls(simulation: Simulation): PolicyControl[] {
   const entries = new Map<string, PolicyControl>();
   for (const control of CONTROLS) {
     for (const namespace of simulation.namespaces) {

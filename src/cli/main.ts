@@ -1,3 +1,5 @@
+// First: the zod schemas the other modules build read it.
+import './jitless.js';
 import * as commander from 'commander';
 import { reportFormats } from '../report/index.js';
 import { printableLines } from '../report/terminal/text.js';

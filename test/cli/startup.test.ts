@@ -48,7 +48,7 @@ writeFileSync(path.join(work, 'pod.yaml'), POD);
 writeFileSync(path.join(work, 'policy.yaml'), POLICY);
 
 // Records every module the process loads: ESM through a resolve hook, CommonJS (require, createRequire) from
-// require.cache at exit.
+// require.cache at exit, Node's own as `node:NAME` from its list of loaded modules.
 const hooks = path.join(work, 'hooks.mjs');
 writeFileSync(
   hooks,
@@ -67,7 +67,10 @@ writeFileSync(
 import { createRequire, register } from 'node:module';
 register(${JSON.stringify(pathToFileURL(hooks).href)});
 const require = createRequire(import.meta.url);
-process.on('exit', () => appendFileSync(process.env.KUBEMATRIX_TEST_MODULES, Object.keys(require.cache).join('\\n')));
+process.on('exit', () => {
+  const builtins = process.moduleLoadList.filter((entry) => entry.startsWith('NativeModule ')).map((entry) => 'node:' + entry.slice(13));
+  appendFileSync(process.env.KUBEMATRIX_TEST_MODULES, [...Object.keys(require.cache), ...builtins].join('\\n'));
+});
 `,
 );
 
@@ -84,6 +87,7 @@ function modulesLoadedBy(name: string, args: readonly string[]) {
 
 const CEL = /node_modules[\\/]@bufbuild[\\/]/;
 const CLUSTER_CLIENT = /node_modules[\\/]@kubernetes[\\/]client-node[\\/]/;
+const DEFERRED = /^node:(child_process|http|https|tls|zlib)$/;
 
 describe('start-up of the installed CLI', () => {
   it('scans a small file without loading CEL or the cluster client', () => {
@@ -93,6 +97,31 @@ describe('start-up of the installed CLI', () => {
     // The recording works: it holds the loader (ESM); the next test sees CEL's CommonJS modules in it.
     expect(scan.modules.some((module) => module.endsWith('dist/cli/load.js'))).toBe(true);
     expect(scan.modules.filter((module) => CEL.test(module) || CLUSTER_CLIENT.test(module))).toEqual([]);
+    // Nor Node's modules for subprocesses, HTTP and gzip, which modules on its way import (scripts/build-cli.mjs
+    // defers them); net comes with standard output when that is a pipe.
+    expect(scan.modules.some((module) => module === 'node:fs')).toBe(true);
+    expect(scan.modules.filter((module) => DEFERRED.test(module))).toEqual([]);
+  });
+
+  it('loads a deferred Node module where it is used', () => {
+    const corefile = path.join(work, 'coredns.yaml');
+    writeFileSync(
+      corefile,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns, namespace: kube-system}\ndata:\n  Corefile: |\n    .:53 {\n        forward . 8.8.8.8\n    }\n',
+    );
+    const result = spawnSync(
+      process.execPath,
+      [binPath, 'scan', corefile, '-o', 'json', '-q', '--check', 'coredns-corefile'],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      },
+    );
+    expect(result.stderr).toBe('');
+    // The check tells addresses apart with node:net's isIP.
+    expect((JSON.parse(result.stdout).findings as { message: string }[]).map((finding) => finding.message)).toEqual([
+      "Corefile line 2: queries for '.' go to resolvers outside the cluster's networks (8.8.8.8)",
+    ]);
   });
 
   it('loads the cluster client for --cluster, from the bundle run with its code cache', async () => {

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Collection } from '../../inputs/cluster/collection.js';
-import { describe } from '../../inputs/cluster/connect.js';
 import { printable } from '../../report/terminal/text.js';
 import { type Io, UsageError } from '../io.js';
 
@@ -64,7 +63,11 @@ export interface SnapshotOptions extends ClusterOptions {
 export default async function snapshotCommand(io: Io, options: SnapshotOptions): Promise<number> {
   if (!options.output) throw new UsageError('give the file to write: -o cluster.json or -o cluster.json.gz');
   const collection = await collectFor(io, options);
-  const { encodeSnapshot } = await import('../../inputs/cluster/snapshot.js');
+  // The cluster client's module, with Node's http and https, loads for the commands that connect, not for scan.
+  const [{ encodeSnapshot }, { describe }] = await Promise.all([
+    import('../../inputs/cluster/snapshot.js'),
+    import('../../inputs/cluster/connect.js'),
+  ]);
   const file = path.resolve(io.cwd, options.output);
   try {
     writeFileSync(file, encodeSnapshot(collection, file));
