@@ -21,15 +21,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** How many documents of `bytes` the fast path converts. */
-function countConverted(bytes: Buffer, file: string): number {
-  const convert = vi.spyOn(PlainConverter.prototype, 'convert');
-  parseManifest(file, bytes);
-  const converted = convert.mock.results.filter((result) => result.value !== REFUSED).length;
-  vi.restoreAllMocks();
-  return converted;
-}
-
 /**
  * Reads `text` both ways; returns how many documents the fast path converted, and whether the composer had to
  * read the file too.
