@@ -375,7 +375,7 @@ function* documentsOf(text: string, lineCounter: LineCounter, converter?: PlainC
         yield pending;
         given++;
       }
-      const converted = (converter as PlainConverter).convert(token);
+      const converted = converter ? converter.convert(token) : REFUSED;
       pending = converted === REFUSED ? undefined : { offset: token.offset, ...converted };
       plain = !!pending;
     } else if (token.type === 'doc-end') {

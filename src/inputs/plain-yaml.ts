@@ -50,8 +50,8 @@ export class PlainConverter {
   ) {}
 
   /**
-   * A document's value, its records appended to the table, or {@link REFUSED} (nothing appended) when the
-   * composer must read it. `root` receives the root's start offset.
+   * A document's value, where its root starts and where its records were appended to the table (-1 for a scalar
+   * root, which has none), or {@link REFUSED}, nothing appended, when the composer must read it.
    */
   convert(document: CST.Document): { value: unknown; rootOffset: number; base: number } | Refused {
     const { keys } = this.table;
