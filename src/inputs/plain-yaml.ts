@@ -24,6 +24,9 @@ const STRING = TAGS.find((tag) => tag.tag === 'tag:yaml.org,2002:str') as Scalar
 const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
 
 type Token = CST.Token;
+
+/** What a plain scalar may not start with (resolve-flow-scalar's plainValue). */
+const BAD_PLAIN_START = new Set(['\t', ',', '%', '|', '>', '@', '`']);
 type SourceToken = CST.SourceToken;
 
 /** What resolving a token's properties (the tokens before a key, value or item) tells. See resolve-props. */
@@ -174,6 +177,16 @@ class Run {
 
   /** A scalar's resolved text (before typing); its range becomes the last one. */
   scalar(token: Token): string {
+    if (token.type === 'scalar' && !token.source.includes('\n')) {
+      // A plain scalar on one line is its own text (resolve-flow-scalar folds only lines), unless it starts with a
+      // character the library reports there.
+      const { offset, source, end } = token;
+      if (BAD_PLAIN_START.has(source[0] as string)) throw REFUSED;
+      this.start = offset;
+      this.end = offset + source.length;
+      this.tail = end ? this.end + spacing(end, true) : this.end;
+      return source;
+    }
     let failed = false;
     const resolved = CST.resolveAsScalar(token, true, () => {
       failed = true;

@@ -184,6 +184,8 @@ const composedOnly: Record<string, string> = {
   'a block scalar at the root': '|\n  text\n',
   'Helm template syntax': object('  name: {{ .Values.name }}\n'),
   'a plain scalar starting with a reserved character': object('  a: @x\n  b: `y\n'),
+  'a plain scalar starting with a comma': object('  a: ,x\n'),
+  'a plain scalar starting with %': object('  a: %y\n'),
   'the first document plain, the second refused': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: b}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n`,
   'nesting beyond the depth bound': object(`  a: ${'['.repeat(80)}${']'.repeat(80)}\n`),
   'deep block nesting': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n${Array.from({ length: 70 }, (_, i) => `${'  '.repeat(i + 1)}k:`).join('\n')} x\n`,
