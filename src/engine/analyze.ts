@@ -162,7 +162,7 @@ function ignoredIds(resource: Resource): string[] | undefined {
  */
 interface Sharing {
   text(value: string): string;
-  fix(operations: NonNullable<Finding['fix']>): NonNullable<Finding['fix']>;
+  fix(operations: NonNullable<FindingDraft['fix']>): NonNullable<Finding['fix']>;
 }
 
 function sharing(): Sharing {
@@ -177,11 +177,13 @@ function sharing(): Sharing {
   return {
     text,
     fix(operations) {
+      // Keyed by the steps as the check gave them: their JSON Pointers are built once per distinct fix.
       const key = JSON.stringify(operations);
       const known = fixes.get(key);
       if (known) return known;
-      fixes.set(key, operations);
-      return operations;
+      const fix = operations.map(({ op, path, value }) => ({ op, path: toPointer(path), value }));
+      fixes.set(key, fix);
+      return fix;
     },
   };
 }
@@ -205,7 +207,9 @@ function toFinding(
   const { resource } = draft;
   const path = draft.path ? shared.text(formatPath(draft.path)) : undefined;
   const location = draft.path ? resource.locate(draft.path) : resource.locate([]);
-  return {
+  // Built field by field, in the report's order, each optional field only when present: spreading a literal per
+  // optional field would build and copy a small object for each, for every finding.
+  const finding = {
     id: fingerprint(check.id, resource, path),
     checkId: check.id,
     title: check.title,
@@ -214,16 +218,15 @@ function toFinding(
     techniques: techniques as Finding['techniques'],
     mitigations: mitigations as Finding['mitigations'],
     resource: resource.ref,
-    ...(location ? { location } : {}),
-    ...(resource.uri ? { uri: resource.uri } : {}),
-    ...(path ? { path } : {}),
-    message: shared.text(draft.message),
-    remediation: draft.remediation ?? check.remediation,
-    ...(draft.fix?.length
-      ? { fix: shared.fix(draft.fix.map(({ op, path, value }) => ({ op, path: toPointer(path), value }))) }
-      : {}),
-    ...(draft.evidence?.length ? { evidence: draft.evidence as Evidence[] } : {}),
-  };
+  } as Finding;
+  if (location) finding.location = location;
+  if (resource.uri) finding.uri = resource.uri;
+  if (path) finding.path = path;
+  finding.message = shared.text(draft.message);
+  finding.remediation = draft.remediation ?? check.remediation;
+  if (draft.fix?.length) finding.fix = shared.fix(draft.fix);
+  if (draft.evidence?.length) finding.evidence = draft.evidence as Evidence[];
+  return finding;
 }
 
 /** The file is part of it: files may define one object several times, and each definition is a finding of its own. */

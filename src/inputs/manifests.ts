@@ -11,12 +11,13 @@ import {
   statSync,
 } from 'node:fs';
 import path from 'node:path';
-import { Composer, type Document, LineCounter, Parser } from 'yaml';
+import { Composer, type CST, type Document, LineCounter, Parser } from 'yaml';
 import type { ScanError, ScanWarning, SourceLocation } from '../model/report.js';
 import { globMatch } from '../util/text.js';
 import { yamlErrorMessage } from './errors.js';
 import { DEFAULT_LIMITS, type InputLimits, overLimit } from './limits.js';
 import type { FieldPath } from './path.js';
+import { PlainConverter, REFUSED } from './plain-yaml.js';
 import { ConversionError, locate, OffsetTable, type Positions, SharedStrings, toPlain } from './yaml.js';
 
 /** A Kubernetes object as read, with the means to point at any of its fields in the source. */
@@ -273,6 +274,8 @@ export function parseManifest(
   bytes: Buffer,
   limits: InputLimits = DEFAULT_LIMITS,
   strings: SharedStrings = new SharedStrings(),
+  /** False composes every document: the reference that the fast path is tested against. */
+  fastPath = true,
 ): ManifestInput {
   const result = { objects: [] as ManifestObject[], errors: [] as ScanError[], warnings: [], files: 1, ignored: 0 };
   const fail = (message: string, line?: number, column?: number) => {
@@ -295,11 +298,12 @@ export function parseManifest(
   const positions: Positions = new Map();
   const table = new OffsetTable();
   const helmHint = text.includes('{{');
+  const converter = fastPath ? new PlainConverter(table, strings, limits.nodesPerDocument) : undefined;
   let count = 0;
   // One document at a time, each syntax tree dropped once converted, and none composed past the bound.
-  for (const document of documentsOf(text, lineCounter)) {
+  for (const read of documentsOf(text, lineCounter, converter)) {
     if (++count > limits.documentsPerFile) {
-      const at = lineCounter.linePos(document.range[0]);
+      const at = lineCounter.linePos(read.offset);
       fail(
         `holds ${overLimit('documentsPerFile', limits.documentsPerFile, 'documents')}; the rest of the file was not read`,
         at.line,
@@ -307,24 +311,31 @@ export function parseManifest(
       );
       break;
     }
-    const [error] = document.errors;
-    if (error) {
-      const position = lineCounter.linePos(error.pos[0]);
-      fail(helmHint ? HELM_HINT : yamlErrorMessage(error), position.line, position.col);
-      continue;
-    }
-    if (document.contents === null) continue; // an empty document, as between two `---`
-    const rootOffset = document.contents.range?.[0] ?? 0;
     let value: unknown;
-    try {
-      value = toPlain(document, positions, limits.nodesPerDocument, { strings, table });
-    } catch (caught) {
-      if (!(caught instanceof ConversionError)) throw caught;
-      const at = lineCounter.linePos(caught.offset);
-      // `name: {{ .Values.name }}` parses as a mapping used as a key: Helm syntax, never a Kubernetes field.
-      const message = helmHint && /mapping key/.test(caught.message) ? HELM_HINT : caught.message;
-      fail(message, at.line, at.col);
-      continue;
+    let rootOffset: number;
+    if (read.document) {
+      const { document } = read;
+      const [error] = document.errors;
+      if (error) {
+        const position = lineCounter.linePos(error.pos[0]);
+        fail(helmHint ? HELM_HINT : yamlErrorMessage(error), position.line, position.col);
+        continue;
+      }
+      if (document.contents === null) continue; // an empty document, as between two `---`
+      rootOffset = document.contents.range?.[0] ?? 0;
+      try {
+        value = toPlain(document, positions, limits.nodesPerDocument, { strings, table });
+      } catch (caught) {
+        if (!(caught instanceof ConversionError)) throw caught;
+        const at = lineCounter.linePos(caught.offset);
+        // `name: {{ .Values.name }}` parses as a mapping used as a key: Helm syntax, never a Kubernetes field.
+        const message = helmHint && /mapping key/.test(caught.message) ? HELM_HINT : caught.message;
+        fail(message, at.line, at.col);
+        continue;
+      }
+    } else {
+      ({ value, rootOffset } = read);
+      if (read.base >= 0) positions.set(value, { table, base: read.base });
     }
     const where: Where = { file, lineCounter, positions, root: value, rootOffset };
     collect(value, [], where, result);
@@ -333,13 +344,71 @@ export function parseManifest(
   return result;
 }
 
+/** A document of a stream: converted by the fast path, or composed, for {@link toPlain}. */
+type Read =
+  | { readonly offset: number; readonly document: Document.Parsed }
+  | { readonly offset: number; readonly document?: undefined; value: unknown; rootOffset: number; base: number };
+
 /**
- * The documents of a YAML stream, composed as they are reached. YAML 1.1 because that is how Kubernetes reads
- * manifests: `privileged: yes` is true, not the string "yes". Duplicate keys are found by `toPlain`, in linear time.
+ * The documents of a YAML stream, converted or composed as they are reached. YAML 1.1 because that is how
+ * Kubernetes reads manifests: `privileged: yes` is true, not the string "yes". Duplicate keys are found by `toPlain`,
+ * in linear time.
+ *
+ * Plain documents take the fast path ({@link PlainConverter}), each given out once the tokens after it (up to the
+ * next document) are known to add nothing to it: the composer attaches to a document the errors of what follows it.
+ * At the first document the fast path refuses, or anything else between documents (a directive, an error, a
+ * `...` with more on its line), the file is read again from its start by the composer, and the documents already
+ * given out are skipped: from there on, every document is composed, as every document was before the fast path.
  */
-function documentsOf(text: string, lineCounter: LineCounter): Iterable<Document.Parsed> {
+function* documentsOf(text: string, lineCounter: LineCounter, converter?: PlainConverter): Generator<Read> {
+  const { lineStarts } = lineCounter;
+  // Read again, the text's lines are counted once.
+  const newLine = (offset: number) => {
+    if (!(offset <= (lineStarts[lineStarts.length - 1] as number))) lineCounter.addNewLine(offset);
+  };
+  let pending: Read | undefined;
+  let given = 0;
+  let plain = !!converter;
+  for (const token of converter ? new Parser(newLine).parse(text) : []) {
+    if (token.type === 'document') {
+      if (pending) {
+        yield pending;
+        given++;
+      }
+      const converted = converter ? converter.convert(token) : REFUSED;
+      pending = converted === REFUSED ? undefined : { offset: token.offset, ...converted };
+      plain = !!pending;
+    } else if (token.type === 'doc-end') {
+      plain = !!pending && plainEnd(token.end);
+    } else {
+      plain =
+        token.type === 'comment' ||
+        token.type === 'newline' ||
+        token.type === 'space' ||
+        token.type === 'byte-order-mark';
+    }
+    if (!plain) break;
+  }
+  if (plain) {
+    if (pending) yield pending;
+    return;
+  }
   const composer = new Composer({ version: '1.1', uniqueKeys: false });
-  return composer.compose(new Parser(lineCounter.addNewLine).parse(text));
+  let skipped = 0;
+  for (const document of composer.compose(new Parser(newLine).parse(text))) {
+    if (skipped++ < given) continue;
+    yield { offset: document.range[0], document };
+  }
+}
+
+/** resolve-end as the composer applies it to `...` (strictly): only spaces, newlines, comments after a space. */
+function plainEnd(tokens: readonly CST.SourceToken[] | undefined): boolean {
+  let hasSpace = false;
+  for (const token of tokens ?? []) {
+    if (token.type === 'space' || token.type === 'newline') hasSpace = true;
+    else if (token.type !== 'comment' || !hasSpace) return false;
+  }
+  return true;
 }
 
 /** What a converted document needs to locate its fields later, without its syntax tree. */

@@ -61,9 +61,19 @@ export interface DocumentPositions {
 /** Each converted document's positions, by its root value: see {@link toPlain} and {@link locate}. */
 export type Positions = Map<unknown, DocumentPositions>;
 
-const SCALAR = -1;
-const HEADER = 2;
-const ENTRY = 3;
+/** The child of an entry that holds a scalar; a record's header length; an entry's length. */
+export const SCALAR = -1;
+export const HEADER = 2;
+export const ENTRY = 3;
+
+/** Reserves a record of `entries` entries at the end of `offsets`, and their keys for a mapping; returns its position. */
+export function reserveRecord(offsets: number[], keys: string[], entries: number, mapping: boolean): number {
+  const at = offsets.length;
+  offsets.push(entries, mapping ? keys.length : SCALAR);
+  for (let i = 0; i < ENTRY * entries; i++) offsets.push(SCALAR);
+  if (mapping) for (let i = 0; i < entries; i++) keys.push('');
+  return at;
+}
 
 /**
  * Converts a parsed YAML document to plain JSON-like values as Kubernetes reads them (YAML 1.1 scalars, merge keys,
@@ -84,14 +94,7 @@ export function toPlain(
   // Filled as the values are converted, then appended to the file's table.
   const offsets: number[] = [];
   const { keys } = table;
-  /** Reserves a record of `entries` entries, and their keys for a mapping; returns its position. */
-  const record = (entries: number, mapping: boolean) => {
-    const at = offsets.length;
-    offsets.push(entries, mapping ? keys.length : SCALAR);
-    for (let i = 0; i < ENTRY * entries; i++) offsets.push(SCALAR);
-    if (mapping) for (let i = 0; i < entries; i++) keys.push('');
-    return at;
-  };
+  const record = (entries: number, mapping: boolean) => reserveRecord(offsets, keys, entries, mapping);
   /** Converts `node`, recording its place in the entry at `entry` (when it has one): its value's record. */
   const convert = (node: unknown, depth: number, entry: number): unknown => {
     if (++nodes > maxNodes) {

@@ -22,7 +22,23 @@ export const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set([
  * Docker Hub, where single-segment names live under `library/`. Undefined for a missing or blank reference.
  */
 export function parseImage(image: string | undefined): ImageReference | undefined {
-  let name = image?.trim();
+  if (image === undefined) return undefined;
+  // Every check that looks at images parses each container's: a cluster runs few distinct images many times.
+  let reference = parsed.get(image);
+  if (reference === undefined && !parsed.has(image)) {
+    reference = parse(image);
+    if (parsed.size >= PARSED_IMAGES) parsed.clear();
+    parsed.set(image, reference && Object.freeze(reference));
+  }
+  return reference;
+}
+
+/** Parsed references by image, shared (and so frozen); emptied when it reaches its bound. */
+const parsed = new Map<string, ImageReference | undefined>();
+const PARSED_IMAGES = 10_000;
+
+function parse(image: string): ImageReference | undefined {
+  let name = image.trim();
   if (!name) return undefined;
 
   let digest: string | undefined;
