@@ -55,10 +55,10 @@ async function same(inputs: readonly string[], chunkSizes: readonly number[], op
 async function keptBack(file: string, chunkBytes: number, script = worker): Promise<number> {
   let passed = 0;
   await readAuditLog([file], () => {}, {
-    unwanted: { wants: () => false, pass: () => void passed++, timed: false },
+    unwanted: { wants: () => false, pass: () => void passed++ },
     parallel: {
       worker: new URL(`file://${script}`),
-      workerData: { detections: [], allow: { users: [], groups: [] } },
+      workerData: { rules: [], allow: { users: [], groups: [] } },
       threads: 2,
       minBytes: 1,
       chunkBytes,

@@ -85,7 +85,7 @@ export async function auditLog(inputs: readonly string[], options: AuditLogOptio
     },
     {
       ...options,
-      unwanted: { wants: pipeline.wants, pass: pipeline.pass, timed: pipeline.windowed },
+      unwanted: { wants: pipeline.wants, pass: pipeline.pass },
       ...(parallel ? { parallel } : {}),
     },
   );
@@ -111,9 +111,14 @@ function parallelReading(detections: readonly AnyDetection[], options: AuditLogO
   if (options.settings?.proxyAddresses?.size) return undefined;
   if (!detections.every((detection) => allDetections.includes(detection))) return undefined;
   if (!existsSync(fileURLToPath(WORKER))) return undefined;
+  const settings: DetectionSettings = { proxyAddresses: new Set(), ...options.settings };
   const workerData: AuditWorkerData = {
-    detections: detections.map(({ id }) => id),
+    rules: detections
+      .filter(({ on }) => on.enabled?.(settings) ?? true)
+      .map(({ id, everyone, on: { enabled: _, ...on } }) => ({ id, ...(everyone ? { everyone } : {}), on })),
     allow: options.allow ?? DEFAULT_ALLOW,
+    ...(options.since ? { since: options.since.getTime() } : {}),
+    ...(options.until ? { until: options.until.getTime() } : {}),
   };
   return {
     worker: WORKER,

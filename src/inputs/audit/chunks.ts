@@ -4,15 +4,18 @@ import { DEFAULT_LIMITS } from '../limits.js';
 import { decodeRecord } from './decode.js';
 import { stageBit } from './dedup.js';
 import type { AuditEvent } from './event.js';
+import { hashOf } from './recent-ids.js';
 import { MAX_RECORD_LENGTH, RecordReader } from './records.js';
 
 /**
  * Reading one large file of JSON lines on several threads. The file is cut into byte ranges; a worker reads the lines
  * that start in its range, parses and decodes each, and asks the detection pipeline's `wants` whether any rule could
  * take its events. It sends back, in line order, the text of the lines some rule wants (the reading thread parses
- * those again, a small share of a log), a compact record of every other event (auditID, stage, time: what
- * de-duplication and the summary count), and the decoding errors. The reading thread replays them in input order, so
- * that alerts, counts, copies and errors are those of reading on one thread.
+ * those again, a small share of a log), and of every other event only what de-duplication and the summary need, in
+ * typed arrays handed over without copying: a byte of flags (stage, no auditID, outside the time window), the
+ * auditID's hash, and the auditIDs as one string, looked at only when a hash is seen again. Lenient counts come back
+ * per range. The reading thread replays them in input order, so that alerts, counts, copies and errors are those of
+ * reading on one thread, at a cost per event of a few typed-array reads and one probe of the de-duplication table.
  *
  * A range is exact only if the lines before it left no multi-line document open: a worker marks its range unclean as
  * soon as a line is not a whole JSON record (a pretty-printed document, a line too long, not JSON), and the reading
@@ -28,10 +31,16 @@ export interface ChunkResult {
   readonly lines: number;
   /** Per item, in line order: {@link PASSED} event, {@link WANTED} line, {@link INVALID} record. */
   readonly items: Uint8Array;
-  /** Per passed event: its auditID (null: none), its stage bit with {@link NO_STAGE}, its time (epoch ms, if asked). */
-  readonly ids: (string | null)[];
-  readonly stages: Uint8Array;
-  readonly times: Float64Array;
+  /** Per passed event: its stage bit, with {@link NO_ID} and {@link OUTSIDE}. */
+  readonly flags: Uint8Array;
+  /** Per passed event: its auditID's `hashOf` with the request's seed (0: none), and where the auditID ends in `ids`. */
+  readonly hashes: Int32Array;
+  readonly idEnds: Int32Array;
+  /** The passed events' auditIDs, one after another. */
+  readonly ids: string;
+  /** Of the passed events, how many were read without an auditID, and without a stage. */
+  readonly withoutAuditID: number;
+  readonly withoutStage: number;
   /** Per wanted line and invalid record: the line (from the range's first, 1-based); the text, or why invalid. */
   readonly at: Int32Array;
   readonly texts: string[];
@@ -40,8 +49,9 @@ export interface ChunkResult {
 export const PASSED = 0;
 export const WANTED = 1;
 export const INVALID = 2;
-/** Above every stage bit: the event had no stage. */
-export const NO_STAGE = 32;
+/** Flags above every stage bit: the event had no auditID; the time window leaves it out. */
+export const NO_ID = 32;
+export const OUTSIDE = 64;
 
 export interface ChunkRequest {
   readonly file: string;
@@ -49,8 +59,8 @@ export interface ChunkRequest {
   readonly end: number;
   readonly maxLength?: number;
   readonly maxNodes?: number;
-  /** Whether the run has a time window: passed events then carry their time. */
-  readonly timed: boolean;
+  /** The seed of the reading thread's de-duplication hashes. */
+  readonly seed: number;
 }
 
 /** Bytes read at a time, and looked at past a range's end to finish its last line. */
@@ -59,18 +69,22 @@ const PEEK_SIZE = 64 * 1024;
 
 /**
  * The worker's side: reads the lines that start in `[start, end)` (the first one after the line break before `start`,
- * the last one to its end even past `end`). `wants` tells whether a decoded event may go to a rule; `timeOf` gives a
- * passed event's time.
+ * the last one to its end even past `end`). `wants` tells whether a decoded event may go to a rule; `outside` whether
+ * the run's time window leaves it out (none: no window).
  */
 export async function readChunk(
   request: ChunkRequest,
   wants: (event: AuditEvent) => boolean,
-  timeOf: (event: AuditEvent) => number,
+  outside?: (event: AuditEvent) => boolean,
 ): Promise<ChunkResult> {
   const items: number[] = [];
-  const ids: (string | null)[] = [];
-  const stages: number[] = [];
-  const times: number[] = [];
+  const flags: number[] = [];
+  const hashes: number[] = [];
+  const idEnds: number[] = [];
+  const ids: string[] = [];
+  let idLength = 0;
+  let withoutAuditID = 0;
+  let withoutStage = 0;
   const at: number[] = [];
   const texts: string[] = [];
   let clean = true;
@@ -94,9 +108,21 @@ export async function readChunk(
       } else {
         for (const event of decoded) {
           items.push(PASSED);
-          ids.push(event.auditID ?? null);
-          stages.push(stageBit(event.stage) | (event.stage === undefined ? NO_STAGE : 0));
-          if (request.timed) times.push(timeOf(event));
+          const { auditID, stage } = event;
+          let flag = stageBit(stage);
+          if (stage === undefined) withoutStage++;
+          if (auditID === undefined) {
+            withoutAuditID++;
+            flag |= NO_ID;
+            hashes.push(0);
+          } else {
+            hashes.push(hashOf(auditID, request.seed));
+            ids.push(auditID);
+            idLength += auditID.length;
+          }
+          idEnds.push(idLength);
+          if (outside?.(event)) flag |= OUTSIDE;
+          flags.push(flag);
         }
       }
       return undefined;
@@ -152,12 +178,22 @@ export async function readChunk(
     next: position,
     lines: reader.line,
     items: Uint8Array.from(items),
-    ids,
-    stages: Uint8Array.from(stages),
-    times: Float64Array.from(times),
+    flags: Uint8Array.from(flags),
+    hashes: Int32Array.from(hashes),
+    idEnds: Int32Array.from(idEnds),
+    ids: ids.join(''),
+    withoutAuditID,
+    withoutStage,
     at: Int32Array.from(at),
     texts,
   };
+}
+
+/** The memory of a result's typed arrays, to be handed to the reading thread rather than copied. */
+export function transferred(result: ChunkResult): ArrayBuffer[] {
+  return [result.items, result.flags, result.hashes, result.idEnds, result.at].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
 }
 
 /** The reading thread's side: worker threads that each take ranges in turn and answer them in the order asked. */
@@ -233,9 +269,12 @@ const EMPTY: ChunkResult = {
   next: 0,
   lines: 0,
   items: new Uint8Array(0),
-  ids: [],
-  stages: new Uint8Array(0),
-  times: new Float64Array(0),
+  flags: new Uint8Array(0),
+  hashes: new Int32Array(0),
+  idEnds: new Int32Array(0),
+  ids: '',
+  withoutAuditID: 0,
+  withoutStage: 0,
   at: new Int32Array(0),
   texts: [],
 };
