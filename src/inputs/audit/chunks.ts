@@ -132,50 +132,17 @@ export async function readChunk(
     },
     request.maxNodes ?? DEFAULT_LIMITS.nodesPerDocument,
   );
-  const file = await open(request.file);
-  let position = request.start;
-  try {
-    const buffer = Buffer.allocUnsafe(READ_SIZE);
-    // The range's first line starts after the first line break at or after `start - 1`.
-    if (position > 0) {
-      position--;
-      for (;;) {
-        const { bytesRead } = await file.read(buffer, 0, PEEK_SIZE, position);
-        if (!bytesRead) break;
-        const newline = buffer.subarray(0, bytesRead).indexOf(10);
-        if (newline !== -1) {
-          position += newline + 1;
-          break;
-        }
-        position += bytesRead;
-      }
-    }
-    while (position < request.end || reader.pending) {
-      // Whole reads up to the range's end; past it, only up to the line break that ends its last line.
-      const finishing = position >= request.end;
-      const length = finishing ? PEEK_SIZE : Math.min(READ_SIZE, request.end - position);
-      const { bytesRead } = await file.read(buffer, 0, length, position);
-      if (!bytesRead) {
-        reader.end();
-        break;
-      }
-      let bytes = buffer.subarray(0, bytesRead);
-      if (finishing) {
-        const newline = bytes.indexOf(10);
-        if (newline !== -1) bytes = bytes.subarray(0, newline + 1);
-      }
-      position += bytes.length;
-      reader.push(bytes);
-      if (!clean) break;
-    }
-  } finally {
-    await file.close();
+  const range = new FileRange(request.file, request.start, request.end);
+  for await (const bytes of range.bytes(() => reader.pending)) {
+    reader.push(bytes);
+    if (!clean) break;
   }
+  if (range.ended) reader.end();
   // A document the range opened goes on in the next: the reading thread reads it, and on from there.
   if (reader.inDocument) clean = false;
   return {
     clean,
-    next: position,
+    next: range.next,
     lines: reader.line,
     items: Uint8Array.from(items),
     flags: Uint8Array.from(flags),
@@ -194,6 +161,72 @@ export function transferred(result: ChunkResult): ArrayBuffer[] {
   return [result.items, result.flags, result.hashes, result.idEnds, result.at].map(
     (array) => array.buffer as ArrayBuffer,
   );
+}
+
+/**
+ * The lines of a file that start in `[start, end)`: the first one after the line break before `start`, the last one
+ * to its end even past `end`. Whichever thread reads a range, its lines are the same.
+ */
+export class FileRange {
+  /** Once read: where the next range's first line starts (or the file's end). */
+  next: number;
+  /** Whether the file ended before a line break ended the range's last line. */
+  ended = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly start: number,
+    private readonly end: number,
+  ) {
+    this.next = start;
+  }
+
+  /**
+   * The range's bytes, a read at a time (each in the same buffer: use it before asking for the next). Past `end`, reads
+   * go on while `pending` (the reader has a line no line break has ended) and stop at the line break that ends it.
+   */
+  async *bytes(pending: () => boolean): AsyncGenerator<Buffer> {
+    const file = await open(this.file);
+    let position = this.start;
+    try {
+      const buffer = Buffer.allocUnsafe(READ_SIZE);
+      // The range's first line starts after the first line break at or after `start - 1`.
+      if (position > 0) {
+        position--;
+        for (;;) {
+          const { bytesRead } = await file.read(buffer, 0, PEEK_SIZE, position);
+          if (!bytesRead) break;
+          const newline = buffer.subarray(0, bytesRead).indexOf(10);
+          if (newline !== -1) {
+            position += newline + 1;
+            break;
+          }
+          position += bytesRead;
+        }
+      }
+      this.next = position;
+      while (position < this.end || pending()) {
+        // Whole reads up to the range's end; past it, only up to the line break that ends its last line.
+        const finishing = position >= this.end;
+        const length = finishing ? PEEK_SIZE : Math.min(READ_SIZE, this.end - position);
+        const { bytesRead } = await file.read(buffer, 0, length, position);
+        if (!bytesRead) {
+          this.ended = true;
+          break;
+        }
+        let bytes = buffer.subarray(0, bytesRead);
+        if (finishing) {
+          const newline = bytes.indexOf(10);
+          if (newline !== -1) bytes = bytes.subarray(0, newline + 1);
+        }
+        position += bytes.length;
+        this.next = position;
+        yield bytes;
+      }
+    } finally {
+      await file.close();
+    }
+  }
 }
 
 /** The reading thread's side: worker threads that each take ranges in turn and answer them in the order asked. */
@@ -237,18 +270,20 @@ interface Entry {
 }
 
 /**
- * One file's ranges read by the pool, yielded in file order, a few ahead of the reader so that memory stays
- * bounded: at most `ahead` ranges' answers wait at once. Stop consuming and the ranges already asked are dropped.
+ * One file's ranges from the `first`th on, read by the pool and yielded in file order, a few ahead of the reader so
+ * that memory stays bounded: at most `ahead` ranges' answers wait at once. The first ranges are asked at once (the
+ * reading thread may read ranges before `first` itself meanwhile). Stop consuming and the ranges asked are dropped.
  */
-export async function* chunksOf(
+export function chunksOf(
   pool: ChunkPool,
   request: Omit<ChunkRequest, 'start' | 'end'>,
   size: number,
   chunkBytes: number,
   ahead: number,
+  first = 0,
 ): AsyncGenerator<ChunkResult | Error> {
   const pending: Promise<ChunkResult | Error>[] = [];
-  let asked = 0;
+  let asked = first;
   const ask = () => {
     const start = asked * chunkBytes;
     if (start >= size) return;
@@ -256,12 +291,14 @@ export async function* chunksOf(
     asked++;
   };
   for (let i = 0; i < ahead; i++) ask();
-  for (let index = 0; index < pending.length; index++) {
-    const result = await (pending[index] as Promise<ChunkResult | Error>);
-    pending[index] = Promise.resolve(result instanceof Error ? result : EMPTY);
-    ask();
-    yield result;
-  }
+  return (async function* () {
+    for (let index = 0; index < pending.length; index++) {
+      const result = await (pending[index] as Promise<ChunkResult | Error>);
+      pending[index] = Promise.resolve(result instanceof Error ? result : EMPTY);
+      ask();
+      yield result;
+    }
+  })();
 }
 
 const EMPTY: ChunkResult = {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ScanError } from '../../model/report.js';
 import { DecompressionLimitError, decompressed, isGzip } from '../gunzip.js';
 import { DEFAULT_LIMITS } from '../limits.js';
-import { ChunkPool, type ChunkResult, chunksOf, NO_ID, OUTSIDE, PASSED, WANTED } from './chunks.js';
+import { ChunkPool, type ChunkResult, chunksOf, FileRange, NO_ID, OUTSIDE, PASSED, WANTED } from './chunks.js';
 import { decodeRecord } from './decode.js';
 import { Deduplicator, stageBit } from './dedup.js';
 import type { AuditEvent, SourcedEvent } from './event.js';
@@ -199,15 +199,24 @@ export async function readAuditLog(
       if (file && unwanted && parallel && size !== undefined && size >= parallel.minBytes) {
         pool ??= new ChunkPool(parallel.worker, parallel.workerData, parallel.threads);
         const request = { file, seed: seen.seed, maxLength, maxNodes: options.maxNodes };
-        let lines = 0;
-        for await (const result of chunksOf(pool, request, size, parallel.chunkBytes, 2 * parallel.threads)) {
-          if (result instanceof Error || !result.clean) break;
-          await replay(result, lines);
-          lines += result.lines;
-          resume = result.next;
+        // The workers read from the second range on; this thread reads the first meanwhile, as one thread would, and
+        // so is not idle while they start.
+        const chunks = chunksOf(pool, request, size, parallel.chunkBytes, 2 * parallel.threads, 1);
+        const first = new FileRange(file, 0, parallel.chunkBytes);
+        for await (const chunk of first.bytes(() => records.pending)) await handOn(records.push(chunk));
+        resume = first.next;
+        // A document still open goes on into the second range: this thread reads on from here.
+        if (!first.ended && !records.inDocument) {
+          let lines = records.line;
+          for await (const result of chunks) {
+            if (result instanceof Error || !result.clean) break;
+            await replay(result, lines);
+            lines += result.lines;
+            resume = result.next;
+          }
+          records.line = lines;
+          if (resume >= size) return;
         }
-        records.line = lines;
-        if (resume >= size) return;
       }
       // Past the start, the bytes are known to be plain.
       const source = resume ? bytes(resume) : decompressed(bytes(0), maxDecompressed);
