@@ -316,6 +316,29 @@ describe('audit logs read on worker threads', () => {
   );
 
   it(
+    'starts its workers in a program run with node --input-type=module -e',
+    () => {
+      const file = path.join(dir, 'eval.log');
+      writeFileSync(file, adversarialLines().join('\n'));
+      const script = `
+        const { readAuditLog } = await import(${JSON.stringify(dist('inputs/audit/read.js'))});
+        let passed = 0;
+        await readAuditLog([${JSON.stringify(file)}], () => {}, {
+          unwanted: { wants: () => false, pass: () => void passed++ },
+          parallel: {
+            worker: new URL(${JSON.stringify(`file://${worker}`)}),
+            workerData: { rules: [], allow: { users: [], groups: [] } },
+            threads: 2, minBytes: 1, chunkBytes: 300,
+          },
+        });
+        console.log(passed);`;
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      expect(Number(output.trim())).toBeGreaterThan(20);
+    },
+    slow,
+  );
+
+  it(
     'a time window counts the events workers kept back as one thread does',
     async () => {
       const file = path.join(dir, 'window.log');

@@ -234,8 +234,9 @@ export class ChunkPool {
   private readonly workers: Entry[];
 
   constructor(script: URL, workerData: unknown, threads: number) {
+    const execArgv = workerExecArgv();
     this.workers = Array.from({ length: threads }, () => {
-      const entry: Entry = { worker: new Worker(script, { workerData }), waiting: [], stopped: false };
+      const entry: Entry = { worker: new Worker(script, { workerData, execArgv }), waiting: [], stopped: false };
       entry.worker.on('message', (result: ChunkResult) => entry.waiting.shift()?.(result));
       const stop = (error: Error) => {
         entry.stopped = true;
@@ -260,6 +261,20 @@ export class ChunkPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
   }
+}
+
+/**
+ * The process's Node options, which workers inherit, less `--input-type`: under `node --input-type=module -e` every
+ * worker fails at its start on it, and the reading thread would read each range alone.
+ */
+function workerExecArgv(): string[] {
+  const args: string[] = [];
+  for (let index = 0; index < process.execArgv.length; index++) {
+    const arg = process.execArgv[index] as string;
+    if (arg === '--input-type') index++;
+    else if (!arg.startsWith('--input-type=')) args.push(arg);
+  }
+  return args;
 }
 
 interface Entry {
