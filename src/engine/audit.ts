@@ -35,7 +35,10 @@ export interface AuditLogOptions extends Omit<AuditReadOptions, 'parallel'> {
  * proxy rule wants every event), and from the built package only (a worker runs JavaScript).
  */
 export interface ReadThreads {
-  /** Workers; the machine's parallelism by default, 1 or less reads on this thread alone. */
+  /**
+   * Threads that read, this one included: the machine's parallelism by default, so one worker per other core (this
+   * thread runs the rules, the largest share of the work left after parsing). 1 or less reads on this thread alone.
+   */
   readonly count?: number;
   /** Plain files at least this large are read in ranges; smaller ones on this thread. */
   readonly minBytes?: number;
@@ -123,7 +126,7 @@ function parallelReading(detections: readonly AnyDetection[], options: AuditLogO
   return {
     worker: WORKER,
     workerData,
-    threads: count,
+    threads: count - 1,
     minBytes: options.threads?.minBytes ?? THREADED_BYTES,
     chunkBytes: options.threads?.chunkBytes ?? CHUNK_BYTES,
   };
