@@ -41,11 +41,11 @@ async function run(inputs: readonly string[], options: AuditLogOptions) {
   return { alerts, result };
 }
 
-/** Both ways, each range size given; returns the one-thread run. */
+/** Both ways (the threaded one with two workers), each range size given; returns the one-thread run. */
 async function same(inputs: readonly string[], chunkSizes: readonly number[], options: AuditLogOptions = {}) {
   const one = await run(inputs, { ...options, threads: { count: 1 } });
   for (const chunkBytes of chunkSizes) {
-    const threaded = await run(inputs, { ...options, threads: { count: 2, minBytes: 1, chunkBytes } });
+    const threaded = await run(inputs, { ...options, threads: { count: 3, minBytes: 1, chunkBytes } });
     expect(threaded, `ranges of ${chunkBytes} bytes`).toEqual(one);
   }
   return one;
@@ -55,10 +55,10 @@ async function same(inputs: readonly string[], chunkSizes: readonly number[], op
 async function keptBack(file: string, chunkBytes: number, script = worker): Promise<number> {
   let passed = 0;
   await readAuditLog([file], () => {}, {
-    unwanted: { wants: () => false, pass: () => void passed++, timed: false },
+    unwanted: { wants: () => false, pass: () => void passed++ },
     parallel: {
       worker: new URL(`file://${script}`),
-      workerData: { detections: [], allow: { users: [], groups: [] } },
+      workerData: { rules: [], allow: { users: [], groups: [] } },
       threads: 2,
       minBytes: 1,
       chunkBytes,
@@ -160,9 +160,62 @@ function adversarialLines(): string[] {
     }),
   );
   lines.push(JSON.stringify({ properties: { log: JSON.stringify(execCreate(n++, 'sh')) } }));
+  // Exports that dropped the IDs and stages of ordinary traffic: a GKE entry without insertId or operation, an AKS
+  // record without either.
+  lines.push(
+    JSON.stringify({
+      timestamp: '2026-11-30T10:01:01Z',
+      protoPayload: {
+        methodName: 'io.k8s.core.v1.pods.list',
+        resourceName: 'core/v1/namespaces/shop/pods',
+        authenticationInfo: { principalEmail: 'system:kube-scheduler' },
+        status: { code: 0 },
+      },
+    }),
+  );
+  const { auditID: _aksID, stage: _aksStage, ...aks } = event(n++);
+  lines.push(JSON.stringify({ properties: { log: JSON.stringify(aks) } }));
   lines.push(JSON.stringify({ kind: 'EventList', items: [execCreate(n++, 'sh'), event(n++)] }));
   lines.push('{"hello": "world"}', '[1, 2]');
   for (let i = 0; i < 5; i++) lines.push(plain());
+  return lines;
+}
+
+/**
+ * Copies of events near the edges of a small de-duplication window (4 auditIDs: copies 3, 4, 7, 8 and 9 IDs apart),
+ * wanted and unwanted events sharing an auditID and stage, and IDs crafted against the way workers send them: one
+ * string of all IDs (IDs that are prefixes of each other, or join to the same text), the empty ID, escapes and
+ * characters beyond ASCII.
+ */
+function copyLines(): string[] {
+  const lines: string[] = [];
+  const crafted = ['ab', 'c', 'a', 'bc', 'abc', '', 'é', 'e\u0301', '😀', 'line\nbreak', 'quote"d', 'x'.repeat(300)];
+  let n = 0;
+  const fresh = () => JSON.stringify(event(1000 + n++));
+  for (const gap of [3, 4, 7, 8, 9]) {
+    const first = event(n++, { auditID: `gap-${gap}` });
+    lines.push(JSON.stringify(first));
+    for (let i = 0; i < gap; i++) lines.push(fresh());
+    lines.push(JSON.stringify(first));
+    // The same request's other stage is another event; an exec under the same auditID and stage is a copy.
+    lines.push(JSON.stringify({ ...first, stage: 'RequestReceived' }));
+    lines.push(JSON.stringify({ ...execCreate(n++, 'sh'), auditID: `gap-${gap}`, stage: 'ResponseComplete' }));
+  }
+  // Each crafted ID twice in a row (a copy), once more as JSON escapes write it, and once as the text holds it.
+  for (const id of crafted) {
+    const line = JSON.stringify(event(n++, { auditID: id }));
+    lines.push(line, line, line.replace(/\\\\u/g, '\\u'));
+  }
+  // Wanted copies of unwanted events, and the other way round, right after each other.
+  for (let i = 0; i < 6; i++) {
+    const shared = `shared-${i}`;
+    const exec = JSON.stringify({ ...execCreate(n++, 'bash'), auditID: shared });
+    const list = JSON.stringify({ ...event(n++), auditID: shared, stage: 'ResponseStarted' });
+    lines.push(...(i % 2 ? [exec, list, exec] : [list, exec, list]));
+  }
+  // Events without an auditID are never copies, however alike.
+  const { auditID: _id, ...anonymous } = event(n++);
+  lines.push(JSON.stringify(anonymous), JSON.stringify(anonymous));
   return lines;
 }
 
@@ -180,7 +233,7 @@ describe('audit logs read on worker threads', () => {
       expect(one.alerts.length).toBeGreaterThan(5);
       expect(one.alerts.map((alert) => alert.rule)).toContain('secrets-bulk-read');
       expect(one.result.source.duplicates).toBe(2);
-      expect(one.result.source.lenient).toEqual([{ file, withoutAuditID: 1, withoutStage: 1 }]);
+      expect(one.result.source.lenient).toEqual([{ file, withoutAuditID: 3, withoutStage: 2 }]);
       expect(one.result.errors.length).toBe(2);
       const kept = await keptBack(file, 300);
       expect(kept).toBeGreaterThan(20);
@@ -202,6 +255,85 @@ describe('audit logs read on worker threads', () => {
       expect(one.result.errors.map((error) => error.message)).toContain('not valid JSON');
       // The document starts on line 21, its first item (an exec) on line 24.
       expect(one.alerts.some((alert) => alert.rule === 'pod-exec' && alert.source.line === 24)).toBe(true);
+    },
+    slow,
+  );
+
+  it(
+    'leaves out the same copies as one thread, at the edges of the de-duplication window and for crafted auditIDs',
+    async () => {
+      const file = path.join(dir, 'copies.log');
+      writeFileSync(file, `${copyLines().join('\n')}\n`);
+      const one = await same([file], [1, 200, 700], { dedupWindow: 4 });
+      // Within the window: the copies 3 IDs apart and the exec after them, each crafted ID, the shared ones.
+      expect(one.result.source.duplicates).toBeGreaterThanOrEqual(2 + 12 + 12);
+      expect(one.alerts.some((alert) => alert.auditID === 'shared-1')).toBe(true);
+      await same([file], [300]);
+    },
+    slow,
+  );
+
+  it(
+    'parses on the reading thread only the lines some rule wants, not every line',
+    async () => {
+      const lines: string[] = [];
+      for (let n = 0; n < 2000; n++) lines.push(JSON.stringify(event(n)));
+      for (let n = 0; n < 20; n++) lines.splice(n * 100, 0, JSON.stringify(execCreate(5000 + n, 'sh')));
+      const file = path.join(dir, 'mostly-unwanted.log');
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const parse = JSON.parse;
+      let parsed = 0;
+      // Workers parse in their own isolates: what is counted here is this thread's work.
+      JSON.parse = (...args: Parameters<typeof JSON.parse>) => {
+        parsed++;
+        return parse(...args);
+      };
+      // And the auditIDs this thread hashes itself (those of the events it parsed; the others come hashed).
+      const { Deduplicator } = await import(dist('inputs/audit/dedup.js'));
+      const copy = Deduplicator.prototype.copy;
+      let hashed = 0;
+      Deduplicator.prototype.copy = function (this: unknown, ...args: unknown[]) {
+        hashed++;
+        return copy.apply(this, args);
+      };
+      try {
+        const one = await run([file], { threads: { count: 1 } });
+        expect([parsed, hashed]).toEqual([expect.any(Number), lines.length]);
+        expect(parsed).toBeGreaterThanOrEqual(lines.length);
+        parsed = 0;
+        hashed = 0;
+        const threaded = await run([file], { threads: { count: 2, minBytes: 1, chunkBytes: 4096 } });
+        expect(threaded).toEqual(one);
+        // The 20 wanted lines, and the first range's (this thread reads it while the workers start).
+        expect(parsed).toBeLessThanOrEqual(20 + 4096 / 300);
+        expect(hashed).toBeLessThanOrEqual(20 + 4096 / 300);
+      } finally {
+        JSON.parse = parse;
+        Deduplicator.prototype.copy = copy;
+      }
+    },
+    slow,
+  );
+
+  it(
+    'starts its workers in a program run with node --input-type=module -e',
+    () => {
+      const file = path.join(dir, 'eval.log');
+      writeFileSync(file, adversarialLines().join('\n'));
+      const script = `
+        const { readAuditLog } = await import(${JSON.stringify(dist('inputs/audit/read.js'))});
+        let passed = 0;
+        await readAuditLog([${JSON.stringify(file)}], () => {}, {
+          unwanted: { wants: () => false, pass: () => void passed++ },
+          parallel: {
+            worker: new URL(${JSON.stringify(`file://${worker}`)}),
+            workerData: { rules: [], allow: { users: [], groups: [] } },
+            threads: 2, minBytes: 1, chunkBytes: 300,
+          },
+        });
+        console.log(passed);`;
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      expect(Number(output.trim())).toBeGreaterThan(20);
     },
     slow,
   );

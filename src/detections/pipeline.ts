@@ -56,10 +56,10 @@ export interface Pipeline {
    * may leave it unparsed elsewhere and only {@link Pipeline.pass} it.
    */
   wants(event: AuditEvent): boolean;
-  /** Counts an event {@link Pipeline.wants} refused without pushing it: `time` in epoch ms (NaN: none readable). */
-  pass(time: number): void;
-  /** Whether the run has a time window, so that {@link Pipeline.pass} needs each event's time. */
-  readonly windowed: boolean;
+  /** Counts an event {@link Pipeline.wants} refused without pushing it, and whether {@link Pipeline.outside} was true. */
+  pass(outside: boolean): void;
+  /** Whether the run's time window leaves the event out; undefined when the run has no window. */
+  readonly outside: ((event: AuditEvent) => boolean) | undefined;
   readonly stats: PipelineStats;
 }
 
@@ -165,16 +165,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const isAllowed = (username: string | undefined, groups: readonly string[] | undefined) =>
     (username !== undefined && allowedUser(username)) || (groups?.some(allowedGroup) ?? false);
 
-  const windowed = since !== undefined || until !== undefined;
+  const outside =
+    since === undefined && until === undefined
+      ? undefined
+      : (event: AuditEvent) => {
+          const time = eventTimeMs(event);
+          return Number.isNaN(time) || (since !== undefined && time < since) || (until !== undefined && time >= until);
+        };
   /** Counts the event; true when the time window leaves it out. */
-  const outside = (time: number) => {
+  const counted = (left: boolean) => {
     stats.events++;
-    if (!windowed) return false;
-    if (Number.isNaN(time) || (since !== undefined && time < since) || (until !== undefined && time >= until)) {
-      stats.outsideWindow++;
-      return true;
-    }
-    return false;
+    if (left) stats.outsideWindow++;
+    return left;
   };
   const rulesFor = (event: AuditEvent) => {
     const ref = event.objectRef;
@@ -184,7 +186,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   return {
     stats,
-    windowed,
+    outside,
     wants(event) {
       const rules = rulesFor(event);
       if (!rules.length) return false;
@@ -196,11 +198,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           (!accepts || accepts(user.username, user.groups, event.responseStatus?.code)),
       );
     },
-    pass(time) {
-      outside(time);
+    pass(left) {
+      counted(left);
     },
     push(sourced) {
-      if (outside(windowed ? eventTimeMs(sourced.event) : 0)) return NONE;
+      if (counted(outside?.(sourced.event) ?? false)) return NONE;
       const rules = rulesFor(sourced.event);
       if (!rules.length) return NONE;
       ({ event, source } = sourced);

@@ -3,24 +3,42 @@
  * for, and keeps back the events no rule of the run wants, as the run's own pipeline would judge them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { allDetections } from '../detections/index.js';
-import { type AllowList, createPipeline, eventTimeMs } from '../detections/pipeline.js';
-import { type ChunkRequest, readChunk } from '../inputs/audit/chunks.js';
+import type { AnyDetection, EventFilter } from '../detections/define.js';
+import { type AllowList, createPipeline } from '../detections/pipeline.js';
+import { type ChunkRequest, readChunk, transferred } from '../inputs/audit/chunks.js';
 
 export interface AuditWorkerData {
-  /** The ids of the run's detections (all of them built-in: functions do not cross threads). */
-  readonly detections: readonly string[];
+  /**
+   * What each rule of the run takes (the rules its settings enable): all that `wants` reads. Sent as data, so that a
+   * worker loads none of the rules' code, whose loading cost as much as reading a few MB of log.
+   */
+  readonly rules: readonly WorkerRule[];
   readonly allow: AllowList;
+  /** The run's time window, in epoch ms. */
+  readonly since?: number;
+  readonly until?: number;
+}
+
+export interface WorkerRule {
+  readonly id: string;
+  readonly everyone?: true;
+  readonly on: Omit<EventFilter, 'enabled'>;
 }
 
 const data = workerData as AuditWorkerData;
-const ids = new Set(data.detections);
-const pipeline = createPipeline({ detections: allDetections.filter(({ id }) => ids.has(id)), allow: data.allow });
+const pipeline = createPipeline({
+  // Only `wants` and `outside` run here: no event is pushed, so no rule needs its code.
+  detections: data.rules.map((rule) => ({ ...rule, detect: () => {} }) as unknown as AnyDetection),
+  allow: data.allow,
+  ...(data.since !== undefined ? { since: new Date(data.since) } : {}),
+  ...(data.until !== undefined ? { until: new Date(data.until) } : {}),
+});
 const port = parentPort;
 // One range at a time, answered in the order asked: the reading thread matches answers to requests by order.
 let queue = Promise.resolve();
 port?.on('message', (request: ChunkRequest) => {
   queue = queue.then(async () => {
-    port.postMessage(await readChunk(request, pipeline.wants, eventTimeMs));
+    const result = await readChunk(request, pipeline.wants, pipeline.outside);
+    port.postMessage(result, transferred(result));
   });
 });

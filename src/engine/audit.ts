@@ -35,7 +35,10 @@ export interface AuditLogOptions extends Omit<AuditReadOptions, 'parallel'> {
  * proxy rule wants every event), and from the built package only (a worker runs JavaScript).
  */
 export interface ReadThreads {
-  /** Workers; the machine's parallelism by default, 1 or less reads on this thread alone. */
+  /**
+   * Threads that read, this one included: the machine's parallelism by default, so one worker per other core (this
+   * thread runs the rules, the largest share of the work left after parsing). 1 or less reads on this thread alone.
+   */
   readonly count?: number;
   /** Plain files at least this large are read in ranges; smaller ones on this thread. */
   readonly minBytes?: number;
@@ -85,7 +88,7 @@ export async function auditLog(inputs: readonly string[], options: AuditLogOptio
     },
     {
       ...options,
-      unwanted: { wants: pipeline.wants, pass: pipeline.pass, timed: pipeline.windowed },
+      unwanted: { wants: pipeline.wants, pass: pipeline.pass },
       ...(parallel ? { parallel } : {}),
     },
   );
@@ -111,14 +114,19 @@ function parallelReading(detections: readonly AnyDetection[], options: AuditLogO
   if (options.settings?.proxyAddresses?.size) return undefined;
   if (!detections.every((detection) => allDetections.includes(detection))) return undefined;
   if (!existsSync(fileURLToPath(WORKER))) return undefined;
+  const settings: DetectionSettings = { proxyAddresses: new Set(), ...options.settings };
   const workerData: AuditWorkerData = {
-    detections: detections.map(({ id }) => id),
+    rules: detections
+      .filter(({ on }) => on.enabled?.(settings) ?? true)
+      .map(({ id, everyone, on: { enabled: _, ...on } }) => ({ id, ...(everyone ? { everyone } : {}), on })),
     allow: options.allow ?? DEFAULT_ALLOW,
+    ...(options.since ? { since: options.since.getTime() } : {}),
+    ...(options.until ? { until: options.until.getTime() } : {}),
   };
   return {
     worker: WORKER,
     workerData,
-    threads: count,
+    threads: count - 1,
     minBytes: options.threads?.minBytes ?? THREADED_BYTES,
     chunkBytes: options.threads?.chunkBytes ?? CHUNK_BYTES,
   };

@@ -4,15 +4,18 @@ import { DEFAULT_LIMITS } from '../limits.js';
 import { decodeRecord } from './decode.js';
 import { stageBit } from './dedup.js';
 import type { AuditEvent } from './event.js';
+import { hashOf } from './recent-ids.js';
 import { MAX_RECORD_LENGTH, RecordReader } from './records.js';
 
 /**
  * Reading one large file of JSON lines on several threads. The file is cut into byte ranges; a worker reads the lines
  * that start in its range, parses and decodes each, and asks the detection pipeline's `wants` whether any rule could
  * take its events. It sends back, in line order, the text of the lines some rule wants (the reading thread parses
- * those again, a small share of a log), a compact record of every other event (auditID, stage, time: what
- * de-duplication and the summary count), and the decoding errors. The reading thread replays them in input order, so
- * that alerts, counts, copies and errors are those of reading on one thread.
+ * those again, a small share of a log), and of every other event only what de-duplication and the summary need, in
+ * typed arrays handed over without copying: a byte of flags (stage, no auditID, outside the time window), the
+ * auditID's hash, and the auditIDs as one string, looked at only when a hash is seen again. Lenient counts come back
+ * per range. The reading thread replays them in input order, so that alerts, counts, copies and errors are those of
+ * reading on one thread, at a cost per event of a few typed-array reads and one probe of the de-duplication table.
  *
  * A range is exact only if the lines before it left no multi-line document open: a worker marks its range unclean as
  * soon as a line is not a whole JSON record (a pretty-printed document, a line too long, not JSON), and the reading
@@ -28,10 +31,16 @@ export interface ChunkResult {
   readonly lines: number;
   /** Per item, in line order: {@link PASSED} event, {@link WANTED} line, {@link INVALID} record. */
   readonly items: Uint8Array;
-  /** Per passed event: its auditID (null: none), its stage bit with {@link NO_STAGE}, its time (epoch ms, if asked). */
-  readonly ids: (string | null)[];
-  readonly stages: Uint8Array;
-  readonly times: Float64Array;
+  /** Per passed event: its stage bit, with {@link NO_ID} and {@link OUTSIDE}. */
+  readonly flags: Uint8Array;
+  /** Per passed event: its auditID's `hashOf` with the request's seed (0: none), and where the auditID ends in `ids`. */
+  readonly hashes: Int32Array;
+  readonly idEnds: Int32Array;
+  /** The passed events' auditIDs, one after another. */
+  readonly ids: string;
+  /** Of the passed events, how many were read without an auditID, and without a stage. */
+  readonly withoutAuditID: number;
+  readonly withoutStage: number;
   /** Per wanted line and invalid record: the line (from the range's first, 1-based); the text, or why invalid. */
   readonly at: Int32Array;
   readonly texts: string[];
@@ -40,8 +49,9 @@ export interface ChunkResult {
 export const PASSED = 0;
 export const WANTED = 1;
 export const INVALID = 2;
-/** Above every stage bit: the event had no stage. */
-export const NO_STAGE = 32;
+/** Flags above every stage bit: the event had no auditID; the time window leaves it out. */
+export const NO_ID = 32;
+export const OUTSIDE = 64;
 
 export interface ChunkRequest {
   readonly file: string;
@@ -49,8 +59,8 @@ export interface ChunkRequest {
   readonly end: number;
   readonly maxLength?: number;
   readonly maxNodes?: number;
-  /** Whether the run has a time window: passed events then carry their time. */
-  readonly timed: boolean;
+  /** The seed of the reading thread's de-duplication hashes. */
+  readonly seed: number;
 }
 
 /** Bytes read at a time, and looked at past a range's end to finish its last line. */
@@ -59,18 +69,22 @@ const PEEK_SIZE = 64 * 1024;
 
 /**
  * The worker's side: reads the lines that start in `[start, end)` (the first one after the line break before `start`,
- * the last one to its end even past `end`). `wants` tells whether a decoded event may go to a rule; `timeOf` gives a
- * passed event's time.
+ * the last one to its end even past `end`). `wants` tells whether a decoded event may go to a rule; `outside` whether
+ * the run's time window leaves it out (none: no window).
  */
 export async function readChunk(
   request: ChunkRequest,
   wants: (event: AuditEvent) => boolean,
-  timeOf: (event: AuditEvent) => number,
+  outside?: (event: AuditEvent) => boolean,
 ): Promise<ChunkResult> {
   const items: number[] = [];
-  const ids: (string | null)[] = [];
-  const stages: number[] = [];
-  const times: number[] = [];
+  const flags: number[] = [];
+  const hashes: number[] = [];
+  const idEnds: number[] = [];
+  const ids: string[] = [];
+  let idLength = 0;
+  let withoutAuditID = 0;
+  let withoutStage = 0;
   const at: number[] = [];
   const texts: string[] = [];
   let clean = true;
@@ -94,9 +108,21 @@ export async function readChunk(
       } else {
         for (const event of decoded) {
           items.push(PASSED);
-          ids.push(event.auditID ?? null);
-          stages.push(stageBit(event.stage) | (event.stage === undefined ? NO_STAGE : 0));
-          if (request.timed) times.push(timeOf(event));
+          const { auditID, stage } = event;
+          let flag = stageBit(stage);
+          if (stage === undefined) withoutStage++;
+          if (auditID === undefined) {
+            withoutAuditID++;
+            flag |= NO_ID;
+            hashes.push(0);
+          } else {
+            hashes.push(hashOf(auditID, request.seed));
+            ids.push(auditID);
+            idLength += auditID.length;
+          }
+          idEnds.push(idLength);
+          if (outside?.(event)) flag |= OUTSIDE;
+          flags.push(flag);
         }
       }
       return undefined;
@@ -106,58 +132,101 @@ export async function readChunk(
     },
     request.maxNodes ?? DEFAULT_LIMITS.nodesPerDocument,
   );
-  const file = await open(request.file);
-  let position = request.start;
-  try {
-    const buffer = Buffer.allocUnsafe(READ_SIZE);
-    // The range's first line starts after the first line break at or after `start - 1`.
-    if (position > 0) {
-      position--;
-      for (;;) {
-        const { bytesRead } = await file.read(buffer, 0, PEEK_SIZE, position);
-        if (!bytesRead) break;
-        const newline = buffer.subarray(0, bytesRead).indexOf(10);
-        if (newline !== -1) {
-          position += newline + 1;
-          break;
-        }
-        position += bytesRead;
-      }
-    }
-    while (position < request.end || reader.pending) {
-      // Whole reads up to the range's end; past it, only up to the line break that ends its last line.
-      const finishing = position >= request.end;
-      const length = finishing ? PEEK_SIZE : Math.min(READ_SIZE, request.end - position);
-      const { bytesRead } = await file.read(buffer, 0, length, position);
-      if (!bytesRead) {
-        reader.end();
-        break;
-      }
-      let bytes = buffer.subarray(0, bytesRead);
-      if (finishing) {
-        const newline = bytes.indexOf(10);
-        if (newline !== -1) bytes = bytes.subarray(0, newline + 1);
-      }
-      position += bytes.length;
-      reader.push(bytes);
-      if (!clean) break;
-    }
-  } finally {
-    await file.close();
+  const range = new FileRange(request.file, request.start, request.end);
+  for await (const bytes of range.bytes(() => reader.pending)) {
+    reader.push(bytes);
+    if (!clean) break;
   }
+  if (range.ended) reader.end();
   // A document the range opened goes on in the next: the reading thread reads it, and on from there.
   if (reader.inDocument) clean = false;
   return {
     clean,
-    next: position,
+    next: range.next,
     lines: reader.line,
     items: Uint8Array.from(items),
-    ids,
-    stages: Uint8Array.from(stages),
-    times: Float64Array.from(times),
+    flags: Uint8Array.from(flags),
+    hashes: Int32Array.from(hashes),
+    idEnds: Int32Array.from(idEnds),
+    ids: ids.join(''),
+    withoutAuditID,
+    withoutStage,
     at: Int32Array.from(at),
     texts,
   };
+}
+
+/** The memory of a result's typed arrays, to be handed to the reading thread rather than copied. */
+export function transferred(result: ChunkResult): ArrayBuffer[] {
+  return [result.items, result.flags, result.hashes, result.idEnds, result.at].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
+}
+
+/**
+ * The lines of a file that start in `[start, end)`: the first one after the line break before `start`, the last one
+ * to its end even past `end`. Whichever thread reads a range, its lines are the same.
+ */
+export class FileRange {
+  /** Once read: where the next range's first line starts (or the file's end). */
+  next: number;
+  /** Whether the file ended before a line break ended the range's last line. */
+  ended = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly start: number,
+    private readonly end: number,
+  ) {
+    this.next = start;
+  }
+
+  /**
+   * The range's bytes, a read at a time (each in the same buffer: use it before asking for the next). Past `end`, reads
+   * go on while `pending` (the reader has a line no line break has ended) and stop at the line break that ends it.
+   */
+  async *bytes(pending: () => boolean): AsyncGenerator<Buffer> {
+    const file = await open(this.file);
+    let position = this.start;
+    try {
+      const buffer = Buffer.allocUnsafe(READ_SIZE);
+      // The range's first line starts after the first line break at or after `start - 1`.
+      if (position > 0) {
+        position--;
+        for (;;) {
+          const { bytesRead } = await file.read(buffer, 0, PEEK_SIZE, position);
+          if (!bytesRead) break;
+          const newline = buffer.subarray(0, bytesRead).indexOf(10);
+          if (newline !== -1) {
+            position += newline + 1;
+            break;
+          }
+          position += bytesRead;
+        }
+      }
+      this.next = position;
+      while (position < this.end || pending()) {
+        // Whole reads up to the range's end; past it, only up to the line break that ends its last line.
+        const finishing = position >= this.end;
+        const length = finishing ? PEEK_SIZE : Math.min(READ_SIZE, this.end - position);
+        const { bytesRead } = await file.read(buffer, 0, length, position);
+        if (!bytesRead) {
+          this.ended = true;
+          break;
+        }
+        let bytes = buffer.subarray(0, bytesRead);
+        if (finishing) {
+          const newline = bytes.indexOf(10);
+          if (newline !== -1) bytes = bytes.subarray(0, newline + 1);
+        }
+        position += bytes.length;
+        this.next = position;
+        yield bytes;
+      }
+    } finally {
+      await file.close();
+    }
+  }
 }
 
 /** The reading thread's side: worker threads that each take ranges in turn and answer them in the order asked. */
@@ -165,8 +234,9 @@ export class ChunkPool {
   private readonly workers: Entry[];
 
   constructor(script: URL, workerData: unknown, threads: number) {
+    const execArgv = workerExecArgv();
     this.workers = Array.from({ length: threads }, () => {
-      const entry: Entry = { worker: new Worker(script, { workerData }), waiting: [], stopped: false };
+      const entry: Entry = { worker: new Worker(script, { workerData, execArgv }), waiting: [], stopped: false };
       entry.worker.on('message', (result: ChunkResult) => entry.waiting.shift()?.(result));
       const stop = (error: Error) => {
         entry.stopped = true;
@@ -193,6 +263,20 @@ export class ChunkPool {
   }
 }
 
+/**
+ * The process's Node options, which workers inherit, less `--input-type`: under `node --input-type=module -e` every
+ * worker fails at its start on it, and the reading thread would read each range alone.
+ */
+function workerExecArgv(): string[] {
+  const args: string[] = [];
+  for (let index = 0; index < process.execArgv.length; index++) {
+    const arg = process.execArgv[index] as string;
+    if (arg === '--input-type') index++;
+    else if (!arg.startsWith('--input-type=')) args.push(arg);
+  }
+  return args;
+}
+
 interface Entry {
   readonly worker: Worker;
   /** Who waits for each range asked, in the order asked. */
@@ -201,18 +285,20 @@ interface Entry {
 }
 
 /**
- * One file's ranges read by the pool, yielded in file order, a few ahead of the reader so that memory stays
- * bounded: at most `ahead` ranges' answers wait at once. Stop consuming and the ranges already asked are dropped.
+ * One file's ranges from the `first`th on, read by the pool and yielded in file order, a few ahead of the reader so
+ * that memory stays bounded: at most `ahead` ranges' answers wait at once. The first ranges are asked at once (the
+ * reading thread may read ranges before `first` itself meanwhile). Stop consuming and the ranges asked are dropped.
  */
-export async function* chunksOf(
+export function chunksOf(
   pool: ChunkPool,
   request: Omit<ChunkRequest, 'start' | 'end'>,
   size: number,
   chunkBytes: number,
   ahead: number,
+  first = 0,
 ): AsyncGenerator<ChunkResult | Error> {
   const pending: Promise<ChunkResult | Error>[] = [];
-  let asked = 0;
+  let asked = first;
   const ask = () => {
     const start = asked * chunkBytes;
     if (start >= size) return;
@@ -220,12 +306,14 @@ export async function* chunksOf(
     asked++;
   };
   for (let i = 0; i < ahead; i++) ask();
-  for (let index = 0; index < pending.length; index++) {
-    const result = await (pending[index] as Promise<ChunkResult | Error>);
-    pending[index] = Promise.resolve(result instanceof Error ? result : EMPTY);
-    ask();
-    yield result;
-  }
+  return (async function* () {
+    for (let index = 0; index < pending.length; index++) {
+      const result = await (pending[index] as Promise<ChunkResult | Error>);
+      pending[index] = Promise.resolve(result instanceof Error ? result : EMPTY);
+      ask();
+      yield result;
+    }
+  })();
 }
 
 const EMPTY: ChunkResult = {
@@ -233,9 +321,12 @@ const EMPTY: ChunkResult = {
   next: 0,
   lines: 0,
   items: new Uint8Array(0),
-  ids: [],
-  stages: new Uint8Array(0),
-  times: new Float64Array(0),
+  flags: new Uint8Array(0),
+  hashes: new Int32Array(0),
+  idEnds: new Int32Array(0),
+  ids: '',
+  withoutAuditID: 0,
+  withoutStage: 0,
   at: new Int32Array(0),
   texts: [],
 };

@@ -1,4 +1,4 @@
-import { RecentIds } from './recent-ids.js';
+import { hashOf, RecentIds } from './recent-ids.js';
 
 /**
  * How many (auditID, stage) pairs are remembered: copies of one event (two log shippers, overlapping exports, a
@@ -7,20 +7,35 @@ import { RecentIds } from './recent-ids.js';
 export const DEDUP_WINDOW = 65_536;
 
 /**
- * A filter that is true for an event (its auditID and {@link stageBit}) already seen (same `auditID` and `stage`) within the last `window` to
- * `2 × window` distinct events; one without an `auditID` is never a copy. Stages of one request are distinct events: rules see `RequestReceived` and
- * `ResponseComplete` both, and the pipeline alerts once per request.
+ * Tells an event (its auditID and {@link stageBit}) already seen (same `auditID` and `stage`) within the last `window`
+ * to `2 × window` distinct auditIDs; one without an `auditID` is never a copy. Stages of one request are distinct
+ * events: rules see `RequestReceived` and `ResponseComplete` both, and the pipeline alerts once per request.
  */
-export function createDeduplicator(window = DEDUP_WINDOW): (auditID: string | undefined, stage: number) => boolean {
+export class Deduplicator {
   // Per auditID, the stages seen as bits: no key to build per event, which a million events a second would feel.
-  const seen = new RecentIds<number>(window);
-  return (auditID, stage) => {
-    if (auditID === undefined) return false;
-    const stages = seen.get(auditID) ?? 0;
+  readonly #seen: RecentIds<number>;
+
+  constructor(window = DEDUP_WINDOW) {
+    this.#seen = new RecentIds<number>(window);
+  }
+
+  /** The seed of the auditIDs' hashes: workers that read ranges of a log hash the IDs they send back with it. */
+  get seed(): number {
+    return this.#seen.seed;
+  }
+
+  /** Whether the event is a copy of one seen; remembers it. */
+  copy(auditID: string | undefined, stage: number): boolean {
+    return auditID !== undefined && this.copyHashed(auditID, hashOf(auditID, this.seed), stage);
+  }
+
+  /** {@link copy} of an auditID hashed already ({@link hashOf} with {@link seed}). */
+  copyHashed(auditID: string, hash: number, stage: number): boolean {
+    const stages = this.#seen.getHashed(auditID, hash) ?? 0;
     if (stages & stage) return true;
-    seen.set(auditID, stages | stage);
+    this.#seen.setHashed(auditID, hash, stages | stage);
     return false;
-  };
+  }
 }
 
 /**

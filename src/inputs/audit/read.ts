@@ -4,9 +4,9 @@ import path from 'node:path';
 import type { ScanError } from '../../model/report.js';
 import { DecompressionLimitError, decompressed, isGzip } from '../gunzip.js';
 import { DEFAULT_LIMITS } from '../limits.js';
-import { ChunkPool, type ChunkResult, chunksOf, NO_STAGE, PASSED, WANTED } from './chunks.js';
+import { ChunkPool, type ChunkResult, chunksOf, FileRange, NO_ID, OUTSIDE, PASSED, WANTED } from './chunks.js';
 import { decodeRecord } from './decode.js';
-import { createDeduplicator, stageBit } from './dedup.js';
+import { Deduplicator, stageBit } from './dedup.js';
 import type { AuditEvent, SourcedEvent } from './event.js';
 import { MAX_RECORD_LENGTH, RecordReader } from './records.js';
 
@@ -25,7 +25,7 @@ export interface AuditReadOptions {
   readonly maxDecompressedBytes?: number;
   /** Mappings and lists one record may hold; `limits.nodesPerDocument` of the config. */
   readonly maxNodes?: number;
-  /** The de-duplication window; see {@link createDeduplicator}. */
+  /** The de-duplication window; see {@link Deduplicator}. */
   readonly dedupWindow?: number;
   /**
    * Large files read on worker threads, which keep back the events no rule wants (`unwanted`); on this thread alone
@@ -38,9 +38,8 @@ export interface AuditReadOptions {
 export interface UnwantedEvents {
   /** Whether a rule may want the event: the pipeline's `wants`. */
   readonly wants: (event: AuditEvent) => boolean;
-  /** Hears each event kept back for that reason, once de-duplicated, with its time (epoch ms) when `timed`. */
-  readonly pass: (time: number) => void;
-  readonly timed: boolean;
+  /** Hears each event kept back for that reason, once de-duplicated, and whether the time window leaves it out. */
+  readonly pass: (outside: boolean) => void;
 }
 
 /** How to read large files on worker threads: see chunks.ts. */
@@ -99,7 +98,7 @@ export async function readAuditLog(
 ): Promise<AuditReadResult> {
   const stats: AuditReadStats = { files: 0, lines: 0, events: 0, duplicates: 0, malformed: 0, lenient: [] };
   const errors: ScanError[] = [];
-  const seen = createDeduplicator(options.dedupWindow);
+  const seen = new Deduplicator(options.dedupWindow);
   const maxLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
   const maxDecompressed = options.maxDecompressedBytes ?? DEFAULT_LIMITS.decompressedBytes;
   const cwd = options.cwd ?? process.cwd();
@@ -119,7 +118,7 @@ export async function readAuditLog(
     const copy = (event: AuditEvent): boolean => {
       if (event.auditID === undefined) lenient.withoutAuditID++;
       if (event.stage === undefined) lenient.withoutStage++;
-      if (!seen(event.auditID, stageBit(event.stage))) return false;
+      if (!seen.copy(event.auditID, stageBit(event.stage))) return false;
       stats.duplicates++;
       return true;
     };
@@ -148,17 +147,6 @@ export async function readAuditLog(
       },
       options.maxNodes,
     );
-    /** Counts an event no rule wants, by its auditID and stage bit (with {@link NO_STAGE}); passes it unless a copy. */
-    const passOne = (auditID: string | undefined, stage: number, time: number) => {
-      if (auditID === undefined) lenient.withoutAuditID++;
-      if (stage & NO_STAGE) lenient.withoutStage++;
-      if (seen(auditID, stage & ~NO_STAGE)) {
-        stats.duplicates++;
-        return;
-      }
-      stats.events++;
-      unwanted?.pass(time);
-    };
     const handOn = async (batches: SourcedEvent[][]) => {
       for (const batch of batches) {
         for (const sourced of batch) {
@@ -170,11 +158,27 @@ export async function readAuditLog(
     };
     /** The items of a worker's range, in order, its lines after `before` lines. */
     const replay = async (result: ChunkResult, before: number) => {
+      lenient.withoutAuditID += result.withoutAuditID;
+      lenient.withoutStage += result.withoutStage;
+      const { items, flags, hashes, idEnds, ids } = result;
       let passed = 0;
+      let idStart = 0;
       let other = 0;
-      for (const item of result.items) {
+      for (let index = 0; index < items.length; index++) {
+        const item = items[index];
         if (item === PASSED) {
-          passOne(result.ids[passed] ?? undefined, result.stages[passed] as number, result.times[passed] ?? Number.NaN);
+          const flag = flags[passed] as number;
+          const idEnd = idEnds[passed] as number;
+          if (
+            !(flag & NO_ID) &&
+            seen.copyHashed(ids.slice(idStart, idEnd), hashes[passed] as number, flag & ~(NO_ID | OUTSIDE))
+          ) {
+            stats.duplicates++;
+          } else {
+            stats.events++;
+            unwanted?.pass((flag & OUTSIDE) !== 0);
+          }
+          idStart = idEnd;
           passed++;
           continue;
         }
@@ -194,16 +198,25 @@ export async function readAuditLog(
       const size = file && parallel ? await plainSize(file) : undefined;
       if (file && unwanted && parallel && size !== undefined && size >= parallel.minBytes) {
         pool ??= new ChunkPool(parallel.worker, parallel.workerData, parallel.threads);
-        const request = { file, timed: unwanted.timed, maxLength, maxNodes: options.maxNodes };
-        let lines = 0;
-        for await (const result of chunksOf(pool, request, size, parallel.chunkBytes, 2 * parallel.threads)) {
-          if (result instanceof Error || !result.clean) break;
-          await replay(result, lines);
-          lines += result.lines;
-          resume = result.next;
+        const request = { file, seed: seen.seed, maxLength, maxNodes: options.maxNodes };
+        // The workers read from the second range on; this thread reads the first meanwhile, as one thread would, and
+        // so is not idle while they start.
+        const chunks = chunksOf(pool, request, size, parallel.chunkBytes, 2 * parallel.threads, 1);
+        const first = new FileRange(file, 0, parallel.chunkBytes);
+        for await (const chunk of first.bytes(() => records.pending)) await handOn(records.push(chunk));
+        resume = first.next;
+        // A document still open goes on into the second range: this thread reads on from here.
+        if (!first.ended && !records.inDocument) {
+          let lines = records.line;
+          for await (const result of chunks) {
+            if (result instanceof Error || !result.clean) break;
+            await replay(result, lines);
+            lines += result.lines;
+            resume = result.next;
+          }
+          records.line = lines;
+          if (resume >= size) return;
         }
-        records.line = lines;
-        if (resume >= size) return;
       }
       // Past the start, the bytes are known to be plain.
       const source = resume ? bytes(resume) : decompressed(bytes(0), maxDecompressed);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RecentIds } from './recent-ids.js';
+import { Deduplicator } from './dedup.js';
+import { hashOf, RecentIds } from './recent-ids.js';
 
 describe('RecentIds', () => {
   it('keeps a value per ID, replacing it when set again', () => {
@@ -29,5 +30,25 @@ describe('RecentIds', () => {
     ids.set('c', 'C');
     ids.set('e', 'e');
     expect([ids.get('c'), ids.get('e')]).toEqual(['C', 'e']);
+  });
+});
+
+describe('seeded hashes', () => {
+  it('differ from seed to seed, so that nobody can choose IDs that share a slot', () => {
+    const ids = ['a', 'b', '00000000-7c1e-4d2a-9f3b-1'];
+    expect(ids.map((id) => hashOf(id, 1))).not.toEqual(ids.map((id) => hashOf(id, 2)));
+    expect(new RecentIds(4).seed).not.toBe(new RecentIds(4).seed);
+  });
+
+  it('never takes two IDs for one because their hashes are equal', () => {
+    const dedup = new Deduplicator(16);
+    // As a worker would send them: the same hash for two IDs (a collision), and the ID's text.
+    expect(dedup.copyHashed('first', 7, 4)).toBe(false);
+    expect(dedup.copyHashed('second', 7, 4)).toBe(false);
+    expect(dedup.copyHashed('first', 7, 4)).toBe(true);
+    expect(dedup.copyHashed('second', 7, 4)).toBe(true);
+    // The same ID hashed here is the same entry as hashed elsewhere with the table's seed.
+    expect(dedup.copyHashed('third', hashOf('third', dedup.seed), 1)).toBe(false);
+    expect(dedup.copy('third', 1)).toBe(true);
   });
 });

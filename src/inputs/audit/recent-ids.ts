@@ -3,23 +3,38 @@
  * the newer fills. Every event of a log is looked up here (de-duplication, alert-once), so this is a hash table of
  * our own: open addressing over 32-bit hashes in a typed array, where a `Map` keyed by the ID strings compared keys
  * scattered over the heap, a cache miss each, and cost a tenth of the pipeline's time.
+ *
+ * Audit IDs come from the client's `Audit-ID` header, so anyone may choose them: the hash is seeded per table (a
+ * random seed unless given), so that nobody can line IDs up in one chain of slots, and IDs are always compared by
+ * their text, so that two IDs sharing a hash are never taken for one.
  */
 export class RecentIds<V> {
   #current: IdTable<V>;
   #previous: IdTable<V>;
 
-  constructor(readonly window: number) {
+  constructor(
+    readonly window: number,
+    readonly seed: number = randomSeed(),
+  ) {
     this.#current = new IdTable();
     this.#previous = new IdTable();
   }
 
   get(id: string): V | undefined {
-    const hash = hashOf(id);
-    return this.#current.get(id, hash) ?? this.#previous.get(id, hash);
+    return this.getHashed(id, hashOf(id, this.seed));
   }
 
   set(id: string, value: V): void {
-    if (this.#current.set(id, hashOf(id), value) < this.window) return;
+    this.setHashed(id, hashOf(id, this.seed), value);
+  }
+
+  /** {@link get} with the ID's hash already taken (by {@link hashOf} with this table's seed, maybe on another thread). */
+  getHashed(id: string, hash: number): V | undefined {
+    return this.#current.get(id, hash) ?? this.#previous.get(id, hash);
+  }
+
+  setHashed(id: string, hash: number, value: V): void {
+    if (this.#current.set(id, hash, value) < this.window) return;
     const dropped = this.#previous;
     dropped.clear();
     this.#previous = this.#current;
@@ -92,9 +107,14 @@ class IdTable<V> {
   }
 }
 
-/** FNV-1a over the UTF-16 code units, never 0. */
-function hashOf(id: string): number {
-  let hash = 0x811c9dc5;
+/** A seed for {@link hashOf}: random per run, so that the hashes of IDs a client chose are not known in advance. */
+export function randomSeed(): number {
+  return crypto.getRandomValues(new Int32Array(1))[0] as number;
+}
+
+/** FNV-1a over the UTF-16 code units from a seeded basis, never 0. */
+export function hashOf(id: string, seed: number): number {
+  let hash = 0x811c9dc5 ^ seed;
   for (let index = 0; index < id.length; index++) hash = Math.imul(hash ^ id.charCodeAt(index), 0x01000193);
   return hash === 0 ? 1 : hash;
 }
