@@ -1,6 +1,7 @@
 import type { AnyCheck } from '../checks/define.js';
 import type { AnyDetection } from '../detections/define.js';
 import type { Report } from '../model/report.js';
+import { collectScanGarbage } from './memory.js';
 
 /**
  * Every rule a report's findings and alerts come from: the built-in checks and the custom rules of this scan
@@ -41,7 +42,7 @@ export interface ReportFormat {
 }
 
 /** Every report format: the one list the CLI's `--output` choices, its help and the docs come from. */
-export const reportFormats: readonly ReportFormat[] = [
+export const reportFormats: readonly ReportFormat[] = withCollection([
   {
     name: 'table',
     description: 'summary, then findings grouped by technique and check, worst first (terminal)',
@@ -91,7 +92,21 @@ export const reportFormats: readonly ReportFormat[] = [
       return (report) => [renderMarkdown(report)];
     },
   },
-];
+]);
+
+/** Each format's reporter, starting with what the scan left collected when the heap is large (see memory.ts). */
+function withCollection(formats: readonly ReportFormat[]): ReportFormat[] {
+  return formats.map((format) => ({
+    ...format,
+    load: async () => {
+      const reporter = await format.load();
+      return (report, options) => {
+        collectScanGarbage();
+        return reporter(report, options);
+      };
+    },
+  }));
+}
 
 export function reportFormat(name: string): ReportFormat | undefined {
   return reportFormats.find((format) => format.name === name);

@@ -54,7 +54,24 @@ export function fromPointer(pointer: string): string[] {
  */
 export function applyOperations<T>(object: T, operations: readonly AddOperation[]): T {
   // Copied along each path only: the rest of the object is shared, never changed.
-  return operations.reduce<unknown>((at, { path, value }) => addAt(at, fromPointer(path), path, value), object) as T;
+  return operations.reduce<unknown>(
+    (at, operation) => addAt(at, segmentsOf(operation), operation.path, operation.value),
+    object,
+  ) as T;
+}
+
+/**
+ * An operation's fields, split once: findings share their operations (one per check and field), and SARIF plans
+ * each of thousands of findings' alone.
+ */
+const segments = new WeakMap<AddOperation, readonly string[]>();
+function segmentsOf(operation: AddOperation): readonly string[] {
+  let known = segments.get(operation);
+  if (!known) {
+    known = fromPointer(operation.path);
+    segments.set(operation, known);
+  }
+  return known;
 }
 
 function addAt(at: unknown, segments: readonly string[], pointer: string, value: unknown): unknown {
@@ -269,7 +286,7 @@ function planObject(yaml: EditableYaml, root: YAMLMap, operations: readonly AddO
   const final = applyOperations(plainOf(root), operations);
   const spots = new Map<string, Spot>();
   for (const operation of operations) {
-    const spot = spotOf(root, fromPointer(operation.path));
+    const spot = spotOf(root, segmentsOf(operation));
     spots.set(`${spot.path.join('\u0000')}\u0001${spot.key ?? '-'}`, spot);
   }
   const byNode = new Map<YAMLMap | YAMLSeq, Spot[]>();

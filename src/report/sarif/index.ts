@@ -52,6 +52,7 @@ type Json = Record<string, unknown>;
  */
 export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd' | 'catalog'>): Generator<string> {
   const cwd = options.cwd ?? process.cwd();
+  const where = artifactLocations(cwd);
   const { checks } = options.catalog;
   const ruleIndex = new Map(checks.map((check, index) => [check.id, index]));
   const { kept, left } = withinLimit(report.findings);
@@ -70,7 +71,7 @@ export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd' 
       {
         executionSuccessful: true,
         endTimeUtc: report.scannedAt,
-        toolExecutionNotifications: [...notifications(report, cwd), ...leftOut(left)],
+        toolExecutionNotifications: [...notifications(report, where), ...leftOut(left)],
       },
     ],
     columnKind: 'utf16CodeUnits',
@@ -86,7 +87,7 @@ export function* renderSarif(report: Report, options: Pick<ReportOptions, 'cwd' 
   yield head as string;
   for (let start = 0; start < kept.length; start += BATCH) {
     const batch = kept.slice(start, start + BATCH);
-    const lines = batch.map((finding) => jsonText(result(finding, ruleIndex.get(finding.checkId), cwd, fixes)));
+    const lines = batch.map((finding) => jsonText(result(finding, ruleIndex.get(finding.checkId), where, fixes)));
     yield `${start ? ',\n        ' : ''}${lines.join(',\n        ')}`;
   }
   yield `${tail}\n`;
@@ -200,15 +201,15 @@ function attackLink(id: string): string {
 function result(
   finding: Finding,
   ruleIndex: number | undefined,
-  cwd: string,
+  where: ArtifactLocations,
   fixes: ReadonlyMap<Finding, Replacements>,
 ): Json {
-  const physical = finding.location && physicalLocation(finding.location, cwd);
+  const physical = finding.location && physicalLocation(finding.location, where);
   const replacements = physical && fixes.get(finding);
   const fix = replacements && sarifFix(finding, physical.artifactLocation as Json, replacements);
   const related = (finding.evidence ?? [])
     .flatMap((evidence) => {
-      const location = evidence.location && physicalLocation(evidence.location, cwd);
+      const location = evidence.location && physicalLocation(evidence.location, where);
       const note = namespaceNote(evidence.location);
       return location
         ? [{ physicalLocation: location, message: { text: note ? `${evidence.text} (${note})` : evidence.text } }]
@@ -329,19 +330,36 @@ function sarifFix(finding: Finding, artifactLocation: Json, replacements: Replac
   };
 }
 
+/** A file's `artifactLocation`; undefined for standard input, which has no file. */
+type ArtifactLocations = (file: string) => Json | undefined;
+
 /**
- * Where a location's file is, relative to `%SRCROOT%` (the scan's working directory) with forward slashes, as code
- * scanning matches it against the repository; a file outside that directory keeps its absolute `file:` URI.
- * Standard input has no file.
+ * Where each file is, relative to `%SRCROOT%` (the scan's working directory) with forward slashes, as code scanning
+ * matches it against the repository; a file outside that directory keeps its absolute `file:` URI. Worked out once
+ * per file, not once per result.
  */
-function physicalLocation(location: SourceLocation, cwd: string): Json | undefined {
-  if (location.file === '-') return undefined;
-  const absolute = path.resolve(cwd, location.file);
-  const relative = path.relative(cwd, absolute);
-  const outside = relative.startsWith('..') || path.isAbsolute(relative);
-  const artifactLocation = outside
-    ? { uri: pathToFileURL(absolute).href }
-    : { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+function artifactLocations(cwd: string): ArtifactLocations {
+  const known = new Map<string, Json>();
+  return (file) => {
+    if (file === '-') return undefined;
+    let artifactLocation = known.get(file);
+    if (!artifactLocation) {
+      const absolute = path.resolve(cwd, file);
+      const relative = path.relative(cwd, absolute);
+      const outside = relative.startsWith('..') || path.isAbsolute(relative);
+      artifactLocation = outside
+        ? { uri: pathToFileURL(absolute).href }
+        : { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+      known.set(file, artifactLocation);
+    }
+    return artifactLocation;
+  };
+}
+
+/** A location in its file, by line and column. */
+function physicalLocation(location: SourceLocation, where: ArtifactLocations): Json | undefined {
+  const artifactLocation = where(location.file);
+  if (!artifactLocation) return undefined;
   return {
     artifactLocation,
     region: {
@@ -354,12 +372,12 @@ function physicalLocation(location: SourceLocation, cwd: string): Json | undefin
 }
 
 /** Input errors and warnings: what the scan could not read, for whoever looks at the run. */
-function notifications(report: Report, cwd: string): Json[] {
+function notifications(report: Report, where: ArtifactLocations): Json[] {
   const files = report.source.type === 'manifests';
   const errors = report.errors.map((error) => {
     const physical =
       files && error.line
-        ? physicalLocation({ file: error.source, line: error.line, column: error.column ?? 1 }, cwd)
+        ? physicalLocation({ file: error.source, line: error.line, column: error.column ?? 1 }, where)
         : undefined;
     return {
       level: 'error',
@@ -368,7 +386,7 @@ function notifications(report: Report, cwd: string): Json[] {
     };
   });
   const warnings = report.warnings.map((warning) => {
-    const physical = warning.locations.flatMap((location) => physicalLocation(location, cwd) ?? []);
+    const physical = warning.locations.flatMap((location) => physicalLocation(location, where) ?? []);
     return {
       level: 'warning',
       message: { text: warning.message },
