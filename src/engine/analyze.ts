@@ -3,6 +3,7 @@ import type { AnyCheck, FindingDraft } from '../checks/define.js';
 import type { Config, IgnoreRule } from '../config/index.js';
 import { issueMessage } from '../inputs/errors.js';
 import { formatPath } from '../inputs/path.js';
+import { recordedDocument } from '../inputs/yaml.js';
 import type { Inventory, Resource } from '../inventory/index.js';
 import { locatedError } from '../inventory/located.js';
 import { logReads, unreadableKinds } from '../inventory/reads.js';
@@ -17,7 +18,7 @@ import {
   severityRank,
 } from '../model/report.js';
 import { compareText, globMatch, selectedBy } from '../util/text.js';
-import { toPointer } from '../util/yaml-edit.js';
+import { keepRecorded, toPointer } from '../util/yaml-edit.js';
 
 export const IGNORE_ANNOTATION = 'kubematrix.io/ignore';
 export const IGNORE_REASON_ANNOTATION = 'kubematrix.io/ignore-reason';
@@ -224,7 +225,12 @@ function toFinding(
   if (path) finding.path = path;
   finding.message = shared.text(draft.message);
   finding.remediation = draft.remediation ?? check.remediation;
-  if (draft.fix?.length) finding.fix = shared.fix(draft.fix);
+  if (draft.fix?.length) {
+    finding.fix = shared.fix(draft.fix);
+    // The records of its document, for SARIF to place the fix without parsing the file again.
+    const recorded = location && recordedDocument(location);
+    if (recorded) keepRecorded(finding, recorded);
+  }
   if (draft.evidence?.length) finding.evidence = draft.evidence as Evidence[];
   return finding;
 }

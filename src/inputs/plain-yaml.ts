@@ -205,8 +205,9 @@ class Run {
     return null;
   }
 
-  record(entries: number, mapping: boolean, entry: number): number {
-    const at = reserveRecord(this.offsets, this.keys, entries, mapping);
+  /** `start`: where a block collection starts; -1 for a flow one (see OffsetTable). */
+  record(entries: number, mapping: boolean, entry: number, start: number): number {
+    const at = reserveRecord(this.offsets, this.keys, entries, mapping, start);
     if (entry >= 0) this.offsets[entry + 2] = at;
     return at;
   }
@@ -224,7 +225,7 @@ class Run {
     const object: Record<string, unknown> = {};
     let pairs = 0;
     for (const item of map.items) if (item.sep) pairs++;
-    const at = this.record(pairs, true, entry);
+    const at = this.record(pairs, true, entry, map.offset);
     const firstKey = offsets[at + 1] as number;
     const seen = new Set<string>();
     let offset = map.offset;
@@ -273,7 +274,7 @@ class Run {
     let length = 0;
     for (const item of seq.items) if (item.start.some((token) => token.type === 'seq-item-ind')) length++;
     const items: unknown[] = sized(length);
-    const at = this.record(length, false, entry);
+    const at = this.record(length, false, entry, seq.offset);
     let offset = seq.offset;
     let commentEnd = -1;
     let index = 0;
@@ -309,7 +310,7 @@ class Run {
     // White space, or a comma, before the closing bracket is an item of its own, without a value.
     const last = items[items.length - 1];
     const length = last && !last.key && !last.sep && !last.value ? items.length - 1 : items.length;
-    const at = this.record(length, mapping, entry);
+    const at = this.record(length, mapping, entry, SCALAR);
     const firstKey = offsets[at + 1] as number;
     const list: unknown[] = mapping ? [] : sized(length);
     const object: Record<string, unknown> = {};

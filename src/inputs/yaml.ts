@@ -1,5 +1,17 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+  parseDocument,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import type { SourceLocation } from '../model/report.js';
+import type { RecordedDocument } from '../util/yaml-edit.js';
 import { yamlErrorMessage } from './errors.js';
 import { DEFAULT_LIMITS, overLimit } from './limits.js';
 import type { FieldPath } from './path.js';
@@ -21,8 +33,10 @@ export class ConversionError extends Error {
 /**
  * Where the keys and items of converted documents stand, kept instead of the YAML syntax tree (many times larger)
  * and instead of a table per mapping: one flat array of offsets for all the documents of a file. Each mapping and
- * list is a record: `[entries, firstKey]` (`firstKey` is -1 for a list), then per key or item `[start, end, child]`:
- * where the key (or item) starts, where its value ends, and where the value's own record is (-1 for a scalar).
+ * list is a record: `[entries, firstKey, start]` (`firstKey` is -1 for a list; `start` is where a block collection's
+ * text starts, its first key or `-`, and -1 where an edit must not trust the record: a flow collection, one reached
+ * through an alias, a mapping with merge keys), then per key or item `[start, end, child]`: where the key (or item)
+ * starts, where its value ends, and where the value's own record is (-1 for a scalar).
  * Records are placed relative to their document's root record. A mapping's key names are `keys[firstKey…]`.
  */
 export class OffsetTable {
@@ -63,13 +77,22 @@ export type Positions = Map<unknown, DocumentPositions>;
 
 /** The child of an entry that holds a scalar; a record's header length; an entry's length. */
 export const SCALAR = -1;
-export const HEADER = 2;
+export const HEADER = 3;
 export const ENTRY = 3;
 
-/** Reserves a record of `entries` entries at the end of `offsets`, and their keys for a mapping; returns its position. */
-export function reserveRecord(offsets: number[], keys: string[], entries: number, mapping: boolean): number {
+/**
+ * Reserves a record of `entries` entries at the end of `offsets`, and their keys for a mapping; returns its position.
+ * `start`: where the block collection starts, or -1 (see {@link OffsetTable}).
+ */
+export function reserveRecord(
+  offsets: number[],
+  keys: string[],
+  entries: number,
+  mapping: boolean,
+  start: number,
+): number {
   const at = offsets.length;
-  offsets.push(entries, mapping ? keys.length : SCALAR);
+  offsets.push(entries, mapping ? keys.length : SCALAR, start);
   for (let i = 0; i < ENTRY * entries; i++) offsets.push(SCALAR);
   if (mapping) for (let i = 0; i < entries; i++) keys.push('');
   return at;
@@ -91,10 +114,13 @@ export function toPlain(
   const { strings, table = new OffsetTable() } = shared;
   let aliases = 0;
   let nodes = 0;
+  // Inside an alias's expansion: its records are the anchor's text, which an edit must not take for its own.
+  let aliased = 0;
   // Filled as the values are converted, then appended to the file's table.
   const offsets: number[] = [];
   const { keys } = table;
-  const record = (entries: number, mapping: boolean) => reserveRecord(offsets, keys, entries, mapping);
+  const record = (entries: number, node: YAMLMap | YAMLSeq) =>
+    reserveRecord(offsets, keys, entries, isMap(node), node.flow || aliased ? SCALAR : start(node));
   /** Converts `node`, recording its place in the entry at `entry` (when it has one): its value's record. */
   const convert = (node: unknown, depth: number, entry: number): unknown => {
     if (++nodes > maxNodes) {
@@ -116,11 +142,14 @@ export function toPlain(
           start(node),
         );
       }
-      return convert(node.resolve(document), depth, entry);
+      aliased++;
+      const value = convert(node.resolve(document), depth, entry);
+      aliased--;
+      return value;
     }
     if (isSeq(node)) {
       const items: unknown[] = sized(node.items.length);
-      const at = record(node.items.length, false);
+      const at = record(node.items.length, node);
       if (entry >= 0) offsets[entry + 2] = at;
       for (let index = 0; index < node.items.length; index++) {
         const item = node.items[index];
@@ -133,7 +162,7 @@ export function toPlain(
     }
     if (isMap(node)) {
       const object: Record<string, unknown> = {};
-      const at = record(node.items.length, true);
+      const at = record(node.items.length, node);
       const firstKey = offsets[at + 1] as number;
       if (entry >= 0) offsets[entry + 2] = at;
       let entries = 0;
@@ -146,6 +175,7 @@ export function toPlain(
         const place = at + HEADER + ENTRY * entries;
         const name = isScalar(key) ? key.value : isAlias(key) ? convert(key, depth + 1, SCALAR) : key;
         const value = convert(pair.value, depth + 1, typeof name === 'symbol' ? SCALAR : place);
+        if (typeof name === 'symbol' || isAlias(key)) offsets[at + 2] = SCALAR;
         if (typeof name === 'symbol') {
           // `<<: *defaults` (YAML 1.1 merge): keys already present win, as in Kubernetes' YAML reader.
           for (const source of Array.isArray(value) ? value : [value]) {
@@ -270,7 +300,108 @@ export function locate(
   }
   const first = lineCounter.linePos(from);
   const last = lineCounter.linePos(to);
-  return { file, line: first.line, column: first.col, endLine: last.line, endColumn: last.col };
+  const location = { file, line: first.line, column: first.col, endLine: last.line, endColumn: last.col };
+  lastLocated = location;
+  lastDocument = document;
+  return location;
+}
+
+/** What {@link locate} located last, and in which document: see {@link recordedDocument}. */
+let lastLocated: SourceLocation | undefined;
+let lastDocument: DocumentPositions | undefined;
+
+/**
+ * The records of the document a location was just found in by {@link locate} (through any number of wrappers,
+ * which may copy it), copied out of its file's table: a finding with a fix keeps them, so that SARIF plans its
+ * replacements without parsing the file again. Undefined when the location is not the last one located.
+ */
+export function recordedDocument(location: SourceLocation): RecordedDocument | undefined {
+  const last = lastLocated;
+  if (!lastDocument || !last) return undefined;
+  const same =
+    location === last ||
+    (location.file === last.file &&
+      location.line === last.line &&
+      location.column === last.column &&
+      location.endLine === last.endLine &&
+      location.endColumn === last.endColumn);
+  return same ? documentRecords(lastDocument) : undefined;
+}
+
+/** Each file's documents' records, copied once however many findings on it have a fix. */
+const copied = new WeakMap<OffsetTable, Map<number, RecordedDocument>>();
+
+function documentRecords({ table, base }: DocumentPositions): RecordedDocument {
+  let byBase = copied.get(table);
+  if (!byBase) {
+    byBase = new Map();
+    copied.set(table, byBase);
+  }
+  let records = byBase.get(base);
+  if (!records) {
+    records = copyDocument(table, base);
+    byBase.set(base, records);
+  }
+  return records;
+}
+
+/** A document's records (those reachable from its root), with the key names they use, rebased to 0. */
+function copyDocument(table: OffsetTable, base: number): RecordedDocument {
+  const { offsets, keys } = table;
+  let end = base;
+  let firstKey = Number.POSITIVE_INFINITY;
+  let lastKey = 0;
+  const pending = [base];
+  const mappings: number[] = [];
+  for (let at = pending.pop(); at !== undefined; at = pending.pop()) {
+    const entries = offsets[at] as number;
+    end = Math.max(end, at + HEADER + ENTRY * entries);
+    const first = offsets[at + 1] as number;
+    if (first !== SCALAR) {
+      mappings.push(at - base);
+      firstKey = Math.min(firstKey, first);
+      lastKey = Math.max(lastKey, first + entries);
+    }
+    for (let i = 0; i < entries; i++) {
+      const child = offsets[at + HEADER + ENTRY * i + 2] as number;
+      if (child !== SCALAR) pending.push(base + child);
+    }
+  }
+  const own = new OffsetTable();
+  const keyBase = Number.isFinite(firstKey) ? firstKey : 0;
+  own.keys.push(...keys.slice(keyBase, lastKey));
+  const records = offsets.slice(base, end);
+  // Key indexes count from this copy's first key.
+  for (const at of mappings) records[at + 1] = (records[at + 1] as number) - keyBase;
+  own.offsets = records;
+  own.length = records.length;
+  return new DocumentRecords(own);
+}
+
+/** A copied document's records, read as {@link RecordedDocument}. */
+class DocumentRecords implements RecordedDocument {
+  readonly root = 0;
+  constructor(readonly table: OffsetTable) {}
+
+  collection(at: number): { mapping: boolean; entries: number; start: number } {
+    const { offsets } = this.table;
+    return { mapping: offsets[at + 1] !== SCALAR, entries: offsets[at] as number, start: offsets[at + 2] as number };
+  }
+
+  entryOf(at: number, key: string): number | undefined {
+    return keyAt(this.table, at, key);
+  }
+
+  entry(at: number, index: number): { start: number; end: number; child: number | undefined } {
+    const { offsets } = this.table;
+    const place = at + HEADER + ENTRY * index;
+    const child = offsets[place + 2] as number;
+    return {
+      start: offsets[place] as number,
+      end: offsets[place + 1] as number,
+      child: child === SCALAR ? undefined : child,
+    };
+  }
 }
 
 /**

@@ -138,8 +138,7 @@ const PARSE_OPTIONS = { version: '1.1', uniqueKeys: false } as const;
  * them read: the others cost nothing.
  */
 export function editableYaml(text: string, lines?: readonly number[]): EditableYaml {
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lineStarts = lineStartsOf(text);
   const documents =
     lines && !DIRECTIVE.test(text)
       ? documentsHolding(
@@ -178,8 +177,18 @@ function documentsHolding(text: string, offsets: readonly number[]): Document.Pa
   });
 }
 
+/** Offset of each line's first character. */
+export function lineStartsOf(text: string): number[] {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return lineStarts;
+}
+
 /** Line and column (1-based, in UTF-16 code units) of an offset, as reports give positions. */
-export function positionOf({ lineStarts }: EditableYaml, offset: number): { line: number; column: number } {
+export function positionOf(
+  { lineStarts }: { readonly lineStarts: readonly number[] },
+  offset: number,
+): { line: number; column: number } {
   const line = upperBound(lineStarts, offset);
   return { line, column: offset - (lineStarts[line - 1] ?? 0) + 1 };
 }
@@ -232,6 +241,160 @@ export function planEdits(
     replacements: replacements.map(({ start, end, text: inserted }) => ({ start, end, text: inserted })),
     errors,
   };
+}
+
+/**
+ * A document's collections as the scan recorded them (src/inputs/yaml.ts), enough to place an insertion without
+ * parsing the text again: a record per mapping and list, from the root's (`root`) down.
+ */
+export interface RecordedDocument {
+  readonly root: number;
+  /**
+   * The collection recorded at `at`: whether it is a mapping, its entries, and where its text starts (its first key
+   * or `-`): -1 where the text is not to be edited from the record (a flow collection, an alias, merge keys).
+   */
+  collection(at: number): { readonly mapping: boolean; readonly entries: number; readonly start: number };
+  /** Which entry of the mapping at `at` has the key. */
+  entryOf(at: number, key: string): number | undefined;
+  /** Where entry `index` starts (its key, or item), where its value ends, and the value's record (none: a scalar). */
+  entry(at: number, index: number): { readonly start: number; readonly end: number; readonly child?: number };
+}
+
+/** Where a finding keeps the recorded document of its object: a symbol, never serialized, and not enumerable. */
+const RECORDED = Symbol('recorded document');
+
+/** Keeps, on a finding with a fix, the document its object is in, for {@link planRecorded}. */
+export function keepRecorded(finding: object, recorded: RecordedDocument): void {
+  Object.defineProperty(finding, RECORDED, { value: recorded });
+}
+
+/** The recorded document a finding keeps (a copy of the finding, as by a spread, keeps none). */
+export function recordedOf(finding: object): RecordedDocument | undefined {
+  return (finding as { [RECORDED]?: RecordedDocument })[RECORDED];
+}
+
+/**
+ * A field name an operation's path may look up in a recorded mapping: one that a mapping key written as it is (or
+ * quoted) is, as a string, and no other key's text, once typed, turns into (YAML 1.1's `on`, `yes`, `null`, numbers).
+ */
+const RECORDED_KEY = /^(?!(?:y|n|yes|no|on|off|true|false|null)$)[a-z][A-Za-z0-9]*$/;
+/** A `kind` and `metadata.name` as plain scalars, written on their key's line, to check the object against. */
+const PLAIN_VALUE = /^[ \t]*:[ \t]+([A-Za-z0-9][A-Za-z0-9.-]*)[ \t]*$/;
+
+/**
+ * {@link planEdits} for one edit on an object of a recorded document (the text is the one the scan read): the same
+ * replacements, from the records instead of a parse. Undefined wherever it cannot prove they are the same, which
+ * the parse then plans: a `List`, a flow collection, an alias, a `null` or other scalar on the path, a value set
+ * already, an object that is not (any more) the one the edit names, quoted `kind` or name.
+ */
+export function planRecorded(
+  yaml: { readonly text: string; readonly lineStarts: readonly number[] },
+  recorded: RecordedDocument,
+  edit: ObjectEdit,
+): TextReplacement[] | undefined {
+  const { text } = yaml;
+  const { root } = recorded;
+  const writtenValue = (at: number, key: string): string | undefined => {
+    const index = recorded.entryOf(at, key);
+    const entry = index === undefined ? undefined : recorded.entry(at, index);
+    if (!entry || entry.child !== undefined || !keyWrittenAt(text, entry.start, key)) return undefined;
+    const quoted = text[entry.start] === key[0] ? 0 : 2;
+    return PLAIN_VALUE.exec(text.slice(entry.start + key.length + quoted, entry.end))?.[1];
+  };
+  if (!recorded.collection(root).mapping) return undefined;
+  const metadata = recorded.entryOf(root, 'metadata');
+  const metadataAt = metadata === undefined ? undefined : recorded.entry(root, metadata).child;
+  if (metadataAt === undefined || !recorded.collection(metadataAt).mapping) return undefined;
+  const kind = writtenValue(root, 'kind');
+  if (kind?.endsWith('List')) return undefined;
+  if (kind !== edit.kind || writtenValue(metadataAt, 'name') !== edit.name) return undefined;
+  try {
+    // Spots, grouped by collection, in the order planObject meets them; the object as far as the paths read it.
+    const spots = new Map<string, RecordedSpot>();
+    const skeleton: Record<string, unknown> = {};
+    for (const operation of edit.operations) {
+      const spot = recordedSpot(recorded, yaml.text, segmentsOf(operation), skeleton);
+      if (!spot) return undefined;
+      spots.set(`${spot.path.join('\u0000')}\u0001${spot.key ?? '-'}`, spot);
+    }
+    const final = applyOperations(skeleton, edit.operations);
+    const byRecord = new Map<number, RecordedSpot[]>();
+    for (const spot of spots.values()) byRecord.set(spot.at, [...(byRecord.get(spot.at) ?? []), spot]);
+    const replacements: Planned[] = [];
+    for (const [at, group] of byRecord) {
+      const [{ path }] = group as [RecordedSpot];
+      const { entries, start } = recorded.collection(at);
+      const indent = positionOf(yaml, start).column - 1;
+      const after = valueAt(final, path);
+      const added = group.flatMap((spot) => blockEntries(spot, after, entries, indent));
+      const { end } = recorded.entry(at, entries - 1);
+      if (added.length) replacements.push(blockInsertion(text, end, indent, added, path.length));
+    }
+    replacements.sort((a, b) => a.start - b.start || a.end - b.end || b.depth - a.depth);
+    return replacements.map(({ start, end, text: inserted }) => ({ start, end, text: inserted }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the key (a {@link RECORDED_KEY}) is written at `start`, plain or quoted. */
+function keyWrittenAt(text: string, start: number, key: string): boolean {
+  const quote = text[start];
+  if (quote !== '"' && quote !== "'") return text.startsWith(key, start);
+  return text.startsWith(key, start + 1) && text[start + 1 + key.length] === quote;
+}
+
+/** A {@link Spot} in a recorded document: the collection recorded at `at`. */
+interface RecordedSpot {
+  readonly at: number;
+  readonly path: readonly string[];
+  readonly key?: string;
+}
+
+/**
+ * spotOf on the records: where the path leaves what the text has, which must be a block collection with entries,
+ * reached through block collections; undefined for anything else. Fills `skeleton` with the collections on the way,
+ * so that the operations applied to it give what they give applied to the whole object, on their paths.
+ */
+function recordedSpot(
+  recorded: RecordedDocument,
+  text: string,
+  segments: readonly string[],
+  skeleton: Record<string, unknown>,
+): RecordedSpot | undefined {
+  let at = recorded.root;
+  let value: Record<string, unknown> | unknown[] = skeleton;
+  for (const [index, segment] of segments.entries()) {
+    const path = segments.slice(0, index);
+    const last = index === segments.length - 1;
+    const { mapping, entries, start } = recorded.collection(at);
+    if (start < 0 || entries === 0) return undefined;
+    let entry: number | undefined;
+    if (!mapping) {
+      if (!Array.isArray(value)) return undefined;
+      if (segment === '-' || Number(segment) === entries) return last ? { at, path } : undefined;
+      entry = Number(segment);
+      if (!Number.isInteger(entry) || entry < 0 || entry >= entries) return undefined;
+    } else {
+      if (!RECORDED_KEY.test(segment)) return undefined;
+      entry = recorded.entryOf(at, segment);
+      if (entry === undefined) return { at, path, key: segment };
+      // The text as scanned: its key where the record says.
+      if (!keyWrittenAt(text, recorded.entry(at, entry).start, segment)) return undefined;
+    }
+    const child = recorded.entry(at, entry).child;
+    if (last || child === undefined) return undefined;
+    const next = recorded.collection(child);
+    const field = mapping ? segment : entry;
+    const parent = value as Record<number | string, unknown>;
+    const inner = (parent[field] ?? (next.mapping ? {} : new Array(next.entries))) as
+      | Record<string, unknown>
+      | unknown[];
+    parent[field] = inner;
+    value = inner;
+    at = child;
+  }
+  return undefined;
 }
 
 /** The text with the replacements made (they come from {@link planEdits}: sorted, not overlapping). */
@@ -301,26 +464,24 @@ function planObject(yaml: EditableYaml, root: YAMLMap, operations: readonly AddO
     const range = node.range as [number, number, number];
     // In a flow collection (JSON included) entries go inline, in its style; in a block one, on lines of their own.
     const inline = node.flow ? flowWriter(node) : undefined;
-    const indent = ' '.repeat(column(range[0]));
+    const indent = column(range[0]);
     const added: string[] = [];
-    for (const { key } of group) {
-      if (key === undefined) {
-        const items = (after as unknown[]).slice(node.items.length);
-        added.push(...items.map((item) => (inline ? inline(item) : render([item], indent.length, false))));
-        continue;
-      }
-      const value = (after as Record<string, unknown>)[key];
-      const pair = isMap(node) ? (node.items as Pair<Node, Node | null>[]).find((p) => keyOf(p) === key) : undefined;
-      if (!pair) {
-        added.push(inline ? `${inline(key)}: ${inline(value)}` : render({ [key]: value }, indent.length, false));
+    for (const spot of group) {
+      const { key } = spot;
+      const pair = key !== undefined && isMap(node) ? pairOf(node, key) : undefined;
+      if (!pair || key === undefined) {
+        if (!inline) added.push(...blockEntries(spot, after, node.items.length, indent));
+        else if (key === undefined) added.push(...(after as unknown[]).slice(node.items.length).map(inline));
+        else added.push(`${inline(key)}: ${inline((after as Record<string, unknown>)[key])}`);
         continue;
       }
       // `key:` or `key: null`: rewritten where it stands.
+      const value = (after as Record<string, unknown>)[key];
       const keyRange = pair.key.range as [number, number, number];
       const valueRange = pair.value?.range;
       const end = valueRange && valueRange[1] > valueRange[0] ? valueRange[1] : text.indexOf(':', keyRange[1]) + 1;
       const start = inline ? text.indexOf(':', keyRange[1]) + 1 : keyRange[0];
-      const written = inline ? ` ${inline(value)}` : render({ [key]: value }, indent.length, false);
+      const written = inline ? ` ${inline(value)}` : render({ [key]: value }, indent, false);
       replacements.push({ start, end, text: written, depth });
     }
     if (!added.length) continue;
@@ -332,14 +493,36 @@ function planObject(yaml: EditableYaml, root: YAMLMap, operations: readonly AddO
       replacements.push({ start: at, end: at, text: `${end === undefined ? '' : ', '}${added.join(', ')}`, depth });
       continue;
     }
-    // After the collection's last line (its trailing comment included), before the line break that ends it.
-    const lineEnd = text.indexOf('\n', (end ?? range[1]) - 1);
-    const at = lineEnd < 0 ? text.length : lineEnd > 0 && text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
-    const newline = text[at] === '\r' ? '\r\n' : '\n';
-    const lines = added.map((line) => `${newline}${indent}${line.replaceAll('\n', newline)}`);
-    replacements.push({ start: at, end: at, text: lines.join(''), depth });
+    replacements.push(blockInsertion(yaml.text, end ?? range[1], indent, added, depth));
   }
   return replacements;
+}
+
+function pairOf(node: YAMLMap, key: string): Pair<Node, Node | null> | undefined {
+  return (node.items as Pair<Node, Node | null>[]).find((p) => keyOf(p) === key);
+}
+
+/**
+ * What a spot of a block collection (at `column`) gets on lines of its own: its key with the value it ends with
+ * (`after`, the collection once edited), or the items appended after the `existing` ones.
+ */
+function blockEntries({ key }: { readonly key?: string }, after: unknown, existing: number, column: number): string[] {
+  return key === undefined
+    ? (after as unknown[]).slice(existing).map((item) => render([item], column, false))
+    : [render({ [key]: (after as Record<string, unknown>)[key] }, column, false)];
+}
+
+/**
+ * Lines added to a block collection: after its last line (its trailing comment included), before the line break
+ * that ends it, with the file's line breaks. `end` is where its last entry's value ends.
+ */
+function blockInsertion(text: string, end: number, column: number, added: readonly string[], depth: number): Planned {
+  const indent = ' '.repeat(column);
+  const lineEnd = text.indexOf('\n', end - 1);
+  const at = lineEnd < 0 ? text.length : lineEnd > 0 && text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
+  const newline = text[at] === '\r' ? '\r\n' : '\n';
+  const lines = added.map((line) => `${newline}${indent}${line.replaceAll('\n', newline)}`);
+  return { start: at, end: at, text: lines.join(''), depth };
 }
 
 /** The object as a plain value, converted once per parsed object however many findings on it are planned. */

@@ -13,7 +13,16 @@ import {
   severities,
   severityRank,
 } from '../../model/report.js';
-import { type EditableYaml, editableYaml, planEdits, positionOf } from '../../util/yaml-edit.js';
+import {
+  editableYaml,
+  lineStartsOf,
+  type ObjectEdit,
+  planEdits,
+  planRecorded,
+  positionOf,
+  recordedOf,
+  type TextReplacement,
+} from '../../util/yaml-edit.js';
 import type { ReportOptions } from '../index.js';
 import { jsonText } from '../json/text.js';
 import { severityScore } from '../scores.js';
@@ -275,9 +284,10 @@ type Replacements = Json[];
 
 /**
  * Each finding's fix as the text replacements that make it in its file, alone, as `fix --write` would. The files are
- * read again, after the scan, each once: only the documents that hold a fixed object are parsed, and the parse is
- * dropped before the next file. When the object is no longer where the finding says, or the field is set by now,
- * the result goes without a fix rather than with a wrong one.
+ * read again, after the scan, each once. A finding keeps the offsets its document was recorded with, which place
+ * most fixes without parsing (planRecorded); for the others, only the documents that hold their objects are parsed,
+ * and the parse is dropped before the next file. When the object is no longer where the finding says, or the field
+ * is set by now, the result goes without a fix rather than with a wrong one.
  */
 function fixesOf(findings: readonly Finding[], cwd: string): Map<Finding, Replacements> {
   const byFile = new Map<string, Finding[]>();
@@ -290,34 +300,50 @@ function fixesOf(findings: readonly Finding[], cwd: string): Map<Finding, Replac
   }
   const fixes = new Map<Finding, Replacements>();
   for (const [file, fixable] of byFile) {
-    let yaml: EditableYaml;
+    let text: string;
     try {
-      const text = readFileSync(path.resolve(cwd, file), 'utf8');
-      yaml = editableYaml(
-        text,
-        fixable.map((finding) => finding.location?.line ?? 0),
-      );
+      text = readFileSync(path.resolve(cwd, file), 'utf8');
     } catch {
       continue;
     }
+    const lines = { text, lineStarts: lineStartsOf(text) };
+    const planned = new Map<Finding, readonly TextReplacement[]>();
+    const unplanned: Finding[] = [];
     for (const finding of fixable) {
-      const { fix: operations = [], location, resource } = finding;
-      const edit = { line: location?.line ?? 0, kind: resource.kind, name: resource.name, operations };
-      const { replacements, errors } = planEdits(yaml, [edit]);
-      if (errors.length || !replacements.length) continue;
+      const recorded = recordedOf(finding);
+      const replacements = recorded && planRecorded(lines, recorded, editOf(finding));
+      if (replacements) planned.set(finding, replacements);
+      else unplanned.push(finding);
+    }
+    if (unplanned.length) {
+      const yaml = editableYaml(
+        text,
+        unplanned.map((finding) => finding.location?.line ?? 0),
+      );
+      for (const finding of unplanned) {
+        const { replacements, errors } = planEdits(yaml, [editOf(finding)]);
+        if (!errors.length) planned.set(finding, replacements);
+      }
+    }
+    for (const [finding, replacements] of planned) {
+      if (!replacements.length) continue;
       fixes.set(
         finding,
-        replacements.map(({ start, end, text }) => {
-          const [from, to] = [positionOf(yaml, start), positionOf(yaml, end)];
+        replacements.map(({ start, end, text: inserted }) => {
+          const [from, to] = [positionOf(lines, start), positionOf(lines, end)];
           return {
             deletedRegion: { startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column },
-            insertedContent: { text },
+            insertedContent: { text: inserted },
           };
         }),
       );
     }
   }
   return fixes;
+}
+
+function editOf({ fix: operations = [], location, resource }: Finding): ObjectEdit {
+  return { line: location?.line ?? 0, kind: resource.kind, name: resource.name, operations };
 }
 
 /** A finding's fix as SARIF's `fix`, in the file its result points at. */
