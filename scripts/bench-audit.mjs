@@ -268,6 +268,8 @@ function measure(mode, file) {
       for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) reader.push(chunk);
       reader.end();
     } else {
+      // As the CLI runs it: with zod's parsers jitless (src/cli/jitless.ts), set before any schema is built.
+      await import(${dist('cli/jitless.js')});
       const { auditLog } = await import(${dist('engine/audit.js')});
       // 'pipeline' as kubematrix audit runs (worker threads for a large file), 'one thread' without them.
       const threads = ${JSON.stringify(mode)} === 'one thread' ? { count: 1 } : undefined;
