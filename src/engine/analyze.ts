@@ -34,6 +34,8 @@ export interface AnalyzeOptions {
   readonly skip?: readonly string[];
   /** The cluster's admission objects the input is checked against (`--policies`), for checks that need them. */
   readonly policies?: Inventory;
+  /** Findings with a fix keep their document's recorded offsets, for SARIF (see `ScanOptions.fixPlaces`). */
+  readonly fixPlaces?: boolean;
 }
 
 export interface Analysis {
@@ -50,7 +52,7 @@ export interface Analysis {
 /** Runs every enabled check over the inventory and applies suppressions. Findings come out in a stable order. */
 export function analyze(
   inventory: Inventory,
-  { checks, config, now = new Date(), only, skip, policies }: AnalyzeOptions,
+  { checks, config, now = new Date(), only, skip, policies, fixPlaces = false }: AnalyzeOptions,
 ): Analysis {
   const findings: Finding[] = [];
   const errors: ScanError[] = [];
@@ -78,7 +80,7 @@ export function analyze(
         inventory: reads.inventory,
         options: options?.data as never,
         report: (draft) => {
-          const finding = toFinding(check, draft, settings?.severity, shared);
+          const finding = toFinding(check, draft, settings?.severity, shared, fixPlaces);
           if (!check.controlPlane && controlPlanePods.has(finding.resource) && finding.severity !== 'info') {
             finding.severity = 'info';
             finding.message = `${EXPECTED}${finding.message}`;
@@ -194,6 +196,7 @@ function toFinding(
   draft: FindingDraft,
   severityOverride: Finding['severity'] | undefined,
   shared: Sharing,
+  fixPlaces: boolean,
 ): Finding {
   const techniques = draft.techniques ?? check.exposes;
   const mitigations = draft.mitigations ?? check.missing;
@@ -228,7 +231,7 @@ function toFinding(
   if (draft.fix?.length) {
     finding.fix = shared.fix(draft.fix);
     // The records of its document, for SARIF to place the fix without parsing the file again.
-    const recorded = location && recordedDocument(location);
+    const recorded = fixPlaces && location && recordedDocument(location);
     if (recorded) keepRecorded(finding, recorded);
   }
   if (draft.evidence?.length) finding.evidence = draft.evidence as Evidence[];

@@ -51,6 +51,11 @@ export interface ScanOptions extends ReadOptions {
    * findings; `false`: none, for a command that builds its own or needs only the inventory. Default: every path of `attackPaths`, with the config's targets.
    */
   paths?: PathBuilder | false;
+  /**
+   * Whether each finding with a fix keeps its document's recorded offsets, from which SARIF places the fix without
+   * parsing the file again (about 1 KB per such document). Default true; a run that writes no SARIF passes false.
+   */
+  fixPlaces?: boolean;
 }
 
 export type PathBuilder = (inventory: Inventory, findings: readonly Finding[]) => AttackPaths;
@@ -147,6 +152,7 @@ function assess<Source extends ReportSource>(
     now,
     only: options.only,
     skip: options.skip,
+    fixPlaces: options.fixPlaces ?? true,
     ...(policies && { policies: policies.inventory }),
   });
   const techniques = objects.length

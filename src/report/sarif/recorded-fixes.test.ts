@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeShared, repoRoot, sharedDir } from '../../../test/paths.js';
+import { catalog } from '../../../test/support/reports.js';
 import { scanManifests } from '../../engine/scan.js';
 import {
   type EditableYaml,
@@ -13,6 +14,7 @@ import {
   planRecorded,
   recordedOf,
 } from '../../util/yaml-edit.js';
+import { renderSarif } from './index.js';
 
 /**
  * SARIF places most fixes from the offsets the scan recorded (planRecorded) instead of parsing the file again
@@ -173,6 +175,22 @@ describe('fixes placed from the recorded offsets are the parsed ones', () => {
       expect({ recorded, parsed }).toEqual(planned ? { recorded: 10, parsed: 0 } : { recorded: 5, parsed: 5 });
     });
   }
+});
+
+describe('a scan that writes no SARIF', () => {
+  it('keeps no recorded offsets, and SARIF from its report places the same fixes by parsing', async () => {
+    const dir = written({ 'a.yaml': deployment('web') });
+    const [kept, spared] = await Promise.all([
+      scanManifests(['.'], { cwd: dir, now: new Date(0) }),
+      scanManifests(['.'], { cwd: dir, now: new Date(0), fixPlaces: false }),
+    ]);
+    const fixed = (report: typeof kept.report) => report.findings.filter((finding) => finding.fix);
+    expect(fixed(kept.report).length).toBeGreaterThan(0);
+    expect(fixed(kept.report).every((finding) => recordedOf(finding))).toBe(true);
+    expect(fixed(spared.report).some((finding) => recordedOf(finding))).toBe(false);
+    const sarif = (report: typeof kept.report) => [...renderSarif(report, { cwd: dir, catalog })].join('');
+    expect(sarif(spared.report)).toBe(sarif(kept.report));
+  });
 });
 
 describeShared('fixes placed from the recorded offsets, in the shared corpora', () => {
