@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnyDetection, EventFilter } from '../detections/define.js';
 import { type AllowList, createPipeline } from '../detections/pipeline.js';
-import { type ChunkRequest, readChunk, transferred } from '../inputs/audit/chunks.js';
+import { type ChunkRequest, readChunk, recycle, transferred } from '../inputs/audit/chunks.js';
 
 export interface AuditWorkerData {
   /**
@@ -34,9 +34,14 @@ const pipeline = createPipeline({
   ...(data.until !== undefined ? { until: new Date(data.until) } : {}),
 });
 const port = parentPort;
-// One range at a time, answered in the order asked: the reading thread matches answers to requests by order.
+// One range at a time, answered in the order asked: the reading thread matches answers to requests by order. Memory
+// of an answer read comes back, to be used again.
 let queue = Promise.resolve();
-port?.on('message', (request: ChunkRequest) => {
+port?.on('message', (request: ChunkRequest | ArrayBuffer) => {
+  if (request instanceof ArrayBuffer) {
+    recycle(request);
+    return;
+  }
   queue = queue.then(async () => {
     const result = await readChunk(request, pipeline.wants, pipeline.outside);
     port.postMessage(result, transferred(result));

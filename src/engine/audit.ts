@@ -88,7 +88,7 @@ export async function auditLog(inputs: readonly string[], options: AuditLogOptio
     },
     {
       ...options,
-      unwanted: { wants: pipeline.wants, pass: pipeline.pass },
+      unwanted: { wants: pipeline.wants, pass: pipeline.pass, outside: pipeline.outside },
       ...(parallel ? { parallel } : {}),
     },
   );

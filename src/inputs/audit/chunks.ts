@@ -8,21 +8,23 @@ import { hashOf } from './recent-ids.js';
 import { MAX_RECORD_LENGTH, RecordReader } from './records.js';
 
 /**
- * Reading one large file of JSON lines on several threads. The file is cut into byte ranges; a worker reads the lines
- * that start in its range, parses and decodes each, and asks the detection pipeline's `wants` whether any rule could
- * take its events. It sends back, in line order, the text of the lines some rule wants (the reading thread parses
- * those again, a small share of a log), and of every other event only what de-duplication and the summary need, in
- * typed arrays handed over without copying: a byte of flags (stage, no auditID, outside the time window), the
- * auditID's hash, and the auditIDs as one string, looked at only when a hash is seen again. Lenient counts come back
- * per range. The reading thread replays them in input order, so that alerts, counts, copies and errors are those of
- * reading on one thread, at a cost per event of a few typed-array reads and one probe of the de-duplication table.
+ * Reading one large file of JSON lines on several threads. The file is cut into byte ranges, taken in file order by
+ * the workers and by the reading thread itself whenever it would otherwise wait (see {@link rangesOf}). Whoever reads
+ * a range reads the lines that start in it, parses and decodes each, and asks the detection pipeline's `wants` whether
+ * any rule could take its events. Its answer holds, in line order, the lines some rule wants (a worker's as UTF-8
+ * bytes that the reading thread parses again, a small share of a log; the reading thread's own as their events), and
+ * of every other event only what de-duplication and the summary need, in typed arrays handed over without copying: a
+ * byte of flags (stage, no auditID, outside the time window), the auditID's hash, and the auditIDs as one string,
+ * looked at only when a hash is seen again. Lenient counts come back per range. The reading thread replays the answers
+ * in input order, so that alerts, counts, copies and errors are those of reading on one thread, at a cost per event of
+ * a few typed-array reads and one probe of the de-duplication table.
  *
- * A range is exact only if the lines before it left no multi-line document open: a worker marks its range unclean as
- * soon as a line is not a whole JSON record (a pretty-printed document, a line too long, not JSON), and the reading
- * thread reads from there to the end on its own, as one thread would.
+ * A range is exact only if the lines before it left no multi-line document open: a range is marked unclean as soon as
+ * a line is not a whole JSON record (a pretty-printed document, a line too long, not JSON), and the reading thread
+ * reads from there to the end on its own, as one thread would.
  */
 
-/** A worker's answer for one range. */
+/** The answer for one range, a worker's or the reading thread's. */
 export interface ChunkResult {
   /** Every line of the range is a whole JSON record, or blank: its items are what one thread would read. */
   readonly clean: boolean;
@@ -41,9 +43,19 @@ export interface ChunkResult {
   /** Of the passed events, how many were read without an auditID, and without a stage. */
   readonly withoutAuditID: number;
   readonly withoutStage: number;
-  /** Per wanted line and invalid record: the line (from the range's first, 1-based); the text, or why invalid. */
+  /** Per wanted line and invalid record: its line, from the range's first (1-based). */
   readonly at: Int32Array;
-  readonly texts: string[];
+  /**
+   * Per wanted line read on a worker: its UTF-8 bytes, one line after another, and where each ends. Bytes, not text:
+   * handed over without copying, they stay off the reading thread's heap until their turn comes, where text waiting
+   * that long outlived a young collection or two and cost the old generation's.
+   */
+  readonly wanted: Uint8Array;
+  readonly wantedEnds: Int32Array;
+  /** Per wanted line read on the reading thread itself: its events, which it does not parse again. */
+  readonly events: (readonly AuditEvent[])[];
+  /** Per invalid record: why. */
+  readonly reasons: string[];
 }
 
 export const PASSED = 0;
@@ -68,25 +80,30 @@ const READ_SIZE = 1 << 20;
 const PEEK_SIZE = 64 * 1024;
 
 /**
- * The worker's side: reads the lines that start in `[start, end)` (the first one after the line break before `start`,
- * the last one to its end even past `end`). `wants` tells whether a decoded event may go to a rule; `outside` whether
- * the run's time window leaves it out (none: no window).
+ * Reads the lines that start in `[start, end)` (the first one after the line break before `start`, the last one to its
+ * end even past `end`), on a worker or on the reading thread. `wants` tells whether a decoded event may go to a rule;
+ * `outside` whether the run's time window leaves it out (none: no window). `keep` keeps the wanted lines' events rather
+ * than their text: the reading thread that read a range itself does not parse its lines again.
  */
 export async function readChunk(
   request: ChunkRequest,
   wants: (event: AuditEvent) => boolean,
   outside?: (event: AuditEvent) => boolean,
+  keep = false,
 ): Promise<ChunkResult> {
-  const items: number[] = [];
-  const flags: number[] = [];
-  const hashes: number[] = [];
-  const idEnds: number[] = [];
+  const items = new Column(Uint8Array);
+  const flags = new Column(Uint8Array);
+  const hashes = new Column(Int32Array);
+  const idEnds = new Column(Int32Array);
   const ids: string[] = [];
   let idLength = 0;
   let withoutAuditID = 0;
   let withoutStage = 0;
-  const at: number[] = [];
-  const texts: string[] = [];
+  const at = new Column(Int32Array);
+  const wanted = new Utf8Column();
+  const wantedEnds = new Column(Int32Array);
+  const events: (readonly AuditEvent[])[] = [];
+  const reasons: string[] = [];
   let clean = true;
   const reader = new RecordReader<true>(
     request.maxLength ?? MAX_RECORD_LENGTH,
@@ -100,11 +117,12 @@ export async function readChunk(
       if (typeof decoded === 'string') {
         items.push(INVALID);
         at.push(line);
-        texts.push(decoded);
+        reasons.push(decoded);
       } else if (decoded.some(wants)) {
         items.push(WANTED);
         at.push(line);
-        texts.push(text);
+        if (keep) events.push(decoded);
+        else wantedEnds.push(wanted.push(text));
       } else {
         for (const event of decoded) {
           items.push(PASSED);
@@ -144,21 +162,90 @@ export async function readChunk(
     clean,
     next: range.next,
     lines: reader.line,
-    items: Uint8Array.from(items),
-    flags: Uint8Array.from(flags),
-    hashes: Int32Array.from(hashes),
-    idEnds: Int32Array.from(idEnds),
+    items: items.filled(),
+    flags: flags.filled(),
+    hashes: hashes.filled(),
+    idEnds: idEnds.filled(),
     ids: ids.join(''),
     withoutAuditID,
     withoutStage,
-    at: Int32Array.from(at),
-    texts,
+    at: at.filled(),
+    wanted: wanted.filled(),
+    wantedEnds: wantedEnds.filled(),
+    events,
+    reasons,
   };
+}
+
+/** A typed array filled an item at a time: no array of numbers to copy from at the end. */
+class Column<A extends Uint8Array | Int32Array> {
+  private array: A;
+  private length = 0;
+
+  constructor(private readonly make: new (length: number) => A) {
+    this.array = new make(1024);
+  }
+
+  push(value: number): void {
+    if (this.length === this.array.length) {
+      const larger = new this.make(this.length * 2);
+      larger.set(this.array);
+      this.array = larger;
+    }
+    this.array[this.length++] = value;
+  }
+
+  /** What was pushed, in memory of its own (to be handed over). */
+  filled(): A {
+    return this.array.subarray(0, this.length) as A;
+  }
+}
+
+/**
+ * Texts as UTF-8, one after another, in memory the reading thread hands back once it has read them ({@link recycle}):
+ * memory handed over stays until the receiving thread collects its garbage, and the reading thread's collections of
+ * the old generation are rare, so a new buffer per range had the process hold tens of MB of them.
+ */
+class Utf8Column {
+  private bytes = EMPTY_BYTES;
+  private length = 0;
+
+  /** Appends the text; returns where it ends. */
+  push(text: string): number {
+    // At most three bytes per UTF-16 unit.
+    const needed = this.length + 3 * text.length;
+    if (needed > this.bytes.length) {
+      const spare = spares.pop();
+      const larger =
+        spare && spare.byteLength >= needed ? new Uint8Array(spare) : new Uint8Array(Math.max(2 * needed, 1 << 16));
+      larger.set(this.bytes.subarray(0, this.length));
+      if (this.bytes.length) recycle(this.bytes.buffer as ArrayBuffer);
+      this.bytes = larger;
+    }
+    this.length += ENCODER.encodeInto(text, this.bytes.subarray(this.length)).written;
+    return this.length;
+  }
+
+  /** The bytes pushed, in memory of their own (to be handed over). */
+  filled(): Uint8Array {
+    return this.length ? this.bytes.subarray(0, this.length) : new Uint8Array(0);
+  }
+}
+
+/** Shared, so never handed over: see {@link Utf8Column.filled}. */
+const EMPTY_BYTES = new Uint8Array(0);
+const ENCODER = new TextEncoder();
+/** Buffers of wanted lines handed back, for the next ranges. */
+const spares: ArrayBuffer[] = [];
+
+/** Takes back a buffer of wanted lines (a {@link ChunkResult}'s `wanted`) that the reading thread has read. */
+export function recycle(buffer: ArrayBuffer): void {
+  if (spares.length < 4) spares.push(buffer);
 }
 
 /** The memory of a result's typed arrays, to be handed to the reading thread rather than copied. */
 export function transferred(result: ChunkResult): ArrayBuffer[] {
-  return [result.items, result.flags, result.hashes, result.idEnds, result.at].map(
+  return [result.items, result.flags, result.hashes, result.idEnds, result.at, result.wanted, result.wantedEnds].map(
     (array) => array.buffer as ArrayBuffer,
   );
 }
@@ -236,7 +323,7 @@ export class ChunkPool {
   constructor(script: URL, workerData: unknown, threads: number) {
     const execArgv = workerExecArgv();
     this.workers = Array.from({ length: threads }, () => {
-      const entry: Entry = { worker: new Worker(script, { workerData, execArgv }), waiting: [], stopped: false };
+      const entry: Entry = { worker: startWorker(script, workerData, execArgv), waiting: [], stopped: false };
       entry.worker.on('message', (result: ChunkResult) => entry.waiting.shift()?.(result));
       const stop = (error: Error) => {
         entry.stopped = true;
@@ -248,9 +335,23 @@ export class ChunkPool {
     });
   }
 
+  /** Whether a worker has fewer than {@link WORKER_DEPTH} ranges waiting. */
+  get ready(): boolean {
+    return this.workers.some((entry) => !entry.stopped && entry.waiting.length < WORKER_DEPTH);
+  }
+
+  /** Hands the memory of a worker's answer that has been read back to a worker, to be used again. */
+  recycle(result: ChunkResult): void {
+    const buffer = result.wanted.buffer as ArrayBuffer;
+    const entry = this.workers.find((entry) => !entry.stopped);
+    if (buffer.byteLength && entry) entry.worker.postMessage(buffer, [buffer]);
+  }
+
   /** The range read by the worker with the fewest ranges waiting; an Error when the worker failed. */
   read(request: ChunkRequest): Promise<ChunkResult | Error> {
-    const entry = this.workers.reduce((least, entry) => (entry.waiting.length < least.waiting.length ? entry : least));
+    const entry = this.workers.reduce((least, entry) =>
+      !entry.stopped && (least.stopped || entry.waiting.length < least.waiting.length) ? entry : least,
+    );
     if (entry.stopped) return Promise.resolve(new Error('the worker stopped'));
     return new Promise((resolve) => {
       entry.waiting.push(resolve);
@@ -260,6 +361,25 @@ export class ChunkPool {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
+  }
+}
+
+/**
+ * A worker's young generation, in MB: what it parses dies at once, so a small one costs it no more collecting and keeps
+ * V8's default (tens of MB, per thread) off the process's peak memory.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
+/**
+ * A worker with the process's Node options; without them when one is not for workers (`node --trace-gc` is refused
+ * at the start, and the file would not be read at all).
+ */
+function startWorker(script: URL, workerData: unknown, execArgv: string[]): Worker {
+  try {
+    return new Worker(script, { workerData, execArgv, resourceLimits: WORKER_LIMITS });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Worker(script, { workerData, execArgv: [], resourceLimits: WORKER_LIMITS });
   }
 }
 
@@ -284,49 +404,89 @@ interface Entry {
   stopped: boolean;
 }
 
+/** Ranges a worker is given ahead of its answers, so that it does not wait for the reading thread between two. */
+const WORKER_DEPTH = 2;
+
 /**
- * One file's ranges from the `first`th on, read by the pool and yielded in file order, a few ahead of the reader so
- * that memory stays bounded: at most `ahead` ranges' answers wait at once. The first ranges are asked at once (the
- * reading thread may read ranges before `first` itself meanwhile). Stop consuming and the ranges asked are dropped.
+ * One file's ranges, yielded in file order. Workers take them from the front, a few each; whenever the next range in
+ * order is still a worker's, the reading thread reads the first range nobody has taken itself (`here`) rather than
+ * wait, so that every thread stays busy whatever share of the work replaying and the rules take. Ranges are taken at
+ * most `held` bytes past the one yielded, so that memory stays bounded. Stop consuming and no more are taken.
  */
-export function chunksOf(
-  pool: ChunkPool,
+export async function* rangesOf(
+  pool: Pick<ChunkPool, 'ready' | 'read' | 'recycle'>,
   request: Omit<ChunkRequest, 'start' | 'end'>,
   size: number,
-  chunkBytes: number,
-  ahead: number,
-  first = 0,
+  sizes: RangeSizes,
+  here: (start: number, end: number) => Promise<ChunkResult | Error>,
 ): AsyncGenerator<ChunkResult | Error> {
-  const pending: Promise<ChunkResult | Error>[] = [];
-  let asked = first;
-  const ask = () => {
-    const start = asked * chunkBytes;
-    if (start >= size) return;
-    pending.push(pool.read({ ...request, start, end: Math.min(size, start + chunkBytes) }));
-    asked++;
+  /** Per range taken, in file order: where it starts, and its answer until yielded. */
+  const starts: number[] = [];
+  const answers: (Answer | undefined)[] = [];
+  /** The range yielded next, and the first byte nobody has taken. */
+  let index = 0;
+  let taken = 0;
+  let stopped = false;
+  const room = () => !stopped && taken < size && taken - (starts[index] ?? taken) < sizes.held;
+  const take = (answer: Answer, bytes: number) => {
+    starts.push(taken);
+    answers.push(answer);
+    const start = taken;
+    taken = Math.min(size, start + bytes);
+    return { ...request, start, end: taken };
   };
-  for (let i = 0; i < ahead; i++) ask();
-  return (async function* () {
-    for (let index = 0; index < pending.length; index++) {
-      const result = await (pending[index] as Promise<ChunkResult | Error>);
-      pending[index] = Promise.resolve(result instanceof Error ? result : EMPTY);
-      ask();
-      yield result;
+  const feed = () => {
+    while (room() && pool.ready) {
+      const answer: Answer = {};
+      answer.worker = true;
+      answer.wait = pool.read(take(answer, sizes.worker)).then((result) => {
+        answer.result = result;
+        feed();
+      });
     }
-  })();
+  };
+  const readHere = async () => {
+    const answer: Answer = {};
+    const { start, end } = take(answer, sizes.here);
+    answer.result = await here(start, end);
+  };
+  try {
+    // The first range here, while the workers start.
+    const first = readHere();
+    feed();
+    await first;
+    for (; index < answers.length || taken < size; index++) {
+      if (index === answers.length) await readHere();
+      const answer = answers[index] as Answer;
+      while (answer.result === undefined) {
+        if (room()) await readHere();
+        else await answer.wait;
+      }
+      answers[index] = undefined;
+      const { result } = answer;
+      yield result;
+      if (answer.worker && !(result instanceof Error)) pool.recycle(result);
+      feed();
+    }
+  } finally {
+    stopped = true;
+  }
 }
 
-const EMPTY: ChunkResult = {
-  clean: true,
-  next: 0,
-  lines: 0,
-  items: new Uint8Array(0),
-  flags: new Uint8Array(0),
-  hashes: new Int32Array(0),
-  idEnds: new Int32Array(0),
-  ids: '',
-  withoutAuditID: 0,
-  withoutStage: 0,
-  at: new Int32Array(0),
-  texts: [],
-};
+/** In bytes: the ranges a worker reads, those the reading thread reads, and how far past the range yielded they go. */
+export interface RangeSizes {
+  readonly worker: number;
+  /**
+   * Smaller than a worker's: the reading thread reads one only while the next range in order is not answered, and
+   * should not keep the answer waiting long.
+   */
+  readonly here: number;
+  /** Bounds the answers waiting, so memory. */
+  readonly held: number;
+}
+
+interface Answer {
+  worker?: true;
+  result?: ChunkResult | Error;
+  wait?: Promise<void>;
+}

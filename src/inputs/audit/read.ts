@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ScanError } from '../../model/report.js';
 import { DecompressionLimitError, decompressed, isGzip } from '../gunzip.js';
 import { DEFAULT_LIMITS } from '../limits.js';
-import { ChunkPool, type ChunkResult, chunksOf, FileRange, NO_ID, OUTSIDE, PASSED, WANTED } from './chunks.js';
+import { ChunkPool, type ChunkResult, NO_ID, OUTSIDE, PASSED, rangesOf, readChunk, WANTED } from './chunks.js';
 import { decodeRecord } from './decode.js';
 import { Deduplicator, stageBit } from './dedup.js';
 import type { AuditEvent, SourcedEvent } from './event.js';
@@ -40,6 +40,8 @@ export interface UnwantedEvents {
   readonly wants: (event: AuditEvent) => boolean;
   /** Hears each event kept back for that reason, once de-duplicated, and whether the time window leaves it out. */
   readonly pass: (outside: boolean) => void;
+  /** Whether the run's time window leaves the event out: the pipeline's `outside`; none, no window. */
+  readonly outside?: ((event: AuditEvent) => boolean) | undefined;
 }
 
 /** How to read large files on worker threads: see chunks.ts. */
@@ -122,6 +124,22 @@ export async function readAuditLog(
       stats.duplicates++;
       return true;
     };
+    /** A record's events that are no copies, with where each starts. */
+    const sourcedOf = (
+      decoded: readonly AuditEvent[],
+      line: number,
+      itemLine?: (index: number, count: number) => number,
+    ): SourcedEvent[] => {
+      const sourced: SourcedEvent[] = [];
+      for (let index = 0; index < decoded.length; index++) {
+        const event = decoded[index] as AuditEvent;
+        if (!copy(event)) {
+          const at = itemLine ? itemLine(index, decoded.length) : line;
+          sourced.push({ event, source: { file: name, line: at } });
+        }
+      }
+      return sourced;
+    };
     const records = new RecordReader(
       maxLength,
       (record, line, itemLine) => {
@@ -131,15 +149,7 @@ export async function readAuditLog(
           report(decoded, line);
           return undefined;
         }
-        const sourced: SourcedEvent[] = [];
-        for (let index = 0; index < decoded.length; index++) {
-          const event = decoded[index] as AuditEvent;
-          if (!copy(event)) {
-            const at = itemLine ? itemLine(index, decoded.length) : line;
-            sourced.push({ event, source: { file: name, line: at } });
-          }
-        }
-        return sourced;
+        return sourcedOf(decoded, line, itemLine);
       },
       (message, line) => {
         stats.malformed++;
@@ -156,14 +166,18 @@ export async function readAuditLog(
         }
       }
     };
-    /** The items of a worker's range, in order, its lines after `before` lines. */
+    /** The items of a range, in order, its lines after `before` lines. */
     const replay = async (result: ChunkResult, before: number) => {
       lenient.withoutAuditID += result.withoutAuditID;
       lenient.withoutStage += result.withoutStage;
       const { items, flags, hashes, idEnds, ids } = result;
+      const text = Buffer.from(result.wanted.buffer, result.wanted.byteOffset, result.wanted.length);
       let passed = 0;
       let idStart = 0;
       let other = 0;
+      let wanted = 0;
+      let invalid = 0;
+      let textStart = 0;
       for (let index = 0; index < items.length; index++) {
         const item = items[index];
         if (item === PASSED) {
@@ -182,41 +196,47 @@ export async function readAuditLog(
           passed++;
           continue;
         }
-        const line = before + (result.at[other] as number);
-        const text = result.texts[other++] as string;
-        if (item === WANTED) await handOn(records.lineAt(text, line));
-        else {
+        const line = before + (result.at[other++] as number);
+        if (item !== WANTED) {
           stats.malformed++;
-          report(text, line);
+          report(result.reasons[invalid++] as string, line);
+        } else if (wanted < result.events.length) {
+          await handOn([sourcedOf(result.events[wanted++] as readonly AuditEvent[], line)]);
+        } else {
+          const end = result.wantedEnds[wanted++] as number;
+          await handOn(records.lineAt(text.toString('utf8', textStart, end), line));
+          textStart = end;
         }
       }
     };
     try {
-      // A large plain file: its ranges on the workers, in order, until one is not plain JSON lines (a pretty-printed
-      // document, an overlong line); from there on, this thread reads as it would have from the start.
+      // A large plain file: its ranges on the workers and on this thread (see `rangesOf`), in order, until one is not
+      // plain JSON lines (a pretty-printed document, an overlong line); from there on, this thread reads as it would
+      // have from the start.
       let resume = 0;
       const size = file && parallel ? await plainSize(file) : undefined;
       if (file && unwanted && parallel && size !== undefined && size >= parallel.minBytes) {
         pool ??= new ChunkPool(parallel.worker, parallel.workerData, parallel.threads);
         const request = { file, seed: seen.seed, maxLength, maxNodes: options.maxNodes };
-        // The workers read from the second range on; this thread reads the first meanwhile, as one thread would, and
-        // so is not idle while they start.
-        const chunks = chunksOf(pool, request, size, parallel.chunkBytes, 2 * parallel.threads, 1);
-        const first = new FileRange(file, 0, parallel.chunkBytes);
-        for await (const chunk of first.bytes(() => records.pending)) await handOn(records.push(chunk));
-        resume = first.next;
-        // A document still open goes on into the second range: this thread reads on from here.
-        if (!first.ended && !records.inDocument) {
-          let lines = records.line;
-          for await (const result of chunks) {
-            if (result instanceof Error || !result.clean) break;
-            await replay(result, lines);
-            lines += result.lines;
-            resume = result.next;
-          }
-          records.line = lines;
-          if (resume >= size) return;
+        const here = (start: number, end: number) =>
+          readChunk({ ...request, start, end }, unwanted.wants, unwanted.outside, true).catch(
+            (error: unknown) => new Error(readFailure(error)),
+          );
+        const sizes = {
+          worker: parallel.chunkBytes,
+          here: Math.ceil(parallel.chunkBytes / 4),
+          held: RANGES_HELD * parallel.threads * parallel.chunkBytes,
+        };
+        const ranges = rangesOf(pool, request, size, sizes, here);
+        let lines = 0;
+        for await (const result of ranges) {
+          if (result instanceof Error || !result.clean) break;
+          await replay(result, lines);
+          lines += result.lines;
+          resume = result.next;
         }
+        records.line = lines;
+        if (resume >= size) return;
       }
       // Past the start, the bytes are known to be plain.
       const source = resume ? bytes(resume) : decompressed(bytes(0), maxDecompressed);
@@ -260,6 +280,9 @@ export async function readAuditLog(
   }
   return { stats, errors };
 }
+
+/** Workers' ranges taken past the one replayed, per worker: enough to keep every thread busy, few enough to hold. */
+const RANGES_HELD = 4;
 
 /** A file's size when it is not gzipped (by its magic bytes), else undefined. */
 async function plainSize(file: string): Promise<number | undefined> {
