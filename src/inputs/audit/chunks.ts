@@ -275,8 +275,8 @@ export class FileRange {
   async *bytes(pending: () => boolean): AsyncGenerator<Buffer> {
     const file = await open(this.file);
     let position = this.start;
+    const buffer = readBuffers.pop() ?? Buffer.allocUnsafeSlow(READ_SIZE);
     try {
-      const buffer = Buffer.allocUnsafe(READ_SIZE);
       // The range's first line starts after the first line break at or after `start - 1`.
       if (position > 0) {
         position--;
@@ -311,10 +311,14 @@ export class FileRange {
         yield bytes;
       }
     } finally {
+      readBuffers.push(buffer);
       await file.close();
     }
   }
 }
+
+/** Read buffers to use again: a thread reads range after range, and a new megabyte each time waited for collection. */
+const readBuffers: Buffer[] = [];
 
 /** The reading thread's side: worker threads that each take ranges in turn and answer them in the order asked. */
 export class ChunkPool {
