@@ -8,7 +8,7 @@
 // ratios are what to compare. Prints figures, asserts nothing. Needs the build; scripts/bench.mjs calls benchAudit().
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -322,14 +322,19 @@ export async function benchAudit(rounds = Number(process.env.BENCH_AUDIT_RUNS) |
     const file = path.join(dir, 'audit-1m.log');
     await generate(file, 1_000_000);
     corpora.push({ name: 'generated', file });
-    return corpora.map(({ name, file }) => ({ name, mb: statSync(file).size / 1e6, ...alternated(file, rounds) }));
+    // The machine's load before and after each corpus's rounds: wall times are only comparable at like loads.
+    return corpora.map(({ name, file }) => {
+      const before = loadavg()[0];
+      const best = alternated(file, rounds);
+      return { name, mb: statSync(file).size / 1e6, load: [before, loadavg()[0]], ...best };
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Events per second of wall time and of CPU time (what one core does, on a loaded machine), and their ratios. */
-export function formatAudit({ name, mb, parse, pipeline, 'one thread': single }) {
+export function formatAudit({ name, mb, load, parse, pipeline, 'one thread': single }) {
   const rate = (run, ms) => Math.round((run.count / ms) * 1000).toLocaleString('en-US');
   const ratio = (run) => `${(parse.ms / run.ms).toFixed(2)} (CPU ${(parse.cpuMs / run.cpuMs).toFixed(2)})`;
   return (
@@ -338,7 +343,8 @@ export function formatAudit({ name, mb, parse, pipeline, 'one thread': single })
     `pipeline ${rate(pipeline, pipeline.ms)} events/s (${rate(pipeline, pipeline.cpuMs)} per CPU second; target ≥ 150,000), ` +
     `ratio ${ratio(pipeline)} (target ≥ 1.0); ` +
     `peak RSS ${pipeline.maxRssMb.toFixed(0)} MB (target ≤ 250; bare parse ${parse.maxRssMb.toFixed(0)} MB); ` +
-    `on one thread ${rate(single, single.ms)} events/s, ratio ${ratio(single)}, ${single.maxRssMb.toFixed(0)} MB`
+    `on one thread ${rate(single, single.ms)} events/s, ratio ${ratio(single)}, ${single.maxRssMb.toFixed(0)} MB; ` +
+    `load average ${load.map((value) => value.toFixed(1)).join(' → ')}`
   );
 }
 
