@@ -187,7 +187,7 @@ class LineReader {
   blockMap(column: number, first: number, depth: number, entry: number): Record<string, unknown> {
     const { text, converter, offsets } = this;
     const { keys } = converter.table;
-    const entries = this.countMapEntries(column);
+    const entries = this.countAt(column, false);
     const at = reserveRecord(offsets, keys, entries, true, first);
     if (entry >= 0) offsets[entry + 2] = at;
     const firstKey = offsets[at + 1] as number;
@@ -240,36 +240,13 @@ class LineReader {
     return object;
   }
 
-  /** Keys at `column` from the current line on, up to the first shallower line (a `- ` at `column` belongs to a value). */
-  countMapEntries(column: number): number {
+  /**
+   * How many keys (or `- ` items: `items`) stand at `column` from the current line on, up to a shallower line or a
+   * document marker, and for items a key at `column`: a `- ` at a mapping's `column` is in one of its values.
+   */
+  countAt(column: number, items: boolean): number {
     const { text } = this;
-    let entries = 1;
-    let start = this.end + 1;
-    while (start < text.length) {
-      let at = start;
-      while (text.charCodeAt(at) === SPACE) at++;
-      const indent = at - start;
-      const newline = text.indexOf('\n', at);
-      if (at === newline) {
-        start = at + 1;
-        continue;
-      }
-      if (indent < column || (indent === 0 && marks(text, at))) break;
-      if (
-        indent === column &&
-        !(text.charCodeAt(at) === DASH && (at + 1 === newline || text.charCodeAt(at + 1) === SPACE))
-      )
-        entries++;
-      if (newline === -1) break;
-      start = newline + 1;
-    }
-    return entries;
-  }
-
-  /** `- ` items at `column` from the current line on, up to the first shallower line or a key at `column`. */
-  countItems(column: number): number {
-    const { text } = this;
-    let items = 1;
+    let count = 1;
     let start = this.end + 1;
     while (start < text.length) {
       let at = start;
@@ -282,19 +259,20 @@ class LineReader {
       }
       if (indent < column || (indent === 0 && marks(text, at))) break;
       if (indent === column) {
-        if (!(text.charCodeAt(at) === DASH && (at + 1 === newline || text.charCodeAt(at + 1) === SPACE))) break;
-        items++;
+        const dash = text.charCodeAt(at) === DASH && (at + 1 === newline || text.charCodeAt(at + 1) === SPACE);
+        if (dash === items) count++;
+        else if (items) break;
       }
       if (newline === -1) break;
       start = newline + 1;
     }
-    return items;
+    return count;
   }
 
   /** A block list whose `-` stand at `column`, the first on the current line. */
   blockSeq(column: number, depth: number, entry: number): unknown[] {
     const { text, offsets } = this;
-    const length = this.countItems(column);
+    const length = this.countAt(column, true);
     const seqStart = this.start + column;
     const at = reserveRecord(offsets, this.converter.table.keys, length, false, seqStart);
     if (entry >= 0) offsets[entry + 2] = at;
