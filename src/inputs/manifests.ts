@@ -17,6 +17,7 @@ import { globMatch } from '../util/text.js';
 import { yamlErrorMessage } from './errors.js';
 import { DEFAULT_LIMITS, type InputLimits, overLimit } from './limits.js';
 import type { FieldPath } from './path.js';
+import { readPlainLines } from './plain-lines.js';
 import { PlainConverter, REFUSED } from './plain-yaml.js';
 import { ConversionError, locate, OffsetTable, type Positions, SharedStrings, toPlain } from './yaml.js';
 
@@ -268,14 +269,21 @@ async function readStdin(stdin: ReadOptions['stdin'], maxBytes: number): Promise
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * The ways of reading a file, each trying the next where it refuses: `lines`, the whole file line by line
+ * ({@link readPlainLines}); `tree`, each document from the parser's syntax tree ({@link PlainConverter}); `composer`,
+ * every document composed, the reference both fast paths are tested against.
+ */
+export type Reading = 'lines' | 'tree' | 'composer';
+
 /** Parses one file's bytes: every document, `List`s unwrapped; problems become located errors. */
 export function parseManifest(
   file: string,
   bytes: Buffer,
   limits: InputLimits = DEFAULT_LIMITS,
   strings: SharedStrings = new SharedStrings(),
-  /** False composes every document: the reference that the fast path is tested against. */
-  fastPath = true,
+  /** How far the fast paths are tried: see {@link Reading}. */
+  reading: Reading = 'lines',
 ): ManifestInput {
   const result = { objects: [] as ManifestObject[], errors: [] as ScanError[], warnings: [], files: 1, ignored: 0 };
   const fail = (message: string, line?: number, column?: number) => {
@@ -298,10 +306,10 @@ export function parseManifest(
   const positions: Positions = new Map();
   const table = new OffsetTable();
   const helmHint = text.includes('{{');
-  const converter = fastPath ? new PlainConverter(table, strings, limits.nodesPerDocument) : undefined;
+  const converter = reading !== 'composer' ? new PlainConverter(table, strings, limits.nodesPerDocument) : undefined;
   let count = 0;
   // One document at a time, each syntax tree dropped once converted, and none composed past the bound.
-  for (const read of documentsOf(text, lineCounter, converter)) {
+  for (const read of documentsOf(text, lineCounter, converter, reading === 'lines')) {
     if (++count > limits.documentsPerFile) {
       const at = lineCounter.linePos(read.offset);
       fail(
@@ -354,18 +362,31 @@ type Read =
  * Kubernetes reads manifests: `privileged: yes` is true, not the string "yes". Duplicate keys are found by `toPlain`,
  * in linear time.
  *
- * Plain documents take the fast path ({@link PlainConverter}), each given out once the tokens after it (up to the
+ * A file of the plainest YAML is read whole, line by line ({@link readPlainLines}), without the parser. Otherwise,
+ * plain documents take the fast path ({@link PlainConverter}), each given out once the tokens after it (up to the
  * next document) are known to add nothing to it: the composer attaches to a document the errors of what follows it.
  * At the first document the fast path refuses, or anything else between documents (a directive, an error, a
  * `...` with more on its line), the file is read again from its start by the composer, and the documents already
  * given out are skipped: from there on, every document is composed, as every document was before the fast path.
  */
-function* documentsOf(text: string, lineCounter: LineCounter, converter?: PlainConverter): Generator<Read> {
+function* documentsOf(
+  text: string,
+  lineCounter: LineCounter,
+  converter: PlainConverter | undefined,
+  byLines: boolean,
+): Generator<Read> {
   const { lineStarts } = lineCounter;
   // Read again, the text's lines are counted once.
   const newLine = (offset: number) => {
     if (!(offset <= (lineStarts[lineStarts.length - 1] as number))) lineCounter.addNewLine(offset);
   };
+  if (converter && byLines) {
+    const documents = readPlainLines(text, converter, lineCounter);
+    if (documents) {
+      yield* documents;
+      return;
+    }
+  }
   let pending: Read | undefined;
   let given = 0;
   let plain = !!converter;

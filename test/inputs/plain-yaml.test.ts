@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Composer } from 'yaml';
+import { Composer, Parser } from 'yaml';
 import { DEFAULT_LIMITS } from '../../src/inputs/limits.js';
 import { type ManifestInput, parseManifest } from '../../src/inputs/manifests.js';
 import type { FieldPath } from '../../src/inputs/path.js';
@@ -12,9 +12,10 @@ import { PlainConverter, REFUSED } from '../../src/inputs/plain-yaml.js';
 import { describeShared, repoRoot, sharedDir } from '../paths.js';
 
 /**
- * The fast path of reading YAML (src/inputs/plain-yaml.ts) must give what composing every document gives: the same
- * values (types, key order), the same file:line:column for every field and for missing ones, the same errors and
- * the same count of ignored documents. Each input is read both ways and compared.
+ * The fast paths of reading YAML (src/inputs/plain-lines.ts, src/inputs/plain-yaml.ts) must give what composing
+ * every document gives: the same values (types, key order), the same file:line:column for every field and for
+ * missing ones, the same errors and the same count of ignored documents. Each input is read the three ways (see
+ * `Reading`) and compared.
  */
 
 afterEach(() => {
@@ -22,27 +23,37 @@ afterEach(() => {
 });
 
 /**
- * Reads `text` both ways; returns how many documents the fast path converted, and whether the composer had to
- * read the file too.
+ * Reads `text` the three ways; returns whether the line reader took the whole file (no parser ran), and, reading
+ * without it, how many documents the tree converter converted and whether the composer had to read the file too.
  */
-function compare(text: string | Buffer, file = 'in.yaml'): { converted: number; composed: boolean } {
+function compare(text: string | Buffer, file = 'in.yaml'): { lines: boolean; converted: number; composed: boolean } {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  const parse = vi.spyOn(Parser.prototype, 'parse');
+  const byLines = parseManifest(file, bytes);
+  const lines = parse.mock.calls.length === 0;
   const convert = vi.spyOn(PlainConverter.prototype, 'convert');
   const compose = vi.spyOn(Composer.prototype, 'compose');
-  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
-  const fast = parseManifest(file, bytes);
+  const byTree = parseManifest(file, bytes, undefined, undefined, 'tree');
   const converted = convert.mock.results.filter((result) => result.value !== REFUSED).length;
   const composed = compose.mock.calls.length > 0;
   vi.restoreAllMocks();
-  expectSame(fast, parseManifest(file, bytes, undefined, undefined, false), file);
-  return { converted, composed };
+  const byComposer = parseManifest(file, bytes, undefined, undefined, 'composer');
+  expectSame(byLines, byComposer, `${file} (lines)`);
+  expectSame(byTree, byComposer, `${file} (tree)`);
+  return { lines, converted, composed };
 }
 
 /**
- * The composer reports a stack overflow (a nesting of thousands of levels) where the stack ran out, which depends on
- * how large the frames of the functions on it were, optimised or not: that column is not compared.
+ * The composer reports a stack overflow (a nesting of hundreds of levels) where the stack ran out, which depends on
+ * how large the frames of the functions on it were, optimised or not: whether it ran out at all (else toPlain
+ * reports the depth), and where, is not compared; that the document was refused for its nesting is.
  */
 const unlocated = (input: ManifestInput) =>
-  input.errors.map((error) => (/nesting too deep to parse/.test(error.message) ? { ...error, column: 0 } : error));
+  input.errors.map((error) =>
+    /nesting too deep to parse|nesting deeper than/.test(error.message)
+      ? { ...error, message: 'nesting', column: 0 }
+      : error,
+  );
 
 function expectSame(fast: ManifestInput, composed: ManifestInput, file: string): void {
   // One comparison of everything, and only on a difference an assertion per part, naming it (expect() per field of
@@ -158,6 +169,42 @@ const plain: Record<string, string> = {
   'a key named __proto__': object('  __proto__: x\n  constructor: y\n'),
 };
 
+/** Files the line reader must take whole (and read as the composer does). */
+const byLines: Record<string, string> = {
+  "the bench generator's shapes: flow collections, lists at the key indentation, a literal block, blank lines": `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n  labels: {app: a, tier: web}\nspec:\n  template:\n    spec:\n      containers:\n      - name: main\n        ports:\n        - containerPort: 8080\n        env:\n        - name: E\n          value: ""\n        resources:\n          limits: {cpu: 500m, memory: 256Mi}\n      - name: b\n\n      volumes:\n      - name: v\n\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  s.yaml: |\n    feature: on\n      deeper: 3\n  t: |-\n    x\n  u: http://x:80\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\nrules:\n- verbs: ["get", "list"]\n  resources: [ pods , 'secrets' ]\n`,
+  'YAML 1.1 scalars, keys of every type, a comment after a value, no newline at the end': object(
+    '  a: yes\n  b: 0x1F\n  c: -1\n  d: -a\n  e: ~\n  f: 2001-12-14\n  1: x\n  true: y\n  g: "q" # c\n  h: x#y\n  i: [yes, 1, ~]\n  __proto__: p\n  j: \'it\'\n  k: v  ',
+  ),
+  'a compact mapping in a list, a list of scalars': object('  a:\n    - x: 1\n      y:\n      - z\n    - w\n'),
+};
+
+/** Files the line reader leaves to the parser, which takes them (read as the composer does). */
+const notByLines: Record<string, string> = {
+  'a comment on its own line': object('  # c\n  a: x\n'),
+  'a folded block': object('  a: >\n    x\n'),
+  'a kept block': object('  a: |+\n    x\n\n'),
+  'a blank line in a literal block': object('  a: |\n    x\n\n    y\n'),
+  'a literal block at the end, without a newline': object('  a: |\n    x'),
+  'a literal block after a blank line': object('  a: |\n\n    x\n'),
+  'a literal block in a list': object('  a:\n  - |\n    x\n'),
+  'a literal block before a blank line': object('  a: |\n    x\n\n  b: y\n'),
+  'an escape in double quotes': object('  a: "x\\ty"\n'),
+  'a quote in single quotes': object("  a: 'it''s'\n"),
+  'nested flow collections': object('  a: [x, [y]]\n'),
+  'a flow collection on two lines': object('  a: [x,\n    y]\n'),
+  'a multi-line plain scalar': object('  a: x\n    y\n'),
+  'an empty value': object('  a:\n  b: x\n'),
+  'a list in a list': object('  a:\n  - - x\n'),
+  'a line of spaces': object('  a: x\n   \n  b: y\n'),
+  'a blank line before a nested value': object('  a:\n\n    b: x\n'),
+  'a key with a space': object('  a b: x\n'),
+  'a quoted key': object('  "a": x\n'),
+  'a document marker with content': `--- {a: b}\n`,
+  'an empty document': `apiVersion: v1\n---\n---\nkind: x\n`,
+  'a list at the root': '- a\n- b\n',
+  'a flow mapping key with a URL value': object('  a: {u: http://x}\n'),
+};
+
 /** Documents the composer must read: it reports them, or they use what the fast path leaves to it. */
 const composedOnly: Record<string, string> = {
   anchors: object('  a: &x one\n  b: *x\n'),
@@ -191,7 +238,7 @@ const composedOnly: Record<string, string> = {
   'deep block nesting': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n${Array.from({ length: 70 }, (_, i) => `${'  '.repeat(i + 1)}k:`).join('\n')} x\n`,
 };
 
-describe('the fast path of reading YAML', () => {
+describe('the fast paths of reading YAML', () => {
   for (const [name, text] of Object.entries(plain)) {
     it(`takes and reads as the composer does: ${name}`, () => {
       const { converted, composed } = compare(text);
@@ -200,10 +247,27 @@ describe('the fast path of reading YAML', () => {
     });
   }
 
+  for (const [name, text] of Object.entries(byLines)) {
+    it(`reads line by line as the composer does: ${name}`, () => {
+      const { lines, converted } = compare(text);
+      expect(lines).toBe(true);
+      expect(converted).toBeGreaterThan(0);
+    });
+  }
+
+  for (const [name, text] of Object.entries(notByLines)) {
+    it(`leaves to the parser: ${name}`, () => {
+      expect(compare(text).lines).toBe(false);
+    });
+  }
+
   for (const [name, text] of Object.entries(composedOnly)) {
     it(`leaves to the composer: ${name}`, () => {
-      expect(compare(text).composed).toBe(true);
-      expect(compare(text.replace(/\n/g, '\r\n')).composed).toBe(true);
+      for (const variant of [text, text.replace(/\n/g, '\r\n')]) {
+        const { lines, composed } = compare(variant);
+        expect(lines).toBe(false);
+        expect(composed).toBe(true);
+      }
     });
   }
 
@@ -211,7 +275,7 @@ describe('the fast path of reading YAML', () => {
     const text = object(Array.from({ length: 50 }, (_, i) => `  k${i}: v\n`).join(''));
     const limits = { ...DEFAULT_LIMITS, nodesPerDocument: 20 };
     const fast = parseManifest('in.yaml', Buffer.from(text), limits);
-    const composed = parseManifest('in.yaml', Buffer.from(text), limits, undefined, false);
+    const composed = parseManifest('in.yaml', Buffer.from(text), limits, undefined, 'composer');
     expect(fast.errors[0]?.message).toMatch(/nodesPerDocument/);
     expectSame(fast, composed, 'bounded');
   });
@@ -232,43 +296,16 @@ describe('the fast path of reading YAML', () => {
     (seed) => {
       const files = yamlFiles([path.join(repoRoot, 'test/fixtures')]).filter((file) => !/deep/.test(file));
       const random = seeded(seed);
-      const pieces = [
-        ' ',
-        '\t',
-        '\n',
-        ':',
-        '- ',
-        '#',
-        '"',
-        "'",
-        '{',
-        '}',
-        '[',
-        ']',
-        ',',
-        '---\n',
-        '...\n',
-        '&a ',
-        '*a',
-      ];
-      pieces.push('!!str ', '? ', '|', '>-', 'yes', '~', '0x1F', '.inf', '\r\n', '%YAML 1.1\n', '<<: ', '@', '\u2028');
       let converted = 0;
+      let lines = 0;
       for (let mutant = 0; mutant < 500; mutant++) {
-        let text = readFileSync(files[random(files.length)] as string, 'utf8');
-        for (let edits = 1 + random(3); edits > 0; edits--) {
-          const at = random(text.length + 1);
-          const edit = random(3);
-          if (edit === 0) text = text.slice(0, at) + pieces[random(pieces.length)] + text.slice(at);
-          else if (edit === 1) text = text.slice(0, at) + text.slice(at + 1 + random(4));
-          else {
-            const lines = text.split('\n');
-            lines.splice(random(lines.length), 0, lines[random(lines.length)] as string);
-            text = lines.join('\n');
-          }
-        }
-        converted += compare(text, `mutant ${mutant}`).converted;
+        const text = mutate(readFileSync(files[random(files.length)] as string, 'utf8'), random);
+        const read = compare(text, `mutant ${mutant}`);
+        converted += read.converted;
+        if (read.lines) lines++;
       }
       expect(converted).toBeGreaterThan(150);
+      expect(lines).toBeGreaterThan(10);
     },
   );
 });
@@ -292,14 +329,41 @@ describeShared('the fast path on shared corpora', () => {
     if (folder.startsWith('manifests')) expect(converted).toBeGreaterThan(10);
   });
 
-  it('takes every document of the bench generator, and reads them as the composer does', () => {
+  /** The bench generator's files (300 resources), in a folder removed afterwards. */
+  const generated = (use: (files: string[]) => void) => {
     const directory = mkdtempSync(path.join(tmpdir(), 'kubematrix-plain-'));
     try {
       execFileSync('python3', [path.join(sharedDir, 'bench/gen.py'), 'manifests', directory, '300']);
-      for (const file of yamlFiles([directory])) expect(compare(readFileSync(file), file).composed).toBe(false);
+      use(yamlFiles([directory]));
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
+  };
+
+  it('takes every file of the bench generator line by line, and reads them as the composer does', () => {
+    generated((files) => {
+      for (const file of files) {
+        const { lines, composed } = compare(readFileSync(file), file);
+        expect(lines).toBe(true);
+        expect(composed).toBe(false);
+      }
+    });
+  });
+
+  it("reads mutants of the bench generator's documents as the composer does, many line by line", () => {
+    generated((files) => {
+      const random = seeded(27);
+      const documents = files.flatMap((file) => readFileSync(file, 'utf8').split(/^(?=---\n)/m));
+      let lines = 0;
+      for (let mutant = 0; mutant < 300; mutant++) {
+        const text = documents
+          .slice(random(documents.length - 3))
+          .slice(0, 3)
+          .join('');
+        if (compare(mutate(text, random), `generator mutant ${mutant}`).lines) lines++;
+      }
+      expect(lines).toBeGreaterThan(40);
+    });
   });
 });
 
@@ -314,6 +378,27 @@ function yamlFiles(roots: readonly string[]): string[] {
   };
   for (const root of roots) if (existsSync(root)) walk(root);
   return files;
+}
+
+/** Syntax to insert in mutants. */
+const pieces = [' ', '\t', '\n', ':', '- ', '#', '"', "'", '{', '}', '[', ']', ',', '---\n', '...\n', '&a ', '*a'];
+pieces.push('!!str ', '? ', '|', '>-', 'yes', '~', '0x1F', '.inf', '\r\n', '%YAML 1.1\n', '<<: ', '@', '\u2028');
+
+/** `text` with one to three random edits: a piece inserted, characters deleted, a line repeated elsewhere. */
+function mutate(original: string, random: (n: number) => number): string {
+  let text = original;
+  for (let edits = 1 + random(3); edits > 0; edits--) {
+    const at = random(text.length + 1);
+    const edit = random(3);
+    if (edit === 0) text = text.slice(0, at) + pieces[random(pieces.length)] + text.slice(at);
+    else if (edit === 1) text = text.slice(0, at) + text.slice(at + 1 + random(4));
+    else {
+      const lines = text.split('\n');
+      lines.splice(random(lines.length), 0, lines[random(lines.length)] as string);
+      text = lines.join('\n');
+    }
+  }
+  return text;
 }
 
 /** A repeatable sequence of numbers below `n`: the same mutants on every run. */

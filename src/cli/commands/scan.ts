@@ -84,6 +84,8 @@ export default async function scanCommand(io: Io, paths: string[], options: Scan
         ...(policies && { policies: policies.read }),
         // Only SARIF places fixes from the scan's offsets: other formats spare their memory (~55 MB at 100k).
         fixPlaces: outputs.some((output) => output.format.name === 'sarif'),
+        // SARIF carries no attack path: a run that writes only SARIF, compared with no baseline, builds none.
+        ...(!baseline && outputs.every((output) => output.format.name === 'sarif') && { paths: false as const }),
       }),
       Promise.all(outputs.map((output) => output.format.load())),
     ]);

@@ -85,6 +85,16 @@ describe('renderSarif', () => {
     });
   });
 
+  it('carries no attack path: a scan that builds none, as `scan` writing only SARIF does, gives the same log', async () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const { report } = await scanManifests(['examples/shop'], { cwd: repoRoot, now });
+    expect(report.attackPaths?.paths.length).toBeGreaterThan(0);
+    const { report: pathless } = await scanManifests(['examples/shop'], { cwd: repoRoot, now, paths: false });
+    expect(pathless.attackPaths).toBeUndefined();
+    const render = (scanned: Report) => [...renderSarif(scanned, { cwd: repoRoot, catalog })].join('');
+    expect(render(pathless)).toBe(render(report));
+  });
+
   it('tags each rule with its techniques and tactics, and scores it on the code-scanning scale', () => {
     const { rules } = sarif(emptyReport()).runs[0].tool.driver;
     expect(rules.find((rule) => rule.id === 'privileged-container')?.properties).toEqual({
