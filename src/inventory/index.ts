@@ -302,12 +302,7 @@ function toResource(source: SourceObject, { namespace: fallback, namespaced }: P
   const object = (namespace ?? undefined) === written ? redacted : withNamespace(redacted, namespace);
   const defaulted = namespace !== null && named === undefined;
   const metadata = asRecord(object.metadata);
-  const name =
-    typeof metadata.name === 'string'
-      ? metadata.name
-      : typeof metadata.generateName === 'string'
-        ? `${metadata.generateName}*`
-        : '';
+  const name = nameOf(metadata);
   return {
     ref: { apiVersion, kind, namespace, name },
     object,
@@ -322,6 +317,15 @@ function toResource(source: SourceObject, { namespace: fallback, namespaced }: P
         }
       : (path) => source.locate?.(path),
   };
+}
+
+/** The name a resource goes by: `metadata.name`, else `generateName` and a star (`web-*`), else empty. */
+export function nameOf(metadata: Readonly<Record<string, unknown>>): string {
+  return typeof metadata.name === 'string'
+    ? metadata.name
+    : typeof metadata.generateName === 'string'
+      ? `${metadata.generateName}*`
+      : '';
 }
 
 function withNamespace(

@@ -140,6 +140,20 @@ export function imitation(pod: PodSpecView): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether {@link imitation} could judge a pod named so an imitation, whatever its spec: the name alone decides it for
+ * most names (a static pod's mirror, `<component>-<node>`, counts whatever its node). Lets a caller leave the spec of
+ * an honestly named pod unread.
+ */
+export function mayImitate(name: string): boolean {
+  const words = name.split('-');
+  return COMPONENTS.some(
+    (component) =>
+      likeness(name, words, component, undefined) !== undefined ||
+      (component.kind === 'static' && name.startsWith(`${component.name}-`)),
+  );
+}
+
 /** Whether an image is one of the system components': what a pod in a system namespace is expected to run. */
 export function isSystemComponentImage(image: string | undefined): boolean {
   const repository = parseImage(image)?.repository ?? '';
