@@ -4,6 +4,7 @@ import { objectUri } from '../inputs/cluster/collection.js';
 import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';
 import type { ResourceRef, ScanError, ScanWarning, SourceLocation } from '../model/report.js';
+import { takesAsIs } from './as-is.js';
 import { type KubeletConfigView, kubeletConfigOf } from './kubelet.js';
 import { locatedError } from './located.js';
 import { asRecord, dig } from './records.js';
@@ -345,6 +346,8 @@ function readPodSpec(resource: Resource): PodSpecView | { readonly error: ScanEr
   if (!specPath) return undefined;
   const rawSpec = withoutNulls(dig(resource.object, specPath));
   if (rawSpec === undefined) return undefined;
+  // Most specs need no default and have no error: taken as they are, what the parse below would come to.
+  if (podSpecAsIs(rawSpec)) return podSpecView(resource, specPath, rawSpec as PodSpec);
   // Without an error map first: zod parses several times faster without one, and only a failure needs the message.
   const parsed = PodSpec.safeParse(rawSpec);
   // zod returns a copy: the object itself is kept instead unless the copy holds a default it filled in (a missing
@@ -355,6 +358,8 @@ function readPodSpec(resource: Resource): PodSpecView | { readonly error: ScanEr
   const { error } = PodSpec.safeParse(rawSpec, { error: issueMessage });
   return { error: specError(resource, specPath, error ?? parsed.error, 'its pod spec was not checked') };
 }
+
+const podSpecAsIs = takesAsIs(PodSpec);
 
 /** An object outside any input lives where the API server puts it: its own namespace, else `default`. */
 const OUTSIDE_ANY_INPUT: Placement = { namespace: DEFAULT_NAMESPACE, namespaced: namespacedKinds([]) };
