@@ -280,10 +280,7 @@ function accepting(on: EventFilter): Candidate['accepts'] {
     (!codes || (typeof code === 'number' && codes.includes(code)));
 }
 
-/**
- * One regular expression for a list of `*` globs, compiled once: the pipeline tests every event's user and groups.
- * The same few hundred names recur all day, so answers are remembered (up to {@link GLOB_ANSWERS} names at a time).
- */
+/** One regular expression for a list of `*` globs, compiled once: the pipeline tests every event's user. */
 function globs(patterns: readonly string[], flags = ''): (text: string) => boolean {
   if (!patterns.length) return () => false;
   const alternatives = patterns.map((pattern) =>
@@ -293,17 +290,5 @@ function globs(patterns: readonly string[], flags = ''): (text: string) => boole
       .join('.*'),
   );
   const regex = new RegExp(`^(?:${alternatives.join('|')})$`, flags);
-  const answers = new Map<string, boolean>();
-  return (text) => {
-    let answer = answers.get(text);
-    if (answer === undefined) {
-      answer = regex.test(text);
-      if (answers.size >= GLOB_ANSWERS) answers.clear();
-      answers.set(text, answer);
-    }
-    return answer;
-  };
+  return (text) => regex.test(text);
 }
-
-/** Names each allow-list or rule filter remembers its answer for: clients choose names, so this is bounded. */
-const GLOB_ANSWERS = 4096;
