@@ -59,18 +59,6 @@ const FULL = {
   os: { name: 'linux' },
 };
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Box {
   readonly path = '/var/data';
 }
@@ -170,14 +158,14 @@ describe('takesAsIs', () => {
     expect(refused).toBeGreaterThan(500);
   });
 
-  it('agrees with zod on random combinations of replacements', () => {
-    const next = random(23);
+  it('agrees with zod on combinations of replacements', () => {
     const all = paths(FULL);
-    const specs = Array.from({ length: 3000 }, () => {
+    // Two or three replacements per spec, picked by strides that are prime to the lists' lengths: the same every run.
+    const specs = Array.from({ length: 3000 }, (_, index) => {
       let spec: unknown = FULL;
-      for (let count = 1 + Math.floor(next() * 3); count > 0; count--) {
-        const path = all[Math.floor(next() * all.length)] ?? [];
-        const make = REPLACEMENTS[Math.floor(next() * REPLACEMENTS.length)] ?? (() => undefined);
+      for (let step = 1; step <= 2 + (index % 2); step++) {
+        const path = all[(index * 7919 * step + step) % all.length] ?? [];
+        const make = REPLACEMENTS[(index * 104_729 + step * 31) % REPLACEMENTS.length] ?? (() => undefined);
         try {
           spec = mutate(spec, path, make());
         } catch {
@@ -187,8 +175,9 @@ describe('takesAsIs', () => {
       return spec;
     });
     const { taken, refused } = agrees(PodSpec, specs);
-    expect(taken).toBeGreaterThan(100);
-    expect(refused).toBeGreaterThan(100);
+    // Most combinations break the spec; enough do not for the comparison to mean something.
+    expect(taken).toBeGreaterThan(20);
+    expect(refused).toBeGreaterThan(1000);
   });
 
   it('refuses whatever it cannot judge: refinements, enums, stripping and strict objects, checks, coercion', () => {
