@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../inputs/audit/event.js';
-import { asRecord, dig, type PodSpecView, podSpecOf } from '../inventory/index.js';
+import { asRecord, dig, POD_SPEC_PATHS, type PodSpecView, podSpecOf } from '../inventory/index.js';
 
 /** The kind of each resource whose objects carry a pod template, by `objectRef.resource`. */
 export const WORKLOAD_KINDS: Readonly<Record<string, string>> = {
@@ -88,6 +88,73 @@ export function writtenPodSpec(event: AuditEvent, patch: 'result' | 'body' = 'bo
   if (!read.length) podSpecs.set(event, read);
   read.push({ body, pod });
   return pod;
+}
+
+/** A pod template as the event logged it, not yet read: what the test of {@link writtenPodSpecIf} looks at. */
+export interface LoggedTemplate {
+  /** The object written, as {@link writtenObject} gives it. */
+  readonly object: Readonly<Record<string, unknown>>;
+  /** Its pod spec, unvalidated: any field may be missing or of any type. */
+  readonly spec: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * {@link writtenPodSpec}, read only when `mayMatter` finds in the template as logged what the rule looks for. Reading
+ * validates the whole spec, the costliest step of these rules, and most pods written (a controller's replicas) hold
+ * nothing they look for. The test must hold for every template the rule could alert on: then a template it rules out
+ * raises nothing whether its spec is valid or not, and skipping the read changes no verdict.
+ */
+export function writtenPodSpecIf(
+  event: AuditEvent,
+  mayMatter: (template: LoggedTemplate) => boolean,
+  patch: 'result' | 'body' = 'body',
+): PodSpecView | undefined {
+  const body = writtenBody(event, patch);
+  if (!body) return undefined;
+  const object = objectOf(event, body);
+  const kind = String(object.kind);
+  const path = Object.hasOwn(POD_SPEC_PATHS, kind) ? POD_SPEC_PATHS[kind] : undefined;
+  const spec = path && dig(object, path);
+  // Whatever is not a pod template as logged is read as always, to the same verdict.
+  if (!isObject(spec)) return writtenPodSpec(event, patch);
+  return mayMatter({ object, spec }) ? writtenPodSpec(event, patch) : undefined;
+}
+
+/** Whether the template declares a hostPath volume: what every hostPath finding starts from. */
+export function declaresHostPath({ spec }: LoggedTemplate): boolean {
+  return Array.isArray(spec.volumes) && spec.volumes.some((volume) => asRecord(volume).hostPath != null);
+}
+
+/**
+ * Whether the template sets anything through which `nodeLevelExposures` (src/k8s/node-exposure.ts) finds a way onto
+ * the node, or the rules add one: a host namespace, a hostPath volume, a privileged container or an added capability
+ * (neither is inherited from the pod's securityContext).
+ */
+export function mayReachNode(template: LoggedTemplate): boolean {
+  const { spec } = template;
+  return (
+    spec.hostNetwork === true ||
+    spec.hostPID === true ||
+    spec.hostIPC === true ||
+    declaresHostPath(template) ||
+    CONTAINER_GROUPS.some((group) => {
+      const containers = spec[group];
+      return (
+        Array.isArray(containers) &&
+        containers.some((container) => {
+          const security = asRecord(asRecord(container).securityContext);
+          return security.privileged === true || asRecord(security.capabilities).add != null;
+        })
+      );
+    })
+  );
+}
+
+const CONTAINER_GROUPS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+
+/** Whether the object written carries the annotation, with any value. */
+export function annotated(name: string): (template: LoggedTemplate) => boolean {
+  return ({ object }) => asRecord(asRecord(object.metadata).annotations)[name] != null;
 }
 
 /** `ReplicaSet/web-5d78c9869d`: the controller that owns the object, when one does. */

@@ -13,6 +13,24 @@ describe('RecentMap', () => {
     expect(map.get('a')).toBe(1);
     expect(map.get('c')).toBe(3);
   });
+
+  it('keeps the order exact when the newest key is read again, deleted or set anew', () => {
+    const map = new RecentMap<string, number>(3);
+    map.set('a', 1);
+    map.set('b', 2);
+    map.set('c', 3);
+    expect(map.get('c')).toBe(3);
+    expect(map.get('a')).toBe(1);
+    expect(map.get('a')).toBe(1);
+    expect([...map.keys()]).toEqual(['b', 'c', 'a']);
+    map.delete('a');
+    expect(map.get('b')).toBe(2);
+    expect([...map.keys()]).toEqual(['c', 'b']);
+    map.set('a', 4);
+    map.set('d', 5);
+    map.set('e', 6);
+    expect([...map.keys()]).toEqual(['a', 'd', 'e']);
+  });
 });
 
 describe('BurstCounter', () => {

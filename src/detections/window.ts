@@ -6,6 +6,8 @@
 /** A map of at most `capacity` keys; reading or writing a key makes it the most recent. */
 export class RecentMap<K, V> {
   readonly #entries = new Map<K, V>();
+  /** The most recent key, when known: reading it again changes no order, and costs no move. */
+  #newest: K | undefined;
   constructor(readonly capacity: number) {}
 
   get size(): number {
@@ -14,9 +16,10 @@ export class RecentMap<K, V> {
 
   get(key: K): V | undefined {
     const value = this.#entries.get(key);
-    if (value !== undefined) {
+    if (value !== undefined && key !== this.#newest) {
       this.#entries.delete(key);
       this.#entries.set(key, value);
+      this.#newest = key;
     }
     return value;
   }
@@ -24,6 +27,7 @@ export class RecentMap<K, V> {
   set(key: K, value: V): void {
     this.#entries.delete(key);
     this.#entries.set(key, value);
+    this.#newest = key;
     if (this.#entries.size > this.capacity) this.#entries.delete(this.#entries.keys().next().value as K);
   }
 
@@ -34,6 +38,7 @@ export class RecentMap<K, V> {
 
   delete(key: K): void {
     this.#entries.delete(key);
+    if (key === this.#newest) this.#newest = undefined;
   }
 }
 

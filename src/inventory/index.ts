@@ -4,6 +4,7 @@ import { objectUri } from '../inputs/cluster/collection.js';
 import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';
 import type { ResourceRef, ScanError, ScanWarning, SourceLocation } from '../model/report.js';
+import { takesAsIs } from './as-is.js';
 import { type KubeletConfigView, kubeletConfigOf } from './kubelet.js';
 import { locatedError } from './located.js';
 import { asRecord, dig } from './records.js';
@@ -302,12 +303,7 @@ function toResource(source: SourceObject, { namespace: fallback, namespaced }: P
   const object = (namespace ?? undefined) === written ? redacted : withNamespace(redacted, namespace);
   const defaulted = namespace !== null && named === undefined;
   const metadata = asRecord(object.metadata);
-  const name =
-    typeof metadata.name === 'string'
-      ? metadata.name
-      : typeof metadata.generateName === 'string'
-        ? `${metadata.generateName}*`
-        : '';
+  const name = nameOf(metadata);
   return {
     ref: { apiVersion, kind, namespace, name },
     object,
@@ -322,6 +318,15 @@ function toResource(source: SourceObject, { namespace: fallback, namespaced }: P
         }
       : (path) => source.locate?.(path),
   };
+}
+
+/** The name a resource goes by: `metadata.name`, else `generateName` and a star (`web-*`), else empty. */
+export function nameOf(metadata: Readonly<Record<string, unknown>>): string {
+  return typeof metadata.name === 'string'
+    ? metadata.name
+    : typeof metadata.generateName === 'string'
+      ? `${metadata.generateName}*`
+      : '';
 }
 
 function withNamespace(
@@ -341,6 +346,8 @@ function readPodSpec(resource: Resource): PodSpecView | { readonly error: ScanEr
   if (!specPath) return undefined;
   const rawSpec = withoutNulls(dig(resource.object, specPath));
   if (rawSpec === undefined) return undefined;
+  // Most specs need no default and have no error: taken as they are, what the parse below would come to.
+  if (podSpecAsIs(rawSpec)) return podSpecView(resource, specPath, rawSpec as PodSpec);
   // Without an error map first: zod parses several times faster without one, and only a failure needs the message.
   const parsed = PodSpec.safeParse(rawSpec);
   // zod returns a copy: the object itself is kept instead unless the copy holds a default it filled in (a missing
@@ -351,6 +358,8 @@ function readPodSpec(resource: Resource): PodSpecView | { readonly error: ScanEr
   const { error } = PodSpec.safeParse(rawSpec, { error: issueMessage });
   return { error: specError(resource, specPath, error ?? parsed.error, 'its pod spec was not checked') };
 }
+
+const podSpecAsIs = takesAsIs(PodSpec);
 
 /** An object outside any input lives where the API server puts it: its own namespace, else `default`. */
 const OUTSIDE_ANY_INPUT: Placement = { namespace: DEFAULT_NAMESPACE, namespaced: namespacedKinds([]) };

@@ -140,6 +140,31 @@ export function imitation(pod: PodSpecView): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether {@link imitation} could judge a pod named so an imitation, whatever its spec: the name alone decides it for
+ * most names (a static pod's mirror, `<component>-<node>`, counts whatever its node). Lets a caller leave the spec of
+ * an honestly named pod unread.
+ */
+export function mayImitate(name: string): boolean {
+  let may = judged.get(name);
+  if (may === undefined) {
+    const words = name.split('-');
+    may = COMPONENTS.some(
+      (component) =>
+        likeness(name, words, component, undefined) !== undefined ||
+        (component.kind === 'static' && name.startsWith(`${component.name}-`)),
+    );
+    // Workloads are written again and again under one name (every rollout, every scale): bounded, as names are not.
+    if (judged.size >= JUDGED) judged.clear();
+    judged.set(name, may);
+  }
+  return may;
+}
+
+/** Names {@link mayImitate} judged, at most {@link JUDGED}. */
+const judged = new Map<string, boolean>();
+const JUDGED = 10_000;
+
 /** Whether an image is one of the system components': what a pod in a system namespace is expected to run. */
 export function isSystemComponentImage(image: string | undefined): boolean {
   const repository = parseImage(image)?.repository ?? '';

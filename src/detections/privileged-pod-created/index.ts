@@ -5,9 +5,10 @@ import {
   applied,
   describeObject,
   firstOfController,
+  mayReachNode,
   Recent,
   WORKLOAD_RESOURCES,
-  writtenPodSpec,
+  writtenPodSpecIf,
   wrote,
 } from '../objects.js';
 
@@ -40,7 +41,7 @@ export default defineDetection<Recent>({
   initialState: () => new Recent(),
   detect(event, { state, alert }) {
     if (!applied(event)) return;
-    const pod = writtenPodSpec(event);
+    const pod = writtenPodSpecIf(event, mayReachNode);
     if (!pod) return;
     const exposures = nodeLevelExposures(pod).filter((exposure) => exposure.setting !== 'host-path');
     // Not a way onto the node by itself, but the baseline Pod Security Standard forbids it for the host's IPC.

@@ -1,5 +1,6 @@
 import {
   CONTROLLER_MANAGER_AGENT,
+  cronJob,
   DAEMONSET_CONTROLLER,
   NGINX,
   ownedBy,
@@ -90,6 +91,26 @@ testDetection(detection, {
       ],
     },
     {
+      name: 'privileged as a string or a number: the API server refuses the pod, and so does the read',
+      events: ['true', 1].map((value) =>
+        write({
+          resource: 'pods',
+          namespace: 'default',
+          body: pod({ name: 'root', spec: { containers: [{ ...NGINX, securityContext: { privileged: value } }] } }),
+        }),
+      ),
+    },
+    {
+      name: 'a privileged container in a spec the API server refuses elsewhere (an env value that is no string)',
+      events: [
+        write({
+          resource: 'pods',
+          namespace: 'default',
+          body: pod({ name: 'root', spec: { containers: [{ ...privileged, env: [{ name: 'PORT', value: 80 }] }] } }),
+        }),
+      ],
+    },
+    {
       name: 'only a Metadata-level event: no body to judge',
       events: [write({ resource: 'pods', namespace: 'default', name: 'root' })],
     },
@@ -147,6 +168,36 @@ testDetection(detection, {
         }),
       ],
       alerts: [{ message: /Deployment 'web' in shop was patched with privileged container 'web'/ }],
+    },
+    {
+      name: "a CronJob's job template with a privileged init container",
+      events: [
+        write({
+          resource: 'cronjobs',
+          namespace: 'batch',
+          body: cronJob('backup', { containers: [NGINX], initContainers: [{ ...privileged, name: 'prepare' }] }),
+        }),
+      ],
+      alerts: [{ message: /CronJob 'backup' in batch was created with privileged container 'prepare'/ }],
+    },
+    {
+      name: 'an ephemeral container added with SYS_ADMIN',
+      events: [
+        write({
+          verb: 'patch',
+          resource: 'pods',
+          namespace: 'default',
+          name: 'web',
+          body: {
+            spec: {
+              ephemeralContainers: [
+                { name: 'debug', image: 'busybox', securityContext: { capabilities: { add: ['SYS_ADMIN'] } } },
+              ],
+            },
+          },
+        }),
+      ],
+      alerts: [{ message: /Pod 'web' in default was patched with capability SYS_ADMIN in container 'debug'/ }],
     },
     {
       name: 'host namespaces only',

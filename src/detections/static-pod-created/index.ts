@@ -1,8 +1,9 @@
 import { EXPECTED_STATIC_PODS, expectedStaticPod, MIRROR_ANNOTATION, runs } from '../../k8s/components.js';
 import { defineDetection } from '../define.js';
-import { applied, describeObject, writtenPodSpec } from '../objects.js';
+import { annotated, applied, describeObject, writtenPodSpecIf } from '../objects.js';
 
 const EXPECTED: ReadonlySet<string> = new Set(EXPECTED_STATIC_PODS);
+const mirror = annotated(MIRROR_ANNOTATION);
 
 export default defineDetection({
   id: 'static-pod-created',
@@ -29,7 +30,7 @@ export default defineDetection({
   on: { verbs: ['create'], resources: ['pods'] },
   detect(event, { alert }) {
     if (!applied(event)) return;
-    const pod = writtenPodSpec(event);
+    const pod = writtenPodSpecIf(event, mirror);
     if (!pod || pod.owner.annotations[MIRROR_ANNOTATION] === undefined || expectedStaticPod(pod, EXPECTED)) return;
     const user = event.user.username ?? '';
     const programs = [...new Set(pod.containers.map(runs))].filter(Boolean).join(', ') || 'no recognisable program';

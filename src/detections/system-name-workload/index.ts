@@ -1,4 +1,5 @@
-import { imitation } from '../../k8s/system-names.js';
+import { asRecord, nameOf } from '../../inventory/index.js';
+import { imitation, mayImitate } from '../../k8s/system-names.js';
 import { defineDetection } from '../define.js';
 import {
   applied,
@@ -6,7 +7,7 @@ import {
   firstOfController,
   Recent,
   WORKLOAD_RESOURCES,
-  writtenPodSpec,
+  writtenPodSpecIf,
   wrote,
 } from '../objects.js';
 
@@ -35,7 +36,7 @@ export default defineDetection<Recent>({
   initialState: () => new Recent(),
   detect(event, { state, alert }) {
     if (!applied(event)) return;
-    const pod = writtenPodSpec(event);
+    const pod = writtenPodSpecIf(event, ({ object }) => mayImitate(nameOf(asRecord(object.metadata))));
     const how = pod && imitation(pod);
     if (!pod || !how || !firstOfController(state, event, pod.owner.object)) return;
     alert({ message: `${describeObject(pod.owner.object)} was ${wrote(event)}: it ${how}` });

@@ -4,11 +4,12 @@ import { worst } from '../../rbac/risky.js';
 import { defineDetection } from '../define.js';
 import {
   applied,
+  declaresHostPath,
   describeObject,
   firstOfController,
   Recent,
   WORKLOAD_RESOURCES,
-  writtenPodSpec,
+  writtenPodSpecIf,
   wrote,
 } from '../objects.js';
 
@@ -39,7 +40,7 @@ export default defineDetection<Recent>({
   initialState: () => new Recent(),
   detect(event, { state, alert }) {
     if (!applied(event)) return;
-    const pod = writtenPodSpec(event);
+    const pod = writtenPodSpecIf(event, declaresHostPath);
     if (!pod) return;
     const found = mountedHostPaths(pod).flatMap((volume) => {
       const writable = writableMounts(volume);
