@@ -3,7 +3,7 @@ import { parseManifest } from '../inputs/manifests.js';
 import { asRecord, buildInventory, type Inventory, type Resource } from '../inventory/index.js';
 import { admissionRequest, admit, admitRequest, createdObjects, pluralOf } from './index.js';
 import { CONTROLS, PROBES, probeObject } from './probes.js';
-import { NEW_NAMESPACE, simulate } from './simulate.js';
+import { NEW_NAMESPACE, policyControls, simulate } from './simulate.js';
 import type { AdmissionEngine, AdmissionRequest, PolicyOutcome } from './types.js';
 
 function inventoryOf(yaml: string): Inventory {
@@ -229,6 +229,65 @@ spec: {rules: []}
     expect(simulation.cluster('privileged')?.enforcement).toBe('partial');
     expect(simulate(inventoryOf(SHOP), [shopOnly]).cluster('privileged')?.enforcement).toBe('enforced');
     expect(simulate(inventoryOf(''), [noPrivileged]).cluster('privileged')).toBeUndefined();
+  });
+
+  it('leaves out engines with no policies in the input, and says whether any probe may be rejected', () => {
+    const silent: AdmissionEngine = {
+      id: 'gatekeeper',
+      evaluate: () => {
+        throw new Error('an engine with no policies is asked');
+      },
+      mayDeny: () => false,
+      mayAnswer: () => false,
+    };
+    const simulation = simulate(inventoryOf(SHOP), [noPrivileged, silent]);
+    expect(simulation.engines).toEqual(['validating-admission-policy']);
+    expect(simulation.mayReject).toBe(true);
+    expect(simulation.cluster('privileged')).toEqual(simulate(inventoryOf(SHOP), [noPrivileged]).cluster('privileged'));
+    // The built-in engines on an input without policies or Pod Security labels: only Pod Security admission
+    // answers, and it rejects nothing.
+    const bare = simulate(inventoryOf(SHOP));
+    expect(bare.engines).toEqual(['pod-security-admission']);
+    expect(bare.mayReject).toBe(false);
+    expect(bare.cluster('privileged')?.enforcement).toBe('not-enforced');
+    const labelled = simulate(
+      inventoryOf(
+        SHOP.replace(
+          'metadata: {name: shop}',
+          'metadata: {name: shop, labels: {pod-security.kubernetes.io/enforce: baseline}}',
+        ),
+      ),
+    );
+    expect(labelled.mayReject).toBe(true);
+    expect(labelled.cluster('privileged')?.enforcement).toBe('enforced');
+  });
+
+  it('answers each namespace of a class as its own, however often and in whatever order it is asked', () => {
+    const yaml = ['a', 'b', 'c']
+      .map(
+        (namespace) => `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: ${namespace}}
+spec:
+  containers: [{name: web, image: registry.example/web:1.0}]`,
+      )
+      .join('\n---\n');
+    const simulation = simulate(inventoryOf(yaml), [firstOnly]);
+    const c = simulation.inNamespace('privileged', 'c');
+    const a = simulation.inNamespace('privileged', 'a');
+    expect(c.namespace).toBe('c');
+    expect(c.reason).toContain(' in c,');
+    expect(a.reason).toContain(' in a,');
+    // One class: the probes are walked once, and each namespace keeps the answer said of it.
+    expect(c.probes).toBe(a.probes);
+    expect(simulation.inNamespace('privileged', 'c')).toBe(c);
+    const entries = policyControls(simulation).filter((entry) => entry.control === 'privileged');
+    expect(entries).toHaveLength(1);
+    const [entry] = entries;
+    expect(entry?.through.map((placed) => placed.namespace)).toEqual(
+      ['a', 'b', 'c'].flatMap((namespace) => Array(6).fill(namespace)),
+    );
+    expect(entry?.rejects.length).toBe(3 * (a.probes.length - 6));
   });
 
   it('does not let a namespace missing from the input answer for a new one: its labels are unknown, the new one has none', () => {

@@ -6,7 +6,7 @@ import { rbacOf } from '../rbac/model.js';
 import { ENGINES } from './engines/index.js';
 import { admissionRequest, outcomesOf, requestsFrom } from './index.js';
 import { CONTROL_NAMES, CONTROLS, type Control, PROBES, type Probe, probeObject } from './probes.js';
-import type { AdmissionEngine, PolicyOutcome } from './types.js';
+import type { AdmissionEngine, EngineId, PolicyOutcome } from './types.js';
 
 /**
  * The proof behind a defense: each control's probes are submitted to the input's own admission in every namespace
@@ -55,6 +55,10 @@ export interface Simulation {
   readonly newNamespace: boolean;
   /** The image compliant probe containers run. */
   readonly image: string;
+  /** The engines that may answer a probe here: those that hold policies in the input, and Pod Security admission. */
+  readonly engines: readonly EngineId[];
+  /** Whether any probe may be rejected: false when no engine holds a policy that may deny in the input. */
+  readonly mayReject: boolean;
   inNamespace(control: Control, namespace: string): ControlResult;
   /** The control over {@link namespaces}; undefined when no namespace runs workloads. */
   cluster(control: Control): ClusterControl | undefined;
@@ -97,15 +101,18 @@ class Simulator implements Simulation {
   readonly namespaces: readonly string[];
   readonly newNamespace: boolean;
   readonly image: string;
+  readonly engines: readonly EngineId[];
+  readonly mayReject: boolean;
   readonly #inventory: Inventory;
   readonly #engines: readonly AdmissionEngine[];
   /** Namespaces no policy tells apart share a class, and so their answers. */
   readonly #classOf = new Map<string, string>();
   readonly #byClass = new Map<string, ControlResult[]>();
+  /** Each namespace's answers, once said of it: callers ask per control and namespace, several times over. */
+  readonly #byNamespace = new Map<string, Map<Control, ControlResult>>();
   readonly #references = new Map<string, PolicyOutcome[]>();
 
   constructor(inventory: Inventory, engines: readonly AdmissionEngine[]) {
-    this.#engines = engines;
     // Files are a sample of a cluster: a namespace they declare may run workloads they do not show.
     const named = [
       ...new Set([
@@ -117,6 +124,10 @@ class Simulator implements Simulation {
     this.namespaces = this.newNamespace ? [...named, NEW_NAMESPACE] : named;
     this.image = commonImage(inventory);
     this.#inventory = withNewNamespace(inventory);
+    // Each probe goes to every engine: those that hold no policies here would only answer nothing, hundreds of times.
+    this.#engines = engines.filter((engine) => engine.mayAnswer?.(this.#inventory) ?? true);
+    this.engines = [...new Set(this.#engines.map((engine) => engine.id))];
+    this.mayReject = this.#engines.some((engine) => engine.mayDeny?.(this.#inventory) ?? true);
   }
 
   cluster(control: Control): ClusterControl | undefined {
@@ -133,6 +144,20 @@ class Simulator implements Simulation {
   }
 
   inNamespace(control: Control, namespace: string): ControlResult {
+    let said = this.#byNamespace.get(namespace);
+    if (!said) {
+      said = new Map();
+      this.#byNamespace.set(namespace, said);
+    }
+    let result = said.get(control);
+    if (!result) {
+      result = this.#inClass(control, namespace);
+      said.set(control, result);
+    }
+    return result;
+  }
+
+  #inClass(control: Control, namespace: string): ControlResult {
     const key = this.#namespaceClass(namespace);
     let results = this.#byClass.get(key);
     if (!results) {
@@ -392,46 +417,69 @@ export function policyControls(simulation: Simulation): readonly PolicyControl[]
   return controls;
 }
 
+/** Where a probe result goes among a policy's lists: `through` takes the admitted probes of the namespace. */
+interface Destination {
+  readonly list: PlacedProbe[];
+  readonly result: ProbeResult;
+}
+
 function collectPolicyControls(simulation: Simulation): PolicyControl[] {
   const entries = new Map<string, PolicyControl>();
   for (const control of CONTROLS) {
+    // Namespaces of one class share their probe results: which lists they go to is worked out once per class.
+    const placements = new Map<readonly ProbeResult[], Destination[]>();
     for (const namespace of simulation.namespaces) {
       const { probes } = simulation.inNamespace(control, namespace);
-      const rejecting = new Set<PolicyControl>();
-      for (const result of probes) {
-        for (const outcome of result.by) {
-          const key = `${policyKey(outcome)}\u0000${control}`;
-          let entry = entries.get(key);
-          if (!entry) {
-            const { kind, name } = outcome.policy.ref;
-            entry = {
-              policy: outcome.policy,
-              engine: outcome.engine,
-              path: outcome.path,
-              name:
-                outcome.engine === 'pod-security-admission'
-                  ? outcome.name
-                  : `${ENGINE_PREFIX[outcome.engine]}${kind} ${name}`,
-              related: outcome.related ?? [],
-              control,
-              rejects: [],
-              notes: [],
-              through: [],
-              undecided: [],
-            };
-            entries.set(key, entry);
-          }
-          if (result.verdict === 'rejected') {
-            entry.rejects.push({ namespace, result });
-            rejecting.add(entry);
-          } else if (result.verdict === 'admitted') entry.notes.push({ namespace, result });
-          // Not a policy that rejects the compliant reference too: that one was evaluated.
-          else if (outcome.outcome === 'unproven') entry.undecided.push({ namespace, result });
-        }
+      let placed = placements.get(probes);
+      if (!placed) {
+        placed = placementsOf(control, probes, entries);
+        placements.set(probes, placed);
       }
-      const admitted = probes.filter((result) => result.verdict === 'admitted');
-      for (const entry of rejecting) entry.through.push(...admitted.map((result) => ({ namespace, result })));
+      for (const { list, result } of placed) list.push({ namespace, result });
     }
   }
   return [...entries.values()];
+}
+
+function placementsOf(
+  control: Control,
+  probes: readonly ProbeResult[],
+  entries: Map<string, PolicyControl>,
+): Destination[] {
+  const placed: Destination[] = [];
+  const rejecting = new Set<PolicyControl>();
+  for (const result of probes) {
+    for (const outcome of result.by) {
+      const key = `${policyKey(outcome)}\u0000${control}`;
+      let entry = entries.get(key);
+      if (!entry) {
+        const { kind, name } = outcome.policy.ref;
+        entry = {
+          policy: outcome.policy,
+          engine: outcome.engine,
+          path: outcome.path,
+          name:
+            outcome.engine === 'pod-security-admission'
+              ? outcome.name
+              : `${ENGINE_PREFIX[outcome.engine]}${kind} ${name}`,
+          related: outcome.related ?? [],
+          control,
+          rejects: [],
+          notes: [],
+          through: [],
+          undecided: [],
+        };
+        entries.set(key, entry);
+      }
+      if (result.verdict === 'rejected') {
+        placed.push({ list: entry.rejects, result });
+        rejecting.add(entry);
+      } else if (result.verdict === 'admitted') placed.push({ list: entry.notes, result });
+      // Not a policy that rejects the compliant reference too: that one was evaluated.
+      else if (outcome.outcome === 'unproven') placed.push({ list: entry.undecided, result });
+    }
+  }
+  const admitted = probes.filter((result) => result.verdict === 'admitted');
+  for (const entry of rejecting) for (const result of admitted) placed.push({ list: entry.through, result });
+  return placed;
 }

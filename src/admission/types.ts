@@ -64,6 +64,11 @@ export interface AdmissionEngine {
    * policies), so that a question about rejection alone may skip building requests; absent means it may.
    */
   mayDeny?(inventory: Inventory): boolean;
+  /**
+   * False only when no request gets any outcome from this engine in this input, not even a warning or an unproven
+   * one: the simulation, which submits hundreds of probes, then leaves it out. Absent means it may.
+   */
+  mayAnswer?(inventory: Inventory): boolean;
 }
 
 export interface AdmissionResult {

@@ -1,5 +1,12 @@
 import { CONTROL_NAMES, type Control } from '../admission/probes.js';
-import { type ClusterControl, namespaceName, outcomeLabel, simulate } from '../admission/simulate.js';
+import {
+  type ClusterControl,
+  namespaceName,
+  outcomeLabel,
+  type ProbeResult,
+  type ProbeVerdict,
+  simulate,
+} from '../admission/simulate.js';
 import type { EngineId } from '../admission/types.js';
 import type { Inventory, PodSpecView } from '../inventory/index.js';
 import { tokenMount } from '../inventory/pods.js';
@@ -58,28 +65,39 @@ function simulated(
   const deciding = new Map<Control, Set<string>>();
   let admitted = false;
   let undecided: string | undefined;
+  // Namespaces of one class share their probe results: each is read once.
+  const read = new Map<ProbeResult, { verdict: ProbeVerdict; labels: string[]; key: string }>();
+  const readOnce = (result: ProbeResult) => {
+    let seen = read.get(result);
+    if (!seen) {
+      const { probe, verdict: found, by, reason } = result;
+      // Narrowed to one engine, a probe rejected only by others is not this engine's proof.
+      const ours = by.filter((outcome) => !engine || outcome.engine === engine);
+      const verdict = found === 'rejected' && !ours.length ? 'admitted' : found;
+      const labels = verdict === 'unproven' ? [reason] : ours.map(outcomeLabel);
+      seen = { verdict, labels, key: JSON.stringify([probe.id, verdict, labels]) };
+      read.set(result, seen);
+    }
+    return seen;
+  };
   for (const result of results as ClusterControl[]) {
     const byProbe = new Map<string, SimulatedProbe>();
     for (const { namespace, probes: results } of result.namespaces) {
-      for (const { probe, verdict: found, by, reason } of results) {
-        // Narrowed to one engine, a probe rejected only by others is not this engine's proof.
-        const ours = by.filter((outcome) => !engine || outcome.engine === engine);
-        const verdict = found === 'rejected' && !ours.length ? 'admitted' : found;
+      for (const each of results) {
+        const { verdict, labels, key } = readOnce(each);
         if (verdict === 'admitted') admitted = true;
-        if (verdict === 'unproven') undecided ??= reason;
-        const labels = verdict === 'unproven' ? [reason] : ours.map(outcomeLabel);
+        if (verdict === 'unproven') undecided ??= each.reason;
         if (verdict === 'rejected') {
           const used = deciding.get(result.control) ?? new Set();
           for (const label of labels) used.add(label);
           deciding.set(result.control, used);
         }
-        const key = JSON.stringify([probe.id, verdict, labels]);
         const known = byProbe.get(key);
         if (known) known.namespaces.push(namespace);
         else {
           byProbe.set(key, {
             control: result.control,
-            probe: probe.description,
+            probe: each.probe.description,
             verdict,
             namespaces: [namespace],
             by: labels,

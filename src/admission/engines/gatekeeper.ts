@@ -186,6 +186,9 @@ function evaluateConstraint(
   });
 }
 
+/** Without policies of its kind, an engine answers nothing: it neither denies nor warns. */
+const hasPolicies = (inventory: Inventory) => indexOf(inventory).constraints.length > 0;
+
 export const gatekeeperEngine: AdmissionEngine = {
   id: 'gatekeeper',
   evaluate(request, inventory, answering: Answering = 'all') {
@@ -196,5 +199,6 @@ export const gatekeeperEngine: AdmissionEngine = {
         : evaluateConstraint(constraint, templates.get(constraint.ref.kind), request, inventory),
     );
   },
-  mayDeny: (inventory) => indexOf(inventory).constraints.length > 0,
+  mayDeny: hasPolicies,
+  mayAnswer: hasPolicies,
 };

@@ -151,6 +151,9 @@ function policiesOf(inventory: Inventory): readonly Resource[] {
   return policies;
 }
 
+/** Without policies of its kind, an engine answers nothing: it neither denies nor warns. */
+const hasPolicies = (inventory: Inventory) => policiesOf(inventory).length > 0;
+
 export const kyvernoValidatingPolicyEngine: AdmissionEngine = {
   id: 'kyverno',
   evaluate(request, inventory, answering: Answering = 'all') {
@@ -158,5 +161,6 @@ export const kyvernoValidatingPolicyEngine: AdmissionEngine = {
       answering === 'deny' && !validationActions(policy)?.has('Deny') ? [] : evaluatePolicy(policy, request, inventory),
     );
   },
-  mayDeny: (inventory) => policiesOf(inventory).length > 0,
+  mayDeny: hasPolicies,
+  mayAnswer: hasPolicies,
 };

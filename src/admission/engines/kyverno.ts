@@ -875,6 +875,9 @@ function subjectOf(
   };
 }
 
+/** Without policies of its kind, an engine answers nothing: it neither denies nor warns. */
+const hasPolicies = (inventory: Inventory) => setupOf(inventory).policies.length > 0;
+
 export const kyverno: AdmissionEngine = {
   id: 'kyverno',
   evaluate(request, inventory, answering: Answering = 'all') {
@@ -889,7 +892,8 @@ export const kyverno: AdmissionEngine = {
     }
     return outcomes;
   },
-  mayDeny: (inventory) => setupOf(inventory).policies.length > 0,
+  mayDeny: hasPolicies,
+  mayAnswer: hasPolicies,
 };
 
 /** Kyverno reads no old object where it can say what it reads (templated messages and conditions can). */

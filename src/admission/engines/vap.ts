@@ -219,6 +219,9 @@ function indexOf(inventory: Inventory): Index {
   return index;
 }
 
+/** Without policies of its kind, an engine answers nothing: it neither denies nor warns. */
+const hasPolicies = (inventory: Inventory) => indexOf(inventory).bound.length > 0;
+
 export const validatingAdmissionPolicyEngine: AdmissionEngine = {
   id: 'validating-admission-policy',
   evaluate(request, inventory, answering: Answering = 'all') {
@@ -237,5 +240,6 @@ export const validatingAdmissionPolicyEngine: AdmissionEngine = {
     }
     return outcomes;
   },
-  mayDeny: (inventory) => indexOf(inventory).bound.length > 0,
+  mayDeny: hasPolicies,
+  mayAnswer: hasPolicies,
 };

@@ -39,8 +39,11 @@ export default defineCheck({
   remediation:
     'Switch audit-only policies to enforcement (Kyverno `failureAction: Enforce`, Gatekeeper `enforcementAction: deny`, a binding with `validationActions: [Deny]`) once their audit results are clean.',
   run({ inventory, report }) {
+    const simulation = simulate(inventory);
+    // Pod Security admission alone is the pod-security-admission check's: the probes need not be walked.
+    if (simulation.engines.every((engine) => engine === 'pod-security-admission')) return;
     const byPolicy = new Map<Resource, PolicyControl[]>();
-    for (const entry of policyControls(simulate(inventory))) {
+    for (const entry of policyControls(simulation)) {
       // Namespaces' Pod Security labels are the pod-security-admission check's.
       if (entry.engine === 'pod-security-admission') continue;
       const view = byPolicy.get(entry.policy) ?? [];
