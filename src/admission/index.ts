@@ -1,4 +1,5 @@
 import { asRecord, type Inventory, POD_SPEC_PATHS } from '../inventory/index.js';
+import { nameTable } from '../util/lookup.js';
 import { ENGINES } from './engines/index.js';
 import type { AdmissionEngine, AdmissionRequest, AdmissionResult, Answering, PolicyOutcome, Verdict } from './types.js';
 import { VERDICTS } from './types.js';
@@ -13,7 +14,7 @@ export type { AdmissionEngine, AdmissionRequest, AdmissionResult, Answering, Pol
  */
 
 /** API plural names of the kinds admission policies name; other kinds get the API server's default plural. */
-const PLURALS: Readonly<Record<string, string>> = {
+const PLURALS: Readonly<Record<string, string>> = nameTable({
   Endpoints: 'endpoints',
   NetworkPolicy: 'networkpolicies',
   PodSecurityPolicy: 'podsecuritypolicies',
@@ -26,7 +27,7 @@ const PLURALS: Readonly<Record<string, string>> = {
   Policy: 'policies',
   ValidatingAdmissionPolicy: 'validatingadmissionpolicies',
   MutatingAdmissionPolicy: 'mutatingadmissionpolicies',
-};
+});
 
 /** `Deployment` → `deployments`, `NetworkPolicy` → `networkpolicies`, `Ingress` → `ingresses`. */
 export function pluralOf(kind: string): string {
@@ -117,10 +118,10 @@ function reasonFor(verdict: Verdict, by: readonly PolicyOutcome[], what: string)
 }
 
 /** The kind of object each pod-template workload's controller creates, down to the Pod. */
-const CREATES: Readonly<Record<string, { apiVersion: string; kind: string }>> = {
+const CREATES: Readonly<Record<string, { apiVersion: string; kind: string }>> = nameTable({
   Deployment: { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
   CronJob: { apiVersion: 'batch/v1', kind: 'Job' },
-};
+});
 
 /**
  * The objects a workload's controllers create in turn: a CronJob's Job, then the Pod of a Job, ReplicaSet, … built

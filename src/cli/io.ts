@@ -5,6 +5,8 @@ export const ExitCode = {
   findings: 1,
   /** Usage error or unusable input. */
   usage: 2,
+  /** A defect of kubematrix itself: told apart from findings, so that CI does not read a crash as a verdict. */
+  internal: 3,
 } as const;
 
 /** A mistake the user can fix by changing the command line: printed without a stack, exit code 2. */

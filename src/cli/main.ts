@@ -2,7 +2,7 @@
 import './jitless.js';
 import * as commander from 'commander';
 import { reportFormats } from '../report/index.js';
-import { printableLines } from '../report/terminal/text.js';
+import { printable, printableLines } from '../report/terminal/text.js';
 import { version } from '../version.js';
 import { ExitCode, type Io, processIo, UsageError } from './io.js';
 
@@ -382,6 +382,17 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       io.stderr.write(`kubematrix: ${printableLines(error.message)}\n`);
       return ExitCode.usage;
     }
-    throw error;
+    io.stderr.write(internalError(error));
+    return ExitCode.internal;
   }
+}
+
+/**
+ * What a defect of ours prints: the error's class and where it was thrown, for a bug report, but not its message,
+ * which may quote the input (Node's own JSON.parse errors do) and so a Secret's value.
+ */
+export function internalError(error: unknown): string {
+  const name = error instanceof Error ? error.name : typeof error;
+  const frames = error instanceof Error ? (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)) : [];
+  return `kubematrix: internal error (${printable(name)}): a defect of kubematrix, not of the input; please report it with these lines (its message is left out: it may quote the input)\n${frames.map((line) => `${printable(line.trim())}\n`).join('')}`;
 }

@@ -12,6 +12,7 @@ import { imageName, parseImage } from '../k8s/images.js';
 import { ESCAPE_CAPABILITY_NAMES } from '../k8s/node-exposure.js';
 import { SYSTEM_NAMESPACES } from '../k8s/pod-security.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';
+import { nameTable } from '../util/lookup.js';
 import { GENERATED_LABELS, listText, manifestText } from './text.js';
 import type { FixContext, FixFile, FixGenerator } from './types.js';
 
@@ -311,10 +312,10 @@ function workloadsOf(inventory: Inventory): Workload[] {
 }
 
 /** The controller a workload's pods (or Jobs) name in their owner reference, as its name's pattern. */
-const CREATED: Readonly<Record<string, { kind: string; suffix: string }>> = {
+const CREATED: Readonly<Record<string, { kind: string; suffix: string }>> = nameTable({
   Deployment: { kind: 'ReplicaSet', suffix: '[a-z0-9]+' },
   CronJob: { kind: 'Job', suffix: '[0-9]+' },
-};
+});
 
 /**
  * CEL that is true for the workload and for what its controllers create from it: its ReplicaSet or Job (owned by

@@ -4,6 +4,7 @@ import { objectUri } from '../inputs/cluster/collection.js';
 import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';
 import type { ResourceRef, ScanError, ScanWarning, SourceLocation } from '../model/report.js';
+import { nameTable } from '../util/lookup.js';
 import { takesAsIs } from './as-is.js';
 import { type KubeletConfigView, kubeletConfigOf } from './kubelet.js';
 import { locatedError } from './located.js';
@@ -102,7 +103,7 @@ export interface Inventory {
 }
 
 /** Where each workload kind keeps its pod spec. */
-export const POD_SPEC_PATHS: Readonly<Record<string, FieldPath>> = {
+export const POD_SPEC_PATHS: Readonly<Record<string, FieldPath>> = nameTable({
   Pod: ['spec'],
   PodTemplate: ['template', 'spec'],
   Deployment: ['spec', 'template', 'spec'],
@@ -112,7 +113,7 @@ export const POD_SPEC_PATHS: Readonly<Record<string, FieldPath>> = {
   ReplicationController: ['spec', 'template', 'spec'],
   Job: ['spec', 'template', 'spec'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
+});
 
 export interface InventoryOptions {
   /** See {@link Inventory.complete}. */

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { run } from '../../src/cli/main.js';
 import { auditEvent } from '../../src/detections/tester.js';
 import { parseManifest } from '../../src/inputs/manifests.js';
 import { Report } from '../../src/model/report.js';
@@ -507,5 +508,83 @@ describe('no input can stall, exhaust or widen a scan', () => {
       expect(stdout).toContain('`www.evil.example`');
       expect(stdout.replace(/`[^`]*`/g, '')).not.toMatch(/https:|www\.|@evil/);
     });
+  });
+});
+
+describe("names that are Object.prototype's members", () => {
+  // Kinds, namespaces, subject kinds, labels and audit fields named like the members of every JS object: a table
+  // looked up by such a name must answer "unknown", not hand back Object.prototype's function (which crashed scans).
+  const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+  const dir = mkdtempSync(path.join(tmpdir(), 'kubematrix-prototype-'));
+  const manifests = names.flatMap((name, index) => [
+    `apiVersion: v1\nkind: ${name}\nmetadata:\n  name: ${name}\n  namespace: ${name}\nspec:\n  template:\n    spec:\n      containers:\n      - name: ${name}\n        image: ${name}\n`,
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d${index}\n  namespace: ${name}\nspec:\n  template:\n    metadata:\n      labels: {${name}: x}\n    spec:\n      serviceAccountName: ${name}\n      containers:\n      - name: ${name}\n        image: ${name}\n        securityContext: {${name}: true, privileged: true, capabilities: {add: [${name}]}}\n`,
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b${index}\n  namespace: ${name}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ${name}, name: ${name}}\nsubjects:\n- {kind: ${name}, name: ${name}, namespace: ${name}}\n`,
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: ${name}\n  namespace: ${name}\nrules:\n- {apiGroups: ["${name}"], resources: ["${name}"], verbs: ["${name}"]}\n`,
+  ]);
+  writeFileSync(path.join(dir, 'prototype.yaml'), manifests.join('---\n'));
+  writeFileSync(
+    path.join(dir, 'audit.log'),
+    `${names
+      .map((name, index) =>
+        JSON.stringify(
+          auditEvent({
+            auditID: `p${index}`,
+            verb: name,
+            user: { username: name, groups: [name] },
+            objectRef: { resource: name, subresource: name, namespace: name, name, apiGroup: name },
+            requestObject: { kind: name, apiVersion: name, metadata: { name }, spec: { template: {} } },
+          }),
+        ),
+      )
+      .join('\n')}\n`,
+  );
+
+  it.each(reportFormats.map(({ name }) => name))('scan -o %s reads every object and reports', async (format) => {
+    const { status, stderr } = await cli(['scan', 'prototype.yaml', '-o', format], { cwd: dir, env: plain });
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+  });
+
+  it('keeps every object in the report, and finds the privileged Deployments in those namespaces', async () => {
+    const { stdout, status } = await cli(['scan', 'prototype.yaml', '-o', 'json'], { cwd: dir, env: plain });
+    expect(status).toBe(0);
+    const report = Report.parse(JSON.parse(stdout));
+    expect(report.source.objects).toBe(manifests.length);
+    const privileged = report.findings.filter((finding) => finding.checkId === 'privileged-container');
+    expect(privileged.map((finding) => finding.resource.namespace).sort()).toStrictEqual([...names].sort());
+  });
+
+  it.each([
+    ['paths', ['paths', 'prototype.yaml']],
+    ['rbac who-can', ['rbac', 'who-can', 'get', 'secrets', 'prototype.yaml']],
+    ['fix', ['fix', 'prototype.yaml', '-o', 'json']],
+    ['audit', ['audit', 'audit.log', '-o', 'json']],
+  ])('%s runs to its end', async (_label, args) => {
+    const { status, stderr } = await cli(args, { cwd: dir, env: plain });
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+  });
+});
+
+describe('a defect of ours', () => {
+  it('exits 3, not 1 (findings) or 2 (input), with where it happened and not its message, which may quote input', async () => {
+    const canary = 'kmcanaryInternalError';
+    let stderr = '';
+    const status = await run(['matrix'], {
+      stdout: {
+        write: () => {
+          throw new TypeError(`cannot write ${canary}`);
+        },
+      },
+      stderr: { write: (text: string) => (stderr += text) },
+      stdin: async () => Buffer.alloc(0),
+      env: plain,
+      cwd: repoRoot,
+    });
+    expect(status).toBe(3);
+    expect(stderr).toMatch(/^kubematrix: internal error \(TypeError\)/);
+    expect(stderr).toMatch(/\n {0,}at /);
+    expect(stderr).not.toContain(canary);
   });
 });
