@@ -19,7 +19,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   version: [],
   inputs: ['detections', 'k8s', 'model', 'report', 'util', 'version'],
   config: ['inputs', 'model'],
-  inventory: ['inputs', 'k8s', 'model'],
+  inventory: ['inputs', 'k8s', 'model', 'util'],
   k8s: ['inputs', 'inventory', 'matrix', 'model', 'rbac', 'util'],
   rbac: ['inventory', 'k8s', 'matrix', 'model'],
   admission: ['inputs', 'inventory', 'k8s', 'matrix', 'model', 'rbac', 'util'],
