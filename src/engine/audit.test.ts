@@ -1,0 +1,56 @@
+import path from 'node:path';
+import v8 from 'node:v8';
+import { afterEach, expect, it, vi } from 'vitest';
+import { auditLog } from './audit.js';
+
+const LOGS = path.resolve(__dirname, '../../../shared/corpora/auditlogs');
+const LIMIT = '--heap-growing-percent=100';
+const V8_OWN = '--heap-growing-percent=0';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+/** The flags set through `v8.setFlagsFromString` from now on, in order. */
+function flagsSet(): () => unknown[] {
+  const spy = vi.spyOn(v8, 'setFlagsFromString');
+  return () => spy.mock.calls.map(([flags]) => flags);
+}
+
+it('limits the heap’s growth while logs are read, and gives V8 its own back once the last run ends', async () => {
+  const set = flagsSet();
+  let during: unknown[] = [];
+  let alerts = 0;
+  await auditLog([LOGS], {
+    onAlert: () => {
+      alerts++;
+      during = set();
+    },
+  });
+  expect(alerts).toBeGreaterThan(0);
+  expect(during).toEqual([LIMIT]);
+  expect(set()).toEqual([LIMIT, V8_OWN]);
+});
+
+it('gives V8 its own growth back only when the last of runs at once ends', async () => {
+  const set = flagsSet();
+  // The first run waits at its first alert until the second has ended.
+  let secondEnded!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    secondEnded = resolve;
+  });
+  const first = auditLog([LOGS], { onAlert: () => gate });
+  await auditLog([LOGS]);
+  expect(set()).toEqual([LIMIT]);
+  secondEnded();
+  await first;
+  expect(set()).toEqual([LIMIT, V8_OWN]);
+});
+
+it('leaves a heap growth the process was started with alone', async () => {
+  vi.stubEnv('NODE_OPTIONS', '--max-semi-space-size=16 --heap-growing-percent=300');
+  const set = flagsSet();
+  await auditLog([LOGS]);
+  expect(set()).toEqual([]);
+});
