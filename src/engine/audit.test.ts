@@ -1,9 +1,27 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { afterEach, expect, it, vi } from 'vitest';
+import { auditEvent } from '../detections/tester.js';
 import { auditLog } from './audit.js';
 
-const LOGS = path.resolve(__dirname, '../../../shared/corpora/auditlogs');
+/** A log of its own (a fresh clone has no ../shared): a privileged pod created, which alerts. */
+const LOGS = path.join(mkdtempSync(path.join(tmpdir(), 'kubematrix-audit-heap-')), 'audit.log');
+writeFileSync(
+  LOGS,
+  `${JSON.stringify(
+    auditEvent({
+      objectRef: { resource: 'pods', namespace: 'shop', name: 'debug', apiVersion: 'v1' },
+      requestObject: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'debug', namespace: 'shop' },
+        spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] },
+      },
+    }),
+  )}\n`,
+);
 const LIMIT = '--heap-growing-percent=100';
 const V8_OWN = '--heap-growing-percent=0';
 
