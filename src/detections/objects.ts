@@ -1,8 +1,9 @@
 import type { AuditEvent } from '../inputs/audit/event.js';
 import { asRecord, dig, POD_SPEC_PATHS, type PodSpecView, podSpecOf } from '../inventory/index.js';
+import { nameTable } from '../util/lookup.js';
 
 /** The kind of each resource whose objects carry a pod template, by `objectRef.resource`. */
-export const WORKLOAD_KINDS: Readonly<Record<string, string>> = {
+export const WORKLOAD_KINDS: Readonly<Record<string, string>> = nameTable({
   pods: 'Pod',
   deployments: 'Deployment',
   daemonsets: 'DaemonSet',
@@ -12,7 +13,7 @@ export const WORKLOAD_KINDS: Readonly<Record<string, string>> = {
   jobs: 'Job',
   cronjobs: 'CronJob',
   podtemplates: 'PodTemplate',
-};
+});
 
 export const WORKLOAD_RESOURCES: readonly string[] = Object.keys(WORKLOAD_KINDS);
 
@@ -113,7 +114,7 @@ export function writtenPodSpecIf(
   if (!body) return undefined;
   const object = objectOf(event, body);
   const kind = String(object.kind);
-  const path = Object.hasOwn(POD_SPEC_PATHS, kind) ? POD_SPEC_PATHS[kind] : undefined;
+  const path = POD_SPEC_PATHS[kind];
   const spec = path && dig(object, path);
   // Whatever is not a pod template as logged is read as always, to the same verdict.
   if (!isObject(spec)) return writtenPodSpec(event, patch);
@@ -232,7 +233,7 @@ export function describeTarget(event: AuditEvent): string {
 }
 
 /** Kinds of the other resources rules name in messages. */
-const KINDS: Readonly<Record<string, string>> = {
+const KINDS: Readonly<Record<string, string>> = nameTable({
   namespaces: 'Namespace',
   persistentvolumes: 'PersistentVolume',
   persistentvolumeclaims: 'PersistentVolumeClaim',
@@ -244,7 +245,7 @@ const KINDS: Readonly<Record<string, string>> = {
   rolebindings: 'RoleBinding',
   mutatingwebhookconfigurations: 'MutatingWebhookConfiguration',
   validatingwebhookconfigurations: 'ValidatingWebhookConfiguration',
-};
+});
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
