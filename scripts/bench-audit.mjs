@@ -3,7 +3,8 @@
 // events of our own generator, deterministic. Each is read in fresh processes, so that peak RSS is each run's own,
 // alternating: bare JSON.parse of every line (the reader's own line splitting, every line decoded and parsed, nothing
 // else), the whole of `kubematrix audit` (reading, decoding, de-duplication, every detection; large files on worker
-// threads, so that its CPU time counts every thread's) and the same on one thread. The fastest of
+// threads, so that its CPU time counts every thread's), the same on one thread, and `kubematrix audit -o json` (its
+// report written to /dev/null: the document's memory). The fastest of
 // BENCH_AUDIT_RUNS (3) rounds is quoted, wall and CPU time both: other work on the machine slows both alike, so the
 // ratios are what to compare. Prints figures, asserts nothing. Needs the build; scripts/bench.mjs calls benchAudit().
 import { execFileSync } from 'node:child_process';
@@ -267,6 +268,14 @@ function measure(mode, file) {
       const reader = new RecordReader(64 * 1024 * 1024, () => { count++; return undefined; }, () => {});
       for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) reader.push(chunk);
       reader.end();
+    } else if (${JSON.stringify(mode)} === 'json report') {
+      // The whole of \`kubematrix audit -o json\`, its report written to /dev/null: what the document costs in memory.
+      await import(${dist('cli/jitless.js')});
+      const { run } = await import(${dist('cli/main.js')});
+      const stdout = (await import('node:fs')).createWriteStream('/dev/null');
+      const io = { stdout, stderr: process.stderr, stdin: async () => Buffer.alloc(0), env: process.env, cwd: process.cwd() };
+      await run(['audit', file, '-o', 'json'], io);
+      await new Promise((resolve) => stdout.end(resolve));
     } else {
       // As the CLI runs it: with zod's parsers jitless (src/cli/jitless.ts), set before any schema is built.
       await import(${dist('cli/jitless.js')});
@@ -286,7 +295,7 @@ function measure(mode, file) {
   return JSON.parse(output.trim().split('\n').at(-1));
 }
 
-const MODES = ['parse', 'pipeline', 'one thread'];
+const MODES = ['parse', 'pipeline', 'one thread', 'json report'];
 
 /** Per mode, the fastest wall time and the least CPU time of the rounds (alternated), and the highest peak RSS. */
 function alternated(file, rounds) {
@@ -334,7 +343,7 @@ export async function benchAudit(rounds = Number(process.env.BENCH_AUDIT_RUNS) |
 }
 
 /** Events per second of wall time and of CPU time (what one core does, on a loaded machine), and their ratios. */
-export function formatAudit({ name, mb, load, parse, pipeline, 'one thread': single }) {
+export function formatAudit({ name, mb, load, parse, pipeline, 'one thread': single, 'json report': report }) {
   const rate = (run, ms) => Math.round((run.count / ms) * 1000).toLocaleString('en-US');
   const ratio = (run) => `${(parse.ms / run.ms).toFixed(2)} (CPU ${(parse.cpuMs / run.cpuMs).toFixed(2)})`;
   return (
@@ -344,6 +353,7 @@ export function formatAudit({ name, mb, load, parse, pipeline, 'one thread': sin
     `ratio ${ratio(pipeline)} (target ≥ 1.0); ` +
     `peak RSS ${pipeline.maxRssMb.toFixed(0)} MB (target ≤ 250; bare parse ${parse.maxRssMb.toFixed(0)} MB); ` +
     `on one thread ${rate(single, single.ms)} events/s, ratio ${ratio(single)}, ${single.maxRssMb.toFixed(0)} MB; ` +
+    `\`audit -o json\` ${(report.ms / 1000).toFixed(1)} s, peak RSS ${report.maxRssMb.toFixed(0)} MB; ` +
     `load average ${load.map((value) => value.toFixed(1)).join(' → ')}`
   );
 }

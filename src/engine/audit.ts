@@ -170,16 +170,19 @@ export function auditAllowList(config: AuditConfig | undefined): AllowList {
 
 /** The `kubematrix audit --output json` document: a run's result and the alerts it raised, kept by the caller. */
 export function auditReport(result: AuditLogResult, alerts: readonly Alert[], now = new Date()): AuditReport {
-  return {
-    tool: 'kubematrix',
-    version,
-    analyzedAt: now.toISOString(),
-    source: result.source,
-    techniques: result.techniques,
-    rules: result.rules,
-    alerts: [...alerts],
-    errors: result.errors,
-  };
+  return { ...auditReportHead(now), alerts: [...alerts], ...auditReportTail(result) };
+}
+
+/** What {@link auditReport} holds before its alerts: known before the first one is raised. */
+export function auditReportHead(now: Date): Pick<AuditReport, 'tool' | 'version' | 'analyzedAt'> {
+  return { tool: 'kubematrix', version, analyzedAt: now.toISOString() };
+}
+
+/** What {@link auditReport} holds after its alerts: known once the run has ended. */
+export function auditReportTail(
+  result: AuditLogResult,
+): Pick<AuditReport, 'source' | 'techniques' | 'rules' | 'errors'> {
+  return { source: result.source, techniques: result.techniques, rules: result.rules, errors: result.errors };
 }
 
 /** Alerts counted per technique (how many, the worst severity, per rule) and per rule. */

@@ -48,18 +48,22 @@ export const AuditTechnique = TechniqueActivity.extend({
 });
 export type AuditTechnique = z.infer<typeof AuditTechnique>;
 
-/** `kubematrix audit --output json`: the whole run in one document (use `--output jsonl` to stream the alerts). */
+/**
+ * `kubematrix audit --output json`: the whole run in one document (use `--output jsonl` for the alerts alone). The
+ * alerts come before what is known only at the end (what was read, the techniques, the rules, the errors): the CLI
+ * writes each as it is raised, so that a log raising millions holds none of them in memory.
+ */
 export const AuditReport = z.object({
   tool: z.literal('kubematrix'),
   version: z.string(),
   analyzedAt: z.string(),
+  /** In the order of the input. */
+  alerts: z.array(Alert),
   source: AuditSource,
   /** Every technique of the matrix, in matrix order. */
   techniques: z.array(AuditTechnique),
   /** Every detection that ran, with the alerts it raised: most first, then by id. */
   rules: z.array(z.object({ id: z.string(), alerts: z.number().int().nonnegative() })),
-  /** In the order of the input. */
-  alerts: z.array(Alert),
   errors: z.array(ScanError),
 });
 export type AuditReport = z.infer<typeof AuditReport>;

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { run } from '../../src/cli/main.js';
 import { parseTimeBound } from '../../src/cli/options.js';
 import { auditEvent } from '../../src/detections/tester.js';
 import type { AuditEvent } from '../../src/inputs/audit/event.js';
@@ -123,6 +124,39 @@ describe('kubematrix audit', () => {
       { id: 'test-proxy', alerts: 0 },
     ]);
     expect(report.errors).toEqual([{ source: 'audit.log', line: 3, message: 'not valid JSON' }]);
+  });
+
+  it("writes the JSON report's alerts as they are raised, one a line, before what is known only at the end", async () => {
+    // More alerts than a write batch holds: some must reach standard output while standard input is still open.
+    const events = Array.from({ length: 400 }, (_, index) => exec(`stream-${index}`));
+    let stdout = '';
+    let writtenBeforeEnd = 0;
+    const status = await run(['audit', '-', '-o', 'json'], {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: () => true },
+      stdin: async () => Buffer.alloc(0),
+      async *stdinStream() {
+        yield Buffer.from(jsonl(events));
+        // Asked for more only once the chunk's events went through the rules and their alerts to the writer.
+        writtenBeforeEnd = stdout.length;
+        yield Buffer.from(jsonl([quiet('last')]));
+      },
+      env: { NO_COLOR: '1' },
+      cwd: dir,
+    });
+    expect(status).toBe(0);
+    expect(writtenBeforeEnd).toBeGreaterThan(0);
+    expect(stdout.slice(0, writtenBeforeEnd)).toContain('"auditID":"exec-stream-0"');
+    const report = AuditReport.parse(JSON.parse(stdout));
+    expect(report.alerts.map((alert) => alert.auditID)).toEqual(events.map((event) => event.auditID));
+    expect(report.source).toMatchObject({ events: 401 });
+    const lines = stdout.split('\n');
+    expect(lines.filter((line) => line.startsWith('    {"rule":'))).toHaveLength(400);
+    expect(stdout.indexOf('"alerts": [')).toBeLessThan(stdout.indexOf('"source": {'));
+    // No alert: an empty list, the rest of the document as with alerts.
+    const none = await cli(['audit', '-', '-o', 'json'], { input: jsonl([quiet('only')]) });
+    expect(none.stdout).toContain('"alerts": [],\n  "source": {');
+    expect(AuditReport.parse(JSON.parse(none.stdout)).alerts).toEqual([]);
   });
 
   it('summarizes by tactic and technique in a table, with the top rules, what was read and what was not', async () => {

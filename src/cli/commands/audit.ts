@@ -2,11 +2,18 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { allDetections } from '../../detections/index.js';
 import type { AllowList } from '../../detections/pipeline.js';
-import { type AuditLogResult, auditAllowList, auditLog, auditReport } from '../../engine/audit.js';
+import {
+  type AuditLogResult,
+  auditAllowList,
+  auditLog,
+  auditReport,
+  auditReportHead,
+  auditReportTail,
+} from '../../engine/audit.js';
 import { parseAddressList } from '../../inputs/audit/address-list.js';
 import type { AddressSet } from '../../k8s/ip.js';
-import type { Alert } from '../../model/alert.js';
 import { type Severity, severityRank } from '../../model/report.js';
+import { StreamedJson } from '../../report/json/report.js';
 import { jsonText } from '../../report/json/text.js';
 import { formatInputError } from '../../report/terminal/errors.js';
 import { plural } from '../../report/terminal/findings.js';
@@ -43,8 +50,10 @@ export default async function auditCommand(io: Io, inputs: string[], options: Au
 
   const failOn = options.failOn;
   let failing = 0;
-  const kept: Alert[] = [];
   const out = new BatchedWriter(io);
+  // The document's alerts are written as they are raised, and the rest once the run has ended.
+  const json = options.output === 'json' ? new StreamedJson('alerts') : undefined;
+  if (json) out.write(json.head(auditReportHead(now)));
   const result = await auditLog(inputs, {
     cwd: io.cwd,
     stdin: stdinChunks(io),
@@ -54,15 +63,14 @@ export default async function auditCommand(io: Io, inputs: string[], options: Au
     ...(until ? { until } : {}),
     onAlert: (alert) => {
       if (failOn && severityRank(alert.severity) <= severityRank(failOn)) failing++;
-      if (options.output === 'json') kept.push(alert);
-      else if (options.output === 'jsonl') return out.write(`${jsonText(alert)}\n`);
+      if (json) return out.write(json.item(alert));
+      if (options.output === 'jsonl') return out.write(`${jsonText(alert)}\n`);
     },
   });
+  if (json) await out.write(json.tail(auditReportTail(result)));
   await out.flush();
 
-  if (options.output === 'json') {
-    io.stdout.write(`${jsonText(auditReport(result, kept, now), 2)}\n`);
-  } else if (options.output === 'table') {
+  if (options.output === 'table') {
     const { renderAuditTable } = await import('../../report/terminal/audit.js');
     io.stdout.write(renderAuditTable(auditReport(result, [], now), detectTerminal(io)));
   } else {

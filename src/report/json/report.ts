@@ -16,30 +16,67 @@ const PIECE = 32 * 1024;
  * path): as easy to read and diff as fully indented JSON, at less than half its size.
  */
 export function* renderJson(document: Report | AttackPaths): Generator<string> {
-  const fields = Object.entries(document).filter(([, value]) => value !== undefined);
+  const fields = definedFields(document);
   yield '{\n';
-  for (const [index, [key, value]] of fields.entries()) {
-    yield `  ${jsonText(key)}: `;
-    if (Array.isArray(value) && value.length) {
-      yield '[\n';
-      let piece: string[] = [];
-      let length = 0;
-      for (let item = 0; item < value.length; item++) {
-        const line = `    ${jsonText(value[item])}${item < value.length - 1 ? ',' : ''}\n`;
-        piece.push(line);
-        length += line.length;
-        if (length >= PIECE) {
-          yield piece.join('');
-          piece = [];
-          length = 0;
-        }
-      }
-      if (piece.length) yield piece.join('');
-      yield '  ]';
-    } else {
-      yield jsonText(value, 2).replaceAll('\n', '\n  ');
-    }
-    yield index < fields.length - 1 ? ',\n' : '\n';
-  }
+  for (const [index, [key, value]] of fields.entries()) yield* field(key, value, index === fields.length - 1);
   yield '}\n';
+}
+
+/**
+ * A document with one list that grows with the input, written as its items come (`kubematrix audit -o json`: the
+ * alerts as they are raised) and laid out as {@link renderJson} lays out a whole one: the fields before the list, the
+ * list an item a line, the fields after it at the end. Nothing of the list is held.
+ */
+export class StreamedJson {
+  private items = 0;
+
+  constructor(private readonly list: string) {}
+
+  /** The document's start: the fields before the list, and the list's opening. */
+  head(fields: object): string {
+    return `{\n${[...definedFields(fields).flatMap(([key, value]) => [...field(key, value, false)])].join('')}  ${jsonText(this.list)}: [`;
+  }
+
+  /** One item of the list, after those before it. */
+  item(value: unknown): string {
+    return `${this.items++ ? ',' : ''}\n    ${jsonText(value)}`;
+  }
+
+  /** The list's end, the fields after it, the document's end. */
+  tail(fields: object): string {
+    const after = definedFields(fields);
+    const pieces = [this.items ? '\n  ]' : ']', after.length ? ',\n' : '\n'];
+    for (const [index, [key, value]] of after.entries()) pieces.push(...field(key, value, index === after.length - 1));
+    pieces.push('}\n');
+    return pieces.join('');
+  }
+}
+
+function definedFields(document: object): [string, unknown][] {
+  return Object.entries(document).filter(([, value]) => value !== undefined);
+}
+
+/** A field at the top of a document: a list an item a line, in pieces of about {@link PIECE}; any other value indented. */
+function* field(key: string, value: unknown, last: boolean): Generator<string> {
+  yield `  ${jsonText(key)}: `;
+  if (Array.isArray(value) && value.length) {
+    yield '[\n';
+    let piece: string[] = [];
+    let length = 0;
+    for (let item = 0; item < value.length; item++) {
+      const line = `    ${jsonText(value[item])}${item < value.length - 1 ? ',' : ''}\n`;
+      piece.push(line);
+      length += line.length;
+      if (length >= PIECE) {
+        yield piece.join('');
+        piece = [];
+        length = 0;
+      }
+    }
+    if (piece.length) yield piece.join('');
+    yield '  ]';
+  } else {
+    yield jsonText(value, 2).replaceAll('\n', '\n  ');
+  }
+  yield last ? '\n' : ',\n';
 }
