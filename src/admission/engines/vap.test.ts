@@ -178,7 +178,7 @@ describe('ValidatingAdmissionPolicy', () => {
   });
 
   it('never decides on what it cannot evaluate: authorizer, unsupported functions', () => {
-    const authorizer = policy("authorizer.group('').resource('pods').check('create').allowed() || " + EFFECTIVE);
+    const authorizer = policy(`authorizer.group('').resource('pods').check('create').allowed() || ${EFFECTIVE}`);
     const [byAuthorizer] = validatingAdmissionPolicyEngine.evaluate(
       requestFor(PRIVILEGED_FIRST),
       inventoryOf(SHOP, authorizer, binding()),
