@@ -1,6 +1,7 @@
 import type { FieldPath } from '../inputs/path.js';
 import type { ContainerView, Inventory, PodSpecView, Resource } from '../inventory/index.js';
 import { asRecord, dig } from '../inventory/index.js';
+import { derived } from '../inventory/reads.js';
 import { matchesLabels } from './selectors.js';
 
 /** A port a Service may forward to: its number, and its name when the container declares one. */
@@ -45,6 +46,71 @@ export function serviceSelects(service: Resource, pod: PodSpecView): boolean {
   );
 }
 
+/**
+ * Which Services select which pods, without matching every Service against every pod (services × pods on a large
+ * input): pods by namespace and label, Services by namespace and the first pair of their selector. Each lookup gives
+ * candidates that {@link serviceSelects} then decides on, so the answers are its own.
+ */
+interface Selection {
+  /** Per `namespace label value` key, the pods with that label, in the inventory's order. */
+  readonly pods: Map<string, PodSpecView[]>;
+  /** Per `namespace key value` of a selector's first pair, the Services, and each Service's place in its namespace. */
+  readonly services: Map<string, Resource[]>;
+  readonly place: Map<Resource, number>;
+}
+
+function selectionKey(namespace: string | null, key: string, value: string): string {
+  return `${namespace ?? ''}\u0000${key}\u0000${value}`;
+}
+
+function buildSelection(inventory: Inventory): Selection {
+  const pods = new Map<string, PodSpecView[]>();
+  const services = new Map<string, Resource[]>();
+  const place = new Map<Resource, number>();
+  const add = <T>(map: Map<string, T[]>, key: string, item: T) => {
+    const list = map.get(key);
+    if (list) list.push(item);
+    else map.set(key, [item]);
+  };
+  for (const pod of inventory.podSpecs) {
+    for (const [key, value] of Object.entries(pod.podLabels))
+      add(pods, selectionKey(pod.owner.ref.namespace, key, value), pod);
+  }
+  const namespaces = new Map<string | null, number>();
+  for (const service of inventory.ofKind('Service')) {
+    const namespace = service.ref.namespace;
+    place.set(service, namespaces.get(namespace) ?? 0);
+    namespaces.set(namespace, (namespaces.get(namespace) ?? 0) + 1);
+    const [first] = Object.entries(asRecord(asRecord(service.object.spec).selector));
+    if (first) add(services, selectionKey(namespace, first[0], String(first[1])), service);
+  }
+  return { pods, services, place };
+}
+
+/** The pods the Service sends traffic to ({@link serviceSelects}), in the inventory's order. */
+export function podsSelectedBy(inventory: Inventory, service: Resource): PodSpecView[] {
+  const { pods } = derived(inventory, buildSelection);
+  let fewest: readonly PodSpecView[] | undefined;
+  for (const [key, value] of Object.entries(asRecord(asRecord(service.object.spec).selector))) {
+    const list = pods.get(selectionKey(service.ref.namespace, key, String(value))) ?? [];
+    if (!fewest || list.length < fewest.length) fewest = list;
+  }
+  return (fewest ?? []).filter((pod) => serviceSelects(service, pod));
+}
+
+/** The Services that send traffic to the pod ({@link serviceSelects}), in the order of its namespace's Services. */
+function servicesSelecting(inventory: Inventory, pod: PodSpecView): Resource[] {
+  const { services, place } = derived(inventory, buildSelection);
+  const namespace = pod.owner.ref.namespace;
+  const found: Resource[] = [];
+  for (const [key, value] of Object.entries(pod.podLabels)) {
+    for (const service of services.get(selectionKey(namespace, key, value)) ?? []) {
+      if (serviceSelects(service, pod)) found.push(service);
+    }
+  }
+  return found.sort((a, b) => (place.get(a) ?? 0) - (place.get(b) ?? 0));
+}
+
 /** Whether clients outside the cluster reach the Service itself, and how to name it in messages. */
 export function serviceExposure(service: Resource): Pick<Route, 'external' | 'description'> {
   const spec = asRecord(service.object.spec);
@@ -80,8 +146,7 @@ export function unmatchedExternalServices(inventory: Inventory): UnmatchedServic
     const spec = asRecord(service.object.spec);
     const selector = asRecord(spec.selector);
     const labels = Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`);
-    if (labels.length && (inventory.complete || inventory.podSpecs.some((pod) => serviceSelects(service, pod))))
-      continue;
+    if (labels.length && (inventory.complete || podsSelectedBy(inventory, service).length)) continue;
     found.push({
       service,
       description,
@@ -102,8 +167,7 @@ export function routesTo(inventory: Inventory, pod: PodSpecView, ports?: readonl
   const namespace = pod.owner.ref.namespace;
   const fronts = frontsOf(inventory);
   const routes: Route[] = [];
-  for (const service of inventory.inNamespace('Service', namespace)) {
-    if (!serviceSelects(service, pod)) continue;
+  for (const service of servicesSelecting(inventory, pod)) {
     const spec = asRecord(service.object.spec);
     const servicePorts = (Array.isArray(spec.ports) ? spec.ports : []).map(asRecord).filter((servicePort) => {
       if (!ports) return true;

@@ -4,10 +4,10 @@ import { commandWords, programName } from '../../inventory/pods.js';
 import { parseImage } from '../../k8s/images.js';
 import {
   declaredPorts,
+  podsSelectedBy,
   portNumber,
   routesTo,
   serviceExposure,
-  serviceSelects,
   type TargetPort,
 } from '../../k8s/services.js';
 import { listSome } from '../../rbac/format.js';
@@ -105,9 +105,8 @@ export default defineCheck({
         const field = (['targetPort', 'port'] as const).find((key) => SERVICE_SSH_PORTS.has(portNumber(port[key])));
         return field ? [{ index, field, number: portNumber(port[field]) }] : [];
       });
-      // Ports first: matching every Service against every pod would cost services × pods on a large input.
       if (!sshPorts.length) continue;
-      const pods = inventory.podSpecs.filter((pod) => !shown.has(pod) && serviceSelects(service, pod));
+      const pods = podsSelectedBy(inventory, service).filter((pod) => !shown.has(pod));
       if (!pods.length) continue;
       const exposure = serviceExposure(service);
       const owners = listSome(pods.map(({ owner }) => `${owner.ref.kind} '${owner.ref.name}'`));
