@@ -34,7 +34,8 @@ export class StreamedJson {
 
   /** The document's start: the fields before the list, and the list's opening. */
   head(fields: object): string {
-    return `{\n${[...definedFields(fields).flatMap(([key, value]) => [...field(key, value, false)])].join('')}  ${jsonText(this.list)}: [`;
+    const before = definedFields(fields).flatMap(([key, value]) => [...field(key, value, false)]);
+    return `{\n${before.join('')}  ${jsonText(this.list)}: [`;
   }
 
   /** One item of the list, after those before it. */
