@@ -5,6 +5,7 @@ import type { AttackPaths } from '../../model/paths.js';
 import { type Severity, severityRank } from '../../model/report.js';
 import { attackPaths, PathFilterError, type PathOptions } from '../../paths/index.js';
 import { renderJson } from '../../report/json/report.js';
+import { collectScanGarbage } from '../../report/memory.js';
 import { renderPathsTable } from '../../report/paths/table.js';
 import { formatInputError } from '../../report/terminal/errors.js';
 import { plural } from '../../report/terminal/findings.js';
@@ -45,14 +46,23 @@ export default async function pathsCommand(io: Io, paths: string[], options: Pat
   const file = options.outputFile === undefined ? undefined : path.resolve(io.cwd, options.outputFile);
   const [handle] = await openAll([file]);
   try {
-    const collection = await collectionFor(io, paths, options, config.limits);
-    // The paths are built below, with the filters: the scan's own would be thrown away.
-    // The config's custom rules are checks like the others: their settings and suppressions name them.
-    const { checks } = await catalogFor(io, config);
-    const { report, inventory } = await scanInput(io, paths, collection, { config, checks, paths: false, namespace });
-    for (const error of report.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);
-    if (nothingRead(io, report)) return ExitCode.usage;
-    const graph = graphOf(inventory, report.findings, { ...filters, targets: config.paths.targets });
+    const graph = await (async () => {
+      const collection = await collectionFor(io, paths, options, config.limits);
+      // The paths are built below, with the filters: the scan's own would be thrown away.
+      // The config's custom rules are checks like the others: their settings and suppressions name them.
+      const { checks } = await catalogFor(io, config);
+      const { report, inventory } = await scanInput(io, paths, collection, { config, checks, paths: false, namespace });
+      for (const error of report.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);
+      if (nothingRead(io, report)) return undefined;
+      // A large input's peak memory is the scan's result and the graph built from it: the scan's garbage (the files
+      // parsed) goes first (at 100,000 resources, 985 → 880 MB).
+      collectScanGarbage();
+      return graphOf(inventory, report.findings, { ...filters, targets: config.paths.targets });
+    })();
+    if (!graph) return ExitCode.usage;
+    // The scan's report and inventory are out of reach here: collected, they do not stay in the heap beside the
+    // output's garbage.
+    collectScanGarbage();
     const terminal = detectTerminal(io);
     const all = !!options.all;
     const render = (color: boolean): Iterable<string> =>
