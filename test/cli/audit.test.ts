@@ -95,8 +95,10 @@ describe('kubematrix audit', () => {
   });
 
   it('prints one JSON document that validates against its schema, with a status per technique', async () => {
-    const { status, stdout } = await cli(['audit', log, '--output', 'json'], { cwd: dir });
+    const { status, stdout, stderr } = await cli(['audit', log, '--output', 'json'], { cwd: dir });
     expect(status).toBe(0);
+    // What went wrong is in the document, not repeated beside it.
+    expect(stderr).toBe('');
     const report = AuditReport.parse(JSON.parse(stdout));
     expect(report.source).toMatchObject({
       inputs: ['audit.log'],

@@ -73,8 +73,8 @@ export default async function auditCommand(io: Io, inputs: string[], options: Au
   if (options.output === 'table') {
     const { renderAuditTable } = await import('../../report/terminal/audit.js');
     io.stdout.write(renderAuditTable(auditReport(result, [], now), detectTerminal(io)));
-  } else {
-    // The alerts went to standard output; what went wrong goes beside them.
+  } else if (!json) {
+    // The alerts went to standard output; what went wrong goes beside them (the JSON report holds it).
     for (const error of result.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);
   }
 
