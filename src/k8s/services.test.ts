@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../../test/support/random.js';
 import { parseManifest } from '../inputs/manifests.js';
 import { buildInventory } from '../inventory/index.js';
 import { podsSelectedBy, routesTo, serviceSelects } from './services.js';
-
-/** A small deterministic generator (mulberry32), so that a failure names its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Workloads and Services over few namespaces, label keys and values, so that selectors match some pods, several or
@@ -21,7 +10,7 @@ function random(seed: number): () => number {
  * labels, and objects without a namespace (kubectl's `default`).
  */
 function cluster(seed: number): string {
-  const next = random(seed);
+  const next = seeded(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
   const namespaces = ['a', 'b', undefined];
   const keys = ['app', 'tier', 'version', 'constructor'];

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../../test/support/random.js';
 import type { ChokePoint } from '../model/paths.js';
 import { chokePoints } from './choke.js';
 import type { Cut } from './graph.js';
 import type { Reach } from './search.js';
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Greedy set cover as written plainly: every round looks at every cut. What `chokePoints` must pick, in order. */
 function plainGreedy(reaches: readonly Reach[], cuts: ReadonlyMap<string, Cut>): ChokePoint[] {
@@ -49,7 +39,7 @@ function before(a: string, b: string, cuts: ReadonlyMap<string, Cut>): boolean {
 describe('chokePoints', () => {
   it('picks what a plain greedy pass over every cut picks, ties and all, in the same order', () => {
     for (let seed = 1; seed <= 300; seed++) {
-      const next = random(seed);
+      const next = seeded(seed);
       const count = 1 + Math.floor(next() * 12);
       const ids = Array.from(
         { length: count },
