@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../../test/support/random.js';
 import { parseManifest } from '../inputs/manifests.js';
 import { buildInventory, type PodSpecView } from '../inventory/index.js';
 import { cidrContains, type IpAddress, parseCidr, parseIp } from './ip.js';
 import { METADATA_ENDPOINTS, networkPolicies } from './network-policies.js';
+import { selects } from './selectors.js';
 
 function load(yaml: string) {
   const { objects } = parseManifest('policies.yaml', Buffer.from(yaml));
@@ -266,5 +268,47 @@ describe('NetworkPolicy connections', () => {
     // Pods are not addresses here: an ipBlock does not select them.
     expect(index.connection(api, 'Egress', web, { number: 80 }).allowed).toBe(true);
     expect(index.connection(api, 'Egress', web, { number: 80 }).isolating).toEqual([]);
+  });
+});
+
+describe('which policies select a pod', () => {
+  it("are those testing every policy of its namespace would find, in the namespace's order", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const next = seeded(seed);
+      const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
+      const keys = ['app', 'tier', 'role'];
+      const values = ['web', 'api', '1', 'true'];
+      const pairs = (most: number) =>
+        `{${[...new Set(Array.from({ length: Math.floor(next() * (most + 1)) }, () => `${pick(keys)}: ${pick(values)}`))].join(', ')}}`;
+      // Selectors of every shape: none (all pods), `{}`, matchLabels (values as YAML numbers and booleans too),
+      // expressions alone, both.
+      const selector = () =>
+        pick([
+          '',
+          'podSelector: {}, ',
+          `podSelector: {matchLabels: ${pairs(2)}}, `,
+          `podSelector: {matchExpressions: [{key: ${pick(keys)}, operator: ${pick(['In', 'NotIn', 'Exists', 'DoesNotExist'])}, values: [web, api]}]}, `,
+          `podSelector: {matchLabels: ${pairs(2)}, matchExpressions: [{key: ${pick(keys)}, operator: Exists}]}, `,
+        ]);
+      const documents = [
+        ...Array.from(
+          { length: 20 },
+          (_, i) =>
+            `apiVersion: v1\nkind: Pod\nmetadata: {name: pod-${i}, namespace: ${pick(['a', 'b'])}, labels: ${pairs(3).replaceAll(/: ([^,}]+)/g, ": '$1'")}}\nspec: {containers: [{name: c, image: app:1}]}`,
+        ),
+        ...Array.from(
+          { length: 20 },
+          (_, i) =>
+            `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: policy-${i}, namespace: ${pick(['a', 'b'])}}\nspec: {${selector()}policyTypes: [Ingress]}`,
+        ),
+      ];
+      const { inventory, index } = load(documents.join('\n---\n'));
+      for (const pod of inventory.podSpecs) {
+        const expected = index
+          .inNamespace(pod.namespace)
+          .filter((policy) => selects(policy.spec.podSelector ?? {}, pod.podLabels));
+        expect(index.selecting(pod), `seed ${seed}, ${pod.owner.ref.name}`).toEqual(expected);
+      }
+    }
   });
 });
