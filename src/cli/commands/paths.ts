@@ -55,7 +55,7 @@ export default async function pathsCommand(io: Io, paths: string[], options: Pat
       for (const error of report.errors) io.stderr.write(`kubematrix: ${formatInputError(error)}\n`);
       if (nothingRead(io, report)) return undefined;
       // A large input's peak memory is the scan's result and the graph built from it: the scan's garbage (the files
-      // parsed) goes first (at 100,000 resources, 985 → 880 MB).
+      // parsed) goes first (docs/report.md, "What grows with the input").
       collectScanGarbage();
       return graphOf(inventory, report.findings, { ...filters, targets: config.paths.targets });
     })();
