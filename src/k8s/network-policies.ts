@@ -1,8 +1,8 @@
 import type { Inventory, PodSpecView, Resource } from '../inventory/index.js';
-import { asRecord, parseNetworkPolicy } from '../inventory/index.js';
+import { parseNetworkPolicy } from '../inventory/index.js';
 import type { NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec } from '../inventory/schema.js';
 import { cidrContains, type IpAddress, parseCidr, parseIp } from './ip.js';
-import { selects } from './selectors.js';
+import { SelectorIndex, selects } from './selectors.js';
 
 export type Direction = 'Ingress' | 'Egress';
 
@@ -121,17 +121,6 @@ export interface NetworkPolicyIndex {
 
 const indexes = new WeakMap<Inventory, NetworkPolicyIndex>();
 
-/** A namespace's policies as candidates for a pod's: see `selecting`. */
-interface Candidates {
-  readonly byLabel: Map<string, NetworkPolicy[]>;
-  readonly anyLabels: NetworkPolicy[];
-  readonly place: Map<NetworkPolicy, number>;
-}
-
-function labelKey(key: string, value: string): string {
-  return `${key}\u0000${value}`;
-}
-
 /** NetworkPolicy semantics over an inventory, indexed by namespace on first use (one index per inventory). */
 export function networkPolicies(inventory: Inventory): NetworkPolicyIndex {
   let index = indexes.get(inventory);
@@ -155,25 +144,13 @@ function buildIndex(inventory: Inventory): NetworkPolicyIndex {
     }
     return policies;
   };
-  // Per namespace, the policies by their podSelector's first matchLabels pair, and those a pod of any labels may
-  // match (no matchLabels: `{}`, expressions alone): testing every policy of a namespace against every pod grew with
-  // their product, and many clusters write a policy per workload.
-  const candidatesIn = new Map<string, Candidates>();
-  const candidatesOf = (namespace: string): Candidates => {
+  // Per namespace, its policies by their podSelector's labels: many clusters write a policy per workload.
+  const candidatesIn = new Map<string, SelectorIndex<NetworkPolicy>>();
+  const candidatesOf = (namespace: string): SelectorIndex<NetworkPolicy> => {
     let candidates = candidatesIn.get(namespace);
     if (!candidates) {
-      candidates = { byLabel: new Map(), anyLabels: [], place: new Map() };
-      for (const [place, policy] of inNamespace(namespace).entries()) {
-        candidates.place.set(policy, place);
-        const [first] = Object.entries(asRecord(policy.spec.podSelector?.matchLabels));
-        if (!first) candidates.anyLabels.push(policy);
-        else {
-          const key = labelKey(first[0], String(first[1]));
-          const listed = candidates.byLabel.get(key);
-          if (listed) listed.push(policy);
-          else candidates.byLabel.set(key, [policy]);
-        }
-      }
+      candidates = new SelectorIndex();
+      for (const policy of inNamespace(namespace)) candidates.add(policy, policy.spec.podSelector?.matchLabels);
       candidatesIn.set(namespace, candidates);
     }
     return candidates;
@@ -182,14 +159,10 @@ function buildIndex(inventory: Inventory): NetworkPolicyIndex {
   const selecting = (pod: PodSpecView) => {
     let policies = selected.get(pod);
     if (!policies) {
-      const { byLabel, anyLabels, place } = candidatesOf(pod.namespace);
-      const candidates = [...anyLabels];
-      for (const [key, value] of Object.entries(pod.podLabels))
-        candidates.push(...(byLabel.get(labelKey(key, value)) ?? []));
-      // The API server reads a missing podSelector as `{}`: all pods. In the namespace's order, as listed.
-      policies = candidates
-        .filter((policy) => selects(policy.spec.podSelector ?? {}, pod.podLabels))
-        .sort((a, b) => (place.get(a) ?? 0) - (place.get(b) ?? 0));
+      // The API server reads a missing podSelector as `{}`: all pods.
+      policies = candidatesOf(pod.namespace)
+        .candidates(pod.podLabels)
+        .filter((policy) => selects(policy.spec.podSelector ?? {}, pod.podLabels));
       selected.set(pod, policies);
     }
     return policies;

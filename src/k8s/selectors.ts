@@ -37,3 +37,42 @@ export function selects(selector: unknown, labels: Readonly<Record<string, strin
 export function matchesLabels(required: unknown, labels: Readonly<Record<string, string>>): boolean {
   return Object.entries(asRecord(required)).every(([key, value]) => labels[key] === String(value));
 }
+
+/**
+ * Objects that select pods by label (Services, NetworkPolicies), by their selector's first `key: value` pair: the
+ * candidates for a pod's labels without testing every object against every pod, which grows with their product on a
+ * large input. An object whose selector has no pair may select pods of any labels: a candidate for every pod. The
+ * caller still tests each candidate by the selector's own rule, so the answers are that rule's.
+ */
+export class SelectorIndex<T> {
+  readonly #byPair = new Map<string, T[]>();
+  readonly #anyLabels: T[] = [];
+  readonly #place = new Map<T, number>();
+
+  /** Adds an object with the `key: value` pairs its selector requires (a Service's selector, a `matchLabels`). */
+  add(item: T, pairs: unknown): void {
+    this.#place.set(item, this.#place.size);
+    const [first] = Object.entries(asRecord(pairs));
+    if (!first) {
+      this.#anyLabels.push(item);
+      return;
+    }
+    const key = pairKey(first[0], String(first[1]));
+    const listed = this.#byPair.get(key);
+    if (listed) listed.push(item);
+    else this.#byPair.set(key, [item]);
+  }
+
+  /** The objects that may select pods with these labels, in the order they were added. */
+  candidates(labels: Readonly<Record<string, string>>): T[] {
+    const found = [...this.#anyLabels];
+    for (const [key, value] of Object.entries(labels)) {
+      for (const item of this.#byPair.get(pairKey(key, value)) ?? []) found.push(item);
+    }
+    return found.sort((a, b) => (this.#place.get(a) ?? 0) - (this.#place.get(b) ?? 0));
+  }
+}
+
+function pairKey(key: string, value: string): string {
+  return `${key}\u0000${value}`;
+}

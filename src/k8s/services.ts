@@ -2,7 +2,7 @@ import type { FieldPath } from '../inputs/path.js';
 import type { ContainerView, Inventory, PodSpecView, Resource } from '../inventory/index.js';
 import { asRecord, dig } from '../inventory/index.js';
 import { derived } from '../inventory/reads.js';
-import { matchesLabels } from './selectors.js';
+import { matchesLabels, SelectorIndex } from './selectors.js';
 
 /** A port a Service may forward to: its number, and its name when the container declares one. */
 export interface TargetPort {
@@ -48,43 +48,40 @@ export function serviceSelects(service: Resource, pod: PodSpecView): boolean {
 
 /**
  * Which Services select which pods, without matching every Service against every pod (services × pods on a large
- * input): pods by namespace and label, Services by namespace and the first pair of their selector. Each lookup gives
- * candidates that {@link serviceSelects} then decides on, so the answers are its own.
+ * input): pods by namespace and label, and per namespace the Services by their selector. Lookups give candidates that
+ * {@link serviceSelects} then decides on, so the answers are its own.
  */
 interface Selection {
   /** Per `namespace label value` key, the pods with that label, in the inventory's order. */
   readonly pods: Map<string, PodSpecView[]>;
-  /** Per `namespace key value` of a selector's first pair, the Services, and each Service's place in its namespace. */
-  readonly services: Map<string, Resource[]>;
-  readonly place: Map<Resource, number>;
+  /** Per namespace, its Services that have a selector (one without selects no pod). */
+  readonly services: Map<string | null, SelectorIndex<Resource>>;
 }
 
-function selectionKey(namespace: string | null, key: string, value: string): string {
+function podKey(namespace: string | null, key: string, value: string): string {
   return `${namespace ?? ''}\u0000${key}\u0000${value}`;
 }
 
 function buildSelection(inventory: Inventory): Selection {
   const pods = new Map<string, PodSpecView[]>();
-  const services = new Map<string, Resource[]>();
-  const place = new Map<Resource, number>();
-  const add = <T>(map: Map<string, T[]>, key: string, item: T) => {
-    const list = map.get(key);
-    if (list) list.push(item);
-    else map.set(key, [item]);
-  };
   for (const pod of inventory.podSpecs) {
-    for (const [key, value] of Object.entries(pod.podLabels))
-      add(pods, selectionKey(pod.owner.ref.namespace, key, value), pod);
+    for (const [key, value] of Object.entries(pod.podLabels)) {
+      const label = podKey(pod.owner.ref.namespace, key, value);
+      const listed = pods.get(label);
+      if (listed) listed.push(pod);
+      else pods.set(label, [pod]);
+    }
   }
-  const namespaces = new Map<string | null, number>();
+  const services = new Map<string | null, SelectorIndex<Resource>>();
   for (const service of inventory.ofKind('Service')) {
+    const selector = asRecord(asRecord(service.object.spec).selector);
+    if (!Object.keys(selector).length) continue;
     const namespace = service.ref.namespace;
-    place.set(service, namespaces.get(namespace) ?? 0);
-    namespaces.set(namespace, (namespaces.get(namespace) ?? 0) + 1);
-    const [first] = Object.entries(asRecord(asRecord(service.object.spec).selector));
-    if (first) add(services, selectionKey(namespace, first[0], String(first[1])), service);
+    const index = services.get(namespace) ?? new SelectorIndex<Resource>();
+    services.set(namespace, index);
+    index.add(service, selector);
   }
-  return { pods, services, place };
+  return { pods, services };
 }
 
 /** The pods the Service sends traffic to ({@link serviceSelects}), in the inventory's order. */
@@ -92,7 +89,7 @@ export function podsSelectedBy(inventory: Inventory, service: Resource): PodSpec
   const { pods } = derived(inventory, buildSelection);
   let fewest: readonly PodSpecView[] | undefined;
   for (const [key, value] of Object.entries(asRecord(asRecord(service.object.spec).selector))) {
-    const list = pods.get(selectionKey(service.ref.namespace, key, String(value))) ?? [];
+    const list = pods.get(podKey(service.ref.namespace, key, String(value))) ?? [];
     if (!fewest || list.length < fewest.length) fewest = list;
   }
   return (fewest ?? []).filter((pod) => serviceSelects(service, pod));
@@ -100,15 +97,8 @@ export function podsSelectedBy(inventory: Inventory, service: Resource): PodSpec
 
 /** The Services that send traffic to the pod ({@link serviceSelects}), in the order of its namespace's Services. */
 function servicesSelecting(inventory: Inventory, pod: PodSpecView): Resource[] {
-  const { services, place } = derived(inventory, buildSelection);
-  const namespace = pod.owner.ref.namespace;
-  const found: Resource[] = [];
-  for (const [key, value] of Object.entries(pod.podLabels)) {
-    for (const service of services.get(selectionKey(namespace, key, value)) ?? []) {
-      if (serviceSelects(service, pod)) found.push(service);
-    }
-  }
-  return found.sort((a, b) => (place.get(a) ?? 0) - (place.get(b) ?? 0));
+  const index = derived(inventory, buildSelection).services.get(pod.owner.ref.namespace);
+  return (index?.candidates(pod.podLabels) ?? []).filter((service) => serviceSelects(service, pod));
 }
 
 /** Whether clients outside the cluster reach the Service itself, and how to name it in messages. */
