@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileCel } from './cel.js';
+import type { Access } from './access.js';
+import { compileCel, recordAccess } from './cel.js';
 
 /** The value of an expression, or the error it ends in. */
 function run(expression: string, variables: Record<string, unknown> = {}) {
@@ -127,6 +128,26 @@ describe('CEL for Kubernetes admission', () => {
     // A type mismatch is for the API server's type checker to catch; its runtime answer is not ours to guess.
     expect(run("['x'].orValue([]).size() == 1")).toMatchObject({ ok: false, unsupported: true });
     expect(run('object.spec.missing', { object: POD })).toMatchObject({ ok: false, unsupported: false });
+  });
+
+  it('looks up a long list of string literals with the answers of a search of the same list', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `shop/Deployment/app-${i}`);
+    const list = `[${names.map((name) => `'${name}'`).join(', ')}]`;
+    const values: unknown[] = [names[0], names[39], 'shop/Deployment/app-40', '', 'SHOP/Deployment/app-1', 1, 1.5];
+    values.push(true, null, [names[0]], { [names[0] as string]: true }, names);
+    for (const x of values) {
+      // A list built by a call is searched element by element, as every list was.
+      const reference = run(`x in (${list} + [])`, { x });
+      expect(run(`x in ${list}`, { x }), JSON.stringify(x)).toEqual(reference);
+      expect(run(`!(x in ${list}) || x == ''`, { x })).toEqual(run(`!(x in (${list} + [])) || x == ''`, { x }));
+    }
+    // Inside a macro, and a list that is not all literals is left alone.
+    expect(value(`xs.filter(x, x in ${list})`, { xs: ['a', names[3], names[3]] })).toEqual([names[3], names[3]]);
+    expect(value(`x in [${names.map((name) => `'${name}'`).join(', ')}, y]`, { x: 'z', y: 'z' })).toBe(true);
+    // What the expression reads is described from the tree as written, without the lookup's own variable.
+    const roots = new Map<string, Access>();
+    recordAccess(compileCel(`object.metadata.name in ${list}`), roots, new Map());
+    expect([...roots.keys()]).toEqual(['object']);
   });
 
   it('compiles each text once', () => {

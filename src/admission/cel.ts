@@ -328,6 +328,14 @@ function kubernetesLibrary(): CelFunc[] {
       return indexOptional(this, index);
     }),
     celFunc('optional.of', [DYN], DYN, (value) => some(value)),
+    // `x in [...]` over many string literals, as compile plans it: no other value equals a string (and the map
+    // would compare an int with each of its keys).
+    celFunc(
+      IN_STRINGS,
+      [DYN, TAGGED],
+      BOOL,
+      (value, strings) => typeof value === 'string' && (strings as CelMap).has(value),
+    ),
     celFunc('optional.ofNonZeroValue', [DYN], DYN, (value) => (isZero(value) ? NONE() : some(value))),
     celFunc('optional.none', [], DYN, () => NONE()),
     celMethod('orValue', TAGGED, [DYN], DYN, function (fallback) {
@@ -587,6 +595,13 @@ const FIELD = /^\.\s*([A-Za-z_][A-Za-z0-9_]*)(?!\s*[(\w])/;
  */
 function rewriteOptionals(expression: string): string {
   let out = '';
+  // Its last two characters, for a raw string's prefix: reading `out` itself would flatten it at every string
+  // literal, quadratic in a policy that lists thousands of names.
+  let tail = '';
+  const append = (text: string) => {
+    out += text;
+    tail = (tail + text).slice(-2);
+  };
   let i = 0;
   let chained = false;
   while (i < expression.length) {
@@ -594,25 +609,25 @@ function rewriteOptionals(expression: string): string {
     const rest = expression.slice(i, i + 200);
     const optional = char === '.' ? (OPTIONAL_FIELD.exec(rest) ?? (chained ? FIELD.exec(rest) : null)) : null;
     if (optional) {
-      out += `._opt_select('${optional[1]}')`;
+      append(`._opt_select('${optional[1]}')`);
       i += optional[0].length;
       chained = true;
       continue;
     }
     const close = chained && char === '[' && expression[i + 1] !== '?' ? closingBracket(expression, i) : -1;
     if (close > 0) {
-      out += `._opt_index(${rewriteOptionals(expression.slice(i + 1, close))})`;
+      append(`._opt_index(${rewriteOptionals(expression.slice(i + 1, close))})`);
       i = close + 1;
       continue;
     }
     chained = false;
     if (char === '"' || char === "'") {
-      const end = stringEnd(expression, i, /(^|[^A-Za-z0-9_])[rR]$/.test(out));
-      out += expression.slice(i, end);
+      const end = stringEnd(expression, i, /(^|[^A-Za-z0-9_])[rR]$/.test(tail));
+      append(expression.slice(i, end));
       i = end;
       continue;
     }
-    out += char;
+    append(char);
     i += 1;
   }
   return out;
@@ -622,13 +637,42 @@ interface AstNode {
   readonly exprKind: { readonly case: string | undefined; readonly value?: unknown };
 }
 
-/** Top-level identifiers read, and functions called that the environment lacks. */
-function scan(root: AstNode): { reads: Set<string>; missing: Set<string>; nesting: number } {
+/**
+ * Lists of string literals at least this long, searched by `in`, are planned as a lookup (see {@link compile}):
+ * shorter ones cost less to build than the lookup saves.
+ */
+const STRING_SET_MIN = 16;
+const IN_STRINGS = '@in_strings';
+
+/** The strings of a list of string literals, undefined for any other node. */
+function stringLiterals(node: AstNode): string[] | undefined {
+  if (node.exprKind.case !== 'listExpr') return undefined;
+  const strings: string[] = [];
+  for (const element of (node.exprKind.value as { elements: AstNode[] }).elements) {
+    const constant = element.exprKind.value as { constantKind?: { case?: string; value?: unknown } } | undefined;
+    if (element.exprKind.case !== 'constExpr' || constant?.constantKind?.case !== 'stringValue') return undefined;
+    strings.push(constant.constantKind.value as string);
+  }
+  return strings;
+}
+
+/**
+ * Top-level identifiers read, functions called that the environment lacks, and the long lists of string literals
+ * that `in` searches.
+ */
+function scan(root: AstNode): {
+  reads: Set<string>;
+  missing: Set<string>;
+  nesting: number;
+  /** The `in` calls, by their list's strings. */
+  stringSets: Map<AstNode, string[]>;
+} {
   let depth = 0;
   let nesting = 0;
   const reads = new Set<string>();
   const missing = new Set<string>();
   const bound = new Set<string>();
+  const stringSets = new Map<AstNode, string[]>();
   const visit = (node: AstNode | undefined): void => {
     if (!node) return;
     const { case: kind, value } = node.exprKind;
@@ -657,6 +701,9 @@ function scan(root: AstNode): { reads: Set<string>; missing: Set<string>; nestin
           if (!BUILT_IN_CALL.test(name) && env().funcs.find(name) === undefined) missing.add(name);
           visit(v.target as AstNode);
         }
+        const [, list] = v.args as AstNode[];
+        const strings = name === '@in' && list ? stringLiterals(list) : undefined;
+        if (strings && strings.length >= STRING_SET_MIN) stringSets.set(node, strings);
         for (const arg of v.args as AstNode[]) visit(arg);
         return;
       }
@@ -687,7 +734,7 @@ function scan(root: AstNode): { reads: Set<string>; missing: Set<string>; nestin
     }
   };
   visit(root);
-  return { reads, missing, nesting };
+  return { reads, missing, nesting, stringSets };
 }
 
 function qualifiedName(node: AstNode): string | undefined {
@@ -859,7 +906,7 @@ function compile(expression: string): CelProgram | CelCompileError {
       unsupported,
     };
   }
-  const { reads, missing, nesting } = scan(ast.expr as unknown as AstNode);
+  const { reads, missing, nesting, stringSets } = scan(ast.expr as unknown as AstNode);
   if (nesting > CEL_MAX_NESTING)
     return { error: `nests comprehensions ${nesting} deep, beyond this evaluator's cost bound`, unsupported: true };
   if (missing.size > 0)
@@ -867,7 +914,24 @@ function compile(expression: string): CelProgram | CelCompileError {
       error: `uses ${[...missing].map((name) => `${name}()`).join(', ')}, which this evaluator does not implement`,
       unsupported: true,
     };
+  // `x in [...]` over many string literals (an exemption list) would build the list and compare each element at every
+  // evaluation: planned instead as a lookup in a map of those strings, bound with the variables under a name no
+  // expression can write. The tree is put back as parsed for recordAccess.
+  const sets: [string, unknown][] = [];
+  const parsed = new Map<AstNode, AstNode['exprKind']>();
+  for (const [node, strings] of stringSets) {
+    const name = `@strings${sets.length}`;
+    sets.push([name, cel().celMap(new Map(strings.map((text) => [text, true])))]);
+    parsed.set(node, node.exprKind);
+    const [value] = (node.exprKind.value as { args: AstNode[] }).args;
+    const set: AstNode = { exprKind: { case: 'identExpr', value: { name } } };
+    (node as { exprKind: AstNode['exprKind'] }).exprKind = {
+      case: 'callExpr',
+      value: { function: IN_STRINGS, args: [value, set] },
+    };
+  }
   const run = plan(env(), ast);
+  for (const [node, exprKind] of parsed) (node as { exprKind: AstNode['exprKind'] }).exprKind = exprKind;
   const program: CelProgram = {
     expression,
     reads,
@@ -878,6 +942,7 @@ function compile(expression: string): CelProgram | CelCompileError {
     evaluateCel(variables) {
       const bindings: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(variables)) bindings[name] = toCel(value);
+      for (const [name, set] of sets) bindings[name] = set;
       // An expression evaluated inside another (a lazy variable) spends the outer one's budget.
       if (budget.depth++ === 0) budget.used = 0;
       try {
