@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inventoryOf } from '../../test/support/admission.js';
 import { contextOf, findingsIn, inventoryWith } from '../../test/support/fix.js';
@@ -178,6 +181,60 @@ describe('admissionPolicies', () => {
     expect(
       privilegedRejects(privilegedPod({ kind: 'Job', name: 'nightly-backup-29012345', controller: false }), 'shop'),
     ).toBe(true);
+  });
+
+  it('exempts many workloads by key: each one, what its controllers create, and nothing named like them', async () => {
+    // Twenty privileged Deployments (a name with quotes among them, which a manifest may hold) and one that is not.
+    const deployment = (name: string, privileged: boolean) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: { containers: [{ name: 'a', image: 'ghcr.io/example/app:1.0', securityContext: { privileged } }] },
+        },
+      },
+    });
+    const names = [...Array.from({ length: 19 }, (_, i) => `app-${i}`), "x' || true || '"];
+    const folder = mkdtempSync(path.join(tmpdir(), 'kubematrix-exempt-'));
+    try {
+      const objects = [...names.map((name) => deployment(name, true)), deployment('app-0-x', false)];
+      writeFileSync(path.join(folder, 'all.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+      const context = await contextOf([folder], 'enforce');
+      const files = admissionPolicies(context);
+      const after = inventoryWith(context.inventory, files);
+      const privilegedRejects = (owner: Record<string, unknown> | undefined, named = true) => {
+        const ownerReferences = owner ? [{ apiVersion: 'apps/v1', controller: true, uid: 'u', ...owner }] : [];
+        const spec = {
+          containers: [{ name: 'a', image: 'ghcr.io/example/app:1.0', securityContext: { privileged: true } }],
+        };
+        const object = pod('p', 'shop', spec, { ownerReferences });
+        // Not named yet: a pod a ReplicaSet creates from generateName.
+        const { name: _, ...unnamed } = object.metadata;
+        return policiesRejecting(named ? object : { ...object, metadata: unnamed }, 'shop', after).includes(
+          'kubematrix-privileged',
+        );
+      };
+      expect(privilegedRejects({ kind: 'ReplicaSet', name: 'app-0-7d4b9c' })).toBe(false);
+      expect(privilegedRejects({ kind: 'ReplicaSet', name: 'app-18-1' })).toBe(false);
+      expect(privilegedRejects({ kind: 'Deployment', name: 'app-3' })).toBe(false);
+      expect(privilegedRejects({ kind: 'ReplicaSet', name: 'app-0-7d4b9c' }, false)).toBe(false);
+      // The ReplicaSet of app-0-x, which needs nothing, and suffixes a ReplicaSet does not have.
+      expect(privilegedRejects({ kind: 'ReplicaSet', name: 'app-0-x-7d4b9c' })).toBe(true);
+      expect(privilegedRejects({ kind: 'ReplicaSet', name: 'app-0-7D4B9C' })).toBe(true);
+      expect(privilegedRejects({ kind: 'ReplicaSet', name: 'app-0-' })).toBe(true);
+      expect(privilegedRejects({ kind: 'ReplicaSet', name: 'app-0' })).toBe(true);
+      expect(privilegedRejects({ kind: 'Job', name: 'app-0-1' })).toBe(true);
+      expect(privilegedRejects({ kind: 'ReplicaSet', name: 'evil-7d4b9c' })).toBe(true);
+      expect(privilegedRejects(undefined, false)).toBe(true);
+      // The quoted name stays a string: its own pods are exempted, and it exempts nothing else.
+      expect(privilegedRejects({ kind: 'Deployment', name: "x' || true || '" })).toBe(false);
+      expect(privilegedRejects({ kind: 'Deployment', name: 'x' })).toBe(true);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('is scanned clean by kubematrix: the policies add no finding of their own', async () => {

@@ -88,8 +88,12 @@ interface ExposureClass {
   readonly validations: readonly Validation[];
 }
 
-/** `[a, b]` as a CEL list of strings. */
-const celList = (items: readonly string[]) => `[${items.map((item) => `'${item}'`).join(', ')}]`;
+/**
+ * `[a, b]` as a CEL list of strings. Quotes and backslashes escaped: the API server refuses them in names, but a
+ * manifest may hold anything, and a name must not become CEL in the policy.
+ */
+const celList = (items: readonly string[]) =>
+  `[${items.map((item) => `'${item.replace(/[\\']/g, '\\$&')}'`).join(', ')}]`;
 
 /** A literal for an RE2 pattern: dots as `[.]`, so that the CEL string needs no escapes. */
 const literal = (text: string) => text.replaceAll('.', '[.]');
@@ -311,7 +315,7 @@ function workloadsOf(inventory: Inventory): Workload[] {
   return [...seen.values()];
 }
 
-/** The controller a workload's pods (or Jobs) name in their owner reference, as its name's pattern. */
+/** The controller a workload's pods (or Jobs) name in their owner reference, and what it adds to the workload's name. */
 const CREATED: Readonly<Record<string, { kind: string; suffix: string }>> = nameTable({
   Deployment: { kind: 'ReplicaSet', suffix: '[a-z0-9]+' },
   CronJob: { kind: 'Job', suffix: '[0-9]+' },
@@ -319,25 +323,27 @@ const CREATED: Readonly<Record<string, { kind: string; suffix: string }>> = name
 
 /**
  * CEL that is true for the workload and for what its controllers create from it: its ReplicaSet or Job (owned by
- * it), its pods (owned by it, or by the ReplicaSet or Job named after it). Only in its own namespace.
+ * it), its pods (owned by it, or by the ReplicaSet or Job named after it). Only in its own namespace. Each workload
+ * is a `namespace/kind/name` key in a list that `in` searches: one evaluation compares strings instead of running a
+ * sub-expression (a regex among them) per exempted workload, which made `fix` on thousands of them take minutes.
  */
 function exemptionOf(workloads: readonly Workload[]): string {
-  const byNamespace = new Map<string, Workload[]>();
-  for (const workload of workloads)
-    byNamespace.set(workload.namespace, [...(byNamespace.get(workload.namespace) ?? []), workload]);
-  return [...byNamespace]
-    .map(([namespace, listed]) => {
-      const each = listed.map(({ kind, name }) => {
-        const created = CREATED[kind];
-        const owners = [
-          `o.kind == '${kind}' && o.name == '${name}'`,
-          ...(created ? [`o.kind == '${created.kind}' && o.name.matches('^${literal(name)}-${created.suffix}$')`] : []),
-        ];
-        return `(object.kind == '${kind}' && object.metadata.name == '${name}') || object.metadata.?ownerReferences.orValue([]).exists(o, o.?controller.orValue(false) == true && (${owners.map((owner) => `(${owner})`).join(' || ')}))`;
-      });
-      return `(request.namespace == '${namespace}' && (${each.map((test) => `(${test})`).join(' || ')}))`;
-    })
-    .join(' || ');
+  if (workloads.length === 0) return '';
+  const keys = (listed: readonly Workload[]) =>
+    celList(listed.map(({ namespace, kind, name }) => `${namespace}/${kind}/${name}`));
+  // `kind/name`, prefixed by the request's namespace.
+  const key = (kindAndName: string) => `(request.namespace + '/' + ${kindAndName})`;
+  // A pod's ReplicaSet is its Deployment's name, a dash and a suffix without dashes: the name before the last dash.
+  const createdBy = Object.entries(CREATED).flatMap(([kind, created]) => {
+    const listed = workloads.filter((workload) => workload.kind === kind);
+    if (listed.length === 0) return [];
+    const workloadName = `'${kind}/' + o.name.substring(0, o.name.lastIndexOf('-'))`;
+    return [
+      `(o.kind == '${created.kind}' && o.name.matches('^.+-${created.suffix}$') && ${key(workloadName)} in ${keys(listed)})`,
+    ];
+  });
+  const byOwner = [`${key("o.kind + '/' + o.name")} in ${keys(workloads)}`, ...createdBy].join(' || ');
+  return `${key("object.kind + '/' + object.metadata.?name.orValue('')")} in ${keys(workloads)} || object.metadata.?ownerReferences.orValue([]).exists(o, o.?controller.orValue(false) == true && (${byOwner}))`;
 }
 
 const SYSTEM_CONDITION = {
