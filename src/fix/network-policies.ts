@@ -3,7 +3,7 @@ import { parseIp } from '../k8s/ip.js';
 import { policedWorkloads } from '../k8s/network-isolation.js';
 import { type ConnectionPort, METADATA_ENDPOINTS, networkPolicies, type Peer } from '../k8s/network-policies.js';
 import { SYSTEM_NAMESPACES } from '../k8s/pod-security.js';
-import { portNumber, routesTo, serviceSelects } from '../k8s/services.js';
+import { podsSelectedBy, portNumber, routesTo } from '../k8s/services.js';
 import type { TechniqueId } from '../matrix/types.js';
 import { GENERATED_LABELS, listText, manifestText } from './text.js';
 import type { FixFile, FixGenerator } from './types.js';
@@ -80,8 +80,10 @@ interface Route {
 }
 
 function routesIn(inventory: Inventory, namespace: string, pods: readonly PodSpecView[]): Route[] {
+  const policed = new Set(pods);
   return inventory.inNamespace('Service', namespace).flatMap((service) => {
-    const selected = pods.filter((pod) => serviceSelects(service, pod));
+    // Both in the inventory's order.
+    const selected = podsSelectedBy(inventory, service).filter((pod) => policed.has(pod));
     const ports = servicePorts(service, selected);
     if (!selected.length || !ports.length) return [];
     const routes = selected.flatMap((pod) => routesTo(inventory, pod)).filter((route) => route.service === service);
@@ -224,13 +226,21 @@ export const networkPolicyFixes: FixGenerator = (context) => {
     const { objects, lines } = policiesFor(namespace, routes, controllers);
     const after = withObjects(inventory, objects);
     const afterPods = policedWorkloads(after).get(namespace) ?? [];
+    const afterByName = new Map<string, number[]>();
+    afterPods.forEach((pod, index) => {
+      const listed = afterByName.get(pod.owner.ref.name);
+      if (listed) listed.push(index);
+      else afterByName.set(pod.owner.ref.name, [index]);
+    });
     const open: string[] = [];
     const breaks: string[] = [];
     for (const route of routes) {
       const name = `Service ${namespace}/${route.service.ref.name}`;
-      const afterRoute = afterPods.filter((pod) =>
-        route.pods.some((before) => before.owner.ref.name === pod.owner.ref.name),
-      );
+      // The route's workloads after the files, by name, each once and in the inventory's order.
+      const afterRoute = [...new Set(route.pods.map((pod) => pod.owner.ref.name))]
+        .flatMap((each) => afterByName.get(each) ?? [])
+        .sort((a, b) => a - b)
+        .map((index) => afterPods[index] as PodSpecView);
       for (const { peer, text } of clientsOf(route, controllers)) {
         const before = reaches(inventory, route.pods, route, peer);
         const later = reaches(after, afterRoute, route, peer);

@@ -42,10 +42,34 @@ function empty(selector: NetworkPolicySpec['podSelector']): boolean {
   return !Object.keys(selector?.matchLabels ?? {}).length && !selector?.matchExpressions?.length;
 }
 
-function rulesOf(policy: NetworkPolicy, direction: Direction) {
-  return direction === 'Ingress'
-    ? (policy.spec.ingress ?? []).map((rule) => ({ peers: rule.from ?? [], ports: rule.ports ?? [] }))
-    : (policy.spec.egress ?? []).map((rule) => ({ peers: rule.to ?? [], ports: rule.ports ?? [] }));
+interface Rule {
+  readonly peers: readonly NetworkPolicyPeer[];
+  readonly ports: readonly NetworkPolicyPort[];
+  /** Whether it can allow an address (no peers, or an ipBlock): most rules name pods, and addresses ask often. */
+  readonly toAddresses: boolean;
+}
+
+const ruleOf = (peers: readonly NetworkPolicyPeer[] = [], ports: readonly NetworkPolicyPort[] = []): Rule => ({
+  peers,
+  ports,
+  toAddresses: peers.length === 0 || peers.some((peer) => peer.ipBlock !== undefined),
+});
+
+const RULES = new WeakMap<NetworkPolicy, Partial<Record<Direction, readonly Rule[]>>>();
+
+/** A policy's rules one way, read once: every connection a pod it selects asks about walks them. */
+function rulesOf(policy: NetworkPolicy, direction: Direction): readonly Rule[] {
+  const known = RULES.get(policy) ?? {};
+  let rules = known[direction];
+  if (!rules) {
+    rules =
+      direction === 'Ingress'
+        ? (policy.spec.ingress ?? []).map((rule) => ruleOf(rule.from, rule.ports))
+        : (policy.spec.egress ?? []).map((rule) => ruleOf(rule.to, rule.ports));
+    known[direction] = rules;
+    RULES.set(policy, known);
+  }
+  return rules;
 }
 
 function ipBlockHolds(peer: NetworkPolicyPeer, address: IpAddress): boolean {
@@ -214,6 +238,7 @@ function buildIndex(inventory: Inventory): NetworkPolicyIndex {
     const allowedBy: PolicyRule[] = [];
     for (const policy of policies) {
       rulesOf(policy, direction).forEach((rule, index) => {
+        if ('address' in other && !rule.toAddresses) return;
         const portOk = rule.ports.length === 0 || rule.ports.some((entry) => portMatches(entry, port));
         const peerOk = rule.peers.length === 0 || rule.peers.some((peer) => holds(peer, pod.namespace));
         if (portOk && peerOk) allowedBy.push({ policy, direction, index });
