@@ -62,6 +62,8 @@ function fakeEngine(
         },
       ];
     },
+    // It reads nothing of the input but the request.
+    dependsOn: () => [],
   };
 }
 
@@ -212,18 +214,15 @@ kind: ClusterRoleBinding
 metadata: {name: ns-creator}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ns-creator}
 subjects: [{kind: User, name: alice}]
----
-# The policy text names shop: namespaces are told apart by name.
-apiVersion: kyverno.io/v1
-kind: Policy
-metadata: {name: shop-rules, namespace: shop}
-spec: {rules: []}
 `;
-    // Only in shop: the fake policy reads the namespace.
-    const shopOnly = fakeEngine(
-      'shop-only',
-      (pod, request) => request.namespace === 'shop' && containersOf(pod, ALL_GROUPS).some(isPrivileged),
-    );
+    // Only in shop: the fake policy reads the namespace, and says it names shop.
+    const shopOnly: AdmissionEngine = {
+      ...fakeEngine(
+        'shop-only',
+        (pod, request) => request.namespace === 'shop' && containersOf(pod, ALL_GROUPS).some(isPrivileged),
+      ),
+      dependsOn: () => ['shop'],
+    };
     const simulation = simulate(inventoryOf(creator), [shopOnly]);
     expect(simulation.namespaces).toEqual(['shop', NEW_NAMESPACE]);
     expect(simulation.cluster('privileged')?.enforcement).toBe('partial');
@@ -288,6 +287,61 @@ spec:
       ['a', 'b', 'c'].flatMap((namespace) => Array(6).fill(namespace)),
     );
     expect(entry?.rejects.length).toBe(3 * (a.probes.length - 6));
+  });
+
+  it('tells apart a namespace that only an exception, a namespaced policy or a configuration names', () => {
+    const namespaces = ['shop', 'payments']
+      .map((name) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}`)
+      .join('\n---\n');
+    const clusterPolicy = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: no-privileged}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: no-privileged
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: no privileged containers
+      pattern: {spec: {containers: [{=(securityContext): {=(privileged): "false"}}]}}`;
+    const validatingPolicy = (kind: string, namespace?: string) => `apiVersion: policies.kyverno.io/v1
+kind: ${kind}
+metadata: {name: no-privileged${namespace ? `, namespace: ${namespace}` : ''}}
+spec:
+  validationActions: [Deny]
+  matchConstraints: {resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]}
+  validations:
+  - expression: "!object.spec.containers.exists(c, c.?securityContext.?privileged.orValue(false))"`;
+    const cases: Record<string, string> = {
+      'a Kyverno PolicyException': `${clusterPolicy}
+---
+apiVersion: kyverno.io/v2
+kind: PolicyException
+metadata: {name: payments, namespace: kyverno}
+spec:
+  exceptions: [{policyName: no-privileged, ruleNames: [no-privileged]}]
+  match: {any: [{resources: {kinds: [Pod], namespaces: [payments]}}]}`,
+      'a CEL PolicyException in the namespace': `${validatingPolicy('ValidatingPolicy')}
+---
+apiVersion: policies.kyverno.io/v1
+kind: PolicyException
+metadata: {name: payments, namespace: payments}
+spec:
+  policyRefs: [{name: no-privileged, kind: ValidatingPolicy}]
+  matchConditions: [{name: all, expression: "true"}]`,
+      'a NamespacedValidatingPolicy': validatingPolicy('NamespacedValidatingPolicy', 'shop'),
+      'a PodSecurityConfiguration': `apiVersion: pod-security.admission.config.k8s.io/v1
+kind: PodSecurityConfiguration
+defaults: {enforce: baseline}
+exemptions: {namespaces: [payments]}`,
+    };
+    for (const [what, policies] of Object.entries(cases)) {
+      const simulation = simulate(inventoryOf(`${namespaces}\n---\n${policies}`));
+      const admitted = (namespace: string) =>
+        simulation.inNamespace('privileged', namespace).probes.filter((probe) => probe.verdict === 'admitted').length;
+      // The shop rejects the probes of plain pods at least; payments admits them.
+      expect.soft(admitted('shop'), what).toBeLessThan(admitted('payments'));
+    }
   });
 
   it('does not let a namespace missing from the input answer for a new one: its labels are unknown, the new one has none', () => {

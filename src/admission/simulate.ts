@@ -76,16 +76,6 @@ export const namespaceName = (namespace: string) => (namespace === NEW_NAMESPACE
 /** The image compliant containers run when the input runs none. */
 const FALLBACK_IMAGE = 'registry.k8s.io/pause:3.10';
 
-const ADMISSION_KINDS = new Set([
-  'ClusterPolicy',
-  'Policy',
-  'ValidatingPolicy',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'ConstraintTemplate',
-  'AdmissionConfiguration',
-]);
-
 export function simulate(inventory: Inventory, engines: readonly AdmissionEngine[] = ENGINES): Simulation {
   return engines === ENGINES ? derived(inventory, simulateAll) : new Simulator(inventory, engines);
 }
@@ -272,13 +262,11 @@ class Simulator implements Simulation {
   }
 
   #text: string | undefined;
+  /** What the engines' answers depend on (see AdmissionEngine.dependsOn), as text. */
   #policyText(): string {
-    this.#text ??= this.#inventory.resources
-      .filter(
-        (resource) =>
-          ADMISSION_KINDS.has(resource.ref.kind) || resource.ref.apiVersion.startsWith('constraints.gatekeeper.sh/'),
-      )
-      .map((resource) => JSON.stringify(resource.object))
+    this.#text ??= this.#engines
+      .flatMap((engine) => engine.dependsOn?.(this.#inventory) ?? this.#inventory.resources.map((r) => r.object))
+      .map((value) => JSON.stringify(value))
       .join('\n');
     return this.#text;
   }

@@ -69,6 +69,12 @@ export interface AdmissionEngine {
    * one: the simulation, which submits hundreds of probes, then leaves it out. Absent means it may.
    */
   mayAnswer?(inventory: Inventory): boolean;
+  /**
+   * What its answers depend on in the input besides the request and its Namespace's labels, as JSON values: its
+   * policies, bindings, exceptions and configuration, and the namespaces it treats apart by default. The simulation
+   * gives a namespace none of these name the answers of another with the same labels. Absent: the whole input.
+   */
+  dependsOn?(inventory: Inventory): readonly unknown[];
 }
 
 export interface AdmissionResult {

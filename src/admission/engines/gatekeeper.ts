@@ -201,4 +201,12 @@ export const gatekeeperEngine: AdmissionEngine = {
   },
   mayDeny: hasPolicies,
   mayAnswer: hasPolicies,
+  dependsOn: (inventory) => {
+    const { templates, constraints } = indexOf(inventory);
+    return [
+      ...[...templates.values()].map(({ template }) => template.object),
+      ...constraints.map((c) => c.object),
+      OWN_NAMESPACE,
+    ];
+  },
 };

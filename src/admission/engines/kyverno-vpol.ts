@@ -163,4 +163,11 @@ export const kyvernoValidatingPolicyEngine: AdmissionEngine = {
   },
   mayDeny: hasPolicies,
   mayAnswer: hasPolicies,
+  dependsOn: (inventory) =>
+    [
+      ...policiesOf(inventory),
+      ...inventory
+        .ofKind('PolicyException')
+        .filter((exception) => String(exception.object.apiVersion).startsWith(GROUP)),
+    ].map((resource) => resource.object),
 };

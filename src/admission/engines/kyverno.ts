@@ -894,6 +894,13 @@ export const kyverno: AdmissionEngine = {
   },
   mayDeny: hasPolicies,
   mayAnswer: hasPolicies,
+  dependsOn: (inventory) => {
+    const { policies, exceptions } = setupOf(inventory);
+    const config = inventory.ofKind('ConfigMap').filter((map) => map.ref.name === 'kyverno');
+    return [...policies, ...exceptions.map(({ resource }) => resource), ...config]
+      .map((resource): unknown => resource.object)
+      .concat([DEFAULT_FILTERED_NAMESPACES]);
+  },
 };
 
 /** Kyverno reads no old object where it can say what it reads (templated messages and conditions can). */

@@ -289,6 +289,11 @@ export const podSecurityAdmission: AdmissionEngine = {
     }
     return may;
   },
+  // Its exemptions and defaults; the Namespace's labels are the rest.
+  dependsOn: (inventory) => {
+    const config = podSecurityConfigOf(inventory);
+    return config ? [config.resource.object] : [];
+  },
 };
 
 /** A stand-in Namespace for outcomes about a namespace the input lacks (no object to point at). */

@@ -242,4 +242,6 @@ export const validatingAdmissionPolicyEngine: AdmissionEngine = {
   },
   mayDeny: hasPolicies,
   mayAnswer: hasPolicies,
+  // Params objects are read by `paramKind`, which the simulation takes for reading names.
+  dependsOn: (inventory) => indexOf(inventory).bound.flatMap(({ policy, binding }) => [policy.object, binding.object]),
 };

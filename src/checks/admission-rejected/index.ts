@@ -24,7 +24,7 @@ const OUTCOMES = [
 const ADMISSION_KINDS: Readonly<Record<string, readonly string[]>> = {
   'admissionregistration.k8s.io': ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
   'kyverno.io': ['ClusterPolicy', 'Policy'],
-  'policies.kyverno.io': ['ValidatingPolicy'],
+  'policies.kyverno.io': ['ValidatingPolicy', 'NamespacedValidatingPolicy'],
   'templates.gatekeeper.sh': ['ConstraintTemplate'],
   '': ['Namespace'],
   'apiserver.config.k8s.io': ['AdmissionConfiguration'],
