@@ -224,6 +224,68 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
     expect(assessing(undiscovered)).toEqual([]);
   });
 
+  it("collects Kyverno's policies with the exceptions that exempt from them: a policy is not credited where it lets by", async () => {
+    const clusterPolicy = {
+      apiVersion: 'kyverno.io/v1',
+      kind: 'ClusterPolicy',
+      metadata: { name: 'no-privileged' },
+      spec: {
+        validationFailureAction: 'Enforce',
+        rules: [
+          {
+            name: 'no-privileged',
+            match: { any: [{ resources: { kinds: ['Pod'] } }] },
+            validate: {
+              message: 'no privileged containers',
+              pattern: { spec: { containers: [{ '=(securityContext)': { '=(privileged)': 'false' } }] } },
+            },
+          },
+        ],
+      },
+    };
+    const exception = {
+      apiVersion: 'kyverno.io/v2',
+      kind: 'PolicyException',
+      metadata: { name: 'payments', namespace: 'kyverno' },
+      spec: {
+        exceptions: [{ policyName: 'no-privileged', ruleNames: ['no-privileged'] }],
+        match: { any: [{ resources: { kinds: ['Pod'], namespaces: ['payments'] } }] },
+      },
+    };
+    const celException = {
+      apiVersion: 'policies.kyverno.io/v1',
+      kind: 'PolicyException',
+      metadata: { name: 'none', namespace: 'payments' },
+      spec: { policyRefs: [{ name: 'absent', kind: 'ValidatingPolicy' }], matchConditions: [] },
+    };
+    const namespaces = ['shop', 'payments'].map((name) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+    }));
+    const collection = await collect(await serve({}, [...namespaces, clusterPolicy, exception, celException]));
+    expect(collection.kinds).toEqual(
+      expect.arrayContaining([
+        { kind: 'PolicyException', apiVersion: 'kyverno.io/v2', objects: 1, metadataOnly: false },
+        { kind: 'PolicyException', apiVersion: 'policies.kyverno.io/v1', objects: 1, metadataOnly: false },
+      ]),
+    );
+    const gap = (collected: typeof collection) =>
+      scanCollection(collected)
+        .report.findings.filter((finding) => finding.checkId === 'admission-gap')
+        .map((finding) => finding.message);
+    expect(gap(collection).join(' ')).toContain('admitted in payments');
+    // Not allowed to list the exceptions: what they may exempt is not claimed either way.
+    const forbidden = await collect(
+      await serve({ policyexceptions: { status: 403 } }, [...namespaces, clusterPolicy, exception]),
+    );
+    expect(forbidden.unavailable.map((kind) => kind.resource)).toContain('policyexceptions.kyverno.io');
+    const assessedByGap = (collected: typeof collection) =>
+      scanCollection(collected).report.techniques.filter((t) => t.assessedBy.includes('admission-gap'));
+    expect(assessedByGap(collection).length).toBeGreaterThan(0);
+    expect(assessedByGap(forbidden)).toEqual([]);
+  });
+
   it('counts events per namespace with one-item lists, and never keeps them', async () => {
     const event = (namespace: string, index: number) => ({
       apiVersion: 'v1',

@@ -31,6 +31,7 @@ const networking = of('networking.k8s.io');
 const rbac = of('rbac.authorization.k8s.io');
 const admission = of('admissionregistration.k8s.io');
 const kyverno = of('kyverno.io');
+const kyvernoCel = of('policies.kyverno.io');
 const gatekeeper = of('templates.gatekeeper.sh');
 const gateway = of('gateway.networking.k8s.io');
 
@@ -63,6 +64,11 @@ export const COLLECTED_KINDS: readonly CollectedKind[] = [
   admission('validatingadmissionpolicybindings', 'ValidatingAdmissionPolicyBinding'),
   kyverno('clusterpolicies', 'ClusterPolicy'),
   kyverno('policies', 'Policy'),
+  // What exempts from Kyverno's policies is read with them: without it, a policy would seem to reject what it lets by.
+  kyverno('policyexceptions', 'PolicyException'),
+  kyvernoCel('validatingpolicies', 'ValidatingPolicy'),
+  kyvernoCel('namespacedvalidatingpolicies', 'NamespacedValidatingPolicy'),
+  kyvernoCel('policyexceptions', 'PolicyException'),
   gatekeeper('constrainttemplates', 'ConstraintTemplate'),
   gateway('gateways', 'Gateway'),
   gateway('httproutes', 'HTTPRoute'),
