@@ -5,14 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { inventoryOf } from '../../test/support/admission.js';
 import { contextOf, findingsIn, inventoryWith } from '../../test/support/fix.js';
 import { openApiErrors } from '../../test/support/openapi.js';
+import { compileCel } from '../admission/cel.js';
 import { kyverno } from '../admission/engines/kyverno.js';
 import { validatingAdmissionPolicyEngine } from '../admission/engines/vap.js';
 import { admissionRequest, admit, admitRequest, outcomesOf } from '../admission/index.js';
 import { PROBES, probeObject } from '../admission/probes.js';
 import { simulate } from '../admission/simulate.js';
 import type { AdmissionEngine } from '../admission/types.js';
-import { asRecord, type Inventory } from '../inventory/index.js';
-import { admissionPolicies } from './admission-policies.js';
+import { asRecord, type Inventory, type Resource } from '../inventory/index.js';
+import { admissionPolicies, exemptionOf, exemptionsWithin } from './admission-policies.js';
 import type { FixContext, FixFile } from './types.js';
 
 const SHOP = ['examples/shop'];
@@ -235,6 +236,44 @@ describe('admissionPolicies', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  it('exempts whole namespaces, those with the most names first, when the names would not fit in one API object', () => {
+    const workload = (namespace: string, kind: string, name: string) => ({
+      kind,
+      namespace,
+      name,
+      resource: { ref: { apiVersion: 'apps/v1', kind, namespace, name } } as Resource,
+    });
+    const many = [
+      ...Array.from({ length: 50 }, (_, i) => workload('shop', 'Deployment', `app-${i}`)),
+      ...Array.from({ length: 10 }, (_, i) => workload('payments', 'Deployment', `pay-${i}`)),
+      ...Array.from({ length: 2 }, (_, i) => workload('docs', 'CronJob', `backup-${i}`)),
+    ];
+    const listed = exemptionOf({ workloads: many, namespaces: [] });
+    expect(exemptionsWithin(many)).toEqual({ workloads: many, namespaces: [] });
+    const within = exemptionsWithin(many, listed.length - 1);
+    expect(within.namespaces).toEqual([{ namespace: 'shop', workloads: 50 }]);
+    expect(within.workloads).toEqual(many.filter((each) => each.namespace !== 'shop'));
+    expect(exemptionOf(within).length).toBeLessThan(listed.length - 1);
+    expect(exemptionsWithin(many, 10).namespaces.map((each) => each.namespace)).toEqual(['shop', 'payments', 'docs']);
+
+    const program = compileCel(exemptionOf(within));
+    if ('error' in program) throw new Error(program.error);
+    const exempted = (namespace: string, owner?: { kind: string; name: string }) => {
+      const ownerReferences = owner ? [{ apiVersion: 'apps/v1', controller: true, uid: 'u', ...owner }] : [];
+      const outcome = program.evaluate({
+        request: { namespace },
+        object: { kind: 'Pod', metadata: { name: 'p', namespace, ownerReferences } },
+      });
+      return outcome.ok ? outcome.value : outcome.error;
+    };
+    expect(exempted('shop')).toBe(true);
+    expect(exempted('payments', { kind: 'ReplicaSet', name: 'pay-3-7d4b9c' })).toBe(true);
+    expect(exempted('payments', { kind: 'ReplicaSet', name: 'app-3-7d4b9c' })).toBe(false);
+    expect(exempted('payments')).toBe(false);
+    expect(exempted('docs', { kind: 'Job', name: 'backup-1-29012345' })).toBe(true);
+    expect(exempted('docs', { kind: 'Job', name: 'backup-2-29012345' })).toBe(false);
   });
 
   it('is scanned clean by kubematrix: the policies add no finding of their own', async () => {

@@ -13,6 +13,7 @@ import { ESCAPE_CAPABILITY_NAMES } from '../k8s/node-exposure.js';
 import { SYSTEM_NAMESPACES } from '../k8s/pod-security.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';
 import { nameTable } from '../util/lookup.js';
+import { compareText, formatCount } from '../util/text.js';
 import { GENERATED_LABELS, listText, manifestText } from './text.js';
 import type { FixContext, FixFile, FixGenerator } from './types.js';
 
@@ -23,6 +24,7 @@ import type { FixContext, FixFile, FixGenerator } from './types.js';
  * workload, and reads every container list, so that none of admission-gap's probes gets around it; a workload is
  * refused when it is created, not when its controller fails to create pods. The workloads that need the setting today
  * are exempted by namespace and name, so that the policy can enforce from the first day; each file lists them.
+ * Where so many need it that the list would not fit in one API object, whole namespaces are exempted instead.
  */
 
 type Json = Record<string, unknown>;
@@ -321,14 +323,68 @@ const CREATED: Readonly<Record<string, { kind: string; suffix: string }>> = name
   CronJob: { kind: 'Job', suffix: '[0-9]+' },
 });
 
+/** What a policy exempts: workloads by key, and whole namespaces where their workloads would not fit in the policy. */
+export interface Exemptions {
+  readonly workloads: readonly Workload[];
+  /** Each with how many of its workloads need the setting. */
+  readonly namespaces: readonly { readonly namespace: string; readonly workloads: number }[];
+}
+
 /**
- * CEL that is true for the workload and for what its controllers create from it: its ReplicaSet or Job (owned by
- * it), its pods (owned by it, or by the ReplicaSet or Job named after it). Only in its own namespace. Each workload
- * is a `namespace/kind/name` key in a list that `in` searches: one evaluation compares strings instead of running a
- * sub-expression (a regex among them) per exempted workload, which made `fix` on thousands of them take minutes.
+ * Characters the exemption's CEL may take: the API server keeps a policy in etcd, whose default limit is 1.5 MiB an
+ * object, and refuses a larger one (the Kyverno variant is about as large). Some 16,000 workloads of common names.
  */
-function exemptionOf(workloads: readonly Workload[]): string {
-  if (workloads.length === 0) return '';
+export const EXEMPTION_BUDGET = 1_000_000;
+
+/** The workloads as exemptions, the namespaces with the most of them exempted whole until the CEL fits in `budget`. */
+export function exemptionsWithin(workloads: readonly Workload[], budget = EXEMPTION_BUDGET): Exemptions {
+  // A workload's key is in the list of all and, for one whose controller creates pods by name, in its kind's list.
+  const cost = ({ namespace, kind, name }: Workload) =>
+    `'${namespace}/${kind}/${name}', `.length * (CREATED[kind] ? 3 : 2);
+  const byNamespace = new Map<string, { namespace: string; workloads: number; cost: number }>();
+  for (const workload of workloads) {
+    const entry = byNamespace.get(workload.namespace) ?? { namespace: workload.namespace, workloads: 0, cost: 0 };
+    entry.workloads += 1;
+    entry.cost += cost(workload);
+    byNamespace.set(workload.namespace, entry);
+  }
+  const costliest = [...byNamespace.values()].sort((a, b) => b.cost - a.cost || compareText(a.namespace, b.namespace));
+  const whole = new Set<string>();
+  const exemptions = (): Exemptions => ({
+    workloads: workloads.filter((workload) => !whole.has(workload.namespace)),
+    namespaces: costliest
+      .filter((entry) => whole.has(entry.namespace))
+      .map(({ namespace, workloads: count }) => ({ namespace, workloads: count })),
+  });
+  // Estimated from the keys first (they are nearly all of it), then made sure of.
+  let estimate = costliest.reduce((sum, entry) => sum + entry.cost, 0);
+  for (const entry of costliest) {
+    if (estimate <= budget) break;
+    whole.add(entry.namespace);
+    estimate -= entry.cost - `'${entry.namespace}', `.length;
+  }
+  let result = exemptions();
+  for (const entry of costliest) {
+    if (whole.has(entry.namespace)) continue;
+    if (exemptionOf(result).length <= budget) break;
+    whole.add(entry.namespace);
+    result = exemptions();
+  }
+  return result;
+}
+
+/**
+ * CEL that is true in the namespaces exempted whole, and for each workload and what its controllers create from it:
+ * its ReplicaSet or Job (owned by it), its pods (owned by it, or by the ReplicaSet or Job named after it), in its own
+ * namespace. Each workload is a `namespace/kind/name` key in a list that `in` searches: one evaluation compares
+ * strings instead of running a sub-expression (a regex among them) per exempted workload, which made `fix` on
+ * thousands of them take minutes.
+ */
+export function exemptionOf({ workloads, namespaces }: Exemptions): string {
+  const whole = namespaces.length
+    ? [`request.namespace in ${celList(namespaces.map(({ namespace }) => namespace))}`]
+    : [];
+  if (workloads.length === 0) return whole.join('');
   const keys = (listed: readonly Workload[]) =>
     celList(listed.map(({ namespace, kind, name }) => `${namespace}/${kind}/${name}`));
   // `kind/name`, prefixed by the request's namespace.
@@ -343,7 +399,11 @@ function exemptionOf(workloads: readonly Workload[]): string {
     ];
   });
   const byOwner = [`${key("o.kind + '/' + o.name")} in ${keys(workloads)}`, ...createdBy].join(' || ');
-  return `${key("object.kind + '/' + object.metadata.?name.orValue('')")} in ${keys(workloads)} || object.metadata.?ownerReferences.orValue([]).exists(o, o.?controller.orValue(false) == true && (${byOwner}))`;
+  return [
+    ...whole,
+    `${key("object.kind + '/' + object.metadata.?name.orValue('')")} in ${keys(workloads)}`,
+    `object.metadata.?ownerReferences.orValue([]).exists(o, o.?controller.orValue(false) == true && (${byOwner}))`,
+  ].join(' || ');
 }
 
 const SYSTEM_CONDITION = {
@@ -351,7 +411,7 @@ const SYSTEM_CONDITION = {
   expression: `!(request.namespace in ${celList(SYSTEM)})`,
 };
 
-function validatingPolicy(exposure: ExposureClass, exempted: readonly Workload[], mode: FixContext['mode']): Json[] {
+function validatingPolicy(exposure: ExposureClass, exempted: Exemptions, mode: FixContext['mode']): Json[] {
   const name = `kubematrix-${exposure.id}`;
   const metadata = { name, labels: GENERATED_LABELS };
   const exemption = exemptionOf(exempted);
@@ -380,7 +440,7 @@ function validatingPolicy(exposure: ExposureClass, exempted: readonly Workload[]
 }
 
 /** The same rule for Kyverno: its `cel` block has no match conditions, so the exemption is part of each expression. */
-function kyvernoPolicy(exposure: ExposureClass, exempted: readonly Workload[], mode: FixContext['mode']): Json {
+function kyvernoPolicy(exposure: ExposureClass, exempted: Exemptions, mode: FixContext['mode']): Json {
   const exemption = exemptionOf(exempted);
   const variables = [
     ...(exemption ? [{ name: 'exempted', expression: exemption }] : []),
@@ -481,7 +541,7 @@ function header(
   what: string,
   exposure: ExposureClass,
   mode: FixContext['mode'],
-  exempted: readonly Workload[],
+  exempted: Exemptions,
   breaks: readonly string[],
   extra: readonly string[],
 ): string[] {
@@ -495,12 +555,19 @@ function header(
       : 'Mode enforce: validationActions Deny.',
     ...extra,
     `Closes: new workloads with ${exposure.title}${techniques.length ? ` (${techniques.join(', ')})` : ''}. Findings on today's workloads stay open until they are fixed: the exempted ones need the setting.`,
-    ...(exempted.length
+    ...(exempted.namespaces.length
       ? [
-          `Exempted, by namespace and name (with the ReplicaSets, Jobs and Pods their controllers create): ${exempted.map(describe).join(', ')}.`,
+          `Exempted whole, as the names of the workloads that need the setting would not fit in one API object (how many need it): ${exempted.namespaces.map(({ namespace, workloads }) => `${namespace} (${formatCount(workloads)})`).join(', ')}. Any pod created there is exempted too: list them by name once fewer need it.`,
+        ]
+      : []),
+    ...(exempted.workloads.length
+      ? [
+          `Exempted, by namespace and name (with the ReplicaSets, Jobs and Pods their controllers create): ${exempted.workloads.map(describe).join(', ')}.`,
           "An exemption trusts the pod's controller reference, which whoever may create pods in that namespace can write: fix the workload, then drop its exemption.",
         ]
-      : ['Exempted: none; no current workload needs it.']),
+      : exempted.namespaces.length
+        ? []
+        : ['Exempted: none; no current workload needs it.']),
     breaks.length ? `Would break: ${breaks.join(' ')}` : 'Would break: nothing; no current workload is refused.',
   ];
 }
@@ -522,10 +589,10 @@ export const admissionPolicies: FixGenerator = (context) => {
     const needing = refused(
       workloads,
       inventory,
-      validatingPolicy(exposure, [], 'enforce'),
+      validatingPolicy(exposure, { workloads: [], namespaces: [] }, 'enforce'),
       validatingAdmissionPolicyEngine,
     );
-    const exempted = needing.map(({ workload }) => workload);
+    const exempted = exemptionsWithin(needing.map(({ workload }) => workload));
     const extra =
       exposure.id === 'image-registries'
         ? [
