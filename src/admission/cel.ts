@@ -638,8 +638,8 @@ interface AstNode {
 }
 
 /**
- * Lists of string literals at least this long, searched by `in`, are planned as a lookup (see {@link compile}):
- * shorter ones cost less to build than the lookup saves.
+ * Lists of string literals at least this long, searched by `in`, are planned as a lookup (see {@link compile}): an
+ * exemption list holds thousands; the few names most policies list are left as the library plans them.
  */
 const STRING_SET_MIN = 16;
 const IN_STRINGS = '@in_strings';
@@ -930,8 +930,12 @@ function compile(expression: string): CelProgram | CelCompileError {
       value: { function: IN_STRINGS, args: [value, set] },
     };
   }
-  const run = plan(env(), ast);
-  for (const [node, exprKind] of parsed) (node as { exprKind: AstNode['exprKind'] }).exprKind = exprKind;
+  let run: ReturnType<typeof plan>;
+  try {
+    run = plan(env(), ast);
+  } finally {
+    for (const [node, exprKind] of parsed) (node as { exprKind: AstNode['exprKind'] }).exprKind = exprKind;
+  }
   const program: CelProgram = {
     expression,
     reads,
