@@ -1,5 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Config } from '../../config/index.js';
 import { checkOptions } from '../../engine/analyze.js';
 import type { ScanOptions, ScanResult } from '../../engine/scan.js';
@@ -10,12 +12,14 @@ import { type WhatIf, whatIf, whatIfLines } from '../../fix/what-if.js';
 import { FolderError, folderFiles, writeFolder } from '../../fix/write.js';
 import { renderHtml } from '../../report/html/index.js';
 import type { RuleCatalog } from '../../report/index.js';
+import { renderJsonDocument } from '../../report/json/report.js';
+import { collectScanGarbage } from '../../report/memory.js';
 import { formatInputError } from '../../report/terminal/errors.js';
 import { plural } from '../../report/terminal/findings.js';
 import { renderMatrixPair } from '../../report/terminal/matrix.js';
 import { printableCopy } from '../../report/terminal/text.js';
 import { printable } from '../../util/text.js';
-import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError } from '../io.js';
+import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError, writePieces } from '../io.js';
 import type { ClusterOptions } from './cluster.js';
 import {
   catalogFor,
@@ -139,6 +143,10 @@ async function planFix(
   const scanned = await scanInput(io, paths, collection, scanOptions);
   if (nothingRead(io, scanned.report)) return ExitCode.usage;
 
+  // Each stage leaves garbage the next would otherwise grow the heap over (the scan's parsed files, the admission
+  // simulations of the policies, the second scan): collected between them, gen.py's 10,000 resources peak at 0.6 GB
+  // instead of 0.7-0.9, in no more time.
+  collectScanGarbage();
   const files = fix(scanned, {
     only: options.only,
     mode: options.mode,
@@ -146,7 +154,9 @@ async function planFix(
     ...(usage ? { usage } : {}),
   });
   if (options.write) editInputs(io, scanned);
+  collectScanGarbage();
   const what = whatIf(scanned, files, scanOptions);
+  collectScanGarbage();
   if (outputs.folder !== undefined) {
     try {
       writeFolder(outputs.folder, folderFiles(files, what), { force: !!options.force });
@@ -158,10 +168,11 @@ async function planFix(
     }
   }
   for (const [index, { format, file }] of outputs.formats.entries()) {
-    const text = render(format, files, what, io, catalog, !!options.whatIf, file === undefined);
+    const pieces = render(format, files, what, io, catalog, !!options.whatIf, file === undefined);
     const handle = handles[index];
-    if (handle) await handle.writeFile(text);
-    else io.stdout.write(text);
+    // In pieces, as scan writes its reports: the JSON of 10,000 resources' fix is some 100 MB.
+    if (handle) await pipeline(Readable.from(pieces), handle.createWriteStream());
+    else await writePieces(io.stdout, pieces);
   }
   // Exit 1: a current workload that today's admission admits would be rejected once the files are applied.
   return what.diff.rejected.some((entry) => !entry.alreadyRejected) ? ExitCode.findings : ExitCode.ok;
@@ -192,15 +203,14 @@ function render(
   catalog: RuleCatalog,
   matrix: boolean,
   terminal: boolean,
-) {
+): Iterable<string> {
+  // The reports before and after, the diff and its findings: each a document, their lists an item a line.
   if (format === 'json')
-    return `${JSON.stringify({ before: what.before, after: what.after, diff: what.diff, files }, null, 2)}\n`;
-  if (format === 'html') {
-    return [...renderHtml(what.before, { showSuppressed: false, catalog }, what.after)].join('');
-  }
+    return renderJsonDocument({ before: what.before, after: what.after, diff: what.diff, files }, 3);
+  if (format === 'html') return renderHtml(what.before, { showSuppressed: false, catalog }, what.after);
   const shown = terminal ? detectTerminal(io) : { width: 120, color: false };
   // Text for people: control characters from the input escaped, the matrices' own colours kept.
-  return planText(printableCopy(files), printableCopy(what), matrix ? shown : undefined);
+  return [planText(printableCopy(files), printableCopy(what), matrix ? shown : undefined)];
 }
 
 /** The plan: each file with what it closes, then the what-if; with `--what-if`, the two matrices first. */
