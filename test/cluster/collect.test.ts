@@ -256,19 +256,39 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
       apiVersion: 'policies.kyverno.io/v1',
       kind: 'PolicyException',
       metadata: { name: 'none', namespace: 'payments' },
-      spec: { policyRefs: [{ name: 'absent', kind: 'ValidatingPolicy' }], matchConditions: [] },
+      spec: { policyRefs: [{ name: 'audit-only', kind: 'ValidatingPolicy' }], matchConditions: [] },
     };
+    // Kyverno's CEL policies, listed too (audit only here: the answers below stay the ClusterPolicy's).
+    const celPolicy = (kind: string, namespace?: string) => ({
+      apiVersion: 'policies.kyverno.io/v1',
+      kind,
+      metadata: { name: 'audit-only', ...(namespace ? { namespace } : {}) },
+      spec: {
+        validationActions: ['Audit'],
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
+        },
+        validations: [{ expression: 'false', message: 'audited' }],
+      },
+    });
     const namespaces = ['shop', 'payments'].map((name) => ({
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: { name },
     }));
-    const collection = await collect(await serve({}, [...namespaces, clusterPolicy, exception, celException]));
+    const policies = [clusterPolicy, exception, celException, celPolicy('ValidatingPolicy')];
+    const collection = await collect(
+      await serve({}, [...namespaces, ...policies, celPolicy('NamespacedValidatingPolicy', 'shop')]),
+    );
     expect(collection.kinds).toEqual(
-      expect.arrayContaining([
-        { kind: 'PolicyException', apiVersion: 'kyverno.io/v2', objects: 1, metadataOnly: false },
-        { kind: 'PolicyException', apiVersion: 'policies.kyverno.io/v1', objects: 1, metadataOnly: false },
-      ]),
+      expect.arrayContaining(
+        [
+          ['PolicyException', 'kyverno.io/v2'],
+          ['PolicyException', 'policies.kyverno.io/v1'],
+          ['ValidatingPolicy', 'policies.kyverno.io/v1'],
+          ['NamespacedValidatingPolicy', 'policies.kyverno.io/v1'],
+        ].map(([kind, apiVersion]) => ({ kind, apiVersion, objects: 1, metadataOnly: false })),
+      ),
     );
     const gap = (collected: typeof collection) =>
       scanCollection(collected)
