@@ -12,21 +12,10 @@ import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'no
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seeded } from '../test/support/random.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = (file) => JSON.stringify(path.join(root, 'dist', file));
-
-/** A small deterministic generator (mulberry32): the same log on every run and machine. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CONTROLLERS = [
   'system:serviceaccount:kube-system:replicaset-controller',
@@ -59,7 +48,7 @@ const COMMANDS = [
 ];
 
 function generator(seed) {
-  const next = random(seed);
+  const next = seeded(seed);
   const pick = (list) => list[Math.floor(next() * list.length)];
   const start = Date.parse('2026-11-30T00:00:00Z');
   let n = 0;

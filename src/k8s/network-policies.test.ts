@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seeded } from '../../test/support/random.js';
+import { seeded } from '../../test/support/random.mjs';
 import { parseManifest } from '../inputs/manifests.js';
 import { buildInventory, type PodSpecView } from '../inventory/index.js';
 import { cidrContains, type IpAddress, parseCidr, parseIp } from './ip.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seeded } from '../../test/support/random.js';
+import { seeded } from '../../test/support/random.mjs';
 import { parseManifest } from '../inputs/manifests.js';
 import { buildInventory } from '../inventory/index.js';
 import { podsSelectedBy, routesTo, serviceSelects } from './services.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seeded } from '../../test/support/random.js';
+import { seeded } from '../../test/support/random.mjs';
 import type { ChokePoint } from '../model/paths.js';
 import { chokePoints } from './choke.js';
 import type { Cut } from './graph.js';

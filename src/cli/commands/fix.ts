@@ -144,8 +144,7 @@ async function planFix(
   if (nothingRead(io, scanned.report)) return ExitCode.usage;
 
   // Each stage leaves garbage the next would otherwise grow the heap over (the scan's parsed files, the admission
-  // simulations of the policies, the second scan): collected between them, gen.py's 10,000 resources peak at 0.6 GB
-  // instead of 0.7-0.9, in no more time.
+  // simulations of the policies, the second scan): collected between them (docs/fix.md, what it costs).
   collectScanGarbage();
   const files = fix(scanned, {
     only: options.only,
@@ -170,7 +169,7 @@ async function planFix(
   for (const [index, { format, file }] of outputs.formats.entries()) {
     const pieces = render(format, files, what, io, catalog, !!options.whatIf, file === undefined);
     const handle = handles[index];
-    // In pieces, as scan writes its reports: the JSON of 10,000 resources' fix is some 150 MB.
+    // In pieces, as scan writes its reports: a large input's JSON is hundreds of megabytes.
     if (handle) await pipeline(Readable.from(pieces), handle.createWriteStream());
     else await writePieces(io.stdout, pieces);
   }

@@ -1,0 +1,2 @@
+/** See random.mjs. */
+export declare function seeded(seed: number): () => number;
