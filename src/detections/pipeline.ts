@@ -1,4 +1,4 @@
-import type { AuditEvent, SourcedEvent } from '../inputs/audit/event.js';
+import type { AuditEvent, AuditEventHead, AuditEventTimes, SourcedEvent } from '../inputs/audit/event.js';
 import { RecentIds } from '../inputs/audit/recent-ids.js';
 import type { TechniqueId } from '../matrix/types.js';
 import type { Alert } from '../model/alert.js';
@@ -55,11 +55,11 @@ export interface Pipeline {
    * its user is allow-listed for all that do. Such an event raises nothing and changes no rule's state, so a reader
    * may leave it unparsed elsewhere and only {@link Pipeline.pass} it.
    */
-  wants(event: AuditEvent): boolean;
+  wants(event: AuditEventHead): boolean;
   /** Counts an event {@link Pipeline.wants} refused without pushing it, and whether {@link Pipeline.outside} was true. */
   pass(outside: boolean): void;
   /** Whether the run's time window leaves the event out; undefined when the run has no window. */
-  readonly outside: ((event: AuditEvent) => boolean) | undefined;
+  readonly outside: ((event: AuditEventTimes) => boolean) | undefined;
   readonly stats: PipelineStats;
 }
 
@@ -168,7 +168,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const outside =
     since === undefined && until === undefined
       ? undefined
-      : (event: AuditEvent) => {
+      : (event: AuditEventTimes) => {
           const time = eventTimeMs(event);
           return Number.isNaN(time) || (since !== undefined && time < since) || (until !== undefined && time >= until);
         };
@@ -178,7 +178,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (left) stats.outsideWindow++;
     return left;
   };
-  const rulesFor = (event: AuditEvent) => {
+  const rulesFor = (event: AuditEventHead) => {
     const ref = event.objectRef;
     const resource = ref?.resource ?? '';
     return candidates(event.verb, resource, (resource && ref?.subresource) || '');
@@ -231,12 +231,12 @@ export function qualifiedResource(event: AuditEvent): string {
   return ref.subresource ? `${resource}/${ref.subresource}` : resource;
 }
 
-export function eventTime(event: AuditEvent): string | undefined {
+export function eventTime(event: AuditEventTimes): string | undefined {
   return event.requestReceivedTimestamp ?? event.stageTimestamp;
 }
 
 /** {@link eventTime} in epoch milliseconds; NaN when it has none readable. */
-export function eventTimeMs(event: AuditEvent): number {
+export function eventTimeMs(event: AuditEventTimes): number {
   return Date.parse(eventTime(event) ?? '');
 }
 

@@ -3,9 +3,10 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_LIMITS } from '../limits.js';
 import { decodeRecord } from './decode.js';
 import { stageBit } from './dedup.js';
-import type { AuditEvent } from './event.js';
+import type { AuditEvent, AuditEventHead, AuditEventTimes } from './event.js';
 import { hashOf } from './recent-ids.js';
 import { MAX_RECORD_LENGTH, RecordReader } from './records.js';
+import { skimmerFor } from './skim.js';
 
 /**
  * Reading one large file of JSON lines on several threads. The file is cut into byte ranges, taken in file order by
@@ -87,8 +88,8 @@ const PEEK_SIZE = 64 * 1024;
  */
 export async function readChunk(
   request: ChunkRequest,
-  wants: (event: AuditEvent) => boolean,
-  outside?: (event: AuditEvent) => boolean,
+  wants: (event: AuditEventHead) => boolean,
+  outside?: (event: AuditEventTimes) => boolean,
   keep = false,
 ): Promise<ChunkResult> {
   const items = new Column(Uint8Array);
@@ -105,6 +106,24 @@ export async function readChunk(
   const events: (readonly AuditEvent[])[] = [];
   const reasons: string[] = [];
   let clean = true;
+  /** An event no rule wants: what de-duplication and the counts need. */
+  const pass = (auditID: string | undefined, hash: number, stage: number, staged: boolean, outsideWindow: boolean) => {
+    items.push(PASSED);
+    let flag = stage;
+    if (!staged) withoutStage++;
+    if (auditID === undefined) {
+      withoutAuditID++;
+      flag |= NO_ID;
+    } else {
+      ids.push(auditID);
+      idLength += auditID.length;
+    }
+    hashes.push(hash);
+    idEnds.push(idLength);
+    if (outsideWindow) flag |= OUTSIDE;
+    flags.push(flag);
+  };
+  const skimmer = skimmerFor(wants);
   const reader = new RecordReader<true>(
     request.maxLength ?? MAX_RECORD_LENGTH,
     (record, line, itemLine, text) => {
@@ -124,23 +143,9 @@ export async function readChunk(
         if (keep) events.push(decoded);
         else wantedEnds.push(wanted.push(text));
       } else {
-        for (const event of decoded) {
-          items.push(PASSED);
-          const { auditID, stage } = event;
-          let flag = stageBit(stage);
-          if (stage === undefined) withoutStage++;
-          if (auditID === undefined) {
-            withoutAuditID++;
-            flag |= NO_ID;
-            hashes.push(0);
-          } else {
-            hashes.push(hashOf(auditID, request.seed));
-            ids.push(auditID);
-            idLength += auditID.length;
-          }
-          idEnds.push(idLength);
-          if (outside?.(event)) flag |= OUTSIDE;
-          flags.push(flag);
+        for (const { auditID, stage, ...times } of decoded) {
+          const hash = auditID === undefined ? 0 : hashOf(auditID, request.seed);
+          pass(auditID, hash, stageBit(stage), stage !== undefined, outside?.(times) ?? false);
         }
       }
       return undefined;
@@ -149,6 +154,21 @@ export async function readChunk(
       clean = false;
     },
     request.maxNodes ?? DEFAULT_LIMITS.nodesPerDocument,
+    // Lines judged from their bytes: those no rule wants (most of a log) are never parsed, nor, on a worker, those
+    // some rule may want, which go to the reading thread as they are.
+    (bytes, start, end) => {
+      const judged = skimmer.judge(bytes, start, end, request.seed);
+      if (judged === 'parse' || (judged === 'wanted' && keep)) return false;
+      if (judged === 'wanted') {
+        items.push(WANTED);
+        at.push(reader.line);
+        wantedEnds.push(wanted.pushBytes(bytes, start, end));
+      } else {
+        const { auditID } = skimmer;
+        pass(auditID, skimmer.auditHash, skimmer.stageBit, skimmer.staged, outside?.(skimmer.times) ?? false);
+      }
+      return true;
+    },
   );
   const range = new FileRange(request.file, request.start, request.end);
   for await (const bytes of range.bytes(() => reader.pending)) {
@@ -213,17 +233,28 @@ class Utf8Column {
   /** Appends the text; returns where it ends. */
   push(text: string): number {
     // At most three bytes per UTF-16 unit.
-    const needed = this.length + 3 * text.length;
-    if (needed > this.bytes.length) {
-      const spare = spares.pop();
-      const larger =
-        spare && spare.byteLength >= needed ? new Uint8Array(spare) : new Uint8Array(Math.max(2 * needed, 1 << 16));
-      larger.set(this.bytes.subarray(0, this.length));
-      if (this.bytes.length) recycle(this.bytes.buffer as ArrayBuffer);
-      this.bytes = larger;
-    }
+    this.reserve(3 * text.length);
     this.length += ENCODER.encodeInto(text, this.bytes.subarray(this.length)).written;
     return this.length;
+  }
+
+  /** Appends text that is UTF-8 already; returns where it ends. */
+  pushBytes(bytes: Uint8Array, start: number, end: number): number {
+    this.reserve(end - start);
+    this.bytes.set(bytes.subarray(start, end), this.length);
+    this.length += end - start;
+    return this.length;
+  }
+
+  private reserve(bytes: number): void {
+    const needed = this.length + bytes;
+    if (needed <= this.bytes.length) return;
+    const spare = spares.pop();
+    const larger =
+      spare && spare.byteLength >= needed ? new Uint8Array(spare) : new Uint8Array(Math.max(2 * needed, 1 << 16));
+    larger.set(this.bytes.subarray(0, this.length));
+    if (this.bytes.length) recycle(this.bytes.buffer as ArrayBuffer);
+    this.bytes = larger;
   }
 
   /** The bytes pushed, in memory of their own (to be handed over). */

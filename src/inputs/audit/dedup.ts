@@ -1,4 +1,4 @@
-import { hashOf, RecentIds } from './recent-ids.js';
+import { type hashOf, RecentIds } from './recent-ids.js';
 
 /**
  * How many (auditID, stage) pairs are remembered: copies of one event (two log shippers, overlapping exports, a
@@ -24,12 +24,7 @@ export class Deduplicator {
     return this.#seen.seed;
   }
 
-  /** Whether the event is a copy of one seen; remembers it. */
-  copy(auditID: string | undefined, stage: number): boolean {
-    return auditID !== undefined && this.copyHashed(auditID, hashOf(auditID, this.seed), stage);
-  }
-
-  /** {@link copy} of an auditID hashed already ({@link hashOf} with {@link seed}). */
+  /** Whether the event (its auditID, {@link hashOf} it with {@link seed}) is a copy of one seen; remembers it. */
   copyHashed(auditID: string, hash: number, stage: number): boolean {
     const stages = this.#seen.getHashed(auditID, hash) ?? 0;
     if (stages & stage) return true;

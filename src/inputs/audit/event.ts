@@ -33,6 +33,20 @@ export interface AuditEvent {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
+/**
+ * What decides whether a rule may want an event, before the event is read in full: every rule's `on` filter reads
+ * these fields and no other (verb, resource, user, code), so a reader may judge an event from them and remember the
+ * answer for their values. Every event is one.
+ */
+export type AuditEventHead = Pick<AuditEvent, 'verb'> & {
+  readonly user: Pick<AuditEvent['user'], 'username' | 'groups'>;
+  readonly objectRef?: Pick<NonNullable<AuditEvent['objectRef']>, 'resource' | 'subresource'>;
+  readonly responseStatus?: Pick<NonNullable<AuditEvent['responseStatus']>, 'code'>;
+};
+
+/** What tells when an event happened: the time window's business. */
+export type AuditEventTimes = Pick<AuditEvent, 'requestReceivedTimestamp' | 'stageTimestamp'>;
+
 export interface AuditUser {
   readonly username?: string;
   readonly uid?: string;

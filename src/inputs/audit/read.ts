@@ -7,8 +7,10 @@ import { DEFAULT_LIMITS } from '../limits.js';
 import { ChunkPool, type ChunkResult, NO_ID, OUTSIDE, PASSED, rangesOf, readChunk, WANTED } from './chunks.js';
 import { decodeRecord } from './decode.js';
 import { Deduplicator, stageBit } from './dedup.js';
-import type { AuditEvent, SourcedEvent } from './event.js';
+import type { AuditEvent, AuditEventHead, AuditEventTimes, SourcedEvent } from './event.js';
+import { hashOf } from './recent-ids.js';
 import { MAX_RECORD_LENGTH, RecordReader } from './records.js';
+import { skimmerFor } from './skim.js';
 
 export { MAX_RECORD_LENGTH, RecordReader };
 
@@ -37,11 +39,11 @@ export interface AuditReadOptions {
 
 export interface UnwantedEvents {
   /** Whether a rule may want the event: the pipeline's `wants`. */
-  readonly wants: (event: AuditEvent) => boolean;
+  readonly wants: (event: AuditEventHead) => boolean;
   /** Hears each event kept back for that reason, once de-duplicated, and whether the time window leaves it out. */
   readonly pass: (outside: boolean) => void;
   /** Whether the run's time window leaves the event out: the pipeline's `outside`; none, no window. */
-  readonly outside?: ((event: AuditEvent) => boolean) | undefined;
+  readonly outside?: ((event: AuditEventTimes) => boolean) | undefined;
 }
 
 /** How to read large files on worker threads: see chunks.ts. */
@@ -106,6 +108,7 @@ export async function readAuditLog(
   const cwd = options.cwd ?? process.cwd();
 
   const unwanted = options.unwanted;
+  const skimmer = unwanted && skimmerFor(unwanted.wants);
   const parallel = unwanted && options.parallel;
   let pool: ChunkPool | undefined;
 
@@ -117,10 +120,10 @@ export async function readAuditLog(
       if (listed++ < LISTED_PER_INPUT) errors.push({ source: name, message, ...(line ? { line } : {}) });
     };
     /** Counts an event read, leniently or not; true when it is a copy of one already read. */
-    const copy = (event: AuditEvent): boolean => {
-      if (event.auditID === undefined) lenient.withoutAuditID++;
-      if (event.stage === undefined) lenient.withoutStage++;
-      if (!seen.copy(event.auditID, stageBit(event.stage))) return false;
+    const copy = (auditID: string | undefined, stage: number, staged: boolean, hash?: number): boolean => {
+      if (auditID === undefined) lenient.withoutAuditID++;
+      if (!staged) lenient.withoutStage++;
+      if (auditID === undefined || !seen.copyHashed(auditID, hash ?? hashOf(auditID, seen.seed), stage)) return false;
       stats.duplicates++;
       return true;
     };
@@ -133,7 +136,7 @@ export async function readAuditLog(
       const sourced: SourcedEvent[] = [];
       for (let index = 0; index < decoded.length; index++) {
         const event = decoded[index] as AuditEvent;
-        if (!copy(event)) {
+        if (!copy(event.auditID, stageBit(event.stage), event.stage !== undefined)) {
           const at = itemLine ? itemLine(index, decoded.length) : line;
           sourced.push({ event, source: { file: name, line: at } });
         }
@@ -156,6 +159,16 @@ export async function readAuditLog(
         report(message, line);
       },
       options.maxNodes,
+      // The lines no rule wants, judged from their bytes (most of a log): counted as the pipeline would count them.
+      skimmer &&
+        ((bytes, start, end) => {
+          if (skimmer.judge(bytes, start, end, seen.seed) !== 'unwanted') return false;
+          if (!copy(skimmer.auditID, skimmer.stageBit, skimmer.staged, skimmer.auditHash)) {
+            stats.events++;
+            unwanted?.pass(unwanted.outside?.(skimmer.times) ?? false);
+          }
+          return true;
+        }),
     );
     const handOn = async (batches: SourcedEvent[][]) => {
       for (const batch of batches) {

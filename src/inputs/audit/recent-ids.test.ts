@@ -47,8 +47,9 @@ describe('seeded hashes', () => {
     expect(dedup.copyHashed('second', 7, 4)).toBe(false);
     expect(dedup.copyHashed('first', 7, 4)).toBe(true);
     expect(dedup.copyHashed('second', 7, 4)).toBe(true);
-    // The same ID hashed here is the same entry as hashed elsewhere with the table's seed.
+    // Stages of one ID are told apart.
     expect(dedup.copyHashed('third', hashOf('third', dedup.seed), 1)).toBe(false);
-    expect(dedup.copy('third', 1)).toBe(true);
+    expect(dedup.copyHashed('third', hashOf('third', dedup.seed), 2)).toBe(false);
+    expect(dedup.copyHashed('third', hashOf('third', dedup.seed), 1)).toBe(true);
   });
 });

@@ -37,6 +37,11 @@ export class RecordReader<T> {
     ) => T | undefined,
     private readonly malformed: (message: string, line: number) => void,
     private readonly maxNodes: number = DEFAULT_LIMITS.nodesPerDocument,
+    /**
+     * Offered each line outside a multi-line document and within the length bound, as bytes, before anything else:
+     * true when it has taken care of the line, which is then neither decoded nor parsed.
+     */
+    private readonly taken?: (bytes: Buffer, start: number, end: number) => boolean,
   ) {}
 
   /**
@@ -95,7 +100,8 @@ export class RecordReader<T> {
       if (this.skipping) this.skipping = false;
       else {
         this.carry.push(bytes.subarray(0, newline));
-        this.lineEnded(Buffer.concat(this.carry).toString('utf8'));
+        const line = Buffer.concat(this.carry);
+        this.lineRead(line, 0, line.length);
       }
       this.carry = [];
       this.carried = 0;
@@ -103,7 +109,7 @@ export class RecordReader<T> {
     }
     for (let end = bytes.indexOf(10, start); end !== -1; end = bytes.indexOf(10, start)) {
       this.line++;
-      this.lineEnded(bytes.toString('utf8', start, end));
+      this.lineRead(bytes, start, end);
       start = end + 1;
     }
     if (start < bytes.length) this.carryOn(bytes, start);
@@ -127,11 +133,11 @@ export class RecordReader<T> {
   /** The records of the last line (one without a line break) and of a document the input ended in. */
   end(): T[] {
     this.out = [];
-    const rest = Buffer.concat(this.carry).toString('utf8');
+    const rest = Buffer.concat(this.carry);
     this.carry = [];
     this.carried = 0;
-    if (rest || this.skipping) this.line++;
-    if (rest && !this.skipping) this.lineEnded(rest);
+    if (rest.length || this.skipping) this.line++;
+    if (rest.length && !this.skipping) this.lineRead(rest, 0, rest.length);
     if (this.document) {
       this.malformed('a JSON document that the input ends before closing (a truncated file?)', this.document.start);
       this.document = undefined;
@@ -141,6 +147,14 @@ export class RecordReader<T> {
 
   private tooLong(line: number): void {
     this.malformed(`a line longer than ${mebibytes(this.maxLength)}, skipped: write one event per line`, line);
+  }
+
+  /** A line's bytes: {@link taken}'s if it takes them, else decoded and read. */
+  private lineRead(bytes: Buffer, start: number, end: number): void {
+    // A byte is at least a character: a line of at most maxLength bytes is not too long.
+    const { taken } = this;
+    if (taken && !this.document && end - start <= this.maxLength && taken(bytes, start, end)) return;
+    this.lineEnded(bytes.toString('utf8', start, end));
   }
 
   private lineEnded(line: string): void {

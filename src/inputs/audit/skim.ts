@@ -1,0 +1,150 @@
+import type { AuditEventHead, AuditEventTimes } from './event.js';
+import { SKIM_WASM } from './skim.wasm.js';
+
+/** The answer's slots, as skim.as.ts writes them: where each field's text starts and ends in the line, or -1. */
+const AUDIT_ID = 0;
+const VERB = 2;
+const STAGE = 4;
+const USERNAME = 6;
+const RESOURCE = 8;
+const SUBRESOURCE = 10;
+const RECEIVED = 12;
+const STAGE_TIMESTAMP = 14;
+const CODE = 16;
+const GROUPS = 17;
+const STAGE_BIT = GROUPS + 1 + 2 * 16;
+const AUDIT_HASH = STAGE_BIT + 1;
+const SLOTS = AUDIT_HASH + 1;
+
+/**
+ * What {@link EventSkimmer.judge} finds a line to be: to be parsed, or plain and wanted by no rule, or by some rule.
+ */
+export type Judgement = 'parse' | 'unwanted' | 'wanted';
+const JUDGEMENTS: readonly Judgement[] = ['parse', 'unwanted', 'wanted'];
+/** skim.as.ts's answer when it does not know whether a rule wants the event. */
+const ASK = 3;
+
+/** Longer lines are parsed: they are rare, and JSON.parse's own bound on what a line may hold applies from there. */
+const MAX_SKIMMED = 1 << 20;
+const PAGE = 64 * 1024;
+
+interface SkimExports {
+  readonly memory: WebAssembly.Memory;
+  readonly LINE: WebAssembly.Global;
+  readonly skim: (length: number, seed: number) => number;
+  readonly remember: (judgement: number) => void;
+}
+
+let compiled: WebAssembly.Module | undefined;
+const skimmers = new WeakMap<object, EventSkimmer>();
+
+/** This thread's skimmer for a `wants`: its table of answers holds for that function alone. */
+export function skimmerFor(wants: (event: AuditEventHead) => boolean): EventSkimmer {
+  let skimmer = skimmers.get(wants);
+  if (!skimmer) {
+    skimmer = new EventSkimmer(wants);
+    skimmers.set(wants, skimmer);
+  }
+  return skimmer;
+}
+
+/**
+ * Judges lines of an audit log from their bytes, without parsing them: a byte-level scan in WebAssembly (skim.as.ts)
+ * checks the whole line against JSON's grammar, as strictly as JSON.parse, and finds the fields of
+ * {@link AuditEventHead}; whether a rule wants the event is `wants`'s answer for those fields, asked once per distinct
+ * verb, resource, user, groups and code and remembered in the module's table. A reader needs to parse only the lines
+ * some rule may want; of the others it reads the stage, auditID and times here.
+ */
+export class EventSkimmer {
+  readonly #wants: (event: AuditEventHead) => boolean;
+  readonly #exports: SkimExports;
+  readonly #line: number;
+  #memory = new Uint8Array(0);
+  #answer = new Int32Array(0);
+  /** The line judged last. */
+  #bytes: Buffer = Buffer.alloc(0);
+  #start = 0;
+
+  constructor(wants: (event: AuditEventHead) => boolean) {
+    this.#wants = wants;
+    compiled ??= new WebAssembly.Module(Buffer.from(SKIM_WASM, 'base64'));
+    this.#exports = new WebAssembly.Instance(compiled).exports as unknown as SkimExports;
+    this.#line = this.#exports.LINE.value as number;
+    // The module starts with no memory: its answer, table and arena, then room for a line of a few KB.
+    this.#grow(this.#line + PAGE);
+  }
+
+  /**
+   * Line `bytes[start, end)`: to be parsed unless it is one JSON object that JSON.parse accepts and that
+   * `decodeRecord` takes for one event, whose head's fields are plain (text in ASCII without escapes, a whole number);
+   * else whether `wants` wants it. Until the next call the getters below describe it, as parsing would.
+   */
+  judge(bytes: Buffer, start: number, end: number, seed: number): Judgement {
+    const length = end - start;
+    if (length > MAX_SKIMMED) return 'parse';
+    if (this.#line + length > this.#memory.length) this.#grow(this.#line + length);
+    this.#memory.set(bytes.subarray(start, end), this.#line);
+    let judged = this.#exports.skim(length, seed);
+    if (judged === 0) return 'parse';
+    this.#bytes = bytes;
+    this.#start = start;
+    if (judged === ASK) {
+      judged = this.#wants(this.head()) ? 2 : 1;
+      this.#exports.remember(judged);
+    }
+    return JUDGEMENTS[judged] as Judgement;
+  }
+
+  get auditID(): string | undefined {
+    return this.#text(AUDIT_ID);
+  }
+
+  /** recent-ids.ts's `hashOf` of the auditID with `seed`; 0 without one. */
+  get auditHash(): number {
+    return this.#answer[AUDIT_HASH] as number;
+  }
+
+  /** dedup.ts's `stageBit` of the stage. */
+  get stageBit(): number {
+    return this.#answer[STAGE_BIT] as number;
+  }
+
+  /** Whether the event has a stage (else it is taken as `ResponseComplete`). */
+  get staged(): boolean {
+    return (this.#answer[STAGE] as number) >= 0;
+  }
+
+  get times(): AuditEventTimes {
+    return { requestReceivedTimestamp: this.#text(RECEIVED), stageTimestamp: this.#text(STAGE_TIMESTAMP) };
+  }
+
+  head(): AuditEventHead {
+    const answer = this.#answer;
+    const groupCount = answer[GROUPS] as number;
+    let groups: string[] | undefined;
+    if (groupCount >= 0) {
+      groups = [];
+      for (let index = 0; index < groupCount; index++) groups.push(this.#text(GROUPS + 1 + 2 * index) as string);
+    }
+    const code = answer[CODE] as number;
+    return {
+      verb: this.#text(VERB) as string,
+      user: { username: this.#text(USERNAME), groups },
+      objectRef: { resource: this.#text(RESOURCE), subresource: this.#text(SUBRESOURCE) },
+      responseStatus: { code: code < 0 ? undefined : code },
+    };
+  }
+
+  #text(slot: number): string | undefined {
+    const from = this.#answer[slot] as number;
+    if (from < 0) return undefined;
+    return this.#bytes.toString('latin1', this.#start + from, this.#start + (this.#answer[slot + 1] as number));
+  }
+
+  #grow(bytes: number): void {
+    const { memory } = this.#exports;
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+    this.#memory = new Uint8Array(memory.buffer);
+    this.#answer = new Int32Array(memory.buffer, 0, SLOTS);
+  }
+}
