@@ -11,9 +11,10 @@ import { skimmerFor } from './skim.js';
 /**
  * Reading one large file of JSON lines on several threads. The file is cut into byte ranges, taken in file order by
  * the workers and by the reading thread itself whenever it would otherwise wait (see {@link rangesOf}). Whoever reads
- * a range reads the lines that start in it, parses and decodes each, and asks the detection pipeline's `wants` whether
- * any rule could take its events. Its answer holds, in line order, the lines some rule wants (a worker's as UTF-8
- * bytes that the reading thread parses again, a small share of a log; the reading thread's own as their events), and
+ * a range reads the lines that start in it, judges each from its bytes (skim.ts; a line it cannot read plainly is
+ * parsed and decoded) and asks the detection pipeline's `wants` whether any rule could take its events. Its answer
+ * holds, in line order, the lines some rule wants (a worker's as their UTF-8 bytes, unparsed, that the reading thread
+ * parses, a small share of a log; the reading thread's own as their events), and
  * of every other event only what de-duplication and the summary need, in typed arrays handed over without copying: a
  * byte of flags (stage, no auditID, outside the time window), the auditID's hash, and the auditIDs as one string,
  * looked at only when a hash is seen again. Lenient counts come back per range. The reading thread replays the answers

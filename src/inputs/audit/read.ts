@@ -38,7 +38,10 @@ export interface AuditReadOptions {
 }
 
 export interface UnwantedEvents {
-  /** Whether a rule may want the event: the pipeline's `wants`. */
+  /**
+   * Whether a rule may want the event: the pipeline's `wants`. Its answer for the same head is remembered (see
+   * skim.ts), so it must depend on nothing else.
+   */
   readonly wants: (event: AuditEventHead) => boolean;
   /** Hears each event kept back for that reason, once de-duplicated, and whether the time window leaves it out. */
   readonly pass: (outside: boolean) => void;
