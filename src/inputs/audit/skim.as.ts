@@ -7,24 +7,27 @@
 // event, as far as a table of the answers given before tells. Any doubt answers "parse": this never rejects a line, it
 // only spares parsing the ones it is sure of.
 
-/** The answer: i32 slots at address 0. A field's slots hold where its text starts and ends in the line, or -1. */
-const AUDIT_ID = 0;
-const VERB = 2;
-const STAGE = 4;
-const USERNAME = 6;
-const RESOURCE = 8;
-const SUBRESOURCE = 10;
-const RECEIVED = 12;
-const STAGE_TIMESTAMP = 14;
+/**
+ * The answer: i32 slots at address 0, exported for skim.ts to read by name. A field's slots hold where its text starts
+ * and ends in the line, or -1.
+ */
+export const AUDIT_ID = 0;
+export const VERB = 2;
+export const STAGE = 4;
+export const USERNAME = 6;
+export const RESOURCE = 8;
+export const SUBRESOURCE = 10;
+export const RECEIVED = 12;
+export const STAGE_TIMESTAMP = 14;
 /** `responseStatus.code`, or -1. */
-const CODE = 16;
+export const CODE = 16;
 /** How many `user.groups` (-1: none), then where each starts and ends. */
-const GROUPS = 17;
+export const GROUPS = 17;
 const MAX_GROUPS = 16;
 /** The stage's bit as dedup.ts's `stageBit` gives it, and the auditID's hash as recent-ids.ts's `hashOf` (0: none). */
-const STAGE_BIT = GROUPS + 1 + 2 * MAX_GROUPS;
-const AUDIT_HASH = STAGE_BIT + 1;
-const SLOTS = AUDIT_HASH + 1;
+export const STAGE_BIT = GROUPS + 1 + 2 * MAX_GROUPS;
+export const AUDIT_HASH = STAGE_BIT + 1;
+export const SLOTS = AUDIT_HASH + 1;
 
 /**
  * The answers: {@link PARSE}, the line is to be parsed; 1, plain and no rule wants it; 2, plain and some rule may;

@@ -1,20 +1,23 @@
 import type { AuditEventHead, AuditEventTimes } from './event.js';
 import { SKIM_WASM } from './skim.wasm.js';
 
-/** The answer's slots, as skim.as.ts writes them: where each field's text starts and ends in the line, or -1. */
-const AUDIT_ID = 0;
-const VERB = 2;
-const STAGE = 4;
-const USERNAME = 6;
-const RESOURCE = 8;
-const SUBRESOURCE = 10;
-const RECEIVED = 12;
-const STAGE_TIMESTAMP = 14;
-const CODE = 16;
-const GROUPS = 17;
-const STAGE_BIT = GROUPS + 1 + 2 * 16;
-const AUDIT_HASH = STAGE_BIT + 1;
-const SLOTS = AUDIT_HASH + 1;
+/** Where skim.as.ts writes each field of its answer (32-bit slots), as the module exports them. */
+const SLOT_NAMES = [
+  'AUDIT_ID',
+  'VERB',
+  'STAGE',
+  'USERNAME',
+  'RESOURCE',
+  'SUBRESOURCE',
+  'RECEIVED',
+  'STAGE_TIMESTAMP',
+  'CODE',
+  'GROUPS',
+  'STAGE_BIT',
+  'AUDIT_HASH',
+  'SLOTS',
+] as const;
+type Slots = Record<(typeof SLOT_NAMES)[number], number>;
 
 /**
  * What {@link EventSkimmer.judge} finds a line to be: to be parsed, or plain and wanted by no rule, or by some rule.
@@ -28,9 +31,8 @@ const ASK = 3;
 const MAX_SKIMMED = 1 << 20;
 const PAGE = 64 * 1024;
 
-interface SkimExports {
+interface SkimExports extends Record<string, unknown> {
   readonly memory: WebAssembly.Memory;
-  readonly LINE: WebAssembly.Global;
   readonly skim: (length: number, seed: number) => number;
   readonly remember: (judgement: number) => void;
 }
@@ -58,6 +60,7 @@ export function skimmerFor(wants: (event: AuditEventHead) => boolean): EventSkim
 export class EventSkimmer {
   readonly #wants: (event: AuditEventHead) => boolean;
   readonly #exports: SkimExports;
+  readonly #slots: Slots;
   readonly #line: number;
   #memory = new Uint8Array(0);
   #answer = new Int32Array(0);
@@ -69,7 +72,9 @@ export class EventSkimmer {
     this.#wants = wants;
     compiled ??= new WebAssembly.Module(Buffer.from(SKIM_WASM, 'base64'));
     this.#exports = new WebAssembly.Instance(compiled).exports as unknown as SkimExports;
-    this.#line = this.#exports.LINE.value as number;
+    const exported = (name: string) => (this.#exports[name] as WebAssembly.Global).value as number;
+    this.#slots = Object.fromEntries(SLOT_NAMES.map((name) => [name, exported(name)])) as Slots;
+    this.#line = exported('LINE');
     // The module starts with no memory: its answer, table and arena, then room for a line of a few KB.
     this.#grow(this.#line + PAGE);
   }
@@ -96,41 +101,43 @@ export class EventSkimmer {
   }
 
   get auditID(): string | undefined {
-    return this.#text(AUDIT_ID);
+    return this.#text(this.#slots.AUDIT_ID);
   }
 
   /** recent-ids.ts's `hashOf` of the auditID with `seed`; 0 without one. */
   get auditHash(): number {
-    return this.#answer[AUDIT_HASH] as number;
+    return this.#answer[this.#slots.AUDIT_HASH] as number;
   }
 
   /** dedup.ts's `stageBit` of the stage. */
   get stageBit(): number {
-    return this.#answer[STAGE_BIT] as number;
+    return this.#answer[this.#slots.STAGE_BIT] as number;
   }
 
   /** Whether the event has a stage (else it is taken as `ResponseComplete`). */
   get staged(): boolean {
-    return (this.#answer[STAGE] as number) >= 0;
+    return (this.#answer[this.#slots.STAGE] as number) >= 0;
   }
 
   get times(): AuditEventTimes {
-    return { requestReceivedTimestamp: this.#text(RECEIVED), stageTimestamp: this.#text(STAGE_TIMESTAMP) };
+    const slots = this.#slots;
+    return { requestReceivedTimestamp: this.#text(slots.RECEIVED), stageTimestamp: this.#text(slots.STAGE_TIMESTAMP) };
   }
 
   head(): AuditEventHead {
     const answer = this.#answer;
-    const groupCount = answer[GROUPS] as number;
+    const slots = this.#slots;
+    const groupCount = answer[slots.GROUPS] as number;
     let groups: string[] | undefined;
     if (groupCount >= 0) {
       groups = [];
-      for (let index = 0; index < groupCount; index++) groups.push(this.#text(GROUPS + 1 + 2 * index) as string);
+      for (let index = 0; index < groupCount; index++) groups.push(this.#text(slots.GROUPS + 1 + 2 * index) as string);
     }
-    const code = answer[CODE] as number;
+    const code = answer[slots.CODE] as number;
     return {
-      verb: this.#text(VERB) as string,
-      user: { username: this.#text(USERNAME), groups },
-      objectRef: { resource: this.#text(RESOURCE), subresource: this.#text(SUBRESOURCE) },
+      verb: this.#text(slots.VERB) as string,
+      user: { username: this.#text(slots.USERNAME), groups },
+      objectRef: { resource: this.#text(slots.RESOURCE), subresource: this.#text(slots.SUBRESOURCE) },
       responseStatus: { code: code < 0 ? undefined : code },
     };
   }
@@ -145,6 +152,6 @@ export class EventSkimmer {
     const { memory } = this.#exports;
     memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
     this.#memory = new Uint8Array(memory.buffer);
-    this.#answer = new Int32Array(memory.buffer, 0, SLOTS);
+    this.#answer = new Int32Array(memory.buffer, 0, this.#slots.SLOTS);
   }
 }
