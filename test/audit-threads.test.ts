@@ -446,6 +446,33 @@ describe('audit logs read on worker threads', () => {
   );
 
   it(
+    'reads every line where WebAssembly is not available (node --jitless), with the same alerts and counts',
+    async () => {
+      const file = path.join(dir, 'jitless.log');
+      writeFileSync(file, adversarialLines().join('\n'));
+      const script = `
+        const { auditLog } = await import(${JSON.stringify(dist('engine/audit.js'))});
+        const alerts = [];
+        for (const threads of [{ count: 1 }, { count: 2, minBytes: 1, chunkBytes: 300 }]) {
+          const result = await auditLog([${JSON.stringify(file)}], { threads, onAlert: (alert) => void alerts.push(alert) });
+          console.log(JSON.stringify({ alerts: alerts.splice(0), result }));
+        }`;
+      const output = execFileSync(process.execPath, ['--jitless', '--input-type=module', '-e', script], {
+        encoding: 'utf8',
+      });
+      const runs = output
+        .trim()
+        .split('\n')
+        .slice(-2)
+        .map((line) => JSON.parse(line));
+      const here = JSON.parse(JSON.stringify(await run([file], { threads: { count: 1 } })));
+      expect(here.alerts.length).toBeGreaterThan(0);
+      for (const jitless of runs) expect(jitless).toEqual(here);
+    },
+    slow,
+  );
+
+  it(
     'a time window counts the events workers kept back as one thread does',
     async () => {
       const file = path.join(dir, 'window.log');

@@ -157,19 +157,20 @@ export async function readChunk(
     request.maxNodes ?? DEFAULT_LIMITS.nodesPerDocument,
     // Lines judged from their bytes: those no rule wants (most of a log) are never parsed, nor, on a worker, those
     // some rule may want, which go to the reading thread as they are.
-    (bytes, start, end) => {
-      const judged = skimmer.judge(bytes, start, end, request.seed);
-      if (judged === 'parse' || (judged === 'wanted' && keep)) return false;
-      if (judged === 'wanted') {
-        items.push(WANTED);
-        at.push(reader.line);
-        wantedEnds.push(wanted.pushBytes(bytes, start, end));
-      } else {
-        const { auditID } = skimmer;
-        pass(auditID, skimmer.auditHash, skimmer.stageBit, skimmer.staged, outside?.(skimmer.times) ?? false);
-      }
-      return true;
-    },
+    skimmer &&
+      ((bytes, start, end) => {
+        const judged = skimmer.judge(bytes, start, end, request.seed);
+        if (judged === 'parse' || (judged === 'wanted' && keep)) return false;
+        if (judged === 'wanted') {
+          items.push(WANTED);
+          at.push(reader.line);
+          wantedEnds.push(wanted.pushBytes(bytes, start, end));
+        } else {
+          const { auditID } = skimmer;
+          pass(auditID, skimmer.auditHash, skimmer.stageBit, skimmer.staged, outside?.(skimmer.times) ?? false);
+        }
+        return true;
+      }),
   );
   const range = new FileRange(request.file, request.start, request.end);
   for await (const bytes of range.bytes(() => reader.pending)) {

@@ -40,8 +40,12 @@ interface SkimExports extends Record<string, unknown> {
 let compiled: WebAssembly.Module | undefined;
 const skimmers = new WeakMap<object, EventSkimmer>();
 
-/** This thread's skimmer for a `wants`: its table of answers holds for that function alone. */
-export function skimmerFor(wants: (event: AuditEventHead) => boolean): EventSkimmer {
+/**
+ * This thread's skimmer for a `wants`: its table of answers holds for that function alone. None where WebAssembly is
+ * not available (`node --jitless`): every line is then parsed, as before there was a skimmer.
+ */
+export function skimmerFor(wants: (event: AuditEventHead) => boolean): EventSkimmer | undefined {
+  if (typeof WebAssembly === 'undefined') return undefined;
   let skimmer = skimmers.get(wants);
   if (!skimmer) {
     skimmer = new EventSkimmer(wants);
