@@ -38,17 +38,24 @@ interface SkimExports extends Record<string, unknown> {
 }
 
 let compiled: WebAssembly.Module | undefined;
+let unavailable = typeof WebAssembly === 'undefined';
 const skimmers = new WeakMap<object, EventSkimmer>();
 
 /**
  * This thread's skimmer for a `wants`: its table of answers holds for that function alone. None where WebAssembly is
- * not available (`node --jitless`): every line is then parsed, as before there was a skimmer.
+ * not available (`node --jitless`) or cannot run the module (no SIMD on the machine): every line is then parsed, with
+ * the same results, as before there was a skimmer.
  */
 export function skimmerFor(wants: (event: AuditEventHead) => boolean): EventSkimmer | undefined {
-  if (typeof WebAssembly === 'undefined') return undefined;
+  if (unavailable) return undefined;
   let skimmer = skimmers.get(wants);
   if (!skimmer) {
-    skimmer = new EventSkimmer(wants);
+    try {
+      skimmer = new EventSkimmer(wants);
+    } catch {
+      unavailable = true;
+      return undefined;
+    }
     skimmers.set(wants, skimmer);
   }
   return skimmer;
