@@ -144,9 +144,10 @@ export async function readChunk(
         if (keep) events.push(decoded);
         else wantedEnds.push(wanted.push(text));
       } else {
-        for (const { auditID, stage, ...times } of decoded) {
+        for (const event of decoded) {
+          const { auditID, stage } = event;
           const hash = auditID === undefined ? 0 : hashOf(auditID, request.seed);
-          pass(auditID, hash, stageBit(stage), stage !== undefined, outside?.(times) ?? false);
+          pass(auditID, hash, stageBit(stage), stage !== undefined, outside?.(event) ?? false);
         }
       }
       return undefined;

@@ -30,11 +30,13 @@ export const AUDIT_HASH = STAGE_BIT + 1;
 export const SLOTS = AUDIT_HASH + 1;
 
 /**
- * The answers: {@link PARSE}, the line is to be parsed; 1, plain and no rule wants it; 2, plain and some rule may;
- * {@link ASK}, plain and the table does not know: the caller asks its rules and tells {@link remember} 1 or 2.
+ * The answers, exported for skim.ts: the line is to be parsed; plain, and no rule wants it; plain, and some rule may;
+ * plain, and the table does not know: the caller asks its rules and tells {@link remember} which of the two.
  */
-const PARSE = 0;
-const ASK = 3;
+export const PARSE = 0;
+export const UNWANTED = 1;
+export const WANTED = 2;
+export const ASK = 3;
 
 /**
  * What the rules decide on (verb, resource, subresource, user name, groups, code), written one after another as a key:
@@ -96,6 +98,8 @@ let textEnd: usize = 0;
 let escaped = false;
 let wholeNumber = -1;
 let groupCount = 0;
+/** Whether the list or object being scanned has ended: see {@link firstItem}. */
+let closed = false;
 
 function answer(slot: i32, value: i32): void {
   store<i32>((<usize>slot) << 2, value);
@@ -245,11 +249,29 @@ function scanValue(at: usize, within: i32, depth: i32): usize {
   return scanLiteral(at);
 }
 
-function scanList(at: usize, within: i32, depth: i32): usize {
+/**
+ * Where the first item of the list or object opened at `at` starts, or 0; {@link closed} says whether `close` came
+ * first (the result is then past it).
+ */
+function firstItem(at: usize, close: u8): usize {
   at = skipSpace(at + 1);
   if (at >= lineEnd) return 0;
-  if (load<u8>(at) === 0x5d) return at + 1;
-  while (at < lineEnd) {
+  closed = load<u8>(at) === close;
+  return closed ? at + 1 : at;
+}
+
+/** After an item: where the next one starts, or 0; {@link closed} says whether `close` ended them instead. */
+function nextItem(at: usize, close: u8): usize {
+  at = skipSpace(at);
+  if (at >= lineEnd) return 0;
+  const c = load<u8>(at);
+  closed = c === close;
+  if (closed) return at + 1;
+  return c === 0x2c ? skipSpace(at + 1) : 0;
+}
+
+function scanList(at: usize, within: i32, depth: i32): usize {
+  for (at = firstItem(at, 0x5d); at !== 0 && !closed; at = nextItem(at, 0x5d)) {
     at = scanValue(at, IN_NONE, depth);
     if (at === 0) return 0;
     if (within === IN_GROUPS) {
@@ -260,14 +282,8 @@ function scanList(at: usize, within: i32, depth: i32): usize {
         groupCount++;
       }
     }
-    at = skipSpace(at);
-    if (at >= lineEnd) return 0;
-    const c = load<u8>(at);
-    if (c === 0x5d) return at + 1;
-    if (c !== 0x2c) return 0;
-    at = skipSpace(at + 1);
   }
-  return 0;
+  return at;
 }
 
 /** Whether the last string scanned is ASCII without escapes: its bytes are its characters. */
@@ -378,11 +394,8 @@ function typeOf(key: i32): i32 {
 }
 
 function scanObject(at: usize, within: i32, depth: i32): usize {
-  at = skipSpace(at + 1);
-  if (at >= lineEnd) return 0;
-  if (load<u8>(at) === 0x7d) return at + 1;
-  while (at < lineEnd) {
-    if (load<u8>(at) !== 0x22) return 0;
+  for (at = firstItem(at, 0x7d); at !== 0 && !closed; at = nextItem(at, 0x7d)) {
+    if (at >= lineEnd || load<u8>(at) !== 0x22) return 0;
     at = scanString(at);
     if (at === 0) return 0;
     let key = -1;
@@ -423,14 +436,8 @@ function scanObject(at: usize, within: i32, depth: i32): usize {
         } else if (key === KEY_GROUPS) answer(GROUPS, groupCount);
       }
     }
-    at = skipSpace(at);
-    if (at >= lineEnd) return 0;
-    const c = load<u8>(at);
-    if (c === 0x7d) return at + 1;
-    if (c !== 0x2c) return 0;
-    at = skipSpace(at + 1);
   }
-  return 0;
+  return at;
 }
 
 // The key of the line scanned last, its hash and the table slot it would take; the table's keys and arena in use.
@@ -511,7 +518,7 @@ function stageBit(): i32 {
  * Scans the `length` bytes at {@link LINE}: {@link PARSE} unless they are one JSON object JSON.parse accepts, with a
  * non-empty verb, a user object, an objectRef object or else a requestURI, and every field above plain. Otherwise the
  * answer's slots say where the fields are, the stage's bit and the auditID's hash from `seed`, and the result whether
- * some rule wants the event: 1 no, 2 yes, {@link ASK} when no answer for its key is known.
+ * some rule wants the event: {@link UNWANTED}, {@link WANTED}, or {@link ASK} when no answer for its key is known.
  */
 export function skim(length: i32, seed: i32): i32 {
   memory.fill(0, 0xff, SLOTS << 2);
@@ -539,7 +546,8 @@ export function skim(length: i32, seed: i32): i32 {
 }
 
 /**
- * Remembers the caller's answer (1: unwanted, 2: wanted) for the key of the line scanned last, which was {@link ASK}.
+ * Remembers the caller's answer ({@link UNWANTED} or {@link WANTED}) for the key of the line scanned last, which was
+ * {@link ASK}.
  * A full table is emptied first: the keys of a log are few (verbs, resources and identities), so that is rare.
  */
 export function remember(verdict: i32): void {

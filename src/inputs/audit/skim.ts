@@ -1,8 +1,11 @@
 import type { AuditEventHead, AuditEventTimes } from './event.js';
 import { SKIM_WASM } from './skim.wasm.js';
 
-/** Where skim.as.ts writes each field of its answer (32-bit slots), as the module exports them. */
-const SLOT_NAMES = [
+/**
+ * What skim.as.ts exports of its answer, read by name: where it writes each field (32-bit slots), and the codes of
+ * what it found the line to be.
+ */
+const EXPORTED = [
   'AUDIT_ID',
   'VERB',
   'STAGE',
@@ -16,16 +19,18 @@ const SLOT_NAMES = [
   'STAGE_BIT',
   'AUDIT_HASH',
   'SLOTS',
+  'PARSE',
+  'UNWANTED',
+  'WANTED',
+  'ASK',
+  'LINE',
 ] as const;
-type Slots = Record<(typeof SLOT_NAMES)[number], number>;
+type Layout = Record<(typeof EXPORTED)[number], number>;
 
 /**
  * What {@link EventSkimmer.judge} finds a line to be: to be parsed, or plain and wanted by no rule, or by some rule.
  */
 export type Judgement = 'parse' | 'unwanted' | 'wanted';
-const JUDGEMENTS: readonly Judgement[] = ['parse', 'unwanted', 'wanted'];
-/** skim.as.ts's answer when it does not know whether a rule wants the event. */
-const ASK = 3;
 
 /** Longer lines are parsed: they are rare, and JSON.parse's own bound on what a line may hold applies from there. */
 const MAX_SKIMMED = 1 << 20;
@@ -71,8 +76,7 @@ export function skimmerFor(wants: (event: AuditEventHead) => boolean): EventSkim
 export class EventSkimmer {
   readonly #wants: (event: AuditEventHead) => boolean;
   readonly #exports: SkimExports;
-  readonly #slots: Slots;
-  readonly #line: number;
+  readonly #layout: Layout;
   #memory = new Uint8Array(0);
   #answer = new Int32Array(0);
   /** The line judged last. */
@@ -84,10 +88,9 @@ export class EventSkimmer {
     compiled ??= new WebAssembly.Module(Buffer.from(SKIM_WASM, 'base64'));
     this.#exports = new WebAssembly.Instance(compiled).exports as unknown as SkimExports;
     const exported = (name: string) => (this.#exports[name] as WebAssembly.Global).value as number;
-    this.#slots = Object.fromEntries(SLOT_NAMES.map((name) => [name, exported(name)])) as Slots;
-    this.#line = exported('LINE');
+    this.#layout = Object.fromEntries(EXPORTED.map((name) => [name, exported(name)])) as Layout;
     // The module starts with no memory: its answer, table and arena, then room for a line of a few KB.
-    this.#grow(this.#line + PAGE);
+    this.#grow(this.#layout.LINE + PAGE);
   }
 
   /**
@@ -96,48 +99,49 @@ export class EventSkimmer {
    * else whether `wants` wants it. Until the next call the getters below describe it, as parsing would.
    */
   judge(bytes: Buffer, start: number, end: number, seed: number): Judgement {
+    const layout = this.#layout;
     const length = end - start;
     if (length > MAX_SKIMMED) return 'parse';
-    if (this.#line + length > this.#memory.length) this.#grow(this.#line + length);
-    this.#memory.set(bytes.subarray(start, end), this.#line);
+    if (layout.LINE + length > this.#memory.length) this.#grow(layout.LINE + length);
+    this.#memory.set(bytes.subarray(start, end), layout.LINE);
     let judged = this.#exports.skim(length, seed);
-    if (judged === 0) return 'parse';
+    if (judged === layout.PARSE) return 'parse';
     this.#bytes = bytes;
     this.#start = start;
-    if (judged === ASK) {
-      judged = this.#wants(this.head()) ? 2 : 1;
+    if (judged === layout.ASK) {
+      judged = this.#wants(this.head()) ? layout.WANTED : layout.UNWANTED;
       this.#exports.remember(judged);
     }
-    return JUDGEMENTS[judged] as Judgement;
+    return judged === layout.WANTED ? 'wanted' : 'unwanted';
   }
 
   get auditID(): string | undefined {
-    return this.#text(this.#slots.AUDIT_ID);
+    return this.#text(this.#layout.AUDIT_ID);
   }
 
   /** recent-ids.ts's `hashOf` of the auditID with `seed`; 0 without one. */
   get auditHash(): number {
-    return this.#answer[this.#slots.AUDIT_HASH] as number;
+    return this.#answer[this.#layout.AUDIT_HASH] as number;
   }
 
   /** dedup.ts's `stageBit` of the stage. */
   get stageBit(): number {
-    return this.#answer[this.#slots.STAGE_BIT] as number;
+    return this.#answer[this.#layout.STAGE_BIT] as number;
   }
 
   /** Whether the event has a stage (else it is taken as `ResponseComplete`). */
   get staged(): boolean {
-    return (this.#answer[this.#slots.STAGE] as number) >= 0;
+    return (this.#answer[this.#layout.STAGE] as number) >= 0;
   }
 
   get times(): AuditEventTimes {
-    const slots = this.#slots;
+    const slots = this.#layout;
     return { requestReceivedTimestamp: this.#text(slots.RECEIVED), stageTimestamp: this.#text(slots.STAGE_TIMESTAMP) };
   }
 
   head(): AuditEventHead {
     const answer = this.#answer;
-    const slots = this.#slots;
+    const slots = this.#layout;
     const groupCount = answer[slots.GROUPS] as number;
     let groups: string[] | undefined;
     if (groupCount >= 0) {
@@ -163,6 +167,6 @@ export class EventSkimmer {
     const { memory } = this.#exports;
     memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
     this.#memory = new Uint8Array(memory.buffer);
-    this.#answer = new Int32Array(memory.buffer, 0, this.#slots.SLOTS);
+    this.#answer = new Int32Array(memory.buffer, 0, this.#layout.SLOTS);
   }
 }
