@@ -32,8 +32,8 @@ function before(a: string, b: string, cuts: ReadonlyMap<string, Cut>): boolean {
   const [first, second] = [cuts.get(a), cuts.get(b)];
   const kind = (cut: Cut | undefined) => (cut?.kind === 'finding' ? 0 : 1);
   if (kind(first) !== kind(second)) return kind(first) < kind(second);
-  const label = (first?.label ?? '').localeCompare(second?.label ?? '', 'en');
-  return label < 0 || (label === 0 && a < b);
+  const [x, y] = [first?.label ?? '', second?.label ?? ''];
+  return x < y || (x === y && a < b);
 }
 
 describe('chokePoints', () => {
