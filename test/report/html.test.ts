@@ -101,6 +101,35 @@ describeBrowser('html report in Chromium', () => {
   );
 
   it(
+    'marks the findings that carry their fix, says how many there are and what makes them',
+    async () => {
+      const { page } = await open(browser, example.html);
+      const fixable = example.report.findings.filter((finding) => finding.fix && !finding.suppressed);
+      expect(fixable.length).toBeGreaterThan(0);
+      expect(await page.locator('#autofix').textContent()).toBe(
+        `Auto-fix for ${fixable.length} findings (marked auto-fix): kubematrix fix … --write`,
+      );
+      // In the example every finding of these checks carries its fix, and no other finding does.
+      const fixableChecks = new Set(fixable.map((finding) => finding.checkId));
+      expect(example.report.findings.filter((f) => fixableChecks.has(f.checkId)).every((f) => f.fix)).toBe(true);
+      await cell(page, 'MS-TA9018').click();
+      const items = page.locator('#panel .finding');
+      const count = await items.count();
+      let marked = 0;
+      for (let index = 0; index < count; index++) {
+        const item = items.nth(index);
+        const checkId = ((await item.locator('.check').textContent()) ?? '').trim();
+        const autofix = (await item.locator('.autofix').count()) > 0;
+        expect(autofix, checkId).toBe(fixableChecks.has(checkId));
+        if (autofix) marked++;
+      }
+      expect(marked).toBeGreaterThan(0);
+      expect(await items.locator('.autofix').first().getAttribute('title')).toBe('kubematrix fix … --write');
+    },
+    STEPS,
+  );
+
+  it(
     'shows a technique’s status, findings, mitigations and what to do when its cell is clicked',
     async () => {
       const { page } = await open(browser, example.html);

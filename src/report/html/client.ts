@@ -42,6 +42,8 @@ export function client(): void {
     evidence?: Evidence[];
     suppressed?: { reason: string; by: string; expires?: string };
     baseline?: 'new' | 'unchanged';
+    /** It carries the change that fixes it: `kubematrix fix` makes it. */
+    fixable?: true;
   }
   interface MitigationView {
     id: string;
@@ -124,6 +126,8 @@ export function client(): void {
     warnings: { message: string }[];
     /** Against `scan --baseline`: new, unchanged and fixed findings, in a sentence. */
     baseline?: string;
+    /** The command that makes the changes of the findings marked auto-fix. */
+    fixCommand: string;
     tactics: { name: string; techniques: string[] }[];
     techniques: Record<string, TechniqueView>;
     checks: Record<string, { title: string; remediation: string }>;
@@ -257,6 +261,7 @@ export function client(): void {
             ? `Cluster context ${source.context} (${source.server}, Kubernetes ${source.serverVersion}), collected ${source.collectedAt}, ${plural(source.objects ?? 0, 'object')}`
             : `Source: ${source.type}`;
       const active = findings.filter((f) => !f.suppressed);
+      const fixable = active.filter((f) => f.fixable).length;
       const bySeverity = el(
         'ul',
         { class: 'counts', 'aria-label': 'Findings by severity' },
@@ -298,6 +303,12 @@ export function client(): void {
         el('p', { class: 'meta', id: 'source' }, from),
         el('p', { class: 'meta' }, `Scanned at ${data.scannedAt} by kubematrix ${data.version}`),
         data.baseline !== undefined && el('p', { class: 'meta', id: 'baseline' }, data.baseline),
+        fixable > 0 &&
+          el(
+            'p',
+            { class: 'meta', id: 'autofix' },
+            `Auto-fix for ${plural(fixable, 'finding')} (marked auto-fix): ${data.fixCommand}`,
+          ),
         happening.length > 0 &&
           el(
             'p',
@@ -483,6 +494,7 @@ export function client(): void {
           finding.baseline === 'new' && el('strong', { class: 'new' }, 'new '),
           el('strong', {}, finding.title ?? check?.title ?? finding.checkId),
           el('span', { class: 'check' }, ` ${finding.checkId}`),
+          finding.fixable && el('span', { class: 'autofix', title: data.fixCommand }, ' auto-fix'),
           finding.suppressed &&
             el('span', { class: 'suppressed' }, ` suppressed (${finding.suppressed.by}): ${finding.suppressed.reason}`),
         ),

@@ -5,7 +5,7 @@ import type { Finding, Report } from '../../model/report.js';
 import type { ReportOptions, RuleCatalog } from '../index.js';
 import { pairsOf, rankPaths } from '../paths/table.js';
 import { activityMark, mitigationStates, onPathMark } from '../statuses.js';
-import { baselineLine } from '../terminal/findings.js';
+import { baselineLine, fixCommand } from '../terminal/findings.js';
 import { client } from './client.js';
 import { style } from './style.js';
 
@@ -44,6 +44,8 @@ function pageData(report: Report, { detections }: RuleCatalog, checks: ReturnTyp
     errors: report.errors,
     warnings: report.warnings,
     baseline: report.baseline && baselineLine(report.baseline),
+    // What makes the changes that findings marked auto-fix carry.
+    fixCommand: fixCommand(report.source),
     tactics: tactics.map((tactic) => ({ name: tactic.name, techniques: tactic.techniques })),
     techniques: Object.fromEntries(
       techniques.map((technique) => {
@@ -147,14 +149,15 @@ function checksOf(findings: readonly Finding[]): Record<string, { title: string;
 
 /**
  * A finding as the page reads it: without what its check already says, nor what the page never shows (its fix's
- * JSON Patch, which `kubematrix fix` and SARIF carry; its missing mitigations, which the technique panels list as
- * hardening gaps from the data).
+ * JSON Patch, which `kubematrix fix` and SARIF carry: the page says only that there is one; its missing mitigations,
+ * which the technique panels list as hardening gaps from the data).
  */
 function compact(finding: Finding, checks: ReturnType<typeof checksOf>) {
-  const { title, remediation, fix: _fix, mitigations: _mitigations, ...rest } = finding;
+  const { title, remediation, fix, mitigations: _mitigations, ...rest } = finding;
   const check = checks[finding.checkId];
   return {
     ...rest,
+    ...(fix && { fixable: true }),
     ...(title !== check?.title && { title }),
     ...(remediation !== check?.remediation && { remediation }),
   };

@@ -62,6 +62,7 @@ code { font: 12px/1.3 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace
 .finding { margin-bottom: .6rem; padding-bottom: .5rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
 .finding p { margin: .2rem 0; }
 .finding .check, .finding .api { color: var(--muted); font-size: 12px; }
+.finding .autofix { color: var(--muted); font-size: 12px; font-style: italic; }
 .finding .suppressed { color: #9a6700; font-size: 12px; }
 .evidence { margin: .2rem 0; padding-left: 1rem; color: var(--muted); }
 .etype { font-weight: 600; }

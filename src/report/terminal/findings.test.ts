@@ -196,4 +196,37 @@ describe('renderFindings', () => {
     expect(section).not.toMatch(/present/);
     expect(renderFindings(report, options)).not.toContain('Unproven defenses');
   });
+
+  it('says which findings carry their fix and what makes it, in the summary and in their group', () => {
+    const patch = [{ op: 'add' as const, path: '/spec/template/spec/containers/0/securityContext', value: {} }];
+    // One of the two containers' findings per workload carries a fix.
+    const fixable = report.findings.map((f) =>
+      f.id.startsWith('ro-') && f.id.endsWith('-0') ? { ...f, fix: patch } : f,
+    );
+    const text = renderFindings({ ...report, findings: fixable }, options);
+    expect(text).toContain('Auto-fix for 500 findings (auto-fix in their group): kubematrix fix … --write.');
+    const group = text.slice(text.indexOf('[read-only-root-filesystem]'));
+    expect(group).toContain('    auto-fix: 500 of 1,000 findings (kubematrix fix … --write)\n');
+    // The privileged containers carry none: no line in their group.
+    const privileged = text.slice(text.indexOf('[privileged-container]'), text.indexOf('[network-policy]'));
+    expect(privileged).not.toContain('auto-fix');
+    // Read from a cluster, there are no files to write: patches.
+    const cluster: Report['source'] = {
+      type: 'cluster',
+      context: 'prod',
+      server: 'https://127.0.0.1:6443',
+      serverVersion: 'v1.31.0',
+      collectedAt: '2026-01-01T00:00:00.000Z',
+      namespaces: { only: null, excluded: [] },
+      objects: WORKLOADS,
+      kinds: [],
+      unavailable: [],
+      complete: true,
+    };
+    expect(renderFindings({ ...report, source: cluster, findings: fixable }, options)).toContain(
+      'Auto-fix for 500 findings (auto-fix in their group): kubematrix fix … -o DIR (as patches).',
+    );
+    // None: nothing said.
+    expect(text.includes('auto-fix') && !renderFindings(report, options).includes('uto-fix')).toBe(true);
+  });
 });

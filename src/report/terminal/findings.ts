@@ -60,6 +60,7 @@ export function renderFindings(
   ];
 
   let technique: string | undefined;
+  const fix = fixCommand(report.source);
   for (const group of exposures) {
     if (group.technique !== technique) {
       technique = group.technique as string;
@@ -67,11 +68,11 @@ export function renderFindings(
       const tactics = entry?.tactics.map((key) => getTactic(key).name).join(', ');
       lines.push(paint('bold', `${technique} ${entry?.name ?? ''}${tactics ? ` (${tactics})` : ''}`));
     }
-    lines.push(...renderGroup(group, paint, text, all), '');
+    lines.push(...renderGroup(group, paint, text, all, fix), '');
   }
   if (gaps.length) {
     lines.push(paint(['bold', 'underline'], 'Hardening gaps (missing mitigations)'));
-    for (const group of gaps) lines.push(...renderGroup(group, paint, text, all), '');
+    for (const group of gaps) lines.push(...renderGroup(group, paint, text, all, fix), '');
   }
   if (unproven.length) {
     lines.push(paint(['bold', 'underline'], 'Unproven defenses (may be in place; could not be evaluated)'));
@@ -153,7 +154,15 @@ function groupFindings(findings: readonly Finding[], showSuppressed: boolean): G
   );
 }
 
-function renderGroup(group: Group, paint: Paint, width: number, all: boolean): string[] {
+/**
+ * How `kubematrix fix` makes the changes findings carry (a check's `fixable`): in the files scanned, or as patches
+ * for what was read from a cluster.
+ */
+export function fixCommand(source: Report['source']): string {
+  return source.type === 'manifests' ? 'kubematrix fix … --write' : 'kubematrix fix … -o DIR (as patches)';
+}
+
+function renderGroup(group: Group, paint: Paint, width: number, all: boolean, fix: string): string[] {
   const first = printableCopy(group.findings[0] as Finding);
   const severity = severities[group.rank] ?? first.severity;
   const suppressed = group.findings.filter((finding) => finding.suppressed).length;
@@ -171,12 +180,19 @@ function renderGroup(group: Group, paint: Paint, width: number, all: boolean): s
       ? [`missing: ${first.mitigations.map((id) => `${id} ${getMitigation(id)?.name ?? ''}`).join('; ')}`]
       : []),
     `fix: ${first.remediation}`,
+    ...autoFix(group.findings, fix),
     `more: kubematrix explain ${group.technique ?? first.mitigations[0] ?? ''}`.trimEnd(),
   ];
   for (const detail of shared) lines.push(...indent(wrap(detail, width - 4), '    '));
   const instances = hidden > 0 ? group.findings.slice(0, SHOWN_PER_GROUP) : group.findings;
   for (const finding of instances) lines.push(...renderInstance(printableCopy(finding), severity, paint, width));
   return lines;
+}
+
+/** Of a group, how many findings carry the change that fixes them, and which command makes it; none: no line. */
+function autoFix(findings: readonly Finding[], fix: string): string[] {
+  const fixable = findings.filter((finding) => finding.fix).length;
+  return fixable ? [`auto-fix: ${fixable} of ${plural(findings.length, 'finding')} (${fix})`] : [];
 }
 
 /** One finding: what differs between the instances of a group. */
@@ -258,6 +274,12 @@ function summary(
     lines.push(
       `Active in the audit log (${happening.length}; ${activityMark.mark} in the matrix):`,
       ...indent(wrap(named.join(', '), width - 2), '  '),
+    );
+  }
+  const fixable = active.filter((finding) => finding.fix).length;
+  if (fixable) {
+    lines.push(
+      ...wrap(`Auto-fix for ${plural(fixable, 'finding')} (auto-fix in their group): ${fixCommand(source)}.`, width),
     );
   }
   const gapFindings = gaps.reduce((sum, group) => sum + group.findings.length, 0);
