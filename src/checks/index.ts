@@ -30,6 +30,7 @@ import imageTag from './image-tag/index.js';
 import internetFacing from './internet-facing/index.js';
 import kubeletApiAccess from './kubelet-api-access/index.js';
 import kubeletStaticPodUrl from './kubelet-static-pod-url/index.js';
+import legacyTokenSecret from './legacy-token-secret/index.js';
 import managementInterface from './management-interface/index.js';
 import metadataEgress from './metadata-egress/index.js';
 import netRaw from './net-raw/index.js';
@@ -102,6 +103,7 @@ export const allChecks: readonly AnyCheck[] = [
   rbacDeleteEvents,
   rbacDestructiveDelete,
   workloadTokenPermissions,
+  legacyTokenSecret,
   workloadIdentity,
   credentialsInEnv,
   credentialsInConfigmap,

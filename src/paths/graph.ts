@@ -10,6 +10,7 @@ import { type HostPathVolume, mountedHostPaths, writableBelow, writableMounts } 
 import { privileged, unprivilegedMounts } from '../k8s/identity.js';
 import { escapeCapabilities } from '../k8s/node-exposure.js';
 import { routesTo } from '../k8s/services.js';
+import { isTokenSecret, TOKEN_ACCOUNT_ANNOTATION } from '../k8s/token-secrets.js';
 import { getTechnique } from '../matrix/index.js';
 import type { TechniqueId } from '../matrix/types.js';
 import type { GraphEdge, GraphNode } from '../model/paths.js';
@@ -669,12 +670,10 @@ class Builder {
   ): void {
     const inScope = (namespace: string | null, name: string) =>
       (!namespaces || namespaces.includes(namespace)) && (!names || names.includes(name));
-    this.#tokenSecrets ??= this.#inventory
-      .ofKind('Secret')
-      .filter((secret) => secret.object.type === 'kubernetes.io/service-account-token');
+    this.#tokenSecrets ??= this.#inventory.ofKind('Secret').filter((secret) => isTokenSecret(secret, this.#inventory));
     for (const secret of this.#tokenSecrets) {
       if (!inScope(secret.ref.namespace, secret.ref.name)) continue;
-      const name = secret.annotations['kubernetes.io/service-account.name'];
+      const name = secret.annotations[TOKEN_ACCOUNT_ANNOTATION];
       if (!name) continue;
       const account = this.#account({ kind: 'ServiceAccount', namespace: secret.ref.namespace, name });
       add(account, grant, `can read the token Secret ${secret.ref.name} ${where}`, ['MS-TA9025']);

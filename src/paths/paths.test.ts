@@ -296,6 +296,19 @@ metadata: {name: deployer-token, namespace: app, annotations: {kubernetes.io/ser
     expect(edgeOf(all, CI, 'target:all-secrets')).toBeDefined();
   });
 
+  it('from a cluster, which lists Secrets without their type, the account annotation marks a token Secret', () => {
+    const listed = `apiVersion: v1
+kind: Secret
+metadata: {name: deployer-token, namespace: app, annotations: {kubernetes.io/service-account.name: deployer}}
+---
+`;
+    const yaml = listed + granted('{apiGroups: [""], resources: [secrets], verbs: [get]}');
+    const cluster = pathsOf(yaml, {}, {}, { complete: true });
+    expect(edgeOf(cluster, CI, 'identity:sa:app/deployer')?.techniques).toEqual(['MS-TA9025']);
+    // In files the same Secret is Opaque, and holds no token.
+    expect(edgeOf(pathsOf(yaml), CI, 'identity:sa:app/deployer')).toBeUndefined();
+  });
+
   it('bind or escalate cluster-wide is cluster-admin; creating role bindings alone is not', () => {
     const escalate = pathsOf(
       granted('{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate]}', 'ClusterRole'),

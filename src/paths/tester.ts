@@ -3,15 +3,23 @@ import { allChecks } from '../checks/index.js';
 import { Config } from '../config/index.js';
 import { analyze } from '../engine/analyze.js';
 import { parseManifest } from '../inputs/manifests.js';
-import { buildInventory } from '../inventory/index.js';
+import { buildInventory, type InventoryOptions } from '../inventory/index.js';
 import type { AttackPaths, GraphEdge } from '../model/paths.js';
 import { attackPaths, type PathOptions } from './index.js';
 
-/** The attack paths of one or more YAML documents, as `kubematrix paths` computes them; `config` as `.kubematrix.yaml`. */
-export function pathsOf(yaml: string, options: PathOptions = {}, config: unknown = {}): AttackPaths {
+/**
+ * The attack paths of one or more YAML documents, as `kubematrix paths` computes them; `config` as
+ * `.kubematrix.yaml`; `read` as the input was (`complete`: a live cluster's).
+ */
+export function pathsOf(
+  yaml: string,
+  options: PathOptions = {},
+  config: unknown = {},
+  read: InventoryOptions = {},
+): AttackPaths {
   const parsed = parseManifest('test.yaml', Buffer.from(yaml));
   if (parsed.errors.length) throw new Error(`test manifest does not parse: ${JSON.stringify(parsed.errors)}`);
-  const { inventory, errors } = buildInventory(parsed.objects);
+  const { inventory, errors } = buildInventory(parsed.objects, read);
   if (errors.length) throw new Error(`test manifest is not valid: ${JSON.stringify(errors)}`);
   const parsedConfig = Config.parse(config);
   const { findings } = analyze(inventory, { checks: allChecks, config: parsedConfig });

@@ -67,6 +67,28 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
     expect(JSON.stringify(collection)).not.toContain(CANARY);
   });
 
+  it('finds a token Secret from its metadata alone, without its type or value', async () => {
+    const token = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/service-account-token',
+      metadata: { name: 'ops-token', namespace: 'shop', annotations: { 'kubernetes.io/service-account.name': 'ops' } },
+      data: { token: Buffer.from(CANARY).toString('base64') },
+    };
+    const server = await serve({}, [...(await sampleCluster()), token]);
+    const collection = await collect(server);
+    expect(collection.objects.find((o) => (o.metadata as { name?: string }).name === 'ops-token')).not.toHaveProperty(
+      'type',
+    );
+    const { report } = scanCollection(collection);
+    const found = report.findings.filter((finding) => finding.checkId === 'legacy-token-secret');
+    expect(found.map((finding) => [finding.resource.name, finding.uri])).toEqual([
+      ['ops-token', 'k8s://test/shop/Secret/ops-token'],
+    ]);
+    expect(found[0]?.message).toContain("service account 'ops'");
+    expect(JSON.stringify(report)).not.toContain(CANARY);
+  });
+
   it.each([
     ['answers 406', { status: 406 } as Fault],
     ['sends whole Secrets anyway', { ignoreMetadataAccept: true } as Fault],
