@@ -42,8 +42,6 @@ export function client(): void {
     evidence?: Evidence[];
     suppressed?: { reason: string; by: string; expires?: string };
     baseline?: 'new' | 'unchanged';
-    /** It carries the change that fixes it: `kubematrix fix` makes it. */
-    fixable?: true;
   }
   interface MitigationView {
     id: string;
@@ -126,8 +124,8 @@ export function client(): void {
     warnings: { message: string }[];
     /** Against `scan --baseline`: new, unchanged and fixed findings, in a sentence. */
     baseline?: string;
-    /** The command that makes the changes of the findings marked auto-fix. */
-    fixCommand: string;
+    /** The findings that carry the change that fixes them (positions in the findings), and what makes it. */
+    autoFix: { findings: number[]; command: string };
     tactics: { name: string; techniques: string[] }[];
     techniques: Record<string, TechniqueView>;
     checks: Record<string, { title: string; remediation: string }>;
@@ -247,6 +245,7 @@ export function client(): void {
       subject: 'subject',
     };
     const findingById = new Map(findings.map((finding) => [finding.id, finding]));
+    const autoFixable = new Set(data.autoFix.findings.map((index) => findings[index]));
     const cells = new Map<string, HTMLButtonElement[]>();
     const panel = el('aside', { id: 'panel', 'aria-label': 'Selected technique', tabindex: '-1' });
     const shown = el('p', { id: 'shown', 'aria-live': 'polite' });
@@ -261,7 +260,7 @@ export function client(): void {
             ? `Cluster context ${source.context} (${source.server}, Kubernetes ${source.serverVersion}), collected ${source.collectedAt}, ${plural(source.objects ?? 0, 'object')}`
             : `Source: ${source.type}`;
       const active = findings.filter((f) => !f.suppressed);
-      const fixable = active.filter((f) => f.fixable).length;
+      const fixable = active.filter((f) => autoFixable.has(f)).length;
       const bySeverity = el(
         'ul',
         { class: 'counts', 'aria-label': 'Findings by severity' },
@@ -307,7 +306,7 @@ export function client(): void {
           el(
             'p',
             { class: 'meta', id: 'autofix' },
-            `Auto-fix for ${plural(fixable, 'finding')} (marked auto-fix): ${data.fixCommand}`,
+            `Auto-fix for ${plural(fixable, 'finding')} (marked auto-fix): ${data.autoFix.command}`,
           ),
         happening.length > 0 &&
           el(
@@ -494,7 +493,7 @@ export function client(): void {
           finding.baseline === 'new' && el('strong', { class: 'new' }, 'new '),
           el('strong', {}, finding.title ?? check?.title ?? finding.checkId),
           el('span', { class: 'check' }, ` ${finding.checkId}`),
-          finding.fixable && el('span', { class: 'autofix', title: data.fixCommand }, ' auto-fix'),
+          autoFixable.has(finding) && el('span', { class: 'autofix', title: data.autoFix.command }, ' auto-fix'),
           finding.suppressed &&
             el('span', { class: 'suppressed' }, ` suppressed (${finding.suppressed.by}): ${finding.suppressed.reason}`),
         ),

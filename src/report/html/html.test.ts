@@ -63,6 +63,12 @@ describe('renderHtml', () => {
     // A check's title and remediation are written once, from its first finding.
     expect(page.checks[first.checkId].title).toBe(hostile);
     expect(page.techniques['MS-TA9016']).toMatchObject({ status: 'exposed' });
+    // That a finding carries its fix is said by its position, not by a field on each finding.
+    expect(page.autoFix).toEqual({
+      findings: findings.flatMap((finding, index) => (finding.fix ? [index] : [])),
+      command: 'kubematrix fix … --write',
+    });
+    expect(page.autoFix.findings.length).toBeGreaterThan(0);
     expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/);
   });
 

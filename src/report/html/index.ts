@@ -44,8 +44,9 @@ function pageData(report: Report, { detections }: RuleCatalog, checks: ReturnTyp
     errors: report.errors,
     warnings: report.warnings,
     baseline: report.baseline && baselineLine(report.baseline),
-    // What makes the changes that findings marked auto-fix carry.
-    fixCommand: fixCommand(report.source),
+    // The findings that carry their fix, by position, and what makes their changes. Positions rather than a field
+    // on each finding: one more field per finding took the 100,000-resource page's peak memory up by 50 MB.
+    autoFix: { findings: withFixes(report.findings), command: fixCommand(report.source) },
     tactics: tactics.map((tactic) => ({ name: tactic.name, techniques: tactic.techniques })),
     techniques: Object.fromEntries(
       techniques.map((technique) => {
@@ -141,6 +142,12 @@ function findingsByTechnique(findings: readonly Finding[]): Map<string, { exposi
   return lists;
 }
 
+function withFixes(findings: readonly Finding[]): number[] {
+  const positions: number[] = [];
+  for (const [index, finding] of findings.entries()) if (finding.fix) positions.push(index);
+  return positions;
+}
+
 function checksOf(findings: readonly Finding[]): Record<string, { title: string; remediation: string }> {
   const checks: Record<string, { title: string; remediation: string }> = {};
   for (const { checkId, title, remediation } of findings) checks[checkId] ??= { title, remediation };
@@ -149,15 +156,14 @@ function checksOf(findings: readonly Finding[]): Record<string, { title: string;
 
 /**
  * A finding as the page reads it: without what its check already says, nor what the page never shows (its fix's
- * JSON Patch, which `kubematrix fix` and SARIF carry: the page says only that there is one; its missing mitigations,
- * which the technique panels list as hardening gaps from the data).
+ * JSON Patch, which `kubematrix fix` and SARIF carry, and the page data's `autoFix` points at; its missing
+ * mitigations, which the technique panels list as hardening gaps from the data).
  */
 function compact(finding: Finding, checks: ReturnType<typeof checksOf>) {
-  const { title, remediation, fix, mitigations: _mitigations, ...rest } = finding;
+  const { title, remediation, fix: _fix, mitigations: _mitigations, ...rest } = finding;
   const check = checks[finding.checkId];
   return {
     ...rest,
-    ...(fix && { fixable: true }),
     ...(title !== check?.title && { title }),
     ...(remediation !== check?.remediation && { remediation }),
   };

@@ -156,10 +156,11 @@ function groupFindings(findings: readonly Finding[], showSuppressed: boolean): G
 
 /**
  * How `kubematrix fix` makes the changes findings carry (a check's `fixable`): in the files scanned, or as patches
- * for what was read from a cluster.
+ * for what has no file to write (a cluster, standard input).
  */
 export function fixCommand(source: Report['source']): string {
-  return source.type === 'manifests' ? 'kubematrix fix … --write' : 'kubematrix fix … -o DIR (as patches)';
+  const files = source.type === 'manifests' && source.inputs.some((input) => input !== '-');
+  return files ? 'kubematrix fix … --write' : 'kubematrix fix … -o DIR (as patches)';
 }
 
 function renderGroup(group: Group, paint: Paint, width: number, all: boolean, fix: string): string[] {
