@@ -166,6 +166,23 @@ describe('rbacFixes', () => {
     );
   });
 
+  it('gives each definition of a binding its own file: a base and an overlay, or one folder per environment', () => {
+    const admin = binding('deployers', 'cluster-admin', [
+      { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'system:anonymous' },
+      { kind: 'ServiceAccount', name: 'ci', namespace: 'shop' },
+    ]);
+    const { inventory } = buildInventory(
+      ['base', 'overlays/prod', 'overlays/dev'].map((folder) => ({ object: admin, file: `${folder}/rbac.yaml` })),
+    );
+    const files = rbacFixes({ inventory, findings: rbacFindings(inventory), mode: 'warn' });
+    // Before, the three had one path, and fix stopped with an internal error.
+    expect(files.map((file) => file.path).sort()).toEqual([
+      'MS-M9003-rbac/clusterrolebinding-deployers-2.yaml',
+      'MS-M9003-rbac/clusterrolebinding-deployers-3.yaml',
+      'MS-M9003-rbac/clusterrolebinding-deployers.yaml',
+    ]);
+  });
+
   it('leaves alone what is not risky where it is granted: configmap writes outside kube-system, expected bindings', () => {
     const editor = {
       apiVersion: 'rbac.authorization.k8s.io/v1',

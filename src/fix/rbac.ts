@@ -6,7 +6,7 @@ import { RISKY_PERMISSIONS, riskOf, TAKEOVER_CHECK } from '../rbac/risky.js';
 import { covers, isClusterScoped, parseResource, WELL_KNOWN_RESOURCES, wellKnownGroup } from '../rbac/rules.js';
 import { ANONYMOUS, isExpected, UNAUTHENTICATED } from '../rbac/subjects.js';
 import type { Binding, PolicyRule, Scope, Subject } from '../rbac/types.js';
-import { GENERATED_LABELS, listText, manifestText } from './text.js';
+import { GENERATED_LABELS, listText, manifestText, uniqueFileName } from './text.js';
 import type { FixContext, FixFile, FixGenerator, ObservedUsage } from './types.js';
 import { parseUsageRequest, usageSubject } from './usage.js';
 
@@ -277,11 +277,7 @@ function riskyBindings(inventory: Inventory): Map<Binding, Subject[]> {
   return found;
 }
 
-function fileName(binding: Binding): string {
-  return `${binding.kind.toLowerCase()}-${binding.namespace ? `${binding.namespace}-` : ''}${binding.name}.yaml`;
-}
-
-function narrowedFile(binding: Binding, riskySubjects: readonly Subject[], context: FixContext): FixFile {
+function narrowedFile(binding: Binding, riskySubjects: readonly Subject[], context: FixContext, path: string): FixFile {
   const role = binding.role;
   const subjects = binding.subjects.map((entry) => entry.subject).filter((subject) => !EVERYONE.has(subject.name));
   const { kept, dropped, nonResource, evidence } = narrow(binding, subjects, context);
@@ -352,7 +348,7 @@ function narrowedFile(binding: Binding, riskySubjects: readonly Subject[], conte
   );
   const objects = [narrowedRole, newBinding];
   return {
-    path: `MS-M9003-rbac/${fileName(binding)}`,
+    path,
     mitigation: 'MS-M9003',
     text: manifestText(header, objects),
     creates: objects,
@@ -366,7 +362,7 @@ function narrowedFile(binding: Binding, riskySubjects: readonly Subject[], conte
 }
 
 /** A binding that is not risky but grants to anonymous or unauthenticated users: those subjects go. */
-function everyoneFile(binding: Binding, context: FixContext): FixFile {
+function everyoneFile(binding: Binding, context: FixContext, path: string): FixFile {
   const rest = binding.subjects.filter((entry) => !EVERYONE.has(entry.subject.name));
   const gone = binding.subjects.filter((entry) => EVERYONE.has(entry.subject.name)).map((entry) => entry.subject.name);
   const ref = refOf(binding);
@@ -386,7 +382,7 @@ function everyoneFile(binding: Binding, context: FixContext): FixFile {
   ];
   const patch = { subjects: rest.map((entry) => subjectEntry(entry.subject)) };
   return {
-    path: `MS-M9003-rbac/${fileName(binding)}`,
+    path,
     mitigation: 'MS-M9003',
     text: rest.length
       ? manifestText(header, [
@@ -410,11 +406,14 @@ function everyoneFile(binding: Binding, context: FixContext): FixFile {
 /** Narrowed roles for the input's risky bindings; bindings to everyone lose those subjects. */
 export const rbacFixes: FixGenerator = (context) => {
   const risky = riskyBindings(context.inventory);
-  const files = [...risky].map(([binding, subjects]) => narrowedFile(binding, subjects, context));
+  // One file per definition: files may define a binding several times (a base and its overlays).
+  const names = new Set<string>();
+  const pathOf = (binding: Binding) => `MS-M9003-rbac/${uniqueFileName(refOf(binding), names)}`;
+  const files = [...risky].map(([binding, subjects]) => narrowedFile(binding, subjects, context, pathOf(binding)));
   for (const binding of riskOf(context.inventory).rbac.bindings) {
     if (binding.origin !== 'input' || risky.has(binding) || !binding.role?.rules.length) continue;
     if (binding.subjects.some((entry) => EVERYONE.has(entry.subject.name) && entry.subject.kind !== 'ServiceAccount'))
-      files.push(everyoneFile(binding, context));
+      files.push(everyoneFile(binding, context, pathOf(binding)));
   }
   return files;
 };

@@ -11,6 +11,22 @@ import { printable } from '../util/text.js';
 /** Input text made safe for one comment line: line breaks and other control characters as visible escapes. */
 export const commentText = printable;
 
+/**
+ * `deployment-shop-web.yaml`, made unique among `taken` (which it joins) when two definitions share an identity: a
+ * base and an overlay, one folder per environment.
+ */
+export function uniqueFileName({ kind, namespace, name }: ResourceRef, taken: Set<string>): string {
+  const base = [kind, namespace, name]
+    .filter(Boolean)
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-');
+  let file = `${base}.yaml`;
+  for (let n = 2; taken.has(file); n++) file = `${base}-${n}.yaml`;
+  taken.add(file);
+  return file;
+}
+
 /** `Deployment shop/web`, `Namespace shop`. */
 export function refName({ kind, namespace, name }: ResourceRef): string {
   return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;

@@ -10,6 +10,7 @@ import { mayUseToken } from '../k8s/api-access.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';
 import type { Finding, ResourceRef } from '../model/report.js';
 import { applyOperations, fromPointer } from '../util/yaml-edit.js';
+import { uniqueFileName } from './text.js';
 import type { FixFile, FixGenerator } from './types.js';
 
 const FOLDER = 'MS-M9013-workload-patches';
@@ -107,7 +108,7 @@ function workloadFile(
   ];
   const text = `${header.map((line) => `# ${line}`.trimEnd()).join('\n')}\n${fixed.length ? stringify(patch, { version: '1.1' }) : ''}`;
   return {
-    path: `${FOLDER}/${uniqueName(owner.ref, names)}`,
+    path: `${FOLDER}/${uniqueFileName(owner.ref, names)}`,
     mitigation: MITIGATION,
     text,
     ...(fixed.length ? { patches: [{ target: owner.ref, patch }] } : {}),
@@ -172,19 +173,6 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 
 function describe({ kind, namespace, name }: ResourceRef): string {
   return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
-}
-
-/** `deployment-shop-web.yaml`, made unique when two definitions share an identity (a base and an overlay). */
-function uniqueName({ kind, namespace, name }: ResourceRef, taken: Set<string>): string {
-  const base = [kind, namespace, name]
-    .filter(Boolean)
-    .join('-')
-    .toLowerCase()
-    .replace(/[^a-z0-9.-]+/g, '-');
-  let file = `${base}.yaml`;
-  for (let n = 2; taken.has(file); n++) file = `${base}-${n}.yaml`;
-  taken.add(file);
-  return file;
 }
 
 /** A kustomize Component listing every patch: `components: [<this folder>]` in the kustomization that builds them. */
