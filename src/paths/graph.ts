@@ -10,7 +10,7 @@ import { type HostPathVolume, mountedHostPaths, writableBelow, writableMounts } 
 import { privileged, unprivilegedMounts } from '../k8s/identity.js';
 import { escapeCapabilities } from '../k8s/node-exposure.js';
 import { routesTo } from '../k8s/services.js';
-import { isTokenSecret, TOKEN_ACCOUNT_ANNOTATION } from '../k8s/token-secrets.js';
+import { tokenAccount } from '../k8s/token-secrets.js';
 import { getTechnique } from '../matrix/index.js';
 import type { TechniqueId } from '../matrix/types.js';
 import type { GraphEdge, GraphNode } from '../model/paths.js';
@@ -514,7 +514,8 @@ class Builder {
   }
 
   readonly #deferred: (() => void)[] = [];
-  #tokenSecrets?: Resource[];
+  /** The input's token Secrets that authenticate, with their accounts. */
+  #tokenSecrets?: { readonly secret: Resource; readonly name: string }[];
 
   /** Root on a host holds the tokens of the pods there and the kubelet's own credentials. */
   #hostEdges(): void {
@@ -670,11 +671,12 @@ class Builder {
   ): void {
     const inScope = (namespace: string | null, name: string) =>
       (!namespaces || namespaces.includes(namespace)) && (!names || names.includes(name));
-    this.#tokenSecrets ??= this.#inventory.ofKind('Secret').filter((secret) => isTokenSecret(secret, this.#inventory));
-    for (const secret of this.#tokenSecrets) {
+    this.#tokenSecrets ??= this.#inventory.ofKind('Secret').flatMap((secret) => {
+      const name = tokenAccount(secret, this.#inventory);
+      return name ? [{ secret, name }] : [];
+    });
+    for (const { secret, name } of this.#tokenSecrets) {
       if (!inScope(secret.ref.namespace, secret.ref.name)) continue;
-      const name = secret.annotations[TOKEN_ACCOUNT_ANNOTATION];
-      if (!name) continue;
       const account = this.#account({ kind: 'ServiceAccount', namespace: secret.ref.namespace, name });
       add(account, grant, `can read the token Secret ${secret.ref.name} ${where}`, ['MS-TA9025']);
     }

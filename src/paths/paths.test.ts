@@ -301,10 +301,20 @@ metadata: {name: deployer-token, namespace: app, annotations: {kubernetes.io/ser
 kind: Secret
 metadata: {name: deployer-token, namespace: app, annotations: {kubernetes.io/service-account.name: deployer}}
 ---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: old-token
+  namespace: app
+  annotations: {kubernetes.io/service-account.name: old}
+  labels: {kubernetes.io/legacy-token-invalid-since: "2026-01-01"}
+---
 `;
     const yaml = listed + granted('{apiGroups: [""], resources: [secrets], verbs: [get]}');
     const cluster = pathsOf(yaml, {}, {}, { complete: true });
     expect(edgeOf(cluster, CI, 'identity:sa:app/deployer')?.techniques).toEqual(['MS-TA9025']);
+    // A token the cluster has invalidated no longer authenticates: reading it leads nowhere.
+    expect(edgeOf(cluster, CI, 'identity:sa:app/old')).toBeUndefined();
     // In files the same Secret is Opaque, and holds no token.
     expect(edgeOf(pathsOf(yaml), CI, 'identity:sa:app/deployer')).toBeUndefined();
   });

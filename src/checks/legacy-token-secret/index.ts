@@ -1,4 +1,4 @@
-import { isTokenSecret, TOKEN_ACCOUNT_ANNOTATION, TOKEN_INVALID_LABEL } from '../../k8s/token-secrets.js';
+import { TOKEN_ACCOUNT_ANNOTATION, tokenAccount } from '../../k8s/token-secrets.js';
 import { defineCheck } from '../define.js';
 
 export default defineCheck({
@@ -15,9 +15,8 @@ export default defineCheck({
     'Delete the Secret. Pods get a projected token the kubelet renews, bound to the pod and expiring; a client outside the cluster can ask for a short-lived one (`kubectl create token ACCOUNT`, the TokenRequest API). Where a long-lived credential is unavoidable, keep it out of the cluster and restrict who may read Secrets in the namespace.',
   run({ inventory, report }) {
     for (const secret of inventory.ofKind('Secret')) {
-      const account = secret.annotations[TOKEN_ACCOUNT_ANNOTATION];
-      // Without the account the API server refuses the Secret; once invalidated, its token no longer authenticates.
-      if (!account || !isTokenSecret(secret, inventory) || secret.labels[TOKEN_INVALID_LABEL] !== undefined) continue;
+      const account = tokenAccount(secret, inventory);
+      if (!account) continue;
       const where = secret.ref.namespace ? ` in namespace '${secret.ref.namespace}'` : '';
       const typed = secret.object.type !== undefined;
       report({
