@@ -9,7 +9,7 @@ import {
   techniqueMark,
   unprovenMitigations,
 } from '../statuses.js';
-import { baselineLine, pathsLine, plural, resourceName } from '../terminal/findings.js';
+import { autoFixLine, baselineLine, pathsLine, plural, resourceName } from '../terminal/findings.js';
 import { printableButFindings, printableCopy } from '../terminal/text.js';
 
 /** Findings listed at most: a pull-request comment is read, not searched; the full list is in the other formats. */
@@ -46,6 +46,8 @@ export function renderMarkdown(input: Report): string {
   ];
   if (report.attackPaths) lines.push(escapeMarkdown(pathsLine(report.attackPaths)));
   if (report.baseline) lines.push(escapeMarkdown(baselineLine(report.baseline)));
+  const fixable = autoFixLine(unsuppressed, 'auto-fix where listed', source);
+  if (fixable) lines.push(escapeMarkdown(fixable));
   const active = report.techniques.filter((technique) => technique.activity?.alerts);
   if (active.length) {
     const alerts = active.reduce((sum, technique) => sum + (technique.activity?.alerts ?? 0), 0);
@@ -69,7 +71,7 @@ export function renderMarkdown(input: Report): string {
       '| --- | --- | --- | --- | --- |',
       ...top.map(
         (finding) =>
-          `| ${finding.severity}${finding.baseline === 'new' ? ' **new**' : ''} | ${finding.checkId} | ${code(resourceName(finding.resource))} | ${where(finding)} | ${escapeMarkdown(finding.message)} |`,
+          `| ${finding.severity}${finding.baseline === 'new' ? ' **new**' : ''} | ${finding.checkId}${finding.fix ? ' (auto-fix)' : ''} | ${code(resourceName(finding.resource))} | ${where(finding)} | ${escapeMarkdown(finding.message)} |`,
       ),
       '',
     );

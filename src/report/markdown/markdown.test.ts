@@ -50,6 +50,25 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(await smallReport())).not.toContain(suppressed?.checkId);
   });
 
+  it('says how many findings carry their fix and what makes it, and marks those it lists', async () => {
+    const { report } = await scanManifests(['examples/shop'], { cwd: repoRoot });
+    const text = renderMarkdown(report);
+    const fixable = report.findings.filter((finding) => finding.fix && !finding.suppressed);
+    expect(text).toContain(
+      `Auto-fix for ${fixable.length} findings (auto-fix where listed): kubematrix fix … --write.`,
+    );
+    const rows = text.split('\n').filter((line) => /^\| (critical|high|medium|low|info) \|/.test(line));
+    const marked = rows.filter((row) => cells(row)[1]?.endsWith(' (auto-fix)'));
+    expect(marked.length).toBeGreaterThan(0);
+    // Exactly the rows of findings with a fix: in the example, every finding of a fixable check has one.
+    const fixableChecks = new Set(fixable.map((finding) => finding.checkId));
+    for (const row of rows) {
+      const check = cells(row)[1]?.replace(' (auto-fix)', '') ?? '';
+      expect(cells(row)[1]?.endsWith(' (auto-fix)'), check).toBe(fixableChecks.has(check));
+    }
+    expect(renderMarkdown({ ...report, findings: report.findings.filter((f) => !f.fix) })).not.toContain('auto-fix');
+  });
+
   it('lists each unproven defense once, with its state as every format names it and why', async () => {
     const report = await smallReport();
     const unproven: MitigationState = {

@@ -190,6 +190,12 @@ function renderGroup(group: Group, paint: Paint, width: number, all: boolean, fi
   return lines;
 }
 
+/** How many of the findings carry the change that fixes them, where they are marked, and what makes it; none: ''. */
+export function autoFixLine(findings: readonly Finding[], marked: string, source: Report['source']): string {
+  const fixable = findings.filter((finding) => finding.fix).length;
+  return fixable ? `Auto-fix for ${plural(fixable, 'finding')} (${marked}): ${fixCommand(source)}.` : '';
+}
+
 /** Of a group, how many findings carry the change that fixes them, and which command makes it; none: no line. */
 function autoFix(findings: readonly Finding[], fix: string): string[] {
   const fixable = findings.filter((finding) => finding.fix).length;
@@ -277,12 +283,8 @@ function summary(
       ...indent(wrap(named.join(', '), width - 2), '  '),
     );
   }
-  const fixable = active.filter((finding) => finding.fix).length;
-  if (fixable) {
-    lines.push(
-      ...wrap(`Auto-fix for ${plural(fixable, 'finding')} (auto-fix in their group): ${fixCommand(source)}.`, width),
-    );
-  }
+  const fixable = autoFixLine(active, 'auto-fix in their group', source);
+  if (fixable) lines.push(...wrap(fixable, width));
   const gapFindings = gaps.reduce((sum, group) => sum + group.findings.length, 0);
   if (gaps.length) {
     lines.push(
