@@ -135,24 +135,27 @@ export class EventSkimmer {
   }
 
   get times(): AuditEventTimes {
-    const slots = this.#layout;
-    return { requestReceivedTimestamp: this.#text(slots.RECEIVED), stageTimestamp: this.#text(slots.STAGE_TIMESTAMP) };
+    const layout = this.#layout;
+    return {
+      requestReceivedTimestamp: this.#text(layout.RECEIVED),
+      stageTimestamp: this.#text(layout.STAGE_TIMESTAMP),
+    };
   }
 
   head(): AuditEventHead {
     const answer = this.#answer;
-    const slots = this.#layout;
-    const groupCount = answer[slots.GROUPS] as number;
+    const layout = this.#layout;
+    const groupCount = answer[layout.GROUPS] as number;
     let groups: string[] | undefined;
     if (groupCount >= 0) {
       groups = [];
-      for (let index = 0; index < groupCount; index++) groups.push(this.#text(slots.GROUPS + 1 + 2 * index) as string);
+      for (let index = 0; index < groupCount; index++) groups.push(this.#text(layout.GROUPS + 1 + 2 * index) as string);
     }
-    const code = answer[slots.CODE] as number;
+    const code = answer[layout.CODE] as number;
     return {
-      verb: this.#text(slots.VERB) as string,
-      user: { username: this.#text(slots.USERNAME), groups },
-      objectRef: { resource: this.#text(slots.RESOURCE), subresource: this.#text(slots.SUBRESOURCE) },
+      verb: this.#text(layout.VERB) as string,
+      user: { username: this.#text(layout.USERNAME), groups },
+      objectRef: { resource: this.#text(layout.RESOURCE), subresource: this.#text(layout.SUBRESOURCE) },
       responseStatus: { code: code < 0 ? undefined : code },
     };
   }
