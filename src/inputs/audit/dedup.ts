@@ -24,11 +24,14 @@ export class Deduplicator {
     return this.#seen.seed;
   }
 
-  /** Whether the event (its auditID, {@link hashOf} it with {@link seed}) is a copy of one seen; remembers it. */
-  copyHashed(auditID: string, hash: number, stage: number): boolean {
-    const stages = this.#seen.getHashed(auditID, hash) ?? 0;
+  /**
+   * Whether the event (its auditID `text.slice(start, end)`, {@link hashOf} it with {@link seed}) is a copy of one
+   * seen; remembers it.
+   */
+  copyHashed(text: string, start: number, end: number, hash: number, stage: number): boolean {
+    const stages = this.#seen.getHashed(text, start, end, hash) ?? 0;
     if (stages & stage) return true;
-    this.#seen.setHashed(auditID, hash, stages | stage);
+    this.#seen.setHashed(text, start, end, hash, stages | stage);
     return false;
   }
 }

@@ -126,7 +126,7 @@ export async function readAuditLog(
     const copy = (auditID: string | undefined, stage: number, staged: boolean, hash?: number): boolean => {
       if (auditID === undefined) lenient.withoutAuditID++;
       if (!staged) lenient.withoutStage++;
-      if (auditID === undefined || !seen.copyHashed(auditID, hash ?? hashOf(auditID, seen.seed), stage)) return false;
+      if (auditID === undefined || !seen.copyHashed(auditID, 0, auditID.length, hash ?? hashOf(auditID, seen.seed), stage)) return false;
       stats.duplicates++;
       return true;
     };
@@ -201,7 +201,7 @@ export async function readAuditLog(
           const idEnd = idEnds[passed] as number;
           if (
             !(flag & NO_ID) &&
-            seen.copyHashed(ids.slice(idStart, idEnd), hashes[passed] as number, flag & ~(NO_ID | OUTSIDE))
+            seen.copyHashed(ids, idStart, idEnd, hashes[passed] as number, flag & ~(NO_ID | OUTSIDE))
           ) {
             stats.duplicates++;
           } else {

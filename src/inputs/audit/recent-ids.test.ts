@@ -19,6 +19,16 @@ describe('RecentIds', () => {
     expect(ids.get(id(4000))).toBeUndefined();
   });
 
+  it('keeps every ID of its window when its tables grow straight to their full size', () => {
+    // 25,000 IDs, a window of 10,000: the tables pass 8,192 slots, and the older generation is dropped twice.
+    const ids = new RecentIds<number>(10_000);
+    const id = (index: number) => `id-${index}`;
+    for (let index = 0; index < 25_000; index++) ids.set(id(index), index);
+    const kept = Array.from({ length: 25_000 }, (_, index) => ids.get(id(index)) === index);
+    expect(kept.indexOf(true)).toBe(10_000);
+    expect(kept.slice(10_000).every(Boolean)).toBe(true);
+  });
+
   it('remembers the last window to twice the window of IDs, and forgets older ones', () => {
     const ids = new RecentIds<string>(2);
     for (const id of ['a', 'b', 'c']) ids.set(id, id);
@@ -43,13 +53,22 @@ describe('seeded hashes', () => {
   it('never takes two IDs for one because their hashes are equal', () => {
     const dedup = new Deduplicator(16);
     // As a worker would send them: the same hash for two IDs (a collision), and the ID's text.
-    expect(dedup.copyHashed('first', 7, 4)).toBe(false);
-    expect(dedup.copyHashed('second', 7, 4)).toBe(false);
-    expect(dedup.copyHashed('first', 7, 4)).toBe(true);
-    expect(dedup.copyHashed('second', 7, 4)).toBe(true);
+    expect(dedup.copyHashed('first', 0, 5, 7, 4)).toBe(false);
+    expect(dedup.copyHashed('second', 0, 6, 7, 4)).toBe(false);
+    expect(dedup.copyHashed('first', 0, 5, 7, 4)).toBe(true);
+    expect(dedup.copyHashed('second', 0, 6, 7, 4)).toBe(true);
+    // IDs given as ranges of a longer text (a worker's IDs of a range, one after another), equal hashes again: the
+    // same text elsewhere is the same ID; a different one, or a prefix of it, is not.
+    const range = 'abcdeabcdfxxabcdeabc';
+    expect(dedup.copyHashed(range, 0, 5, 9, 4)).toBe(false);
+    expect(dedup.copyHashed(range, 5, 10, 9, 4)).toBe(false);
+    expect(dedup.copyHashed(range, 17, 20, 9, 4)).toBe(false);
+    expect(dedup.copyHashed(range, 12, 17, 9, 4)).toBe(true);
+    expect(dedup.copyHashed('abcdf', 0, 5, 9, 4)).toBe(true);
+    expect(dedup.copyHashed('abcd', 0, 4, 9, 4)).toBe(false);
     // Stages of one ID are told apart.
-    expect(dedup.copyHashed('third', hashOf('third', dedup.seed), 1)).toBe(false);
-    expect(dedup.copyHashed('third', hashOf('third', dedup.seed), 2)).toBe(false);
-    expect(dedup.copyHashed('third', hashOf('third', dedup.seed), 1)).toBe(true);
+    expect(dedup.copyHashed('third', 0, 5, hashOf('third', dedup.seed), 1)).toBe(false);
+    expect(dedup.copyHashed('third', 0, 5, hashOf('third', dedup.seed), 2)).toBe(false);
+    expect(dedup.copyHashed('third', 0, 5, hashOf('third', dedup.seed), 1)).toBe(true);
   });
 });

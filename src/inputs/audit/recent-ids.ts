@@ -16,25 +16,32 @@ export class RecentIds<V> {
     readonly window: number,
     readonly seed: number = randomSeed(),
   ) {
-    this.#current = new IdTable();
-    this.#previous = new IdTable();
+    // At most `window` IDs a table, so at most half its slots in use.
+    const capacity = 2 ** Math.ceil(Math.log2(Math.max(2 * window, INITIAL_CAPACITY)));
+    this.#current = new IdTable(capacity);
+    this.#previous = new IdTable(capacity);
   }
 
   get(id: string): V | undefined {
-    return this.getHashed(id, hashOf(id, this.seed));
+    return this.getHashed(id, 0, id.length, hashOf(id, this.seed));
   }
 
   set(id: string, value: V): void {
-    this.setHashed(id, hashOf(id, this.seed), value);
+    this.setHashed(id, 0, id.length, hashOf(id, this.seed), value);
   }
 
-  /** {@link get} with the ID's hash already taken (by {@link hashOf} with this table's seed, maybe on another thread). */
-  getHashed(id: string, hash: number): V | undefined {
-    return this.#current.get(id, hash) ?? this.#previous.get(id, hash);
+  /**
+   * {@link get} of the ID `text.slice(start, end)`, its hash already taken (by {@link hashOf} with this table's seed,
+   * maybe on another thread). The ID is not cut out: a worker sends a range's IDs as one string, and a string per ID
+   * kept here outlived young collections, each one copied twice (a third of the reading thread's collecting).
+   */
+  getHashed(text: string, start: number, end: number, hash: number): V | undefined {
+    return this.#current.get(text, start, end, hash) ?? this.#previous.get(text, start, end, hash);
   }
 
-  setHashed(id: string, hash: number, value: V): void {
-    if (this.#current.set(id, hash, value) < this.window) return;
+  /** {@link set}, as {@link getHashed} takes the ID. The table keeps `text`. */
+  setHashed(text: string, start: number, end: number, hash: number, value: V): void {
+    if (this.#current.set(text, start, end, hash, value) < this.window) return;
     const dropped = this.#previous;
     dropped.clear();
     this.#previous = this.#current;
@@ -42,44 +49,78 @@ export class RecentIds<V> {
   }
 }
 
-/** At least half its slots stay free (it doubles past that), so probes are short and always end. */
+const INITIAL_CAPACITY = 64;
+/**
+ * Past this many slots a table grows straight to the capacity its window needs: doubling all the way would allocate,
+ * and rehash into, every power of two below it (as many slots again; fresh memory, each page faulted in), while a
+ * small log still never allocates the whole table.
+ */
+const DOUBLING_CAPACITY = 8192;
+
+/**
+ * At least half its slots stay free (it grows past that), so probes are short and always end. A slot's ID is
+ * `texts[slot].slice(starts[slot], ends[slot])`, compared by its text only when the hashes are equal.
+ */
 class IdTable<V> {
   size = 0;
   private mask = 0;
   /** 0 marks a free slot: {@link hashOf} never returns it. */
   private hashes = new Int32Array(0);
-  private ids: (string | undefined)[] = [];
+  private texts: (string | undefined)[] = [];
+  private starts = new Int32Array(0);
+  private ends = new Int32Array(0);
   private values: (V | undefined)[] = [];
 
-  constructor() {
-    this.allocate(64);
+  constructor(private readonly capacity: number) {
+    this.allocate(INITIAL_CAPACITY);
   }
 
   private allocate(capacity: number): void {
     this.mask = capacity - 1;
     this.hashes = new Int32Array(capacity);
-    this.ids = new Array<string | undefined>(capacity).fill(undefined);
+    this.texts = new Array<string | undefined>(capacity).fill(undefined);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
     this.values = new Array<V | undefined>(capacity).fill(undefined);
   }
 
-  get(id: string, hash: number): V | undefined {
-    for (let slot = hash & this.mask; this.hashes[slot] !== 0; slot = (slot + 1) & this.mask) {
-      if (this.hashes[slot] === hash && this.ids[slot] === id) return this.values[slot];
+  /** The slot holding the ID, or the free slot where it would go as `-1 - slot`. */
+  private find(text: string, start: number, end: number, hash: number): number {
+    let slot = hash & this.mask;
+    for (; this.hashes[slot] !== 0; slot = (slot + 1) & this.mask) {
+      if (this.hashes[slot] === hash && this.holds(slot, text, start, end)) return slot;
     }
-    return undefined;
+    return -1 - slot;
+  }
+
+  private holds(slot: number, text: string, start: number, end: number): boolean {
+    const from = this.starts[slot] as number;
+    if ((this.ends[slot] as number) - from !== end - start) return false;
+    const held = this.texts[slot] as string;
+    if (held === text && from === start) return true;
+    for (let index = 0; index < end - start; index++) {
+      if (held.charCodeAt(from + index) !== text.charCodeAt(start + index)) return false;
+    }
+    return true;
+  }
+
+  get(text: string, start: number, end: number, hash: number): V | undefined {
+    const slot = this.find(text, start, end, hash);
+    return slot < 0 ? undefined : this.values[slot];
   }
 
   /** Sets the ID's value; returns how many IDs the table holds. */
-  set(id: string, hash: number, value: V): number {
-    let slot = hash & this.mask;
-    for (; this.hashes[slot] !== 0; slot = (slot + 1) & this.mask) {
-      if (this.hashes[slot] === hash && this.ids[slot] === id) {
-        this.values[slot] = value;
-        return this.size;
-      }
+  set(text: string, start: number, end: number, hash: number, value: V): number {
+    let slot = this.find(text, start, end, hash);
+    if (slot >= 0) {
+      this.values[slot] = value;
+      return this.size;
     }
+    slot = -1 - slot;
     this.hashes[slot] = hash;
-    this.ids[slot] = id;
+    this.texts[slot] = text;
+    this.starts[slot] = start;
+    this.ends[slot] = end;
     this.values[slot] = value;
     if (++this.size * 2 > this.hashes.length) this.grow();
     return this.size;
@@ -87,21 +128,23 @@ class IdTable<V> {
 
   clear(): void {
     this.hashes.fill(0);
-    this.ids.fill(undefined);
+    this.texts.fill(undefined);
     this.values.fill(undefined);
     this.size = 0;
   }
 
   private grow(): void {
-    const { hashes, ids, values } = this;
-    this.allocate(hashes.length * 2);
+    const { hashes, texts, starts, ends, values } = this;
+    this.allocate(hashes.length >= DOUBLING_CAPACITY ? Math.max(this.capacity, hashes.length * 2) : hashes.length * 2);
     for (let slot = 0; slot < hashes.length; slot++) {
       const hash = hashes[slot] as number;
       if (hash === 0) continue;
       let free = hash & this.mask;
       while (this.hashes[free] !== 0) free = (free + 1) & this.mask;
       this.hashes[free] = hash;
-      this.ids[free] = ids[slot];
+      this.texts[free] = texts[slot];
+      this.starts[free] = starts[slot] as number;
+      this.ends[free] = ends[slot] as number;
       this.values[free] = values[slot];
     }
   }
