@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnyDetection, EventFilter } from '../detections/define.js';
 import { type AllowList, createPipeline } from '../detections/pipeline.js';
-import { type ChunkRequest, readChunk, recycle, transferred } from '../inputs/audit/chunks.js';
+import { type ChunkRequest, readChunk, recycle, STARTED, transferred } from '../inputs/audit/chunks.js';
 
 export interface AuditWorkerData {
   /**
@@ -47,3 +47,4 @@ port?.on('message', (request: ChunkRequest | ArrayBuffer) => {
     port.postMessage(result, transferred(result));
   });
 });
+port?.postMessage(STARTED);

@@ -10,10 +10,11 @@ class SlowPool implements Pick<ChunkPool, 'ready' | 'read' | 'recycle'> {
   readonly asked: { start: number; end: number; settle: () => void }[] = [];
   readonly recycled: ChunkResult[] = [];
   waiting = 0;
+  started = true;
   stopped = false;
 
-  get ready() {
-    return !this.stopped && this.waiting < 2;
+  ready(starting: boolean) {
+    return !this.stopped && (this.started || starting) && this.waiting < 2;
   }
 
   read(request: ChunkRequest) {
@@ -106,6 +107,17 @@ describe('rangesOf', () => {
     for (const request of pool.asked) request.settle();
     await tick();
     expect(pool.asked.length).toBe(asked);
+  });
+
+  it('reads the first `held` bytes on this thread, in order, while the workers start, and then gives them ranges', async () => {
+    const pool = new SlowPool();
+    pool.started = false;
+    const { yielded } = await consume(pool, 1000, { worker: 100, here: 50, held: 300 }, 2);
+    const firstWorker = yielded.findIndex(({ by }) => by === 'worker');
+    expect(yielded.slice(0, 6).map(({ by, start, end }) => ({ by, start, end }))).toEqual(
+      [0, 50, 100, 150, 200, 250].map((start) => ({ by: 'here', start, end: start + 50 })),
+    );
+    expect(yielded[firstWorker]?.start).toBe(300);
   });
 
   it('reads every range on this thread when no worker runs', async () => {

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_LIMITS } from '../limits.js';
 import { decodeRecord } from './decode.js';
 import { stageBit } from './dedup.js';
-import type { AuditEvent, AuditEventHead, AuditEventTimes } from './event.js';
+import type { AuditEventHead, AuditEventTimes } from './event.js';
 import { hashOf } from './recent-ids.js';
 import { MAX_RECORD_LENGTH, RecordReader } from './records.js';
 import { skimmerFor } from './skim.js';
@@ -13,13 +13,13 @@ import { skimmerFor } from './skim.js';
  * the workers and by the reading thread itself whenever it would otherwise wait (see {@link rangesOf}). Whoever reads
  * a range reads the lines that start in it, judges each from its bytes (skim.ts; a line it cannot read plainly is
  * parsed and decoded) and asks the detection pipeline's `wants` whether any rule could take its events. Its answer
- * holds, in line order, the lines some rule wants (a worker's as their UTF-8 bytes, unparsed, that the reading thread
- * parses, a small share of a log; the reading thread's own as their events), and
- * of every other event only what de-duplication and the summary need, in typed arrays handed over without copying: a
- * byte of flags (stage, no auditID, outside the time window), the auditID's hash, and the auditIDs as one string,
- * looked at only when a hash is seen again. Lenient counts come back per range. The reading thread replays the answers
- * in input order, so that alerts, counts, copies and errors are those of reading on one thread, at a cost per event of
- * a few typed-array reads and one probe of the de-duplication table.
+ * holds, in line order, the lines some rule wants (as their UTF-8 bytes, unparsed, that the reading thread parses
+ * when their turn comes, a small share of a log), and of every other event only what de-duplication and the summary
+ * need, in typed arrays handed over without copying: a byte of flags (stage, no auditID, outside the time window),
+ * the auditID's hash, and the auditIDs as one string, which the de-duplication table keeps as it is (no string per
+ * ID) and reads only when a hash is seen again. Lenient counts come back per range. The reading thread replays the
+ * answers in input order, so that alerts, counts, copies and errors are those of reading on one thread, at a cost per
+ * event of a few typed-array reads and one probe of the de-duplication table.
  *
  * A range is exact only if the lines before it left no multi-line document open: a range is marked unclean as soon as
  * a line is not a whole JSON record (a pretty-printed document, a line too long, not JSON), and the reading thread
@@ -48,14 +48,12 @@ export interface ChunkResult {
   /** Per wanted line and invalid record: its line, from the range's first (1-based). */
   readonly at: Int32Array;
   /**
-   * Per wanted line read on a worker: its UTF-8 bytes, one line after another, and where each ends. Bytes, not text:
-   * handed over without copying, they stay off the reading thread's heap until their turn comes, where text waiting
-   * that long outlived a young collection or two and cost the old generation's.
+   * Per wanted line: its UTF-8 bytes, one line after another, and where each ends. Bytes, not text or events, on the
+   * reading thread's own ranges too: handed over without copying, they stay off its heap until their turn comes, where
+   * anything waiting that long outlived a young collection or two and cost the old generation's.
    */
   readonly wanted: Uint8Array;
   readonly wantedEnds: Int32Array;
-  /** Per wanted line read on the reading thread itself: its events, which it does not parse again. */
-  readonly events: (readonly AuditEvent[])[];
   /** Per invalid record: why. */
   readonly reasons: string[];
 }
@@ -84,14 +82,12 @@ const PEEK_SIZE = 64 * 1024;
 /**
  * Reads the lines that start in `[start, end)` (the first one after the line break before `start`, the last one to its
  * end even past `end`), on a worker or on the reading thread. `wants` tells whether a decoded event may go to a rule;
- * `outside` whether the run's time window leaves it out (none: no window). `keep` keeps the wanted lines' events rather
- * than their text: the reading thread that read a range itself does not parse its lines again.
+ * `outside` whether the run's time window leaves it out (none: no window).
  */
 export async function readChunk(
   request: ChunkRequest,
   wants: (event: AuditEventHead) => boolean,
   outside?: (event: AuditEventTimes) => boolean,
-  keep = false,
 ): Promise<ChunkResult> {
   const items = new Column(Uint8Array);
   const flags = new Column(Uint8Array);
@@ -104,7 +100,6 @@ export async function readChunk(
   const at = new Column(Int32Array);
   const wanted = new Utf8Column();
   const wantedEnds = new Column(Int32Array);
-  const events: (readonly AuditEvent[])[] = [];
   const reasons: string[] = [];
   let clean = true;
   /** An event no rule wants: what de-duplication and the counts need. */
@@ -141,8 +136,7 @@ export async function readChunk(
       } else if (decoded.some(wants)) {
         items.push(WANTED);
         at.push(line);
-        if (keep) events.push(decoded);
-        else wantedEnds.push(wanted.push(text));
+        wantedEnds.push(wanted.push(text));
       } else {
         for (const event of decoded) {
           const { auditID, stage } = event;
@@ -156,12 +150,12 @@ export async function readChunk(
       clean = false;
     },
     request.maxNodes ?? DEFAULT_LIMITS.nodesPerDocument,
-    // Lines judged from their bytes: those no rule wants (most of a log) are never parsed, nor, on a worker, those
-    // some rule may want, which go to the reading thread as they are.
+    // Lines judged from their bytes: those no rule wants (most of a log) are never parsed, nor here those some rule
+    // may want, which the reading thread parses in its turn.
     skimmer &&
       ((bytes, start, end) => {
         const judged = skimmer.judge(bytes, start, end, request.seed);
-        if (judged === 'parse' || (judged === 'wanted' && keep)) return false;
+        if (judged === 'parse') return false;
         if (judged === 'wanted') {
           items.push(WANTED);
           at.push(reader.line);
@@ -195,7 +189,6 @@ export async function readChunk(
     at: at.filled(),
     wanted: wanted.filled(),
     wantedEnds: wantedEnds.filled(),
-    events,
     reasons,
   };
 }
@@ -361,8 +354,16 @@ export class ChunkPool {
   constructor(script: URL, workerData: unknown, threads: number) {
     const execArgv = workerExecArgv();
     this.workers = Array.from({ length: threads }, () => {
-      const entry: Entry = { worker: startWorker(script, workerData, execArgv), waiting: [], stopped: false };
-      entry.worker.on('message', (result: ChunkResult) => entry.waiting.shift()?.(result));
+      const entry: Entry = {
+        worker: startWorker(script, workerData, execArgv),
+        waiting: [],
+        started: false,
+        stopped: false,
+      };
+      entry.worker.on('message', (result: ChunkResult | typeof STARTED) => {
+        if (result === STARTED) entry.started = true;
+        else entry.waiting.shift()?.(result);
+      });
       const stop = (error: Error) => {
         entry.stopped = true;
         for (const settle of entry.waiting.splice(0)) settle(error);
@@ -373,9 +374,12 @@ export class ChunkPool {
     });
   }
 
-  /** Whether a worker has fewer than {@link WORKER_DEPTH} ranges waiting. */
-  get ready(): boolean {
-    return this.workers.some((entry) => !entry.stopped && entry.waiting.length < WORKER_DEPTH);
+  /**
+   * Whether a worker can take a range: one with fewer than {@link WORKER_DEPTH} ranges waiting that has started, or,
+   * with `starting`, that may still be starting.
+   */
+  ready(starting: boolean): boolean {
+    return this.workers.some((entry) => usable(entry, starting) && entry.waiting.length < WORKER_DEPTH);
   }
 
   /** Hands the memory of a worker's answer that has been read back to a worker, to be used again. */
@@ -385,10 +389,12 @@ export class ChunkPool {
     if (buffer.byteLength && entry) entry.worker.postMessage(buffer, [buffer]);
   }
 
-  /** The range read by the worker with the fewest ranges waiting; an Error when the worker failed. */
-  read(request: ChunkRequest): Promise<ChunkResult | Error> {
+  /** The range read by the worker {@link ready} with the fewest ranges waiting; an Error when the worker failed. */
+  read(request: ChunkRequest, starting: boolean): Promise<ChunkResult | Error> {
     const entry = this.workers.reduce((least, entry) =>
-      !entry.stopped && (least.stopped || entry.waiting.length < least.waiting.length) ? entry : least,
+      usable(entry, starting) && (!usable(least, starting) || entry.waiting.length < least.waiting.length)
+        ? entry
+        : least,
     );
     if (entry.stopped) return Promise.resolve(new Error('the worker stopped'));
     return new Promise((resolve) => {
@@ -439,8 +445,15 @@ interface Entry {
   readonly worker: Worker;
   /** Who waits for each range asked, in the order asked. */
   readonly waiting: ((result: ChunkResult | Error) => void)[];
+  /** It has loaded and said so ({@link STARTED}). */
+  started: boolean;
   stopped: boolean;
 }
+
+const usable = (entry: Entry, starting: boolean) => !entry.stopped && (entry.started || starting);
+
+/** What a worker posts once it has loaded and can read ranges. */
+export const STARTED = 'started';
 
 /** Ranges a worker is given ahead of its answers, so that it does not wait for the reading thread between two. */
 const WORKER_DEPTH = 2;
@@ -473,11 +486,16 @@ export async function* rangesOf(
     taken = Math.min(size, start + bytes);
     return { ...request, start, end: taken };
   };
+  // Workers take ranges once they have started: a range given to one still starting (0.1 to 0.3 s) held up every range
+  // after it, and the reading thread waited once it had read as far ahead as it may. Meanwhile this thread reads the
+  // first ranges itself, in order; past `held` bytes, workers take ranges while they start too, so that a worker slow
+  // to start does not leave this thread alone on the whole log (and small logs, as tests have them, still reach them).
+  const starting = () => taken >= sizes.held;
   const feed = () => {
-    while (room() && pool.ready) {
+    while (room() && pool.ready(starting())) {
       const answer: Answer = {};
       answer.worker = true;
-      answer.wait = pool.read(take(answer, sizes.worker)).then((result) => {
+      answer.wait = pool.read(take(answer, sizes.worker), starting()).then((result) => {
         answer.result = result;
         feed();
       });

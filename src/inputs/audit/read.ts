@@ -126,7 +126,11 @@ export async function readAuditLog(
     const copy = (auditID: string | undefined, stage: number, staged: boolean, hash?: number): boolean => {
       if (auditID === undefined) lenient.withoutAuditID++;
       if (!staged) lenient.withoutStage++;
-      if (auditID === undefined || !seen.copyHashed(auditID, 0, auditID.length, hash ?? hashOf(auditID, seen.seed), stage)) return false;
+      if (
+        auditID === undefined ||
+        !seen.copyHashed(auditID, 0, auditID.length, hash ?? hashOf(auditID, seen.seed), stage)
+      )
+        return false;
       stats.duplicates++;
       return true;
     };
@@ -173,14 +177,20 @@ export async function readAuditLog(
           return true;
         }),
     );
-    const handOn = async (batches: SourcedEvent[][]) => {
-      for (const batch of batches) {
-        for (const sourced of batch) {
+    /**
+     * Hands the events on in order. Synchronous until an event's alerts make the output wait: it is called per wanted
+     * line, and an `await` each would cost a turn of the microtask queue per line.
+     */
+    const handOn = (batches: readonly SourcedEvent[][]): Promise<void> | undefined => {
+      for (let index = 0; index < batches.length; index++) {
+        const batch = batches[index] as SourcedEvent[];
+        for (let at = 0; at < batch.length; at++) {
           stats.events++;
-          const waiting = onEvent(sourced);
-          if (waiting) await waiting;
+          const waiting = onEvent(batch[at] as SourcedEvent);
+          if (waiting) return waiting.then(() => handOn([batch.slice(at + 1), ...batches.slice(index + 1)]));
         }
       }
+      return undefined;
     };
     /** The items of a range, in order, its lines after `before` lines. */
     const replay = async (result: ChunkResult, before: number) => {
@@ -216,11 +226,10 @@ export async function readAuditLog(
         if (item !== WANTED) {
           stats.malformed++;
           report(result.reasons[invalid++] as string, line);
-        } else if (wanted < result.events.length) {
-          await handOn([sourcedOf(result.events[wanted++] as readonly AuditEvent[], line)]);
         } else {
           const end = result.wantedEnds[wanted++] as number;
-          await handOn(records.lineAt(text.toString('utf8', textStart, end), line));
+          const waiting = handOn(records.lineAt(text.toString('utf8', textStart, end), line));
+          if (waiting) await waiting;
           textStart = end;
         }
       }
@@ -235,7 +244,7 @@ export async function readAuditLog(
         pool ??= new ChunkPool(parallel.worker, parallel.workerData, parallel.threads);
         const request = { file, seed: seen.seed, maxLength, maxNodes: options.maxNodes };
         const here = (start: number, end: number) =>
-          readChunk({ ...request, start, end }, unwanted.wants, unwanted.outside, true).catch(
+          readChunk({ ...request, start, end }, unwanted.wants, unwanted.outside).catch(
             (error: unknown) => new Error(readFailure(error)),
           );
         const sizes = {
