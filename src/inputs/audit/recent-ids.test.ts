@@ -29,6 +29,17 @@ describe('RecentIds', () => {
     expect(kept.slice(10_000).every(Boolean)).toBe(true);
   });
 
+  it('sets an ID it was asked for and did not hold where it belongs, whatever took its slot meanwhile', () => {
+    const ids = new RecentIds<string>(16);
+    // One hash for all: every ID wants the same slot.
+    expect(ids.getHashed('a', 0, 1, 7)).toBeUndefined();
+    ids.setHashed('b', 0, 1, 7, 'B');
+    ids.setHashed('a', 0, 1, 7, 'A');
+    expect(ids.getHashed('c', 0, 1, 7)).toBeUndefined();
+    ids.setHashed('c', 0, 1, 7, 'C');
+    expect(['a', 'b', 'c'].map((id) => ids.getHashed(id, 0, 1, 7))).toEqual(['A', 'B', 'C']);
+  });
+
   it('remembers the last window to twice the window of IDs, and forgets older ones', () => {
     const ids = new RecentIds<string>(2);
     for (const id of ['a', 'b', 'c']) ids.set(id, id);
