@@ -492,10 +492,12 @@ export async function* rangesOf(
   // to start does not leave this thread alone on the whole log (and small logs, as tests have them, still reach them).
   const starting = () => taken >= sizes.held;
   const feed = () => {
-    while (room() && pool.ready(starting())) {
+    while (room()) {
+      const early = starting();
+      if (!pool.ready(early)) break;
       const answer: Answer = {};
       answer.worker = true;
-      answer.wait = pool.read(take(answer, sizes.worker), starting()).then((result) => {
+      answer.wait = pool.read(take(answer, sizes.worker), early).then((result) => {
         answer.result = result;
         feed();
       });
