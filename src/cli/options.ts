@@ -1,4 +1,6 @@
-import { UsageError } from './io.js';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { globMatch } from '../util/text.js';
+import { type Io, UsageError } from './io.js';
 
 export function parseOutput<const T extends string>(value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -27,4 +29,32 @@ export function parseTimeBound(text: string, option: string, now: Date): Date {
     );
   }
   return new Date(time);
+}
+
+/** `--check` and `--skip-check`, as `scan` and `audit` take them. */
+export interface SelectionOptions {
+  check?: string[];
+  skipCheck?: string[];
+}
+
+/**
+ * `--check` and `--skip-check` patterns against the ids they choose among (checks, detection rules): a pattern that
+ * matches none is a typo, which would silently run nothing, or skip nothing.
+ */
+export function selectionOf(ids: readonly string[], { check, skipCheck }: SelectionOptions, what: string) {
+  for (const [option, patterns] of [
+    ['--check', check],
+    ['--skip-check', skipCheck],
+  ] as const) {
+    const unmatched = patterns?.find((pattern) => !ids.some((id) => globMatch(pattern, id)));
+    if (unmatched !== undefined) throw new UsageError(`${option} '${unmatched}' matches no ${what}`);
+  }
+  return { only: check, skip: skipCheck };
+}
+
+/** The config file's suppressions and settings (`-c FILE`, else `.kubematrix.yaml` if present). */
+export async function configFor(io: Io, file: string | undefined) {
+  return loadConfig(file, io.cwd).catch((error: unknown) => {
+    throw error instanceof ConfigError ? new UsageError(error.message) : error;
+  });
 }

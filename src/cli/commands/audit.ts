@@ -20,8 +20,7 @@ import { plural } from '../../report/terminal/findings.js';
 import { printable } from '../../report/terminal/text.js';
 import { selectedBy } from '../../util/text.js';
 import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError } from '../io.js';
-import { parseTimeBound } from '../options.js';
-import { configFor, type SelectionOptions, selectionOf } from './input.js';
+import { configFor, parseTimeBound, type SelectionOptions, selectionOf } from '../options.js';
 
 export interface AuditCommandOptions extends SelectionOptions {
   output: 'table' | 'jsonl' | 'json';

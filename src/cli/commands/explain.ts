@@ -11,8 +11,8 @@ import {
 import { paint } from '../../report/terminal/paint.js';
 import { closest } from '../../util/text.js';
 import { detectTerminal, ExitCode, type Io, UsageError } from '../io.js';
-import { parseOutput } from '../options.js';
-import { catalogFor, configFor } from './input.js';
+import { configFor, parseOutput } from '../options.js';
+import { catalogFor } from './input.js';
 
 /**
  * `kubematrix explain QUERY`: a technique or mitigation (by ID or name fragment), a check, a custom rule of the

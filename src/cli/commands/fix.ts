@@ -20,12 +20,12 @@ import { renderMatrixPair } from '../../report/terminal/matrix.js';
 import { printableCopy } from '../../report/terminal/text.js';
 import { printable } from '../../util/text.js';
 import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError, writePieces } from '../io.js';
+import { configFor } from '../options.js';
 import type { ClusterOptions } from './cluster.js';
 import {
   catalogFor,
   checkInput,
   collectionFor,
-  configFor,
   controlsFor,
   nothingRead,
   openAll,

@@ -3,7 +3,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import type { AnyCheck } from '../../checks/define.js';
 import { allChecks } from '../../checks/index.js';
-import { type Config, ConfigError, loadConfig, loadRuleFile } from '../../config/index.js';
+import { type Config, ConfigError, loadRuleFile } from '../../config/index.js';
 import { loadControls } from '../../coverage/controls.js';
 import { allDetections } from '../../detections/index.js';
 import { NOTHING_READ, type ScanOptions, type ScanResult, scanCollection, scanManifests } from '../../engine/scan.js';
@@ -14,7 +14,6 @@ import type { Report } from '../../model/report.js';
 import type { RuleCatalog } from '../../report/index.js';
 import { plural } from '../../report/terminal/findings.js';
 import { compileRules } from '../../rules/index.js';
-import { globMatch } from '../../util/text.js';
 import { type Io, stdinChunks, UsageError } from '../io.js';
 import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
 
@@ -23,28 +22,6 @@ import { type ClusterOptions, collectFor, wantsCluster } from './cluster.js';
  * live cluster, checked the same way and scanned by the same engine.
  */
 
-/** `--check` and `--skip-check`, as `scan` and `audit` take them. */
-export interface SelectionOptions {
-  check?: string[];
-  skipCheck?: string[];
-}
-
-/**
- * `--check` and `--skip-check` patterns against the ids they choose among (checks, detection rules): a pattern that
- * matches none is a typo, which would silently run nothing, or skip nothing.
- */
-export function selectionOf(ids: readonly string[], { check, skipCheck }: SelectionOptions, what: string) {
-  for (const [option, patterns] of [
-    ['--check', check],
-    ['--skip-check', skipCheck],
-  ] as const) {
-    const unmatched = patterns?.find((pattern) => !ids.some((id) => globMatch(pattern, id)));
-    if (unmatched !== undefined) throw new UsageError(`${option} '${unmatched}' matches no ${what}`);
-  }
-  return { only: check, skip: skipCheck };
-}
-
-/** The config file's suppressions and settings (`-c FILE`, else `.kubematrix.yaml` if present). */
 /** The controls file (`--controls`): what the organization declares; its warnings go to standard error. */
 export async function controlsFor(io: Io, file: string | undefined, checks: readonly AnyCheck[]) {
   const { controls, warnings } = await loadControls(file, io.cwd, checks).catch((error: unknown) => {
@@ -52,12 +29,6 @@ export async function controlsFor(io: Io, file: string | undefined, checks: read
   });
   for (const warning of warnings) io.stderr.write(`kubematrix: warning: ${warning}\n`);
   return controls;
-}
-
-export async function configFor(io: Io, file: string | undefined) {
-  return loadConfig(file, io.cwd).catch((error: unknown) => {
-    throw error instanceof ConfigError ? new UsageError(error.message) : error;
-  });
 }
 
 /**

@@ -10,17 +10,9 @@ import { renderPathsTable } from '../../report/paths/table.js';
 import { formatInputError } from '../../report/terminal/errors.js';
 import { plural } from '../../report/terminal/findings.js';
 import { detectTerminal, ExitCode, type Io, UsageError, writePieces } from '../io.js';
+import { configFor } from '../options.js';
 import type { ClusterOptions } from './cluster.js';
-import {
-  catalogFor,
-  checkInput,
-  collectionFor,
-  configFor,
-  nothingRead,
-  openAll,
-  placementNamespace,
-  scanInput,
-} from './input.js';
+import { catalogFor, checkInput, collectionFor, nothingRead, openAll, placementNamespace, scanInput } from './input.js';
 
 export interface PathsCommandOptions extends ClusterOptions {
   output?: 'table' | 'json';

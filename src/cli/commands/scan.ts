@@ -10,19 +10,17 @@ import { type Finding, type Report, type Severity, severityRank } from '../../mo
 import { type ReportFormat, reportFormat, reportFormats } from '../../report/index.js';
 import { plural } from '../../report/terminal/findings.js';
 import { detectTerminal, ExitCode, type Io, stdinChunks, UsageError, writePieces } from '../io.js';
+import { configFor, type SelectionOptions, selectionOf } from '../options.js';
 import type { ClusterOptions } from './cluster.js';
 import {
   catalogFor,
   checkInput,
   collectionFor,
-  configFor,
   controlsFor,
   nothingRead,
   openAll,
   placementNamespace,
-  type SelectionOptions,
   scanInput,
-  selectionOf,
 } from './input.js';
 
 export interface ScanCommandOptions extends ClusterOptions, SelectionOptions {
