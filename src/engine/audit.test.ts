@@ -4,6 +4,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { afterEach, expect, it, vi } from 'vitest';
 import { auditEvent } from '../detections/tester.js';
+import type { Alert } from '../model/alert.js';
 import { auditLog } from './audit.js';
 
 /** A log of its own (a fresh clone has no ../shared): a privileged pod created, which alerts. */
@@ -71,4 +72,41 @@ it('leaves a heap growth the process was started with alone', async () => {
   const set = flagsSet();
   await auditLog([LOGS]);
   expect(set()).toEqual([]);
+});
+
+it('hands every alert on once, in order, whether the output takes it at once or makes the run wait', async () => {
+  const pod = (name: string, securityContext: object, volumes: object[] = []) =>
+    auditEvent({
+      objectRef: { resource: 'pods', namespace: 'shop', name, apiVersion: 'v1' },
+      requestObject: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: 'shop' },
+        spec: { containers: [{ name: 'c', image: 'busybox', securityContext }], volumes },
+      },
+    });
+  const hostRoot = [{ name: 'root', hostPath: { path: '/' } }];
+  const file = path.join(path.dirname(LOGS), 'several.log');
+  const events = [
+    pod('both', { privileged: true }, hostRoot),
+    pod('plain', {}),
+    pod('privileged', { privileged: true }),
+    pod('host', {}, hostRoot),
+    pod('again', { privileged: true }, hostRoot),
+  ];
+  writeFileSync(file, `${events.map((event) => JSON.stringify(event)).join('\n')}\n`);
+  const at = (alert: Alert) => `${alert.rule} ${alert.name}`;
+  const taken: string[] = [];
+  const once = await auditLog([file], { onAlert: (alert) => void taken.push(at(alert)) });
+  // One event raises two alerts: the output is asked to wait after the first of them, and at every other alert.
+  const waited: string[] = [];
+  const slow = await auditLog([file], {
+    onAlert: (alert) => {
+      waited.push(at(alert));
+      if (waited.length % 2) return new Promise((resolve) => setTimeout(resolve, 5));
+    },
+  });
+  expect(taken.filter((alert) => alert.endsWith(' both'))).toHaveLength(2);
+  expect(waited).toEqual(taken);
+  expect(slow).toEqual(once);
 });

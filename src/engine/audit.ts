@@ -76,24 +76,21 @@ export async function auditLog(inputs: readonly string[], options: AuditLogOptio
   const onAlert = options.onAlert;
   const parallel = parallelReading(detections, options);
   const release = limitHeapGrowth();
-  const { stats, errors } = await readAuditLog(
-    inputs,
-    (sourced) => {
-      const alerts = pipeline.push(sourced);
-      if (!alerts.length) return;
-      return (async () => {
-        for (const alert of alerts) {
-          tally.add(alert);
-          await onAlert?.(alert);
-        }
-      })();
-    },
-    {
-      ...options,
-      unwanted: { wants: pipeline.wants, pass: pipeline.pass, outside: pipeline.outside },
-      ...(parallel ? { parallel } : {}),
-    },
-  ).finally(release);
+  /** The alerts from `from` on, in order; a promise only once the output asks to wait (a turn per alert otherwise). */
+  const raise = (alerts: readonly Alert[], from = 0): Promise<void> | undefined => {
+    for (let index = from; index < alerts.length; index++) {
+      const alert = alerts[index] as Alert;
+      tally.add(alert);
+      const waiting = onAlert?.(alert);
+      if (waiting) return waiting.then(() => raise(alerts, index + 1));
+    }
+    return undefined;
+  };
+  const { stats, errors } = await readAuditLog(inputs, (sourced) => raise(pipeline.push(sourced)), {
+    ...options,
+    unwanted: { wants: pipeline.wants, pass: pipeline.pass, outside: pipeline.outside },
+    ...(parallel ? { parallel } : {}),
+  }).finally(release);
   const source: AuditSource = {
     type: 'audit-log',
     inputs: [...inputs],
