@@ -274,7 +274,13 @@ function measure(mode, file) {
       const { loadCli } = await import(${dist('cli/load.js')});
       const { cli } = loadCli();
       let errors = '';
-      const stdout = new Writable({ write(chunk, _encoding, done) { for (const byte of chunk) if (byte === 10) alerts++; done(); } });
+      // Counted with indexOf: a byte-by-byte loop here cost the run some 25 ms on gen.py's log.
+      const stdout = new Writable({
+        write(chunk, _encoding, done) {
+          for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) alerts++;
+          done();
+        },
+      });
       const stderr = new Writable({ write(chunk, _encoding, done) { errors += chunk; done(); } });
       const json = ${JSON.stringify(mode)} === 'json report';
       const io = { stdout, stderr, stdin: async () => Buffer.alloc(0), env: process.env, cwd: process.cwd() };
