@@ -33,7 +33,7 @@ export class RecentIds<V> {
   /**
    * {@link get} of the ID `text.slice(start, end)`, its hash already taken (by {@link hashOf} with this table's seed,
    * maybe on another thread). The ID is not cut out: a worker sends a range's IDs as one string, and a string per ID
-   * kept here outlived young collections, each one copied twice (a third of the reading thread's collecting).
+   * kept here outlived young collections, each one copied twice (half the reading thread's young collecting).
    */
   getHashed(text: string, start: number, end: number, hash: number): V | undefined {
     return this.#current.get(text, start, end, hash) ?? this.#previous.get(text, start, end, hash);
