@@ -10,7 +10,7 @@ import { mayUseToken } from '../k8s/api-access.js';
 import type { MitigationId, TechniqueId } from '../matrix/types.js';
 import type { Finding, ResourceRef } from '../model/report.js';
 import { applyOperations, fromPointer } from '../util/yaml-edit.js';
-import { uniqueFileName } from './text.js';
+import { refName, uniqueFileName } from './text.js';
 import type { FixFile, FixGenerator } from './types.js';
 
 const FOLDER = 'MS-M9013-workload-patches';
@@ -91,12 +91,12 @@ function workloadFile(
 
   const checks = new Map(allChecks.map((check) => [check.id, check]));
   const breaks = fixed.map(
-    (finding) => `${describe(owner.ref)} ${finding.path ?? ''}: ${checks.get(finding.checkId)?.fixable?.breaks ?? ''}`,
+    (finding) => `${refName(owner.ref)} ${finding.path ?? ''}: ${checks.get(finding.checkId)?.fixable?.breaks ?? ''}`,
   );
   const techniques = [...new Set(fixed.flatMap((finding) => finding.techniques))] as TechniqueId[];
   const mitigations = [...new Set(fixed.flatMap((finding) => finding.mitigations))];
   const header = [
-    `${fixed.length ? 'Strategic-merge patch (kustomize `patches:`)' : 'Proposals, no patch'} for ${describe(owner.ref)}${where ? ` (${where.file})` : owner.uri ? ` (${owner.uri})` : ''}.`,
+    `${fixed.length ? 'Strategic-merge patch (kustomize `patches:`)' : 'Proposals, no patch'} for ${refName(owner.ref)}${where ? ` (${where.file})` : owner.uri ? ` (${owner.uri})` : ''}.`,
     ...(fixed.length
       ? [
           `Closes ${fixed.length} finding${fixed.length === 1 ? '' : 's'}: ${[...new Set(fixed.map((f) => f.checkId))].join(', ')}${techniques.length ? `; techniques ${techniques.join(', ')}` : ''}; mitigations ${mitigations.join(', ')}.`,
@@ -169,10 +169,6 @@ function mergePatches(a: unknown, b: unknown): unknown {
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe({ kind, namespace, name }: ResourceRef): string {
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }
 
 /** A kustomize Component listing every patch: `components: [<this folder>]` in the kustomization that builds them. */

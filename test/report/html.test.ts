@@ -107,7 +107,7 @@ describeBrowser('html report in Chromium', () => {
       const fixable = example.report.findings.filter((finding) => finding.fix && !finding.suppressed);
       expect(fixable.length).toBeGreaterThan(0);
       expect(await page.locator('#autofix').textContent()).toBe(
-        `Auto-fix for ${fixable.length} findings (marked auto-fix): kubematrix fix … --write`,
+        `Auto-fix for ${fixable.length} findings (marked auto-fix): kubematrix fix … --write.`,
       );
       // In the example every finding of these checks carries its fix, and no other finding does.
       const fixableChecks = new Set(fixable.map((finding) => finding.checkId));

@@ -124,8 +124,11 @@ export function client(): void {
     warnings: { message: string }[];
     /** Against `scan --baseline`: new, unchanged and fixed findings, in a sentence. */
     baseline?: string;
-    /** The findings that carry the change that fixes them (positions in the findings), and what makes it. */
-    autoFix: { findings: number[]; command: string };
+    /**
+     * The findings that carry the change that fixes them (positions in the findings), what makes it, and how many of
+     * the unsuppressed ones do, in a sentence (empty: none).
+     */
+    autoFix: { findings: number[]; command: string; line: string };
     tactics: { name: string; techniques: string[] }[];
     techniques: Record<string, TechniqueView>;
     checks: Record<string, { title: string; remediation: string }>;
@@ -260,7 +263,6 @@ export function client(): void {
             ? `Cluster context ${source.context} (${source.server}, Kubernetes ${source.serverVersion}), collected ${source.collectedAt}, ${plural(source.objects ?? 0, 'object')}`
             : `Source: ${source.type}`;
       const active = findings.filter((f) => !f.suppressed);
-      const fixable = active.filter((f) => autoFixable.has(f)).length;
       const bySeverity = el(
         'ul',
         { class: 'counts', 'aria-label': 'Findings by severity' },
@@ -302,12 +304,7 @@ export function client(): void {
         el('p', { class: 'meta', id: 'source' }, from),
         el('p', { class: 'meta' }, `Scanned at ${data.scannedAt} by kubematrix ${data.version}`),
         data.baseline !== undefined && el('p', { class: 'meta', id: 'baseline' }, data.baseline),
-        fixable > 0 &&
-          el(
-            'p',
-            { class: 'meta', id: 'autofix' },
-            `Auto-fix for ${plural(fixable, 'finding')} (marked auto-fix): ${data.autoFix.command}`,
-          ),
+        data.autoFix.line !== '' && el('p', { class: 'meta', id: 'autofix' }, data.autoFix.line),
         happening.length > 0 &&
           el(
             'p',

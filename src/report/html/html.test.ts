@@ -64,9 +64,11 @@ describe('renderHtml', () => {
     expect(page.checks[first.checkId].title).toBe(hostile);
     expect(page.techniques['MS-TA9016']).toMatchObject({ status: 'exposed' });
     // That a finding carries its fix is said by its position, not by a field on each finding.
+    const fixable = findings.filter((finding) => finding.fix && !finding.suppressed).length;
     expect(page.autoFix).toEqual({
       findings: findings.flatMap((finding, index) => (finding.fix ? [index] : [])),
       command: 'kubematrix fix … --write',
+      line: `Auto-fix for ${fixable} findings (marked auto-fix): kubematrix fix … --write.`,
     });
     expect(page.autoFix.findings.length).toBeGreaterThan(0);
     expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/);

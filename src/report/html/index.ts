@@ -5,7 +5,7 @@ import type { Finding, Report } from '../../model/report.js';
 import type { ReportOptions, RuleCatalog } from '../index.js';
 import { pairsOf, rankPaths } from '../paths/table.js';
 import { activityMark, mitigationStates, onPathMark } from '../statuses.js';
-import { baselineLine, fixCommand } from '../terminal/findings.js';
+import { autoFixLine, baselineLine, fixCommand } from '../terminal/findings.js';
 import { client } from './client.js';
 import { style } from './style.js';
 
@@ -44,9 +44,18 @@ function pageData(report: Report, { detections }: RuleCatalog, checks: ReturnTyp
     errors: report.errors,
     warnings: report.warnings,
     baseline: report.baseline && baselineLine(report.baseline),
-    // The findings that carry their fix, by position, and what makes their changes. Positions rather than a field
-    // on each finding: one more field per finding took the 100,000-resource page's peak memory up by 50 MB.
-    autoFix: { findings: withFixes(report.findings), command: fixCommand(report.source) },
+    // The findings that carry their fix, by position, what makes their changes, and the sentence the table and the
+    // Markdown summary say (unsuppressed findings). Positions rather than a field on each finding: one more field per
+    // finding took the 100,000-resource page's peak memory up by 50 MB.
+    autoFix: {
+      findings: withFixes(report.findings),
+      command: fixCommand(report.source),
+      line: autoFixLine(
+        report.findings.filter((finding) => !finding.suppressed),
+        'marked auto-fix',
+        report.source,
+      ),
+    },
     tactics: tactics.map((tactic) => ({ name: tactic.name, techniques: tactic.techniques })),
     techniques: Object.fromEntries(
       techniques.map((technique) => {
