@@ -360,7 +360,7 @@ describe('audit logs read on worker threads', () => {
       writeFileSync(
         slowWorker,
         `import { parentPort, workerData } from 'node:worker_threads';
-        const { readChunk, recycle, STARTED, transferred } = await import(workerData.chunks);
+        const { answerPort, readChunk, recycle, STARTED, transferred } = await import(workerData.chunks);
         const wants = (event) => event.verb === 'create';
         const outside = (event) => !(event.requestReceivedTimestamp >= workerData.since);
         let queue = Promise.resolve();
@@ -369,10 +369,10 @@ describe('audit logs read on worker threads', () => {
           queue = queue.then(async () => {
             const result = await readChunk(request, wants, outside);
             if (Math.floor(request.start / workerData.chunkBytes) % 2 === 0) await new Promise((r) => setTimeout(r, 25));
-            parentPort.postMessage(result, transferred(result));
+            answerPort().postMessage(result, transferred(result));
           });
         });
-        parentPort.postMessage(STARTED);`,
+        answerPort().postMessage(STARTED);`,
       );
       const since = '2026-11-30T10:00:20';
       const wants = (event: AuditEventHead) => event.verb === 'create';

@@ -96,8 +96,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const since = options.since?.getTime();
   const until = options.until?.getTime();
   const stats: PipelineStats = { events: 0, outsideWindow: 0, alerts: 0, byTechnique: new Map(), byRule: new Map() };
-  // auditID → the rules that alerted on it: the window of requests remembered to alert once.
-  const alerted = new RecentIds<string[]>(ALERTED_WINDOW);
+  // auditID → the rules that alerted on it: the window of requests remembered to alert once. Made at the first alert:
+  // an audit worker's pipeline never alerts, and the table's random seed would load Web Crypto there at its start.
+  let alerted: RecentIds<string[]> | undefined;
   // What the detection running now is looking at: each rule's context is built once and reads these, so that the
   // hot path allocates nothing per rule and event.
   let event: AuditEvent;
@@ -116,7 +117,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           if (!done) {
             done = [];
             // Without an auditID the request's other stages cannot be told apart from other requests.
-            if (event.auditID !== undefined) alerted.set(event.auditID, done);
+            if (event.auditID !== undefined) {
+              alerted ??= new RecentIds(ALERTED_WINDOW);
+              alerted.set(event.auditID, done);
+            }
           }
           done.push(detection.id);
           const alert = toAlert(detection, draft, event, source);
@@ -209,7 +213,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const { user, auditID } = event;
       const allowed = isAllowed(user.username, user.groups);
       raised = NONE;
-      done = auditID === undefined ? undefined : alerted.get(auditID);
+      done = auditID === undefined ? undefined : alerted?.get(auditID);
       for (const { detection, context, accepts } of rules) {
         if (allowed && !detection.everyone) continue;
         if (accepts && !accepts(user.username, user.groups, event.responseStatus?.code)) continue;

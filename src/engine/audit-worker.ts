@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnyDetection, EventFilter } from '../detections/define.js';
 import { type AllowList, createPipeline } from '../detections/pipeline.js';
-import { type ChunkRequest, readChunk, recycle, STARTED, transferred } from '../inputs/audit/chunks.js';
+import { answerPort, type ChunkRequest, readChunk, recycle, STARTED, transferred } from '../inputs/audit/chunks.js';
 
 export interface AuditWorkerData {
   /**
@@ -33,18 +33,19 @@ const pipeline = createPipeline({
   ...(data.since !== undefined ? { since: new Date(data.since) } : {}),
   ...(data.until !== undefined ? { until: new Date(data.until) } : {}),
 });
-const port = parentPort;
+// Requests come on the worker's own port; answers go on the one the reading thread takes them from as they come.
+const answers = parentPort && answerPort();
 // One range at a time, answered in the order asked: the reading thread matches answers to requests by order. Memory
 // of an answer read comes back, to be used again.
 let queue = Promise.resolve();
-port?.on('message', (request: ChunkRequest | ArrayBuffer) => {
+parentPort?.on('message', (request: ChunkRequest | ArrayBuffer) => {
   if (request instanceof ArrayBuffer) {
     recycle(request);
     return;
   }
   queue = queue.then(async () => {
     const result = await readChunk(request, pipeline.wants, pipeline.outside);
-    port.postMessage(result, transferred(result));
+    answers?.postMessage(result, transferred(result));
   });
 });
-port?.postMessage(STARTED);
+answers?.postMessage(STARTED);

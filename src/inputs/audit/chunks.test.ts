@@ -6,7 +6,7 @@ const answer = (by: string, start: number, end: number) =>
   ({ clean: true, next: end, lines: 0, by, start, end, wanted: new Uint8Array(0) }) as unknown as ChunkResult;
 
 /** Workers that answer only when the test says so, two ranges each at most, as the real pool. */
-class SlowPool implements Pick<ChunkPool, 'ready' | 'read' | 'recycle'> {
+class SlowPool implements Pick<ChunkPool, 'ready' | 'read' | 'recycle' | 'collect'> {
   readonly asked: { start: number; end: number; settle: () => void }[] = [];
   readonly recycled: ChunkResult[] = [];
   waiting = 0;
@@ -36,6 +36,46 @@ class SlowPool implements Pick<ChunkPool, 'ready' | 'read' | 'recycle'> {
 
   recycle(result: ChunkResult) {
     this.recycled.push(result);
+  }
+
+  collect() {
+    return false;
+  }
+}
+
+/**
+ * Workers as fast as can be, whose answers come at once but, like messages, reach the reading thread only through its
+ * event loop (20 ms later here) or when it collects them.
+ */
+class QueuedPool implements Pick<ChunkPool, 'ready' | 'read' | 'recycle' | 'collect'> {
+  readonly queued: (() => void)[] = [];
+  waiting = 0;
+
+  ready() {
+    return this.waiting < 2;
+  }
+
+  read(request: ChunkRequest) {
+    this.waiting++;
+    return new Promise<ChunkResult>((resolve) => {
+      let settled = false;
+      const deliver = () => {
+        if (settled) return;
+        settled = true;
+        this.waiting--;
+        resolve(answer('worker', request.start, request.end));
+      };
+      this.queued.push(deliver);
+      setTimeout(deliver, 20);
+    });
+  }
+
+  recycle() {}
+
+  collect() {
+    const any = this.queued.length > 0;
+    for (const deliver of this.queued.splice(0)) deliver();
+    return any;
   }
 }
 
@@ -118,6 +158,18 @@ describe('rangesOf', () => {
       [0, 50, 100, 150, 200, 250].map((start) => ({ by: 'here', start, end: start + 50 })),
     );
     expect(yielded[firstWorker]?.start).toBe(300);
+  });
+
+  it('takes answers that have come before reading a range itself', async () => {
+    // The reading thread replays without reaching its event loop between ranges: answers wait there unless collected.
+    const pool = new QueuedPool();
+    const ranges = rangesOf(pool, { file: 'log', seed: 1 }, 1000, { worker: 100, here: 50, held: 400 }, async (s, e) =>
+      answer('here', s, e),
+    );
+    const by: string[] = [];
+    for await (const range of ranges) by.push((range as unknown as { by: string }).by);
+    // The first range is always this thread's (the workers start meanwhile); every other one came from the workers.
+    expect(by).toEqual(['here', ...Array(10).fill('worker')]);
   });
 
   it('reads every range on this thread when no worker runs', async () => {

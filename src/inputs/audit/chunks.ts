@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
 import { DEFAULT_LIMITS } from '../limits.js';
 import { decodeRecord } from './decode.js';
 import { stageBit } from './dedup.js';
@@ -351,19 +351,19 @@ const readBuffers: Buffer[] = [];
 export class ChunkPool {
   private readonly workers: Entry[];
 
-  constructor(script: URL, workerData: unknown, threads: number) {
+  constructor(script: URL, workerData: object, threads: number) {
     const execArgv = workerExecArgv();
     this.workers = Array.from({ length: threads }, () => {
+      // A port of its own to answer on (see {@link collect}).
+      const { port1: answers, port2 } = new MessageChannel();
       const entry: Entry = {
-        worker: startWorker(script, workerData, execArgv),
+        worker: startWorker(script, { ...workerData, answers: port2 }, execArgv, [port2]),
+        answers,
         waiting: [],
         started: false,
         stopped: false,
       };
-      entry.worker.on('message', (result: ChunkResult | typeof STARTED) => {
-        if (result === STARTED) entry.started = true;
-        else entry.waiting.shift()?.(result);
-      });
+      entry.answers.on('message', (result: ChunkResult | typeof STARTED) => deliver(entry, result));
       const stop = (error: Error) => {
         entry.stopped = true;
         for (const settle of entry.waiting.splice(0)) settle(error);
@@ -372,6 +372,23 @@ export class ChunkPool {
       entry.worker.on('exit', () => stop(new Error('the worker stopped')));
       return entry;
     });
+  }
+
+  /**
+   * Takes the answers that have come but wait for this thread's event loop, which a thread busy replaying ranges does
+   * not reach between two: without this, it found the next range unanswered and read one itself (a sixth of the file
+   * on `gen.py`'s log) while the worker's answer sat in its queue and the worker waited for more to do. Whoever awaits
+   * them is settled; returns whether there were any.
+   */
+  collect(): boolean {
+    let any = false;
+    for (const entry of this.workers) {
+      for (let message = receiveMessageOnPort(entry.answers); message; message = receiveMessageOnPort(entry.answers)) {
+        deliver(entry, message.message as ChunkResult | typeof STARTED);
+        any = true;
+      }
+    }
+    return any;
   }
 
   /**
@@ -405,6 +422,7 @@ export class ChunkPool {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
+    for (const { answers } of this.workers) answers.close();
   }
 }
 
@@ -418,12 +436,13 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
  * A worker with the process's Node options; without them when one is not for workers (`node --trace-gc` is refused
  * at the start, and the file would not be read at all).
  */
-function startWorker(script: URL, workerData: unknown, execArgv: string[]): Worker {
+function startWorker(script: URL, workerData: unknown, execArgv: string[], transferList: MessagePort[]): Worker {
+  const options = { workerData, transferList, resourceLimits: WORKER_LIMITS };
   try {
-    return new Worker(script, { workerData, execArgv, resourceLimits: WORKER_LIMITS });
+    return new Worker(script, { ...options, execArgv });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
-    return new Worker(script, { workerData, execArgv: [], resourceLimits: WORKER_LIMITS });
+    return new Worker(script, { ...options, execArgv: [] });
   }
 }
 
@@ -443,6 +462,8 @@ function workerExecArgv(): string[] {
 
 interface Entry {
   readonly worker: Worker;
+  /** Where its answers and {@link STARTED} come. */
+  readonly answers: MessagePort;
   /** Who waits for each range asked, in the order asked. */
   readonly waiting: ((result: ChunkResult | Error) => void)[];
   /** It has loaded and said so ({@link STARTED}). */
@@ -452,8 +473,18 @@ interface Entry {
 
 const usable = (entry: Entry, starting: boolean) => !entry.stopped && (entry.started || starting);
 
+function deliver(entry: Entry, message: ChunkResult | typeof STARTED): void {
+  if (message === STARTED) entry.started = true;
+  else entry.waiting.shift()?.(message);
+}
+
 /** What a worker posts once it has loaded and can read ranges. */
 export const STARTED = 'started';
+
+/** In a worker of a {@link ChunkPool}: the port to post {@link STARTED} and the answers on. */
+export function answerPort(): MessagePort {
+  return (workerData as { answers: MessagePort }).answers;
+}
 
 /** Ranges a worker is given ahead of its answers, so that it does not wait for the reading thread between two. */
 const WORKER_DEPTH = 2;
@@ -465,7 +496,7 @@ const WORKER_DEPTH = 2;
  * most `held` bytes past the one yielded, so that memory stays bounded. Stop consuming and no more are taken.
  */
 export async function* rangesOf(
-  pool: Pick<ChunkPool, 'ready' | 'read' | 'recycle'>,
+  pool: Pick<ChunkPool, 'ready' | 'read' | 'recycle' | 'collect'>,
   request: Omit<ChunkRequest, 'start' | 'end'>,
   size: number,
   sizes: RangeSizes,
@@ -517,7 +548,9 @@ export async function* rangesOf(
       if (index === answers.length) await readHere();
       const answer = answers[index] as Answer;
       while (answer.result === undefined) {
-        if (room()) await readHere();
+        // An answer taken settles its promise, whose reaction (setting `answer.result`) runs before this one resumes.
+        if (pool.collect()) await undefined;
+        else if (room()) await readHere();
         else await answer.wait;
       }
       answers[index] = undefined;

@@ -51,9 +51,12 @@ export interface UnwantedEvents {
 
 /** How to read large files on worker threads: see chunks.ts. */
 export interface ParallelReading {
-  /** The worker's script: it answers each {@link ChunkRequest} with {@link readChunk}, given `workerData`. */
+  /**
+   * The worker's script: it answers each {@link ChunkRequest} with {@link readChunk}, given `workerData`, on the port
+   * `answerPort()` finds in it.
+   */
   readonly worker: URL;
-  readonly workerData: unknown;
+  readonly workerData: object;
   readonly threads: number;
   /** Plain (not gzipped) files at least this large are read in ranges of `chunkBytes`; smaller ones on this thread. */
   readonly minBytes: number;
