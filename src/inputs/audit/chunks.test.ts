@@ -38,6 +38,7 @@ class SlowPool implements Pick<ChunkPool, 'ready' | 'read' | 'recycle' | 'collec
     this.recycled.push(result);
   }
 
+  /** A settled answer reaches the reading thread at once here: none waits to be collected. */
   collect() {
     return false;
   }
