@@ -11,6 +11,7 @@ import { techniques as matrixTechniques } from '../matrix/index.js';
 import type { Alert } from '../model/alert.js';
 import type { AuditReport, AuditSource, AuditTechnique } from '../model/audit.js';
 import { type ScanError, type Severity, severityRank } from '../model/report.js';
+import { eachInOrder } from '../util/in-order.js';
 import { version } from '../version.js';
 import type { AuditWorkerData } from './audit-worker.js';
 
@@ -76,17 +77,11 @@ export async function auditLog(inputs: readonly string[], options: AuditLogOptio
   const onAlert = options.onAlert;
   const parallel = parallelReading(detections, options);
   const release = limitHeapGrowth();
-  /** The alerts from `from` on, in order; a promise only once the output asks to wait (a turn per alert otherwise). */
-  const raise = (alerts: readonly Alert[], from = 0): Promise<void> | undefined => {
-    for (let index = from; index < alerts.length; index++) {
-      const alert = alerts[index] as Alert;
-      tally.add(alert);
-      const waiting = onAlert?.(alert);
-      if (waiting) return waiting.then(() => raise(alerts, index + 1));
-    }
-    return undefined;
+  const raise = (alert: Alert) => {
+    tally.add(alert);
+    return onAlert?.(alert);
   };
-  const { stats, errors } = await readAuditLog(inputs, (sourced) => raise(pipeline.push(sourced)), {
+  const { stats, errors } = await readAuditLog(inputs, (sourced) => eachInOrder(pipeline.push(sourced), raise), {
     ...options,
     unwanted: { wants: pipeline.wants, pass: pipeline.pass, outside: pipeline.outside },
     ...(parallel ? { parallel } : {}),

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanError } from '../../model/report.js';
+import { eachInOrder } from '../../util/in-order.js';
 import { DecompressionLimitError, decompressed, isGzip } from '../gunzip.js';
 import { DEFAULT_LIMITS } from '../limits.js';
 import { ChunkPool, type ChunkResult, NO_ID, OUTSIDE, PASSED, rangesOf, readChunk, WANTED } from './chunks.js';
@@ -129,11 +130,8 @@ export async function readAuditLog(
     const copy = (auditID: string | undefined, stage: number, staged: boolean, hash?: number): boolean => {
       if (auditID === undefined) lenient.withoutAuditID++;
       if (!staged) lenient.withoutStage++;
-      if (
-        auditID === undefined ||
-        !seen.copyHashed(auditID, 0, auditID.length, hash ?? hashOf(auditID, seen.seed), stage)
-      )
-        return false;
+      if (auditID === undefined) return false;
+      if (!seen.copyHashed(auditID, 0, auditID.length, hash ?? hashOf(auditID, seen.seed), stage)) return false;
       stats.duplicates++;
       return true;
     };
@@ -180,21 +178,13 @@ export async function readAuditLog(
           return true;
         }),
     );
-    /**
-     * Hands the events on in order. Synchronous until an event's alerts make the output wait: it is called per wanted
-     * line, and an `await` each would cost a turn of the microtask queue per line.
-     */
-    const handOn = (batches: readonly SourcedEvent[][]): Promise<void> | undefined => {
-      for (let index = 0; index < batches.length; index++) {
-        const batch = batches[index] as SourcedEvent[];
-        for (let at = 0; at < batch.length; at++) {
-          stats.events++;
-          const waiting = onEvent(batch[at] as SourcedEvent);
-          if (waiting) return waiting.then(() => handOn([batch.slice(at + 1), ...batches.slice(index + 1)]));
-        }
-      }
-      return undefined;
+    // The events, in order: per wanted line, synchronously until an event's alerts make the output wait.
+    const handOnEvent = (sourced: SourcedEvent) => {
+      stats.events++;
+      return onEvent(sourced);
     };
+    const handOnBatch = (batch: readonly SourcedEvent[]) => eachInOrder(batch, handOnEvent);
+    const handOn = (batches: readonly SourcedEvent[][]) => eachInOrder(batches, handOnBatch);
     /** The items of a range, in order, its lines after `before` lines. */
     const replay = async (result: ChunkResult, before: number) => {
       lenient.withoutAuditID += result.withoutAuditID;
