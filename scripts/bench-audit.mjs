@@ -267,12 +267,12 @@ function measure(mode, file) {
       const result = await auditLog([file], { threads: { count: 1 }, onAlert: () => { alerts++; } });
       count = result.source.events;
     } else {
-      // \`kubematrix audit\` as bin/kubematrix.js starts it: the bundle and its code cache (src/cli/load.ts), its
+      // \`kubematrix audit\` as bin/kubematrix.js starts it: the bundle and its code cache (src/cli/load.cts), its
       // own worker, alerts as JSON lines ('pipeline', counted) or the report (\`-o json\`: the document's memory),
       // written nowhere. Loading the bundle counts; importing dist/'s modules one by one, as the library does, costs
       // some 0.15 s more, which a long-lived process pays once.
       const { Writable } = await import('node:stream');
-      const { loadCli } = await import(${dist('cli/load.js')});
+      const { loadCli } = await import(${dist('cli/load.cjs')});
       const { cli } = loadCli();
       let errors = '';
       // Counted with indexOf: a byte-by-byte loop here cost the run some 25 ms on gen.py's log.

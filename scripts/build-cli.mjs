@@ -1,4 +1,4 @@
-// The CLI as bin/kubematrix.js starts it (src/cli/load.ts): src/cli/main.ts and what it imports (yaml, zod too)
+// The CLI as bin/kubematrix.js starts it (src/cli/load.cts): src/cli/main.ts and what it imports (yaml, zod too)
 // bundled by esbuild into one CommonJS file, dist/cli-bundle/cli.cjs, and V8's code cache of it after a scan of
 // examples/shop, dist/cli-bundle/cli.cjs.cache. Run after tsc (`npm run build`): the library, dist/index.js, is
 // tsc's output and is not bundled. Whitespace only is minified (a third less to read at each start, issue 24): a
@@ -28,9 +28,9 @@ const inlineVersion = {
 };
 
 /**
- * The bundle runs as a vm.Script (src/cli/load.ts), where `import()` finds no loader once V8's code cache is used
+ * The bundle runs as a vm.Script (src/cli/load.cts), where `import()` finds no loader once V8's code cache is used
  * (Node 20 keeps the import callback out of the cache): a dynamic import of an external package calls instead the
- * `__importExternal` that load.ts passes in, which imports from an ES module of its own.
+ * `__importExternal` that load.cts passes in, which imports from an ES module of its own.
  */
 const EXTERNAL_IMPORT = /\bimport\((['"])(@kubernetes\/client-node)\1\)/g;
 const externalImports = {
@@ -102,7 +102,12 @@ await build({
   external: ['@kubernetes/client-node'],
   // CommonJS has no import.meta: the modules that resolve from their own URL get the bundle's.
   define: { 'import.meta.url': '__bundleUrl' },
-  banner: { js: `const __bundleUrl = require('node:url').pathToFileURL(__filename).href;\n${DEFER}` },
+  // The file is one function expression, the wrapper Node gives a CommonJS module and the importer of external
+  // packages: src/cli/load.cts compiles it as read, where a wrapper added at run time made V8 copy the whole text.
+  banner: {
+    js: `(function (exports, require, module, __filename, __dirname, __importExternal) {const __bundleUrl = require('node:url').pathToFileURL(__filename).href;\n${DEFER}`,
+  },
+  footer: { js: '})' },
   // Strings escaped to ASCII: the loader reads the file as latin1, a one-byte string, no UTF-8 decoding.
   charset: 'ascii',
   minifyWhitespace: true,
@@ -123,7 +128,7 @@ writeFileSync(
 
 // The code cache: the bundle compiled and run once on the example, so that the functions a scan calls are compiled
 // in it too, not just the top level. Output goes nowhere; the scan's exit code does not matter.
-const { loadCli } = await import(pathToFileURL(path.join(root, 'dist/cli/load.js')).href);
+const { loadCli } = await import(pathToFileURL(path.join(root, 'dist/cli/load.cjs')).href);
 const { cli, script } = loadCli(bundle, null);
 const sink = { write: () => true };
 const io = { stdout: sink, stderr: sink, stdin: async () => Buffer.alloc(0), env: {}, cwd: root };

@@ -116,7 +116,7 @@ let limitedRuns = 0;
 /**
  * Sets {@link HEAP_GROWING_PERCENT} until the returned function is called, unless the process was started with a
  * growth of its own. V8 reads the flag whenever it sets a heap's next limit, so it takes effect at run time, in every
- * thread; given at the start instead, any flag would have V8 reject the CLI's code cache (src/cli/load.ts).
+ * thread; given at the start instead, any flag would have V8 reject the CLI's code cache (src/cli/load.cts).
  */
 function limitHeapGrowth(): () => void {
   const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];

@@ -94,8 +94,8 @@ describe('start-up of the installed CLI', () => {
     const scan = modulesLoadedBy('small', ['scan', path.join(work, 'pod.yaml'), '-o', 'json', '-q']);
     expect(scan.stderr).toBe('');
     expect(JSON.parse(scan.stdout).findings.length).toBeGreaterThan(0);
-    // The recording works: it holds the loader (ESM); the next test sees CEL's CommonJS modules in it.
-    expect(scan.modules.some((module) => module.endsWith('dist/cli/load.js'))).toBe(true);
+    // The recording works: it holds the loader (CommonJS); a later test sees CEL's modules in it.
+    expect(scan.modules.some((module) => module.endsWith('dist/cli/load.cjs'))).toBe(true);
     expect(scan.modules.filter((module) => CEL.test(module) || CLUSTER_CLIENT.test(module))).toEqual([]);
     // Nor Node's modules for subprocesses, HTTP and gzip, which modules on its way import (scripts/build-cli.mjs
     // defers them); net comes with standard output when that is a pipe.
@@ -122,6 +122,23 @@ describe('start-up of the installed CLI', () => {
     expect((JSON.parse(result.stdout).findings as { message: string }[]).map((finding) => finding.message)).toEqual([
       "Corefile line 2: queries for '.' go to resolvers outside the cluster's networks (8.8.8.8)",
     ]);
+  });
+
+  it("starts as CommonJS, without Node's ES module machinery", () => {
+    // Preloaded as CommonJS: an `--import` preload would bring up the machinery itself.
+    const probe = path.join(work, 'esm-probe.cjs');
+    writeFileSync(
+      probe,
+      `process.on('exit', () => require('node:fs').writeSync(2, process.moduleLoadList.filter((entry) => entry.includes('/esm/')).join('\\n')));`,
+    );
+    const small = spawnSync(process.execPath, ['-r', probe, binPath, 'scan', path.join(work, 'pod.yaml'), '-q'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    expect(small.stdout).toContain('MS-TA9');
+    // Node loads its ESM loader at every start; an ES module entry runs it: jobs, translators, resolution.
+    expect(small.stderr).toContain('esm/loader');
+    expect(small.stderr).not.toMatch(/esm\/(module_job|translators|resolve)/);
   });
 
   it('loads the cluster client for --cluster, from the bundle run with its code cache', async () => {
@@ -172,7 +189,7 @@ describe("the bundle's code cache", () => {
   const child = path.join(work, 'load.mjs');
   writeFileSync(
     child,
-    `import { loadCli } from ${JSON.stringify(pathToFileURL(path.join(repoRoot, 'dist/cli/load.js')).href)};
+    `import { loadCli } from ${JSON.stringify(pathToFileURL(path.join(repoRoot, 'dist/cli/load.cjs')).href)};
 const [bundle, cacheFile] = process.argv.slice(2);
 const { cli, cache } = loadCli(bundle, cacheFile === 'none' ? null : cacheFile);
 let out = '';

@@ -1,4 +1,4 @@
-import { loadCli } from './load.js';
+import load = require('./load.cjs');
 
 // A reader that stops early (`kubematrix scan … | head`) closes the pipe: that is the reader's choice, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -6,4 +6,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? 0);
 });
 
-process.exitCode = await loadCli().cli.run(process.argv.slice(2));
+load
+  .loadCli()
+  .cli.run(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });
