@@ -46,13 +46,13 @@ const externalImports = {
 
 /**
  * Node's modules that a scan of files does not use but that modules on its way import (commander: child_process, to
- * run `git`-style subcommand executables; the gzip of snapshots and logs: zlib; an IP check: net): each costs
- * milliseconds to load, before any work. The bundle's `require` of them becomes `__defer`, of the same length (the
- * source map's columns hold), which loads the module at its first use. Only where esbuild reads the module's
- * properties at the call (`import_x.name`, `childProcess.spawn`); a default import goes through __toESM, which lists
- * the properties at once: the traps below keep that correct, just not deferred.
+ * run `git`-style subcommand executables; the gzip of snapshots and logs: zlib; an IP check: net; the heap settings
+ * of large runs: v8): each costs milliseconds to load, before any work. The bundle's `require` of them becomes
+ * `__defer`, of the same length (the source map's columns hold), which loads the module at its first use. Only where
+ * esbuild reads the module's properties at the call (`import_x.name`, `childProcess.spawn`); a default import goes
+ * through __toESM, which lists the properties at once: the traps below keep that correct, just not deferred.
  */
-const DEFERRED = /\brequire\((["'])node:(child_process|net|zlib)\1\)/g;
+const DEFERRED = /\brequire\((["'])node:(child_process|net|v8|zlib)\1\)/g;
 const DEFER = `const __defer = (id) => {
   let loaded;
   const load = () => (loaded ??= require(id));
