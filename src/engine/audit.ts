@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
+import v8 from 'node:v8';
 import type { AuditConfig } from '../config/index.js';
 import type { AnyDetection, DetectionSettings } from '../detections/define.js';
 import { allDetections } from '../detections/index.js';
@@ -121,10 +121,10 @@ let limitedRuns = 0;
 function limitHeapGrowth(): () => void {
   const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
   if (options.some((option) => /^--heap[-_]growing[-_]percent\b/.test(option))) return () => {};
-  if (limitedRuns++ === 0) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  if (limitedRuns++ === 0) v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   return () => {
     // 0, V8's default: a factor of its own choosing.
-    if (--limitedRuns === 0) setFlagsFromString('--heap-growing-percent=0');
+    if (--limitedRuns === 0) v8.setFlagsFromString('--heap-growing-percent=0');
   };
 }
 

@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
 
 /**
@@ -19,8 +19,10 @@ let collect: (() => void) | undefined;
  * limit, and writing stays under what the scan reached; the collection takes about 1 % of such a scan.
  */
 export function collectScanGarbage(from = COLLECT_FROM_BYTES): void {
-  // process.memoryUsage, not node:v8's statistics: a scan that stays small never loads node:v8 (issue 24).
-  if (process.memoryUsage().heapUsed < from) return;
+  // The peak RSS bounds the heap in use, and reading it loads nothing (node:v8 costs a small scan milliseconds, issue
+  // 24) and needs no /proc (process.memoryUsage does: the container image has none).
+  if (process.resourceUsage().maxRSS * 1024 < from) return;
+  if (getHeapStatistics().used_heap_size < from) return;
   if (!collect) {
     // `gc` is exposed to contexts created while the flag is set; only this one gets it.
     setFlagsFromString('--expose-gc');
