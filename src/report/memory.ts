@@ -11,6 +11,19 @@ export const COLLECT_FROM_BYTES = 256 * 1024 * 1024;
 let collect: (() => void) | undefined;
 
 /**
+ * From process.memoryUsage, which loads nothing (node:v8 costs a small scan milliseconds, issue 24); it reads
+ * /proc/self/stat for the RSS as well and throws without /proc (the container image has none), where node:v8's
+ * statistics answer instead.
+ */
+function heapInUse(): number {
+  try {
+    return process.memoryUsage().heapUsed;
+  } catch {
+    return getHeapStatistics().used_heap_size;
+  }
+}
+
+/**
  * Collects the scan's leftovers before a large report is written. V8 sets the heap's next limit after each full
  * collection, from what was alive then: during the scan, the inventory and every parsed file. Once the scan is done
  * they are garbage, yet nothing collects them until the writer's own garbage (a piece of text per batch of
@@ -19,10 +32,7 @@ let collect: (() => void) | undefined;
  * limit, and writing stays under what the scan reached; the collection takes about 1 % of such a scan.
  */
 export function collectScanGarbage(from = COLLECT_FROM_BYTES): void {
-  // The peak RSS bounds the heap in use, and reading it loads nothing (node:v8 costs a small scan milliseconds, issue
-  // 24) and needs no /proc (process.memoryUsage does: the container image has none).
-  if (process.resourceUsage().maxRSS * 1024 < from) return;
-  if (getHeapStatistics().used_heap_size < from) return;
+  if (heapInUse() < from) return;
   if (!collect) {
     // `gc` is exposed to contexts created while the flag is set; only this one gets it.
     setFlagsFromString('--expose-gc');
