@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Severity, severityRank } from '../../model/basics.js';
 import type { AttackPaths } from '../../model/paths.js';
+import { type Severity, severityRank } from '../../model/report.js';
 import { attackPaths, PathFilterError, type PathOptions } from '../../paths/index.js';
 import { renderJson } from '../../report/json/report.js';
 import { collectScanGarbage } from '../../report/memory.js';

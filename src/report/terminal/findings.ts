@@ -1,11 +1,15 @@
 import { getMitigation, getTactic, getTechnique } from '../../matrix/index.js';
-import { type Evidence, type Severity, type SourceLocation, severities, severityRank } from '../../model/basics.js';
-import type {
-  BaselineComparison,
-  Finding,
-  Report,
-  ReportAttackPaths,
-  TechniqueStatusValue,
+import {
+  type BaselineComparison,
+  type Evidence,
+  type Finding,
+  type Report,
+  type ReportAttackPaths,
+  type Severity,
+  type SourceLocation,
+  severities,
+  severityRank,
+  type TechniqueStatusValue,
 } from '../../model/report.js';
 import { compareText, formatCount } from '../../util/text.js';
 import type { ReportOptions } from '../index.js';
