@@ -97,4 +97,4 @@ function loadCli(bundle = BUNDLE, cacheFile: string | null = `${bundle}.cache`):
   return { cli: module.exports, script, cache: status };
 }
 
-export = { BUNDLE, loadCli };
+export = { loadCli };
