@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
+import { setFlagsFromString } from 'node:v8';
 import { afterEach, expect, it, vi } from 'vitest';
 import { auditEvent } from '../detections/tester.js';
 import type { Alert } from '../model/alert.js';
@@ -31,9 +31,15 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
+vi.mock('node:v8', async (original) => {
+  const v8 = await original<typeof import('node:v8')>();
+  return { ...v8, setFlagsFromString: vi.fn(v8.setFlagsFromString) };
+});
+
 /** The flags set through `v8.setFlagsFromString` from now on, in order. */
 function flagsSet(): () => unknown[] {
-  const spy = vi.spyOn(v8, 'setFlagsFromString');
+  const spy = vi.mocked(setFlagsFromString);
+  spy.mockClear();
   return () => spy.mock.calls.map(([flags]) => flags);
 }
 

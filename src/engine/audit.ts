@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import v8 from 'node:v8';
 import type { AuditConfig } from '../config/index.js';
 import type { AnyDetection, DetectionSettings } from '../detections/define.js';
 import { allDetections } from '../detections/index.js';
@@ -14,6 +13,7 @@ import { type ScanError, type Severity, severityRank } from '../model/report.js'
 import { eachInOrder } from '../util/in-order.js';
 import { version } from '../version.js';
 import type { AuditWorkerData } from './audit-worker.js';
+import { limitHeapGrowth } from './memory.js';
 
 export interface AuditLogOptions extends Omit<AuditReadOptions, 'parallel'> {
   /** How large plain files are read on worker threads; see {@link ReadThreads}. */
@@ -76,7 +76,7 @@ export async function auditLog(inputs: readonly string[], options: AuditLogOptio
   const tally = new ActivityTally();
   const onAlert = options.onAlert;
   const parallel = parallelReading(detections, options);
-  const release = limitHeapGrowth();
+  const release = limitHeapGrowth(HEAP_GROWING_PERCENT);
   const raise = (alert: Alert) => {
     tally.add(alert);
     return onAlert?.(alert);
@@ -110,23 +110,6 @@ export async function auditLog(inputs: readonly string[], options: AuditLogOptio
  * and took the process's peak RSS from 255–270 MB to about 200 (docs/audit.md, "Speed").
  */
 const HEAP_GROWING_PERCENT = 100;
-/** Runs of {@link auditLog} under way in this process: the last one to end gives V8 its own growth back. */
-let limitedRuns = 0;
-
-/**
- * Sets {@link HEAP_GROWING_PERCENT} until the returned function is called, unless the process was started with a
- * growth of its own. V8 reads the flag whenever it sets a heap's next limit, so it takes effect at run time, in every
- * thread; given at the start instead, any flag would have V8 reject the CLI's code cache (src/cli/load.cts).
- */
-function limitHeapGrowth(): () => void {
-  const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  if (options.some((option) => /^--heap[-_]growing[-_]percent\b/.test(option))) return () => {};
-  if (limitedRuns++ === 0) v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  return () => {
-    // 0, V8's default: a factor of its own choosing.
-    if (--limitedRuns === 0) v8.setFlagsFromString('--heap-growing-percent=0');
-  };
-}
 
 function parallelReading(detections: readonly AnyDetection[], options: AuditLogOptions): ParallelReading | undefined {
   const count = options.threads?.count ?? availableParallelism();

@@ -21,6 +21,10 @@ import type {
 import { attackPaths } from '../paths/index.js';
 import { version } from '../version.js';
 import { analyze } from './analyze.js';
+import { limitHeapGrowth, SCAN_GROWING_PERCENT } from './memory.js';
+
+/** Objects from which a scan limits its heap's growth: below, V8's own growth costs a few megabytes at most. */
+const LARGE_SCAN_OBJECTS = 5_000;
 
 /** Why every technique of a scan that read no Kubernetes object is `not-assessed`; the CLI exits 2 saying so. */
 export const NOTHING_READ = 'no Kubernetes objects read';
@@ -142,45 +146,52 @@ function assess<Source extends ReportSource>(
   options: ScanOptions,
   inputWarnings: readonly ScanWarning[] = [],
 ): ScanResult<Source> {
-  const now = options.now ?? new Date();
-  const config = options.config ?? Config.parse({});
-  const { inventory, errors: inventoryErrors, warnings } = buildInventory(objects, inventoryOptions);
-  const policies = options.policies && policyInventory(options.policies, objects, inventoryOptions);
-  const analysis = analyze(inventory, {
-    checks: options.checks ?? allChecks,
-    config,
-    now,
-    only: options.only,
-    skip: options.skip,
-    fixPlaces: options.fixPlaces ?? true,
-    ...(policies && { policies: policies.inventory }),
-  });
-  const techniques = objects.length
-    ? techniqueStatuses(analysis.findings, analysis.checks, analysis.blind, {
-        observed: observedMitigations(inventory),
-        declared: options.controls ?? [],
-      })
-    : // Silence from no input proves nothing: not even the declared controls make a technique anything but unknown.
-      unassessed(NOTHING_READ);
-  const build =
-    options.paths === false
-      ? undefined
-      : (options.paths ??
-        ((inventory: Inventory, findings: readonly Finding[]) =>
-          attackPaths(inventory, findings, { targets: config.paths.targets })));
-  const paths = build?.(inventory, analysis.findings);
-  const report: Report & { source: Source } = {
-    tool: 'kubematrix' as const,
-    version,
-    scannedAt: now.toISOString(),
-    source,
-    findings: analysis.findings,
-    techniques: paths ? withPaths(techniques, paths) : techniques,
-    errors: [...inputErrors, ...inventoryErrors, ...(policies?.errors ?? []), ...analysis.errors],
-    warnings: [...inputWarnings, ...warnings, ...(policies?.warnings ?? []), ...analysis.warnings],
-    ...(paths && { attackPaths: reportPaths(paths) }),
-  };
-  return { report, inventory };
+  // V8 would let a large scan's heap grow to twice and more what is alive (engine/memory.ts); a small one never
+  // collects in full, and loads no node:v8 for it.
+  const release = objects.length >= LARGE_SCAN_OBJECTS ? limitHeapGrowth(SCAN_GROWING_PERCENT) : undefined;
+  try {
+    const now = options.now ?? new Date();
+    const config = options.config ?? Config.parse({});
+    const { inventory, errors: inventoryErrors, warnings } = buildInventory(objects, inventoryOptions);
+    const policies = options.policies && policyInventory(options.policies, objects, inventoryOptions);
+    const analysis = analyze(inventory, {
+      checks: options.checks ?? allChecks,
+      config,
+      now,
+      only: options.only,
+      skip: options.skip,
+      fixPlaces: options.fixPlaces ?? true,
+      ...(policies && { policies: policies.inventory }),
+    });
+    const techniques = objects.length
+      ? techniqueStatuses(analysis.findings, analysis.checks, analysis.blind, {
+          observed: observedMitigations(inventory),
+          declared: options.controls ?? [],
+        })
+      : // Silence from no input proves nothing: not even the declared controls make a technique anything but unknown.
+        unassessed(NOTHING_READ);
+    const build =
+      options.paths === false
+        ? undefined
+        : (options.paths ??
+          ((inventory: Inventory, findings: readonly Finding[]) =>
+            attackPaths(inventory, findings, { targets: config.paths.targets })));
+    const paths = build?.(inventory, analysis.findings);
+    const report: Report & { source: Source } = {
+      tool: 'kubematrix' as const,
+      version,
+      scannedAt: now.toISOString(),
+      source,
+      findings: analysis.findings,
+      techniques: paths ? withPaths(techniques, paths) : techniques,
+      errors: [...inputErrors, ...inventoryErrors, ...(policies?.errors ?? []), ...analysis.errors],
+      warnings: [...inputWarnings, ...warnings, ...(policies?.warnings ?? []), ...analysis.warnings],
+      ...(paths && { attackPaths: reportPaths(paths) }),
+    };
+    return { report, inventory };
+  } finally {
+    release?.();
+  }
 }
 
 /**

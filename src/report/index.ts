@@ -1,7 +1,7 @@
 import type { AnyCheck } from '../checks/define.js';
 import type { AnyDetection } from '../detections/define.js';
+import { writtenCollected } from '../engine/memory.js';
 import type { Report } from '../model/report.js';
-import { collectScanGarbage } from './memory.js';
 
 /**
  * Every rule a report's findings and alerts come from: the built-in checks and the custom rules of this scan
@@ -94,16 +94,13 @@ export const reportFormats: readonly ReportFormat[] = withCollection([
   },
 ]);
 
-/** Each format's reporter, starting with what the scan left collected when the heap is large (see memory.ts). */
+/** Each format's reporter, starting with what the scan left collected when the heap is large (engine/memory.ts). */
 function withCollection(formats: readonly ReportFormat[]): ReportFormat[] {
   return formats.map((format) => ({
     ...format,
     load: async () => {
       const reporter = await format.load();
-      return (report, options) => {
-        collectScanGarbage();
-        return reporter(report, options);
-      };
+      return (report, options) => writtenCollected(() => reporter(report, options));
     },
   }));
 }

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { collectScanGarbage } from '../../engine/memory.js';
 import type { AttackPaths } from '../../model/paths.js';
 import { type Severity, severityRank } from '../../model/report.js';
 import { attackPaths, PathFilterError, type PathOptions } from '../../paths/index.js';
 import { renderJson } from '../../report/json/report.js';
-import { collectScanGarbage } from '../../report/memory.js';
 import { renderPathsTable } from '../../report/paths/table.js';
 import { formatInputError } from '../../report/terminal/errors.js';
 import { plural } from '../../report/terminal/findings.js';
