@@ -1,7 +1,7 @@
 import type { FieldPath } from '../inputs/path.js';
 import type { Inventory, Resource } from '../inventory/index.js';
 import type { TechniqueId } from '../matrix/types.js';
-import { type Evidence, EXPECTED, type Severity, severityRank } from '../model/report.js';
+import { type Evidence, EXPECTED, type Severity, severityRank } from '../model/basics.js';
 import { isDefaultRole } from '../rbac/defaults.js';
 import { grantEvidence } from '../rbac/evidence.js';
 import { describeHeld, formatGrant, formatRole, formatSubject, listSome, withEvidence } from '../rbac/format.js';

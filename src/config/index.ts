@@ -6,7 +6,7 @@ import { issueMessage, yamlErrorMessage } from '../inputs/errors.js';
 import { DEFAULT_LIMITS } from '../inputs/limits.js';
 import { type FieldPath, formatPath } from '../inputs/path.js';
 import { ConversionError, locate, type Positions, toPlain } from '../inputs/yaml.js';
-import { Severity, type SourceLocation } from '../model/report.js';
+import { Severity, type SourceLocation } from '../model/basics.js';
 
 /** A date as YAML 1.1 reads it (a timestamp) or as text: kept as `YYYY-MM-DD` text. */
 export const isoDate = z

@@ -6,7 +6,7 @@ import { issueMessage, yamlErrorMessage } from '../inputs/errors.js';
 import { formatPath } from '../inputs/path.js';
 import { getMitigation, isMitigationId, mitigations, techniques } from '../matrix/index.js';
 import type { Mitigation, MitigationId } from '../matrix/types.js';
-import { ControlStatus } from '../model/report.js';
+import { ControlStatus } from '../model/basics.js';
 import { derivableMitigations } from './defenses.js';
 import { mitigates } from './index.js';
 

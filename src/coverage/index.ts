@@ -1,13 +1,8 @@
 import type { AnyCheck } from '../checks/define.js';
 import { techniques } from '../matrix/index.js';
 import type { Technique } from '../matrix/types.js';
-import {
-  type Finding,
-  type MitigationState,
-  type Severity,
-  severityRank,
-  type TechniqueStatus,
-} from '../model/report.js';
+import { type Severity, severityRank } from '../model/basics.js';
+import type { Finding, MitigationState, TechniqueStatus } from '../model/report.js';
 import { compareText } from '../util/text.js';
 import { type DeclaredControl, observedBy } from './controls.js';
 import type { ObservedMitigation } from './defenses.js';

@@ -1,5 +1,5 @@
 import { buildInventory } from '../inventory/index.js';
-import { severityRank } from '../model/report.js';
+import { severityRank } from '../model/basics.js';
 import { rbacOf } from '../rbac/model.js';
 import type { permissionsIn } from '../rbac/risky.js';
 import { CLUSTER, inNamespace, toPolicyRule } from '../rbac/rules.js';

@@ -8,15 +8,8 @@ import type { Inventory, Resource } from '../inventory/index.js';
 import { locatedError } from '../inventory/located.js';
 import { logReads, unreadableKinds } from '../inventory/reads.js';
 import { isControlPlanePod } from '../k8s/components.js';
-import {
-  type Evidence,
-  EXPECTED,
-  type Finding,
-  type ScanError,
-  type ScanWarning,
-  type Suppression,
-  severityRank,
-} from '../model/report.js';
+import { type Evidence, EXPECTED, severityRank } from '../model/basics.js';
+import type { Finding, ScanError, ScanWarning, Suppression } from '../model/report.js';
 import { compareText, globMatch, selectedBy } from '../util/text.js';
 import { keepRecorded, toPointer } from '../util/yaml-edit.js';
 

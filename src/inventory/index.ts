@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type * as z from 'zod';
-import { objectUri } from '../inputs/cluster/collection.js';
+import { objectUri } from '../inputs/cluster/uri.js';
 import { issueMessage } from '../inputs/errors.js';
 import type { FieldPath } from '../inputs/path.js';
 import type { ResourceRef, ScanError, ScanWarning, SourceLocation } from '../model/report.js';

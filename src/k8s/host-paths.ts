@@ -2,7 +2,7 @@ import type { FieldPath } from '../inputs/path.js';
 import type { PodSpecView } from '../inventory/index.js';
 import { mountsOf, type VolumeMountView } from '../inventory/pods.js';
 import type { TechniqueId } from '../matrix/types.js';
-import { type Severity, severityRank } from '../model/report.js';
+import { type Severity, severityRank } from '../model/basics.js';
 import { listSome } from '../rbac/format.js';
 
 type WriteSeverity = Extract<Severity, 'critical' | 'high' | 'medium'>;

@@ -1,6 +1,10 @@
 import * as z from 'zod';
 
-/** The pieces findings and attack paths share (src/model/report.ts and src/model/paths.ts re-use them). */
+/**
+ * The pieces findings and attack paths share (src/model/report.ts and src/model/paths.ts re-use them), and what the
+ * scan's own modules take from the model: importing them from here, not from report.ts, a scan does not build the
+ * report's schemas, which only reading a report back (a baseline) needs.
+ */
 
 export const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export const Severity = z.enum(severities);
@@ -10,6 +14,13 @@ export type Severity = z.infer<typeof Severity>;
 export function severityRank(severity: Severity): number {
   return severities.indexOf(severity);
 }
+
+/** How a finding about what a system component is expected to hold or do begins; such findings are `info`. */
+export const EXPECTED = 'expected for a system component: ';
+
+/** What a controls file says of a mitigation. */
+export const ControlStatus = z.enum(['implemented', 'partial', 'not-implemented']);
+export type ControlStatus = z.infer<typeof ControlStatus>;
 
 export const TechniqueIdSchema = z.string().regex(/^MS-TA9\d{3}$/);
 export const MitigationIdSchema = z.string().regex(/^MS-M9\d{3}(\.\d{3})?$/);

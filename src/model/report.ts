@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import {
+  ControlStatus,
   Evidence,
+  EXPECTED,
   FixOperation,
   MitigationIdSchema,
   ResourceRef,
@@ -19,7 +21,9 @@ import { AttackPaths } from './paths.js';
 
 // Defined with the attack-path model's pieces, and part of the report's contract as ever.
 export {
+  ControlStatus,
   Evidence,
+  EXPECTED,
   FixOperation,
   MitigationIdSchema,
   ResourceRef,
@@ -37,9 +41,6 @@ export const Suppression = z.object({
   by: z.enum(['config', 'annotation']),
 });
 export type Suppression = z.infer<typeof Suppression>;
-
-/** How a finding about what a system component is expected to hold or do begins; such findings are `info`. */
-export const EXPECTED = 'expected for a system component: ';
 
 export const Finding = z.object({
   /** Stable across runs for the same check, resource and field: usable as a baseline key. */
@@ -111,10 +112,6 @@ export const TechniqueStatusValue = z.enum([
   'question',
 ]);
 export type TechniqueStatusValue = z.infer<typeof TechniqueStatusValue>;
-
-/** What a controls file says of a mitigation. */
-export const ControlStatus = z.enum(['implemented', 'partial', 'not-implemented']);
-export type ControlStatus = z.infer<typeof ControlStatus>;
 
 /**
  * One mitigation of a technique, in place or missing, and how we know: `observed` in the input (a defense found in

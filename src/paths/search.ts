@@ -1,6 +1,6 @@
 import { POD_SPEC_PATHS } from '../inventory/index.js';
+import { severities, severityRank } from '../model/basics.js';
 import type { AttackPath, GraphNode, PathStep } from '../model/paths.js';
-import { severities, severityRank } from '../model/report.js';
 import { closest } from '../util/text.js';
 import { type Edge, execId, type Graph, namespaceTargetId, runPodsId } from './graph.js';
 

@@ -1,6 +1,6 @@
 import { getTechnique } from '../matrix/index.js';
 import type { TechniqueId } from '../matrix/types.js';
-import { type Severity, severityRank } from '../model/report.js';
+import { type Severity, severityRank } from '../model/basics.js';
 import type { Rbac } from './model.js';
 import type { Held, RiskIndex, RiskyGrant } from './risky.js';
 import { memberships, toSubject } from './subjects.js';

@@ -1,7 +1,7 @@
 import { asRecord, type Inventory } from '../inventory/index.js';
 import { derived } from '../inventory/reads.js';
 import type { TechniqueId } from '../matrix/types.js';
-import { type Severity, severities, severityRank } from '../model/report.js';
+import { type Severity, severities, severityRank } from '../model/basics.js';
 import { append, type Rbac, rbacOf } from './model.js';
 import { CLUSTER, covers, inNamespace, isClusterScoped, parseResource, type Reach, ruleReach } from './rules.js';
 import { memberships, subjectKey } from './subjects.js';

@@ -1,6 +1,6 @@
 import { tokenMount } from '../../inventory/pods.js';
 import type { TechniqueId } from '../../matrix/types.js';
-import { EXPECTED } from '../../model/report.js';
+import { EXPECTED } from '../../model/basics.js';
 import { formatSubject } from '../../rbac/format.js';
 import { RISKY_PERMISSIONS, riskOf } from '../../rbac/risky.js';
 import { isSystemSubject } from '../../rbac/subjects.js';

@@ -12,7 +12,7 @@ import {
 } from '../../engine/audit.js';
 import { parseAddressList } from '../../inputs/audit/address-list.js';
 import type { AddressSet } from '../../k8s/ip.js';
-import { type Severity, severityRank } from '../../model/report.js';
+import { type Severity, severityRank } from '../../model/basics.js';
 import { StreamedJson } from '../../report/json/report.js';
 import { jsonText } from '../../report/json/text.js';
 import { formatInputError } from '../../report/terminal/errors.js';

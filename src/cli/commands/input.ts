@@ -8,6 +8,7 @@ import { loadControls } from '../../coverage/controls.js';
 import { allDetections } from '../../detections/index.js';
 import { NOTHING_READ, type ScanOptions, type ScanResult, scanCollection, scanManifests } from '../../engine/scan.js';
 import type { Collection } from '../../inputs/cluster/collection.js';
+import { isSnapshotStart } from '../../inputs/cluster/snapshot-start.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../inputs/limits.js';
 import { readRegularFile } from '../../inputs/manifests.js';
 import type { Report } from '../../model/report.js';
@@ -126,7 +127,6 @@ export async function openAll(files: readonly (string | undefined)[]): Promise<(
 async function snapshotIn(io: Io, paths: readonly string[], limits: InputLimits): Promise<Collection | undefined> {
   const [only] = paths;
   if (paths.length !== 1 || only === undefined || only === '-') return undefined;
-  const { decodeSnapshot, isSnapshotStart, SnapshotError } = await import('../../inputs/cluster/snapshot.js');
   let bytes: Buffer | string;
   try {
     const file = path.resolve(io.cwd, only);
@@ -138,6 +138,7 @@ async function snapshotIn(io: Io, paths: readonly string[], limits: InputLimits)
     // The manifest reader reports unreadable inputs, as for any other path.
     return undefined;
   }
+  const { decodeSnapshot, SnapshotError } = await import('../../inputs/cluster/snapshot.js');
   try {
     if (typeof bytes === 'string') throw new SnapshotError(bytes);
     return await decodeSnapshot(bytes, limits);

@@ -1,5 +1,5 @@
 import { SYSTEM_NAMESPACES } from '../../inventory/pods.js';
-import { type Severity, severities, severityRank } from '../../model/report.js';
+import { type Severity, severities, severityRank } from '../../model/basics.js';
 import { defineDetection } from '../define.js';
 import { applied, describeTarget } from '../objects.js';
 

@@ -1,5 +1,5 @@
 import { asRecord } from '../../inventory/index.js';
-import { severityRank } from '../../model/report.js';
+import { severityRank } from '../../model/basics.js';
 import { permissionsIn, worst } from '../../rbac/risky.js';
 import type { PolicyRule } from '../../rbac/types.js';
 import { defineDetection } from '../define.js';

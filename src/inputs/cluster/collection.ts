@@ -21,10 +21,3 @@ export const Collection = z.object({
   objects: z.array(z.record(z.string(), z.unknown())),
 });
 export type Collection = z.infer<typeof Collection>;
-
-/** `k8s://<context>/<namespace>/<kind>/<name>`, each segment URI-encoded (EKS contexts hold slashes). */
-export function objectUri(context: string, object: Readonly<Record<string, unknown>>): string {
-  const metadata = (object.metadata ?? {}) as { namespace?: unknown; name?: unknown };
-  const segment = (value: unknown) => encodeURIComponent(typeof value === 'string' ? value : '');
-  return `k8s://${segment(context)}/${segment(metadata.namespace)}/${segment(object.kind)}/${segment(metadata.name)}`;
-}

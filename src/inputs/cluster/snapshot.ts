@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { DecompressionLimitError, decompressedWhole, isGzip } from '../gunzip.js';
 import { countJsonContainers, DEFAULT_LIMITS, type InputLimits, overLimit } from '../limits.js';
 import { Collection } from './collection.js';
+import { isSnapshotStart } from './snapshot-start.js';
 
 /** The first key of a snapshot file: how `kubematrix scan` tells a snapshot from a manifest. */
 export const SNAPSHOT_FORMAT = 'kubematrix.io/snapshot/v1';
@@ -68,9 +69,4 @@ export async function decodeSnapshot(
     throw new SnapshotError(`a damaged snapshot: ${issue?.path.join('.') || 'its top level'} is not as written`);
   }
   return collection.data;
-}
-
-/** Whether a file that starts with these bytes (its first 100 are enough) is a snapshot: gzip, or JSON saying so. */
-export function isSnapshotStart(bytes: Buffer): boolean {
-  return isGzip(bytes) || /^\s*\{\s*"snapshot"\s*:/.test(bytes.subarray(0, 100).toString('utf8'));
 }

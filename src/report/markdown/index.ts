@@ -1,5 +1,6 @@
 import { getMitigation, getTechnique, tactics } from '../../matrix/index.js';
-import { type Finding, type Report, severities, severityRank } from '../../model/report.js';
+import { severities, severityRank } from '../../model/basics.js';
+import type { Finding, Report } from '../../model/report.js';
 import {
   activityMark,
   mitigationStates,

@@ -1,6 +1,6 @@
 import { getTechnique } from '../../matrix/index.js';
+import { type Evidence, severityRank } from '../../model/basics.js';
 import type { AttackPath, AttackPaths, ChokePoint, GraphNode, PathStep } from '../../model/paths.js';
-import { type Evidence, severityRank } from '../../model/report.js';
 import { label, plural, where } from '../terminal/findings.js';
 import { type Paint, paint as painter } from '../terminal/paint.js';
 import { indent, printableCopy, wrap } from '../terminal/text.js';

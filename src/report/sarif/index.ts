@@ -5,14 +5,8 @@ import type { AnyCheck } from '../../checks/define.js';
 import { mitigates } from '../../coverage/index.js';
 import { getMitigation, getTactic, getTechnique, techniques } from '../../matrix/index.js';
 import type { Technique } from '../../matrix/types.js';
-import {
-  type Finding,
-  type Report,
-  type Severity,
-  type SourceLocation,
-  severities,
-  severityRank,
-} from '../../model/report.js';
+import { type Severity, type SourceLocation, severities, severityRank } from '../../model/basics.js';
+import type { Finding, Report } from '../../model/report.js';
 import {
   editableYaml,
   lineStartsOf,

@@ -1,15 +1,11 @@
 import { getMitigation, getTactic, getTechnique } from '../../matrix/index.js';
-import {
-  type BaselineComparison,
-  type Evidence,
-  type Finding,
-  type Report,
-  type ReportAttackPaths,
-  type Severity,
-  type SourceLocation,
-  severities,
-  severityRank,
-  type TechniqueStatusValue,
+import { type Evidence, type Severity, type SourceLocation, severities, severityRank } from '../../model/basics.js';
+import type {
+  BaselineComparison,
+  Finding,
+  Report,
+  ReportAttackPaths,
+  TechniqueStatusValue,
 } from '../../model/report.js';
 import { compareText, formatCount } from '../../util/text.js';
 import type { ReportOptions } from '../index.js';
