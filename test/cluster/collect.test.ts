@@ -326,6 +326,26 @@ describe('collecting from a cluster', { timeout: 30_000 }, () => {
       scanCollection(collected).report.techniques.filter((t) => t.assessedBy.includes('admission-gap'));
     expect(assessedByGap(collection).length).toBeGreaterThan(0);
     expect(assessedByGap(forbidden)).toEqual([]);
+    // Two groups serve a PolicyException: each failure is its own, and what the other group listed is kept (a
+    // snapshot holds it), while the kind stays unreadable to the checks.
+    const [bothForbidden, celUndiscovered] = await Promise.all([
+      collect(await serve({ policyexceptions: { status: 403 } }, [...namespaces, ...policies])),
+      collect(await serve({ 'policies.kyverno.io/v1': { status: 403 } }, [...namespaces, ...policies])),
+    ]);
+    expect(bothForbidden.unavailable.filter((u) => u.kind === 'PolicyException').map((u) => u.resource)).toEqual([
+      'policyexceptions.kyverno.io',
+      'policyexceptions.policies.kyverno.io',
+    ]);
+    expect(bothForbidden.errors.filter((e) => e.message.includes('policyexceptions'))).toHaveLength(2);
+    expect(celUndiscovered.unavailable.map((u) => u.resource)).toContain('policyexceptions.policies.kyverno.io');
+    expect(celUndiscovered.kinds).toContainEqual({
+      kind: 'PolicyException',
+      apiVersion: 'kyverno.io/v2',
+      objects: 1,
+      metadataOnly: false,
+    });
+    expect(celUndiscovered.objects).toContainEqual(expect.objectContaining({ kind: 'PolicyException' }));
+    expect(assessedByGap(celUndiscovered)).toEqual([]);
   });
 
   it('counts events per namespace with one-item lists, and never keeps them', async () => {

@@ -97,11 +97,12 @@ class Collector {
       return items;
     });
 
-    const failed = new Set(this.#unavailable.map((u) => u.kind));
+    // By resource and group: a Kind two groups serve (Kyverno's PolicyException) keeps what one of them listed.
+    const failed = new Set(this.#unavailable.map((u) => u.resource));
     const objects: Record<string, unknown>[] = [];
     const kinds: Collection['kinds'] = [];
     for (const found of discovered) {
-      if (failed.has(found.kind.kind) || absent.has(found)) continue;
+      if (failed.has(qualifiedResource(found.kind)) || absent.has(found)) continue;
       let count = 0;
       results.forEach((items, index) => {
         if (lists[index]?.found !== found || !items) return;
@@ -339,8 +340,9 @@ class Collector {
   }
 
   #fail(kind: CollectedKind, reason: string): void {
-    if (this.#unavailable.some((u) => u.kind === kind.kind)) return;
-    this.#unavailable.push({ kind: kind.kind, resource: qualifiedResource(kind), reason });
+    const resource = qualifiedResource(kind);
+    if (this.#unavailable.some((u) => u.resource === resource)) return;
+    this.#unavailable.push({ kind: kind.kind, resource, reason });
     this.#errors.push({
       source: this.#source(),
       message: `cannot list ${qualifiedResource(kind)}: ${reason}; what needs them is not assessed`,
