@@ -100,7 +100,8 @@ export function limitHeapGrowth(percent: number): () => void {
 /**
  * A large report's pieces, written after the scan's leftovers are collected and with the heap's growth limited
  * until the last piece ({@link WRITING_GROWING_PERCENT}): the heap the writer starts from is then the report alone,
- * and it grows by a quarter of it at most. Limited before the collection, which sets the next limit. `from`: as for {@link collectScanGarbage}.
+ * and it grows by a quarter of it at most. Limited before the collection, which sets the next limit. `from`: as for
+ * {@link collectScanGarbage}.
  */
 export function writtenCollected(render: () => Iterable<string>, from = COLLECT_FROM_BYTES): Iterable<string> {
   if (heapInUse() < from) return render();

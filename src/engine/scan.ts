@@ -23,7 +23,7 @@ import { version } from '../version.js';
 import { analyze } from './analyze.js';
 import { limitHeapGrowth, SCAN_GROWING_PERCENT } from './memory.js';
 
-/** Objects from which a scan limits its heap's growth: below, V8's own growth costs a few megabytes at most. */
+/** Objects from which a scan limits its heap's growth. */
 const LARGE_SCAN_OBJECTS = 5_000;
 
 /** Why every technique of a scan that read no Kubernetes object is `not-assessed`; the CLI exits 2 saying so. */
@@ -146,8 +146,8 @@ function assess<Source extends ReportSource>(
   options: ScanOptions,
   inputWarnings: readonly ScanWarning[] = [],
 ): ScanResult<Source> {
-  // V8 would let a large scan's heap grow to twice and more what is alive (engine/memory.ts); a small one never
-  // collects in full, and loads no node:v8 for it.
+  // V8 would let a large scan's heap grow to twice and more what is alive (engine/memory.ts); below the threshold its
+  // own growth costs a few megabytes, and a small scan loads no node:v8 to set it.
   const release = objects.length >= LARGE_SCAN_OBJECTS ? limitHeapGrowth(SCAN_GROWING_PERCENT) : undefined;
   try {
     const now = options.now ?? new Date();
