@@ -345,7 +345,7 @@ class Collector {
     this.#unavailable.push({ kind: kind.kind, resource, reason });
     this.#errors.push({
       source: this.#source(),
-      message: `cannot list ${qualifiedResource(kind)}: ${reason}; what needs them is not assessed`,
+      message: `cannot list ${resource}: ${reason}; what needs them is not assessed`,
     });
   }
 
