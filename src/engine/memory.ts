@@ -18,7 +18,7 @@ const COLLECT_FROM_BYTES = 256 * 1024 * 1024;
 /**
  * How far, in percent, the heap may grow past what survived its last full collection while a large input is
  * scanned. V8's own choice took `scan -o json` of 100,000 resources (some 490 MB alive at the end of the scan) to a
- * heap of 740 MB and 930–950 MB of RSS; at 50 %, 820–850 MB, for some 5 % more time. At 10,000 resources it costs
+ * heap of 740 MB and 930–950 MB of RSS; at 50 %, 820–880 MB, for some 5 % more time. At 10,000 resources it costs
  * no time either way.
  */
 export const SCAN_GROWING_PERCENT = 50;
