@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { afterEach, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { auditEvent } from '../detections/tester.js';
 import type { Alert } from '../model/alert.js';
 import { auditLog } from './audit.js';
@@ -25,11 +25,6 @@ writeFileSync(
 );
 const LIMIT = '--heap-growing-percent=100';
 const V8_OWN = '--heap-growing-percent=0';
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-});
 
 vi.mock('node:v8', async (original) => {
   const v8 = await original<typeof import('node:v8')>();
@@ -71,13 +66,6 @@ it('gives V8 its own growth back only when the last of runs at once ends', async
   secondEnded();
   await first;
   expect(set()).toEqual([LIMIT, V8_OWN]);
-});
-
-it('leaves a heap growth the process was started with alone', async () => {
-  vi.stubEnv('NODE_OPTIONS', '--max-semi-space-size=16 --heap-growing-percent=300');
-  const set = flagsSet();
-  await auditLog([LOGS]);
-  expect(set()).toEqual([]);
 });
 
 it('hands every alert on once, in order, whether the output takes it at once or makes the run wait', async () => {
